@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian bookworm packages Ferry needs to build, run and test.
+# Only what is missing is installed; needs root (or sudo) when something is missing.
+set -euo pipefail
+PACKAGES=(
+  build-essential cmake pkg-config git ca-certificates curl
+  libboost1.81-dev libboost-json1.81-dev
+  libsqlite3-dev libssl-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libstb-dev
+  libgtest-dev libgmock-dev
+  python3 python3-jsonschema
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,27 @@
+#pragma once
+// What the handlers reach: the services and the pool that runs handler bodies off the
+// I/O threads. Built by app/ and passed in; no globals.
+
+#include "common/logging.h"
+#include "common/thread_pool.h"
+#include "extract/extractor.h"
+#include "service/auth_service.h"
+#include "service/batch_service.h"
+#include "service/bucket_service.h"
+#include "service/collection_service.h"
+#include "service/namespace_service.h"
+
+namespace ferry::api {
+
+struct ApiContext {
+  service::AuthService& auth;
+  service::NamespaceService& namespaces;
+  service::BucketService& buckets;
+  service::CollectionService& collections;
+  service::BatchService& batches;
+  const extract::ExtractorRegistry& extractors;
+  const Logger& logger;
+  ThreadPool& handler_pool;
+};
+
+}  // namespace ferry::api

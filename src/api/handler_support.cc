@@ -1,0 +1,117 @@
+#include "api/handler_support.h"
+
+#include <charconv>
+#include <exception>
+
+#include "codec/json_reader.h"
+#include "codec/json_value.h"
+
+namespace ferry::api {
+
+namespace {
+
+http::RouteFn Wrap(ApiContext& ctx, HandlerFn fn, bool authenticate) {
+  return [&ctx, fn, authenticate](http::HttpRequest req, http::PathParams params,
+                                  http::Responder respond) {
+    auto work = [&ctx, fn, authenticate, req = std::move(req), params = std::move(params),
+                 respond]() {
+      http::HttpResponse response;
+      try {
+        service::Caller caller;
+        if (authenticate) {
+          auto who = ctx.auth.Authenticate(req.Header("authorization"));
+          if (!who.ok()) {
+            respond(FromStatus(who.status()));
+            return;
+          }
+          caller = *who;
+        }
+        response = fn(ctx, Request{req, params, caller});
+      } catch (const std::exception& e) {
+        ctx.logger.Error("handler failed", {{"request_id", req.request_id}, {"error", e.what()}});
+        response = FromStatus(Status::Internal("internal error"));
+      }
+      respond(std::move(response));
+    };
+    if (!ctx.handler_pool.Submit(work)) {
+      respond(FromStatus(Status::Unavailable("server is shutting down")));
+    }
+  };
+}
+
+}  // namespace
+
+http::RouteFn Authenticated(ApiContext& ctx, HandlerFn fn) { return Wrap(ctx, fn, true); }
+
+http::RouteFn Public(ApiContext& ctx, HandlerFn fn) { return Wrap(ctx, fn, false); }
+
+std::optional<boost::json::value> ParseJson(const http::HttpRequest& req, bool allow_empty,
+                                            http::HttpResponse* error) {
+  bool blank = req.body.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank) {
+    if (allow_empty) return boost::json::value(boost::json::object{});
+    *error = FromStatus(Status::InvalidArgument("request body is required"));
+    return std::nullopt;
+  }
+  auto parsed = codec::ParseBody(req.body);
+  if (!parsed.ok()) {
+    *error = FromStatus(parsed.status());
+    return std::nullopt;
+  }
+  return std::move(parsed).value();
+}
+
+namespace {
+std::optional<int64_t> QueryInt(const http::HttpRequest& req, const char* name, int64_t min,
+                                int64_t max, model::ValidationIssues* issues) {
+  auto raw = req.QueryParam(name);
+  if (!raw) return std::nullopt;
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
+  if (ec != std::errc() || ptr != raw->data() + raw->size()) {
+    issues->push_back(codec::QueryIssue(name, "Input should be a valid integer", "int_parsing"));
+    return std::nullopt;
+  }
+  if (v < min) {
+    issues->push_back(codec::QueryIssue(
+        name, "Input should be greater than or equal to " + std::to_string(min),
+        "greater_than_equal"));
+    return std::nullopt;
+  }
+  if (v > max) {
+    issues->push_back(codec::QueryIssue(
+        name, "Input should be less than or equal to " + std::to_string(max), "less_than_equal"));
+    return std::nullopt;
+  }
+  return v;
+}
+}  // namespace
+
+model::Page ParsePage(const http::HttpRequest& req, model::ValidationIssues* issues) {
+  model::Page page;
+  page.limit = QueryInt(req, "limit", 1, 1000, issues).value_or(10);
+  page.offset = QueryInt(req, "offset", 0, 10000, issues).value_or(0);
+  // Cursors are the offset of the next page, as handed out in pagination.next_cursor.
+  if (auto cursor = QueryInt(req, "cursor", 0, INT32_MAX, issues)) page.offset = *cursor;
+  return page;
+}
+
+bool QueryBool(const http::HttpRequest& req, const char* name, bool fallback,
+               model::ValidationIssues* issues) {
+  auto raw = req.QueryParam(name);
+  if (!raw) return fallback;
+  if (*raw == "true" || *raw == "1") return true;
+  if (*raw == "false" || *raw == "0") return false;
+  issues->push_back(codec::QueryIssue(name, "Input should be a valid boolean", "bool_parsing"));
+  return fallback;
+}
+
+Result<service::NamespaceHandle> RequireNamespace(ApiContext& ctx, const Request& req) {
+  std::string ident = req.http.Header("x-namespace");
+  if (ident.empty()) {
+    return Status::InvalidArgument("X-Namespace header is required (namespace id or name)");
+  }
+  return ctx.namespaces.Resolve(req.caller, ident);
+}
+
+}  // namespace ferry::api

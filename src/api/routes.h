@@ -1,0 +1,20 @@
+#pragma once
+// The route table: every endpoint Ferry serves, in one readable list.
+
+#include "api/api_context.h"
+#include "api/http/router.h"
+
+namespace ferry::api {
+
+void RegisterRoutes(http::Router& router, ApiContext& ctx);
+
+// Per-resource registration, one file each.
+void RegisterNamespaceRoutes(http::Router& router, ApiContext& ctx);
+void RegisterBucketRoutes(http::Router& router, ApiContext& ctx);
+void RegisterCollectionRoutes(http::Router& router, ApiContext& ctx);
+void RegisterSystemRoutes(http::Router& router, ApiContext& ctx);
+
+// Dispatches a request through the router: 404/405 envelopes for unknown routes.
+http::Handler MakeDispatcher(const http::Router& router);
+
+}  // namespace ferry::api

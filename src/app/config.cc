@@ -1,0 +1,133 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <thread>
+
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace ferry::app {
+
+namespace {
+
+Status ParseSize(const std::string& name, const std::string& text, size_t* out) {
+  size_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) {
+    return Status::InvalidArgument(name + " must be a non-negative integer, got '" + text + "'");
+  }
+  *out = v;
+  return Status::Ok();
+}
+
+Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
+  if (key == "data_dir") {
+    c->data_dir = value;
+  } else if (key == "listen") {
+    c->listen = value;
+  } else if (key == "max_body_bytes") {
+    return ParseSize(key, value, &c->max_body_bytes);
+  } else if (key == "io_threads") {
+    return ParseSize(key, value, &c->io_threads);
+  } else if (key == "handler_threads") {
+    return ParseSize(key, value, &c->handler_threads);
+  } else if (key == "workers") {
+    return ParseSize(key, value, &c->workers);
+  } else if (key == "log_level") {
+    c->log_level = value;
+  } else {
+    return Status::InvalidArgument("unknown configuration key '" + key + "'");
+  }
+  return Status::Ok();
+}
+
+Status ApplyTable(const toml::table& table, Config* config) {
+  for (const auto& [k, node] : table) {
+    std::string key(k.str());
+    if (const auto* sub = node.as_table()) {
+      FERRY_RETURN_IF_ERROR(ApplyTable(*sub, config));
+      continue;
+    }
+    std::string value;
+    if (auto s = node.value<std::string>()) {
+      value = *s;
+    } else if (auto i = node.value<int64_t>()) {
+      if (*i < 0) return Status::InvalidArgument(key + " must not be negative");
+      value = std::to_string(*i);
+    } else {
+      return Status::InvalidArgument("configuration key '" + key + "' has an unsupported type");
+    }
+    FERRY_RETURN_IF_ERROR(ApplyKey(key, value, config));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Config::Validate() const {
+  if (data_dir.empty()) return Status::InvalidArgument("data_dir must not be empty");
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::InvalidArgument("listen must be HOST:PORT, got '" + listen + "'");
+  }
+  std::string port_text = listen.substr(colon + 1);
+  unsigned port = 0;
+  auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || ptr != port_text.data() + port_text.size() || port > 65535) {
+    return Status::InvalidArgument("listen port must be 0-65535, got '" + port_text + "'");
+  }
+  if (max_body_bytes < 1024) return Status::InvalidArgument("max_body_bytes must be >= 1024");
+  if (io_threads < 1 || io_threads > 64) return Status::InvalidArgument("io_threads must be 1-64");
+  if (handler_threads < 1 || handler_threads > 256) {
+    return Status::InvalidArgument("handler_threads must be 1-256");
+  }
+  if (workers > 256) return Status::InvalidArgument("workers must be 0-256 (0 = all cores)");
+  if (log_level != "debug" && log_level != "info" && log_level != "warn" &&
+      log_level != "error") {
+    return Status::InvalidArgument("log_level must be debug, info, warn or error");
+  }
+  return Status::Ok();
+}
+
+std::string Config::host() const { return listen.substr(0, listen.rfind(':')); }
+
+uint16_t Config::port() const {
+  return static_cast<uint16_t>(std::stoi(listen.substr(listen.rfind(':') + 1)));
+}
+
+Status ApplyTomlFile(const std::string& path, Config* config) {
+  toml::parse_result parsed = toml::parse_file(path);
+  if (!parsed) {
+    return Status::InvalidArgument("cannot read config " + path + ": " +
+                                   std::string(parsed.error().description()));
+  }
+  return ApplyTable(parsed.table(), config);
+}
+
+Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* config) {
+  static const std::pair<const char*, const char*> kVars[] = {
+      {"FERRY_DATA_DIR", "data_dir"},       {"FERRY_LISTEN", "listen"},
+      {"FERRY_MAX_BODY_BYTES", "max_body_bytes"}, {"FERRY_IO_THREADS", "io_threads"},
+      {"FERRY_HANDLER_THREADS", "handler_threads"}, {"FERRY_WORKERS", "workers"},
+      {"FERRY_LOG_LEVEL", "log_level"},
+  };
+  for (const auto& [var, key] : kVars) {
+    auto it = env.find(var);
+    if (it != env.end()) FERRY_RETURN_IF_ERROR(ApplyKey(key, it->second, config));
+  }
+  return Status::Ok();
+}
+
+std::map<std::string, std::string> FerryEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry(*e);
+    if (entry.rfind("FERRY_", 0) != 0) continue;
+    size_t eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return env;
+}
+
+}  // namespace ferry::app

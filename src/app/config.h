@@ -1,0 +1,46 @@
+#pragma once
+// ferryd's configuration: one typed struct, read from a TOML file, then FERRY_*
+// environment variables, then command-line flags (later sources win).
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/status.h"
+
+namespace ferry::app {
+
+struct Config {
+  // Where catalog.db, ns/ and blobs/ live. Default "./data".
+  std::string data_dir = "./data";
+  // HOST:PORT to listen on. Default "127.0.0.1:8080".
+  std::string listen = "127.0.0.1:8080";
+  // Largest accepted request body; bigger ones get 413. Default 16 MiB.
+  size_t max_body_bytes = 16 * 1024 * 1024;
+  // Asio I/O threads. Default 2.
+  size_t io_threads = 2;
+  // Threads running handler bodies (storage access). Default 8.
+  size_t handler_threads = 8;
+  // Extraction workers for batches. Default: the number of cores (at least 2).
+  size_t workers = 0;
+  // debug | info | warn | error. Default "info".
+  std::string log_level = "info";
+
+  // Checks ranges and formats; InvalidArgument naming the field.
+  Status Validate() const;
+  // Splits `listen` into host and port. REQUIRES: Validate().ok().
+  std::string host() const;
+  uint16_t port() const;
+};
+
+// Applies a TOML file: keys data_dir, listen, max_body_bytes, io_threads,
+// handler_threads, workers, log_level (top level or under [server]).
+Status ApplyTomlFile(const std::string& path, Config* config);
+// Applies FERRY_DATA_DIR, FERRY_LISTEN, FERRY_MAX_BODY_BYTES, FERRY_IO_THREADS,
+// FERRY_HANDLER_THREADS, FERRY_WORKERS, FERRY_LOG_LEVEL from `env`.
+Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* config);
+// The process environment's FERRY_* variables.
+std::map<std::string, std::string> FerryEnvironment();
+
+}  // namespace ferry::app

@@ -1,0 +1,121 @@
+#include "app/daemon.h"
+
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "api/http/server.h"
+#include "api/routes.h"
+#include "common/logging.h"
+#include "extract/extractor.h"
+#include "service/auth_service.h"
+#include "service/batch_runner.h"
+#include "service/batch_service.h"
+#include "service/bucket_service.h"
+#include "service/collection_service.h"
+#include "service/namespace_service.h"
+#include "storage/sqlite/sqlite_storage_engine.h"
+
+namespace ferry::app {
+
+namespace {
+
+// Makes sure someone can call the API: FERRY_API_KEY fixes the admin key; otherwise a
+// fresh data dir gets an organization and a random key, printed once on stdout.
+Status BootstrapKey(service::AuthService& auth, const Logger& logger) {
+  const char* fixed = std::getenv("FERRY_API_KEY");
+  if (fixed != nullptr && *fixed != '\0') {
+    auto key = auth.CreateKey("default", std::string(fixed));
+    if (!key.ok()) return key.status();
+    logger.Info("admin API key taken from FERRY_API_KEY");
+    return Status::Ok();
+  }
+  FERRY_ASSIGN_OR_RETURN(bool empty, auth.IsEmpty());
+  if (!empty) return Status::Ok();
+  FERRY_ASSIGN_OR_RETURN(std::string key, auth.CreateKey("default", std::nullopt));
+  std::cout << "Created organization 'default'. Admin API key (shown once, store it now):\n  "
+            << key << std::endl;
+  return Status::Ok();
+}
+
+int WaitForTermination() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+}  // namespace
+
+void BlockSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+Status RunDaemon(const Config& config) {
+  Logger logger(ParseLogLevel(config.log_level));
+  FERRY_ASSIGN_OR_RETURN(auto storage, storage::SqliteStorageEngine::Open(config.data_dir));
+  auto extractors = extract::ExtractorRegistry::CreateBuiltin();
+  SystemClock clock;
+  service::ServiceDeps deps{*storage, *extractors, clock, logger};
+  service::AuthService auth(deps);
+  FERRY_RETURN_IF_ERROR(BootstrapKey(auth, logger));
+
+  size_t workers = config.workers != 0
+                       ? config.workers
+                       : std::max<size_t>(2, std::thread::hardware_concurrency());
+  service::BatchRunner runner(deps, workers);
+  service::NamespaceService namespaces(deps);
+  service::BucketService buckets(deps);
+  service::CollectionService collections(deps);
+  service::BatchService batches(deps, runner);
+  ThreadPool handler_pool(config.handler_threads);
+  api::ApiContext ctx{auth, namespaces, buckets, collections, batches, *extractors, logger,
+                      handler_pool};
+  api::http::Router router;
+  api::RegisterRoutes(router, ctx);
+
+  api::http::ServerOptions options;
+  options.host = config.host();
+  options.port = config.port();
+  options.io_threads = config.io_threads;
+  options.max_body_bytes = config.max_body_bytes;
+  api::http::HttpServer server(options, api::MakeDispatcher(router), logger);
+  FERRY_RETURN_IF_ERROR(server.Start());
+  FERRY_RETURN_IF_ERROR(runner.Recover());
+  logger.Info("ferryd listening", {{"address", options.host + ":" + std::to_string(server.port())},
+                                   {"data_dir", config.data_dir},
+                                   {"workers", std::to_string(workers)}});
+
+  int sig = WaitForTermination();
+  logger.Info("shutting down", {{"signal", std::to_string(sig)}});
+  server.Stop();            // no new requests; in-flight ones answered
+  handler_pool.Shutdown();  // handler bodies done
+  runner.Shutdown();        // batches paused at a chunk boundary, resumed on next start
+  storage->Close();
+  logger.Info("shutdown complete");
+  return Status::Ok();
+}
+
+Status CreateKeyCommand(const std::string& data_dir, const std::string& org) {
+  Logger logger(LogLevel::kWarn);
+  FERRY_ASSIGN_OR_RETURN(auto storage, storage::SqliteStorageEngine::Open(data_dir));
+  auto extractors = extract::ExtractorRegistry::CreateBuiltin();
+  SystemClock clock;
+  service::ServiceDeps deps{*storage, *extractors, clock, logger};
+  service::AuthService auth(deps);
+  FERRY_ASSIGN_OR_RETURN(std::string key, auth.CreateKey(org, std::nullopt));
+  std::cout << key << std::endl;
+  storage->Close();
+  return Status::Ok();
+}
+
+}  // namespace ferry::app

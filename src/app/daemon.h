@@ -1,0 +1,23 @@
+#pragma once
+// Daemon: builds ferryd's object graph from a Config (storage → extractors → services →
+// batch runner → HTTP), runs until SIGTERM/SIGINT, then shuts down in reverse order:
+// stop accepting and drain in-flight requests, pause batches at a chunk boundary, close
+// storage cleanly.
+
+#include "app/config.h"
+#include "common/status.h"
+
+namespace ferry::app {
+
+// Runs the server. Returns when a termination signal arrived and shutdown finished.
+// REQUIRES: SIGTERM and SIGINT are blocked in the calling thread (see BlockSignals),
+// so every thread started here inherits the mask and the signal is taken by sigwait.
+Status RunDaemon(const Config& config);
+
+// Blocks SIGTERM and SIGINT in the calling thread.
+void BlockSignals();
+
+// `ferryd keys create`: creates organization `org` if needed, prints a new API key.
+Status CreateKeyCommand(const std::string& data_dir, const std::string& org);
+
+}  // namespace ferry::app

@@ -1,0 +1,72 @@
+// ferryd: the Ferry server.
+//   ferryd [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--workers N] …
+//   ferryd keys create --data-dir DIR --org NAME
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "app/config.h"
+#include "app/daemon.h"
+
+namespace {
+
+int Fail(const ferry::Status& st) {
+  std::cerr << "ferryd: " << st.ToString() << std::endl;
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"ferryd: self-hosted multimodal data server with namespace migrations"};
+  std::string config_file;
+  std::string data_dir;
+  std::string listen;
+  std::optional<size_t> workers;
+  std::optional<size_t> max_body_bytes;
+  std::string log_level;
+  cli.add_option("--config", config_file, "TOML configuration file");
+  cli.add_option("--data-dir", data_dir, "data directory (default ./data)");
+  cli.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  cli.add_option("--workers", workers, "extraction workers (default: all cores)");
+  cli.add_option("--max-body-bytes", max_body_bytes, "largest request body (default 16 MiB)");
+  cli.add_option("--log-level", log_level, "debug|info|warn|error");
+
+  auto* keys = cli.add_subcommand("keys", "manage API keys");
+  auto* create = keys->add_subcommand("create", "create an API key (and its organization)");
+  std::string key_data_dir = "./data";
+  std::string org;
+  create->add_option("--data-dir", key_data_dir, "data directory")->capture_default_str();
+  create->add_option("--org", org, "organization name")->required();
+  keys->require_subcommand(1);
+  CLI11_PARSE(cli, argc, argv);
+
+  if (*create) {
+    ferry::Status st = ferry::app::CreateKeyCommand(key_data_dir, org);
+    return st.ok() ? 0 : Fail(st);
+  }
+
+  ferry::app::Config config;
+  if (config_file.empty()) {
+    auto env = ferry::app::FerryEnvironment();
+    if (auto it = env.find("FERRY_CONFIG"); it != env.end()) config_file = it->second;
+  }
+  if (!config_file.empty()) {
+    if (auto st = ferry::app::ApplyTomlFile(config_file, &config); !st.ok()) return Fail(st);
+  }
+  if (auto st = ferry::app::ApplyEnvironment(ferry::app::FerryEnvironment(), &config); !st.ok()) {
+    return Fail(st);
+  }
+  if (!data_dir.empty()) config.data_dir = data_dir;
+  if (!listen.empty()) config.listen = listen;
+  if (workers) config.workers = *workers;
+  if (max_body_bytes) config.max_body_bytes = *max_body_bytes;
+  if (!log_level.empty()) config.log_level = log_level;
+  if (auto st = config.Validate(); !st.ok()) return Fail(st);
+
+  ferry::app::BlockSignals();
+  ferry::Status st = ferry::app::RunDaemon(config);
+  return st.ok() ? 0 : Fail(st);
+}

@@ -1,0 +1,196 @@
+#include "codec/json_reader.h"
+
+#include "codec/json_value.h"
+
+namespace ferry::codec {
+
+namespace json = boost::json;
+
+JsonReader::JsonReader(const json::value* value, model::ValueArray loc,
+                       model::ValidationIssues* issues)
+    : value_(value), loc_(std::move(loc)), issues_(issues) {}
+
+JsonReader BodyReader(const json::value& body, model::ValidationIssues* issues) {
+  return JsonReader(&body, model::ValueArray{model::Value("body")}, issues);
+}
+
+model::ValidationIssue QueryIssue(std::string name, std::string msg, std::string type) {
+  return {model::ValueArray{model::Value("query"), model::Value(std::move(name))},
+          std::move(msg), std::move(type)};
+}
+
+model::ValueArray JsonReader::LocOf(std::string_view key) const {
+  model::ValueArray loc = loc_;
+  loc.emplace_back(std::string(key));
+  return loc;
+}
+
+void JsonReader::AddIssue(std::string_view key, std::string msg, std::string type) const {
+  issues_->push_back({LocOf(key), std::move(msg), std::move(type)});
+}
+
+void JsonReader::AddIssueHere(std::string msg, std::string type) const {
+  issues_->push_back({loc_, std::move(msg), std::move(type)});
+}
+
+void JsonReader::Missing(std::string_view key) const {
+  AddIssue(key, "Field required", "missing");
+}
+
+bool JsonReader::ExpectObject() {
+  if (is_object()) return true;
+  AddIssueHere("Input should be a valid dictionary", "dict_type");
+  return false;
+}
+
+const json::value* JsonReader::Member(std::string_view key) const {
+  if (!is_object()) return nullptr;
+  const json::value* m = value_->get_object().if_contains(key);
+  if (m == nullptr || m->is_null()) return nullptr;
+  return m;
+}
+
+std::optional<std::string> JsonReader::String(std::string_view key, bool required) {
+  const json::value* m = Member(key);
+  if (m == nullptr) {
+    if (required && is_object()) Missing(key);
+    return std::nullopt;
+  }
+  if (!m->is_string()) {
+    AddIssue(key, "Input should be a valid string", "string_type");
+    return std::nullopt;
+  }
+  return std::string(m->get_string());
+}
+
+std::optional<bool> JsonReader::Bool(std::string_view key, bool required) {
+  const json::value* m = Member(key);
+  if (m == nullptr) {
+    if (required && is_object()) Missing(key);
+    return std::nullopt;
+  }
+  if (!m->is_bool()) {
+    AddIssue(key, "Input should be a valid boolean", "bool_type");
+    return std::nullopt;
+  }
+  return m->get_bool();
+}
+
+std::optional<int64_t> JsonReader::Int(std::string_view key, bool required, int64_t min,
+                                       int64_t max) {
+  const json::value* m = Member(key);
+  if (m == nullptr) {
+    if (required && is_object()) Missing(key);
+    return std::nullopt;
+  }
+  int64_t v;
+  if (m->is_int64()) {
+    v = m->get_int64();
+  } else if (m->is_uint64()) {
+    v = m->get_uint64() > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX
+                                                            : static_cast<int64_t>(m->get_uint64());
+  } else if (m->is_double() && m->get_double() == static_cast<double>(static_cast<int64_t>(
+                                                        m->get_double()))) {
+    v = static_cast<int64_t>(m->get_double());
+  } else {
+    AddIssue(key, "Input should be a valid integer", "int_type");
+    return std::nullopt;
+  }
+  if (v < min) {
+    AddIssue(key, "Input should be greater than or equal to " + std::to_string(min),
+             "greater_than_equal");
+    return std::nullopt;
+  }
+  if (v > max) {
+    AddIssue(key, "Input should be less than or equal to " + std::to_string(max),
+             "less_than_equal");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::string> JsonReader::Enum(std::string_view key, bool required,
+                                            const std::vector<std::string>& allowed) {
+  auto s = String(key, required);
+  if (!s) return std::nullopt;
+  for (const auto& a : allowed) {
+    if (a == *s) return s;
+  }
+  std::string msg = "Input should be ";
+  for (size_t i = 0; i < allowed.size(); ++i) {
+    if (i > 0) msg += (i + 1 == allowed.size()) ? " or " : ", ";
+    msg += "'" + allowed[i] + "'";
+  }
+  AddIssue(key, msg, "enum");
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> JsonReader::StringList(std::string_view key,
+                                                               bool required) {
+  const json::value* m = Member(key);
+  if (m == nullptr) {
+    if (required && is_object()) Missing(key);
+    return std::nullopt;
+  }
+  if (!m->is_array()) {
+    AddIssue(key, "Input should be a valid list", "list_type");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  bool ok = true;
+  int64_t i = 0;
+  for (const auto& e : m->get_array()) {
+    if (!e.is_string()) {
+      model::ValueArray loc = LocOf(key);
+      loc.emplace_back(i);
+      issues_->push_back({loc, "Input should be a valid string", "string_type"});
+      ok = false;
+    } else {
+      out.emplace_back(e.get_string());
+    }
+    ++i;
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+model::Value JsonReader::Any(std::string_view key) {
+  const json::value* m = Member(key);
+  return m == nullptr ? model::Value() : FromJson(*m);
+}
+
+model::Value JsonReader::ObjectValue(std::string_view key) {
+  const json::value* m = Member(key);
+  if (m == nullptr) return model::Value();
+  if (!m->is_object()) {
+    AddIssue(key, "Input should be a valid dictionary", "dict_type");
+    return model::Value();
+  }
+  return FromJson(*m);
+}
+
+JsonReader JsonReader::Child(std::string_view key) const {
+  return JsonReader(Member(key), LocOf(key), issues_);
+}
+
+std::vector<JsonReader> JsonReader::Elements(std::string_view key, bool required) {
+  std::vector<JsonReader> out;
+  const json::value* m = Member(key);
+  if (m == nullptr) {
+    if (required && is_object()) Missing(key);
+    return out;
+  }
+  if (!m->is_array()) {
+    AddIssue(key, "Input should be a valid list", "list_type");
+    return out;
+  }
+  int64_t i = 0;
+  for (const auto& e : m->get_array()) {
+    model::ValueArray loc = LocOf(key);
+    loc.emplace_back(i++);
+    out.emplace_back(&e, std::move(loc), issues_);
+  }
+  return out;
+}
+
+}  // namespace ferry::codec

@@ -1,0 +1,156 @@
+#include "codec/codecs.h"
+#include "codec/json_value.h"
+#include "common/crypto.h"
+
+namespace ferry::codec {
+
+namespace json = boost::json;
+
+namespace {
+
+const std::vector<std::string>& BlobTypeNames() {
+  static const std::vector<std::string> kNames = {
+      "string", "number", "integer", "float", "boolean", "object", "array", "date",
+      "datetime", "text", "image", "audio", "video", "pdf", "excel"};
+  return kNames;
+}
+
+// Splits "data:image/png;base64,AAAA" into mime type and payload; plain base64 passes.
+std::string_view StripDataUri(std::string_view s, std::optional<std::string>* mime) {
+  if (s.substr(0, 5) != "data:") return s;
+  size_t comma = s.find(',');
+  if (comma == std::string_view::npos) return s;
+  std::string_view header = s.substr(5, comma - 5);
+  size_t semi = header.find(';');
+  if (semi != std::string_view::npos && semi > 0) *mime = std::string(header.substr(0, semi));
+  return s.substr(comma + 1);
+}
+
+// Checks the JSON type of `data` against the blob type and fills the decoded payload.
+void DecodeBlobData(JsonReader& r, const json::value& data, model::BlobCreate* blob) {
+  using model::FieldType;
+  auto bad = [&](const char* msg, const char* type) { r.AddIssue("data", msg, type); };
+  switch (blob->type) {
+    case FieldType::kString:
+    case FieldType::kDate:
+    case FieldType::kDatetime:
+    case FieldType::kText:
+      if (!data.is_string()) return bad("Input should be a valid string", "string_type");
+      blob->data = FromJson(data);
+      return;
+    case FieldType::kNumber:
+    case FieldType::kFloat:
+      if (!data.is_number()) return bad("Input should be a valid number", "float_type");
+      blob->data = FromJson(data);
+      return;
+    case FieldType::kInteger:
+      if (!data.is_int64() && !data.is_uint64()) {
+        return bad("Input should be a valid integer", "int_type");
+      }
+      blob->data = FromJson(data);
+      return;
+    case FieldType::kBoolean:
+      if (!data.is_bool()) return bad("Input should be a valid boolean", "bool_type");
+      blob->data = FromJson(data);
+      return;
+    case FieldType::kObject:
+      if (!data.is_object()) return bad("Input should be a valid dictionary", "dict_type");
+      blob->data = FromJson(data);
+      return;
+    case FieldType::kArray:
+      if (!data.is_array()) return bad("Input should be a valid list", "list_type");
+      blob->data = FromJson(data);
+      return;
+    case FieldType::kImage:
+    case FieldType::kAudio:
+    case FieldType::kVideo:
+    case FieldType::kPdf:
+    case FieldType::kExcel: {
+      if (!data.is_string()) {
+        return bad("Input should be a base64-encoded string", "string_type");
+      }
+      std::string_view payload = StripDataUri(data.get_string(), &blob->mime_type);
+      if (payload.empty() || !Base64Decode(payload, &blob->bytes)) {
+        return bad("Input should be valid base64-encoded data", "value_error");
+      }
+      return;
+    }
+  }
+}
+
+model::BlobCreate DecodeBlob(JsonReader r) {
+  model::BlobCreate blob;
+  if (!r.ExpectObject()) return blob;
+  auto property = r.String("property", true);
+  if (property) {
+    if (property->empty() || property->size() > 100) {
+      r.AddIssue("property", "String should have between 1 and 100 characters",
+                 "string_too_short");
+    }
+    blob.property = *property;
+  }
+  blob.key_prefix = r.String("key_prefix", false);
+  blob.metadata = r.ObjectValue("metadata");
+  auto type = r.Enum("type", true, BlobTypeNames());
+  if (!type) return blob;
+  blob.type = *model::ParseFieldType(*type);
+  const json::value* data = r.Member("data");
+  if (r.Member("upload_id") != nullptr) {
+    r.AddIssue("upload_id", "upload_id is not supported by this server; send data inline",
+               "value_error");
+    return blob;
+  }
+  if (data == nullptr) {
+    r.AddIssue("data", "Field required", "missing");
+    return blob;
+  }
+  DecodeBlobData(r, *data, &blob);
+  return blob;
+}
+
+}  // namespace
+
+model::ObjectCreate DecodeObjectCreate(JsonReader body) {
+  model::ObjectCreate req;
+  if (!body.ExpectObject()) return req;
+  req.key_prefix = body.String("key_prefix", false);
+  for (auto& b : body.Elements("blobs", false)) req.blobs.push_back(DecodeBlob(b));
+  return req;
+}
+
+json::object EncodeObject(const model::Object& o, const std::string& org_id) {
+  json::array blobs;
+  for (const auto& b : o.blobs) {
+    json::object props;
+    if (!b.data.is_null()) props["data"] = ToJson(b.data);
+    if (b.content_hash) props["content_hash"] = *b.content_hash;
+    if (b.metadata.is_object()) {
+      for (const auto& [k, v] : b.metadata.as_object()) props[k] = ToJson(v);
+    }
+    blobs.push_back(json::object{
+        {"blob_id", b.blob_id},
+        {"property", b.property},
+        {"key_prefix", OptString(b.key_prefix)},
+        {"type", model::FieldTypeName(b.type)},
+        {"properties", std::move(props)},
+        {"details", json::object{{"filename", OptString(b.filename)},
+                                 {"size_bytes", b.size_bytes},
+                                 {"mime_type", OptString(b.mime_type)},
+                                 {"hash", OptString(b.content_hash)}}},
+    });
+  }
+  return json::object{
+      {"object_id", o.object_id},
+      {"bucket_id", o.bucket_id},
+      {"key_prefix", OptString(o.key_prefix)},
+      {"blobs", std::move(blobs)},
+      {"source_details", json::array{json::object{{"type", "bucket"}, {"source_id", o.bucket_id}}}},
+      {"status", model::TaskStatusName(o.status)},
+      {"error", OptString(o.error)},
+      {"created_at", Time(o.created_at)},
+      {"updated_at", Time(o.updated_at)},
+      {"internal_id", org_id},
+  };
+}
+
+}  // namespace ferry::codec

@@ -1,0 +1,80 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "common/ids.h"
+#include "common/thread_pool.h"
+
+namespace ferry {
+namespace {
+
+TEST(ClockTest, FormatsUtcWithMillisAndZ) {
+  EXPECT_EQ(FormatIso8601(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatIso8601(1699334716123), "2023-11-07T05:25:16.123Z");
+}
+
+TEST(ClockTest, ParseRoundTripsAndRejectsGarbage) {
+  EXPECT_EQ(ParseIso8601("2023-11-07T05:25:16.123Z"), 1699334716123);
+  EXPECT_EQ(ParseIso8601("2023-11-07T05:25:16Z"), 1699334716000);
+  EXPECT_EQ(ParseIso8601("2023-11-07T05:25:16+00:00"), 1699334716000);
+  EXPECT_FALSE(ParseIso8601("yesterday").has_value());
+  EXPECT_FALSE(ParseIso8601("2023-13-07T05:25:16Z").has_value());
+  EXPECT_FALSE(ParseIso8601("2023-11-07T05:25:16+02:00").has_value());
+}
+
+TEST(CryptoTest, Sha256MatchesKnownVector) {
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(CryptoTest, HmacMatchesRfc4231Case2) {
+  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(CryptoTest, Base64RoundTripAndRejects) {
+  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
+    std::string back;
+    ASSERT_TRUE(Base64Decode(Base64Encode(s), &back));
+    EXPECT_EQ(back, s);
+  }
+  std::string out;
+  EXPECT_FALSE(Base64Decode("a$bc", &out));
+  EXPECT_FALSE(Base64Decode("abcde", &out));
+  EXPECT_FALSE(Base64Decode("ab=c", &out));
+}
+
+TEST(CryptoTest, ConstantTimeEquals) {
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
+}
+
+TEST(IdsTest, PrefixAndUniqueness) {
+  std::string a = NewId("col");
+  EXPECT_TRUE(HasIdPrefix(a, "col"));
+  EXPECT_EQ(a.size(), 4u + 24u);
+  EXPECT_NE(a, NewId("col"));
+  EXPECT_FALSE(HasIdPrefix("colx", "col"));
+}
+
+TEST(ThreadPoolTest, RunsEverythingAndWaitGroupWaits) {
+  ThreadPool pool(3);
+  WaitGroup wg;
+  std::atomic<int> sum{0};
+  for (int i = 1; i <= 100; ++i) {
+    wg.Add();
+    pool.Submit([&, i] {
+      sum += i;
+      wg.Done();
+    });
+  }
+  wg.Wait();
+  EXPECT_EQ(sum.load(), 5050);
+  pool.Shutdown();
+  EXPECT_FALSE(pool.Submit([] {}));
+}
+
+}  // namespace
+}  // namespace ferry

@@ -1,0 +1,77 @@
+#pragma once
+// Feature extractors: deterministic CPU functions from one source item (text or image
+// bytes) to one or more documents, each with a unit-length float32 vector named
+// "embedding". Versions of one extractor differ in design and dimension, so vectors of
+// different versions never mix.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "model/extractor_info.h"
+#include "model/value.h"
+
+namespace ferry::extract {
+
+// What an extractor reads from a source object or document.
+struct ExtractorInput {
+  // Text content (for text extractors).
+  std::string text;
+  // Raw encoded bytes (for image extractors: JPEG or PNG).
+  std::string bytes;
+  // Declared MIME type, possibly empty; decoders sniff the bytes regardless.
+  std::string mime_type;
+};
+
+// One output document of an extraction.
+struct ExtractedDocument {
+  // Fields the extractor contributes to the document, e.g. {"text": <chunk>,
+  // "chunk_index": 0} for text, {"width": W, "height": H} for images.
+  model::Value fields;
+  // Unit-length (L2 norm 1 ± 1e-5) vector of ExtractorInfo::dimensions floats.
+  std::vector<float> embedding;
+};
+
+// Static description of an extractor version (defined in model/ so the codec can show it).
+using ExtractorInfo = model::ExtractorInfo;
+
+class FeatureExtractor {
+ public:
+  virtual ~FeatureExtractor() = default;
+  virtual const ExtractorInfo& info() const = 0;
+
+  // Checks user parameters (an object or null) against this version's parameter
+  // schema. InvalidArgument names the offending parameter, e.g.
+  // "parameters.chunk_size must be between 1 and 10000".
+  virtual Status ValidateParameters(const model::Value& params) const = 0;
+
+  // Extracts documents from one input. REQUIRES: ValidateParameters(params).ok().
+  // InvalidArgument when the input cannot be used (empty text, undecodable image);
+  // the message says why. Deterministic: same input and params → same output.
+  // Thread-safe (const, no shared mutable state).
+  virtual Result<std::vector<ExtractedDocument>> Extract(const ExtractorInput& input,
+                                                         const model::Value& params) const = 0;
+};
+
+// Owns every built-in extractor version. Immutable after construction; thread-safe.
+class ExtractorRegistry {
+ public:
+  // A registry holding text_extractor v1/v2 and image_extractor v1/v2.
+  static std::unique_ptr<ExtractorRegistry> CreateBuiltin();
+
+  void Register(std::unique_ptr<FeatureExtractor> extractor);
+  // nullptr when unknown.
+  const FeatureExtractor* Find(const std::string& name, const std::string& version) const;
+  // True if some version of `name` exists.
+  bool HasName(const std::string& name) const;
+  // Known versions of `name`, ascending.
+  std::vector<std::string> Versions(const std::string& name) const;
+  // All extractors, ordered by (name, version).
+  std::vector<const FeatureExtractor*> List() const;
+
+ private:
+  std::vector<std::unique_ptr<FeatureExtractor>> extractors_;
+};
+
+}  // namespace ferry::extract

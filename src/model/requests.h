@@ -1,0 +1,90 @@
+#pragma once
+// What callers ask of the services, already decoded from the wire: plain structs with
+// std::optional for fields the caller may leave out.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/resources.h"
+#include "model/value.h"
+
+namespace ferry::model {
+
+// One problem with a request, located by path (e.g. ["body","blobs",0,"data"]).
+// Mirrors the {loc, msg, type} items of a 422 response and of migration validation.
+struct ValidationIssue {
+  ValueArray loc;
+  std::string msg;
+  std::string type;
+};
+using ValidationIssues = std::vector<ValidationIssue>;
+
+struct NamespaceCreate {
+  std::string namespace_name;
+  std::string namespace_type = "standard";
+  std::optional<std::string> description;
+  std::vector<ExtractorRef> feature_extractors;
+  Value payload_indexes;
+  bool auto_create_indexes = false;
+};
+
+struct NamespacePatch {
+  std::optional<std::string> namespace_name;
+  std::optional<std::string> description;
+  std::optional<Value> payload_indexes;
+  std::optional<bool> auto_create_indexes;
+};
+
+struct BucketCreate {
+  std::string bucket_name;
+  std::optional<std::string> description;
+  BucketSchema schema;
+  Value unique_key;
+  Value metadata;
+};
+
+struct BlobCreate {
+  std::string property;
+  FieldType type = FieldType::kString;
+  std::optional<std::string> key_prefix;
+  // Decoded payload: inline value for scalar types; for text the string; for binary
+  // types the raw bytes (base64 already decoded) in `bytes`.
+  Value data;
+  std::string bytes;
+  std::optional<std::string> mime_type;  // from a data: URI, when given
+  Value metadata;
+};
+
+struct ObjectCreate {
+  std::optional<std::string> key_prefix;
+  std::vector<BlobCreate> blobs;
+};
+
+struct CollectionCreate {
+  std::string collection_name;
+  std::optional<std::string> description;
+  CollectionSource source;
+  CollectionExtractor extractor;
+  bool enabled = true;
+  Value metadata;
+};
+
+struct BatchCreate {
+  std::vector<std::string> object_ids;
+  Value metadata;
+};
+
+// A list request's window and whether to count the total.
+struct ListQuery {
+  Page page;
+  bool return_vectors = false;
+};
+
+template <typename T>
+struct ListResult {
+  std::vector<T> items;
+  int64_t total = 0;
+};
+
+}  // namespace ferry::model

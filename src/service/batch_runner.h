@@ -1,0 +1,72 @@
+#pragma once
+// BatchRunner: executes submitted batches in the background. A batch runs every
+// collection that consumes its bucket, tier by tier (a collection fed by a collection
+// runs after its source); within a collection, chunks of objects are extracted in
+// parallel on a bounded worker pool and written in one transaction per chunk.
+// Documents have deterministic ids, so a batch interrupted by a shutdown or crash is
+// simply run again on the next start (Recover) without duplicating anything.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/thread_pool.h"
+#include "service/service_deps.h"
+
+namespace ferry::service {
+
+// Identifies one submitted batch and the task that reports on it.
+struct BatchJob {
+  std::string org_id;
+  std::string namespace_id;
+  std::string bucket_id;
+  std::string batch_id;
+  std::string task_id;
+};
+
+class BatchRunner {
+ public:
+  // `workers` extraction threads (>= 1); at most `concurrent_batches` run at once.
+  BatchRunner(const ServiceDeps& deps, size_t workers, size_t concurrent_batches = 2);
+  ~BatchRunner();
+
+  // Queues a job. False once Shutdown has begun.
+  bool Enqueue(BatchJob job);
+  // Re-queues every batch task that had not finished (after a restart).
+  Status Recover();
+  // Stops taking jobs; running ones stop at the next chunk boundary and stay
+  // IN_PROGRESS, to be resumed by Recover on the next start. Blocks until they stop.
+  void Shutdown();
+
+  // Objects per chunk (one extraction work item, one write transaction).
+  static constexpr size_t kChunkSize = 16;
+
+ private:
+  struct Progress;
+  void Run(const BatchJob& job);
+  Status RunTiers(const BatchJob& job, storage::NamespaceStore& store, model::Batch* batch,
+                  Progress* progress);
+  Status RunCollection(storage::NamespaceStore& store,
+                       const model::Collection& collection, const model::Batch& batch,
+                       Progress* progress);
+  Status RunChunk(storage::NamespaceStore& store, const model::Collection& collection,
+                  const extract::FeatureExtractor& fx, const model::Batch& batch,
+                  const std::vector<std::string>& object_ids, Progress* progress);
+  void Finish(const BatchJob& job, storage::NamespaceStore* store, model::Batch* batch,
+              const Progress& progress, const Status& status);
+
+  const ServiceDeps& deps_;
+  std::atomic<bool> stopping_{false};
+  ThreadPool extract_pool_;
+  ThreadPool job_pool_;
+};
+
+// Collections consuming `bucket_id`, by tier: tier 0 reads the bucket, tier k+1 reads
+// a collection of tier k. Disabled collections are left out.
+std::vector<std::vector<std::string>> CollectionTiers(
+    const std::vector<model::Collection>& collections, const std::string& bucket_id);
+
+}  // namespace ferry::service

@@ -1,0 +1,155 @@
+#include "service/document_builder.h"
+
+#include "common/crypto.h"
+
+namespace ferry::service {
+
+std::string DocumentIdFor(const std::string& collection_id, const std::string& source_key,
+                          int position) {
+  return "doc_" +
+         Sha256Hex(collection_id + "|" + source_key + "|" + std::to_string(position)).substr(0, 24);
+}
+
+DocumentBuilder::DocumentBuilder(const model::Collection& collection,
+                                 const extract::FeatureExtractor& extractor,
+                                 storage::BlobStore& blobs, TimestampMs now, std::string batch_id)
+    : collection_(collection),
+      extractor_(extractor),
+      blobs_(blobs),
+      now_(now),
+      batch_id_(std::move(batch_id)) {
+  const model::Value* path = collection.extractor.input_mappings.Get(extractor.info().input_name);
+  if (path != nullptr && path->is_string()) input_path_ = path->as_string();
+}
+
+Result<model::Value> DocumentBuilder::ObjectFields(const model::Object& object) {
+  model::ValueObject fields;
+  for (const auto& b : object.blobs) {
+    if (!b.data.is_null()) fields.Set(b.property, b.data);
+  }
+  return model::Value(std::move(fields));
+}
+
+Result<extract::ExtractorInput> DocumentBuilder::InputFromObject(const model::Object& object) {
+  extract::ExtractorInput input;
+  const model::Blob* blob = object.FindBlob(input_path_);
+  if (blob == nullptr) {
+    return Status::InvalidArgument("object has no '" + input_path_ + "' blob");
+  }
+  if (extractor_.info().input_type == "text") {
+    if (!blob->data.is_string()) {
+      return Status::InvalidArgument("blob '" + input_path_ + "' is not text");
+    }
+    input.text = blob->data.as_string();
+    return input;
+  }
+  if (!blob->content_hash) {
+    return Status::InvalidArgument("blob '" + input_path_ + "' has no stored content");
+  }
+  auto bytes = blobs_.Get(*blob->content_hash);
+  if (!bytes.ok()) return bytes.status();
+  input.bytes = std::move(bytes).value();
+  input.mime_type = blob->mime_type.value_or("");
+  return input;
+}
+
+extract::ExtractorInput DocumentBuilder::InputFromDocument(const model::Document& source,
+                                                           Status* error) const {
+  extract::ExtractorInput input;
+  const model::Value* v = source.fields.GetPath(input_path_);
+  if (v == nullptr || !v->is_string()) {
+    *error = Status::InvalidArgument("source document has no text field '" + input_path_ + "'");
+    return input;
+  }
+  input.text = v->as_string();
+  return input;
+}
+
+model::Value DocumentBuilder::Passthrough(const model::Value& source_fields) const {
+  const auto& ex = collection_.extractor;
+  model::ValueObject out;
+  if (ex.include_all_source_fields && source_fields.is_object()) out = source_fields.as_object();
+  for (const auto& fp : ex.field_passthrough) {
+    const model::Value* v = source_fields.GetPath(fp.source_path);
+    std::string target = fp.target_path.value_or(
+        fp.source_path.substr(fp.source_path.rfind('.') == std::string::npos
+                                  ? 0
+                                  : fp.source_path.rfind('.') + 1));
+    if (v != nullptr && !v->is_null()) {
+      out.Set(target, *v);
+    } else if (!fp.default_value.is_null()) {
+      out.Set(target, fp.default_value);
+    }
+  }
+  return model::Value(std::move(out));
+}
+
+std::vector<model::Document> DocumentBuilder::Finish(
+    const std::string& source_key, model::Lineage lineage, const model::Value& source_fields,
+    Result<std::vector<extract::ExtractedDocument>> extracted) {
+  std::vector<model::Document> docs;
+  auto base = [&](int position) {
+    model::Document d;
+    d.document_id = DocumentIdFor(collection_.collection_id, source_key, position);
+    d.collection_id = collection_.collection_id;
+    d.fields = Passthrough(source_fields);
+    d.lineage = lineage;
+    d.modality = extractor_.info().input_type;
+    d.batch_id = batch_id_;
+    d.created_at = d.updated_at = now_;
+    return d;
+  };
+  if (!extracted.ok()) {
+    model::Document d = base(0);
+    d.ingestion_status = "FAILED";
+    d.error = extracted.status().message();
+    docs.push_back(std::move(d));
+    return docs;
+  }
+  int position = 0;
+  for (auto& ed : extracted.value()) {
+    model::Document d = base(position++);
+    if (ed.fields.is_object()) {
+      for (const auto& [k, v] : ed.fields.as_object()) d.fields.mutable_object().Set(k, v);
+    }
+    d.vectors.push_back({collection_.extractor.feature_uri(), std::move(ed.embedding)});
+    docs.push_back(std::move(d));
+  }
+  return docs;
+}
+
+Result<std::vector<model::Document>> DocumentBuilder::FromObject(const model::Object& object) {
+  model::Lineage lineage;
+  lineage.source_type = model::SourceType::kBucket;
+  lineage.root_object_id = object.object_id;
+  lineage.root_bucket_id = object.bucket_id;
+  lineage.source_object_id = object.object_id;
+  lineage.path = object.bucket_id + "/" + collection_.collection_id;
+  FERRY_ASSIGN_OR_RETURN(model::Value fields, ObjectFields(object));
+  auto input = InputFromObject(object);
+  if (!input.ok() && input.status().code() != StatusCode::kInvalidArgument) {
+    return input.status();  // storage trouble, not a bad item
+  }
+  Result<std::vector<extract::ExtractedDocument>> extracted =
+      input.ok() ? extractor_.Extract(*input, collection_.extractor.parameters)
+                 : Result<std::vector<extract::ExtractedDocument>>(input.status());
+  return Finish(object.object_id, std::move(lineage), fields, std::move(extracted));
+}
+
+Result<std::vector<model::Document>> DocumentBuilder::FromDocument(const model::Document& source) {
+  model::Lineage lineage;
+  lineage.source_type = model::SourceType::kCollection;
+  lineage.root_object_id = source.lineage.root_object_id;
+  lineage.root_bucket_id = source.lineage.root_bucket_id;
+  lineage.source_document_id = source.document_id;
+  lineage.source_collection_id = source.collection_id;
+  lineage.path = source.lineage.path + "/" + collection_.collection_id;
+  Status error;
+  extract::ExtractorInput input = InputFromDocument(source, &error);
+  Result<std::vector<extract::ExtractedDocument>> extracted =
+      error.ok() ? extractor_.Extract(input, collection_.extractor.parameters)
+                 : Result<std::vector<extract::ExtractedDocument>>(error);
+  return Finish(source.document_id, std::move(lineage), source.fields, std::move(extracted));
+}
+
+}  // namespace ferry::service

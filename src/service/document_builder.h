@@ -1,0 +1,53 @@
+#pragma once
+// Turns one source item (a bucket object, or a document of a source collection) into the
+// documents of a collection: resolves the extractor input through input_mappings, runs
+// the extractor, adds passthrough fields and lineage, and names each document with an id
+// that is a pure function of (collection, source item, position), so re-running an item
+// replaces its documents instead of duplicating them.
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "extract/extractor.h"
+#include "model/resources.h"
+#include "storage/blob_store.h"
+
+namespace ferry::service {
+
+class DocumentBuilder {
+ public:
+  // REQUIRES: `collection` was validated at creation (its extractor exists).
+  DocumentBuilder(const model::Collection& collection, const extract::FeatureExtractor& extractor,
+                  storage::BlobStore& blobs, TimestampMs now, std::string batch_id);
+
+  // Documents for one object. On an extraction failure returns one document with
+  // ingestion_status "FAILED" and the error (so the failure is recorded in place);
+  // a non-OK Status only for storage errors.
+  Result<std::vector<model::Document>> FromObject(const model::Object& object);
+  // Documents for one document of the source collection (same failure contract).
+  Result<std::vector<model::Document>> FromDocument(const model::Document& source);
+
+ private:
+  Result<extract::ExtractorInput> InputFromObject(const model::Object& object);
+  extract::ExtractorInput InputFromDocument(const model::Document& source, Status* error) const;
+  model::Value Passthrough(const model::Value& source_fields) const;
+  std::vector<model::Document> Finish(const std::string& source_key, model::Lineage lineage,
+                                      const model::Value& source_fields,
+                                      Result<std::vector<extract::ExtractedDocument>> extracted);
+  // Object fields as a Value: inline values and text contents by property.
+  Result<model::Value> ObjectFields(const model::Object& object);
+
+  const model::Collection& collection_;
+  const extract::FeatureExtractor& extractor_;
+  storage::BlobStore& blobs_;
+  TimestampMs now_;
+  std::string batch_id_;
+  std::string input_path_;
+};
+
+// "doc_" + 24 hex digits of SHA-256(collection_id | source_key | position).
+std::string DocumentIdFor(const std::string& collection_id, const std::string& source_key,
+                          int position);
+
+}  // namespace ferry::service

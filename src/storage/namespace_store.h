@@ -1,0 +1,83 @@
+#pragma once
+// NamespaceStore: the resources inside one namespace — buckets, objects, collections,
+// documents with their vectors, batches. Ids are unique within the namespace; callers
+// have already checked the tenant owns the namespace. Implementations are thread-safe;
+// each call is atomic (one transaction).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "model/resources.h"
+
+namespace ferry::storage {
+
+class NamespaceStore {
+ public:
+  virtual ~NamespaceStore() = default;
+
+  // Buckets. Insert: AlreadyExists on id or name.
+  virtual Status InsertBucket(const model::Bucket& bucket) = 0;
+  virtual Result<model::Bucket> GetBucket(const std::string& bucket_id) = 0;
+  virtual Result<model::Bucket> GetBucketByName(const std::string& name) = 0;
+  virtual Result<std::vector<model::Bucket>> ListBuckets(const model::Page& page) = 0;
+  virtual Result<int64_t> CountBuckets() = 0;
+  virtual Result<model::BucketStats> GetBucketStats(const std::string& bucket_id) = 0;
+  // Removes the bucket, its objects and batches. NotFound when absent.
+  virtual Status DeleteBucket(const std::string& bucket_id) = 0;
+
+  // Objects. Insert: AlreadyExists on id; NotFound when the bucket is absent.
+  virtual Status InsertObject(const model::Object& object) = 0;
+  // NotFound unless the object exists in that bucket.
+  virtual Result<model::Object> GetObject(const std::string& bucket_id,
+                                          const std::string& object_id) = 0;
+  // Ordered by created_at then id.
+  virtual Result<std::vector<model::Object>> ListObjects(const std::string& bucket_id,
+                                                         const model::Page& page) = 0;
+  virtual Result<int64_t> CountObjects(const std::string& bucket_id) = 0;
+  virtual Result<int64_t> CountAllObjects() = 0;
+  virtual Status DeleteObject(const std::string& bucket_id, const std::string& object_id) = 0;
+  // Content hashes referenced by any object (for blob garbage collection).
+  virtual Result<std::vector<std::string>> ListBlobHashes() = 0;
+
+  // Collections. Insert: AlreadyExists on id or name.
+  virtual Status InsertCollection(const model::Collection& collection) = 0;
+  virtual Result<model::Collection> GetCollection(const std::string& collection_id) = 0;
+  virtual Result<model::Collection> GetCollectionByName(const std::string& name) = 0;
+  // Ordered by created_at then id.
+  virtual Result<std::vector<model::Collection>> ListCollections(const model::Page& page) = 0;
+  virtual Result<int64_t> CountCollections() = 0;
+  // Removes the collection and its documents. NotFound when absent.
+  virtual Status DeleteCollection(const std::string& collection_id) = 0;
+
+  // Documents. Inserts or replaces each document (by document_id) with its vectors,
+  // all in one transaction.
+  virtual Status UpsertDocuments(const std::vector<model::Document>& docs) = 0;
+  // NotFound unless the document is in that collection. Vectors are loaded only when
+  // with_vectors is true.
+  virtual Result<model::Document> GetDocument(const std::string& collection_id,
+                                              const std::string& document_id,
+                                              bool with_vectors) = 0;
+  // Ordered by created_at then id.
+  virtual Result<std::vector<model::Document>> ListDocuments(const std::string& collection_id,
+                                                             const model::Page& page,
+                                                             bool with_vectors) = 0;
+  virtual Result<int64_t> CountDocuments(const std::string& collection_id) = 0;
+  virtual Result<int64_t> CountAllDocuments() = 0;
+  // Documents of a collection whose lineage root object is one of `root_object_ids`,
+  // with vectors, ordered by id. Feeds chained collections.
+  virtual Result<std::vector<model::Document>> ListDocumentsByRootObjects(
+      const std::string& collection_id, const std::vector<std::string>& root_object_ids) = 0;
+  // Deletes a collection's documents derived from these root objects (re-processing).
+  virtual Status DeleteDocumentsByRootObjects(const std::string& collection_id,
+                                              const std::vector<std::string>& root_object_ids) = 0;
+
+  // Batches. Upsert by batch_id.
+  virtual Status UpsertBatch(const model::Batch& batch) = 0;
+  // NotFound unless the batch exists in that bucket.
+  virtual Result<model::Batch> GetBatch(const std::string& bucket_id,
+                                        const std::string& batch_id) = 0;
+};
+
+}  // namespace ferry::storage

@@ -1,0 +1,204 @@
+"""Test harness: starts a real ferryd on a free loopback port with its own data dir, and
+talks to it over HTTP. Every JSON response is validated against the schema that the
+server's own /openapi.json declares for that operation and status code."""
+import base64
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import unittest
+
+import jsonschema
+
+FERRYD = os.environ.get("FERRYD", os.path.join(os.path.dirname(__file__), "..", "build", "ferryd"))
+DATA = os.environ.get("FERRY_TEST_DATA", os.path.join(os.path.dirname(__file__), "data"))
+ADMIN_KEY = "sk_test_admin_0123456789abcdef"
+
+
+class Ferryd:
+    """One ferryd process. start() blocks until it logs its listening address."""
+
+    def __init__(self, data_dir=None, extra_args=(), env=None):
+        self.owns_dir = data_dir is None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="ferry_test_")
+        self.extra_args = list(extra_args)
+        self.env = dict(env or {})
+        self.proc = None
+        self.port = None
+        self.stdout_lines = []
+
+    def start(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FERRY_")}
+        env.update({"FERRY_API_KEY": ADMIN_KEY, "FERRY_WORKERS": "2"})
+        env.update(self.env)
+        self.proc = subprocess.Popen(
+            [FERRYD, "--data-dir", self.data_dir, "--listen", "127.0.0.1:0"] + self.extra_args,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        for line in self.proc.stderr:
+            if '"ferryd listening"' in line:
+                addr = json.loads(line)["address"]
+                self.port = int(addr.rsplit(":", 1)[1])
+                break
+        else:
+            raise RuntimeError("ferryd exited before listening: rc=%s" % self.proc.wait())
+        return self
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc is None:
+            return None
+        self.proc.send_signal(sig)
+        rc = self.proc.wait(timeout=60)
+        self.remaining_stderr = self.proc.stderr.read()
+        self.stdout_lines = self.proc.stdout.read().splitlines()
+        self.proc.stderr.close()
+        self.proc.stdout.close()
+        self.proc = None
+        return rc
+
+    def cleanup(self):
+        if self.proc is not None:
+            self.stop(signal.SIGKILL)
+        if self.owns_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def client(self, key=ADMIN_KEY, namespace=None):
+        return Client(self.port, key, namespace)
+
+
+class OpenApi:
+    """Finds and checks the response schema of an operation in ferryd's /openapi.json."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.routes = []
+        for path, ops in doc["paths"].items():
+            pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", path.rstrip("/")) + "/?$"
+            literals = len([s for s in path.split("/") if s and not s.startswith("{")])
+            self.routes.append((literals, re.compile(pattern), path, ops))
+        self.routes.sort(key=lambda r: -r[0])  # literal segments win, as in the router
+
+    def response_schema(self, method, path, status):
+        for _, rx, template, ops in self.routes:
+            if rx.match(path) and method.lower() in ops:
+                resp = ops[method.lower()]["responses"].get(str(status))
+                if resp is None:
+                    raise AssertionError("%s %s: status %d is not declared in openapi.json"
+                                         % (method, template, status))
+                content = resp.get("content", {}).get("application/json")
+                return content.get("schema") if content else None
+        return None
+
+    def validate(self, method, path, status, body):
+        schema = self.response_schema(method, path, status)
+        if schema is None or body is None:
+            return
+        wrapped = dict(schema)
+        wrapped["components"] = self.doc["components"]
+        jsonschema.Draft202012Validator(wrapped).validate(body)
+
+
+_OPENAPI = {}
+
+
+class Client:
+    """Keep-alive HTTP client for the Ferry API."""
+
+    def __init__(self, port, key, namespace):
+        self.port = port
+        self.key = key
+        self.namespace = namespace
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def openapi(self):
+        if self.port not in _OPENAPI:
+            status, doc, _ = self.raw("GET", "/openapi.json")
+            _OPENAPI[self.port] = OpenApi(json.loads(doc))
+        return _OPENAPI[self.port]
+
+    def raw(self, method, path, body=None, headers=None):
+        hdrs = dict(headers or {})
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+            hdrs.setdefault("Content-Type", "application/json")
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=hdrs)
+                resp = self.conn.getresponse()
+                data = resp.read().decode()
+                return resp.status, data, dict(resp.getheaders())
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closed an idle keep-alive connection; retry once on a new one.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+                if attempt == 1:
+                    raise
+
+    def call(self, method, path, body=None, namespace=None, key=None, headers=None,
+             validate=True):
+        hdrs = dict(headers or {})
+        k = self.key if key is None else key
+        if k:
+            hdrs["Authorization"] = "Bearer " + k
+        ns = namespace or self.namespace
+        if ns:
+            hdrs["X-Namespace"] = ns
+        status, data, _ = self.raw(method, path, body, hdrs)
+        parsed = json.loads(data) if data else None
+        if validate:
+            self.openapi().validate(method, path.split("?")[0], status, parsed)
+        return status, parsed
+
+    def get(self, path, **kw):
+        return self.call("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.call("POST", path, {} if body is None else body, **kw)
+
+    def patch(self, path, body, **kw):
+        return self.call("PATCH", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.call("DELETE", path, **kw)
+
+
+def b64_file(name):
+    with open(os.path.join(DATA, name), "rb") as f:
+        return base64.b64encode(f.read()).decode()
+
+
+class FerryTestCase(unittest.TestCase):
+    """One ferryd per test class; `self.api` is an admin client."""
+
+    server_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Ferryd(extra_args=cls.server_args).start()
+        cls.api = cls.server.client()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def assertStatus(self, result, status):
+        self.assertEqual(result[0], status, msg=json.dumps(result[1])[:2000])
+        return result[1]
+
+    def make_namespace(self, name, extractors=(("text_extractor", "v1"),)):
+        body = {"namespace_name": name,
+                "feature_extractors": [{"feature_extractor_name": n, "version": v}
+                                       for n, v in extractors]}
+        return self.assertStatus(self.api.post("/v1/namespaces", body), 200)
+
+    def wait_task(self, client, task_id):
+        """Polls a task until it reaches a terminal status (the server does the work; the
+        poll is a blocking HTTP round trip, not a sleep)."""
+        for _ in range(100000):
+            task = self.assertStatus(client.get("/v1/tasks/" + task_id), 200)
+            if task["status"] in ("COMPLETED", "FAILED", "COMPLETED_WITH_ERRORS", "CANCELED"):
+                return task
+        self.fail("task %s did not finish" % task_id)

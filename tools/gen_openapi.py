@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Generates src/api/openapi.json: the operations Ferry implements, copied from Mixpeek's
+public spec (same paths, parameters, schemas and schema names), plus Ferry's own
+endpoints. Re-run after adding a route:
+
+    tools/gen_openapi.py ../shared/spec/mixpeek-openapi.json > src/api/openapi.json
+"""
+import json
+import sys
+
+# (method, path) of every Mixpeek operation Ferry serves; keep in step with api/*_handlers.cc.
+IMPLEMENTED = [
+    ("post", "/v1/namespaces"),
+    ("post", "/v1/namespaces/list"),
+    ("get", "/v1/namespaces/{namespace_identifier}"),
+    ("patch", "/v1/namespaces/{namespace_identifier}"),
+    ("delete", "/v1/namespaces/{namespace_identifier}"),
+    ("post", "/v1/buckets"),
+    ("post", "/v1/buckets/list"),
+    ("get", "/v1/buckets/{bucket_identifier}"),
+    ("delete", "/v1/buckets/{bucket_identifier}"),
+    ("post", "/v1/buckets/{bucket_identifier}/objects"),
+    ("post", "/v1/buckets/{bucket_identifier}/objects/list"),
+    ("get", "/v1/buckets/{bucket_identifier}/objects/{object_identifier}"),
+    ("delete", "/v1/buckets/{bucket_identifier}/objects/{object_identifier}"),
+    ("post", "/v1/buckets/{bucket_identifier}/batches"),
+    ("get", "/v1/buckets/{bucket_identifier}/batches/{batch_id}"),
+    ("post", "/v1/buckets/{bucket_identifier}/batches/{batch_id}/submit"),
+    ("get", "/v1/collections/features/extractors"),
+    ("post", "/v1/collections"),
+    ("post", "/v1/collections/list"),
+    ("get", "/v1/collections/{collection_identifier}"),
+    ("delete", "/v1/collections/{collection_identifier}"),
+    ("post", "/v1/collections/{collection_identifier}/documents/list"),
+    ("get", "/v1/collections/{collection_identifier}/documents/{document_id}"),
+    ("get", "/v1/tasks/{task_id}"),
+]
+
+FERRY_PATHS = {
+    "/healthz": {"get": {
+        "operationId": "ferry_healthz",
+        "summary": "Liveness of this ferryd process (Ferry extension).",
+        "responses": {"200": {"description": "Alive", "content": {"application/json": {
+            "schema": {"type": "object", "required": ["status"],
+                       "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}}},
+    "/openapi.json": {"get": {
+        "operationId": "ferry_openapi",
+        "summary": "This document (Ferry extension).",
+        "responses": {"200": {"description": "OpenAPI 3.1 document",
+                              "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+}
+
+
+def refs(node, out):
+    if isinstance(node, dict):
+        r = node.get("$ref")
+        if isinstance(r, str) and r.startswith("#/components/schemas/"):
+            out.add(r.split("/")[-1])
+        for v in node.values():
+            refs(v, out)
+    elif isinstance(node, list):
+        for v in node:
+            refs(v, out)
+
+
+def main():
+    spec = json.load(open(sys.argv[1]))
+    schemas = spec["components"]["schemas"]
+    paths = {}
+    for method, path in IMPLEMENTED:
+        paths.setdefault(path, {})[method] = spec["paths"][path][method]
+    paths.update(FERRY_PATHS)
+    needed, frontier = set(), set()
+    refs(paths, frontier)
+    while frontier:
+        name = frontier.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        refs(schemas[name], frontier)
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Ferry", "version": "0.1.0",
+                 "description": "Self-hosted, Mixpeek-compatible server for multimodal "
+                                "retrieval data and its migrations."},
+        "paths": paths,
+        "components": {"schemas": {n: schemas[n] for n in sorted(needed)}},
+    }
+    if "securitySchemes" in spec.get("components", {}):
+        doc["components"]["securitySchemes"] = spec["components"]["securitySchemes"]
+    json.dump(doc, sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
