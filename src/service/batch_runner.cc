@@ -176,6 +176,7 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
   auto collect = [&](const std::string& source_id,
                      Result<std::vector<model::Document>> docs) -> Status {
     FERRY_RETURN_IF_ERROR(docs.status());
+    if (docs->empty()) return Status::Ok();  // the item has nothing for this collection
     ++items;
     for (auto& d : *docs) {
       if (d.ingestion_status == "FAILED") failures.emplace_back(source_id, d.error.value_or(""));

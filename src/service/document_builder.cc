@@ -33,9 +33,7 @@ Result<model::Value> DocumentBuilder::ObjectFields(const model::Object& object) 
 Result<extract::ExtractorInput> DocumentBuilder::InputFromObject(const model::Object& object) {
   extract::ExtractorInput input;
   const model::Blob* blob = object.FindBlob(input_path_);
-  if (blob == nullptr) {
-    return Status::InvalidArgument("object has no '" + input_path_ + "' blob");
-  }
+  if (blob == nullptr) return Status::NotFound("object has no '" + input_path_ + "' blob");
   if (extractor_.info().input_type == "text") {
     if (!blob->data.is_string()) {
       return Status::InvalidArgument("blob '" + input_path_ + "' is not text");
@@ -47,6 +45,9 @@ Result<extract::ExtractorInput> DocumentBuilder::InputFromObject(const model::Ob
     return Status::InvalidArgument("blob '" + input_path_ + "' has no stored content");
   }
   auto bytes = blobs_.Get(*blob->content_hash);
+  if (!bytes.ok() && bytes.status().code() == StatusCode::kNotFound) {
+    return Status::DataLoss("blob " + *blob->content_hash + " is missing from the blob store");
+  }
   if (!bytes.ok()) return bytes.status();
   input.bytes = std::move(bytes).value();
   input.mime_type = blob->mime_type.value_or("");
@@ -127,6 +128,9 @@ Result<std::vector<model::Document>> DocumentBuilder::FromObject(const model::Ob
   lineage.path = object.bucket_id + "/" + collection_.collection_id;
   FERRY_ASSIGN_OR_RETURN(model::Value fields, ObjectFields(object));
   auto input = InputFromObject(object);
+  if (!input.ok() && input.status().code() == StatusCode::kNotFound) {
+    return std::vector<model::Document>{};  // nothing for this collection in the object
+  }
   if (!input.ok() && input.status().code() != StatusCode::kInvalidArgument) {
     return input.status();  // storage trouble, not a bad item
   }

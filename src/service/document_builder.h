@@ -21,9 +21,10 @@ class DocumentBuilder {
   DocumentBuilder(const model::Collection& collection, const extract::FeatureExtractor& extractor,
                   storage::BlobStore& blobs, TimestampMs now, std::string batch_id);
 
-  // Documents for one object. On an extraction failure returns one document with
-  // ingestion_status "FAILED" and the error (so the failure is recorded in place);
-  // a non-OK Status only for storage errors.
+  // Documents for one object; none when the object lacks the mapped input (a bucket
+  // may hold objects for several collections). On an extraction failure returns one
+  // document with ingestion_status "FAILED" and the error (so the failure is recorded
+  // in place); a non-OK Status only for storage errors.
   Result<std::vector<model::Document>> FromObject(const model::Object& object);
   // Documents for one document of the source collection (same failure contract).
   Result<std::vector<model::Document>> FromDocument(const model::Document& source);

@@ -1,0 +1,91 @@
+#include "extract/chunker.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace ferry::extract {
+namespace {
+
+using ::testing::ElementsAre;
+
+std::vector<std::string> Chunk(std::string_view text, SplitBy by, int size, int overlap) {
+  return ChunkText(text, ChunkOptions{by, size, overlap});
+}
+
+TEST(ChunkerTest, NoneReturnsTextUnchanged) {
+  EXPECT_THAT(Chunk("  a b\n\nc  ", SplitBy::kNone, 1, 0), ElementsAre("  a b\n\nc  "));
+}
+
+TEST(ChunkerTest, CharactersWithoutOverlap) {
+  EXPECT_THAT(Chunk("abcdefghij", SplitBy::kCharacters, 4, 0), ElementsAre("abcd", "efgh", "ij"));
+}
+
+TEST(ChunkerTest, CharactersWithOverlapStopAtFirstWindowReachingEnd) {
+  // Stride 3: [0,4) [3,7) [6,10); no trailing "j" window.
+  EXPECT_THAT(Chunk("abcdefghij", SplitBy::kCharacters, 4, 1), ElementsAre("abcd", "defg", "ghij"));
+}
+
+TEST(ChunkerTest, CharactersCountCodePointsNotBytes) {
+  EXPECT_THAT(Chunk("h\xC3\xA9llo w\xC3\xB6rld", SplitBy::kCharacters, 5, 0),
+              ElementsAre("h\xC3\xA9llo", " w\xC3\xB6rl", "d"));
+}
+
+TEST(ChunkerTest, CharactersDropWhitespaceOnlyChunks) {
+  EXPECT_THAT(Chunk("ab    cd", SplitBy::kCharacters, 2, 0), ElementsAre("ab", "cd"));
+}
+
+TEST(ChunkerTest, WordsWithOverlap) {
+  EXPECT_THAT(Chunk("one two  three\nfour five six seven", SplitBy::kWords, 3, 1),
+              ElementsAre("one two three", "three four five", "five six seven"));
+}
+
+TEST(ChunkerTest, WordsShorterThanChunkGiveOneChunk) {
+  EXPECT_THAT(Chunk("  just two  ", SplitBy::kWords, 10, 5), ElementsAre("just two"));
+}
+
+TEST(ChunkerTest, SentencesWithoutOverlap) {
+  EXPECT_THAT(Chunk("First one. Second one!  Third one? Fourth.", SplitBy::kSentences, 2, 0),
+              ElementsAre("First one. Second one!", "Third one? Fourth."));
+}
+
+TEST(ChunkerTest, SentencesWithOverlap) {
+  EXPECT_THAT(Chunk("A. B. C. D.", SplitBy::kSentences, 2, 1),
+              ElementsAre("A. B.", "B. C.", "C. D."));
+}
+
+TEST(ChunkerTest, SentenceBoundariesNeedFollowingSpaceAndKeepClosers) {
+  // "3.14" does not end a sentence; the closing quote stays with its sentence.
+  EXPECT_THAT(Chunk("Pi is 3.14 roughly. He said \"no.\" Then left", SplitBy::kSentences, 1, 0),
+              ElementsAre("Pi is 3.14 roughly.", "He said \"no.\"", "Then left"));
+}
+
+TEST(ChunkerTest, BlankLineEndsSentence) {
+  EXPECT_THAT(Chunk("Heading\n\nBody text. More", SplitBy::kSentences, 1, 0),
+              ElementsAre("Heading", "Body text.", "More"));
+}
+
+TEST(ChunkerTest, Paragraphs) {
+  const char* text = "Para one.\n\nPara two\nstill two.\n \t\n\nPara three.\n";
+  EXPECT_THAT(Chunk(text, SplitBy::kParagraphs, 1, 0),
+              ElementsAre("Para one.", "Para two\nstill two.", "Para three."));
+  EXPECT_THAT(
+      Chunk(text, SplitBy::kParagraphs, 2, 1),
+      ElementsAre("Para one.\n\nPara two\nstill two.", "Para two\nstill two.\n\nPara three."));
+}
+
+TEST(ChunkerTest, WhitespaceOnlyTextGivesNoChunks) {
+  EXPECT_TRUE(Chunk(" \n\t ", SplitBy::kWords, 3, 0).empty());
+  EXPECT_TRUE(Chunk(" \n\t ", SplitBy::kSentences, 3, 0).empty());
+  EXPECT_TRUE(Chunk(" \n\t ", SplitBy::kParagraphs, 3, 0).empty());
+  EXPECT_TRUE(Chunk(" \n\t ", SplitBy::kCharacters, 3, 0).empty());
+}
+
+TEST(ChunkerTest, ParseSplitBy) {
+  EXPECT_EQ(ParseSplitBy("words"), SplitBy::kWords);
+  EXPECT_EQ(ParseSplitBy("none"), SplitBy::kNone);
+  EXPECT_EQ(ParseSplitBy("pages"), std::nullopt);
+  EXPECT_EQ(ParseSplitBy("Words"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace ferry::extract

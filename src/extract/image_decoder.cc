@@ -1,0 +1,76 @@
+#include "extract/image_decoder.h"
+
+#include <stb_image.h>
+
+#include <algorithm>
+#include <climits>
+#include <memory>
+#include <string>
+
+namespace ferry::extract {
+namespace {
+
+constexpr std::string_view kPngSignature = "\x89PNG\r\n\x1a\n";
+constexpr std::string_view kJpegSignature = "\xff\xd8\xff";
+
+struct StbiFree {
+  void operator()(stbi_uc* p) const { stbi_image_free(p); }
+};
+
+Status Undecodable(std::string_view why) {
+  std::string message = "image is not a decodable JPEG or PNG: ";
+  return Status::InvalidArgument(message.append(why));
+}
+
+// stb keeps its failure reason in thread-local storage (libstb is built with TLS), so
+// reading it right after the failing call on the same thread is safe.
+Status DecodeFailure() {
+  const char* reason = stbi_failure_reason();
+  return Undecodable(reason != nullptr ? reason : "corrupt data");
+}
+
+SampledImage Sample(const stbi_uc* pixels, int width, int height) {
+  SampledImage out;
+  out.width = width;
+  out.height = height;
+  out.grid_width = std::min(width, kMaxSampleSide);
+  out.grid_height = std::min(height, kMaxSampleSide);
+  out.rgb.resize(3 * static_cast<size_t>(out.grid_width) * out.grid_height);
+  uint8_t* dst = out.rgb.data();
+  for (int gy = 0; gy < out.grid_height; ++gy) {
+    const int64_t y = (2 * int64_t{gy} + 1) * height / (2 * int64_t{out.grid_height});
+    for (int gx = 0; gx < out.grid_width; ++gx) {
+      const int64_t x = (2 * int64_t{gx} + 1) * width / (2 * int64_t{out.grid_width});
+      const stbi_uc* src = pixels + 3 * (y * width + x);
+      dst = std::copy(src, src + 3, dst);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<SampledImage> DecodeAndSample(std::string_view bytes) {
+  if (!bytes.starts_with(kPngSignature) && !bytes.starts_with(kJpegSignature)) {
+    return Undecodable("unrecognised file signature");
+  }
+  if (bytes.size() > static_cast<size_t>(INT_MAX)) {
+    return Status::InvalidArgument("image is too large: more than 2 GiB of encoded data");
+  }
+  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+  const int size = static_cast<int>(bytes.size());
+  int width = 0, height = 0, channels = 0;
+  if (!stbi_info_from_memory(data, size, &width, &height, &channels)) return DecodeFailure();
+  if (width <= 0 || height <= 0) return Undecodable("empty image");
+  if (int64_t{width} * height > kMaxImagePixels) {
+    std::string message = "image is too large: ";
+    message.append(std::to_string(width)).append("x").append(std::to_string(height));
+    return Status::InvalidArgument(message.append(" exceeds 64 megapixels"));
+  }
+  std::unique_ptr<stbi_uc, StbiFree> pixels(
+      stbi_load_from_memory(data, size, &width, &height, &channels, /*desired_channels=*/3));
+  if (pixels == nullptr) return DecodeFailure();
+  return Sample(pixels.get(), width, height);
+}
+
+}  // namespace ferry::extract

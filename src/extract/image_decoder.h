@@ -1,0 +1,36 @@
+#pragma once
+// Decoding of JPEG and PNG bytes into a small, fixed-budget RGB sample grid for the image
+// extractors. The only file that talks to stb_image.
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace ferry::extract {
+
+// Images with more pixels than this are refused before their pixels are decoded.
+inline constexpr int64_t kMaxImagePixels = 64'000'000;
+// Longest side of the sample grid; larger images are point-sampled down to it.
+inline constexpr int kMaxSampleSide = 256;
+
+struct SampledImage {
+  int width = 0;   // of the encoded image
+  int height = 0;  // of the encoded image
+  int grid_width = 0;
+  int grid_height = 0;
+  // grid_width * grid_height RGB triples, row-major. Each sample is the source pixel at
+  // the centre of its grid cell, so the result depends only on the decoded pixels.
+  std::vector<uint8_t> rgb;
+
+  const uint8_t* at(int x, int y) const {
+    return &rgb[3 * (static_cast<size_t>(y) * grid_width + x)];
+  }
+};
+
+// InvalidArgument if `bytes` is not a JPEG or PNG (by signature, whatever the declared
+// MIME type), cannot be decoded, or exceeds kMaxImagePixels. Thread-safe.
+Result<SampledImage> DecodeAndSample(std::string_view bytes);
+
+}  // namespace ferry::extract

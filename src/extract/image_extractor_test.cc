@@ -1,0 +1,252 @@
+#include "extract/image_extractor.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stb_image_write.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace ferry::extract {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// Row-major RGB pixels.
+struct Pixels {
+  int width;
+  int height;
+  std::vector<uint8_t> rgb;
+};
+
+Pixels Solid(int w, int h, uint8_t r, uint8_t g, uint8_t b) {
+  Pixels p{w, h, {}};
+  for (int i = 0; i < w * h; ++i) p.rgb.insert(p.rgb.end(), {r, g, b});
+  return p;
+}
+
+// Smooth diagonal colour ramp with a soft stripe pattern, so v2's texture block is used.
+Pixels Ramp(int w, int h) {
+  Pixels p{w, h, {}};
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const auto stripe = static_cast<uint8_t>(100 + 80 * std::sin(x * 0.3));
+      p.rgb.insert(p.rgb.end(),
+                   {static_cast<uint8_t>(255 * x / w), static_cast<uint8_t>(255 * y / h), stripe});
+    }
+  }
+  return p;
+}
+
+ExtractorInput ImageInput(std::string bytes, std::string mime_type = "") {
+  ExtractorInput input;
+  input.bytes = std::move(bytes);
+  input.mime_type = std::move(mime_type);
+  return input;
+}
+
+void Append(void* context, void* data, int size) {
+  static_cast<std::string*>(context)->append(static_cast<const char*>(data), size);
+}
+
+std::string Png(const Pixels& p) {
+  std::string out;
+  stbi_write_png_to_func(&Append, &out, p.width, p.height, 3, p.rgb.data(), 3 * p.width);
+  return out;
+}
+
+std::string Jpeg(const Pixels& p, int quality = 95) {
+  std::string out;
+  stbi_write_jpg_to_func(&Append, &out, p.width, p.height, 3, p.rgb.data(), quality);
+  return out;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+double Dot(const std::vector<float>& a, const std::vector<float>& b) {
+  double dot = 0;
+  for (size_t i = 0; i < a.size(); ++i) dot += double{a[i]} * b[i];
+  return dot;
+}
+
+class ImageExtractorTest : public ::testing::TestWithParam<int> {
+ protected:
+  std::unique_ptr<FeatureExtractor> extractor_ =
+      GetParam() == 1 ? NewImageExtractorV1() : NewImageExtractorV2();
+
+  Result<std::vector<ExtractedDocument>> Extract(std::string bytes) {
+    return extractor_->Extract(ImageInput(std::move(bytes)), model::Value());
+  }
+
+  std::vector<float> Embed(std::string bytes) {
+    auto docs = Extract(std::move(bytes));
+    EXPECT_TRUE(docs.ok()) << docs.status().ToString();
+    if (!docs.ok() || docs->size() != 1) return {};
+    return (*docs)[0].embedding;
+  }
+
+  void ExpectUndecodable(std::string bytes, const std::string& why) {
+    auto docs = Extract(std::move(bytes));
+    ASSERT_FALSE(docs.ok());
+    EXPECT_EQ(docs.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(docs.status().message(), StartsWith("image is not a decodable JPEG or PNG: "));
+    EXPECT_THAT(docs.status().message(), HasSubstr(why));
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Versions, ImageExtractorTest, ::testing::Values(1, 2),
+                         [](const auto& info) {
+                           return std::string(info.param == 1 ? "V1" : "V2");
+                         });
+
+TEST_P(ImageExtractorTest, InfoDescribesVersion) {
+  const ExtractorInfo& info = extractor_->info();
+  EXPECT_EQ(info.name, "image_extractor");
+  EXPECT_EQ(info.dimensions, GetParam() == 1 ? 64 : 192);
+  EXPECT_EQ(info.input_name, "image");
+  EXPECT_EQ(info.input_type, "image");
+  EXPECT_THAT(info.description, HasSubstr(std::to_string(info.dimensions) + " dimensions"));
+  EXPECT_TRUE(extractor_->ValidateParameters(info.default_parameters).ok());
+}
+
+TEST_P(ImageExtractorTest, UnitLengthAndSizeFields) {
+  for (const std::string& bytes :
+       {Png(Ramp(40, 30)), Jpeg(Ramp(300, 500)), Png(Solid(1, 1, 9, 9, 9))}) {
+    auto docs = Extract(bytes);
+    ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+    ASSERT_EQ(docs->size(), 1u);
+    const ExtractedDocument& doc = (*docs)[0];
+    EXPECT_EQ(static_cast<int>(doc.embedding.size()), extractor_->info().dimensions);
+    EXPECT_NEAR(std::sqrt(Dot(doc.embedding, doc.embedding)), 1.0, 1e-5);
+  }
+  auto docs = Extract(Jpeg(Ramp(300, 500)));
+  ASSERT_TRUE(docs.ok());
+  model::ValueObject expected;
+  expected.Set("width", 300);
+  expected.Set("height", 500);
+  EXPECT_EQ((*docs)[0].fields, model::Value(expected));
+}
+
+TEST_P(ImageExtractorTest, Deterministic) {
+  const std::string bytes = Jpeg(Ramp(64, 48));
+  EXPECT_EQ(Embed(bytes), Embed(bytes));
+}
+
+TEST_P(ImageExtractorTest, RedAndBlueDiffer) {
+  std::vector<float> red = Embed(Png(Solid(16, 16, 230, 20, 20)));
+  std::vector<float> blue = Embed(Png(Solid(16, 16, 20, 20, 230)));
+  EXPECT_LT(Dot(red, blue), 0.2);
+  EXPECT_NEAR(Dot(red, Embed(Png(Solid(32, 8, 230, 20, 20)))), 1.0, 1e-6);
+}
+
+TEST_P(ImageExtractorTest, PngAndJpegOfSameImageAreNear) {
+  const Pixels pixels = Ramp(96, 64);
+  EXPECT_GT(Dot(Embed(Png(pixels)), Embed(Jpeg(pixels, 95))), 0.9);
+}
+
+TEST_P(ImageExtractorTest, GarbageIsRejectedWhateverTheMimeType) {
+  ExpectUndecodable("this is not an image at all", "unrecognised file signature");
+  auto docs = extractor_->Extract(ImageInput("GIF89a....", "image/png"), {});
+  EXPECT_EQ(docs.status().code(), StatusCode::kInvalidArgument);
+  auto empty = Extract("");
+  EXPECT_EQ(empty.status().message(), "image input is empty");
+}
+
+TEST_P(ImageExtractorTest, TruncatedOrCorruptImagesAreRejected) {
+  const std::string png = Png(Ramp(64, 64));
+  ExpectUndecodable(png.substr(0, png.size() / 2), "");
+  ExpectUndecodable(png.substr(0, 12), "");
+  std::string jpeg_header_only = Jpeg(Ramp(64, 64)).substr(0, 3);
+  ExpectUndecodable(jpeg_header_only, "");
+}
+
+TEST_P(ImageExtractorTest, HugeImagesAreRefusedBeforeDecoding) {
+  // Patch the IHDR of a 1x1 PNG to claim 10000x10000 (stb does not check chunk CRCs).
+  std::string png = Png(Solid(1, 1, 0, 0, 0));
+  const std::string side("\x00\x00\x27\x10", 4);  // 10000, big-endian
+  png.replace(16, 4, side);
+  png.replace(20, 4, side);
+  auto docs = Extract(png);
+  ASSERT_FALSE(docs.ok());
+  EXPECT_EQ(docs.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(docs.status().message(), "image is too large: 10000x10000 exceeds 64 megapixels");
+}
+
+TEST_P(ImageExtractorTest, CorruptedBytesNeverCrash) {
+  // Deterministic byte corruptions of valid files: each result is either a document or
+  // InvalidArgument (run under ASan to catch decoder memory errors).
+  for (const std::string& original : {Png(Ramp(24, 24)), Jpeg(Ramp(24, 24))}) {
+    uint32_t state = 12345;
+    for (int round = 0; round < 200; ++round) {
+      std::string bytes = original;
+      for (int k = 0; k < 4; ++k) {
+        state = state * 1664525u + 1013904223u;
+        const size_t pos = 3 + state % (bytes.size() - 3);  // keep the signature
+        bytes[pos] = static_cast<char>(state >> 24);
+      }
+      auto docs = Extract(bytes);
+      if (!docs.ok()) {
+        EXPECT_EQ(docs.status().code(), StatusCode::kInvalidArgument);
+      }
+    }
+  }
+}
+
+TEST_P(ImageExtractorTest, RejectsBadParameters) {
+  model::ValueObject unknown;
+  unknown.Set("thumbnails", true);
+  Status st = extractor_->ValidateParameters(unknown);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(st.message(), HasSubstr("parameters.thumbnails"));
+
+  model::ValueObject wrong_type;
+  wrong_type.Set("use_cdn", "yes");
+  st = extractor_->ValidateParameters(wrong_type);
+  EXPECT_EQ(st.message(), "parameters.use_cdn must be a boolean");
+
+  model::ValueObject ok;
+  ok.Set("extractor_type", "image_extractor");
+  ok.Set("enable_thumbnails", false);
+  ok.Set("use_cdn", true);
+  EXPECT_TRUE(extractor_->ValidateParameters(ok).ok());
+}
+
+TEST_P(ImageExtractorTest, CommittedFixturesDecode) {
+  auto red = Extract(ReadFile(FERRY_TEST_DATA_DIR "/red_16x16.png"));
+  ASSERT_TRUE(red.ok()) << red.status().ToString();
+  EXPECT_EQ((*red)[0].fields.Get("width")->as_int(), 16);
+  EXPECT_EQ((*red)[0].fields.Get("height")->as_int(), 16);
+  auto gradient = Extract(ReadFile(FERRY_TEST_DATA_DIR "/gradient_32x32.jpg"));
+  ASSERT_TRUE(gradient.ok()) << gradient.status().ToString();
+  EXPECT_EQ((*gradient)[0].fields.Get("width")->as_int(), 32);
+  ExpectUndecodable(ReadFile(FERRY_TEST_DATA_DIR "/not_an_image.png"), "signature");
+}
+
+TEST(ImageExtractorVersionsTest, V2SeesTextureV1DoesNot) {
+  // Same colours, different layout: horizontal vs vertical stripes.
+  Pixels horizontal = Solid(32, 32, 0, 0, 0), vertical = Solid(32, 32, 0, 0, 0);
+  for (int y = 0; y < 32; ++y) {
+    for (int x = 0; x < 32; ++x) {
+      const uint8_t h = (y / 4) % 2 ? 255 : 0, v = (x / 4) % 2 ? 255 : 0;
+      std::fill_n(&horizontal.rgb[3 * (y * 32 + x)], 3, h);
+      std::fill_n(&vertical.rgb[3 * (y * 32 + x)], 3, v);
+    }
+  }
+  auto v1 = NewImageExtractorV1();
+  auto v2 = NewImageExtractorV2();
+  auto embed = [](const FeatureExtractor& e, const Pixels& p) {
+    return e.Extract(ImageInput(Png(p)), {}).value()[0].embedding;
+  };
+  EXPECT_NEAR(Dot(embed(*v1, horizontal), embed(*v1, vertical)), 1.0, 1e-6);
+  EXPECT_LT(Dot(embed(*v2, horizontal), embed(*v2, vertical)), 0.9);
+}
+
+}  // namespace
+}  // namespace ferry::extract
