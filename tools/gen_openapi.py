@@ -51,6 +51,20 @@ FERRY_PATHS = {
 }
 
 
+# Statuses Ferry may answer on any operation beyond what Mixpeek declares: 409 for a
+# name or state conflict, 413 for an over-limit body, 503 while shutting down. All use
+# Mixpeek's ErrorResponse envelope.
+EXTRA_ERRORS = {"409": "Conflict", "413": "Payload Too Large", "503": "Service Unavailable"}
+
+
+def with_extra_errors(op):
+    op = json.loads(json.dumps(op))
+    for code, text in EXTRA_ERRORS.items():
+        op["responses"].setdefault(code, {"description": text, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/ErrorResponse"}}}})
+    return op
+
+
 def refs(node, out):
     if isinstance(node, dict):
         r = node.get("$ref")
@@ -68,7 +82,7 @@ def main():
     schemas = spec["components"]["schemas"]
     paths = {}
     for method, path in IMPLEMENTED:
-        paths.setdefault(path, {})[method] = spec["paths"][path][method]
+        paths.setdefault(path, {})[method] = with_extra_errors(spec["paths"][path][method])
     paths.update(FERRY_PATHS)
     needed, frontier = set(), set()
     refs(paths, frontier)

@@ -97,12 +97,14 @@ uint16_t Config::port() const {
 }
 
 Status ApplyTomlFile(const std::string& path, Config* config) {
-  toml::parse_result parsed = toml::parse_file(path);
-  if (!parsed) {
+  // toml++ is built with exceptions here; they stop at this edge.
+  try {
+    toml::table table = toml::parse_file(path);
+    return ApplyTable(table, config);
+  } catch (const toml::parse_error& e) {
     return Status::InvalidArgument("cannot read config " + path + ": " +
-                                   std::string(parsed.error().description()));
+                                   std::string(e.description()));
   }
-  return ApplyTable(parsed.table(), config);
 }
 
 Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* config) {

@@ -62,7 +62,7 @@ void BlockSignals() {
 
 Status RunDaemon(const Config& config) {
   Logger logger(ParseLogLevel(config.log_level));
-  FERRY_ASSIGN_OR_RETURN(auto storage, storage::SqliteStorageEngine::Open(config.data_dir));
+  FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(config.data_dir));
   auto extractors = extract::ExtractorRegistry::CreateBuiltin();
   SystemClock clock;
   service::ServiceDeps deps{*storage, *extractors, clock, logger};
@@ -107,7 +107,7 @@ Status RunDaemon(const Config& config) {
 
 Status CreateKeyCommand(const std::string& data_dir, const std::string& org) {
   Logger logger(LogLevel::kWarn);
-  FERRY_ASSIGN_OR_RETURN(auto storage, storage::SqliteStorageEngine::Open(data_dir));
+  FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(data_dir));
   auto extractors = extract::ExtractorRegistry::CreateBuiltin();
   SystemClock clock;
   service::ServiceDeps deps{*storage, *extractors, clock, logger};

@@ -1,0 +1,201 @@
+#include "storage/sqlite/schema_migrations.h"
+
+#include <string>
+
+namespace ferry::storage::sqlite {
+namespace {
+
+// Catalog: everything outside one namespace. Structured fields the code never queries are
+// stored as EncodeValue BLOBs (see record_codec.h); enums as their API spelling.
+constexpr Migration kCatalogMigrations[] = {
+    {1,
+     R"sql(
+CREATE TABLE organizations (
+  org_id     TEXT PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+  key_hash   TEXT PRIMARY KEY,
+  org_id     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX api_keys_by_org ON api_keys (org_id);
+CREATE TABLE namespaces (
+  namespace_id        TEXT PRIMARY KEY,
+  org_id              TEXT NOT NULL,
+  namespace_name      TEXT NOT NULL,
+  namespace_type      TEXT NOT NULL,
+  description         TEXT,
+  feature_extractors  BLOB NOT NULL,
+  payload_indexes     BLOB NOT NULL,
+  auto_create_indexes INTEGER NOT NULL,
+  created_at          INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL,
+  UNIQUE (org_id, namespace_name)
+);
+CREATE INDEX namespaces_by_created ON namespaces (org_id, created_at, namespace_id);
+CREATE TABLE tasks (
+  task_id         TEXT PRIMARY KEY,
+  org_id          TEXT NOT NULL,
+  namespace_id    TEXT NOT NULL,
+  task_type       TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  terminal        INTEGER NOT NULL,
+  inputs          BLOB NOT NULL,
+  outputs         BLOB NOT NULL,
+  additional_data BLOB NOT NULL,
+  error           TEXT,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX tasks_unfinished ON tasks (terminal, created_at, task_id);
+)sql"},
+};
+
+// Namespace: one namespace's resources. Children cascade from their parents.
+constexpr Migration kNamespaceMigrations[] = {
+    {1,
+     R"sql(
+CREATE TABLE buckets (
+  bucket_id   TEXT PRIMARY KEY,
+  bucket_name TEXT NOT NULL UNIQUE,
+  description TEXT,
+  schema      BLOB NOT NULL,
+  unique_key  BLOB NOT NULL,
+  metadata    BLOB NOT NULL,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX buckets_by_created ON buckets (created_at, bucket_id);
+CREATE TABLE objects (
+  object_id  TEXT PRIMARY KEY,
+  bucket_id  TEXT NOT NULL REFERENCES buckets (bucket_id) ON DELETE CASCADE,
+  key_prefix TEXT,
+  blobs      BLOB NOT NULL,
+  status     TEXT NOT NULL,
+  error      TEXT,
+  size_bytes INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX objects_by_bucket ON objects (bucket_id, created_at, object_id);
+CREATE TABLE object_blob_hashes (
+  object_id    TEXT NOT NULL REFERENCES objects (object_id) ON DELETE CASCADE,
+  content_hash TEXT NOT NULL,
+  PRIMARY KEY (object_id, content_hash)
+) WITHOUT ROWID;
+CREATE INDEX object_blob_hashes_by_hash ON object_blob_hashes (content_hash);
+CREATE TABLE collections (
+  collection_id   TEXT PRIMARY KEY,
+  collection_name TEXT NOT NULL UNIQUE,
+  description     TEXT,
+  source          BLOB NOT NULL,
+  extractor       BLOB NOT NULL,
+  input_schema    BLOB NOT NULL,
+  output_schema   BLOB NOT NULL,
+  enabled         INTEGER NOT NULL,
+  metadata        BLOB NOT NULL,
+  root_bucket_ids BLOB NOT NULL,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX collections_by_created ON collections (created_at, collection_id);
+CREATE TABLE documents (
+  document_id          TEXT PRIMARY KEY,
+  collection_id        TEXT NOT NULL REFERENCES collections (collection_id) ON DELETE CASCADE,
+  fields               BLOB NOT NULL,
+  source_type          TEXT NOT NULL,
+  root_object_id       TEXT NOT NULL,
+  root_bucket_id       TEXT NOT NULL,
+  source_object_id     TEXT,
+  source_document_id   TEXT,
+  source_collection_id TEXT,
+  lineage_path         TEXT NOT NULL,
+  modality             TEXT NOT NULL,
+  ingestion_status     TEXT NOT NULL,
+  error                TEXT,
+  batch_id             TEXT NOT NULL,
+  created_at           INTEGER NOT NULL,
+  updated_at           INTEGER NOT NULL
+);
+CREATE INDEX documents_by_root ON documents (collection_id, root_object_id);
+CREATE INDEX documents_by_created ON documents (collection_id, created_at, document_id);
+CREATE TABLE vectors (
+  document_id TEXT NOT NULL REFERENCES documents (document_id) ON DELETE CASCADE,
+  feature_uri TEXT NOT NULL,
+  position    INTEGER NOT NULL,
+  dims        INTEGER NOT NULL,
+  data        BLOB NOT NULL,
+  PRIMARY KEY (document_id, feature_uri)
+) WITHOUT ROWID;
+CREATE TABLE batches (
+  batch_id       TEXT PRIMARY KEY,
+  bucket_id      TEXT NOT NULL REFERENCES buckets (bucket_id) ON DELETE CASCADE,
+  status         TEXT NOT NULL,
+  object_ids     BLOB NOT NULL,
+  collection_ids BLOB NOT NULL,
+  dag_tiers      BLOB NOT NULL,
+  current_tier   INTEGER,
+  error          TEXT,
+  error_summary  BLOB NOT NULL,
+  task_id        TEXT,
+  metadata       BLOB NOT NULL,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE INDEX batches_by_bucket ON batches (bucket_id);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> MigrationsFor(SchemaKind kind) {
+  switch (kind) {
+    case SchemaKind::kCatalog:
+      return kCatalogMigrations;
+    case SchemaKind::kNamespace:
+      return kNamespaceMigrations;
+  }
+  return {};
+}
+
+int LatestSchemaVersion(SchemaKind kind) {
+  auto steps = MigrationsFor(kind);
+  return steps.empty() ? 0 : steps.back().version;
+}
+
+Result<int> SchemaVersion(SqliteDb& db) {
+  FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("PRAGMA user_version"));
+  FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Status::Internal("PRAGMA user_version returned no row");
+  return static_cast<int>(stmt.Int(0));
+}
+
+Status ApplyMigrations(SqliteDb& db, std::span<const Migration> steps) {
+  const int latest = steps.empty() ? 0 : steps.back().version;
+  FERRY_ASSIGN_OR_RETURN(int current, SchemaVersion(db));
+  if (current > latest) {
+    return Status::FailedPrecondition(db.path() + " has schema version " + std::to_string(current) +
+                                      ", newer than the supported " + std::to_string(latest));
+  }
+  if (current == latest) return Status::Ok();
+  // Re-read the version under the write lock: another process may have migrated meanwhile.
+  Transaction txn(&db);
+  FERRY_RETURN_IF_ERROR(txn.Begin());
+  FERRY_ASSIGN_OR_RETURN(current, SchemaVersion(db));
+  for (const Migration& step : steps) {
+    if (step.version <= current) continue;
+    FERRY_RETURN_IF_ERROR(db.Exec(step.sql));
+    // user_version lives in the database header and is part of the transaction.
+    FERRY_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(step.version)));
+  }
+  return txn.Commit();
+}
+
+Status MigrateSchema(SqliteDb& db, SchemaKind kind) {
+  return ApplyMigrations(db, MigrationsFor(kind));
+}
+
+}  // namespace ferry::storage::sqlite

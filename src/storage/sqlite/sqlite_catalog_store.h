@@ -1,0 +1,50 @@
+#pragma once
+// CatalogStore over one SQLite file (DIR/catalog.db). Thread-safe: one connection,
+// serialized. Tenant lookups filter by org_id in SQL, so another organization's row is
+// indistinguishable from an absent one.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/catalog_store.h"
+#include "storage/sqlite/sqlite_db.h"
+
+namespace ferry::storage::sqlite {
+
+class SqliteCatalogStore final : public CatalogStore {
+ public:
+  // Opens `path` (creating it when missing) and migrates its schema.
+  static Result<std::unique_ptr<SqliteCatalogStore>> Open(const std::string& path);
+
+  // Checkpoints and closes the database; later calls return Unavailable. Idempotent.
+  void Close() { db_->Close(); }
+
+  Status InsertOrganization(const model::Organization& org) override;
+  Result<model::Organization> GetOrganizationByName(const std::string& name) override;
+  Result<int64_t> CountOrganizations() override;
+  Status InsertApiKey(const model::ApiKey& key) override;
+  Result<model::ApiKey> GetApiKeyByHash(const std::string& key_hash) override;
+
+  Status InsertNamespace(const model::Namespace& ns) override;
+  Result<model::Namespace> GetNamespace(const std::string& org_id,
+                                        const std::string& namespace_id) override;
+  Result<model::Namespace> GetNamespaceByName(const std::string& org_id,
+                                              const std::string& name) override;
+  Result<std::vector<model::Namespace>> ListNamespaces(const std::string& org_id,
+                                                       const model::Page& page) override;
+  Result<int64_t> CountNamespaces(const std::string& org_id) override;
+  Status UpdateNamespace(const model::Namespace& ns) override;
+  Status DeleteNamespace(const std::string& org_id, const std::string& namespace_id) override;
+
+  Status UpsertTask(const model::Task& task) override;
+  Result<model::Task> GetTask(const std::string& org_id, const std::string& task_id) override;
+  Result<std::vector<model::Task>> ListUnfinishedTasks() override;
+
+ private:
+  explicit SqliteCatalogStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+
+  std::unique_ptr<SqliteDb> db_;
+};
+
+}  // namespace ferry::storage::sqlite

@@ -1,0 +1,327 @@
+#include "storage/sqlite/sqlite_namespace_store.h"
+
+#include <utility>
+
+#include "storage/sqlite/record_codec.h"
+#include "storage/sqlite/schema_migrations.h"
+
+namespace ferry::storage::sqlite {
+namespace {
+
+constexpr char kBucketColumns[] =
+    "bucket_id, bucket_name, description, schema, unique_key, metadata, created_at, updated_at";
+
+constexpr char kObjectColumns[] =
+    "object_id, bucket_id, key_prefix, blobs, status, error, created_at, updated_at";
+
+constexpr char kBatchColumns[] =
+    "batch_id, bucket_id, status, object_ids, collection_ids, dag_tiers, current_tier, error, "
+    "error_summary, task_id, metadata, created_at, updated_at";
+
+std::string Select(const char* columns, const char* rest) {
+  return std::string("SELECT ") + columns + " " + rest;
+}
+
+Result<model::TaskStatus> ReadStatus(const Statement& row, int column, const char* field) {
+  auto status = model::ParseTaskStatus(row.Text(column));
+  if (!status.has_value()) return CorruptField(field);
+  return *status;
+}
+
+Result<model::Bucket> ReadBucket(const Statement& row) {
+  model::Bucket b;
+  b.bucket_id = row.Text(0);
+  b.bucket_name = row.Text(1);
+  b.description = row.OptionalText(2);
+  if (!DecodeSchema(row.Blob(3), &b.schema)) return CorruptField("buckets.schema");
+  if (!DecodeValueBlob(row.Blob(4), &b.unique_key) || !DecodeValueBlob(row.Blob(5), &b.metadata)) {
+    return CorruptField("buckets.unique_key/metadata");
+  }
+  b.created_at = row.Int(6);
+  b.updated_at = row.Int(7);
+  return b;
+}
+
+Result<model::Object> ReadObject(const Statement& row) {
+  model::Object o;
+  o.object_id = row.Text(0);
+  o.bucket_id = row.Text(1);
+  o.key_prefix = row.OptionalText(2);
+  if (!DecodeBlobs(row.Blob(3), &o.blobs)) return CorruptField("objects.blobs");
+  FERRY_ASSIGN_OR_RETURN(o.status, ReadStatus(row, 4, "objects.status"));
+  o.error = row.OptionalText(5);
+  o.created_at = row.Int(6);
+  o.updated_at = row.Int(7);
+  return o;
+}
+
+Result<model::Batch> ReadBatch(const Statement& row) {
+  model::Batch b;
+  b.batch_id = row.Text(0);
+  b.bucket_id = row.Text(1);
+  FERRY_ASSIGN_OR_RETURN(b.status, ReadStatus(row, 2, "batches.status"));
+  if (!DecodeStrings(row.Blob(3), &b.object_ids) ||
+      !DecodeStrings(row.Blob(4), &b.collection_ids) || !DecodeTiers(row.Blob(5), &b.dag_tiers)) {
+    return CorruptField("batches.object_ids/collection_ids/dag_tiers");
+  }
+  if (auto tier = row.OptionalInt(6)) b.current_tier = static_cast<int>(*tier);
+  b.error = row.OptionalText(7);
+  if (!DecodeCounts(row.Blob(8), &b.error_summary)) return CorruptField("batches.error_summary");
+  b.task_id = row.OptionalText(9);
+  if (!DecodeValueBlob(row.Blob(10), &b.metadata)) return CorruptField("batches.metadata");
+  b.created_at = row.Int(11);
+  b.updated_at = row.Int(12);
+  return b;
+}
+
+int64_t ObjectSize(const model::Object& object) {
+  int64_t size = 0;
+  for (const auto& blob : object.blobs) size += blob.size_bytes;
+  return size;
+}
+
+Status InsertObjectRows(SqliteDb& db, const model::Object& object) {
+  FERRY_ASSIGN_OR_RETURN(bool bucket, RowExists(db, "buckets", "bucket_id", object.bucket_id));
+  if (!bucket) return Status::NotFound("bucket not found: " + object.bucket_id);
+  FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                         db.Prepare(std::string("INSERT INTO objects (") + kObjectColumns +
+                                    ", size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                                    "?, ?)"));
+  stmt.BindText(1, object.object_id);
+  stmt.BindText(2, object.bucket_id);
+  stmt.BindOptionalText(3, object.key_prefix);
+  stmt.BindBlob(4, EncodeBlobs(object.blobs));
+  stmt.BindText(5, model::TaskStatusName(object.status));
+  stmt.BindOptionalText(6, object.error);
+  stmt.BindInt(7, object.created_at);
+  stmt.BindInt(8, object.updated_at);
+  stmt.BindInt(9, ObjectSize(object));
+  FERRY_RETURN_IF_ERROR(stmt.Run());
+  for (const auto& blob : object.blobs) {
+    if (!blob.content_hash.has_value()) continue;
+    FERRY_ASSIGN_OR_RETURN(Statement hash,
+                           db.Prepare("INSERT OR IGNORE INTO object_blob_hashes (object_id, "
+                                      "content_hash) VALUES (?, ?)"));
+    hash.BindText(1, object.object_id);
+    hash.BindText(2, *blob.content_hash);
+    FERRY_RETURN_IF_ERROR(hash.Run());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<bool> RowExists(SqliteDb& db, const char* table, const char* id_column,
+                       const std::string& id) {
+  FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(std::string("SELECT 1 FROM ") + table +
+                                                    " WHERE " + id_column + " = ?"));
+  stmt.BindText(1, id);
+  return stmt.Step();
+}
+
+Result<std::unique_ptr<SqliteNamespaceStore>> SqliteNamespaceStore::Open(const std::string& path,
+                                                                         bool create_if_missing) {
+  SqliteOpenOptions options;
+  options.create_if_missing = create_if_missing;
+  FERRY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path, options));
+  FERRY_RETURN_IF_ERROR(
+      db->Locked([](SqliteDb& d) { return MigrateSchema(d, SchemaKind::kNamespace); }));
+  return std::unique_ptr<SqliteNamespaceStore>(new SqliteNamespaceStore(std::move(db)));
+}
+
+// ---- buckets ----
+
+Status SqliteNamespaceStore::InsertBucket(const model::Bucket& bucket) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare(std::string("INSERT INTO buckets (") + kBucketColumns +
+                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    stmt.BindText(1, bucket.bucket_id);
+    stmt.BindText(2, bucket.bucket_name);
+    stmt.BindOptionalText(3, bucket.description);
+    stmt.BindBlob(4, EncodeSchema(bucket.schema));
+    stmt.BindBlob(5, EncodeValueBlob(bucket.unique_key));
+    stmt.BindBlob(6, EncodeValueBlob(bucket.metadata));
+    stmt.BindInt(7, bucket.created_at);
+    stmt.BindInt(8, bucket.updated_at);
+    return stmt.Run();
+  });
+}
+
+Result<model::Bucket> SqliteNamespaceStore::GetBucket(const std::string& bucket_id) {
+  return db_->Locked([&](SqliteDb& db) -> Result<model::Bucket> {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare(Select(kBucketColumns, "FROM buckets WHERE bucket_id = ?")));
+    stmt.BindText(1, bucket_id);
+    return FetchOne(stmt, ReadBucket, "bucket not found: " + bucket_id);
+  });
+}
+
+Result<model::Bucket> SqliteNamespaceStore::GetBucketByName(const std::string& name) {
+  return db_->Locked([&](SqliteDb& db) -> Result<model::Bucket> {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt, db.Prepare(Select(kBucketColumns, "FROM buckets WHERE bucket_name = ?")));
+    stmt.BindText(1, name);
+    return FetchOne(stmt, ReadBucket, "bucket not found: " + name);
+  });
+}
+
+Result<std::vector<model::Bucket>> SqliteNamespaceStore::ListBuckets(const model::Page& page) {
+  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Bucket>> {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(Select(kBucketColumns,
+                          "FROM buckets ORDER BY created_at, bucket_id LIMIT ? OFFSET ?")));
+    stmt.BindInt(1, page.limit);
+    stmt.BindInt(2, page.offset);
+    return FetchAll(stmt, ReadBucket);
+  });
+}
+
+Result<int64_t> SqliteNamespaceStore::CountBuckets() {
+  return db_->Locked([](SqliteDb& db) -> Result<int64_t> {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("SELECT COUNT(*) FROM buckets"));
+    return FetchInt(stmt);
+  });
+}
+
+Result<model::BucketStats> SqliteNamespaceStore::GetBucketStats(const std::string& bucket_id) {
+  return db_->Locked([&](SqliteDb& db) -> Result<model::BucketStats> {
+    FERRY_ASSIGN_OR_RETURN(bool exists, RowExists(db, "buckets", "bucket_id", bucket_id));
+    if (!exists) return Status::NotFound("bucket not found: " + bucket_id);
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare("SELECT COUNT(*), COALESCE(SUM(size_bytes), 0), "
+                                      "MAX(created_at) FROM objects WHERE bucket_id = ?"));
+    stmt.BindText(1, bucket_id);
+    return FetchOne(
+        stmt,
+        [](const Statement& row) -> Result<model::BucketStats> {
+          return model::BucketStats{row.Int(0), row.Int(1), row.OptionalInt(2)};
+        },
+        "bucket stats");
+  });
+}
+
+Status SqliteNamespaceStore::DeleteBucket(const std::string& bucket_id) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    // One statement, so atomic; objects, their hashes and batches go by cascade.
+    FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("DELETE FROM buckets WHERE bucket_id = ?"));
+    stmt.BindText(1, bucket_id);
+    FERRY_RETURN_IF_ERROR(stmt.Run());
+    if (db.Changes() == 0) return Status::NotFound("bucket not found: " + bucket_id);
+    return Status::Ok();
+  });
+}
+
+// ---- objects ----
+
+Status SqliteNamespaceStore::InsertObject(const model::Object& object) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    return InTransaction(db, [&] { return InsertObjectRows(db, object); });
+  });
+}
+
+Result<model::Object> SqliteNamespaceStore::GetObject(const std::string& bucket_id,
+                                                      const std::string& object_id) {
+  return db_->Locked([&](SqliteDb& db) -> Result<model::Object> {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(Select(kObjectColumns, "FROM objects WHERE bucket_id = ? AND object_id = ?")));
+    stmt.BindText(1, bucket_id);
+    stmt.BindText(2, object_id);
+    return FetchOne(stmt, ReadObject, "object not found: " + object_id);
+  });
+}
+
+Result<std::vector<model::Object>> SqliteNamespaceStore::ListObjects(const std::string& bucket_id,
+                                                                     const model::Page& page) {
+  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Object>> {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(Select(kObjectColumns,
+                          "FROM objects WHERE bucket_id = ? ORDER BY created_at, object_id "
+                          "LIMIT ? OFFSET ?")));
+    stmt.BindText(1, bucket_id);
+    stmt.BindInt(2, page.limit);
+    stmt.BindInt(3, page.offset);
+    return FetchAll(stmt, ReadObject);
+  });
+}
+
+Result<int64_t> SqliteNamespaceStore::CountObjects(const std::string& bucket_id) {
+  return db_->Locked([&](SqliteDb& db) -> Result<int64_t> {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare("SELECT COUNT(*) FROM objects WHERE bucket_id = ?"));
+    stmt.BindText(1, bucket_id);
+    return FetchInt(stmt);
+  });
+}
+
+Result<int64_t> SqliteNamespaceStore::CountAllObjects() {
+  return db_->Locked([](SqliteDb& db) -> Result<int64_t> {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("SELECT COUNT(*) FROM objects"));
+    return FetchInt(stmt);
+  });
+}
+
+Status SqliteNamespaceStore::DeleteObject(const std::string& bucket_id,
+                                          const std::string& object_id) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare("DELETE FROM objects WHERE bucket_id = ? AND object_id = ?"));
+    stmt.BindText(1, bucket_id);
+    stmt.BindText(2, object_id);
+    FERRY_RETURN_IF_ERROR(stmt.Run());
+    if (db.Changes() == 0) return Status::NotFound("object not found: " + object_id);
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<std::string>> SqliteNamespaceStore::ListBlobHashes() {
+  return db_->Locked([](SqliteDb& db) -> Result<std::vector<std::string>> {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("SELECT DISTINCT content_hash FROM object_blob_hashes ORDER BY content_hash"));
+    return FetchAll(stmt, [](const Statement& row) -> Result<std::string> { return row.Text(0); });
+  });
+}
+
+// ---- batches ----
+
+Status SqliteNamespaceStore::UpsertBatch(const model::Batch& batch) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    FERRY_ASSIGN_OR_RETURN(bool bucket, RowExists(db, "buckets", "bucket_id", batch.bucket_id));
+    if (!bucket) return Status::NotFound("bucket not found: " + batch.bucket_id);
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt, db.Prepare(std::string("INSERT OR REPLACE INTO batches (") + kBatchColumns +
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    stmt.BindText(1, batch.batch_id);
+    stmt.BindText(2, batch.bucket_id);
+    stmt.BindText(3, model::TaskStatusName(batch.status));
+    stmt.BindBlob(4, EncodeStrings(batch.object_ids));
+    stmt.BindBlob(5, EncodeStrings(batch.collection_ids));
+    stmt.BindBlob(6, EncodeTiers(batch.dag_tiers));
+    stmt.BindOptionalInt(7, batch.current_tier);
+    stmt.BindOptionalText(8, batch.error);
+    stmt.BindBlob(9, EncodeCounts(batch.error_summary));
+    stmt.BindOptionalText(10, batch.task_id);
+    stmt.BindBlob(11, EncodeValueBlob(batch.metadata));
+    stmt.BindInt(12, batch.created_at);
+    stmt.BindInt(13, batch.updated_at);
+    return stmt.Run();
+  });
+}
+
+Result<model::Batch> SqliteNamespaceStore::GetBatch(const std::string& bucket_id,
+                                                    const std::string& batch_id) {
+  return db_->Locked([&](SqliteDb& db) -> Result<model::Batch> {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(Select(kBatchColumns, "FROM batches WHERE bucket_id = ? AND batch_id = ?")));
+    stmt.BindText(1, bucket_id);
+    stmt.BindText(2, batch_id);
+    return FetchOne(stmt, ReadBatch, "batch not found: " + batch_id);
+  });
+}
+
+}  // namespace ferry::storage::sqlite

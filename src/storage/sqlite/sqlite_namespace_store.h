@@ -1,0 +1,81 @@
+#pragma once
+// NamespaceStore over one SQLite file (DIR/ns/<namespace_id>.db). Thread-safe: one
+// connection, serialized; every call is one statement or one transaction. Children are
+// removed with their parents by ON DELETE CASCADE (objects and batches with their bucket,
+// documents and vectors with their collection).
+//
+// The implementation is split by resource: sqlite_namespace_store.cc (open, buckets,
+// objects, batches) and sqlite_documents.cc (collections, documents, vectors).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/namespace_store.h"
+#include "storage/sqlite/sqlite_db.h"
+
+namespace ferry::storage::sqlite {
+
+class SqliteNamespaceStore final : public NamespaceStore {
+ public:
+  // Opens `path` and migrates its schema. With create_if_missing false, a missing file is
+  // an error (the caller checks existence first to report NotFound).
+  static Result<std::unique_ptr<SqliteNamespaceStore>> Open(const std::string& path,
+                                                            bool create_if_missing);
+
+  // Checkpoints and closes the database; later calls return Unavailable. Idempotent.
+  void Close() { db_->Close(); }
+
+  Status InsertBucket(const model::Bucket& bucket) override;
+  Result<model::Bucket> GetBucket(const std::string& bucket_id) override;
+  Result<model::Bucket> GetBucketByName(const std::string& name) override;
+  Result<std::vector<model::Bucket>> ListBuckets(const model::Page& page) override;
+  Result<int64_t> CountBuckets() override;
+  Result<model::BucketStats> GetBucketStats(const std::string& bucket_id) override;
+  Status DeleteBucket(const std::string& bucket_id) override;
+
+  Status InsertObject(const model::Object& object) override;
+  Result<model::Object> GetObject(const std::string& bucket_id,
+                                  const std::string& object_id) override;
+  Result<std::vector<model::Object>> ListObjects(const std::string& bucket_id,
+                                                 const model::Page& page) override;
+  Result<int64_t> CountObjects(const std::string& bucket_id) override;
+  Result<int64_t> CountAllObjects() override;
+  Status DeleteObject(const std::string& bucket_id, const std::string& object_id) override;
+  Result<std::vector<std::string>> ListBlobHashes() override;
+
+  Status InsertCollection(const model::Collection& collection) override;
+  Result<model::Collection> GetCollection(const std::string& collection_id) override;
+  Result<model::Collection> GetCollectionByName(const std::string& name) override;
+  Result<std::vector<model::Collection>> ListCollections(const model::Page& page) override;
+  Result<int64_t> CountCollections() override;
+  Status DeleteCollection(const std::string& collection_id) override;
+
+  Status UpsertDocuments(const std::vector<model::Document>& docs) override;
+  Result<model::Document> GetDocument(const std::string& collection_id,
+                                      const std::string& document_id, bool with_vectors) override;
+  Result<std::vector<model::Document>> ListDocuments(const std::string& collection_id,
+                                                     const model::Page& page,
+                                                     bool with_vectors) override;
+  Result<int64_t> CountDocuments(const std::string& collection_id) override;
+  Result<int64_t> CountAllDocuments() override;
+  Result<std::vector<model::Document>> ListDocumentsByRootObjects(
+      const std::string& collection_id, const std::vector<std::string>& root_object_ids) override;
+  Status DeleteDocumentsByRootObjects(const std::string& collection_id,
+                                      const std::vector<std::string>& root_object_ids) override;
+
+  Status UpsertBatch(const model::Batch& batch) override;
+  Result<model::Batch> GetBatch(const std::string& bucket_id, const std::string& batch_id) override;
+
+ private:
+  explicit SqliteNamespaceStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+
+  std::unique_ptr<SqliteDb> db_;
+};
+
+// True when a row with `id` exists in `table` (`id_column` names its key). Shared by the
+// store's .cc files. REQUIRES: the connection mutex held; table and column are literals.
+Result<bool> RowExists(SqliteDb& db, const char* table, const char* id_column,
+                       const std::string& id);
+
+}  // namespace ferry::storage::sqlite

@@ -1,0 +1,107 @@
+#include "storage/sqlite/sqlite_storage_engine.h"
+
+#include <system_error>
+#include <utility>
+
+namespace ferry::storage::sqlite {
+namespace {
+
+namespace fs = std::filesystem;
+
+Status CheckNamespaceId(const std::string& id) {
+  if (id.empty() || id.size() > 128) return Status::InvalidArgument("bad namespace id");
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-';
+    if (!ok) return Status::InvalidArgument("bad namespace id: " + id);
+  }
+  return Status::Ok();
+}
+
+Status MakeDirectory(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Internal("create " + dir.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+Status RemoveFile(const fs::path& path) {
+  std::error_code ec;
+  fs::remove(path, ec);  // false without error when absent
+  if (ec) return Status::Internal("remove " + path.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStorageEngine>> SqliteStorageEngine::Open(
+    const std::string& data_dir) {
+  fs::path root(data_dir);
+  FERRY_RETURN_IF_ERROR(MakeDirectory(root / "ns"));
+  FERRY_ASSIGN_OR_RETURN(auto catalog, SqliteCatalogStore::Open((root / "catalog.db").string()));
+  FERRY_ASSIGN_OR_RETURN(auto blobs, FileBlobStore::Open(root / "blobs"));
+  return std::unique_ptr<SqliteStorageEngine>(
+      new SqliteStorageEngine(root, std::move(catalog), std::move(blobs)));
+}
+
+fs::path SqliteStorageEngine::NamespacePath(const std::string& namespace_id) const {
+  return data_dir_ / "ns" / (namespace_id + ".db");
+}
+
+Status SqliteStorageEngine::CreateNamespaceData(const std::string& namespace_id) {
+  FERRY_RETURN_IF_ERROR(CheckNamespaceId(namespace_id));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_) return Status::Unavailable("storage closed");
+  fs::path path = NamespacePath(namespace_id);
+  std::error_code ec;
+  if (namespaces_.contains(namespace_id) || fs::exists(path, ec)) {
+    return Status::AlreadyExists("namespace data exists: " + namespace_id);
+  }
+  FERRY_ASSIGN_OR_RETURN(auto store, SqliteNamespaceStore::Open(path.string(), true));
+  namespaces_.emplace(namespace_id, std::move(store));
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<NamespaceStore>> SqliteStorageEngine::OpenNamespace(
+    const std::string& namespace_id) {
+  FERRY_RETURN_IF_ERROR(CheckNamespaceId(namespace_id));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_) return Status::Unavailable("storage closed");
+  auto it = namespaces_.find(namespace_id);
+  if (it != namespaces_.end()) return std::shared_ptr<NamespaceStore>(it->second);
+  fs::path path = NamespacePath(namespace_id);
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return Status::NotFound("namespace data not found: " + namespace_id);
+  FERRY_ASSIGN_OR_RETURN(std::shared_ptr<SqliteNamespaceStore> store,
+                         SqliteNamespaceStore::Open(path.string(), false));
+  namespaces_.emplace(namespace_id, store);
+  return std::shared_ptr<NamespaceStore>(std::move(store));
+}
+
+Status SqliteStorageEngine::DropNamespaceData(const std::string& namespace_id) {
+  FERRY_RETURN_IF_ERROR(CheckNamespaceId(namespace_id));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_) return Status::Unavailable("storage closed");
+  auto it = namespaces_.find(namespace_id);
+  if (it != namespaces_.end()) {
+    it->second->Close();  // waits for a call in progress; holders see Unavailable after
+    namespaces_.erase(it);
+  }
+  std::string path = NamespacePath(namespace_id).string();
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    FERRY_RETURN_IF_ERROR(RemoveFile(path + suffix));
+  }
+  return Status::Ok();
+}
+
+void SqliteStorageEngine::Close() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_) return;
+  closed_ = true;
+  for (auto& [id, store] : namespaces_) store->Close();
+  namespaces_.clear();
+  catalog_->Close();
+  blobs_->Close();
+}
+
+}  // namespace ferry::storage::sqlite

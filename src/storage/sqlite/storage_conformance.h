@@ -1,0 +1,121 @@
+#pragma once
+// Storage conformance suite: behaviour every StorageEngine backend must show, written
+// against the storage/ interfaces only. A backend runs it by instantiating the
+// parameterized suite with a factory, e.g.
+//   INSTANTIATE_TEST_SUITE_P(Sqlite, StorageConformanceTest,
+//                            ::testing::Values(BackendParam{"sqlite", OpenSqlite}));
+// or, for both suites at once, FERRY_INSTANTIATE_STORAGE_CONFORMANCE(Sqlite, param).
+// Each test gets a fresh empty directory as the backend's location; Restart() closes the
+// engine and opens a new one over the same location.
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "model/resources.h"
+#include "storage/storage_engine.h"
+
+#define ASSERT_OK(expr)                                     \
+  do {                                                      \
+    const ::ferry::Status _s = (expr);                      \
+    ASSERT_TRUE(_s.ok()) << #expr << ": " << _s.ToString(); \
+  } while (0)
+#define EXPECT_OK(expr)                                     \
+  do {                                                      \
+    const ::ferry::Status _s = (expr);                      \
+    EXPECT_TRUE(_s.ok()) << #expr << ": " << _s.ToString(); \
+  } while (0)
+#define FERRY_TEST_ASSIGN_IMPL(tmp, lhs, expr)                       \
+  auto tmp = (expr);                                                 \
+  ASSERT_TRUE(tmp.ok()) << #expr << ": " << tmp.status().ToString(); \
+  lhs = std::move(tmp).value()
+// lhs = value of a Result<T>, or fail the test.
+#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
+  FERRY_TEST_ASSIGN_IMPL(FERRY_CONCAT(_test_res_, __LINE__), lhs, expr)
+// The code of a Status or of a Result's status.
+#define STATUS_CODE(expr) (::ferry::storage::testing::CodeOf(expr))
+
+namespace ferry::storage::testing {
+
+inline StatusCode CodeOf(const Status& s) { return s.code(); }
+template <typename T>
+StatusCode CodeOf(const Result<T>& r) {
+  return r.ok() ? StatusCode::kOk : r.status().code();
+}
+
+using EngineFactory =
+    std::function<Result<std::unique_ptr<StorageEngine>>(const std::string& location)>;
+
+struct BackendParam {
+  std::string name;
+  EngineFactory open;
+};
+
+// Test name suffix: the backend's name.
+inline std::string BackendName(const ::testing::TestParamInfo<BackendParam>& info) {
+  return info.param.name;
+}
+
+class StorageConformanceTest : public ::testing::TestWithParam<BackendParam> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // Closes the engine and opens a new one over the same location (a process restart).
+  void Restart();
+  // Creates and opens a namespace's data.
+  std::shared_ptr<NamespaceStore> NewNamespace(const std::string& namespace_id);
+
+  StorageEngine& engine() { return *engine_; }
+  CatalogStore& catalog() { return engine_->catalog(); }
+
+  std::string location_;
+  std::unique_ptr<StorageEngine> engine_;
+};
+
+// The same, with one namespace's data created and opened as store().
+class NamespaceConformanceTest : public StorageConformanceTest {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  NamespaceStore& store() { return *store_; }
+
+  std::shared_ptr<NamespaceStore> store_;
+};
+
+// Instantiates both suites for one backend. Use at namespace scope.
+#define FERRY_INSTANTIATE_STORAGE_CONFORMANCE(prefix, param)                           \
+  using ::ferry::storage::testing::StorageConformanceTest;                             \
+  using ::ferry::storage::testing::NamespaceConformanceTest;                           \
+  INSTANTIATE_TEST_SUITE_P(prefix, StorageConformanceTest, ::testing::Values(param),   \
+                           ::ferry::storage::testing::BackendName);                    \
+  INSTANTIATE_TEST_SUITE_P(prefix, NamespaceConformanceTest, ::testing::Values(param), \
+                           ::ferry::storage::testing::BackendName)
+
+// Sample resources with every field set to a non-default value, so a round trip that drops
+// or confuses a field is visible.
+model::Value SampleValue();
+model::Organization SampleOrganization(const std::string& org_id, const std::string& name);
+model::Namespace SampleNamespace(const std::string& org_id, const std::string& namespace_id,
+                                 const std::string& name);
+model::Task SampleTask(const std::string& org_id, const std::string& task_id,
+                       model::TaskStatus status);
+model::Bucket SampleBucket(const std::string& bucket_id, const std::string& name);
+model::Object SampleObject(const std::string& bucket_id, const std::string& object_id);
+model::Collection SampleCollection(const std::string& collection_id, const std::string& name);
+model::Document SampleDocument(const std::string& collection_id, const std::string& document_id,
+                               const std::string& root_object_id);
+model::Batch SampleBatch(const std::string& bucket_id, const std::string& batch_id);
+
+// Field-by-field comparisons (the model structs have no operator==).
+void ExpectSame(const model::Namespace& want, const model::Namespace& got);
+void ExpectSame(const model::Task& want, const model::Task& got);
+void ExpectSame(const model::Bucket& want, const model::Bucket& got);
+void ExpectSame(const model::Object& want, const model::Object& got);
+void ExpectSame(const model::Collection& want, const model::Collection& got);
+// Vectors are compared only when `with_vectors`.
+void ExpectSame(const model::Document& want, const model::Document& got, bool with_vectors = true);
+void ExpectSame(const model::Batch& want, const model::Batch& got);
+
+}  // namespace ferry::storage::testing
