@@ -1,0 +1,54 @@
+#pragma once
+// The request and response values exchanged between the HTTP transport (HttpServer) and
+// the api handlers. Plain data: no Boost types cross this boundary.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ferry::api::http {
+
+// One parsed HTTP request, as handed to a Handler.
+struct HttpRequest {
+  std::string method;                             // as sent, e.g. "GET"
+  std::string path;                               // percent-decoded, without the query string
+  std::multimap<std::string, std::string> query;  // percent-decoded; '+' read as a space
+  std::map<std::string, std::string> headers;     // names lowercased; repeats joined by ", "
+  std::string body;
+  std::string request_id;  // a sane X-Request-Id from the client, else a fresh "req_…" id
+  std::string remote;      // peer as "address:port"
+
+  // Value of the header named `lower_name` (which must be lowercase), or "" when absent.
+  std::string Header(std::string_view lower_name) const;
+  // First value of query parameter `name`, or nullopt when absent.
+  std::optional<std::string> QueryParam(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  // Extra headers. The server itself sets Content-Type, Content-Length, Connection, Server
+  // and X-Request-Id; do not repeat those here.
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Sends the response to one request. Callable from any thread. Only the first call counts;
+// later calls are ignored. If every copy is destroyed without a call, the client gets a 500
+// (so a handler that drops a request cannot hang a connection or a graceful Stop).
+using Responder = std::function<void(HttpResponse)>;
+
+// Serves one request. Invoked on an I/O thread, possibly concurrently for different
+// connections, so it must be thread-safe and must not block: work that touches storage is
+// posted to a pool, which calls the Responder when done.
+using Handler = std::function<void(HttpRequest, Responder)>;
+
+// Returns a response whose body is Mixpeek's error envelope:
+// {"success": false, "status": S, "error": {"message": M, "type": T, "details": null}}.
+HttpResponse ErrorEnvelope(int status, std::string_view type, std::string_view message);
+
+}  // namespace ferry::api::http

@@ -1,0 +1,82 @@
+#pragma once
+// ServerState: what an HttpServer shares with its sessions and with the Responders it hands
+// out — options, handler, the set of live sessions, and the requests in flight. Responders
+// may be kept (by a worker pool) past the server's lifetime, so this object is
+// reference-counted and, once Close()d, quietly drops late responses.
+//
+// Lifetime rule: a Session with a request in flight is owned here (not by its Responder),
+// so Close() can destroy it while its io_context still exists.
+//
+// Thread-safe. No Session is ever destroyed while mu_ is held (~Session calls Unregister).
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "api/http/message.h"
+#include "api/http/server.h"
+#include "common/logging.h"
+
+namespace ferry::api::http {
+
+class Session;
+
+class ServerState : public std::enable_shared_from_this<ServerState> {
+ public:
+  // `logger` must outlive every use made of it, which happens on I/O threads only.
+  ServerState(const ServerOptions& options, Handler handler, const Logger& logger);
+
+  const ServerOptions& options() const { return options_; }
+  const Logger& logger() const { return logger_; }
+  bool stopping() const { return stopping_.load(); }
+
+  // Invokes the handler with a Responder bound to `session`, which is kept alive until the
+  // response is posted back to it, and counts the request as in flight until EndRequest().
+  // Returns false, without invoking the handler, once stopping: work that arrives after
+  // Stop began is refused rather than started.
+  bool Dispatch(const std::shared_ptr<Session>& session, HttpRequest request);
+  // Called by the session once the response to a dispatched request is written (or failed).
+  void EndRequest();
+
+  // Records a live session so BeginStop can close it. Returns false, without recording,
+  // once stopping (the caller then closes the connection).
+  bool Register(Session* session, std::weak_ptr<Session> handle);
+  void Unregister(Session* session);
+
+  // Marks the server stopping; from here on Register and Dispatch refuse.
+  void BeginStop();
+  // The sessions alive right now.
+  std::vector<std::shared_ptr<Session>> LiveSessions();
+  // Blocks until no request is in flight, or `timeout` passes. Returns true if drained.
+  bool WaitDrained(std::chrono::milliseconds timeout);
+  // After the I/O threads have stopped: releases sessions still awaiting a response and
+  // makes later responses no-ops.
+  void Close();
+
+ private:
+  class ResponseSlot;
+
+  // Posts `response` to the session awaiting request `serial`; no-op if already answered
+  // or closed. Any thread.
+  void Respond(uint64_t serial, HttpResponse response);
+
+  const ServerOptions options_;
+  const Handler handler_;
+  const Logger& logger_;
+  std::atomic<bool> stopping_{false};
+
+  std::mutex mu_;
+  std::condition_variable drained_;
+  bool closed_ = false;                                    // guarded by mu_
+  uint64_t next_serial_ = 0;                               // guarded by mu_
+  size_t in_flight_ = 0;                                   // guarded by mu_
+  std::map<Session*, std::weak_ptr<Session>> sessions_;    // guarded by mu_
+  std::map<uint64_t, std::shared_ptr<Session>> awaiting_;  // guarded by mu_
+};
+
+}  // namespace ferry::api::http

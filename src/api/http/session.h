@@ -1,0 +1,78 @@
+#pragma once
+// Session: one client connection. All of its work runs on its strand, so its members need
+// no locks. Lifecycle per request:
+//   read header → (413 if Content-Length is over the limit) → read body → Dispatch to the
+//   handler → (Responder posts back) → write response → next request, or close.
+// Transport errors are answered here (400/413/431) and end the connection.
+//
+// Ownership: pending Asio operations hold the session while reading and writing;
+// ServerState holds it while a handler owns the request.
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/http/message.h"
+
+namespace ferry::api::http {
+
+class ServerState;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // REQUIRES: `socket` is connected and its executor is a strand of its own.
+  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Registers with the state and starts reading requests. Call once, on a shared_ptr.
+  void Start();
+  // Writes `response` to the request handed to the handler. Thread-safe.
+  void PostResponse(HttpResponse response);
+  // Closes the connection unless a request is being handled or answered. Thread-safe.
+  void PostCloseIfIdle();
+  // Closes the connection, whatever it is doing. Thread-safe.
+  void PostClose();
+
+ private:
+  enum class Phase { kReading, kHandling, kWriting, kClosing };
+  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+
+  void ReadHeader();
+  void OnHeader(boost::beast::error_code ec);
+  void ReadBody();
+  void OnReadError(boost::beast::error_code ec);
+  void Dispatch();
+  std::optional<HttpRequest> BuildRequest();
+  void WriteError(int status, const char* type, const std::string& message);
+  void Write(HttpResponse response, bool dispatched);
+  void OnWrite(boost::beast::error_code ec, bool keep_alive, bool dispatched, int status);
+  void LingerThenClose();
+  void Discard();
+  void Close();
+  void LogRequest(int status) const;
+
+  const std::shared_ptr<ServerState> state_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<Parser> parser_;  // fresh for each request
+  boost::beast::http::response<boost::beast::http::string_body> response_;
+  Phase phase_ = Phase::kReading;
+  std::string remote_;
+
+  // The current request, as far as it is known; for response headers and the log line.
+  std::string request_id_;
+  std::string method_;
+  std::string path_;
+  bool keep_alive_ = false;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace ferry::api::http
