@@ -59,9 +59,9 @@ http::HttpResponse Delete(ApiContext& ctx, const Request& req) {
   API_ASSIGN_OR_RESPOND(auto bucket, ctx.buckets.Get(h, req.Param("bucket_identifier")));
   Status st = ctx.buckets.Delete(h, bucket.bucket_id);
   if (!st.ok()) return FromStatus(st);
-  return Json(200, json::object{{"success", true},
-                                {"message", "bucket deleted"},
-                                {"bucket_id", bucket.bucket_id}});
+  return Json(
+      200, json::object{
+               {"success", true}, {"message", "bucket deleted"}, {"bucket_id", bucket.bucket_id}});
 }
 
 http::HttpResponse CreateObject(ApiContext& ctx, const Request& req) {
@@ -92,7 +92,8 @@ http::HttpResponse ListObjects(ApiContext& ctx, const Request& req) {
   model::Page page = ParsePage(req.http, &issues);
   if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
-  API_ASSIGN_OR_RESPOND(auto list, ctx.buckets.ListObjects(h, req.Param("bucket_identifier"), page));
+  API_ASSIGN_OR_RESPOND(auto list,
+                        ctx.buckets.ListObjects(h, req.Param("bucket_identifier"), page));
   json::array results;
   for (const auto& o : list.items) results.push_back(codec::EncodeObject(o, h.ns.org_id));
   auto n = static_cast<int64_t>(list.items.size());
@@ -103,8 +104,8 @@ http::HttpResponse ListObjects(ApiContext& ctx, const Request& req) {
 
 http::HttpResponse DeleteObject(ApiContext& ctx, const Request& req) {
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
-  Status st = ctx.buckets.DeleteObject(h, req.Param("bucket_identifier"),
-                                       req.Param("object_identifier"));
+  Status st =
+      ctx.buckets.DeleteObject(h, req.Param("bucket_identifier"), req.Param("object_identifier"));
   if (!st.ok()) return FromStatus(st);
   http::HttpResponse r;
   r.status = 204;
@@ -138,7 +139,8 @@ http::HttpResponse SubmitBatch(ApiContext& ctx, const Request& req) {
   if (!ParseJson(req.http, true, &error)) return error;
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
   API_ASSIGN_OR_RESPOND(auto bucket, ctx.buckets.Get(h, req.Param("bucket_identifier")));
-  API_ASSIGN_OR_RESPOND(auto task, ctx.batches.Submit(req.caller, h, bucket, req.Param("batch_id")));
+  API_ASSIGN_OR_RESPOND(auto task,
+                        ctx.batches.Submit(req.caller, h, bucket, req.Param("batch_id")));
   return Json(200, codec::EncodeTask(task));
 }
 

@@ -85,8 +85,8 @@ http::HttpResponse ListDocuments(ApiContext& ctx, const Request& req) {
   }
   if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
-  API_ASSIGN_OR_RESPOND(auto list, ctx.collections.ListDocuments(
-                                       h, req.Param("collection_identifier"), page));
+  API_ASSIGN_OR_RESPOND(auto list,
+                        ctx.collections.ListDocuments(h, req.Param("collection_identifier"), page));
   json::array results;
   for (const auto& d : list.items) {
     results.push_back(codec::EncodeDocument(d, h.ns.org_id, h.ns.namespace_id, with_vectors));
@@ -111,7 +111,8 @@ http::HttpResponse GetDocument(ApiContext& ctx, const Request& req) {
 
 http::HttpResponse ListExtractors(ApiContext& ctx, const Request&) {
   json::array out;
-  for (const auto* fx : ctx.extractors.List()) out.push_back(codec::EncodeExtractorInfo(fx->info()));
+  for (const auto* fx : ctx.extractors.List())
+    out.push_back(codec::EncodeExtractorInfo(fx->info()));
   return Json(200, out);
 }
 

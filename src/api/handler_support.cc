@@ -73,9 +73,9 @@ std::optional<int64_t> QueryInt(const http::HttpRequest& req, const char* name, 
     return std::nullopt;
   }
   if (v < min) {
-    issues->push_back(codec::QueryIssue(
-        name, "Input should be greater than or equal to " + std::to_string(min),
-        "greater_than_equal"));
+    issues->push_back(
+        codec::QueryIssue(name, "Input should be greater than or equal to " + std::to_string(min),
+                          "greater_than_equal"));
     return std::nullopt;
   }
   if (v > max) {

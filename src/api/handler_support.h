@@ -2,10 +2,9 @@
 // Plumbing shared by the handlers: authentication, running handler bodies on the handler
 // pool, body and query parsing, X-Namespace resolution.
 
+#include <boost/json.hpp>
 #include <functional>
 #include <optional>
-
-#include <boost/json.hpp>
 
 #include "api/api_context.h"
 #include "api/http/router.h"
@@ -49,9 +48,9 @@ Result<service::NamespaceHandle> RequireNamespace(ApiContext& ctx, const Request
 }  // namespace ferry::api
 
 // Inside a handler body: bind the value of a Result or return its error response.
-#define API_ASSIGN_OR_RESPOND(lhs, expr)                   \
-  auto FERRY_CONCAT(_r_, __LINE__) = (expr);               \
-  if (!FERRY_CONCAT(_r_, __LINE__).ok()) {                 \
+#define API_ASSIGN_OR_RESPOND(lhs, expr)                                   \
+  auto FERRY_CONCAT(_r_, __LINE__) = (expr);                               \
+  if (!FERRY_CONCAT(_r_, __LINE__).ok()) {                                 \
     return ::ferry::api::FromStatus(FERRY_CONCAT(_r_, __LINE__).status()); \
-  }                                                        \
+  }                                                                        \
   lhs = std::move(FERRY_CONCAT(_r_, __LINE__)).value()

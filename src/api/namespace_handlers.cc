@@ -28,7 +28,8 @@ http::HttpResponse Create(ApiContext& ctx, const Request& req) {
 }
 
 http::HttpResponse Get(ApiContext& ctx, const Request& req) {
-  API_ASSIGN_OR_RESPOND(auto h, ctx.namespaces.Resolve(req.caller, req.Param("namespace_identifier")));
+  API_ASSIGN_OR_RESPOND(auto h,
+                        ctx.namespaces.Resolve(req.caller, req.Param("namespace_identifier")));
   return NamespaceResponse(ctx, h);
 }
 
@@ -47,9 +48,9 @@ http::HttpResponse List(ApiContext& ctx, const Request& req) {
     results.push_back(codec::EncodeNamespace(ns, stats));
   }
   return Json(200, json::object{{"results", std::move(results)},
-                                {"pagination", codec::EncodePagination(
-                                                   page, list.total,
-                                                   static_cast<int64_t>(list.items.size()))},
+                                {"pagination",
+                                 codec::EncodePagination(page, list.total,
+                                                         static_cast<int64_t>(list.items.size()))},
                                 {"total_count", list.total},
                                 {"stats", nullptr}});
 }
@@ -75,9 +76,8 @@ http::HttpResponse Delete(ApiContext& ctx, const Request& req) {
   h.store.reset();
   Status st = ctx.namespaces.Delete(req.caller, id);
   if (!st.ok()) return FromStatus(st);
-  return Json(200, json::object{{"success", true},
-                                {"message", "namespace deleted"},
-                                {"namespace_id", id}});
+  return Json(
+      200, json::object{{"success", true}, {"message", "namespace deleted"}, {"namespace_id", id}});
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "app/config.h"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <thread>
-
-#include <toml++/toml.h>
 
 extern char** environ;
 
@@ -83,8 +83,7 @@ Status Config::Validate() const {
     return Status::InvalidArgument("handler_threads must be 1-256");
   }
   if (workers > 256) return Status::InvalidArgument("workers must be 0-256 (0 = all cores)");
-  if (log_level != "debug" && log_level != "info" && log_level != "warn" &&
-      log_level != "error") {
+  if (log_level != "debug" && log_level != "info" && log_level != "warn" && log_level != "error") {
     return Status::InvalidArgument("log_level must be debug, info, warn or error");
   }
   return Status::Ok();
@@ -109,9 +108,12 @@ Status ApplyTomlFile(const std::string& path, Config* config) {
 
 Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* config) {
   static const std::pair<const char*, const char*> kVars[] = {
-      {"FERRY_DATA_DIR", "data_dir"},       {"FERRY_LISTEN", "listen"},
-      {"FERRY_MAX_BODY_BYTES", "max_body_bytes"}, {"FERRY_IO_THREADS", "io_threads"},
-      {"FERRY_HANDLER_THREADS", "handler_threads"}, {"FERRY_WORKERS", "workers"},
+      {"FERRY_DATA_DIR", "data_dir"},
+      {"FERRY_LISTEN", "listen"},
+      {"FERRY_MAX_BODY_BYTES", "max_body_bytes"},
+      {"FERRY_IO_THREADS", "io_threads"},
+      {"FERRY_HANDLER_THREADS", "handler_threads"},
+      {"FERRY_WORKERS", "workers"},
       {"FERRY_LOG_LEVEL", "log_level"},
   };
   for (const auto& [var, key] : kVars) {

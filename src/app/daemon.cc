@@ -69,17 +69,16 @@ Status RunDaemon(const Config& config) {
   service::AuthService auth(deps);
   FERRY_RETURN_IF_ERROR(BootstrapKey(auth, logger));
 
-  size_t workers = config.workers != 0
-                       ? config.workers
-                       : std::max<size_t>(2, std::thread::hardware_concurrency());
+  size_t workers = config.workers != 0 ? config.workers
+                                       : std::max<size_t>(2, std::thread::hardware_concurrency());
   service::BatchRunner runner(deps, workers);
   service::NamespaceService namespaces(deps);
   service::BucketService buckets(deps);
   service::CollectionService collections(deps);
   service::BatchService batches(deps, runner);
   ThreadPool handler_pool(config.handler_threads);
-  api::ApiContext ctx{auth, namespaces, buckets, collections, batches, *extractors, logger,
-                      handler_pool};
+  api::ApiContext ctx{auth,    namespaces,  buckets, collections,
+                      batches, *extractors, logger,  handler_pool};
   api::http::Router router;
   api::RegisterRoutes(router, ctx);
 

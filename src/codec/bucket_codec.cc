@@ -8,8 +8,8 @@ namespace json = boost::json;
 namespace {
 const std::vector<std::string>& FieldTypeNames() {
   static const std::vector<std::string> kNames = {
-      "string", "number", "integer", "float", "boolean", "object", "array", "date",
-      "datetime", "text", "image", "audio", "video", "pdf", "excel"};
+      "string",   "number", "integer", "float", "boolean", "object", "array", "date",
+      "datetime", "text",   "image",   "audio", "video",   "pdf",    "excel"};
   return kNames;
 }
 }  // namespace
@@ -122,8 +122,8 @@ json::object EncodeBatch(const model::Batch& b, const std::string& org_id) {
       {"bucket_id", b.bucket_id},
       {"status", model::TaskStatusName(b.status)},
       {"object_ids", std::move(object_ids)},
-      {"collection_ids", b.collection_ids.empty() ? json::value(nullptr)
-                                                  : json::value(std::move(collection_ids))},
+      {"collection_ids",
+       b.collection_ids.empty() ? json::value(nullptr) : json::value(std::move(collection_ids))},
       {"error", OptString(b.error)},
       {"error_summary", std::move(error_summary)},
       {"type", "BUCKET"},

@@ -2,10 +2,9 @@
 // The wire shapes of every resource: request decoders (recording ValidationIssues) and
 // response encoders (Mixpeek's schema names and fields; unknown optionals as null).
 
+#include <boost/json.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "codec/json_reader.h"
 #include "model/extractor_info.h"

@@ -11,9 +11,8 @@ namespace {
 
 // "mixpeek://text_extractor@v1/embedding" → "text_extractor_v1_embedding".
 std::string VectorIndexName(const std::string& feature_uri) {
-  std::string rest = feature_uri.substr(feature_uri.find("://") == std::string::npos
-                                            ? 0
-                                            : feature_uri.find("://") + 3);
+  std::string rest = feature_uri.substr(
+      feature_uri.find("://") == std::string::npos ? 0 : feature_uri.find("://") + 3);
   for (char& c : rest) {
     if (c == '@' || c == '/') c = '_';
   }

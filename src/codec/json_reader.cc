@@ -15,8 +15,8 @@ JsonReader BodyReader(const json::value& body, model::ValidationIssues* issues) 
 }
 
 model::ValidationIssue QueryIssue(std::string name, std::string msg, std::string type) {
-  return {model::ValueArray{model::Value("query"), model::Value(std::move(name))},
-          std::move(msg), std::move(type)};
+  return {model::ValueArray{model::Value("query"), model::Value(std::move(name))}, std::move(msg),
+          std::move(type)};
 }
 
 model::ValueArray JsonReader::LocOf(std::string_view key) const {
@@ -33,9 +33,7 @@ void JsonReader::AddIssueHere(std::string msg, std::string type) const {
   issues_->push_back({loc_, std::move(msg), std::move(type)});
 }
 
-void JsonReader::Missing(std::string_view key) const {
-  AddIssue(key, "Field required", "missing");
-}
+void JsonReader::Missing(std::string_view key) const { AddIssue(key, "Field required", "missing"); }
 
 bool JsonReader::ExpectObject() {
   if (is_object()) return true;
@@ -88,9 +86,9 @@ std::optional<int64_t> JsonReader::Int(std::string_view key, bool required, int6
     v = m->get_int64();
   } else if (m->is_uint64()) {
     v = m->get_uint64() > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX
-                                                            : static_cast<int64_t>(m->get_uint64());
-  } else if (m->is_double() && m->get_double() == static_cast<double>(static_cast<int64_t>(
-                                                        m->get_double()))) {
+                                                           : static_cast<int64_t>(m->get_uint64());
+  } else if (m->is_double() &&
+             m->get_double() == static_cast<double>(static_cast<int64_t>(m->get_double()))) {
     v = static_cast<int64_t>(m->get_double());
   } else {
     AddIssue(key, "Input should be a valid integer", "int_type");

@@ -3,13 +3,12 @@
 // a ValidationIssue with its location (FastAPI's {loc,msg,type} vocabulary), so one
 // response can report all of a request's mistakes at once.
 
+#include <boost/json.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "model/requests.h"
 

@@ -8,16 +8,21 @@ namespace json = boost::json;
 
 model::Value FromJson(const json::value& j) {
   switch (j.kind()) {
-    case json::kind::null: return model::Value();
-    case json::kind::bool_: return model::Value(j.get_bool());
-    case json::kind::int64: return model::Value(j.get_int64());
+    case json::kind::null:
+      return model::Value();
+    case json::kind::bool_:
+      return model::Value(j.get_bool());
+    case json::kind::int64:
+      return model::Value(j.get_int64());
     case json::kind::uint64: {
       uint64_t u = j.get_uint64();
       if (u <= static_cast<uint64_t>(INT64_MAX)) return model::Value(static_cast<int64_t>(u));
       return model::Value(static_cast<double>(u));
     }
-    case json::kind::double_: return model::Value(j.get_double());
-    case json::kind::string: return model::Value(std::string(j.get_string()));
+    case json::kind::double_:
+      return model::Value(j.get_double());
+    case json::kind::string:
+      return model::Value(std::string(j.get_string()));
     case json::kind::array: {
       model::ValueArray arr;
       arr.reserve(j.get_array().size());
@@ -35,11 +40,16 @@ model::Value FromJson(const json::value& j) {
 
 json::value ToJson(const model::Value& v) {
   switch (v.kind()) {
-    case model::Value::Kind::kNull: return nullptr;
-    case model::Value::Kind::kBool: return v.as_bool();
-    case model::Value::Kind::kInt: return v.as_int();
-    case model::Value::Kind::kDouble: return v.as_double();
-    case model::Value::Kind::kString: return json::string(v.as_string());
+    case model::Value::Kind::kNull:
+      return nullptr;
+    case model::Value::Kind::kBool:
+      return v.as_bool();
+    case model::Value::Kind::kInt:
+      return v.as_int();
+    case model::Value::Kind::kDouble:
+      return v.as_double();
+    case model::Value::Kind::kString:
+      return json::string(v.as_string());
     case model::Value::Kind::kArray: {
       json::array arr;
       arr.reserve(v.as_array().size());

@@ -1,10 +1,9 @@
 #pragma once
 // Conversions between Boost.JSON and model::Value, parsing and serialising bodies.
 
+#include <boost/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 #include "common/result.h"
 #include "model/value.h"

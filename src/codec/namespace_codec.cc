@@ -98,9 +98,12 @@ json::object EncodePagination(const model::Page& page, int64_t total, int64_t re
     prev = json::string("offset=" + std::to_string(prev_offset) +
                         "&limit=" + std::to_string(page_size));
   }
-  return json::object{{"total", total},         {"page", page_no},
-                      {"page_size", page_size}, {"total_pages", total_pages},
-                      {"next_page", next},      {"previous_page", prev},
+  return json::object{{"total", total},
+                      {"page", page_no},
+                      {"page_size", page_size},
+                      {"total_pages", total_pages},
+                      {"next_page", next},
+                      {"previous_page", prev},
                       {"next_cursor", next_cursor}};
 }
 
@@ -115,9 +118,8 @@ json::object EncodeError(int status, const std::string& type, const std::string&
 json::object EncodeValidationIssues(const model::ValidationIssues& issues) {
   json::array detail;
   for (const auto& i : issues) {
-    detail.push_back(json::object{{"loc", ToJson(model::Value(i.loc))},
-                                  {"msg", i.msg},
-                                  {"type", i.type}});
+    detail.push_back(
+        json::object{{"loc", ToJson(model::Value(i.loc))}, {"msg", i.msg}, {"type", i.type}});
   }
   return json::object{{"detail", std::move(detail)}};
 }

@@ -10,8 +10,8 @@ namespace {
 
 const std::vector<std::string>& BlobTypeNames() {
   static const std::vector<std::string> kNames = {
-      "string", "number", "integer", "float", "boolean", "object", "array", "date",
-      "datetime", "text", "image", "audio", "video", "pdf", "excel"};
+      "string",   "number", "integer", "float", "boolean", "object", "array", "date",
+      "datetime", "text",   "image",   "audio", "video",   "pdf",    "excel"};
   return kNames;
 }
 
@@ -84,8 +84,7 @@ model::BlobCreate DecodeBlob(JsonReader r) {
   auto property = r.String("property", true);
   if (property) {
     if (property->empty() || property->size() > 100) {
-      r.AddIssue("property", "String should have between 1 and 100 characters",
-                 "string_too_short");
+      r.AddIssue("property", "String should have between 1 and 100 characters", "string_too_short");
     }
     blob.property = *property;
   }

@@ -8,8 +8,8 @@
 namespace ferry {
 
 Logger::Logger(LogLevel min_level)
-    : sink_(std::make_shared<spdlog::logger>(
-          "ferry", std::make_shared<spdlog::sinks::stderr_sink_mt>())),
+    : sink_(std::make_shared<spdlog::logger>("ferry",
+                                             std::make_shared<spdlog::sinks::stderr_sink_mt>())),
       min_level_(min_level) {
   sink_->set_pattern("%v");
   sink_->flush_on(spdlog::level::info);
@@ -41,11 +41,21 @@ std::string JsonEscape(std::string_view s) {
   out.reserve(s.size());
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];

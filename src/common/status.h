@@ -31,7 +31,9 @@ class Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
   static Status FailedPrecondition(std::string m) {
@@ -69,10 +71,10 @@ bool IsRetryable(StatusCode code);
 
 }  // namespace ferry
 
-#define FERRY_RETURN_IF_ERROR(expr)        \
-  do {                                     \
-    ::ferry::Status _st = (expr);          \
-    if (!_st.ok()) return _st;             \
+#define FERRY_RETURN_IF_ERROR(expr) \
+  do {                              \
+    ::ferry::Status _st = (expr);   \
+    if (!_st.ok()) return _st;      \
   } while (0)
 
 #define FERRY_CONCAT_INNER(a, b) a##b

@@ -175,9 +175,9 @@ struct Document {
   Value fields;  // user-visible root-level fields (object)
   std::vector<FeatureVector> vectors;
   Lineage lineage;
-  std::string modality;               // "text" | "image"
+  std::string modality;                        // "text" | "image"
   std::string ingestion_status = "COMPLETED";  // or "FAILED"
-  std::optional<std::string> error;   // why extraction failed
+  std::optional<std::string> error;            // why extraction failed
   std::string batch_id;
   TimestampMs created_at = 0;
   TimestampMs updated_at = 0;

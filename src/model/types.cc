@@ -7,23 +7,37 @@ namespace ferry::model {
 
 namespace {
 constexpr std::array<std::pair<FieldType, const char*>, 15> kFieldTypes = {{
-    {FieldType::kString, "string"}, {FieldType::kNumber, "number"},
-    {FieldType::kInteger, "integer"}, {FieldType::kFloat, "float"},
-    {FieldType::kBoolean, "boolean"}, {FieldType::kObject, "object"},
-    {FieldType::kArray, "array"}, {FieldType::kDate, "date"},
-    {FieldType::kDatetime, "datetime"}, {FieldType::kText, "text"},
-    {FieldType::kImage, "image"}, {FieldType::kAudio, "audio"},
-    {FieldType::kVideo, "video"}, {FieldType::kPdf, "pdf"}, {FieldType::kExcel, "excel"},
+    {FieldType::kString, "string"},
+    {FieldType::kNumber, "number"},
+    {FieldType::kInteger, "integer"},
+    {FieldType::kFloat, "float"},
+    {FieldType::kBoolean, "boolean"},
+    {FieldType::kObject, "object"},
+    {FieldType::kArray, "array"},
+    {FieldType::kDate, "date"},
+    {FieldType::kDatetime, "datetime"},
+    {FieldType::kText, "text"},
+    {FieldType::kImage, "image"},
+    {FieldType::kAudio, "audio"},
+    {FieldType::kVideo, "video"},
+    {FieldType::kPdf, "pdf"},
+    {FieldType::kExcel, "excel"},
 }};
 
 constexpr std::array<std::pair<TaskStatus, const char*>, 13> kTaskStatuses = {{
-    {TaskStatus::kPending, "PENDING"}, {TaskStatus::kInProgress, "IN_PROGRESS"},
-    {TaskStatus::kProcessing, "PROCESSING"}, {TaskStatus::kCompleted, "COMPLETED"},
+    {TaskStatus::kPending, "PENDING"},
+    {TaskStatus::kInProgress, "IN_PROGRESS"},
+    {TaskStatus::kProcessing, "PROCESSING"},
+    {TaskStatus::kCompleted, "COMPLETED"},
     {TaskStatus::kCompletedWithErrors, "COMPLETED_WITH_ERRORS"},
-    {TaskStatus::kFailed, "FAILED"}, {TaskStatus::kCanceled, "CANCELED"},
-    {TaskStatus::kUnknown, "UNKNOWN"}, {TaskStatus::kSkipped, "SKIPPED"},
-    {TaskStatus::kDraft, "DRAFT"}, {TaskStatus::kActive, "ACTIVE"},
-    {TaskStatus::kArchived, "ARCHIVED"}, {TaskStatus::kSuspended, "SUSPENDED"},
+    {TaskStatus::kFailed, "FAILED"},
+    {TaskStatus::kCanceled, "CANCELED"},
+    {TaskStatus::kUnknown, "UNKNOWN"},
+    {TaskStatus::kSkipped, "SKIPPED"},
+    {TaskStatus::kDraft, "DRAFT"},
+    {TaskStatus::kActive, "ACTIVE"},
+    {TaskStatus::kArchived, "ARCHIVED"},
+    {TaskStatus::kSuspended, "SUSPENDED"},
 }};
 
 template <typename E, size_t N>

@@ -9,8 +9,21 @@ namespace ferry::model {
 
 // Bucket schema field types (Mixpeek's BucketSchemaFieldType).
 enum class FieldType {
-  kString, kNumber, kInteger, kFloat, kBoolean, kObject, kArray, kDate, kDatetime,
-  kText, kImage, kAudio, kVideo, kPdf, kExcel,
+  kString,
+  kNumber,
+  kInteger,
+  kFloat,
+  kBoolean,
+  kObject,
+  kArray,
+  kDate,
+  kDatetime,
+  kText,
+  kImage,
+  kAudio,
+  kVideo,
+  kPdf,
+  kExcel,
 };
 const char* FieldTypeName(FieldType t);
 std::optional<FieldType> ParseFieldType(std::string_view name);
@@ -20,8 +33,19 @@ bool IsStoredAsBlob(FieldType t);
 
 // Mixpeek's TaskStatusEnum.
 enum class TaskStatus {
-  kPending, kInProgress, kProcessing, kCompleted, kCompletedWithErrors, kFailed, kCanceled,
-  kUnknown, kSkipped, kDraft, kActive, kArchived, kSuspended,
+  kPending,
+  kInProgress,
+  kProcessing,
+  kCompleted,
+  kCompletedWithErrors,
+  kFailed,
+  kCanceled,
+  kUnknown,
+  kSkipped,
+  kDraft,
+  kActive,
+  kArchived,
+  kSuspended,
 };
 const char* TaskStatusName(TaskStatus s);
 std::optional<TaskStatus> ParseTaskStatus(std::string_view name);

@@ -45,6 +45,9 @@ bool ValueObject::operator==(const ValueObject& other) const {
   return true;
 }
 
+Value::Value(ValueArray a) : v_(std::make_shared<ValueArray>(std::move(a))) {}
+Value::Value(ValueObject o) : v_(std::make_shared<ValueObject>(std::move(o))) {}
+
 double Value::as_double() const {
   if (is_int()) return static_cast<double>(as_int());
   return std::get<double>(v_);
@@ -84,13 +87,20 @@ bool Value::operator==(const Value& other) const {
     return false;
   }
   switch (kind()) {
-    case Kind::kNull: return true;
-    case Kind::kBool: return as_bool() == other.as_bool();
-    case Kind::kInt: return as_int() == other.as_int();
-    case Kind::kDouble: return as_double() == other.as_double();
-    case Kind::kString: return as_string() == other.as_string();
-    case Kind::kArray: return as_array() == other.as_array();
-    case Kind::kObject: return as_object() == other.as_object();
+    case Kind::kNull:
+      return true;
+    case Kind::kBool:
+      return as_bool() == other.as_bool();
+    case Kind::kInt:
+      return as_int() == other.as_int();
+    case Kind::kDouble:
+      return as_double() == other.as_double();
+    case Kind::kString:
+      return as_string() == other.as_string();
+    case Kind::kArray:
+      return as_array() == other.as_array();
+    case Kind::kObject:
+      return as_object() == other.as_object();
   }
   return false;
 }
@@ -132,8 +142,11 @@ bool GetString(std::string_view* in, std::string* s) {
 void Encode(const Value& v, std::string* out) {
   out->push_back(static_cast<char>(v.kind()));
   switch (v.kind()) {
-    case Value::Kind::kNull: break;
-    case Value::Kind::kBool: out->push_back(v.as_bool() ? 1 : 0); break;
+    case Value::Kind::kNull:
+      break;
+    case Value::Kind::kBool:
+      out->push_back(v.as_bool() ? 1 : 0);
+      break;
     case Value::Kind::kInt: {
       auto i = v.as_int();
       PutVarint(out, (static_cast<uint64_t>(i) << 1) ^ static_cast<uint64_t>(i >> 63));
@@ -146,7 +159,9 @@ void Encode(const Value& v, std::string* out) {
       out->append(buf, 8);
       break;
     }
-    case Value::Kind::kString: PutString(out, v.as_string()); break;
+    case Value::Kind::kString:
+      PutString(out, v.as_string());
+      break;
     case Value::Kind::kArray:
       PutVarint(out, v.as_array().size());
       for (const auto& e : v.as_array()) Encode(e, out);
@@ -166,7 +181,9 @@ bool Decode(std::string_view* in, Value* out, int depth) {
   auto kind = static_cast<Value::Kind>(in->front());
   in->remove_prefix(1);
   switch (kind) {
-    case Value::Kind::kNull: *out = Value(); return true;
+    case Value::Kind::kNull:
+      *out = Value();
+      return true;
     case Value::Kind::kBool:
       if (in->empty()) return false;
       *out = Value(in->front() != 0);

@@ -14,26 +14,8 @@
 namespace ferry::model {
 
 class Value;
+class ValueObject;
 using ValueArray = std::vector<Value>;
-
-// Insertion-ordered map with unique keys; lookups are linear (objects here are small).
-class ValueObject {
- public:
-  using Entry = std::pair<std::string, Value>;
-  const Value* Find(std::string_view key) const;
-  Value* Find(std::string_view key);
-  // Inserts or replaces.
-  void Set(std::string key, Value value);
-  bool Erase(std::string_view key);
-  size_t size() const { return entries_.size(); }
-  bool empty() const { return entries_.empty(); }
-  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
-  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
-  bool operator==(const ValueObject& other) const;
-
- private:
-  std::vector<Entry> entries_;
-};
 
 class Value {
  public:
@@ -47,8 +29,8 @@ class Value {
   Value(double d) : v_(d) {}                     // NOLINT
   Value(const char* s) : v_(std::string(s)) {}   // NOLINT
   Value(std::string s) : v_(std::move(s)) {}     // NOLINT
-  Value(ValueArray a) : v_(std::make_shared<ValueArray>(std::move(a))) {}    // NOLINT
-  Value(ValueObject o) : v_(std::make_shared<ValueObject>(std::move(o))) {}  // NOLINT
+  Value(ValueArray a);                           // NOLINT
+  Value(ValueObject o);                          // NOLINT
 
   Kind kind() const { return static_cast<Kind>(v_.index()); }
   bool is_null() const { return kind() == Kind::kNull; }
@@ -83,6 +65,26 @@ class Value {
   std::variant<std::monostate, bool, int64_t, double, std::string, std::shared_ptr<ValueArray>,
                std::shared_ptr<ValueObject>>
       v_;
+};
+
+// Insertion-ordered map with unique keys; lookups are linear (objects here are small).
+// Defined after Value so that its entries hold a complete type.
+class ValueObject {
+ public:
+  using Entry = std::pair<std::string, Value>;
+  const Value* Find(std::string_view key) const;
+  Value* Find(std::string_view key);
+  // Inserts or replaces.
+  void Set(std::string key, Value value);
+  bool Erase(std::string_view key);
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
+  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+  bool operator==(const ValueObject& other) const;
+
+ private:
+  std::vector<Entry> entries_;
 };
 
 // Compact, self-describing binary encoding (for storage); Decode returns false on

@@ -20,8 +20,9 @@ bool LooksLikeKey(std::string_view s) {
 Result<Caller> AuthService::Authenticate(std::string_view header) const {
   constexpr std::string_view kBearer = "Bearer ";
   if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) {
-    return Status::Unauthenticated("missing or malformed Authorization header; expected "
-                                   "'Bearer sk_…'");
+    return Status::Unauthenticated(
+        "missing or malformed Authorization header; expected "
+        "'Bearer sk_…'");
   }
   std::string_view secret = header.substr(kBearer.size());
   if (!LooksLikeKey(secret)) return Status::Unauthenticated("invalid API key");

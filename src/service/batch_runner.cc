@@ -67,7 +67,25 @@ BatchRunner::~BatchRunner() { Shutdown(); }
 
 bool BatchRunner::Enqueue(BatchJob job) {
   if (stopping_) return false;
-  return job_pool_.Submit([this, job = std::move(job)] { Run(job); });
+  {
+    std::lock_guard<std::mutex> lock(idle_mu_);
+    ++active_jobs_;
+  }
+  auto done = [this] {
+    std::lock_guard<std::mutex> lock(idle_mu_);
+    if (--active_jobs_ == 0) idle_cv_.notify_all();
+  };
+  bool queued = job_pool_.Submit([this, job = std::move(job), done] {
+    Run(job);
+    done();
+  });
+  if (!queued) done();
+  return queued;
+}
+
+void BatchRunner::WaitIdle() {
+  std::unique_lock<std::mutex> lock(idle_mu_);
+  idle_cv_.wait(lock, [this] { return active_jobs_ == 0; });
 }
 
 void BatchRunner::Shutdown() {
@@ -83,8 +101,7 @@ Status BatchRunner::Recover() {
     const model::Value* bucket = t.additional_data.Get("bucket_id");
     const model::Value* batch = t.additional_data.Get("batch_id");
     if (bucket == nullptr || batch == nullptr) continue;
-    deps_.logger.Info("resuming batch", {{"batch_id", batch->as_string()},
-                                         {"task_id", t.task_id}});
+    deps_.logger.Info("resuming batch", {{"batch_id", batch->as_string()}, {"task_id", t.task_id}});
     Enqueue({t.org_id, t.namespace_id, bucket->as_string(), batch->as_string(), t.task_id});
   }
   return Status::Ok();

@@ -7,6 +7,7 @@
 // simply run again on the next start (Recover) without duplicating anything.
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,8 @@ class BatchRunner {
   bool Enqueue(BatchJob job);
   // Re-queues every batch task that had not finished (after a restart).
   Status Recover();
+  // Blocks until no job is queued or running.
+  void WaitIdle();
   // Stops taking jobs; running ones stop at the next chunk boundary and stay
   // IN_PROGRESS, to be resumed by Recover on the next start. Blocks until they stop.
   void Shutdown();
@@ -49,9 +52,8 @@ class BatchRunner {
   void Run(const BatchJob& job);
   Status RunTiers(const BatchJob& job, storage::NamespaceStore& store, model::Batch* batch,
                   Progress* progress);
-  Status RunCollection(storage::NamespaceStore& store,
-                       const model::Collection& collection, const model::Batch& batch,
-                       Progress* progress);
+  Status RunCollection(storage::NamespaceStore& store, const model::Collection& collection,
+                       const model::Batch& batch, Progress* progress);
   Status RunChunk(storage::NamespaceStore& store, const model::Collection& collection,
                   const extract::FeatureExtractor& fx, const model::Batch& batch,
                   const std::vector<std::string>& object_ids, Progress* progress);
@@ -60,6 +62,9 @@ class BatchRunner {
 
   const ServiceDeps& deps_;
   std::atomic<bool> stopping_{false};
+  std::mutex idle_mu_;
+  std::condition_variable idle_cv_;
+  size_t active_jobs_ = 0;  // queued or running; guarded by idle_mu_
   ThreadPool extract_pool_;
   ThreadPool job_pool_;
 };

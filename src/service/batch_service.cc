@@ -9,17 +9,17 @@ Result<model::Batch> BatchService::Create(const NamespaceHandle& h, const model:
                                           model::ValidationIssues* issues) {
   if (req.object_ids.empty()) {
     issues->push_back({{model::Value("body"), model::Value("object_ids")},
-                       "List should have at least 1 item after validation", "too_short"});
+                       "List should have at least 1 item after validation",
+                       "too_short"});
   }
   for (size_t i = 0; i < req.object_ids.size(); ++i) {
     auto obj = h.store->GetObject(bucket.bucket_id, req.object_ids[i]);
     if (obj.ok()) continue;
     if (obj.status().code() != StatusCode::kNotFound) return obj.status();
-    issues->push_back({{model::Value("body"), model::Value("object_ids"),
-                        model::Value(static_cast<int64_t>(i))},
-                       "object '" + req.object_ids[i] + "' does not exist in bucket " +
-                           bucket.bucket_id,
-                       "value_error"});
+    issues->push_back(
+        {{model::Value("body"), model::Value("object_ids"), model::Value(static_cast<int64_t>(i))},
+         "object '" + req.object_ids[i] + "' does not exist in bucket " + bucket.bucket_id,
+         "value_error"});
   }
   if (!issues->empty()) return Status::InvalidArgument("invalid request");
   model::Batch b;
@@ -42,15 +42,13 @@ Result<model::Batch> BatchService::Get(const NamespaceHandle& h, const model::Bu
 }
 
 Result<model::Task> BatchService::Submit(const Caller& caller, const NamespaceHandle& h,
-                                         const model::Bucket& bucket,
-                                         const std::string& batch_id) {
+                                         const model::Bucket& bucket, const std::string& batch_id) {
   FERRY_ASSIGN_OR_RETURN(model::Batch batch, Get(h, bucket, batch_id));
   if (batch.status != model::TaskStatus::kDraft && batch.status != model::TaskStatus::kFailed) {
     return Status::FailedPrecondition("batch " + batch_id + " was already submitted (status " +
                                       model::TaskStatusName(batch.status) + ")");
   }
-  FERRY_ASSIGN_OR_RETURN(auto collections,
-                         h.store->ListCollections(model::Page{0, 1'000'000}));
+  FERRY_ASSIGN_OR_RETURN(auto collections, h.store->ListCollections(model::Page{0, 1'000'000}));
   TimestampMs now = deps_.clock.NowMs();
   model::Task task;
   task.task_id = NewId("task");
@@ -82,8 +80,8 @@ Result<model::Task> BatchService::Submit(const Caller& caller, const NamespaceHa
   // task that Recover finds rather than a batch nobody runs.
   FERRY_RETURN_IF_ERROR(deps_.storage.catalog().UpsertTask(task));
   FERRY_RETURN_IF_ERROR(h.store->UpsertBatch(batch));
-  if (!runner_.Enqueue({caller.org_id, h.ns.namespace_id, bucket.bucket_id, batch_id,
-                        task.task_id})) {
+  if (!runner_.Enqueue(
+          {caller.org_id, h.ns.namespace_id, bucket.bucket_id, batch_id, task.task_id})) {
     return Status::Unavailable("server is shutting down; the batch will run on the next start");
   }
   return task;

@@ -49,8 +49,7 @@ Result<model::Bucket> BucketService::Create(const NamespaceHandle& h,
   return b;
 }
 
-Result<model::Bucket> BucketService::Get(const NamespaceHandle& h,
-                                         const std::string& ident) const {
+Result<model::Bucket> BucketService::Get(const NamespaceHandle& h, const std::string& ident) const {
   auto b = h.store->GetBucket(ident);
   if (!b.ok() && b.status().code() == StatusCode::kNotFound) b = h.store->GetBucketByName(ident);
   if (!b.ok() && b.status().code() == StatusCode::kNotFound) {
@@ -166,8 +165,9 @@ Result<model::Object> BucketService::GetObject(const NamespaceHandle& h,
   return obj;
 }
 
-Result<model::ListResult<model::Object>> BucketService::ListObjects(
-    const NamespaceHandle& h, const std::string& bucket_ident, const model::Page& page) const {
+Result<model::ListResult<model::Object>> BucketService::ListObjects(const NamespaceHandle& h,
+                                                                    const std::string& bucket_ident,
+                                                                    const model::Page& page) const {
   FERRY_ASSIGN_OR_RETURN(model::Bucket bucket, Get(h, bucket_ident));
   model::ListResult<model::Object> out;
   FERRY_ASSIGN_OR_RETURN(out.items, h.store->ListObjects(bucket.bucket_id, page));

@@ -90,10 +90,10 @@ void CollectionService::ValidateExtractor(model::Collection* c,
       ex.input_mappings.is_object() ? ex.input_mappings.as_object() : model::ValueObject{};
   for (const auto& [key, path] : mappings) {
     if (key != info.input_name) {
-      issues->push_back({ExtractorLoc("input_mappings"),
-                         "unknown input '" + key + "' for " + info.id() + "; expected '" +
-                             info.input_name + "'",
-                         "value_error"});
+      issues->push_back(
+          {ExtractorLoc("input_mappings"),
+           "unknown input '" + key + "' for " + info.id() + "; expected '" + info.input_name + "'",
+           "value_error"});
     }
   }
   const model::Value* mapped = mappings.Find(info.input_name);
@@ -105,9 +105,11 @@ void CollectionService::ValidateExtractor(model::Collection* c,
     }
     if (candidates.size() != 1) {
       issues->push_back({ExtractorLoc("input_mappings"),
-                         "input_mappings must map '" + info.input_name + "' to a source field of "
-                         "type " + info.input_type + " (" + std::to_string(candidates.size()) +
-                         " candidates found)",
+                         "input_mappings must map '" + info.input_name +
+                             "' to a source field of "
+                             "type " +
+                             info.input_type + " (" + std::to_string(candidates.size()) +
+                             " candidates found)",
                          "missing"});
       return;
     }
@@ -227,7 +229,7 @@ Result<model::ListResult<model::Document>> CollectionService::ListDocuments(
   FERRY_ASSIGN_OR_RETURN(model::Collection c, Get(h, collection));
   model::ListResult<model::Document> out;
   FERRY_ASSIGN_OR_RETURN(out.items, h.store->ListDocuments(c.collection_id, page,
-                                                         /*with_vectors=*/true));
+                                                           /*with_vectors=*/true));
   FERRY_ASSIGN_OR_RETURN(out.total, h.store->CountDocuments(c.collection_id));
   return out;
 }

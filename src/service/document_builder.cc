@@ -72,10 +72,8 @@ model::Value DocumentBuilder::Passthrough(const model::Value& source_fields) con
   if (ex.include_all_source_fields && source_fields.is_object()) out = source_fields.as_object();
   for (const auto& fp : ex.field_passthrough) {
     const model::Value* v = source_fields.GetPath(fp.source_path);
-    std::string target = fp.target_path.value_or(
-        fp.source_path.substr(fp.source_path.rfind('.') == std::string::npos
-                                  ? 0
-                                  : fp.source_path.rfind('.') + 1));
+    std::string target = fp.target_path.value_or(fp.source_path.substr(
+        fp.source_path.rfind('.') == std::string::npos ? 0 : fp.source_path.rfind('.') + 1));
     if (v != nullptr && !v->is_null()) {
       out.Set(target, *v);
     } else if (!fp.default_value.is_null()) {

@@ -92,8 +92,8 @@ Result<model::NamespaceStats> NamespaceService::Stats(const NamespaceHandle& h) 
   return st;
 }
 
-Result<model::ListResult<model::Namespace>> NamespaceService::List(
-    const Caller& caller, const model::Page& page) const {
+Result<model::ListResult<model::Namespace>> NamespaceService::List(const Caller& caller,
+                                                                   const model::Page& page) const {
   model::ListResult<model::Namespace> out;
   FERRY_ASSIGN_OR_RETURN(out.items, deps_.storage.catalog().ListNamespaces(caller.org_id, page));
   FERRY_ASSIGN_OR_RETURN(out.total, deps_.storage.catalog().CountNamespaces(caller.org_id));

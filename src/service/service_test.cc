@@ -1,0 +1,171 @@
+// Service-level tests on the real embedded storage and the built-in extractors.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "common/crypto.h"
+#include "service/auth_service.h"
+#include "service/batch_runner.h"
+#include "service/batch_service.h"
+#include "service/bucket_service.h"
+#include "service/collection_service.h"
+#include "service/document_builder.h"
+#include "service/namespace_service.h"
+#include "storage/sqlite/sqlite_storage_engine.h"
+
+namespace ferry::service {
+namespace {
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/ferry_service_test_XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    storage_ = std::move(storage::sqlite::SqliteStorageEngine::Open(dir_)).value();
+    extractors_ = extract::ExtractorRegistry::CreateBuiltin();
+    deps_ = std::make_unique<ServiceDeps>(ServiceDeps{*storage_, *extractors_, clock_, logger_});
+  }
+  void TearDown() override {
+    storage_->Close();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // A namespace with bucket "b" (text property "content") and a text_extractor v1
+  // collection over it; returns the handle.
+  NamespaceHandle MakeFixture(const Caller& caller) {
+    NamespaceService namespaces(*deps_);
+    model::NamespaceCreate nc;
+    nc.namespace_name = "fixture";
+    nc.feature_extractors = {{"text_extractor", "v1", {}}};
+    auto ns = namespaces.Create(caller, nc);
+    EXPECT_TRUE(ns.ok()) << ns.status().ToString();
+    auto h = std::move(namespaces.Resolve(caller, ns->namespace_id)).value();
+    BucketService buckets(*deps_);
+    model::BucketCreate bc;
+    bc.bucket_name = "b";
+    bc.schema.properties.push_back({"content", model::FieldType::kText, false, {}});
+    model::ValidationIssues issues;
+    bucket_ = std::move(buckets.Create(h, bc, &issues)).value();
+    CollectionService collections(*deps_);
+    model::CollectionCreate cc;
+    cc.collection_name = "texts";
+    cc.source.bucket_ids = {bucket_.bucket_id};
+    cc.extractor.name = "text_extractor";
+    cc.extractor.version = "v1";
+    auto col = collections.Create(h, cc, &issues);
+    EXPECT_TRUE(col.ok()) << col.status().ToString();
+    collection_ = *col;
+    for (const char* text : {"alpha beta", "gamma delta", "epsilon"}) {
+      model::ObjectCreate oc;
+      model::BlobCreate blob;
+      blob.property = "content";
+      blob.type = model::FieldType::kText;
+      blob.data = model::Value(text);
+      oc.blobs.push_back(blob);
+      object_ids_.push_back(std::move(buckets.CreateObject(h, "b", oc, &issues)).value().object_id);
+    }
+    return h;
+  }
+
+  std::string dir_;
+  SystemClock clock_;
+  Logger logger_{LogLevel::kError};
+  std::unique_ptr<storage::sqlite::SqliteStorageEngine> storage_;
+  std::unique_ptr<extract::ExtractorRegistry> extractors_;
+  std::unique_ptr<ServiceDeps> deps_;
+  model::Bucket bucket_;
+  model::Collection collection_;
+  std::vector<std::string> object_ids_;
+};
+
+TEST_F(ServiceTest, KeysAreStoredOnlyAsHashes) {
+  AuthService auth(*deps_);
+  auto key = auth.CreateKey("acme", std::nullopt);
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key->rfind("sk_", 0), 0u);
+  EXPECT_TRUE(storage_->catalog().GetApiKeyByHash(Sha256Hex(*key)).ok());
+  EXPECT_FALSE(storage_->catalog().GetApiKeyByHash(*key).ok());
+  auto caller = auth.Authenticate("Bearer " + *key);
+  ASSERT_TRUE(caller.ok());
+  EXPECT_EQ(auth.Authenticate("Bearer sk_not_a_real_key_123").status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_EQ(auth.Authenticate(*key).status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(auth.Authenticate("").status().code(), StatusCode::kUnauthenticated);
+}
+
+TEST_F(ServiceTest, CollectionTiersFollowSources) {
+  auto col = [](std::string id, model::SourceType type, std::string source, bool enabled = true) {
+    model::Collection c;
+    c.collection_id = std::move(id);
+    c.source.type = type;
+    if (type == model::SourceType::kBucket) {
+      c.source.bucket_ids = {source};
+    } else {
+      c.source.collection_id = source;
+    }
+    c.enabled = enabled;
+    return c;
+  };
+  using model::SourceType;
+  std::vector<model::Collection> cols = {
+      col("c3", SourceType::kCollection, "c2"),    col("c1", SourceType::kBucket, "bkt_a"),
+      col("c2", SourceType::kCollection, "c1"),    col("c4", SourceType::kBucket, "bkt_a", false),
+      col("c5", SourceType::kBucket, "bkt_other"), col("c6", SourceType::kCollection, "c1")};
+  auto tiers = CollectionTiers(cols, "bkt_a");
+  ASSERT_EQ(tiers.size(), 3u);
+  EXPECT_EQ(tiers[0], std::vector<std::string>({"c1"}));
+  EXPECT_EQ(tiers[1], std::vector<std::string>({"c2", "c6"}));
+  EXPECT_EQ(tiers[2], std::vector<std::string>({"c3"}));
+}
+
+TEST_F(ServiceTest, DocumentIdsAreAPureFunctionOfTheirSource) {
+  EXPECT_EQ(DocumentIdFor("col_a", "obj_1", 0), DocumentIdFor("col_a", "obj_1", 0));
+  EXPECT_NE(DocumentIdFor("col_a", "obj_1", 0), DocumentIdFor("col_a", "obj_1", 1));
+  EXPECT_NE(DocumentIdFor("col_a", "obj_1", 0), DocumentIdFor("col_b", "obj_1", 0));
+  EXPECT_EQ(DocumentIdFor("col_a", "obj_1", 0).size(), 4u + 24u);
+}
+
+TEST_F(ServiceTest, CollectionPicksTheOnlyCompatibleInputWhenUnmapped) {
+  Caller caller{"org_test"};
+  auto h = MakeFixture(caller);
+  EXPECT_EQ(collection_.extractor.input_mappings.Get("text")->as_string(), "content");
+  EXPECT_NE(collection_.output_schema.Find("text"), nullptr);
+}
+
+TEST_F(ServiceTest, RecoverRunsBatchesLeftUnfinished) {
+  Caller caller{"org_test"};
+  auto h = MakeFixture(caller);
+  BatchRunner first(*deps_, 2);
+  BatchService batches(*deps_, first);
+  model::ValidationIssues issues;
+  model::BatchCreate bc;
+  bc.object_ids = object_ids_;
+  auto batch = batches.Create(h, bucket_, bc, &issues);
+  ASSERT_TRUE(batch.ok());
+  // Stop the first runner before it can start, as a shutdown or crash would.
+  first.Shutdown();
+  auto task = batches.Submit(caller, h, bucket_, batch->batch_id);
+  EXPECT_EQ(task.status().code(), StatusCode::kUnavailable);
+  auto stored = storage_->catalog().ListUnfinishedTasks();
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ(h.store->CountDocuments(collection_.collection_id).value(), 0);
+
+  BatchRunner second(*deps_, 2);
+  ASSERT_TRUE(second.Recover().ok());
+  second.WaitIdle();
+  auto done = storage_->catalog().GetTask(caller.org_id, (*stored)[0].task_id);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->status, model::TaskStatus::kCompleted);
+  EXPECT_EQ(h.store->CountDocuments(collection_.collection_id).value(), 3);
+  EXPECT_EQ(h.store->GetBatch(bucket_.bucket_id, batch->batch_id)->status,
+            model::TaskStatus::kCompleted);
+  // Running it again (a second recovery) changes nothing: ids are deterministic.
+  second.Enqueue(
+      {caller.org_id, h.ns.namespace_id, bucket_.bucket_id, batch->batch_id, done->task_id});
+  second.WaitIdle();
+  EXPECT_EQ(h.store->CountDocuments(collection_.collection_id).value(), 3);
+}
+
+}  // namespace
+}  // namespace ferry::service
