@@ -34,6 +34,13 @@ IMPLEMENTED = [
     ("post", "/v1/collections/{collection_identifier}/documents/list"),
     ("get", "/v1/collections/{collection_identifier}/documents/{document_id}"),
     ("get", "/v1/tasks/{task_id}"),
+    ("post", "/v1/namespaces/migrations/"),
+    ("post", "/v1/namespaces/migrations/validate"),
+    ("post", "/v1/namespaces/migrations/list"),
+    ("get", "/v1/namespaces/migrations/{migration_id}"),
+    ("delete", "/v1/namespaces/migrations/{migration_id}"),
+    ("post", "/v1/namespaces/migrations/{migration_id}/start"),
+    ("post", "/v1/namespaces/migrations/{migration_id}/cancel"),
 ]
 
 FERRY_PATHS = {

@@ -5,6 +5,7 @@
 #include "common/logging.h"
 #include "common/thread_pool.h"
 #include "extract/extractor.h"
+#include "migration/migration_service.h"
 #include "service/auth_service.h"
 #include "service/batch_service.h"
 #include "service/bucket_service.h"
@@ -19,6 +20,7 @@ struct ApiContext {
   service::BucketService& buckets;
   service::CollectionService& collections;
   service::BatchService& batches;
+  migration::MigrationService& migrations;
   const extract::ExtractorRegistry& extractors;
   const Logger& logger;
   ThreadPool& handler_pool;

@@ -9,6 +9,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterNamespaceRoutes(router, ctx);
   RegisterBucketRoutes(router, ctx);
   RegisterCollectionRoutes(router, ctx);
+  RegisterMigrationRoutes(router, ctx);
 }
 
 http::Handler MakeDispatcher(const http::Router& router) {

@@ -10,6 +10,8 @@
 #include "api/routes.h"
 #include "common/logging.h"
 #include "extract/extractor.h"
+#include "migration/migration_runner.h"
+#include "migration/migration_service.h"
 #include "service/auth_service.h"
 #include "service/batch_runner.h"
 #include "service/batch_service.h"
@@ -76,9 +78,13 @@ Status RunDaemon(const Config& config) {
   service::BucketService buckets(deps);
   service::CollectionService collections(deps);
   service::BatchService batches(deps, runner);
+  migration::ExtractorSpeedTable speeds;
+  migration::MigrationValidator validator(deps, speeds);
+  migration::MigrationRunner migration_runner(deps, validator);
+  migration::MigrationService migrations(deps, validator, migration_runner);
   ThreadPool handler_pool(config.handler_threads);
-  api::ApiContext ctx{auth,    namespaces,  buckets, collections,
-                      batches, *extractors, logger,  handler_pool};
+  api::ApiContext ctx{auth,       namespaces,  buckets, collections, batches,
+                      migrations, *extractors, logger,  handler_pool};
   api::http::Router router;
   api::RegisterRoutes(router, ctx);
 
@@ -90,15 +96,17 @@ Status RunDaemon(const Config& config) {
   api::http::HttpServer server(options, api::MakeDispatcher(router), logger);
   FERRY_RETURN_IF_ERROR(server.Start());
   FERRY_RETURN_IF_ERROR(runner.Recover());
+  FERRY_RETURN_IF_ERROR(migration_runner.Recover());
   logger.Info("ferryd listening", {{"address", options.host + ":" + std::to_string(server.port())},
                                    {"data_dir", config.data_dir},
                                    {"workers", std::to_string(workers)}});
 
   int sig = WaitForTermination();
   logger.Info("shutting down", {{"signal", std::to_string(sig)}});
-  server.Stop();            // no new requests; in-flight ones answered
-  handler_pool.Shutdown();  // handler bodies done
-  runner.Shutdown();        // batches paused at a chunk boundary, resumed on next start
+  server.Stop();                // no new requests; in-flight ones answered
+  handler_pool.Shutdown();      // handler bodies done
+  runner.Shutdown();            // batches paused at a chunk boundary, resumed on next start
+  migration_runner.Shutdown();  // migrations paused at an item boundary, resumed likewise
   storage->Close();
   logger.Info("shutdown complete");
   return Status::Ok();

@@ -28,6 +28,24 @@ std::string LastSegment(const std::string& path) {
   return dot == std::string::npos ? path : path.substr(dot + 1);
 }
 
+// Mixpeek's rule for collection names: 3–100 letters, digits, '_' or '-'.
+void ValidateCollectionName(const std::string& name, model::ValidationIssues* issues) {
+  model::ValueArray loc{model::Value("body"), model::Value("collection_name")};
+  if (name.size() < 3 || name.size() > 100) {
+    issues->push_back({loc, "String should have between 3 and 100 characters", "string_length"});
+    return;
+  }
+  for (char ch : name) {
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_' || ch == '-';
+    if (!ok) {
+      issues->push_back({loc, "collection_name may contain only letters, digits, '_' and '-'",
+                         "string_pattern_mismatch"});
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 bool IsCompatibleInput(model::FieldType field, const std::string& input_type) {
@@ -138,7 +156,8 @@ void CollectionService::ValidateExtractor(model::Collection* c,
   }
 }
 
-void CollectionService::BuildOutputSchema(model::Collection* c) const {
+void BuildOutputSchema(const extract::ExtractorRegistry& registry, model::Collection* c) {
+  c->output_schema = model::BucketSchema{};
   const auto& ex = c->extractor;
   if (ex.include_all_source_fields) c->output_schema = c->input_schema;
   for (const auto& fp : ex.field_passthrough) {
@@ -147,7 +166,7 @@ void CollectionService::BuildOutputSchema(model::Collection* c) const {
     AddField(&c->output_schema, fp.target_path.value_or(LastSegment(fp.source_path)),
              src != nullptr && root == fp.source_path ? src->type : model::FieldType::kString);
   }
-  const extract::FeatureExtractor* fx = deps_.extractors.Find(ex.name, ex.version);
+  const extract::FeatureExtractor* fx = registry.Find(ex.name, ex.version);
   if (fx->info().input_type == "text") {
     AddField(&c->output_schema, "text", model::FieldType::kText);
     const model::Value* split = ex.parameters.Get("split_by");
@@ -164,8 +183,7 @@ void CollectionService::BuildOutputSchema(model::Collection* c) const {
 Result<model::Collection> CollectionService::Create(const NamespaceHandle& h,
                                                     const model::CollectionCreate& req,
                                                     model::ValidationIssues* issues) {
-  ValidateName(req.collection_name, {model::Value("body"), model::Value("collection_name")},
-               issues);
+  ValidateCollectionName(req.collection_name, issues);
   if (!issues->empty()) return Status::InvalidArgument("invalid request");
   model::Collection c;
   c.collection_id = NewId("col");
@@ -178,7 +196,7 @@ Result<model::Collection> CollectionService::Create(const NamespaceHandle& h,
   FERRY_RETURN_IF_ERROR(ResolveSource(h, &c));
   ValidateExtractor(&c, issues);
   if (!issues->empty()) return Status::InvalidArgument("invalid request");
-  BuildOutputSchema(&c);
+  BuildOutputSchema(deps_.extractors, &c);
   c.created_at = c.updated_at = deps_.clock.NowMs();
   Status st = h.store->InsertCollection(c);
   if (st.code() == StatusCode::kAlreadyExists) {

@@ -37,10 +37,13 @@ class CollectionService {
   // Fills input_schema, root_bucket_ids and checks the source exists.
   Status ResolveSource(const NamespaceHandle& h, model::Collection* c) const;
   void ValidateExtractor(model::Collection* c, model::ValidationIssues* issues) const;
-  void BuildOutputSchema(model::Collection* c) const;
 
   const ServiceDeps& deps_;
 };
+
+// Computes c->output_schema from its input schema, passthrough fields and extractor
+// outputs. REQUIRES: c's extractor exists in `registry`.
+void BuildOutputSchema(const extract::ExtractorRegistry& registry, model::Collection* c);
 
 // True when a schema field of type `field` can feed an extractor input of `input_type`.
 bool IsCompatibleInput(model::FieldType field, const std::string& input_type);

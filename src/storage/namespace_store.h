@@ -13,6 +13,15 @@
 
 namespace ferry::storage {
 
+// A keyset page of ids: ids greater than `after_id`, ascending, at most `limit`,
+// optionally only rows with created_at in [created_after, created_before).
+struct IdQuery {
+  std::string after_id;  // "" = from the start
+  int64_t limit = 1000;
+  std::optional<TimestampMs> created_after;
+  std::optional<TimestampMs> created_before;
+};
+
 class NamespaceStore {
  public:
   virtual ~NamespaceStore() = default;
@@ -38,6 +47,18 @@ class NamespaceStore {
   virtual Result<int64_t> CountObjects(const std::string& bucket_id) = 0;
   virtual Result<int64_t> CountAllObjects() = 0;
   virtual Status DeleteObject(const std::string& bucket_id, const std::string& object_id) = 0;
+  // Inserts or replaces objects (by object_id) in one transaction. NotFound when a
+  // bucket is absent.
+  virtual Status UpsertObjects(const std::vector<model::Object>& objects) = 0;
+  // Objects of a bucket with these ids, in the order given; absent ids are skipped.
+  virtual Result<std::vector<model::Object>> GetObjects(const std::string& bucket_id,
+                                                        const std::vector<std::string>& ids) = 0;
+  virtual Result<std::vector<std::string>> ListObjectIds(const std::string& bucket_id,
+                                                         const IdQuery& query) = 0;
+  // Count of a bucket's objects with created_at in [after, before) (either bound optional).
+  virtual Result<int64_t> CountObjectsInRange(const std::string& bucket_id,
+                                              std::optional<TimestampMs> after,
+                                              std::optional<TimestampMs> before) = 0;
   // Content hashes referenced by any object (for blob garbage collection).
   virtual Result<std::vector<std::string>> ListBlobHashes() = 0;
 
@@ -65,6 +86,15 @@ class NamespaceStore {
                                                              bool with_vectors) = 0;
   virtual Result<int64_t> CountDocuments(const std::string& collection_id) = 0;
   virtual Result<int64_t> CountAllDocuments() = 0;
+  // Documents of a collection with these ids, in the order given, with vectors;
+  // absent ids are skipped.
+  virtual Result<std::vector<model::Document>> GetDocuments(
+      const std::string& collection_id, const std::vector<std::string>& ids) = 0;
+  virtual Result<std::vector<std::string>> ListDocumentIds(const std::string& collection_id,
+                                                           const IdQuery& query) = 0;
+  virtual Result<int64_t> CountDocumentsInRange(const std::string& collection_id,
+                                                std::optional<TimestampMs> after,
+                                                std::optional<TimestampMs> before) = 0;
   // Documents of a collection whose lineage root object is one of `root_object_ids`,
   // with vectors, ordered by id. Feeds chained collections.
   virtual Result<std::vector<model::Document>> ListDocumentsByRootObjects(

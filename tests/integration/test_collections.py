@@ -74,29 +74,31 @@ class CollectionTest(FerryTestCase):
 
     def test_collection_validation(self):
         cases = [
-            (collection("v1", self.bsrc, "nope_extractor"),
+            (collection("val-1", self.bsrc, "nope_extractor"),
              ["body", "feature_extractor", "feature_extractor_name"]),
-            (collection("v2", self.bsrc, version="v7"), ["body", "feature_extractor", "version"]),
-            (collection("v3", self.bsrc, parameters={"split_by": "words", "chunk_size": 0}),
+            (collection("val-2", self.bsrc, version="v7"), ["body", "feature_extractor", "version"]),
+            (collection("val-3", self.bsrc, parameters={"split_by": "words", "chunk_size": 0}),
              ["body", "feature_extractor", "parameters"]),
-            (collection("v4", self.bsrc, input_mappings={"text": "photo"}),
+            (collection("val-4", self.bsrc, input_mappings={"text": "photo"}),
              ["body", "feature_extractor", "input_mappings"]),
-            (collection("v5", {"type": "bucket"}), ["body", "source", "bucket_ids"]),
-            (collection("v6", {"type": "galaxy", "bucket_ids": []}), ["body", "source", "type"]),
-            ({"collection_name": "v7", "source": self.bsrc}, ["body", "feature_extractor"]),
-            (collection("v8", self.bsrc, "image_extractor", input_mappings={"image": "content"}),
+            (collection("val-5", {"type": "bucket"}), ["body", "source", "bucket_ids"]),
+            (collection("val-6", {"type": "galaxy", "bucket_ids": []}), ["body", "source", "type"]),
+            ({"collection_name": "val-7", "source": self.bsrc}, ["body", "feature_extractor"]),
+            (collection("ab", self.bsrc), ["body", "collection_name"]),
+            (collection("has space", self.bsrc), ["body", "collection_name"]),
+            (collection("val-8", self.bsrc, "image_extractor", input_mappings={"image": "content"}),
              ["body", "feature_extractor", "input_mappings"]),
         ]
         for body, loc in cases:
             with self.subTest(loc=loc):
                 err = self.assertStatus(self.c.post("/v1/collections", body), 422)
                 self.assertIn(loc, [d["loc"] for d in err["detail"]])
-        missing = collection("v9", {"type": "bucket", "bucket_ids": ["bkt_missing"]})
+        missing = collection("val-9", {"type": "bucket", "bucket_ids": ["bkt_missing"]})
         self.assertStatus(self.c.post("/v1/collections", missing), 404)
-        missing = collection("v10", {"type": "collection", "collection_id": "col_missing"})
+        missing = collection("val-10", {"type": "collection", "collection_id": "col_missing"})
         self.assertStatus(self.c.post("/v1/collections", missing), 404)
         listed = self.assertStatus(self.c.post("/v1/collections/list"), 200)
-        self.assertNotIn("v1", [x["collection_name"] for x in listed["results"]])
+        self.assertNotIn("val-1", [x["collection_name"] for x in listed["results"]])
 
     def test_chunking_makes_several_documents_per_object(self):
         col = self.assertStatus(self.c.post("/v1/collections", collection(

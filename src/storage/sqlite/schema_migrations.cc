@@ -52,6 +52,44 @@ CREATE TABLE tasks (
 );
 CREATE INDEX tasks_unfinished ON tasks (terminal, created_at, task_id);
 )sql"},
+    // Migrations and their batch plans. The columns are what lists filter and order by
+    // (type and source namespace are copies of fields inside `config`); the nested parts
+    // are migration_record_codec BLOBs, NULL for an unset optional.
+    {2,
+     R"sql(
+CREATE TABLE migrations (
+  migration_id        TEXT PRIMARY KEY,
+  org_id              TEXT NOT NULL,
+  status              TEXT NOT NULL,
+  migration_type      TEXT NOT NULL,
+  source_namespace_id TEXT NOT NULL,
+  created_at          INTEGER NOT NULL,
+  config              BLOB NOT NULL,
+  progress            BLOB NOT NULL,
+  validation_result   BLOB,
+  dependency_graph    BLOB,
+  task_id             TEXT,
+  started_at          INTEGER,
+  completed_at        INTEGER,
+  error_message       TEXT,
+  additional_data     BLOB NOT NULL
+);
+CREATE INDEX migrations_by_created ON migrations (org_id, created_at DESC, migration_id);
+CREATE INDEX migrations_by_status ON migrations (status);
+CREATE TABLE migration_batches (
+  migration_id  TEXT NOT NULL,
+  batch_no      INTEGER NOT NULL,
+  resource_id   TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  tier          INTEGER NOT NULL,
+  item_ids      BLOB NOT NULL,
+  status        TEXT NOT NULL,
+  attempts      INTEGER NOT NULL,
+  items_failed  INTEGER NOT NULL,
+  error         TEXT,
+  PRIMARY KEY (migration_id, batch_no)
+);
+)sql"},
 };
 
 // Namespace: one namespace's resources. Children cascade from their parents.
@@ -146,6 +184,13 @@ CREATE TABLE batches (
   updated_at     INTEGER NOT NULL
 );
 CREATE INDEX batches_by_bucket ON batches (bucket_id);
+)sql"},
+    // Keyset paging of ids (ListObjectIds / ListDocumentIds): walks a parent's ids in order
+    // and filters created_at from the index itself, without a sort or a table lookup.
+    {2,
+     R"sql(
+CREATE INDEX objects_by_bucket_id ON objects (bucket_id, object_id, created_at);
+CREATE INDEX documents_by_collection_id ON documents (collection_id, document_id, created_at);
 )sql"},
 };
 

@@ -2,6 +2,9 @@
 // CatalogStore over one SQLite file (DIR/catalog.db). Thread-safe: one connection,
 // serialized. Tenant lookups filter by org_id in SQL, so another organization's row is
 // indistinguishable from an absent one.
+//
+// The implementation is split: sqlite_catalog_store.cc (open, organizations, keys,
+// namespaces, tasks) and sqlite_migrations.cc (migrations and their batch plans).
 
 #include <memory>
 #include <string>
@@ -40,6 +43,26 @@ class SqliteCatalogStore final : public CatalogStore {
   Status UpsertTask(const model::Task& task) override;
   Result<model::Task> GetTask(const std::string& org_id, const std::string& task_id) override;
   Result<std::vector<model::Task>> ListUnfinishedTasks() override;
+
+  // Migrations and batch plans: sqlite_migrations.cc.
+  Status InsertMigration(const model::Migration& migration) override;
+  Status UpdateMigration(const model::Migration& migration) override;
+  Result<model::Migration> GetMigration(const std::string& org_id,
+                                        const std::string& migration_id) override;
+  Result<std::vector<model::Migration>> ListMigrations(const std::string& org_id,
+                                                       const model::MigrationListFilter& filter,
+                                                       const model::Page& page) override;
+  Result<int64_t> CountMigrations(const std::string& org_id,
+                                  const model::MigrationListFilter& filter) override;
+  Status DeleteMigration(const std::string& org_id, const std::string& migration_id) override;
+  Result<std::vector<model::Migration>> ListUnfinishedMigrations() override;
+
+  Status InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
+  Result<std::vector<model::MigrationBatch>> ListMigrationBatches(const std::string& migration_id,
+                                                                  int64_t after_batch_no,
+                                                                  int64_t limit) override;
+  Status UpdateMigrationBatch(const model::MigrationBatch& batch) override;
+  Status DeleteMigrationBatches(const std::string& migration_id) override;
 
  private:
   explicit SqliteCatalogStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}

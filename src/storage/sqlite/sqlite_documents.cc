@@ -1,4 +1,4 @@
-// SqliteNamespaceStore: collections, documents and their vectors.
+// SqliteNamespaceStore: documents and their vectors.
 
 #include <algorithm>
 #include <iterator>
@@ -12,10 +12,6 @@
 namespace ferry::storage::sqlite {
 namespace {
 
-constexpr char kCollectionColumns[] =
-    "collection_id, collection_name, description, source, extractor, input_schema, "
-    "output_schema, enabled, metadata, root_bucket_ids, created_at, updated_at";
-
 constexpr char kDocumentColumns[] =
     "document_id, collection_id, fields, source_type, root_object_id, root_bucket_id, "
     "source_object_id, source_document_id, source_collection_id, lineage_path, modality, "
@@ -23,26 +19,6 @@ constexpr char kDocumentColumns[] =
 
 std::string Select(const char* columns, const char* rest) {
   return std::string("SELECT ") + columns + " " + rest;
-}
-
-Result<model::Collection> ReadCollection(const Statement& row) {
-  model::Collection c;
-  c.collection_id = row.Text(0);
-  c.collection_name = row.Text(1);
-  c.description = row.OptionalText(2);
-  if (!DecodeSource(row.Blob(3), &c.source)) return CorruptField("collections.source");
-  if (!DecodeExtractor(row.Blob(4), &c.extractor)) return CorruptField("collections.extractor");
-  if (!DecodeSchema(row.Blob(5), &c.input_schema) || !DecodeSchema(row.Blob(6), &c.output_schema)) {
-    return CorruptField("collections.input_schema/output_schema");
-  }
-  c.enabled = row.Int(7) != 0;
-  if (!DecodeValueBlob(row.Blob(8), &c.metadata)) return CorruptField("collections.metadata");
-  if (!DecodeStrings(row.Blob(9), &c.root_bucket_ids)) {
-    return CorruptField("collections.root_bucket_ids");
-  }
-  c.created_at = row.Int(10);
-  c.updated_at = row.Int(11);
-  return c;
 }
 
 Result<model::Document> ReadDocument(const Statement& row) {
@@ -180,81 +156,6 @@ std::set<std::string> Distinct(const std::vector<std::string>& ids) {
 
 }  // namespace
 
-// ---- collections ----
-
-Status SqliteNamespaceStore::InsertCollection(const model::Collection& c) {
-  return db_->Locked([&](SqliteDb& db) -> Status {
-    FERRY_ASSIGN_OR_RETURN(
-        Statement stmt, db.Prepare(std::string("INSERT INTO collections (") + kCollectionColumns +
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    stmt.BindText(1, c.collection_id);
-    stmt.BindText(2, c.collection_name);
-    stmt.BindOptionalText(3, c.description);
-    stmt.BindBlob(4, EncodeSource(c.source));
-    stmt.BindBlob(5, EncodeExtractor(c.extractor));
-    stmt.BindBlob(6, EncodeSchema(c.input_schema));
-    stmt.BindBlob(7, EncodeSchema(c.output_schema));
-    stmt.BindInt(8, c.enabled ? 1 : 0);
-    stmt.BindBlob(9, EncodeValueBlob(c.metadata));
-    stmt.BindBlob(10, EncodeStrings(c.root_bucket_ids));
-    stmt.BindInt(11, c.created_at);
-    stmt.BindInt(12, c.updated_at);
-    return stmt.Run();
-  });
-}
-
-Result<model::Collection> SqliteNamespaceStore::GetCollection(const std::string& collection_id) {
-  return db_->Locked([&](SqliteDb& db) -> Result<model::Collection> {
-    FERRY_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare(Select(kCollectionColumns, "FROM collections WHERE collection_id = ?")));
-    stmt.BindText(1, collection_id);
-    return FetchOne(stmt, ReadCollection, "collection not found: " + collection_id);
-  });
-}
-
-Result<model::Collection> SqliteNamespaceStore::GetCollectionByName(const std::string& name) {
-  return db_->Locked([&](SqliteDb& db) -> Result<model::Collection> {
-    FERRY_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare(Select(kCollectionColumns, "FROM collections WHERE collection_name = ?")));
-    stmt.BindText(1, name);
-    return FetchOne(stmt, ReadCollection, "collection not found: " + name);
-  });
-}
-
-Result<std::vector<model::Collection>> SqliteNamespaceStore::ListCollections(
-    const model::Page& page) {
-  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Collection>> {
-    FERRY_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare(Select(kCollectionColumns,
-                          "FROM collections ORDER BY created_at, collection_id LIMIT ? OFFSET ?")));
-    stmt.BindInt(1, page.limit);
-    stmt.BindInt(2, page.offset);
-    return FetchAll(stmt, ReadCollection);
-  });
-}
-
-Result<int64_t> SqliteNamespaceStore::CountCollections() {
-  return db_->Locked([](SqliteDb& db) -> Result<int64_t> {
-    FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("SELECT COUNT(*) FROM collections"));
-    return FetchInt(stmt);
-  });
-}
-
-Status SqliteNamespaceStore::DeleteCollection(const std::string& collection_id) {
-  return db_->Locked([&](SqliteDb& db) -> Status {
-    // Documents and their vectors go by cascade, in the same statement.
-    FERRY_ASSIGN_OR_RETURN(Statement stmt,
-                           db.Prepare("DELETE FROM collections WHERE collection_id = ?"));
-    stmt.BindText(1, collection_id);
-    FERRY_RETURN_IF_ERROR(stmt.Run());
-    if (db.Changes() == 0) return Status::NotFound("collection not found: " + collection_id);
-    return Status::Ok();
-  });
-}
-
 // ---- documents ----
 
 Status SqliteNamespaceStore::UpsertDocuments(const std::vector<model::Document>& docs) {
@@ -309,6 +210,28 @@ Result<int64_t> SqliteNamespaceStore::CountAllDocuments() {
   return db_->Locked([](SqliteDb& db) -> Result<int64_t> {
     FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("SELECT COUNT(*) FROM documents"));
     return FetchInt(stmt);
+  });
+}
+
+Result<std::vector<model::Document>> SqliteNamespaceStore::GetDocuments(
+    const std::string& collection_id, const std::vector<std::string>& ids) {
+  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Document>> {
+    // One primary-key lookup per id keeps the caller's order and the statement cached.
+    std::vector<model::Document> docs;
+    for (const std::string& id : ids) {
+      FERRY_ASSIGN_OR_RETURN(
+          Statement stmt,
+          db.Prepare(Select(kDocumentColumns,
+                            "FROM documents WHERE document_id = ? AND collection_id = ?")));
+      stmt.BindText(1, id);
+      stmt.BindText(2, collection_id);
+      FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) continue;
+      FERRY_ASSIGN_OR_RETURN(model::Document doc, ReadDocument(stmt));
+      docs.push_back(std::move(doc));
+    }
+    FERRY_RETURN_IF_ERROR(LoadAllVectors(db, &docs));
+    return docs;
   });
 }
 

@@ -11,21 +11,12 @@ namespace {
 constexpr char kBucketColumns[] =
     "bucket_id, bucket_name, description, schema, unique_key, metadata, created_at, updated_at";
 
-constexpr char kObjectColumns[] =
-    "object_id, bucket_id, key_prefix, blobs, status, error, created_at, updated_at";
-
 constexpr char kBatchColumns[] =
     "batch_id, bucket_id, status, object_ids, collection_ids, dag_tiers, current_tier, error, "
     "error_summary, task_id, metadata, created_at, updated_at";
 
 std::string Select(const char* columns, const char* rest) {
   return std::string("SELECT ") + columns + " " + rest;
-}
-
-Result<model::TaskStatus> ReadStatus(const Statement& row, int column, const char* field) {
-  auto status = model::ParseTaskStatus(row.Text(column));
-  if (!status.has_value()) return CorruptField(field);
-  return *status;
 }
 
 Result<model::Bucket> ReadBucket(const Statement& row) {
@@ -42,24 +33,11 @@ Result<model::Bucket> ReadBucket(const Statement& row) {
   return b;
 }
 
-Result<model::Object> ReadObject(const Statement& row) {
-  model::Object o;
-  o.object_id = row.Text(0);
-  o.bucket_id = row.Text(1);
-  o.key_prefix = row.OptionalText(2);
-  if (!DecodeBlobs(row.Blob(3), &o.blobs)) return CorruptField("objects.blobs");
-  FERRY_ASSIGN_OR_RETURN(o.status, ReadStatus(row, 4, "objects.status"));
-  o.error = row.OptionalText(5);
-  o.created_at = row.Int(6);
-  o.updated_at = row.Int(7);
-  return o;
-}
-
 Result<model::Batch> ReadBatch(const Statement& row) {
   model::Batch b;
   b.batch_id = row.Text(0);
   b.bucket_id = row.Text(1);
-  FERRY_ASSIGN_OR_RETURN(b.status, ReadStatus(row, 2, "batches.status"));
+  FERRY_ASSIGN_OR_RETURN(b.status, ReadTaskStatus(row, 2, "batches.status"));
   if (!DecodeStrings(row.Blob(3), &b.object_ids) ||
       !DecodeStrings(row.Blob(4), &b.collection_ids) || !DecodeTiers(row.Blob(5), &b.dag_tiers)) {
     return CorruptField("batches.object_ids/collection_ids/dag_tiers");
@@ -73,43 +51,13 @@ Result<model::Batch> ReadBatch(const Statement& row) {
   b.updated_at = row.Int(12);
   return b;
 }
-
-int64_t ObjectSize(const model::Object& object) {
-  int64_t size = 0;
-  for (const auto& blob : object.blobs) size += blob.size_bytes;
-  return size;
-}
-
-Status InsertObjectRows(SqliteDb& db, const model::Object& object) {
-  FERRY_ASSIGN_OR_RETURN(bool bucket, RowExists(db, "buckets", "bucket_id", object.bucket_id));
-  if (!bucket) return Status::NotFound("bucket not found: " + object.bucket_id);
-  FERRY_ASSIGN_OR_RETURN(Statement stmt,
-                         db.Prepare(std::string("INSERT INTO objects (") + kObjectColumns +
-                                    ", size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                                    "?, ?)"));
-  stmt.BindText(1, object.object_id);
-  stmt.BindText(2, object.bucket_id);
-  stmt.BindOptionalText(3, object.key_prefix);
-  stmt.BindBlob(4, EncodeBlobs(object.blobs));
-  stmt.BindText(5, model::TaskStatusName(object.status));
-  stmt.BindOptionalText(6, object.error);
-  stmt.BindInt(7, object.created_at);
-  stmt.BindInt(8, object.updated_at);
-  stmt.BindInt(9, ObjectSize(object));
-  FERRY_RETURN_IF_ERROR(stmt.Run());
-  for (const auto& blob : object.blobs) {
-    if (!blob.content_hash.has_value()) continue;
-    FERRY_ASSIGN_OR_RETURN(Statement hash,
-                           db.Prepare("INSERT OR IGNORE INTO object_blob_hashes (object_id, "
-                                      "content_hash) VALUES (?, ?)"));
-    hash.BindText(1, object.object_id);
-    hash.BindText(2, *blob.content_hash);
-    FERRY_RETURN_IF_ERROR(hash.Run());
-  }
-  return Status::Ok();
-}
-
 }  // namespace
+
+Result<model::TaskStatus> ReadTaskStatus(const Statement& row, int column, const char* field) {
+  auto status = model::ParseTaskStatus(row.Text(column));
+  if (!status.has_value()) return CorruptField(field);
+  return *status;
+}
 
 Result<bool> RowExists(SqliteDb& db, const char* table, const char* id_column,
                        const std::string& id) {
@@ -210,79 +158,6 @@ Status SqliteNamespaceStore::DeleteBucket(const std::string& bucket_id) {
     FERRY_RETURN_IF_ERROR(stmt.Run());
     if (db.Changes() == 0) return Status::NotFound("bucket not found: " + bucket_id);
     return Status::Ok();
-  });
-}
-
-// ---- objects ----
-
-Status SqliteNamespaceStore::InsertObject(const model::Object& object) {
-  return db_->Locked([&](SqliteDb& db) -> Status {
-    return InTransaction(db, [&] { return InsertObjectRows(db, object); });
-  });
-}
-
-Result<model::Object> SqliteNamespaceStore::GetObject(const std::string& bucket_id,
-                                                      const std::string& object_id) {
-  return db_->Locked([&](SqliteDb& db) -> Result<model::Object> {
-    FERRY_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare(Select(kObjectColumns, "FROM objects WHERE bucket_id = ? AND object_id = ?")));
-    stmt.BindText(1, bucket_id);
-    stmt.BindText(2, object_id);
-    return FetchOne(stmt, ReadObject, "object not found: " + object_id);
-  });
-}
-
-Result<std::vector<model::Object>> SqliteNamespaceStore::ListObjects(const std::string& bucket_id,
-                                                                     const model::Page& page) {
-  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Object>> {
-    FERRY_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare(Select(kObjectColumns,
-                          "FROM objects WHERE bucket_id = ? ORDER BY created_at, object_id "
-                          "LIMIT ? OFFSET ?")));
-    stmt.BindText(1, bucket_id);
-    stmt.BindInt(2, page.limit);
-    stmt.BindInt(3, page.offset);
-    return FetchAll(stmt, ReadObject);
-  });
-}
-
-Result<int64_t> SqliteNamespaceStore::CountObjects(const std::string& bucket_id) {
-  return db_->Locked([&](SqliteDb& db) -> Result<int64_t> {
-    FERRY_ASSIGN_OR_RETURN(Statement stmt,
-                           db.Prepare("SELECT COUNT(*) FROM objects WHERE bucket_id = ?"));
-    stmt.BindText(1, bucket_id);
-    return FetchInt(stmt);
-  });
-}
-
-Result<int64_t> SqliteNamespaceStore::CountAllObjects() {
-  return db_->Locked([](SqliteDb& db) -> Result<int64_t> {
-    FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("SELECT COUNT(*) FROM objects"));
-    return FetchInt(stmt);
-  });
-}
-
-Status SqliteNamespaceStore::DeleteObject(const std::string& bucket_id,
-                                          const std::string& object_id) {
-  return db_->Locked([&](SqliteDb& db) -> Status {
-    FERRY_ASSIGN_OR_RETURN(Statement stmt,
-                           db.Prepare("DELETE FROM objects WHERE bucket_id = ? AND object_id = ?"));
-    stmt.BindText(1, bucket_id);
-    stmt.BindText(2, object_id);
-    FERRY_RETURN_IF_ERROR(stmt.Run());
-    if (db.Changes() == 0) return Status::NotFound("object not found: " + object_id);
-    return Status::Ok();
-  });
-}
-
-Result<std::vector<std::string>> SqliteNamespaceStore::ListBlobHashes() {
-  return db_->Locked([](SqliteDb& db) -> Result<std::vector<std::string>> {
-    FERRY_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare("SELECT DISTINCT content_hash FROM object_blob_hashes ORDER BY content_hash"));
-    return FetchAll(stmt, [](const Statement& row) -> Result<std::string> { return row.Text(0); });
   });
 }
 

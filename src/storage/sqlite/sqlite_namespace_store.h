@@ -5,9 +5,11 @@
 // documents and vectors with their collection).
 //
 // The implementation is split by resource: sqlite_namespace_store.cc (open, buckets,
-// objects, batches) and sqlite_documents.cc (collections, documents, vectors).
+// batches), sqlite_objects.cc, sqlite_collections.cc, sqlite_documents.cc (documents and
+// vectors) and sqlite_id_queries.cc (keyset id pages and created_at range counts).
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,14 @@ class SqliteNamespaceStore final : public NamespaceStore {
   Result<int64_t> CountObjects(const std::string& bucket_id) override;
   Result<int64_t> CountAllObjects() override;
   Status DeleteObject(const std::string& bucket_id, const std::string& object_id) override;
+  Status UpsertObjects(const std::vector<model::Object>& objects) override;
+  Result<std::vector<model::Object>> GetObjects(const std::string& bucket_id,
+                                                const std::vector<std::string>& ids) override;
+  Result<std::vector<std::string>> ListObjectIds(const std::string& bucket_id,
+                                                 const IdQuery& query) override;
+  Result<int64_t> CountObjectsInRange(const std::string& bucket_id,
+                                      std::optional<TimestampMs> after,
+                                      std::optional<TimestampMs> before) override;
   Result<std::vector<std::string>> ListBlobHashes() override;
 
   Status InsertCollection(const model::Collection& collection) override;
@@ -59,6 +69,13 @@ class SqliteNamespaceStore final : public NamespaceStore {
                                                      bool with_vectors) override;
   Result<int64_t> CountDocuments(const std::string& collection_id) override;
   Result<int64_t> CountAllDocuments() override;
+  Result<std::vector<model::Document>> GetDocuments(const std::string& collection_id,
+                                                    const std::vector<std::string>& ids) override;
+  Result<std::vector<std::string>> ListDocumentIds(const std::string& collection_id,
+                                                   const IdQuery& query) override;
+  Result<int64_t> CountDocumentsInRange(const std::string& collection_id,
+                                        std::optional<TimestampMs> after,
+                                        std::optional<TimestampMs> before) override;
   Result<std::vector<model::Document>> ListDocumentsByRootObjects(
       const std::string& collection_id, const std::vector<std::string>& root_object_ids) override;
   Status DeleteDocumentsByRootObjects(const std::string& collection_id,
@@ -73,9 +90,12 @@ class SqliteNamespaceStore final : public NamespaceStore {
   std::unique_ptr<SqliteDb> db_;
 };
 
-// True when a row with `id` exists in `table` (`id_column` names its key). Shared by the
-// store's .cc files. REQUIRES: the connection mutex held; table and column are literals.
+// Helpers shared by the store's .cc files.
+// True when a row with `id` exists in `table` (`id_column` names its key).
+// REQUIRES: the connection mutex held; table and column are literals.
 Result<bool> RowExists(SqliteDb& db, const char* table, const char* id_column,
                        const std::string& id);
+// The TaskStatus spelled in `column`; DataLoss naming `field` when it does not parse.
+Result<model::TaskStatus> ReadTaskStatus(const Statement& row, int column, const char* field);
 
 }  // namespace ferry::storage::sqlite

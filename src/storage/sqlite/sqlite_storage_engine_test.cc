@@ -13,6 +13,7 @@
 #include "storage/sqlite/record_codec.h"
 #include "storage/sqlite/schema_migrations.h"
 #include "storage/sqlite/sqlite_db.h"
+#include "storage/sqlite/sqlite_id_queries.h"
 #include "storage/sqlite/storage_conformance.h"
 
 namespace ferry::storage::sqlite {
@@ -119,6 +120,101 @@ TEST(SchemaMigrationsTest, AppliesOnlyMissingStepsAndRollsBackFailures) {
   EXPECT_OK(WithRawDb(path, [](SqliteDb& db) { return db.Exec("CREATE TABLE c (w INTEGER)"); }));
   EXPECT_EQ(STATUS_CODE(WithRawDb(path, [&](SqliteDb& db) { return ApplyMigrations(db, v1); })),
             StatusCode::kFailedPrecondition);
+}
+
+// Brings a new database at `path` to version 1 of `kind` only (what Ferry once shipped).
+Status CreateVersion1(const fs::path& path, SchemaKind kind) {
+  return WithRawDb(path,
+                   [&](SqliteDb& db) { return ApplyMigrations(db, MigrationsFor(kind).first(1)); });
+}
+
+TEST(SchemaMigrationsTest, UpgradesVersion1DatabasesInPlaceKeepingTheirRows) {
+  TempDir dir;
+  ASSERT_OK(CreateVersion1(dir.path() / "catalog.db", SchemaKind::kCatalog));
+  fs::create_directories(dir.path() / "ns");
+  ASSERT_OK(CreateVersion1(dir.path() / "ns" / "ns_old.db", SchemaKind::kNamespace));
+  ASSERT_OK(WithRawDb(dir.path() / "catalog.db", [](SqliteDb& db) {
+    return db.Exec("INSERT INTO organizations VALUES ('org_1', 'acme', 5)");
+  }));
+  ASSERT_OK(WithRawDb(dir.path() / "ns" / "ns_old.db", [](SqliteDb& db) -> Status {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("INSERT INTO buckets VALUES ('bkt_1', 'b', NULL, ?, ?, ?, 1, 2)"));
+    stmt.BindBlob(1, EncodeSchema({}));
+    stmt.BindBlob(2, EncodeValueBlob(model::Value()));
+    stmt.BindBlob(3, EncodeValueBlob(model::Value()));
+    return stmt.Run();
+  }));
+  {
+    ASSERT_OK_AND_ASSIGN(auto engine, SqliteStorageEngine::Open(dir.path().string()));
+    ASSERT_OK_AND_ASSIGN(model::Organization org, engine->catalog().GetOrganizationByName("acme"));
+    EXPECT_EQ(org.org_id, "org_1");
+    ASSERT_OK(engine->catalog().InsertMigration(testing::SampleMigration("org_1", "mig_1")));
+    ASSERT_OK_AND_ASSIGN(auto store, engine->OpenNamespace("ns_old"));
+    ASSERT_OK_AND_ASSIGN(model::Bucket bucket, store->GetBucket("bkt_1"));
+    EXPECT_EQ(bucket.bucket_name, "b");
+    ASSERT_OK(store->InsertObject(testing::SampleObject("bkt_1", "obj_1")));
+    ASSERT_OK_AND_ASSIGN(auto ids, store->ListObjectIds("bkt_1", IdQuery{}));
+    EXPECT_EQ(ids, std::vector<std::string>{"obj_1"});
+  }
+  ASSERT_OK_AND_ASSIGN(int catalog, VersionOf(dir.path() / "catalog.db"));
+  EXPECT_EQ(catalog, 2);
+  EXPECT_EQ(catalog, LatestSchemaVersion(SchemaKind::kCatalog));
+  ASSERT_OK_AND_ASSIGN(int ns, VersionOf(dir.path() / "ns" / "ns_old.db"));
+  EXPECT_EQ(ns, LatestSchemaVersion(SchemaKind::kNamespace));
+}
+
+// The details of EXPLAIN QUERY PLAN for `sql` (parameters unbound, i.e. NULL).
+Result<std::vector<std::string>> QueryPlan(SqliteDb& db, const std::string& sql) {
+  FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("EXPLAIN QUERY PLAN " + sql));
+  return FetchAll(stmt, [](const Statement& row) -> Result<std::string> { return row.Text(3); });
+}
+
+// A plan that neither scans the whole table nor sorts, and uses `index`.
+void ExpectIndexedPlan(SqliteDb& db, const std::string& sql, const std::string& index) {
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> plan, QueryPlan(db, sql));
+  std::string joined;
+  for (const auto& step : plan) joined.append(step).append("; ");
+  EXPECT_EQ(joined.find("TEMP B-TREE"), std::string::npos) << sql << " → " << joined;
+  EXPECT_NE(joined.find("INDEX " + index + " "), std::string::npos) << sql << " → " << joined;
+}
+
+TEST(SqliteSchemaTest, KeysetQueriesNeitherScanNorSort) {
+  TempDir dir;
+  ASSERT_OK_AND_ASSIGN(auto db, SqliteDb::Open((dir.path() / "ns.db").string(), {}));
+  ASSERT_OK(db->Locked([](SqliteDb& d) -> Status {
+    FERRY_RETURN_IF_ERROR(MigrateSchema(d, SchemaKind::kNamespace));
+    // 100k objects and documents over 4 parents, then statistics as `PRAGMA optimize`
+    // would gather them; the plans must hold with and without statistics.
+    const std::string numbers =
+        "WITH RECURSIVE n(value) AS (SELECT 0 UNION ALL SELECT value + 1 FROM n "
+        "WHERE value < 99999) ";
+    FERRY_RETURN_IF_ERROR(d.Exec(
+        "INSERT INTO buckets SELECT 'bkt_' || value, 'b' || value, NULL, x'', x'', x'', 0, 0 "
+        "FROM (SELECT 0 AS value UNION SELECT 1 UNION SELECT 2 UNION SELECT 3);"
+        "INSERT INTO collections SELECT 'col_' || value, 'c' || value, NULL, x'', x'', x'', "
+        "x'', 1, x'', x'', 0, 0 "
+        "FROM (SELECT 0 AS value UNION SELECT 1 UNION SELECT 2 UNION SELECT 3);"));
+    FERRY_RETURN_IF_ERROR(
+        d.Exec(numbers +
+               "INSERT INTO objects SELECT printf('obj_%06d', value), 'bkt_' || (value % 4), "
+               "NULL, x'', 'DRAFT', NULL, 0, value % 1000, 0 FROM n"));
+    return d.Exec(numbers +
+                  "INSERT INTO documents SELECT printf('doc_%06d', value), 'col_' || (value % 4), "
+                  "x'', 'bucket', 'obj', 'bkt', NULL, NULL, NULL, '', 'text', 'COMPLETED', NULL, "
+                  "'', value % 1000, 0 FROM n");
+  }));
+  for (bool analyzed : {false, true}) {
+    SCOPED_TRACE(analyzed ? "with statistics" : "without statistics");
+    if (analyzed) ASSERT_OK(db->Locked([](SqliteDb& d) { return d.Exec("ANALYZE"); }));
+    ASSERT_OK(db->Locked([](SqliteDb& d) -> Status {
+      ExpectIndexedPlan(d, ListIdsSql(IdRows::kObjects), "objects_by_bucket_id");
+      ExpectIndexedPlan(d, ListIdsSql(IdRows::kDocuments), "documents_by_collection_id");
+      ExpectIndexedPlan(d, CountInRangeSql(IdRows::kObjects), "objects_by_bucket");
+      ExpectIndexedPlan(d, CountInRangeSql(IdRows::kDocuments), "documents_by_created");
+      return Status::Ok();
+    }));
+  }
 }
 
 TEST(FileBlobStoreTest, DetectsCorruptionAndLaysOutByHashPrefix) {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "model/migration.h"
 #include "model/resources.h"
 #include "storage/storage_engine.h"
 
@@ -117,5 +118,18 @@ void ExpectSame(const model::Collection& want, const model::Collection& got);
 // Vectors are compared only when `with_vectors`.
 void ExpectSame(const model::Document& want, const model::Document& got, bool with_vectors = true);
 void ExpectSame(const model::Batch& want, const model::Batch& got);
+
+// Migrations (storage_conformance_migrations_fixtures.cc). SampleMigration sets every
+// optional and nested block to a non-default value; MinimalMigration leaves every optional
+// unset; DefaultBlocksMigration sets every optional block of the config to its defaults
+// (which must not come back as unset).
+model::Migration SampleMigration(const std::string& org_id, const std::string& migration_id);
+model::Migration MinimalMigration(const std::string& org_id, const std::string& migration_id);
+model::Migration DefaultBlocksMigration(const std::string& org_id, const std::string& migration_id);
+model::MigrationBatch SampleMigrationBatch(const std::string& migration_id, int64_t batch_no);
+// Values compared strictly: the kinds must match too (an int is not a double).
+void ExpectSameValue(const model::Value& want, const model::Value& got);
+void ExpectSame(const model::Migration& want, const model::Migration& got);
+void ExpectSame(const model::MigrationBatch& want, const model::MigrationBatch& got);
 
 }  // namespace ferry::storage::testing

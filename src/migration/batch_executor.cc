@@ -1,0 +1,157 @@
+#include "migration/batch_executor.h"
+
+#include "service/document_builder.h"
+
+namespace ferry::migration {
+
+namespace {
+
+Result<BatchResult> CopyObjects(RunContext& ctx, const model::MigrationBatch& batch) {
+  FERRY_ASSIGN_OR_RETURN(auto objects, ctx.source->GetObjects(batch.resource_id, batch.item_ids));
+  for (auto& o : objects) {
+    if (ctx.cancelled) return Status::Aborted("cancelled");
+    o.object_id = ctx.TargetId(o.object_id);
+    o.bucket_id = ctx.TargetId(o.bucket_id);
+  }
+  FERRY_RETURN_IF_ERROR(ctx.target->UpsertObjects(objects));
+  return BatchResult{static_cast<int64_t>(objects.size()), 0};
+}
+
+// The text or image an extend extractor reads for one copied document.
+Result<extract::ExtractorInput> ExtendInput(RunContext& ctx, const model::Collection& source,
+                                            const model::Document& doc,
+                                            const extract::FeatureExtractor& fx) {
+  extract::ExtractorInput in;
+  const model::Value* mapped = source.extractor.input_mappings.Get(fx.info().input_name);
+  std::string field = mapped != nullptr && mapped->is_string() ? mapped->as_string() : "";
+  if (fx.info().input_type == "text") {
+    const model::Value* text = doc.fields.Get("text");
+    if (text == nullptr || !text->is_string()) {
+      return Status::InvalidArgument("document has no text to extract from");
+    }
+    in.text = text->as_string();
+    return in;
+  }
+  for (const auto& bucket : source.root_bucket_ids) {
+    auto obj = ctx.source->GetObject(bucket, doc.lineage.root_object_id);
+    if (!obj.ok()) continue;
+    const model::Blob* blob = obj->FindBlob(field);
+    if (blob == nullptr || !blob->content_hash) break;
+    FERRY_ASSIGN_OR_RETURN(in.bytes, ctx.deps.storage.blobs().Get(*blob->content_hash));
+    return in;
+  }
+  return Status::InvalidArgument("document's source image is not available");
+}
+
+Result<BatchResult> CopyDocuments(RunContext& ctx, const model::MigrationBatch& batch,
+                                  const CollectionAction& action) {
+  FERRY_ASSIGN_OR_RETURN(auto docs, ctx.source->GetDocuments(batch.resource_id, batch.item_ids));
+  const model::Collection* source = nullptr;
+  for (const auto& c : ctx.plan.snapshot.collections) {
+    if (c.collection_id == batch.resource_id) source = &c;
+  }
+  BatchResult r;
+  std::vector<model::Document> out;
+  out.reserve(docs.size());
+  for (auto& d : docs) {
+    if (ctx.cancelled) break;
+    bool failed = false;
+    for (const auto* fx : action.extra) {
+      auto in = ExtendInput(ctx, *source, d, *fx);
+      auto ex = in.ok() ? fx->Extract(*in, fx->info().default_parameters)
+                        : Result<std::vector<extract::ExtractedDocument>>(in.status());
+      if (!ex.ok() || ex->empty()) {
+        if (!ex.ok() && ex.status().code() != StatusCode::kInvalidArgument) return ex.status();
+        failed = true;
+        d.error = fx->info().id() + ": " + (ex.ok() ? "no output" : ex.status().message());
+        continue;
+      }
+      d.vectors.push_back({fx->info().feature_uri(), std::move((*ex)[0].embedding)});
+    }
+    out.push_back(MapDocument(ctx, std::move(d)));
+    ++(failed ? r.failed : r.completed);
+  }
+  FERRY_RETURN_IF_ERROR(ctx.target->UpsertDocuments(out));
+  if (ctx.cancelled) return Status::Aborted("cancelled");
+  return r;
+}
+
+Result<BatchResult> RebuildDocuments(RunContext& ctx, const model::MigrationBatch& batch) {
+  const model::Collection& target = ctx.target_collections.at(batch.resource_id);
+  const auto* fx = ctx.deps.extractors.Find(target.extractor.name, target.extractor.version);
+  if (fx == nullptr)
+    return Status::FailedPrecondition("unknown extractor " + target.extractor.id());
+  std::vector<std::string> roots;
+  for (const auto& id : batch.item_ids) roots.push_back(ctx.TargetId(id));
+  service::DocumentBuilder builder(target, *fx, ctx.deps.storage.blobs(), ctx.deps.clock.NowMs(),
+                                   ctx.migration_id);
+  BatchResult r;
+  std::vector<model::Document> out;
+  auto collect = [&](Result<std::vector<model::Document>> docs) -> Status {
+    FERRY_RETURN_IF_ERROR(docs.status());
+    if (docs->empty()) return Status::Ok();
+    bool failed = false;
+    for (auto& d : *docs) {
+      failed |= d.ingestion_status == "FAILED";
+      out.push_back(std::move(d));
+    }
+    ++(failed ? r.failed : r.completed);
+    return Status::Ok();
+  };
+  if (target.source.type == model::SourceType::kBucket) {
+    for (const auto& bucket : target.source.bucket_ids) {
+      FERRY_ASSIGN_OR_RETURN(auto objects, ctx.target->GetObjects(bucket, roots));
+      for (const auto& o : objects) {
+        if (ctx.cancelled) break;
+        FERRY_RETURN_IF_ERROR(collect(builder.FromObject(o)));
+      }
+    }
+  } else {
+    FERRY_ASSIGN_OR_RETURN(
+        auto sources, ctx.target->ListDocumentsByRootObjects(target.source.collection_id, roots));
+    for (const auto& s : sources) {
+      if (ctx.cancelled) break;
+      if (s.ingestion_status != "COMPLETED") continue;
+      FERRY_RETURN_IF_ERROR(collect(builder.FromDocument(s)));
+    }
+  }
+  FERRY_RETURN_IF_ERROR(ctx.target->UpsertDocuments(out));
+  if (ctx.cancelled) return Status::Aborted("cancelled");
+  // Root objects that produced nothing for this collection still count as done.
+  r.completed = static_cast<int64_t>(batch.item_ids.size()) - r.failed;
+  return r;
+}
+
+}  // namespace
+
+model::Document MapDocument(const RunContext& ctx, model::Document doc) {
+  doc.document_id = ctx.TargetId(doc.document_id);
+  doc.collection_id = ctx.TargetId(doc.collection_id);
+  auto& l = doc.lineage;
+  l.root_object_id = ctx.TargetId(l.root_object_id);
+  l.root_bucket_id = ctx.TargetId(l.root_bucket_id);
+  if (l.source_object_id) l.source_object_id = ctx.TargetId(*l.source_object_id);
+  if (l.source_document_id) l.source_document_id = ctx.TargetId(*l.source_document_id);
+  if (l.source_collection_id) l.source_collection_id = ctx.TargetId(*l.source_collection_id);
+  std::string path;
+  size_t start = 0;
+  while (start <= l.path.size() && !l.path.empty()) {
+    size_t slash = l.path.find('/', start);
+    std::string part = l.path.substr(start, slash == std::string::npos ? slash : slash - start);
+    if (!path.empty()) path += '/';
+    path += ctx.TargetId(part);
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  l.path = path;
+  return doc;
+}
+
+Result<BatchResult> ExecuteBatch(RunContext& ctx, const model::MigrationBatch& batch) {
+  if (batch.resource_type == model::ResourceType::kBucket) return CopyObjects(ctx, batch);
+  const CollectionAction& action = ctx.plan.actions.at(batch.resource_id);
+  if (action.kind == CollectionAction::Kind::kRebuild) return RebuildDocuments(ctx, batch);
+  return CopyDocuments(ctx, batch, action);
+}
+
+}  // namespace ferry::migration

@@ -1,0 +1,218 @@
+#include "migration/migration_runner.h"
+
+#include "migration/stages.h"
+
+namespace ferry::migration {
+
+using model::MigrationStage;
+using model::MigrationStatus;
+
+MigrationRunner::MigrationRunner(const service::ServiceDeps& deps, MigrationValidator& validator,
+                                 size_t concurrent_migrations)
+    : deps_(deps), validator_(validator), pool_(std::max<size_t>(1, concurrent_migrations)) {}
+
+MigrationRunner::~MigrationRunner() { Shutdown(); }
+
+std::shared_ptr<MigrationRunner::Active> MigrationRunner::Register(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = active_[id];
+  if (!slot) slot = std::make_shared<Active>();
+  return slot;
+}
+
+void MigrationRunner::Unregister(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  active_.erase(id);
+  if (active_.empty()) idle_cv_.notify_all();
+}
+
+bool MigrationRunner::Enqueue(const std::string& org_id, const std::string& migration_id) {
+  if (stopping_) return false;
+  Register(migration_id);
+  bool queued = pool_.Submit([this, org_id, migration_id] { Run(org_id, migration_id); });
+  if (!queued) Unregister(migration_id);
+  return queued;
+}
+
+MigrationRunner::CancelResult MigrationRunner::Cancel(const std::string& migration_id,
+                                                      const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = active_.find(migration_id);
+  if (it == active_.end()) return CancelResult::kNotHeld;
+  Active& a = *it->second;
+  a.cancelled = true;
+  a.reason = reason;
+  a.stop = true;
+  if (a.tracker != nullptr) {
+    (void)a.tracker->Update([&](model::Migration& m) {
+      m.status = MigrationStatus::kCancelled;
+      m.error_message = reason.empty() ? std::optional<std::string>()
+                                       : std::optional<std::string>("cancelled: " + reason);
+    });
+    return CancelResult::kRunning;
+  }
+  return CancelResult::kQueued;
+}
+
+void MigrationRunner::WaitIdle() {
+  std::unique_lock<std::mutex> lock(mu_);
+  idle_cv_.wait(lock, [this] { return active_.empty(); });
+}
+
+void MigrationRunner::Shutdown() {
+  stopping_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, a] : active_) a->stop = true;
+  }
+  pool_.Shutdown();
+}
+
+Status MigrationRunner::Recover() {
+  FERRY_ASSIGN_OR_RETURN(auto migrations, deps_.storage.catalog().ListUnfinishedMigrations());
+  for (const auto& m : migrations) {
+    if (m.status == MigrationStatus::kValidating) continue;  // a start that never finished
+    deps_.logger.Info("resuming migration", {{"migration_id", m.migration_id}});
+    Enqueue(m.org_id, m.migration_id);
+  }
+  return Status::Ok();
+}
+
+void MigrationRunner::UpdateTask(const model::Migration& m, model::TaskStatus status) {
+  if (!m.task_id) return;
+  auto task = deps_.storage.catalog().GetTask(m.org_id, *m.task_id);
+  if (!task.ok()) return;
+  task->status = status;
+  task->error = m.error_message;
+  model::ValueObject data;
+  data.Set("migration_id", m.migration_id);
+  data.Set("migration_status", model::MigrationStatusName(m.status));
+  data.Set("overall_progress_percent", m.progress.overall_progress_percent);
+  task->additional_data = model::Value(std::move(data));
+  task->updated_at = deps_.clock.NowMs();
+  (void)deps_.storage.catalog().UpsertTask(*task);
+}
+
+void MigrationRunner::Run(const std::string& org_id, const std::string& migration_id) {
+  std::shared_ptr<Active> active = Register(migration_id);
+  auto m = deps_.storage.catalog().GetMigration(org_id, migration_id);
+  if (m.ok() &&
+      (m->status == MigrationStatus::kPending || m->status == MigrationStatus::kInProgress) &&
+      !active->stop) {
+    Execute(org_id, std::move(m).value(), *active);
+  }
+  Unregister(migration_id);
+}
+
+namespace {
+
+// The target chosen at start (see MigrationService::Start).
+std::string DataString(const model::Migration& m, const char* key) {
+  const model::Value* v = m.additional_data.Get(key);
+  return v != nullptr && v->is_string() ? v->as_string() : "";
+}
+
+Status RunStages(RunContext& ctx) {
+  using Fn = Status (*)(RunContext&);
+  const std::pair<MigrationStage, Fn> stages[] = {
+      {MigrationStage::kNamespaceSetup, RunNamespaceSetup},
+      {MigrationStage::kBatchCreation, RunBatchCreation},
+      {MigrationStage::kBatchProcessing, RunBatchProcessing},
+      {MigrationStage::kClusterExecution, nullptr},
+      {MigrationStage::kTaxonomyEnrichment, nullptr},
+      {MigrationStage::kBenchmarkEvaluation, nullptr},
+      {MigrationStage::kFinalization, RunFinalization},
+  };
+  for (const auto& [stage, fn] : stages) {
+    if (ctx.cancelled) return Status::Aborted("cancelled");
+    if (ctx.progress.Snapshot().progress.stages[static_cast<int>(stage)].status ==
+        MigrationStatus::kCompleted) {
+      continue;  // done before a restart
+    }
+    Status st = fn != nullptr ? fn(ctx) : ctx.progress.StageStarted(stage, 0);
+    if (st.ok() && ctx.cancelled) st = Status::Aborted("cancelled");
+    if (!st.ok()) {
+      MigrationStatus s = st.code() == StatusCode::kAborted ? MigrationStatus::kCancelled
+                                                            : MigrationStatus::kFailed;
+      (void)ctx.progress.StageFinished(stage, s, st.message());
+      return st;
+    }
+    FERRY_RETURN_IF_ERROR(ctx.progress.StageFinished(stage, MigrationStatus::kCompleted));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Active& active) {
+  ProgressTracker tracker(deps_.storage.catalog(), deps_.clock, m);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    active.tracker = &tracker;
+  }
+  TimestampMs now = deps_.clock.NowMs();
+  (void)tracker.Update([&](model::Migration& mig) {
+    mig.status = MigrationStatus::kInProgress;
+    if (!mig.progress.started_at) mig.progress.started_at = mig.started_at.value_or(now);
+  });
+  UpdateTask(tracker.Snapshot(), model::TaskStatus::kInProgress);
+
+  Status st;
+  auto plan = validator_.Validate(org_id, m.config, /*check_target=*/false);
+  if (!plan.ok()) {
+    st = plan.status();
+  } else if (!plan->result.valid) {
+    st = Status::FailedPrecondition("migration is no longer valid: " +
+                                    plan->result.errors.front().msg);
+  } else {
+    RunContext ctx{deps_,
+                   tracker,
+                   active.stop,
+                   m.migration_id,
+                   org_id,
+                   m.config,
+                   std::move(plan).value(),
+                   DataString(m, "target_namespace_id"),
+                   DataString(m, "target_namespace_name"),
+                   nullptr,
+                   nullptr,
+                   {},
+                   {}};
+    auto source = deps_.storage.OpenNamespace(ctx.plan.source->namespace_id);
+    if (source.ok()) {
+      ctx.source = *source;
+      st = RunStages(ctx);
+    } else {
+      st = source.status();
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    active.tracker = nullptr;
+  }
+  bool paused = st.code() == StatusCode::kAborted && stopping_ && !active.cancelled;
+  if (paused) {
+    deps_.logger.Info("migration paused for shutdown", {{"migration_id", m.migration_id}});
+    return;  // stays in_progress; Recover resumes it
+  }
+  now = deps_.clock.NowMs();
+  (void)tracker.Update([&](model::Migration& mig) {
+    mig.completed_at = now;
+    if (st.ok()) {
+      mig.status = MigrationStatus::kCompleted;
+    } else if (st.code() == StatusCode::kAborted || active.cancelled) {
+      mig.status = MigrationStatus::kCancelled;
+    } else {
+      mig.status = MigrationStatus::kFailed;
+      mig.error_message = st.message();
+    }
+  });
+  model::Migration done = tracker.Snapshot();
+  UpdateTask(done, done.status == MigrationStatus::kCompleted   ? model::TaskStatus::kCompleted
+                   : done.status == MigrationStatus::kCancelled ? model::TaskStatus::kCanceled
+                                                                : model::TaskStatus::kFailed);
+  deps_.logger.Info("migration finished", {{"migration_id", m.migration_id},
+                                           {"status", model::MigrationStatusName(done.status)}});
+}
+
+}  // namespace ferry::migration

@@ -1,0 +1,63 @@
+#pragma once
+// MigrationRunner: runs started migrations in the background, at most
+// `concurrent_migrations` at a time, stage by stage (DESIGN.md §2). Cancellation is
+// cooperative: workers stop after their current item. Shutdown pauses running
+// migrations at an item boundary; Recover resumes them from their durable plan.
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/thread_pool.h"
+#include "migration/progress_tracker.h"
+#include "migration/validator.h"
+
+namespace ferry::migration {
+
+class MigrationRunner {
+ public:
+  MigrationRunner(const service::ServiceDeps& deps, MigrationValidator& validator,
+                  size_t concurrent_migrations = 2);
+  ~MigrationRunner();
+
+  // Queues a pending migration. False once Shutdown has begun.
+  bool Enqueue(const std::string& org_id, const std::string& migration_id);
+  enum class CancelResult { kNotHeld, kQueued, kRunning };
+  // Asks a queued or running migration to stop. When running, its status becomes
+  // cancelled at once (persisted) and workers stop after their current item; when only
+  // queued, it will not run and the caller records the cancellation.
+  CancelResult Cancel(const std::string& migration_id, const std::string& reason);
+  // Re-queues migrations left pending or in progress (after a restart).
+  Status Recover();
+  // Blocks until no migration is queued or running.
+  void WaitIdle();
+  // Pauses running migrations at an item boundary (they stay in_progress) and stops.
+  void Shutdown();
+
+ private:
+  struct Active {
+    std::atomic<bool> stop{false};
+    ProgressTracker* tracker = nullptr;  // set while running
+    bool cancelled = false;              // stop was a user cancel (not a shutdown)
+    std::string reason;
+  };
+
+  void Run(const std::string& org_id, const std::string& migration_id);
+  void Execute(const std::string& org_id, model::Migration m, Active& active);
+  std::shared_ptr<Active> Register(const std::string& migration_id);
+  void Unregister(const std::string& migration_id);
+  void UpdateTask(const model::Migration& m, model::TaskStatus status);
+
+  const service::ServiceDeps& deps_;
+  MigrationValidator& validator_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::condition_variable idle_cv_;
+  std::map<std::string, std::shared_ptr<Active>> active_;  // queued or running
+  ThreadPool pool_;
+};
+
+}  // namespace ferry::migration

@@ -1,0 +1,176 @@
+#include "migration/migration_service.h"
+
+#include "common/ids.h"
+#include "migration/run_context.h"
+
+namespace ferry::migration {
+
+using model::MigrationStatus;
+
+namespace {
+
+Status NotFound(const std::string& id) {
+  return Status::NotFound("migration '" + id + "' not found");
+}
+
+std::string StatusName(MigrationStatus s) { return model::MigrationStatusName(s); }
+
+}  // namespace
+
+Result<ValidationOutcome> MigrationService::Validate(const service::Caller& caller,
+                                                     const model::MigrationConfig& config) {
+  return validator_.Validate(caller.org_id, config);
+}
+
+Result<model::Migration> MigrationService::Create(const service::Caller& caller,
+                                                  const model::MigrationConfig& config,
+                                                  bool start_immediately, std::string* message) {
+  FERRY_ASSIGN_OR_RETURN(ValidationOutcome outcome, validator_.Validate(caller.org_id, config));
+  model::Migration m;
+  m.migration_id = NewId("mig");
+  m.org_id = caller.org_id;
+  m.config = config;
+  if (outcome.source) m.config.source_namespace_id = outcome.source->namespace_id;
+  m.status = MigrationStatus::kDraft;
+  m.validation_result = outcome.result;
+  if (outcome.source) m.dependency_graph = outcome.graph;
+  m.progress =
+      InitialProgress(m.dependency_graph ? &*m.dependency_graph : nullptr, MigrationStatus::kDraft);
+  m.created_at = deps_.clock.NowMs();
+  m.additional_data = model::Value(model::ValueObject{});
+  FERRY_RETURN_IF_ERROR(deps_.storage.catalog().InsertMigration(m));
+  *message = outcome.result.valid ? "Migration created" : "Migration created; validation failed";
+  if (!start_immediately) return m;
+  auto started = Start(caller, m.migration_id, /*force=*/false);
+  if (started.ok()) {
+    *message = "Migration created and started";
+    return started;
+  }
+  *message = "Migration created but not started: " + started.status().message();
+  return Get(caller, m.migration_id);
+}
+
+Result<model::Migration> MigrationService::Get(const service::Caller& caller,
+                                               const std::string& id) const {
+  auto m = deps_.storage.catalog().GetMigration(caller.org_id, id);
+  if (!m.ok() && m.status().code() == StatusCode::kNotFound) return NotFound(id);
+  return m;
+}
+
+Result<model::ListResult<model::Migration>> MigrationService::List(
+    const service::Caller& caller, const model::MigrationListFilter& filter,
+    const model::Page& page) const {
+  model::ListResult<model::Migration> out;
+  FERRY_ASSIGN_OR_RETURN(out.items,
+                         deps_.storage.catalog().ListMigrations(caller.org_id, filter, page));
+  FERRY_ASSIGN_OR_RETURN(out.total, deps_.storage.catalog().CountMigrations(caller.org_id, filter));
+  return out;
+}
+
+Result<model::Migration> MigrationService::Start(const service::Caller& caller,
+                                                 const std::string& id, bool force) {
+  FERRY_ASSIGN_OR_RETURN(model::Migration m, Get(caller, id));
+  auto& catalog = deps_.storage.catalog();
+  if (m.status != MigrationStatus::kDraft) {
+    return Status::FailedPrecondition("cannot start a migration in status " + StatusName(m.status) +
+                                      "; only a draft can be started");
+  }
+  m.status = MigrationStatus::kValidating;
+  m.progress.overall_status = m.status;
+  FERRY_RETURN_IF_ERROR(catalog.UpdateMigration(m));
+  auto outcome = validator_.Validate(caller.org_id, m.config);
+  if (outcome.ok()) {
+    m.validation_result = outcome->result;
+    if (outcome->source) m.dependency_graph = outcome->graph;
+  }
+  std::string refusal;
+  if (!outcome.ok()) {
+    refusal = outcome.status().message();
+  } else if (!outcome->result.valid) {
+    refusal = "migration is invalid: " + outcome->result.errors.front().msg;
+  } else if (!outcome->result.warnings.empty() && !force) {
+    refusal = "validation reported " + std::to_string(outcome->result.warnings.size()) +
+              " warning(s) (first: " + outcome->result.warnings.front().msg +
+              "); start with force=true to proceed";
+  }
+  if (!refusal.empty()) {
+    m.status = MigrationStatus::kDraft;
+    m.progress.overall_status = m.status;
+    FERRY_RETURN_IF_ERROR(catalog.UpdateMigration(m));
+    return Status::InvalidArgument(refusal);
+  }
+  // The target is fixed now, so every attempt of this run (resume included) uses it.
+  std::string target_id = m.config.target_namespace_id.value_or(
+      MapId(m.migration_id, outcome->source->namespace_id, false));
+  std::string target_name = m.config.target_namespace_name.value_or(
+      outcome->source->namespace_name + "-" + model::MigrationTypeName(m.config.migration_type) +
+      "-" + m.migration_id.substr(m.migration_id.size() - 8));
+  model::ValueObject data =
+      m.additional_data.is_object() ? m.additional_data.as_object() : model::ValueObject{};
+  data.Set("target_namespace_id", target_id);
+  data.Set("target_namespace_name", target_name);
+  m.additional_data = model::Value(std::move(data));
+
+  TimestampMs now = deps_.clock.NowMs();
+  model::Task task;
+  task.task_id = NewId("task");
+  task.org_id = caller.org_id;
+  task.namespace_id = outcome->source->namespace_id;
+  task.task_type = "api_namespaces_migrations_run";
+  task.status = model::TaskStatus::kPending;
+  task.inputs = model::Value(model::ValueArray{model::Value(m.migration_id)});
+  task.created_at = task.updated_at = now;
+  FERRY_RETURN_IF_ERROR(catalog.UpsertTask(task));
+  m.task_id = task.task_id;
+  m.status = MigrationStatus::kPending;
+  m.started_at = now;
+  m.progress = InitialProgress(&*m.dependency_graph, MigrationStatus::kPending);
+  m.progress.started_at = now;
+  FERRY_RETURN_IF_ERROR(catalog.UpdateMigration(m));
+  if (!runner_.Enqueue(caller.org_id, m.migration_id)) {
+    return Status::Unavailable("server is shutting down; the migration starts on the next start");
+  }
+  return m;
+}
+
+Result<model::Migration> MigrationService::Cancel(const service::Caller& caller,
+                                                  const std::string& id,
+                                                  const std::optional<std::string>& reason) {
+  FERRY_ASSIGN_OR_RETURN(model::Migration m, Get(caller, id));
+  if (IsTerminal(m.status)) {
+    return Status::FailedPrecondition("cannot cancel a migration in status " +
+                                      StatusName(m.status));
+  }
+  auto held = runner_.Cancel(id, reason.value_or(""));
+  if (held == MigrationRunner::CancelResult::kRunning) return Get(caller, id);
+  TimestampMs now = deps_.clock.NowMs();
+  m.status = MigrationStatus::kCancelled;
+  m.progress.overall_status = m.status;
+  m.completed_at = now;
+  if (reason) m.error_message = "cancelled: " + *reason;
+  for (auto& s : m.progress.stages) {
+    if (!IsTerminal(s.status)) s.status = MigrationStatus::kCancelled;
+  }
+  FERRY_RETURN_IF_ERROR(deps_.storage.catalog().UpdateMigration(m));
+  if (m.task_id) {
+    auto task = deps_.storage.catalog().GetTask(caller.org_id, *m.task_id);
+    if (task.ok()) {
+      task->status = model::TaskStatus::kCanceled;
+      task->updated_at = now;
+      FERRY_RETURN_IF_ERROR(deps_.storage.catalog().UpsertTask(*task));
+    }
+  }
+  return m;
+}
+
+Status MigrationService::Delete(const service::Caller& caller, const std::string& id) {
+  FERRY_ASSIGN_OR_RETURN(model::Migration m, Get(caller, id));
+  if (m.status != MigrationStatus::kDraft && !IsTerminal(m.status)) {
+    return Status::FailedPrecondition("cannot delete a migration in status " +
+                                      StatusName(m.status) +
+                                      "; cancel it first or wait for it to finish");
+  }
+  return deps_.storage.catalog().DeleteMigration(caller.org_id, id);
+}
+
+}  // namespace ferry::migration

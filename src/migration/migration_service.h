@@ -1,0 +1,47 @@
+#pragma once
+// MigrationService: the migration operations of the API — create, validate, get, list,
+// start, cancel, delete — and the status machine that guards them:
+//   draft → validating → pending → in_progress → completed | failed | cancelled.
+
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "migration/migration_runner.h"
+#include "migration/validator.h"
+
+namespace ferry::migration {
+
+class MigrationService {
+ public:
+  MigrationService(const service::ServiceDeps& deps, MigrationValidator& validator,
+                   MigrationRunner& runner)
+      : deps_(deps), validator_(validator), runner_(runner) {}
+
+  // Creates a draft with its validation result; with start_immediately also starts it
+  // (a start refused for errors or warnings leaves the draft, *message says why).
+  Result<model::Migration> Create(const service::Caller& caller,
+                                  const model::MigrationConfig& config, bool start_immediately,
+                                  std::string* message);
+  Result<ValidationOutcome> Validate(const service::Caller& caller,
+                                     const model::MigrationConfig& config);
+  Result<model::Migration> Get(const service::Caller& caller, const std::string& id) const;
+  Result<model::ListResult<model::Migration>> List(const service::Caller& caller,
+                                                   const model::MigrationListFilter& filter,
+                                                   const model::Page& page) const;
+  // FailedPrecondition unless draft; InvalidArgument when validation finds errors, or
+  // warnings and !force (the migration stays a draft with the new result).
+  Result<model::Migration> Start(const service::Caller& caller, const std::string& id, bool force);
+  // FailedPrecondition when already completed, failed or cancelled.
+  Result<model::Migration> Cancel(const service::Caller& caller, const std::string& id,
+                                  const std::optional<std::string>& reason);
+  // FailedPrecondition unless draft, completed, failed or cancelled.
+  Status Delete(const service::Caller& caller, const std::string& id);
+
+ private:
+  const service::ServiceDeps& deps_;
+  MigrationValidator& validator_;
+  MigrationRunner& runner_;
+};
+
+}  // namespace ferry::migration

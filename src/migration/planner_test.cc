@@ -1,0 +1,120 @@
+#include "migration/planner.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace ferry::migration {
+namespace {
+
+using model::ResourceType;
+
+std::vector<ResourceRef> Graph() {
+  // bkt_a ← col_1 ← col_2 ← col_3;  bkt_b ← col_4;  bkt_c (unused)
+  return {
+      {"col_3", ResourceType::kCollection, {"col_2"}},
+      {"bkt_a", ResourceType::kBucket, {}},
+      {"col_1", ResourceType::kCollection, {"bkt_a"}},
+      {"col_2", ResourceType::kCollection, {"col_1"}},
+      {"bkt_b", ResourceType::kBucket, {}},
+      {"col_4", ResourceType::kCollection, {"bkt_b"}},
+      {"bkt_c", ResourceType::kBucket, {}},
+  };
+}
+
+int TierOf(const Plan& p, const std::string& id) { return p.graph.Find(id)->tier; }
+
+TEST(PlannerTest, NoFiltersSelectsEverythingInStableTopologicalOrder) {
+  Plan p = PlanMigration(Graph(), model::ResourceFilter{});
+  EXPECT_TRUE(p.errors.empty());
+  EXPECT_EQ(p.graph.nodes.size(), 7u);
+  EXPECT_EQ(p.graph.execution_order, std::vector<std::string>({"bkt_a", "bkt_b", "bkt_c", "col_1",
+                                                               "col_4", "col_2", "col_3"}));
+  EXPECT_EQ(TierOf(p, "bkt_a"), 0);
+  EXPECT_EQ(TierOf(p, "col_1"), 1);
+  EXPECT_EQ(TierOf(p, "col_2"), 2);
+  EXPECT_EQ(TierOf(p, "col_3"), 3);
+  EXPECT_EQ(p.graph.Find("col_2")->dependencies, std::vector<std::string>({"col_1"}));
+}
+
+TEST(PlannerTest, AutoIncludePullsInTransitiveDependenciesOnly) {
+  model::ResourceFilter f;
+  f.collection_ids = std::vector<std::string>{"col_3"};
+  Plan p = PlanMigration(Graph(), f);
+  EXPECT_TRUE(p.errors.empty());
+  EXPECT_EQ(p.graph.execution_order,
+            std::vector<std::string>({"bkt_a", "col_1", "col_2", "col_3"}));
+  EXPECT_EQ(p.graph.Find("col_4"), nullptr);
+  EXPECT_EQ(p.graph.Find("bkt_c"), nullptr);
+}
+
+TEST(PlannerTest, MissingDependencyWithoutAutoIncludeIsAnError) {
+  model::ResourceFilter f;
+  f.collection_ids = std::vector<std::string>{"col_2"};
+  f.auto_include_dependencies = false;
+  Plan p = PlanMigration(Graph(), f);
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_EQ(p.errors[0].type, "missing_dependency");
+  EXPECT_EQ(p.errors[0].loc, model::ValueArray({model::Value("config"), model::Value("filters"),
+                                                model::Value("collection_ids")}));
+  EXPECT_NE(p.errors[0].msg.find("col_1"), std::string::npos);
+  // Selected alone, its dependency edge is dropped and it sits at tier 0.
+  EXPECT_EQ(p.graph.execution_order, std::vector<std::string>({"col_2"}));
+}
+
+TEST(PlannerTest, UnknownFilterIdsAreLocated) {
+  model::ResourceFilter f;
+  f.collection_ids = std::vector<std::string>{"col_1", "col_nope", "bkt_a"};
+  f.retriever_ids = std::vector<std::string>{"ret_x"};
+  Plan p = PlanMigration(Graph(), f);
+  ASSERT_EQ(p.errors.size(), 3u);
+  EXPECT_EQ(p.errors[0].loc.back().as_int(), 1);
+  EXPECT_EQ(p.errors[1].loc.back().as_int(), 2);  // a bucket is not a collection
+  EXPECT_EQ(p.errors[2].loc[2].as_string(), "retriever_ids");
+}
+
+TEST(PlannerTest, CyclesAreReportedByName) {
+  std::vector<ResourceRef> g = {
+      {"col_x", ResourceType::kCollection, {"col_y"}},
+      {"col_y", ResourceType::kCollection, {"col_z"}},
+      {"col_z", ResourceType::kCollection, {"col_x"}},
+      {"bkt_ok", ResourceType::kBucket, {}},
+  };
+  Plan p = PlanMigration(g, model::ResourceFilter{});
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_EQ(p.errors[0].type, "dependency_cycle");
+  for (const char* id : {"col_x", "col_y", "col_z"}) {
+    EXPECT_NE(p.errors[0].msg.find(id), std::string::npos) << id;
+  }
+  EXPECT_EQ(p.graph.execution_order, std::vector<std::string>({"bkt_ok"}));
+}
+
+TEST(PlannerTest, OrderIsStableUnderInputPermutation) {
+  auto g = Graph();
+  Plan first = PlanMigration(g, model::ResourceFilter{});
+  std::reverse(g.begin(), g.end());
+  Plan second = PlanMigration(g, model::ResourceFilter{});
+  EXPECT_EQ(first.graph.execution_order, second.graph.execution_order);
+}
+
+TEST(PlannerTest, ResourcesOfDerivesEdgesFromSources) {
+  SourceSnapshot s;
+  model::Bucket b;
+  b.bucket_id = "bkt_1";
+  s.buckets.push_back(b);
+  model::Collection c1;
+  c1.collection_id = "col_1";
+  c1.source.bucket_ids = {"bkt_1"};
+  model::Collection c2;
+  c2.collection_id = "col_2";
+  c2.source.type = model::SourceType::kCollection;
+  c2.source.collection_id = "col_1";
+  s.collections = {c1, c2};
+  auto refs = ResourcesOf(s);
+  ASSERT_EQ(refs.size(), 3u);
+  EXPECT_EQ(refs[1].dependencies, std::vector<std::string>({"bkt_1"}));
+  EXPECT_EQ(refs[2].dependencies, std::vector<std::string>({"col_1"}));
+}
+
+}  // namespace
+}  // namespace ferry::migration

@@ -1,0 +1,141 @@
+#include "migration/progress_tracker.h"
+
+#include <algorithm>
+
+namespace ferry::migration {
+
+using model::MigrationStage;
+using model::MigrationStatus;
+
+double StageWeight(MigrationStage stage) {
+  switch (stage) {
+    case MigrationStage::kNamespaceSetup:
+      return 5;
+    case MigrationStage::kBatchCreation:
+      return 5;
+    case MigrationStage::kBatchProcessing:
+      return 75;
+    case MigrationStage::kClusterExecution:
+      return 3;
+    case MigrationStage::kTaxonomyEnrichment:
+      return 3;
+    case MigrationStage::kBenchmarkEvaluation:
+      return 4;
+    case MigrationStage::kFinalization:
+      return 5;
+  }
+  return 0;
+}
+
+model::MigrationProgress InitialProgress(const model::DependencyGraph* graph,
+                                         MigrationStatus status) {
+  model::MigrationProgress p;
+  p.overall_status = status;
+  for (int i = 0; i < model::kMigrationStageCount; ++i) {
+    model::StageProgress s;
+    s.stage = static_cast<MigrationStage>(i);
+    s.status = status;
+    p.stages.push_back(s);
+  }
+  if (graph != nullptr) {
+    for (const auto& id : graph->execution_order) {
+      const model::DependencyNode* n = graph->Find(id);
+      p.resources.push_back({id, n->resource_type, status, 0, std::nullopt});
+    }
+  }
+  return p;
+}
+
+ProgressTracker::ProgressTracker(storage::CatalogStore& catalog, const Clock& clock,
+                                 model::Migration migration)
+    : catalog_(catalog), clock_(clock), migration_(std::move(migration)) {}
+
+model::Migration ProgressTracker::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return migration_;
+}
+
+Status ProgressTracker::Update(const std::function<void(model::Migration&)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fn(migration_);
+  Recompute(migration_);
+  return PersistLocked();
+}
+
+Status ProgressTracker::PersistLocked() { return catalog_.UpdateMigration(migration_); }
+
+void ProgressTracker::Recompute(model::Migration& m) const {
+  auto& p = m.progress;
+  p.overall_status = m.status;
+  double total = 0;
+  std::optional<MigrationStage> current;
+  for (auto& s : p.stages) {
+    if (s.items_total > 0) {
+      double pct = 100.0 * static_cast<double>(s.items_completed + s.items_failed) /
+                   static_cast<double>(s.items_total);
+      s.progress_percent = std::max(s.progress_percent, std::min(100.0, pct));
+    }
+    if (s.status == MigrationStatus::kCompleted) s.progress_percent = 100;
+    total += StageWeight(s.stage) * s.progress_percent / 100.0;
+    if (s.status == MigrationStatus::kInProgress) current = s.stage;
+  }
+  if (current) p.current_stage = current;
+  p.overall_progress_percent = std::min(100.0, std::max(p.overall_progress_percent, total));
+  if (m.status == MigrationStatus::kCompleted) p.overall_progress_percent = 100;
+  // Estimated completion: remaining share of the work at the rate measured so far.
+  if (p.started_at && m.status == MigrationStatus::kInProgress) {
+    TimestampMs now = clock_.NowMs();
+    double elapsed = static_cast<double>(now - *p.started_at);
+    double done = p.overall_progress_percent;
+    if (done >= 1.0 && elapsed > 0) {
+      p.estimated_completion = now + static_cast<TimestampMs>(elapsed * (100.0 - done) / done);
+    }
+  } else if (IsTerminal(m.status)) {
+    p.estimated_completion = m.completed_at;
+  }
+}
+
+Status ProgressTracker::StageStarted(MigrationStage stage, int64_t items_total) {
+  TimestampMs now = clock_.NowMs();
+  return Update([&](model::Migration& m) {
+    auto& s = m.progress.stages[static_cast<int>(stage)];
+    s.status = MigrationStatus::kInProgress;
+    s.started_at = now;
+    s.items_total = items_total;
+    m.progress.current_stage = stage;
+  });
+}
+
+Status ProgressTracker::StageItems(MigrationStage stage, int64_t completed, int64_t failed) {
+  return Update([&](model::Migration& m) {
+    auto& s = m.progress.stages[static_cast<int>(stage)];
+    s.items_completed += completed;
+    s.items_failed += failed;
+  });
+}
+
+Status ProgressTracker::StageFinished(MigrationStage stage, MigrationStatus status,
+                                      std::optional<std::string> error) {
+  TimestampMs now = clock_.NowMs();
+  return Update([&](model::Migration& m) {
+    auto& s = m.progress.stages[static_cast<int>(stage)];
+    s.status = status;
+    s.completed_at = now;
+    if (!s.started_at) s.started_at = now;
+    s.error_message = std::move(error);
+  });
+}
+
+Status ProgressTracker::ResourceState(const std::string& id, MigrationStatus status, double percent,
+                                      std::optional<std::string> error) {
+  return Update([&](model::Migration& m) {
+    for (auto& r : m.progress.resources) {
+      if (r.resource_id != id) continue;
+      r.status = status;
+      r.progress_percent = std::min(100.0, std::max(r.progress_percent, percent));
+      if (error) r.error_message = std::move(error);
+    }
+  });
+}
+
+}  // namespace ferry::migration

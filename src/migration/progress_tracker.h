@@ -1,0 +1,53 @@
+#pragma once
+// ProgressTracker: the live state of one running migration — status, the seven stages,
+// per-resource progress, overall percent (monotonic) and estimated completion from
+// measured throughput — shared by the runner and its workers and persisted to the
+// catalog so GET shows it while the migration runs. Thread-safe.
+
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "common/clock.h"
+#include "model/migration.h"
+#include "storage/catalog_store.h"
+
+namespace ferry::migration {
+
+class ProgressTracker {
+ public:
+  ProgressTracker(storage::CatalogStore& catalog, const Clock& clock, model::Migration migration);
+
+  model::Migration Snapshot() const;
+  // Applies `fn` to the migration under the lock, recomputes derived progress and
+  // persists. Returns the persist status.
+  Status Update(const std::function<void(model::Migration&)>& fn);
+
+  Status StageStarted(model::MigrationStage stage, int64_t items_total);
+  // Adds to a stage's counters (and persists).
+  Status StageItems(model::MigrationStage stage, int64_t completed, int64_t failed);
+  Status StageFinished(model::MigrationStage stage, model::MigrationStatus status,
+                       std::optional<std::string> error = std::nullopt);
+  // Sets a resource's status and percent (kept monotonic).
+  Status ResourceState(const std::string& id, model::MigrationStatus status, double percent,
+                       std::optional<std::string> error = std::nullopt);
+
+ private:
+  void Recompute(model::Migration& m) const;
+  Status PersistLocked();
+
+  storage::CatalogStore& catalog_;
+  const Clock& clock_;
+  mutable std::mutex mu_;
+  model::Migration migration_;
+};
+
+// The weight of each stage in overall_progress_percent (sums to 100).
+double StageWeight(model::MigrationStage stage);
+
+// A migration's progress before it runs: all seven stages and every graph resource
+// in `status`.
+model::MigrationProgress InitialProgress(const model::DependencyGraph* graph,
+                                         model::MigrationStatus status);
+
+}  // namespace ferry::migration

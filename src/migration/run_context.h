@@ -1,0 +1,40 @@
+#pragma once
+// RunContext: everything one migration run shares between its stages and workers.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "migration/progress_tracker.h"
+#include "migration/validator.h"
+#include "service/service_deps.h"
+
+namespace ferry::migration {
+
+struct RunContext {
+  const service::ServiceDeps& deps;
+  ProgressTracker& progress;
+  const std::atomic<bool>& cancelled;
+  std::string migration_id;
+  std::string org_id;
+  model::MigrationConfig config;
+  ValidationOutcome plan;  // validated at start: graph, actions, snapshot, item counts
+  std::string target_namespace_id;
+  std::string target_namespace_name;
+  std::shared_ptr<storage::NamespaceStore> source;
+  std::shared_ptr<storage::NamespaceStore> target;  // null in a dry run
+  // Target resources created in namespace_setup, by source id.
+  std::map<std::string, model::Collection> target_collections;
+  std::map<std::string, model::Bucket> target_buckets;
+
+  bool dry_run() const { return config.dry_run; }
+  // The target id of a source id: the same id when ids are preserved, else a pure
+  // function of (migration, source id) with the source's prefix ("doc_…").
+  std::string TargetId(const std::string& source_id) const;
+};
+
+// The target id rule of RunContext::TargetId, usable without a context.
+std::string MapId(const std::string& migration_id, const std::string& source_id, bool preserve);
+
+}  // namespace ferry::migration

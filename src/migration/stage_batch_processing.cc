@@ -1,0 +1,168 @@
+// batch_processing: runs the plan's batches tier by tier on up to max_workers workers.
+// A tier starts when the one before it is done (a collection fed by another collection
+// waits for it). Batches are streamed from the durable plan with a bounded number in
+// flight; completed batches are skipped, so a resumed run continues where it stopped.
+
+#include <chrono>
+#include <condition_variable>
+#include <thread>
+
+#include "common/thread_pool.h"
+#include "migration/batch_executor.h"
+#include "migration/stages.h"
+
+namespace ferry::migration {
+
+namespace {
+
+using model::MigrationStage;
+using model::MigrationStatus;
+
+// Upper bound on workers of one migration, whatever max_workers says.
+constexpr int64_t kMaxWorkersPerMigration = 16;
+constexpr int kMaxAttempts = 3;
+
+class BatchScheduler {
+ public:
+  BatchScheduler(RunContext& ctx, size_t workers)
+      : ctx_(ctx), pool_(workers), max_in_flight_(2 * workers) {
+    const model::Value* per =
+        ctx.progress.Snapshot().additional_data.GetPath("plan.items_per_resource");
+    if (per != nullptr && per->is_object()) {
+      for (const auto& [id, n] : per->as_object()) totals_[id] = n.as_int();
+    }
+  }
+
+  // Queues a batch, blocking while too many are in flight.
+  void Submit(model::MigrationBatch batch) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return in_flight_ < max_in_flight_; });
+      ++in_flight_;
+    }
+    pool_.Submit([this, batch = std::move(batch)]() mutable {
+      Status st = RunWithRetry(batch);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!st.ok() && error_.ok()) error_ = st;
+      --in_flight_;
+      cv_.notify_all();
+    });
+  }
+
+  // Waits for every submitted batch; the first error, if any.
+  Status Wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return in_flight_ == 0; });
+    return error_;
+  }
+
+  bool failed() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !error_.ok();
+  }
+
+ private:
+  Status RunWithRetry(model::MigrationBatch& batch) {
+    bool retry = ctx_.config.effective_batch_options().retry_failed;
+    Status last;
+    for (int attempt = 1; attempt <= (retry ? kMaxAttempts : 1); ++attempt) {
+      if (ctx_.cancelled) return Status::Aborted("cancelled");
+      batch.attempts += 1;
+      auto result = ExecuteBatch(ctx_, batch);
+      if (result.ok()) return Finish(batch, *result);
+      last = result.status();
+      if (last.code() == StatusCode::kAborted) return last;
+      ctx_.deps.logger.Warn("migration batch failed", {{"migration_id", ctx_.migration_id},
+                                                       {"batch_no", std::to_string(batch.batch_no)},
+                                                       {"attempt", std::to_string(attempt)},
+                                                       {"error", last.ToString()}});
+      if (attempt < (retry ? kMaxAttempts : 1)) {
+        // Backoff before the next attempt: 100 ms, 200 ms, …
+        std::this_thread::sleep_for(std::chrono::milliseconds(100 << (attempt - 1)));
+      }
+    }
+    batch.status = "failed";
+    batch.error = last.message();
+    (void)ctx_.deps.storage.catalog().UpdateMigrationBatch(batch);
+    (void)ctx_.progress.ResourceState(batch.resource_id, MigrationStatus::kFailed, 0,
+                                      last.message());
+    return Status(last.code(), "batch " + std::to_string(batch.batch_no) + " of " +
+                                   batch.resource_id + " failed after " +
+                                   std::to_string(batch.attempts) + " attempts: " + last.message());
+  }
+
+  Status Finish(model::MigrationBatch& batch, const BatchResult& r) {
+    batch.status = "completed";
+    batch.items_failed = r.failed;
+    FERRY_RETURN_IF_ERROR(ctx_.deps.storage.catalog().UpdateMigrationBatch(batch));
+    double percent = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      int64_t done = (done_[batch.resource_id] += r.completed + r.failed);
+      int64_t total = totals_[batch.resource_id];
+      percent = total > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100;
+    }
+    FERRY_RETURN_IF_ERROR(
+        ctx_.progress.StageItems(MigrationStage::kBatchProcessing, r.completed, r.failed));
+    return ctx_.progress.ResourceState(batch.resource_id, MigrationStatus::kInProgress, percent);
+  }
+
+  RunContext& ctx_;
+  ThreadPool pool_;
+  const size_t max_in_flight_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t in_flight_ = 0;
+  Status error_;
+  std::map<std::string, int64_t> totals_;
+  std::map<std::string, int64_t> done_;
+};
+
+// Items already done by completed batches of an earlier attempt.
+void CountDone(const model::MigrationBatch& b, int64_t* done, int64_t* failed) {
+  *failed += b.items_failed;
+  *done += static_cast<int64_t>(b.item_ids.size()) - b.items_failed;
+}
+
+}  // namespace
+
+Status RunBatchProcessing(RunContext& ctx) {
+  const model::Value* total = ctx.progress.Snapshot().additional_data.GetPath("plan.items");
+  int64_t items_total = total != nullptr && total->is_int() ? total->as_int() : 0;
+  FERRY_RETURN_IF_ERROR(ctx.progress.StageStarted(MigrationStage::kBatchProcessing, items_total));
+  if (ctx.dry_run()) return Status::Ok();
+  size_t workers = static_cast<size_t>(
+      std::min(ctx.config.effective_batch_options().max_workers, kMaxWorkersPerMigration));
+  BatchScheduler scheduler(ctx, workers);
+  int64_t after = 0;
+  int current_tier = -1;
+  int64_t resumed_done = 0, resumed_failed = 0;
+  for (;;) {
+    FERRY_ASSIGN_OR_RETURN(
+        auto page, ctx.deps.storage.catalog().ListMigrationBatches(ctx.migration_id, after, 256));
+    if (page.empty()) break;
+    for (auto& b : page) {
+      after = b.batch_no;
+      if (b.status == "completed") {
+        CountDone(b, &resumed_done, &resumed_failed);
+        continue;
+      }
+      if (b.tier != current_tier) {
+        FERRY_RETURN_IF_ERROR(scheduler.Wait());  // the previous tier is done
+        current_tier = b.tier;
+      }
+      if (ctx.cancelled || scheduler.failed()) break;
+      scheduler.Submit(std::move(b));
+    }
+    if (ctx.cancelled || scheduler.failed()) break;
+  }
+  Status st = scheduler.Wait();
+  if (resumed_done + resumed_failed > 0) {
+    FERRY_RETURN_IF_ERROR(
+        ctx.progress.StageItems(MigrationStage::kBatchProcessing, resumed_done, resumed_failed));
+  }
+  if (ctx.cancelled) return Status::Aborted("cancelled");
+  return st;
+}
+
+}  // namespace ferry::migration

@@ -1,0 +1,18 @@
+#pragma once
+// The seven stages of a migration run (DESIGN.md §2 "Stages"). Each returns OK, an
+// error that fails the migration, or Aborted when the run was cancelled.
+
+#include "migration/run_context.h"
+
+namespace ferry::migration {
+
+// Creates the target namespace and its buckets and collections in execution order.
+Status RunNamespaceSetup(RunContext& ctx);
+// Enumerates what moves and persists the batch plan.
+Status RunBatchCreation(RunContext& ctx);
+// Runs the plan's batches tier by tier on up to max_workers workers.
+Status RunBatchProcessing(RunContext& ctx);
+// Verifies counts, records the id map, marks resources completed.
+Status RunFinalization(RunContext& ctx);
+
+}  // namespace ferry::migration

@@ -1,0 +1,187 @@
+#include "migration/validator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+namespace ferry::migration {
+
+namespace {
+
+using model::Value;
+using model::ValueArray;
+
+ValueArray Loc(std::initializer_list<const char*> parts) {
+  ValueArray loc;
+  for (const char* p : parts) loc.emplace_back(p);
+  return loc;
+}
+
+}  // namespace
+
+Status MigrationValidator::LoadSource(const std::string& org_id,
+                                      const model::MigrationConfig& config,
+                                      ValidationOutcome* out) {
+  auto& catalog = deps_.storage.catalog();
+  auto ns = catalog.GetNamespace(org_id, config.source_namespace_id);
+  if (!ns.ok() && ns.status().code() == StatusCode::kNotFound) {
+    ns = catalog.GetNamespaceByName(org_id, config.source_namespace_id);
+  }
+  if (!ns.ok()) {
+    if (ns.status().code() != StatusCode::kNotFound) return ns.status();
+    out->result.errors.push_back(
+        {Loc({"config", "source_namespace_id"}),
+         "source namespace '" + config.source_namespace_id + "' does not exist", "not_found"});
+    return Status::Ok();
+  }
+  out->source = *ns;
+  FERRY_ASSIGN_OR_RETURN(auto store, deps_.storage.OpenNamespace(ns->namespace_id));
+  const model::Page all{0, 1'000'000};
+  FERRY_ASSIGN_OR_RETURN(out->snapshot.buckets, store->ListBuckets(all));
+  FERRY_ASSIGN_OR_RETURN(out->snapshot.collections, store->ListCollections(all));
+  return Status::Ok();
+}
+
+void MigrationValidator::CheckTarget(const std::string& org_id,
+                                     const model::MigrationConfig& config, ValidationOutcome* out) {
+  auto& catalog = deps_.storage.catalog();
+  if (config.target_namespace_id) {
+    if (config.target_namespace_id->empty() || config.target_namespace_id->size() > 128) {
+      out->result.errors.push_back({Loc({"config", "target_namespace_id"}),
+                                    "target_namespace_id must be 1-128 characters", "value_error"});
+    } else if (catalog.GetNamespace(org_id, *config.target_namespace_id).ok()) {
+      out->result.errors.push_back(
+          {Loc({"config", "target_namespace_id"}),
+           "namespace '" + *config.target_namespace_id + "' already exists", "already_exists"});
+    }
+  }
+  if (config.target_namespace_name &&
+      catalog.GetNamespaceByName(org_id, *config.target_namespace_name).ok()) {
+    out->result.errors.push_back(
+        {Loc({"config", "target_namespace_name"}),
+         "namespace name '" + *config.target_namespace_name + "' is already taken",
+         "already_exists"});
+  }
+}
+
+void MigrationValidator::CheckExtractors(const model::MigrationConfig& config,
+                                         ValidationOutcome* out) {
+  bool needs = config.migration_type != model::MigrationType::kCopy;
+  bool given = config.feature_extractors && !config.feature_extractors->empty();
+  if (needs && !given) {
+    out->result.errors.push_back({Loc({"config", "feature_extractors"}),
+                                  std::string("feature_extractors is required for ") +
+                                      model::MigrationTypeName(config.migration_type) +
+                                      " migrations",
+                                  "missing"});
+  } else if (!needs && given) {
+    out->result.errors.push_back({Loc({"config", "feature_extractors"}),
+                                  "feature_extractors must not be given for copy migrations",
+                                  "value_error"});
+  }
+  ResolveExtractors(config, deps_.extractors, &out->result.errors);
+}
+
+Status MigrationValidator::Estimate(const model::MigrationConfig& config, ValidationOutcome* out) {
+  const auto filter = config.effective_filters();
+  FERRY_ASSIGN_OR_RETURN(auto store, deps_.storage.OpenNamespace(out->source->namespace_id));
+  std::map<std::string, const model::Collection*> cols;
+  for (const auto& c : out->snapshot.collections) cols[c.collection_id] = &c;
+  int64_t objects = 0, documents = 0, buckets = 0, collections = 0;
+  double seconds = 0;
+  int64_t rebuilt_docs = 0;
+  std::string rebuilt_with;
+  for (const auto& node : out->graph.nodes) {
+    if (node.resource_type == model::ResourceType::kBucket) {
+      ++buckets;
+      FERRY_ASSIGN_OR_RETURN(
+          int64_t n, store->CountObjectsInRange(node.resource_id, filter.after, filter.before));
+      out->items[node.resource_id] = n;
+      objects += n;
+      seconds += n / kCopyItemsPerSecond;
+      continue;
+    }
+    if (node.resource_type != model::ResourceType::kCollection) continue;
+    ++collections;
+    const model::Collection& c = *cols.at(node.resource_id);
+    const CollectionAction& a = out->actions[node.resource_id];
+    FERRY_ASSIGN_OR_RETURN(
+        int64_t docs, store->CountDocumentsInRange(c.collection_id, filter.after, filter.before));
+    documents += docs;
+    if (a.kind == CollectionAction::Kind::kRebuild) {
+      // Rebuilt from the root objects of its buckets.
+      int64_t roots = 0;
+      for (const auto& b : c.root_bucket_ids) {
+        FERRY_ASSIGN_OR_RETURN(int64_t n,
+                               store->CountObjectsInRange(b, filter.after, filter.before));
+        roots += n;
+      }
+      out->items[node.resource_id] = roots;
+      const auto* fx = deps_.extractors.Find(a.target_extractor.name, a.target_extractor.version);
+      if (fx != nullptr) {
+        seconds += std::max<int64_t>(docs, roots) / speeds_.ItemsPerSecond(*fx);
+        rebuilt_docs += std::max<int64_t>(docs, roots);
+        rebuilt_with = fx->info().id();
+      }
+    } else {
+      out->items[node.resource_id] = docs;
+      seconds += docs / kCopyItemsPerSecond;
+      for (const auto* fx : a.extra) seconds += docs / speeds_.ItemsPerSecond(*fx);
+    }
+  }
+  // Workers extract in parallel (bounded by the cores actually available).
+  double parallel = std::min<double>(config.effective_batch_options().max_workers,
+                                     std::max(1u, std::thread::hardware_concurrency()));
+  out->result.estimated_duration_seconds =
+      static_cast<int64_t>(std::ceil(seconds / std::max(1.0, parallel)));
+  // Keyed by resource type, as the schema requires; item counts are in `items`.
+  out->result.estimated_resources = {{"bucket", buckets},
+                                     {"collection", collections},
+                                     {"taxonomy", 0},
+                                     {"cluster", 0},
+                                     {"retriever", 0}};
+  out->objects = objects;
+  out->documents = documents;
+  if (config.migration_type == model::MigrationType::kReExtract && rebuilt_docs > 0) {
+    out->result.warnings.push_back(
+        {Loc({"config", "feature_extractors"}),
+         "re-extraction will run " + rebuilt_with + " over about " + std::to_string(rebuilt_docs) +
+             " items (estimated " + std::to_string(*out->result.estimated_duration_seconds) + " s)",
+         "re_extraction_cost"});
+  }
+  return Status::Ok();
+}
+
+Result<ValidationOutcome> MigrationValidator::Validate(const std::string& org_id,
+                                                       const model::MigrationConfig& config,
+                                                       bool check_target) {
+  ValidationOutcome out;
+  FERRY_RETURN_IF_ERROR(LoadSource(org_id, config, &out));
+  if (check_target) CheckTarget(org_id, config, &out);
+  CheckExtractors(config, &out);
+  if (out.source) {
+    Plan plan = PlanMigration(ResourcesOf(out.snapshot), config.effective_filters());
+    out.graph = std::move(plan.graph);
+    for (auto& e : plan.errors) out.result.errors.push_back(std::move(e));
+    std::vector<std::string> selected;
+    for (const auto& n : out.graph.nodes) selected.push_back(n.resource_id);
+    out.actions = PlanCollectionActions(config, out.snapshot.collections, selected,
+                                        deps_.extractors, &out.result.errors);
+    if (config.migration_type == model::MigrationType::kReExtract) {
+      bool any = std::any_of(out.actions.begin(), out.actions.end(), [](const auto& kv) {
+        return kv.second.kind == CollectionAction::Kind::kRebuild;
+      });
+      if (!any && config.feature_extractors && !config.feature_extractors->empty()) {
+        out.result.warnings.push_back({Loc({"config", "feature_extractors"}),
+                                       "no selected collection uses the named extractors; "
+                                       "the migration will only copy",
+                                       "no_effect"});
+      }
+    }
+    FERRY_RETURN_IF_ERROR(Estimate(config, &out));
+  }
+  out.result.valid = out.result.errors.empty();
+  return out;
+}
+
+}  // namespace ferry::migration

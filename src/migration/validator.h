@@ -1,0 +1,57 @@
+#pragma once
+// MigrationValidator: the semantic checks of a migration config (DESIGN.md §2), the
+// dependency graph, and the estimates — everything `validate`, `create` and `start`
+// report in ValidationResult. Reads the source; writes nothing.
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "migration/collection_actions.h"
+#include "migration/extractor_speed.h"
+#include "migration/planner.h"
+#include "service/service_deps.h"
+
+namespace ferry::migration {
+
+struct ValidationOutcome {
+  model::ValidationResult result;
+  model::DependencyGraph graph;
+  std::optional<model::Namespace> source;  // absent when the source does not exist
+  SourceSnapshot snapshot;
+  std::map<std::string, CollectionAction> actions;  // by source collection id
+  // Items each resource will process in batch_processing (objects or documents).
+  std::map<std::string, int64_t> items;
+  int64_t objects = 0;    // objects selected (date range applied)
+  int64_t documents = 0;  // documents selected (date range applied)
+};
+
+class MigrationValidator {
+ public:
+  MigrationValidator(const service::ServiceDeps& deps, ExtractorSpeedTable& speeds)
+      : deps_(deps), speeds_(speeds) {}
+
+  // Non-OK only for storage failures; problems with the config are in result.errors.
+  // `check_target` is false when a started migration re-plans (its target exists by
+  // then, created by itself).
+  Result<ValidationOutcome> Validate(const std::string& org_id,
+                                     const model::MigrationConfig& config,
+                                     bool check_target = true);
+
+ private:
+  Status LoadSource(const std::string& org_id, const model::MigrationConfig& config,
+                    ValidationOutcome* out);
+  void CheckTarget(const std::string& org_id, const model::MigrationConfig& config,
+                   ValidationOutcome* out);
+  void CheckExtractors(const model::MigrationConfig& config, ValidationOutcome* out);
+  Status Estimate(const model::MigrationConfig& config, ValidationOutcome* out);
+
+  const service::ServiceDeps& deps_;
+  ExtractorSpeedTable& speeds_;
+};
+
+// Documents copied per second, used for estimates of work that runs no extractor.
+inline constexpr double kCopyItemsPerSecond = 20000;
+
+}  // namespace ferry::migration

@@ -1,0 +1,117 @@
+// SqliteNamespaceStore: collections.
+
+#include <string>
+#include <vector>
+
+#include "storage/sqlite/record_codec.h"
+#include "storage/sqlite/sqlite_namespace_store.h"
+
+namespace ferry::storage::sqlite {
+namespace {
+
+constexpr char kCollectionColumns[] =
+    "collection_id, collection_name, description, source, extractor, input_schema, "
+    "output_schema, enabled, metadata, root_bucket_ids, created_at, updated_at";
+
+std::string Select(const char* columns, const char* rest) {
+  return std::string("SELECT ") + columns + " " + rest;
+}
+
+Result<model::Collection> ReadCollection(const Statement& row) {
+  model::Collection c;
+  c.collection_id = row.Text(0);
+  c.collection_name = row.Text(1);
+  c.description = row.OptionalText(2);
+  if (!DecodeSource(row.Blob(3), &c.source)) return CorruptField("collections.source");
+  if (!DecodeExtractor(row.Blob(4), &c.extractor)) return CorruptField("collections.extractor");
+  if (!DecodeSchema(row.Blob(5), &c.input_schema) || !DecodeSchema(row.Blob(6), &c.output_schema)) {
+    return CorruptField("collections.input_schema/output_schema");
+  }
+  c.enabled = row.Int(7) != 0;
+  if (!DecodeValueBlob(row.Blob(8), &c.metadata)) return CorruptField("collections.metadata");
+  if (!DecodeStrings(row.Blob(9), &c.root_bucket_ids)) {
+    return CorruptField("collections.root_bucket_ids");
+  }
+  c.created_at = row.Int(10);
+  c.updated_at = row.Int(11);
+  return c;
+}
+
+}  // namespace
+
+// ---- collections ----
+
+Status SqliteNamespaceStore::InsertCollection(const model::Collection& c) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt, db.Prepare(std::string("INSERT INTO collections (") + kCollectionColumns +
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    stmt.BindText(1, c.collection_id);
+    stmt.BindText(2, c.collection_name);
+    stmt.BindOptionalText(3, c.description);
+    stmt.BindBlob(4, EncodeSource(c.source));
+    stmt.BindBlob(5, EncodeExtractor(c.extractor));
+    stmt.BindBlob(6, EncodeSchema(c.input_schema));
+    stmt.BindBlob(7, EncodeSchema(c.output_schema));
+    stmt.BindInt(8, c.enabled ? 1 : 0);
+    stmt.BindBlob(9, EncodeValueBlob(c.metadata));
+    stmt.BindBlob(10, EncodeStrings(c.root_bucket_ids));
+    stmt.BindInt(11, c.created_at);
+    stmt.BindInt(12, c.updated_at);
+    return stmt.Run();
+  });
+}
+
+Result<model::Collection> SqliteNamespaceStore::GetCollection(const std::string& collection_id) {
+  return db_->Locked([&](SqliteDb& db) -> Result<model::Collection> {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(Select(kCollectionColumns, "FROM collections WHERE collection_id = ?")));
+    stmt.BindText(1, collection_id);
+    return FetchOne(stmt, ReadCollection, "collection not found: " + collection_id);
+  });
+}
+
+Result<model::Collection> SqliteNamespaceStore::GetCollectionByName(const std::string& name) {
+  return db_->Locked([&](SqliteDb& db) -> Result<model::Collection> {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(Select(kCollectionColumns, "FROM collections WHERE collection_name = ?")));
+    stmt.BindText(1, name);
+    return FetchOne(stmt, ReadCollection, "collection not found: " + name);
+  });
+}
+
+Result<std::vector<model::Collection>> SqliteNamespaceStore::ListCollections(
+    const model::Page& page) {
+  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Collection>> {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(Select(kCollectionColumns,
+                          "FROM collections ORDER BY created_at, collection_id LIMIT ? OFFSET ?")));
+    stmt.BindInt(1, page.limit);
+    stmt.BindInt(2, page.offset);
+    return FetchAll(stmt, ReadCollection);
+  });
+}
+
+Result<int64_t> SqliteNamespaceStore::CountCollections() {
+  return db_->Locked([](SqliteDb& db) -> Result<int64_t> {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("SELECT COUNT(*) FROM collections"));
+    return FetchInt(stmt);
+  });
+}
+
+Status SqliteNamespaceStore::DeleteCollection(const std::string& collection_id) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    // Documents and their vectors go by cascade, in the same statement.
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare("DELETE FROM collections WHERE collection_id = ?"));
+    stmt.BindText(1, collection_id);
+    FERRY_RETURN_IF_ERROR(stmt.Run());
+    if (db.Changes() == 0) return Status::NotFound("collection not found: " + collection_id);
+    return Status::Ok();
+  });
+}
+
+}  // namespace ferry::storage::sqlite
