@@ -125,9 +125,12 @@ Status RunStages(RunContext& ctx) {
   };
   for (const auto& [stage, fn] : stages) {
     if (ctx.cancelled) return Status::Aborted("cancelled");
-    if (ctx.progress.Snapshot().progress.stages[static_cast<int>(stage)].status ==
-        MigrationStatus::kCompleted) {
-      continue;  // done before a restart
+    // After a restart, stages completed earlier are skipped — except namespace_setup,
+    // which is idempotent and rebuilds the run's view of the target.
+    if (stage != MigrationStage::kNamespaceSetup &&
+        ctx.progress.Snapshot().progress.stages[static_cast<int>(stage)].status ==
+            MigrationStatus::kCompleted) {
+      continue;
     }
     Status st = fn != nullptr ? fn(ctx) : ctx.progress.StageStarted(stage, 0);
     if (st.ok() && ctx.cancelled) st = Status::Aborted("cancelled");

@@ -100,8 +100,11 @@ Status ProgressTracker::StageStarted(MigrationStage stage, int64_t items_total) 
   return Update([&](model::Migration& m) {
     auto& s = m.progress.stages[static_cast<int>(stage)];
     s.status = MigrationStatus::kInProgress;
-    s.started_at = now;
+    if (!s.started_at) s.started_at = now;  // a resumed stage keeps its first start
     s.items_total = items_total;
+    s.items_completed = 0;  // recounted from the durable state by the stage
+    s.items_failed = 0;
+    s.progress_percent = 0;
     m.progress.current_stage = stage;
   });
 }
