@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import unittest
 
 import jsonschema
@@ -38,21 +39,33 @@ class Ferryd:
         self.proc = subprocess.Popen(
             [FERRYD, "--data-dir", self.data_dir, "--listen", "127.0.0.1:0"] + self.extra_args,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        self.stderr_lines = []
         for line in self.proc.stderr:
+            self.stderr_lines.append(line)
             if '"ferryd listening"' in line:
                 addr = json.loads(line)["address"]
                 self.port = int(addr.rsplit(":", 1)[1])
                 break
         else:
-            raise RuntimeError("ferryd exited before listening: rc=%s" % self.proc.wait())
+            raise RuntimeError("ferryd exited before listening: rc=%s\n%s"
+                               % (self.proc.wait(), "".join(self.stderr_lines)))
+        # Keep draining the log: a full pipe would block the server on its next log line.
+        self.drainer = threading.Thread(target=self._drain, args=(self.proc.stderr,),
+                                        daemon=True)
+        self.drainer.start()
         return self
+
+    def _drain(self, stream):
+        for line in stream:
+            self.stderr_lines.append(line)
 
     def stop(self, sig=signal.SIGTERM):
         if self.proc is None:
             return None
         self.proc.send_signal(sig)
         rc = self.proc.wait(timeout=60)
-        self.remaining_stderr = self.proc.stderr.read()
+        self.drainer.join()
+        self.remaining_stderr = "".join(self.stderr_lines)
         self.stdout_lines = self.proc.stdout.read().splitlines()
         self.proc.stderr.close()
         self.proc.stdout.close()

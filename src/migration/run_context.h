@@ -15,7 +15,10 @@ namespace ferry::migration {
 struct RunContext {
   const service::ServiceDeps& deps;
   ProgressTracker& progress;
+  // Set to stop the run at the next item boundary: a user's cancel, or a shutdown
+  // (then `pausing` is set too and the run is resumed on the next start).
   const std::atomic<bool>& cancelled;
+  const std::atomic<bool>& pausing;
   std::string migration_id;
   std::string org_id;
   model::MigrationConfig config;
