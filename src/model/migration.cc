@@ -1,35 +1,18 @@
 #include "model/migration.h"
 
-#include <array>
-#include <utility>
+#include "model/enum_names.h"
 
 namespace ferry::model {
 
 namespace {
-template <typename E, size_t N>
-const char* NameOf(const std::array<std::pair<E, const char*>, N>& table, E e) {
-  for (const auto& [k, v] : table) {
-    if (k == e) return v;
-  }
-  return "";
-}
 
-template <typename E, size_t N>
-std::optional<E> Parse(const std::array<std::pair<E, const char*>, N>& table,
-                       std::string_view name) {
-  for (const auto& [k, v] : table) {
-    if (name == v) return k;
-  }
-  return std::nullopt;
-}
-
-constexpr std::array<std::pair<MigrationType, const char*>, 3> kTypes = {{
+constexpr EnumNames<MigrationType, 3> kTypes = {{
     {MigrationType::kReExtract, "re_extract"},
     {MigrationType::kCopy, "copy"},
     {MigrationType::kExtend, "extend"},
 }};
 
-constexpr std::array<std::pair<MigrationStatus, const char*>, 7> kStatuses = {{
+constexpr EnumNames<MigrationStatus, 7> kStatuses = {{
     {MigrationStatus::kDraft, "draft"},
     {MigrationStatus::kValidating, "validating"},
     {MigrationStatus::kPending, "pending"},
@@ -39,7 +22,7 @@ constexpr std::array<std::pair<MigrationStatus, const char*>, 7> kStatuses = {{
     {MigrationStatus::kCancelled, "cancelled"},
 }};
 
-constexpr std::array<std::pair<MigrationStage, const char*>, 7> kStages = {{
+constexpr EnumNames<MigrationStage, 7> kStages = {{
     {MigrationStage::kNamespaceSetup, "namespace_setup"},
     {MigrationStage::kBatchCreation, "batch_creation"},
     {MigrationStage::kBatchProcessing, "batch_processing"},
@@ -49,7 +32,7 @@ constexpr std::array<std::pair<MigrationStage, const char*>, 7> kStages = {{
     {MigrationStage::kFinalization, "finalization"},
 }};
 
-constexpr std::array<std::pair<ResourceType, const char*>, 5> kResourceTypes = {{
+constexpr EnumNames<ResourceType, 5> kResourceTypes = {{
     {ResourceType::kBucket, "bucket"},
     {ResourceType::kCollection, "collection"},
     {ResourceType::kTaxonomy, "taxonomy"},
@@ -59,20 +42,22 @@ constexpr std::array<std::pair<ResourceType, const char*>, 5> kResourceTypes = {
 }  // namespace
 
 const char* MigrationTypeName(MigrationType t) { return NameOf(kTypes, t); }
-std::optional<MigrationType> ParseMigrationType(std::string_view n) { return Parse(kTypes, n); }
+std::optional<MigrationType> ParseMigrationType(std::string_view n) { return ParseName(kTypes, n); }
 const char* MigrationStatusName(MigrationStatus s) { return NameOf(kStatuses, s); }
 std::optional<MigrationStatus> ParseMigrationStatus(std::string_view n) {
-  return Parse(kStatuses, n);
+  return ParseName(kStatuses, n);
 }
 bool IsTerminal(MigrationStatus s) {
   return s == MigrationStatus::kCompleted || s == MigrationStatus::kFailed ||
          s == MigrationStatus::kCancelled;
 }
 const char* MigrationStageName(MigrationStage s) { return NameOf(kStages, s); }
-std::optional<MigrationStage> ParseMigrationStage(std::string_view n) { return Parse(kStages, n); }
+std::optional<MigrationStage> ParseMigrationStage(std::string_view n) {
+  return ParseName(kStages, n);
+}
 const char* ResourceTypeName(ResourceType t) { return NameOf(kResourceTypes, t); }
 std::optional<ResourceType> ParseResourceType(std::string_view n) {
-  return Parse(kResourceTypes, n);
+  return ParseName(kResourceTypes, n);
 }
 
 }  // namespace ferry::model

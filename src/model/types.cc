@@ -1,12 +1,11 @@
 #include "model/types.h"
 
-#include <array>
-#include <utility>
+#include "model/enum_names.h"
 
 namespace ferry::model {
 
 namespace {
-constexpr std::array<std::pair<FieldType, const char*>, 15> kFieldTypes = {{
+constexpr EnumNames<FieldType, 15> kFieldTypes = {{
     {FieldType::kString, "string"},
     {FieldType::kNumber, "number"},
     {FieldType::kInteger, "integer"},
@@ -24,7 +23,7 @@ constexpr std::array<std::pair<FieldType, const char*>, 15> kFieldTypes = {{
     {FieldType::kExcel, "excel"},
 }};
 
-constexpr std::array<std::pair<TaskStatus, const char*>, 13> kTaskStatuses = {{
+constexpr EnumNames<TaskStatus, 13> kTaskStatuses = {{
     {TaskStatus::kPending, "PENDING"},
     {TaskStatus::kInProgress, "IN_PROGRESS"},
     {TaskStatus::kProcessing, "PROCESSING"},
@@ -40,26 +39,12 @@ constexpr std::array<std::pair<TaskStatus, const char*>, 13> kTaskStatuses = {{
     {TaskStatus::kSuspended, "SUSPENDED"},
 }};
 
-template <typename E, size_t N>
-const char* NameOf(const std::array<std::pair<E, const char*>, N>& table, E e) {
-  for (const auto& [k, v] : table) {
-    if (k == e) return v;
-  }
-  return "";
-}
-
-template <typename E, size_t N>
-std::optional<E> Parse(const std::array<std::pair<E, const char*>, N>& table,
-                       std::string_view name) {
-  for (const auto& [k, v] : table) {
-    if (name == v) return k;
-  }
-  return std::nullopt;
-}
 }  // namespace
 
 const char* FieldTypeName(FieldType t) { return NameOf(kFieldTypes, t); }
-std::optional<FieldType> ParseFieldType(std::string_view name) { return Parse(kFieldTypes, name); }
+std::optional<FieldType> ParseFieldType(std::string_view name) {
+  return ParseName(kFieldTypes, name);
+}
 
 bool IsStoredAsBlob(FieldType t) {
   switch (t) {
@@ -77,7 +62,7 @@ bool IsStoredAsBlob(FieldType t) {
 
 const char* TaskStatusName(TaskStatus s) { return NameOf(kTaskStatuses, s); }
 std::optional<TaskStatus> ParseTaskStatus(std::string_view name) {
-  return Parse(kTaskStatuses, name);
+  return ParseName(kTaskStatuses, name);
 }
 
 bool IsTerminal(TaskStatus s) {
