@@ -171,6 +171,7 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
     RunContext ctx{deps_,
                    tracker,
                    active.stop,
+                   stopping_,
                    m.migration_id,
                    org_id,
                    m.config,
