@@ -5,9 +5,10 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git ca-certificates curl
   libboost1.81-dev libboost-json1.81-dev
-  libsqlite3-dev libssl-dev
+  libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libstb-dev
   libgtest-dev libgmock-dev
+  libhnswlib-dev
   python3 python3-jsonschema
 )
 missing=()

@@ -56,9 +56,9 @@ Result<BatchResult> CopyDocuments(RunContext& ctx, const model::MigrationBatch& 
   for (auto& d : docs) {
     if (ctx.cancelled) break;
     bool failed = false;
-    for (const auto* fx : action.extra) {
+    for (const auto& [fx, params] : action.extra) {
       auto in = ExtendInput(ctx, *source, d, *fx);
-      auto ex = in.ok() ? fx->Extract(*in, fx->info().default_parameters)
+      auto ex = in.ok() ? fx->Extract(*in, params)
                         : Result<std::vector<extract::ExtractedDocument>>(in.status());
       if (!ex.ok() || ex->empty()) {
         if (!ex.ok() && ex.status().code() != StatusCode::kInvalidArgument) return ex.status();

@@ -108,7 +108,8 @@ std::map<std::string, CollectionAction> PlanCollectionActions(
         if (own->info().input_type != fx->info().input_type) continue;
         if (own->info().id() == fx->info().id()) continue;  // already has these vectors
         it->second.kind = CollectionAction::Kind::kCopyAndExtend;
-        it->second.extra.push_back(fx);
+        it->second.extra.emplace_back(
+            fx, named[i].second.is_null() ? fx->info().default_parameters : named[i].second);
         used = true;
       }
       if (!used) {

@@ -20,8 +20,9 @@ struct CollectionAction {
   // The target collection's extractor (changed for rebuilt collections whose extractor
   // is named in feature_extractors).
   model::CollectionExtractor target_extractor;
-  // kCopyAndExtend: extractors whose vectors are added to every document.
-  std::vector<const extract::FeatureExtractor*> extra;
+  // kCopyAndExtend: extractors (with their parameters) whose vectors are added to
+  // every document.
+  std::vector<std::pair<const extract::FeatureExtractor*, model::Value>> extra;
 };
 
 // Resolves the migration's feature_extractors (latest version when absent).

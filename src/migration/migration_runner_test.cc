@@ -38,6 +38,13 @@ std::string VectorBytes(const std::vector<float>& v) {
   return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
 }
 
+// The value of a listing (by value, so it can feed a range-for safely).
+template <typename T>
+T Take(Result<T> r) {
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? std::move(r).value() : T{};
+}
+
 const model::FeatureVector* FindVector(const model::Document& d, const std::string& uri) {
   for (const auto& v : d.vectors) {
     if (v.feature_uri == uri) return &v;
@@ -209,9 +216,9 @@ class MigrationRunnerTest : public ::testing::Test {
     out += ns.namespace_name + "|" + std::to_string(ns.updated_at) + "\n";
     for (const auto& e : ns.feature_extractors) out += e.name + "@" + e.version + "\n";
     auto& s = *source_.store;
-    for (const auto& b : s.ListBuckets(kAll).value()) {
+    for (const auto& b : Take(s.ListBuckets(kAll))) {
       out += "bucket " + b.bucket_id + " " + b.bucket_name + "\n";
-      for (const auto& o : s.ListObjects(b.bucket_id, kAll).value()) {
+      for (const auto& o : Take(s.ListObjects(b.bucket_id, kAll))) {
         out += "object " + o.object_id + " " + std::to_string(o.created_at) + " " +
                std::to_string(o.updated_at);
         for (const auto& bl : o.blobs) {
@@ -221,10 +228,10 @@ class MigrationRunnerTest : public ::testing::Test {
         out += "\n";
       }
     }
-    for (const auto& c : s.ListCollections(kAll).value()) {
+    for (const auto& c : Take(s.ListCollections(kAll))) {
       out += "collection " + c.collection_id + " " + c.extractor.id() + " " +
              model::EncodeValue(c.extractor.parameters) + "\n";
-      for (const auto& d : s.ListDocuments(c.collection_id, kAll, true).value()) {
+      for (const auto& d : Take(s.ListDocuments(c.collection_id, kAll, true))) {
         const auto& l = d.lineage;
         out += "doc " + d.document_id + " " + model::EncodeValue(d.fields) + " " + l.path + " " +
                l.root_object_id + " " + l.source_document_id.value_or("-") + " " +
@@ -362,7 +369,7 @@ TEST_F(MigrationRunnerTest, ReExtractRebuildsCollectionsWithTheNewVersion) {
     }
   }
   // The chained collection was rebuilt from the rebuilt source, not copied.
-  for (const auto& d : target->ListDocuments(target_chained, kAll, false).value()) {
+  for (const auto& d : Take(target->ListDocuments(target_chained, kAll, false))) {
     ASSERT_TRUE(d.lineage.source_document_id.has_value());
     EXPECT_EQ(d.lineage.source_collection_id, target_src_col);
     EXPECT_TRUE(target->GetDocument(target_src_col, *d.lineage.source_document_id, false).ok())
@@ -412,7 +419,7 @@ TEST_F(MigrationRunnerTest, PreserveResourceIdsKeepsSourceIds) {
   for (const auto& id : object_ids_) EXPECT_TRUE(target->GetObject(bucket_.bucket_id, id).ok());
   for (const auto* c : {&sentences_, &chained_}) {
     EXPECT_TRUE(target->GetCollection(c->collection_id).ok());
-    for (const auto& d : source_.store->ListDocuments(c->collection_id, kAll, false).value()) {
+    for (const auto& d : Take(source_.store->ListDocuments(c->collection_id, kAll, false))) {
       auto t = target->GetDocument(c->collection_id, d.document_id, false);
       ASSERT_TRUE(t.ok()) << d.document_id;
       EXPECT_EQ(t->lineage.root_object_id, d.lineage.root_object_id);
@@ -499,6 +506,25 @@ TEST_F(MigrationRunnerTest, BatchThatFailsOnceSucceedsOnRetry) {
   EXPECT_EQ(target->CountDocuments(MapId(id, chained_.collection_id, false)).value(), 2 * kObjects);
 }
 
+// STYLE.md: whether a step is retried depends only on its code (IsRetryable). A batch
+// that fails with a non-retryable code (DataLoss) must not be run again.
+TEST_F(MigrationRunnerTest, NonRetryableBatchErrorIsNotRetried) {
+  MakeSource();
+  auto config = Config(MigrationType::kCopy);
+  std::string id = CreateDraft(config);
+  storage_->Faults(MapId(id, source_.ns.namespace_id, false))
+      .FailNextObjectUpserts(1, Status::DataLoss("injected corruption"));
+  ASSERT_TRUE(migrations_->Start(caller_, id, false).ok());
+  runner_->WaitIdle();
+  model::Migration m = std::move(migrations_->Get(caller_, id)).value();
+  EXPECT_EQ(m.status, MigrationStatus::kFailed);
+  EXPECT_NE(m.error_message.value_or("").find("injected corruption"), std::string::npos)
+      << m.error_message.value_or("");
+  for (const auto& b : Take(storage_->catalog().ListMigrationBatches(id, 0, 1000))) {
+    EXPECT_LE(b.attempts, 1) << "batch " << b.batch_no << " was retried after a DataLoss";
+  }
+}
+
 TEST_F(MigrationRunnerTest, BatchFailureWithoutRetryFailsTheMigration) {
   MakeSource();
   auto config = Config(MigrationType::kCopy);
@@ -564,7 +590,7 @@ TEST_F(MigrationRunnerTest, DateRangeMovesOnlyItemsCreatedInRange) {
   std::set<std::string> expected_objects;
   for (int i = 5; i < 15; ++i) expected_objects.insert(MapId(mig, object_ids_[i], false));
   std::set<std::string> moved;
-  for (const auto& o : target->ListObjects(target_bucket, kAll).value()) moved.insert(o.object_id);
+  for (const auto& o : Take(target->ListObjects(target_bucket, kAll))) moved.insert(o.object_id);
   EXPECT_EQ(moved, expected_objects);
   for (const auto* c : {&sentences_, &chained_}) {
     auto docs = target->ListDocuments(MapId(mig, c->collection_id, false), kAll, false).value();

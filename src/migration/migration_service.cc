@@ -84,8 +84,10 @@ Result<model::Migration> MigrationService::Start(const service::Caller& caller,
     if (outcome->source) m.dependency_graph = outcome->graph;
   }
   std::string refusal;
+  Status failure;  // a storage failure is reported as itself, not as bad input
   if (!outcome.ok()) {
-    refusal = outcome.status().message();
+    failure = outcome.status();
+    refusal = failure.message();
   } else if (!outcome->result.valid) {
     refusal = "migration is invalid: " + outcome->result.errors.front().msg;
   } else if (!outcome->result.warnings.empty() && !force) {
@@ -97,7 +99,7 @@ Result<model::Migration> MigrationService::Start(const service::Caller& caller,
     m.status = MigrationStatus::kDraft;
     m.progress.overall_status = m.status;
     FERRY_RETURN_IF_ERROR(catalog.UpdateMigration(m));
-    return Status::InvalidArgument(refusal);
+    return failure.ok() ? Status::InvalidArgument(refusal) : failure;
   }
   // The target is fixed now, so every attempt of this run (resume included) uses it.
   std::string target_id = m.config.target_namespace_id.value_or(

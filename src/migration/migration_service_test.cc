@@ -284,6 +284,22 @@ TEST_F(MigrationServiceTest, CancelAQueuedMigrationKeepsItFromRunning) {
   EXPECT_EQ(StatusOf(running), MigrationStatus::kCompleted);
 }
 
+// Cancel marks a running migration cancelled at once; deleting it then must not be
+// undone by the run that is still stopping (no row resurrected, no plan left behind).
+TEST_F(MigrationServiceTest, DeleteAfterCancelOfARunningMigrationStaysDeleted) {
+  std::string id = StartHeld();
+  auto cancelled = migrations_->Cancel(caller_, id, std::nullopt);
+  Status deleted = migrations_->Delete(caller_, id);
+  TargetFaults(id).OpenGate();
+  runner_->WaitIdle();
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
+  EXPECT_EQ(cancelled->status, MigrationStatus::kCancelled);
+  ASSERT_TRUE(deleted.ok()) << deleted.ToString();
+  EXPECT_EQ(migrations_->Get(caller_, id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(storage_->catalog().ListMigrationBatches(id, 0, 10).value().empty());
+  EXPECT_TRUE(storage_->catalog().ListUnfinishedMigrations().value().empty());
+}
+
 TEST_F(MigrationServiceTest, DeleteOfDraftCompletedOrCancelledSucceedsOnce) {
   std::string draft = Create(Copy()).migration_id;
   std::string completed = Create(Copy()).migration_id;

@@ -72,6 +72,7 @@ class BatchScheduler {
       if (result.ok()) return Finish(batch, *result);
       last = result.status();
       if (last.code() == StatusCode::kAborted) return last;
+      if (!IsRetryable(last.code())) break;  // retrying cannot help (STYLE: by code only)
       ctx_.deps.logger.Warn("migration batch failed", {{"migration_id", ctx_.migration_id},
                                                        {"batch_no", std::to_string(batch.batch_no)},
                                                        {"attempt", std::to_string(attempt)},
@@ -129,8 +130,9 @@ void CountDone(const model::MigrationBatch& b, int64_t* done, int64_t* failed) {
 Status RunBatchProcessing(RunContext& ctx) {
   const model::Value* total = ctx.progress.Snapshot().additional_data.GetPath("plan.items");
   int64_t items_total = total != nullptr && total->is_int() ? total->as_int() : 0;
+  // A dry run processes nothing; what it would process is in additional_data.plan.
+  if (ctx.dry_run()) return ctx.progress.StageStarted(MigrationStage::kBatchProcessing, 0);
   FERRY_RETURN_IF_ERROR(ctx.progress.StageStarted(MigrationStage::kBatchProcessing, items_total));
-  if (ctx.dry_run()) return Status::Ok();
   size_t workers = static_cast<size_t>(
       std::min(ctx.config.effective_batch_options().max_workers, kMaxWorkersPerMigration));
   BatchScheduler scheduler(ctx, workers);

@@ -126,7 +126,7 @@ Status MigrationValidator::Estimate(const model::MigrationConfig& config, Valida
     } else {
       out->items[node.resource_id] = docs;
       seconds += docs / kCopyItemsPerSecond;
-      for (const auto* fx : a.extra) seconds += docs / speeds_.ItemsPerSecond(*fx);
+      for (const auto& extra : a.extra) seconds += docs / speeds_.ItemsPerSecond(*extra.first);
     }
   }
   // Workers extract in parallel (bounded by the cores actually available).

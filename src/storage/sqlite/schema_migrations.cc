@@ -90,6 +90,32 @@ CREATE TABLE migration_batches (
   PRIMARY KEY (migration_id, batch_no)
 );
 )sql"},
+    // Webhook outbox and per-organization signing secrets. `body` is the exact payload
+    // that is signed and sent. The pending index serves "lowest pending sequence per
+    // migration" without a sort.
+    {3,
+     R"sql(
+CREATE TABLE webhook_outbox (
+  delivery_id     TEXT PRIMARY KEY,
+  org_id          TEXT NOT NULL,
+  migration_id    TEXT NOT NULL,
+  sequence        INTEGER NOT NULL,
+  event           TEXT NOT NULL,
+  url             TEXT NOT NULL,
+  body            BLOB NOT NULL,
+  attempts        INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  status          TEXT NOT NULL,
+  last_error      TEXT,
+  created_at      INTEGER NOT NULL,
+  UNIQUE (org_id, migration_id, sequence)
+);
+CREATE INDEX webhook_outbox_pending ON webhook_outbox (status, org_id, migration_id, sequence);
+CREATE TABLE webhook_secrets (
+  org_id TEXT PRIMARY KEY,
+  secret TEXT NOT NULL
+);
+)sql"},
 };
 
 // Namespace: one namespace's resources. Children cascade from their parents.

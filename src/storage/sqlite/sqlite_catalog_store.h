@@ -4,9 +4,11 @@
 // indistinguishable from an absent one.
 //
 // The implementation is split: sqlite_catalog_store.cc (open, organizations, keys,
-// namespaces, tasks) and sqlite_migrations.cc (migrations and their batch plans).
+// namespaces, tasks), sqlite_migrations.cc (migrations and their batch plans) and
+// sqlite_webhooks.cc (webhook outbox and signing secrets).
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +65,16 @@ class SqliteCatalogStore final : public CatalogStore {
                                                                   int64_t limit) override;
   Status UpdateMigrationBatch(const model::MigrationBatch& batch) override;
   Status DeleteMigrationBatches(const std::string& migration_id) override;
+
+  // Webhook outbox and secrets: sqlite_webhooks.cc.
+  Result<int64_t> EnqueueWebhook(model::WebhookEvent event) override;
+  Result<std::vector<model::WebhookEvent>> ListDueWebhooks(TimestampMs now, int64_t limit) override;
+  Result<std::optional<TimestampMs>> NextWebhookAttemptAt() override;
+  Status UpdateWebhook(const model::WebhookEvent& event) override;
+  Result<std::vector<model::WebhookEvent>> ListWebhooks(const std::string& org_id,
+                                                        const std::string& migration_id) override;
+  Status SetWebhookSecret(const std::string& org_id, const std::string& secret) override;
+  Result<std::string> GetWebhookSecret(const std::string& org_id) override;
 
  private:
   explicit SqliteCatalogStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}

@@ -1,0 +1,62 @@
+#include "bench_options.h"
+
+#include <charconv>
+#include <string_view>
+
+namespace ferry::bench {
+namespace {
+
+Result<int64_t> ParseInt(std::string_view flag, std::string_view text, int64_t min, int64_t max) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    std::string message(flag);
+    message.append(" must be an integer between ")
+        .append(std::to_string(min))
+        .append(" and ")
+        .append(std::to_string(max));
+    return Status::InvalidArgument(std::move(message));
+  }
+  return value;
+}
+
+}  // namespace
+
+const char* BenchUsage() {
+  return "usage: ferry-bench [--n N] [--data-dir DIR] [--workers W] [--batch-size B]\n"
+         "  --n N           text objects in the source namespace (default 100000)\n"
+         "  --data-dir DIR  data directory, kept afterwards (default: fresh temp dir, removed)\n"
+         "  --workers W     migration max_workers, 1-50 (default: number of cores)\n"
+         "  --batch-size B  migration batch_size, 1-1000 (default 1000)\n";
+}
+
+Result<BenchOptions> ParseBenchOptions(int argc, char** argv) {
+  BenchOptions options;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      options.help = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::string message(flag);
+      return Status::InvalidArgument(message.append(": missing value or unknown flag"));
+    }
+    std::string_view value = argv[++i];
+    if (flag == "--n") {
+      FERRY_ASSIGN_OR_RETURN(options.n, ParseInt(flag, value, 1, 100'000'000));
+    } else if (flag == "--data-dir") {
+      options.data_dir = std::string(value);
+    } else if (flag == "--workers") {
+      FERRY_ASSIGN_OR_RETURN(options.workers, ParseInt(flag, value, 1, 50));
+    } else if (flag == "--batch-size") {
+      FERRY_ASSIGN_OR_RETURN(options.batch_size, ParseInt(flag, value, 1, 1000));
+    } else {
+      std::string message = "unknown flag ";
+      return Status::InvalidArgument(message.append(flag));
+    }
+  }
+  return options;
+}
+
+}  // namespace ferry::bench

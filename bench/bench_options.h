@@ -1,0 +1,32 @@
+#pragma once
+// Command line of ferry-bench:
+//   ferry-bench [--n N] [--data-dir DIR] [--workers W] [--batch-size B]
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace ferry::bench {
+
+struct BenchOptions {
+  // Text objects in the source namespace (default: 100000).
+  int64_t n = 100000;
+  // Where the server data and the baseline database go (default: "" = a fresh temporary
+  // directory, removed at the end). A given directory is kept.
+  std::string data_dir;
+  // batch_options.max_workers of both migrations, 1–50 (default: 0 = number of cores).
+  int64_t workers = 0;
+  // batch_options.batch_size of both migrations, 1–1000 (default: 1000).
+  int64_t batch_size = 1000;
+  // True when --help was given; nothing else is run.
+  bool help = false;
+};
+
+// InvalidArgument names the offending flag.
+Result<BenchOptions> ParseBenchOptions(int argc, char** argv);
+
+// The usage text printed by --help.
+const char* BenchUsage();
+
+}  // namespace ferry::bench

@@ -1,0 +1,194 @@
+// ferry-bench: builds a namespace of N text objects, runs a copy and a re_extract
+// migration in-process, and compares them with two baselines measured in the same run
+// (see baselines.h). Prints a table; docs/benchmarks.md has the figures and the method.
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "baselines.h"
+#include "bench_options.h"
+#include "common/ids.h"
+#include "migration/migration_runner.h"
+#include "migration/migration_service.h"
+#include "migration_timing.h"
+#include "process_memory.h"
+#include "service/auth_service.h"
+#include "source_namespace.h"
+#include "storage/sqlite/sqlite_storage_engine.h"
+
+namespace ferry::bench {
+namespace {
+
+// Copy must reach this share of SQLite's INSERT … SELECT; re_extract this share of the
+// extractor alone (the targets).
+constexpr double kCopyTarget = 0.5;
+constexpr double kReExtractTarget = 0.8;
+
+struct Results {
+  int64_t n = 0;
+  int64_t workers = 0;
+  int64_t batch_size = 0;
+  int threads = 0;
+  double setup_seconds = 0;
+  MigrationRun copy;
+  MigrationRun re_extract;
+  SqliteBaselines sqlite;
+  BaselineRun extractor;
+};
+
+double Rate(int64_t items, double seconds) {
+  return seconds > 0 ? static_cast<double>(items) / seconds : 0;
+}
+
+double Mib(int64_t kib) { return static_cast<double>(kib) / 1024.0; }
+
+std::string PhaseRss(const MigrationRun& r) {
+  if (!r.phase_peak_rss_kib) return "n/a";
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "peak %.1f MiB (start %.1f, +%.1f)", Mib(*r.phase_peak_rss_kib),
+                Mib(r.rss_before_kib), Mib(*r.phase_peak_rss_kib - r.rss_before_kib));
+  return buf;
+}
+
+void PrintResults(const Results& r) {
+  const double copy_rate = Rate(r.copy.items_completed, r.copy.seconds);
+  const double re_docs = Rate(r.re_extract.target_documents, r.re_extract.seconds);
+  const double re_items = Rate(r.re_extract.items_completed, r.re_extract.seconds);
+  const double copy_ratio = copy_rate / r.sqlite.insert_select.per_second();
+  const double re_ratio = re_docs / r.extractor.per_second();
+  std::printf("\nferry-bench  N=%lld  workers=%lld  batch_size=%lld  cores=%d\n",
+              static_cast<long long>(r.n), static_cast<long long>(r.workers),
+              static_cast<long long>(r.batch_size), r.threads);
+  std::printf("%-34s %10s %10s %12s\n", "phase", "items", "seconds", "items/s");
+  auto row = [](const char* name, int64_t items, double secs) {
+    std::printf("%-34s %10lld %10.2f %12.0f\n", name, static_cast<long long>(items), secs,
+                Rate(items, secs));
+  };
+  row("setup (objects+documents)", 2 * r.n, r.setup_seconds);
+  row("copy migration (objects+docs)", r.copy.items_completed, r.copy.seconds);
+  row("A: sqlite INSERT..SELECT (rows)", r.sqlite.insert_select.items,
+      r.sqlite.insert_select.seconds);
+  row("A': same, WHERE 1 (row by row)", r.sqlite.row_by_row.items, r.sqlite.row_by_row.seconds);
+  row("re_extract migration (documents)", r.re_extract.target_documents, r.re_extract.seconds);
+  row("re_extract migration (objs+docs)", r.re_extract.items_completed, r.re_extract.seconds);
+  row("B: text_extractor v2 alone", r.extractor.items, r.extractor.seconds);
+  std::printf("\nbaseline A row size: %lld bytes (fields + vector)\n",
+              static_cast<long long>(r.sqlite.row_bytes));
+  std::printf("copy / A          = %.3f  (target >= %.1f: %s)\n", copy_ratio, kCopyTarget,
+              copy_ratio >= kCopyTarget ? "met" : "MISSED");
+  std::printf("copy / A'         = %.3f\n", copy_rate / r.sqlite.row_by_row.per_second());
+  std::printf("re_extract / B    = %.3f  (target >= %.1f: %s)  [documents/s]\n", re_ratio,
+              kReExtractTarget, re_ratio >= kReExtractTarget ? "met" : "MISSED");
+  std::printf("re_extract(items) / B = %.3f  [objects+documents/s]\n",
+              re_items / r.extractor.per_second());
+  std::printf("failed items: copy %lld, re_extract %lld\n",
+              static_cast<long long>(r.copy.items_failed),
+              static_cast<long long>(r.re_extract.items_failed));
+  std::printf("RSS during copy:       %s\n", PhaseRss(r.copy).c_str());
+  std::printf("RSS during re_extract: %s\n", PhaseRss(r.re_extract).c_str());
+  std::printf("peak RSS of the process (ru_maxrss): %.1f MiB\n", Mib(PeakRssKib()));
+}
+
+Status Run(const BenchOptions& options, const std::string& data_dir) {
+  Logger logger(LogLevel::kWarn);
+  FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(data_dir));
+  auto extractors = extract::ExtractorRegistry::CreateBuiltin();
+  SystemClock clock;
+  service::ServiceDeps deps{*storage, *extractors, clock, logger};
+  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  Results r;
+  r.n = options.n;
+  r.threads = threads;
+  r.workers = options.workers != 0 ? options.workers : threads;
+  r.batch_size = options.batch_size;
+
+  service::AuthService auth(deps);
+  FERRY_ASSIGN_OR_RETURN(std::string key, auth.CreateKey("bench", std::nullopt));
+  FERRY_ASSIGN_OR_RETURN(service::Caller caller, auth.Authenticate("Bearer " + key));
+  service::BatchRunner batch_runner(deps, std::max(2, threads));
+  service::NamespaceService namespaces(deps);
+  service::BucketService buckets(deps);
+  service::CollectionService collections(deps);
+  service::BatchService batches(deps, batch_runner);
+  migration::ExtractorSpeedTable speeds;
+  migration::MigrationValidator validator(deps, speeds);
+  migration::MigrationRunner migration_runner(deps, validator);
+  migration::MigrationService migrations(deps, validator, migration_runner);
+
+  std::cerr << "setup: " << options.n << " objects ..." << std::endl;
+  auto start = std::chrono::steady_clock::now();
+  std::string name = "bench-source-";
+  name.append(RandomHex(4));
+  FERRY_ASSIGN_OR_RETURN(
+      SourceNamespace source,
+      BuildSourceNamespace(deps, {namespaces, buckets, collections, batches, batch_runner}, caller,
+                           name, options.n));
+  r.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  model::MigrationConfig config;
+  config.source_namespace_id = source.namespace_id;
+  config.batch_options = model::BatchOptions{options.batch_size, r.workers, true};
+  config.migration_type = model::MigrationType::kCopy;
+  std::cerr << "copy migration ..." << std::endl;
+  FERRY_ASSIGN_OR_RETURN(r.copy, RunMigration(deps, migrations, migration_runner, caller, config));
+
+  std::cerr << "baseline A (sqlite INSERT ... SELECT) ..." << std::endl;
+  const std::string ns_db = data_dir + "/ns/" + source.namespace_id + ".db";
+  FERRY_ASSIGN_OR_RETURN(r.sqlite,
+                         RunSqliteBaseline(data_dir + "/baseline.db", ns_db, source.collection_id));
+
+  config.migration_type = model::MigrationType::kReExtract;
+  config.feature_extractors = std::vector<model::MigrationExtractor>{{"text_extractor", "v2", {}}};
+  std::cerr << "re_extract migration ..." << std::endl;
+  FERRY_ASSIGN_OR_RETURN(r.re_extract,
+                         RunMigration(deps, migrations, migration_runner, caller, config));
+
+  std::cerr << "baseline B (extractor alone) ..." << std::endl;
+  const extract::FeatureExtractor* v2 = extractors->Find("text_extractor", "v2");
+  if (v2 == nullptr) return Status::Internal("text_extractor v2 is not registered");
+  FERRY_ASSIGN_OR_RETURN(r.extractor, RunExtractorBaseline(*v2, options.n, threads));
+
+  PrintResults(r);
+  batch_runner.Shutdown();
+  migration_runner.Shutdown();
+  storage->Close();
+  return Status::Ok();
+}
+
+}  // namespace
+}  // namespace ferry::bench
+
+int main(int argc, char** argv) {
+  using namespace ferry::bench;
+  auto options = ParseBenchOptions(argc, argv);
+  if (!options.ok()) {
+    std::cerr << options.status().ToString() << "\n" << BenchUsage();
+    return 2;
+  }
+  if (options->help) {
+    std::cout << BenchUsage();
+    return 0;
+  }
+  std::string data_dir = options->data_dir;
+  const bool temporary = data_dir.empty();
+  if (temporary) {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "ferry-bench-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      std::perror("mkdtemp");
+      return 1;
+    }
+    data_dir = tmpl;
+  }
+  ferry::Status st = Run(*options, data_dir);
+  if (temporary) std::filesystem::remove_all(data_dir);
+  if (!st.ok()) {
+    std::cerr << "ferry-bench failed: " << st.ToString() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,298 @@
+#include "storage/testing/fault_injecting_storage.h"
+
+namespace ferry::storage::testing {
+
+namespace {
+
+Status DiskFull() { return Status::ResourceExhausted("disk full"); }
+
+}  // namespace
+
+void FaultInjection::FailNextDocumentUpserts(int count, Status status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_documents_ = count;
+  document_status_ = std::move(status);
+}
+
+void FaultInjection::FailNextObjectUpserts(int count, Status status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_objects_ = count;
+  object_status_ = std::move(status);
+}
+
+void FaultInjection::SetDiskFull(bool full) {
+  std::lock_guard<std::mutex> lock(mu_);
+  disk_full_ = full;
+}
+
+void FaultInjection::CloseGate() {
+  std::lock_guard<std::mutex> lock(mu_);
+  gate_closed_ = true;
+}
+
+void FaultInjection::OpenGate() {
+  std::lock_guard<std::mutex> lock(mu_);
+  gate_closed_ = false;
+  cv_.notify_all();
+}
+
+void FaultInjection::WaitUntilBlocked(int count) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return blocked_ >= count; });
+}
+
+int64_t FaultInjection::document_upserts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return document_upserts_;
+}
+
+int64_t FaultInjection::object_upserts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return object_upserts_;
+}
+
+Status FaultInjection::BeforeDocumentUpsert() {
+  std::unique_lock<std::mutex> lock(mu_);
+  ++document_upserts_;
+  if (gate_closed_) {
+    ++blocked_;
+    cv_.notify_all();  // wakes WaitUntilBlocked
+    cv_.wait(lock, [this] { return !gate_closed_; });
+    --blocked_;
+  }
+  if (disk_full_) return DiskFull();
+  if (fail_documents_ > 0) {
+    --fail_documents_;
+    return document_status_;
+  }
+  return Status::Ok();
+}
+
+Status FaultInjection::BeforeObjectUpsert() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++object_upserts_;
+  if (disk_full_) return DiskFull();
+  if (fail_objects_ > 0) {
+    --fail_objects_;
+    return object_status_;
+  }
+  return Status::Ok();
+}
+
+Status FaultInjection::BeforeOtherWrite() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return disk_full_ ? DiskFull() : Status::Ok();
+}
+
+Status FaultInjectingNamespaceStore::InsertBucket(const model::Bucket& bucket) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
+  return inner_->InsertBucket(bucket);
+}
+
+Result<model::Bucket> FaultInjectingNamespaceStore::GetBucket(const std::string& bucket_id) {
+  return inner_->GetBucket(bucket_id);
+}
+
+Result<model::Bucket> FaultInjectingNamespaceStore::GetBucketByName(const std::string& name) {
+  return inner_->GetBucketByName(name);
+}
+
+Result<std::vector<model::Bucket>> FaultInjectingNamespaceStore::ListBuckets(
+    const model::Page& page) {
+  return inner_->ListBuckets(page);
+}
+
+Result<int64_t> FaultInjectingNamespaceStore::CountBuckets() { return inner_->CountBuckets(); }
+
+Result<model::BucketStats> FaultInjectingNamespaceStore::GetBucketStats(
+    const std::string& bucket_id) {
+  return inner_->GetBucketStats(bucket_id);
+}
+
+Status FaultInjectingNamespaceStore::DeleteBucket(const std::string& bucket_id) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
+  return inner_->DeleteBucket(bucket_id);
+}
+
+Status FaultInjectingNamespaceStore::InsertObject(const model::Object& object) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
+  return inner_->InsertObject(object);
+}
+
+Result<model::Object> FaultInjectingNamespaceStore::GetObject(const std::string& bucket_id,
+                                                              const std::string& object_id) {
+  return inner_->GetObject(bucket_id, object_id);
+}
+
+Result<std::vector<model::Object>> FaultInjectingNamespaceStore::ListObjects(
+    const std::string& bucket_id, const model::Page& page) {
+  return inner_->ListObjects(bucket_id, page);
+}
+
+Result<int64_t> FaultInjectingNamespaceStore::CountObjects(const std::string& bucket_id) {
+  return inner_->CountObjects(bucket_id);
+}
+
+Result<int64_t> FaultInjectingNamespaceStore::CountAllObjects() {
+  return inner_->CountAllObjects();
+}
+
+Status FaultInjectingNamespaceStore::DeleteObject(const std::string& bucket_id,
+                                                  const std::string& object_id) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
+  return inner_->DeleteObject(bucket_id, object_id);
+}
+
+Status FaultInjectingNamespaceStore::UpsertObjects(const std::vector<model::Object>& objects) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeObjectUpsert());
+  return inner_->UpsertObjects(objects);
+}
+
+Result<std::vector<model::Object>> FaultInjectingNamespaceStore::GetObjects(
+    const std::string& bucket_id, const std::vector<std::string>& ids) {
+  return inner_->GetObjects(bucket_id, ids);
+}
+
+Result<std::vector<std::string>> FaultInjectingNamespaceStore::ListObjectIds(
+    const std::string& bucket_id, const IdQuery& query) {
+  return inner_->ListObjectIds(bucket_id, query);
+}
+
+Result<int64_t> FaultInjectingNamespaceStore::CountObjectsInRange(
+    const std::string& bucket_id, std::optional<TimestampMs> after,
+    std::optional<TimestampMs> before) {
+  return inner_->CountObjectsInRange(bucket_id, after, before);
+}
+
+Result<std::vector<std::string>> FaultInjectingNamespaceStore::ListBlobHashes() {
+  return inner_->ListBlobHashes();
+}
+
+Status FaultInjectingNamespaceStore::InsertCollection(const model::Collection& collection) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
+  return inner_->InsertCollection(collection);
+}
+
+Result<model::Collection> FaultInjectingNamespaceStore::GetCollection(
+    const std::string& collection_id) {
+  return inner_->GetCollection(collection_id);
+}
+
+Result<model::Collection> FaultInjectingNamespaceStore::GetCollectionByName(
+    const std::string& name) {
+  return inner_->GetCollectionByName(name);
+}
+
+Result<std::vector<model::Collection>> FaultInjectingNamespaceStore::ListCollections(
+    const model::Page& page) {
+  return inner_->ListCollections(page);
+}
+
+Result<int64_t> FaultInjectingNamespaceStore::CountCollections() {
+  return inner_->CountCollections();
+}
+
+Status FaultInjectingNamespaceStore::DeleteCollection(const std::string& collection_id) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
+  return inner_->DeleteCollection(collection_id);
+}
+
+Status FaultInjectingNamespaceStore::UpsertDocuments(const std::vector<model::Document>& docs) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeDocumentUpsert());
+  return inner_->UpsertDocuments(docs);
+}
+
+Result<model::Document> FaultInjectingNamespaceStore::GetDocument(const std::string& collection_id,
+                                                                  const std::string& document_id,
+                                                                  bool with_vectors) {
+  return inner_->GetDocument(collection_id, document_id, with_vectors);
+}
+
+Result<std::vector<model::Document>> FaultInjectingNamespaceStore::ListDocuments(
+    const std::string& collection_id, const model::Page& page, bool with_vectors) {
+  return inner_->ListDocuments(collection_id, page, with_vectors);
+}
+
+Result<int64_t> FaultInjectingNamespaceStore::CountDocuments(const std::string& collection_id) {
+  return inner_->CountDocuments(collection_id);
+}
+
+Result<int64_t> FaultInjectingNamespaceStore::CountAllDocuments() {
+  return inner_->CountAllDocuments();
+}
+
+Result<std::vector<model::Document>> FaultInjectingNamespaceStore::GetDocuments(
+    const std::string& collection_id, const std::vector<std::string>& ids) {
+  return inner_->GetDocuments(collection_id, ids);
+}
+
+Result<std::vector<std::string>> FaultInjectingNamespaceStore::ListDocumentIds(
+    const std::string& collection_id, const IdQuery& query) {
+  return inner_->ListDocumentIds(collection_id, query);
+}
+
+Result<int64_t> FaultInjectingNamespaceStore::CountDocumentsInRange(
+    const std::string& collection_id, std::optional<TimestampMs> after,
+    std::optional<TimestampMs> before) {
+  return inner_->CountDocumentsInRange(collection_id, after, before);
+}
+
+Result<std::vector<model::Document>> FaultInjectingNamespaceStore::ListDocumentsByRootObjects(
+    const std::string& collection_id, const std::vector<std::string>& root_object_ids) {
+  return inner_->ListDocumentsByRootObjects(collection_id, root_object_ids);
+}
+
+Status FaultInjectingNamespaceStore::DeleteDocumentsByRootObjects(
+    const std::string& collection_id, const std::vector<std::string>& root_object_ids) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
+  return inner_->DeleteDocumentsByRootObjects(collection_id, root_object_ids);
+}
+
+Status FaultInjectingNamespaceStore::UpsertBatch(const model::Batch& batch) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
+  return inner_->UpsertBatch(batch);
+}
+
+Result<model::Batch> FaultInjectingNamespaceStore::GetBatch(const std::string& bucket_id,
+                                                            const std::string& batch_id) {
+  return inner_->GetBatch(bucket_id, batch_id);
+}
+
+std::shared_ptr<FaultInjection> FaultInjectingStorageEngine::FaultsLocked(
+    const std::string& namespace_id) {
+  auto& slot = faults_[namespace_id];
+  if (!slot) slot = std::make_shared<FaultInjection>();
+  return slot;
+}
+
+FaultInjection& FaultInjectingStorageEngine::Faults(const std::string& namespace_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return *FaultsLocked(namespace_id);
+}
+
+Status FaultInjectingStorageEngine::CreateNamespaceData(const std::string& namespace_id) {
+  FERRY_RETURN_IF_ERROR(Faults(namespace_id).BeforeOtherWrite());
+  return inner_.CreateNamespaceData(namespace_id);
+}
+
+Result<std::shared_ptr<NamespaceStore>> FaultInjectingStorageEngine::OpenNamespace(
+    const std::string& namespace_id) {
+  FERRY_ASSIGN_OR_RETURN(std::shared_ptr<NamespaceStore> inner, inner_.OpenNamespace(namespace_id));
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& wrapper = stores_[namespace_id];
+  if (!wrapper || wrapper->inner() != inner.get()) {
+    wrapper = std::make_shared<FaultInjectingNamespaceStore>(std::move(inner),
+                                                             FaultsLocked(namespace_id));
+  }
+  return std::shared_ptr<NamespaceStore>(wrapper);
+}
+
+Status FaultInjectingStorageEngine::DropNamespaceData(const std::string& namespace_id) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stores_.erase(namespace_id);
+  }
+  return inner_.DropNamespaceData(namespace_id);
+}
+
+}  // namespace ferry::storage::testing
