@@ -50,6 +50,19 @@ FERRY_PATHS = {
         "responses": {"200": {"description": "Alive", "content": {"application/json": {
             "schema": {"type": "object", "required": ["status"],
                        "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}}},
+    "/v1/webhooks/secret/rotate": {"post": {
+        "operationId": "ferry_rotate_webhook_secret",
+        "summary": "Rotate the organization's webhook signing secret (Ferry extension). "
+                   "Webhook bodies are signed with HMAC-SHA256 under it, sent as "
+                   "X-Ferry-Signature: sha256=<hex>. The secret is shown only in this response.",
+        "responses": {
+            "200": {"description": "The new secret", "content": {"application/json": {
+                "schema": {"type": "object", "required": ["secret", "internal_id", "message"],
+                           "properties": {"secret": {"type": "string"},
+                                          "internal_id": {"type": "string"},
+                                          "message": {"type": "string"}}}}}},
+            "401": {"description": "Unauthorized", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}}}},
     "/openapi.json": {"get": {
         "operationId": "ferry_openapi",
         "summary": "This document (Ferry extension).",

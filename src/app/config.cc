@@ -36,6 +36,13 @@ Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
     return ParseSize(key, value, &c->workers);
   } else if (key == "log_level") {
     c->log_level = value;
+  } else if (key == "allow_private_targets") {
+    if (value != "true" && value != "false" && value != "1" && value != "0") {
+      return Status::InvalidArgument("allow_private_targets must be true or false");
+    }
+    c->webhook_allow_private_targets = value == "true" || value == "1";
+  } else if (key == "max_attempts") {
+    return ParseSize(key, value, &c->webhook_max_attempts);
   } else {
     return Status::InvalidArgument("unknown configuration key '" + key + "'");
   }
@@ -52,6 +59,8 @@ Status ApplyTable(const toml::table& table, Config* config) {
     std::string value;
     if (auto s = node.value<std::string>()) {
       value = *s;
+    } else if (auto b = node.value<bool>(); b && node.is_boolean()) {
+      value = *b ? "true" : "false";
     } else if (auto i = node.value<int64_t>()) {
       if (*i < 0) return Status::InvalidArgument(key + " must not be negative");
       value = std::to_string(*i);
@@ -83,6 +92,9 @@ Status Config::Validate() const {
     return Status::InvalidArgument("handler_threads must be 1-256");
   }
   if (workers > 256) return Status::InvalidArgument("workers must be 0-256 (0 = all cores)");
+  if (webhook_max_attempts < 1 || webhook_max_attempts > 100) {
+    return Status::InvalidArgument("webhooks max_attempts must be 1-100");
+  }
   if (log_level != "debug" && log_level != "info" && log_level != "warn" && log_level != "error") {
     return Status::InvalidArgument("log_level must be debug, info, warn or error");
   }
@@ -115,6 +127,8 @@ Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* c
       {"FERRY_HANDLER_THREADS", "handler_threads"},
       {"FERRY_WORKERS", "workers"},
       {"FERRY_LOG_LEVEL", "log_level"},
+      {"FERRY_WEBHOOK_ALLOW_PRIVATE", "allow_private_targets"},
+      {"FERRY_WEBHOOK_MAX_ATTEMPTS", "max_attempts"},
   };
   for (const auto& [var, key] : kVars) {
     auto it = env.find(var);

@@ -26,6 +26,11 @@ struct Config {
   size_t workers = 0;
   // debug | info | warn | error. Default "info".
   std::string log_level = "info";
+  // Deliver webhooks to loopback/private/link-local addresses too. Default false.
+  // (TOML [webhooks] allow_private_targets, env FERRY_WEBHOOK_ALLOW_PRIVATE=1.)
+  bool webhook_allow_private_targets = false;
+  // Delivery attempts before a webhook is abandoned. Default 8.
+  size_t webhook_max_attempts = 8;
 
   // Checks ranges and formats; InvalidArgument naming the field.
   Status Validate() const;
@@ -38,7 +43,8 @@ struct Config {
 // handler_threads, workers, log_level (top level or under [server]).
 Status ApplyTomlFile(const std::string& path, Config* config);
 // Applies FERRY_DATA_DIR, FERRY_LISTEN, FERRY_MAX_BODY_BYTES, FERRY_IO_THREADS,
-// FERRY_HANDLER_THREADS, FERRY_WORKERS, FERRY_LOG_LEVEL from `env`.
+// FERRY_HANDLER_THREADS, FERRY_WORKERS, FERRY_LOG_LEVEL, FERRY_WEBHOOK_ALLOW_PRIVATE,
+// FERRY_WEBHOOK_MAX_ATTEMPTS from `env`.
 Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* config);
 // The process environment's FERRY_* variables.
 std::map<std::string, std::string> FerryEnvironment();

@@ -8,10 +8,14 @@
 
 #include "api/http/server.h"
 #include "api/routes.h"
+#include "codec/webhook_codec.h"
 #include "common/logging.h"
 #include "extract/extractor.h"
 #include "migration/migration_runner.h"
 #include "migration/migration_service.h"
+#include "migration/webhooks/curl_poster.h"
+#include "migration/webhooks/dispatcher.h"
+#include "migration/webhooks/notifier.h"
 #include "service/auth_service.h"
 #include "service/batch_runner.h"
 #include "service/batch_service.h"
@@ -78,9 +82,21 @@ Status RunDaemon(const Config& config) {
   service::BucketService buckets(deps);
   service::CollectionService collections(deps);
   service::BatchService batches(deps, runner);
+  namespace webhooks = migration::webhooks;
+  webhooks::CurlGlobal curl_global;
+  webhooks::CurlPosterOptions poster_options;
+  poster_options.allow_private_targets = config.webhook_allow_private_targets;
+  webhooks::CurlPoster poster(poster_options);
+  webhooks::WebhookDispatcherOptions dispatch_options;
+  dispatch_options.max_attempts = static_cast<int64_t>(config.webhook_max_attempts);
+  dispatch_options.allow_private_targets = config.webhook_allow_private_targets;
+  webhooks::WebhookDispatcher dispatcher(storage->catalog(), poster, clock, &logger,
+                                         dispatch_options);
+  webhooks::WebhookNotifier notifier(storage->catalog(), clock, codec::EncodeWebhookPayload,
+                                     &dispatcher);
   migration::ExtractorSpeedTable speeds;
-  migration::MigrationValidator validator(deps, speeds);
-  migration::MigrationRunner migration_runner(deps, validator);
+  migration::MigrationValidator validator(deps, speeds, config.webhook_allow_private_targets);
+  migration::MigrationRunner migration_runner(deps, validator, &notifier);
   migration::MigrationService migrations(deps, validator, migration_runner);
   ThreadPool handler_pool(config.handler_threads);
   api::ApiContext ctx{auth,       namespaces,  buckets, collections, batches,
@@ -97,6 +113,7 @@ Status RunDaemon(const Config& config) {
   FERRY_RETURN_IF_ERROR(server.Start());
   FERRY_RETURN_IF_ERROR(runner.Recover());
   FERRY_RETURN_IF_ERROR(migration_runner.Recover());
+  dispatcher.Start();
   logger.Info("ferryd listening", {{"address", options.host + ":" + std::to_string(server.port())},
                                    {"data_dir", config.data_dir},
                                    {"workers", std::to_string(workers)}});
@@ -107,6 +124,7 @@ Status RunDaemon(const Config& config) {
   handler_pool.Shutdown();      // handler bodies done
   runner.Shutdown();            // batches paused at a chunk boundary, resumed on next start
   migration_runner.Shutdown();  // migrations paused at an item boundary, resumed likewise
+  dispatcher.Stop();            // undelivered webhooks stay in the durable outbox
   storage->Close();
   logger.Info("shutdown complete");
   return Status::Ok();

@@ -1,5 +1,7 @@
 #include "migration/migration_runner.h"
 
+#include <functional>
+
 #include "migration/stages.h"
 
 namespace ferry::migration {
@@ -8,8 +10,21 @@ using model::MigrationStage;
 using model::MigrationStatus;
 
 MigrationRunner::MigrationRunner(const service::ServiceDeps& deps, MigrationValidator& validator,
-                                 size_t concurrent_migrations)
-    : deps_(deps), validator_(validator), pool_(std::max<size_t>(1, concurrent_migrations)) {}
+                                 webhooks::WebhookNotifier* notifier, size_t concurrent_migrations)
+    : deps_(deps),
+      validator_(validator),
+      notifier_(notifier),
+      pool_(std::max<size_t>(1, concurrent_migrations)) {}
+
+void MigrationRunner::Notify(const model::Migration& m, model::WebhookEventType type,
+                             std::optional<model::MigrationStage> stage) {
+  if (notifier_ == nullptr) return;
+  Status st = notifier_->NotifyMigration(m, type, stage);
+  if (!st.ok()) {
+    deps_.logger.Warn("cannot queue webhook",
+                      {{"migration_id", m.migration_id}, {"error", st.ToString()}});
+  }
+}
 
 MigrationRunner::~MigrationRunner() { Shutdown(); }
 
@@ -112,7 +127,7 @@ std::string DataString(const model::Migration& m, const char* key) {
   return v != nullptr && v->is_string() ? v->as_string() : "";
 }
 
-Status RunStages(RunContext& ctx) {
+Status RunStages(RunContext& ctx, const std::function<void(MigrationStage)>& on_stage_done) {
   using Fn = Status (*)(RunContext&);
   const std::pair<MigrationStage, Fn> stages[] = {
       {MigrationStage::kNamespaceSetup, RunNamespaceSetup},
@@ -141,6 +156,7 @@ Status RunStages(RunContext& ctx) {
       return st;
     }
     FERRY_RETURN_IF_ERROR(ctx.progress.StageFinished(stage, MigrationStatus::kCompleted));
+    on_stage_done(stage);
   }
   return Status::Ok();
 }
@@ -159,6 +175,10 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
     if (!mig.progress.started_at) mig.progress.started_at = mig.started_at.value_or(now);
   });
   UpdateTask(tracker.Snapshot(), model::TaskStatus::kInProgress);
+  // A resumed run (status was in_progress before a restart) has already announced itself.
+  if (m.status == MigrationStatus::kPending) {
+    Notify(tracker.Snapshot(), model::WebhookEventType::kStarted);
+  }
 
   Status st;
   auto plan = validator_.Validate(org_id, m.config, /*check_target=*/false);
@@ -185,7 +205,9 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
     auto source = deps_.storage.OpenNamespace(ctx.plan.source->namespace_id);
     if (source.ok()) {
       ctx.source = *source;
-      st = RunStages(ctx);
+      st = RunStages(ctx, [&](MigrationStage stage) {
+        Notify(tracker.Snapshot(), model::WebhookEventType::kStageCompleted, stage);
+      });
     } else {
       st = source.status();
     }
@@ -215,6 +237,9 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
   UpdateTask(done, done.status == MigrationStatus::kCompleted   ? model::TaskStatus::kCompleted
                    : done.status == MigrationStatus::kCancelled ? model::TaskStatus::kCanceled
                                                                 : model::TaskStatus::kFailed);
+  Notify(done, done.status == MigrationStatus::kCompleted   ? model::WebhookEventType::kCompleted
+               : done.status == MigrationStatus::kCancelled ? model::WebhookEventType::kCancelled
+                                                            : model::WebhookEventType::kFailed);
   deps_.logger.Info("migration finished", {{"migration_id", m.migration_id},
                                            {"status", model::MigrationStatusName(done.status)}});
 }

@@ -14,13 +14,15 @@
 #include "common/thread_pool.h"
 #include "migration/progress_tracker.h"
 #include "migration/validator.h"
+#include "migration/webhooks/notifier.h"
 
 namespace ferry::migration {
 
 class MigrationRunner {
  public:
+  // `notifier` (may be null) receives the migration.* webhook events.
   MigrationRunner(const service::ServiceDeps& deps, MigrationValidator& validator,
-                  size_t concurrent_migrations = 2);
+                  webhooks::WebhookNotifier* notifier = nullptr, size_t concurrent_migrations = 2);
   ~MigrationRunner();
 
   // Queues a pending migration. False once Shutdown has begun.
@@ -50,9 +52,13 @@ class MigrationRunner {
   std::shared_ptr<Active> Register(const std::string& migration_id);
   void Unregister(const std::string& migration_id);
   void UpdateTask(const model::Migration& m, model::TaskStatus status);
+  // Best effort: a failing outbox write is logged, never fails the migration.
+  void Notify(const model::Migration& m, model::WebhookEventType type,
+              std::optional<model::MigrationStage> stage = std::nullopt);
 
   const service::ServiceDeps& deps_;
   MigrationValidator& validator_;
+  webhooks::WebhookNotifier* const notifier_;
   std::atomic<bool> stopping_{false};
   std::mutex mu_;
   std::condition_variable idle_cv_;

@@ -2,6 +2,7 @@
 
 #include "common/ids.h"
 #include "migration/run_context.h"
+#include "migration/webhooks/secrets.h"
 
 namespace ferry::migration {
 
@@ -173,6 +174,10 @@ Status MigrationService::Delete(const service::Caller& caller, const std::string
                                       "; cancel it first or wait for it to finish");
   }
   return deps_.storage.catalog().DeleteMigration(caller.org_id, id);
+}
+
+Result<std::string> MigrationService::RotateWebhookSecret(const service::Caller& caller) {
+  return webhooks::RotateSecret(deps_.storage.catalog(), caller.org_id);
 }
 
 }  // namespace ferry::migration

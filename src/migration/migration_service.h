@@ -37,6 +37,9 @@ class MigrationService {
                                   const std::optional<std::string>& reason);
   // FailedPrecondition unless draft, completed, failed or cancelled.
   Status Delete(const service::Caller& caller, const std::string& id);
+  // A new webhook signing secret for the caller's organization, replacing the old one.
+  // Returned only here: it is shown once.
+  Result<std::string> RotateWebhookSecret(const service::Caller& caller);
 
  private:
   const service::ServiceDeps& deps_;

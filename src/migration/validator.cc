@@ -4,6 +4,8 @@
 #include <cmath>
 #include <thread>
 
+#include "migration/webhooks/url_guard.h"
+
 namespace ferry::migration {
 
 namespace {
@@ -80,6 +82,16 @@ void MigrationValidator::CheckExtractors(const model::MigrationConfig& config,
                                   "value_error"});
   }
   ResolveExtractors(config, deps_.extractors, &out->result.errors);
+}
+
+void MigrationValidator::CheckWebhook(const model::MigrationConfig& config,
+                                      ValidationOutcome* out) {
+  if (!config.webhook_url) return;
+  Status st = webhooks::CheckWebhookUrl(*config.webhook_url, allow_private_webhooks_);
+  if (st.ok()) return;
+  auto& list = st.code() == StatusCode::kUnavailable ? out->result.warnings : out->result.errors;
+  list.push_back({Loc({"config", "webhook_url"}), st.message(),
+                  st.code() == StatusCode::kUnavailable ? "unresolved_host" : "value_error"});
 }
 
 Status MigrationValidator::Estimate(const model::MigrationConfig& config, ValidationOutcome* out) {
@@ -159,6 +171,7 @@ Result<ValidationOutcome> MigrationValidator::Validate(const std::string& org_id
   FERRY_RETURN_IF_ERROR(LoadSource(org_id, config, &out));
   if (check_target) CheckTarget(org_id, config, &out);
   CheckExtractors(config, &out);
+  CheckWebhook(config, &out);
   if (out.source) {
     Plan plan = PlanMigration(ResourcesOf(out.snapshot), config.effective_filters());
     out.graph = std::move(plan.graph);

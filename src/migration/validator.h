@@ -29,8 +29,11 @@ struct ValidationOutcome {
 
 class MigrationValidator {
  public:
-  MigrationValidator(const service::ServiceDeps& deps, ExtractorSpeedTable& speeds)
-      : deps_(deps), speeds_(speeds) {}
+  // `allow_private_webhooks`: accept webhook URLs resolving to loopback, private or
+  // link-local addresses (config webhooks.allow_private_targets; default false).
+  MigrationValidator(const service::ServiceDeps& deps, ExtractorSpeedTable& speeds,
+                     bool allow_private_webhooks = false)
+      : deps_(deps), speeds_(speeds), allow_private_webhooks_(allow_private_webhooks) {}
 
   // Non-OK only for storage failures; problems with the config are in result.errors.
   // `check_target` is false when a started migration re-plans (its target exists by
@@ -45,10 +48,12 @@ class MigrationValidator {
   void CheckTarget(const std::string& org_id, const model::MigrationConfig& config,
                    ValidationOutcome* out);
   void CheckExtractors(const model::MigrationConfig& config, ValidationOutcome* out);
+  void CheckWebhook(const model::MigrationConfig& config, ValidationOutcome* out);
   Status Estimate(const model::MigrationConfig& config, ValidationOutcome* out);
 
   const service::ServiceDeps& deps_;
   ExtractorSpeedTable& speeds_;
+  const bool allow_private_webhooks_;
 };
 
 // Documents copied per second, used for estimates of work that runs no extractor.
