@@ -62,7 +62,26 @@ Status ProgressTracker::Update(const std::function<void(model::Migration&)>& fn)
   return PersistLocked();
 }
 
-Status ProgressTracker::PersistLocked() { return catalog_.UpdateMigration(migration_); }
+Status ProgressTracker::PersistLocked() {
+  last_persist_ms_ = clock_.NowMs();
+  return catalog_.UpdateMigration(migration_);
+}
+
+Status ProgressTracker::BatchDone(MigrationStage stage, const std::string& resource_id,
+                                  int64_t completed, int64_t failed, double resource_percent) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& s = migration_.progress.stages[static_cast<int>(stage)];
+  s.items_completed += completed;
+  s.items_failed += failed;
+  for (auto& r : migration_.progress.resources) {
+    if (r.resource_id != resource_id) continue;
+    r.status = MigrationStatus::kInProgress;
+    r.progress_percent = std::min(100.0, std::max(r.progress_percent, resource_percent));
+  }
+  Recompute(migration_);
+  if (clock_.NowMs() - last_persist_ms_ < kPersistIntervalMs) return Status::Ok();
+  return PersistLocked();
+}
 
 void ProgressTracker::Recompute(model::Migration& m) const {
   auto& p = m.progress;

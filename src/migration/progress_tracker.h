@@ -28,6 +28,12 @@ class ProgressTracker {
   Status StageItems(model::MigrationStage stage, int64_t completed, int64_t failed);
   Status StageFinished(model::MigrationStage stage, model::MigrationStatus status,
                        std::optional<std::string> error = std::nullopt);
+  // One finished batch: adds to the stage's counters and sets the resource's percent.
+  // Persisted at most every kPersistIntervalMs (progress is polled, not streamed);
+  // stage and status changes are always persisted at once.
+  Status BatchDone(model::MigrationStage stage, const std::string& resource_id, int64_t completed,
+                   int64_t failed, double resource_percent);
+  static constexpr TimestampMs kPersistIntervalMs = 200;
   // Sets a resource's status and percent (kept monotonic).
   Status ResourceState(const std::string& id, model::MigrationStatus status, double percent,
                        std::optional<std::string> error = std::nullopt);
@@ -35,6 +41,7 @@ class ProgressTracker {
  private:
   void Recompute(model::Migration& m) const;
   Status PersistLocked();
+  TimestampMs last_persist_ms_ = 0;
 
   storage::CatalogStore& catalog_;
   const Clock& clock_;

@@ -218,6 +218,24 @@ CREATE INDEX batches_by_bucket ON batches (bucket_id);
 CREATE INDEX objects_by_bucket_id ON objects (bucket_id, object_id, created_at);
 CREATE INDEX documents_by_collection_id ON documents (collection_id, document_id, created_at);
 )sql"},
+    // Vectors as an ordinary rowid table: in a WITHOUT ROWID table a row larger than
+    // ~1 KB (any 256-dim float32 vector) spills to an overflow page of its own, so vectors
+    // took 4 KiB pages a quarter full and every write touched two pages.
+    {3,
+     R"sql(
+CREATE TABLE vectors_v3 (
+  document_id TEXT NOT NULL REFERENCES documents (document_id) ON DELETE CASCADE,
+  feature_uri TEXT NOT NULL,
+  position    INTEGER NOT NULL,
+  dims        INTEGER NOT NULL,
+  data        BLOB NOT NULL,
+  PRIMARY KEY (document_id, feature_uri)
+);
+INSERT INTO vectors_v3 (document_id, feature_uri, position, dims, data)
+  SELECT document_id, feature_uri, position, dims, data FROM vectors;
+DROP TABLE vectors;
+ALTER TABLE vectors_v3 RENAME TO vectors;
+)sql"},
 };
 
 }  // namespace

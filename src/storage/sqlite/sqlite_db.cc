@@ -151,7 +151,12 @@ Status SqliteDb::Configure(const SqliteOpenOptions& options) {
   return Exec(
       "PRAGMA journal_mode=WAL;"
       "PRAGMA synchronous=NORMAL;"
-      "PRAGMA foreign_keys=ON;");
+      "PRAGMA foreign_keys=ON;"
+      // Statement journals of large upserts stay in memory instead of /var/tmp.
+      "PRAGMA temp_store=MEMORY;"
+      // A bounded page cache (32 MiB per connection): large enough for the random-order
+      // inserts of hash-derived ids, fixed so memory does not grow with the data.
+      "PRAGMA cache_size=-32768;");
 }
 
 SqliteDb::~SqliteDb() { Close(); }
