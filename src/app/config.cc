@@ -41,6 +41,8 @@ Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
       return Status::InvalidArgument("allow_private_targets must be true or false");
     }
     c->webhook_allow_private_targets = value == "true" || value == "1";
+  } else if (key == "item_timeout_seconds") {
+    return ParseSize(key, value, &c->item_timeout_seconds);
   } else if (key == "max_attempts") {
     return ParseSize(key, value, &c->webhook_max_attempts);
   } else {
@@ -92,6 +94,9 @@ Status Config::Validate() const {
     return Status::InvalidArgument("handler_threads must be 1-256");
   }
   if (workers > 256) return Status::InvalidArgument("workers must be 0-256 (0 = all cores)");
+  if (item_timeout_seconds < 1 || item_timeout_seconds > 86400) {
+    return Status::InvalidArgument("item_timeout_seconds must be 1-86400");
+  }
   if (webhook_max_attempts < 1 || webhook_max_attempts > 100) {
     return Status::InvalidArgument("webhooks max_attempts must be 1-100");
   }
@@ -129,6 +134,7 @@ Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* c
       {"FERRY_LOG_LEVEL", "log_level"},
       {"FERRY_WEBHOOK_ALLOW_PRIVATE", "allow_private_targets"},
       {"FERRY_WEBHOOK_MAX_ATTEMPTS", "max_attempts"},
+      {"FERRY_ITEM_TIMEOUT_SECONDS", "item_timeout_seconds"},
   };
   for (const auto& [var, key] : kVars) {
     auto it = env.find(var);

@@ -29,6 +29,9 @@ struct Config {
   // Deliver webhooks to loopback/private/link-local addresses too. Default false.
   // (TOML [webhooks] allow_private_targets, env FERRY_WEBHOOK_ALLOW_PRIVATE=1.)
   bool webhook_allow_private_targets = false;
+  // Longest one item's extraction may take before it fails (batches and migrations).
+  // Default 60 s.
+  size_t item_timeout_seconds = 60;
   // Delivery attempts before a webhook is abandoned. Default 8.
   size_t webhook_max_attempts = 8;
 

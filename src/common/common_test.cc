@@ -6,6 +6,9 @@
 #include "common/crypto.h"
 #include "common/ids.h"
 #include "common/thread_pool.h"
+#include "common/timeout_runner.h"
+
+#include <future>
 
 namespace ferry {
 namespace {
@@ -74,6 +77,29 @@ TEST(ThreadPoolTest, RunsEverythingAndWaitGroupWaits) {
   EXPECT_EQ(sum.load(), 5050);
   pool.Shutdown();
   EXPECT_FALSE(pool.Submit([] {}));
+}
+
+TEST(TimeoutRunnerTest, ReturnsWhatFinishesInTime) {
+  TimeoutRunner runner(std::chrono::seconds(30));
+  int value = 0;
+  ASSERT_TRUE(runner.Run([&value] { value = 42; }).ok());
+  EXPECT_EQ(value, 42);
+  EXPECT_EQ(runner.abandoned(), 0);
+}
+
+TEST(TimeoutRunnerTest, AbandonsAHungCallAndServesTheNextOne) {
+  TimeoutRunner runner(std::chrono::milliseconds(500));
+  auto release = std::make_shared<std::promise<void>>();
+  std::shared_future<void> gate = release->get_future().share();
+  // The hung call waits on a gate the test opens only after the timeout was reported.
+  Status st = runner.Run([gate] { gate.wait(); });
+  EXPECT_EQ(st.code(), StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(runner.abandoned(), 1);
+  // The next call runs on a fresh helper while the hung one is still blocked.
+  auto value = std::make_shared<int>(0);
+  ASSERT_TRUE(runner.Run([value] { *value = 7; }).ok());
+  EXPECT_EQ(*value, 7);
+  release->set_value();
 }
 
 }  // namespace

@@ -53,15 +53,18 @@ Result<BatchResult> CopyDocuments(RunContext& ctx, const model::MigrationBatch& 
   BatchResult r;
   std::vector<model::Document> out;
   out.reserve(docs.size());
+  TimeoutRunner runner(ctx.deps.item_timeout);
   for (auto& d : docs) {
     if (ctx.cancelled) break;
     bool failed = false;
     for (const auto& [fx, params] : action.extra) {
       auto in = ExtendInput(ctx, *source, d, *fx);
-      auto ex = in.ok() ? fx->Extract(*in, params)
+      auto ex = in.ok() ? service::ExtractWithTimeout(runner, *fx, *in, params)
                         : Result<std::vector<extract::ExtractedDocument>>(in.status());
       if (!ex.ok() || ex->empty()) {
-        if (!ex.ok() && ex.status().code() != StatusCode::kInvalidArgument) return ex.status();
+        bool item_error = !ex.ok() && (ex.status().code() == StatusCode::kInvalidArgument ||
+                                       ex.status().code() == StatusCode::kDeadlineExceeded);
+        if (!ex.ok() && !item_error) return ex.status();
         failed = true;
         d.error = fx->info().id() + ": " + (ex.ok() ? "no output" : ex.status().message());
         continue;
@@ -84,7 +87,7 @@ Result<BatchResult> RebuildDocuments(RunContext& ctx, const model::MigrationBatc
   std::vector<std::string> roots;
   for (const auto& id : batch.item_ids) roots.push_back(ctx.TargetId(id));
   service::DocumentBuilder builder(target, *fx, ctx.deps.storage.blobs(), ctx.deps.clock.NowMs(),
-                                   ctx.migration_id);
+                                   ctx.migration_id, ctx.deps.item_timeout);
   BatchResult r;
   std::vector<model::Document> out;
   auto collect = [&](Result<std::vector<model::Document>> docs) -> Status {

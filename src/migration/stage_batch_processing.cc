@@ -103,9 +103,8 @@ class BatchScheduler {
       int64_t total = totals_[batch.resource_id];
       percent = total > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100;
     }
-    FERRY_RETURN_IF_ERROR(
-        ctx_.progress.StageItems(MigrationStage::kBatchProcessing, r.completed, r.failed));
-    return ctx_.progress.ResourceState(batch.resource_id, MigrationStatus::kInProgress, percent);
+    return ctx_.progress.BatchDone(MigrationStage::kBatchProcessing, batch.resource_id, r.completed,
+                                   r.failed, percent);
   }
 
   RunContext& ctx_;
@@ -140,8 +139,11 @@ Status RunBatchProcessing(RunContext& ctx) {
   int current_tier = -1;
   int64_t resumed_done = 0, resumed_failed = 0;
   for (;;) {
-    FERRY_ASSIGN_OR_RETURN(
-        auto page, ctx.deps.storage.catalog().ListMigrationBatches(ctx.migration_id, after, 256));
+    // Read the plan only as far ahead as the scheduler can have in flight, so memory does
+    // not grow with the size of the migration.
+    FERRY_ASSIGN_OR_RETURN(auto page, ctx.deps.storage.catalog().ListMigrationBatches(
+                                          ctx.migration_id, after,
+                                          static_cast<int64_t>(2 * workers)));
     if (page.empty()) break;
     for (auto& b : page) {
       after = b.batch_no;

@@ -186,7 +186,7 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
                              const extract::FeatureExtractor& fx, const model::Batch& batch,
                              const std::vector<std::string>& object_ids, Progress* progress) {
   DocumentBuilder builder(collection, fx, deps_.storage.blobs(), deps_.clock.NowMs(),
-                          batch.batch_id);
+                          batch.batch_id, deps_.item_timeout);
   std::vector<model::Document> out;
   std::vector<std::pair<std::string, std::string>> failures;  // source id, error
   int64_t items = 0;

@@ -1,5 +1,7 @@
 #include "service/document_builder.h"
 
+#include <optional>
+
 #include "common/crypto.h"
 
 namespace ferry::service {
@@ -12,14 +14,34 @@ std::string DocumentIdFor(const std::string& collection_id, const std::string& s
 
 DocumentBuilder::DocumentBuilder(const model::Collection& collection,
                                  const extract::FeatureExtractor& extractor,
-                                 storage::BlobStore& blobs, TimestampMs now, std::string batch_id)
+                                 storage::BlobStore& blobs, TimestampMs now, std::string batch_id,
+                                 std::chrono::milliseconds item_timeout)
     : collection_(collection),
       extractor_(extractor),
       blobs_(blobs),
       now_(now),
-      batch_id_(std::move(batch_id)) {
+      batch_id_(std::move(batch_id)),
+      timeout_runner_(item_timeout) {
   const model::Value* path = collection.extractor.input_mappings.Get(extractor.info().input_name);
   if (path != nullptr && path->is_string()) input_path_ = path->as_string();
+}
+
+Result<std::vector<extract::ExtractedDocument>> ExtractWithTimeout(
+    TimeoutRunner& runner, const extract::FeatureExtractor& fx,
+    const extract::ExtractorInput& input, const model::Value& params) {
+  using Out = Result<std::vector<extract::ExtractedDocument>>;
+  // The call owns copies of what it reads: if it hangs, it outlives this frame.
+  auto out = std::make_shared<std::optional<Out>>();
+  Status st = runner.Run([fx = &fx, input, params, out] { *out = fx->Extract(input, params); });
+  if (!st.ok()) {
+    return Status::DeadlineExceeded(fx.info().id() + " extraction " + st.message());
+  }
+  return std::move(**out);
+}
+
+Result<std::vector<extract::ExtractedDocument>> DocumentBuilder::Extract(
+    const extract::ExtractorInput& input) {
+  return ExtractWithTimeout(timeout_runner_, extractor_, input, collection_.extractor.parameters);
 }
 
 Result<model::Value> DocumentBuilder::ObjectFields(const model::Object& object) {
@@ -133,7 +155,7 @@ Result<std::vector<model::Document>> DocumentBuilder::FromObject(const model::Ob
     return input.status();  // storage trouble, not a bad item
   }
   Result<std::vector<extract::ExtractedDocument>> extracted =
-      input.ok() ? extractor_.Extract(*input, collection_.extractor.parameters)
+      input.ok() ? Extract(*input)
                  : Result<std::vector<extract::ExtractedDocument>>(input.status());
   return Finish(object.object_id, std::move(lineage), fields, std::move(extracted));
 }
@@ -149,7 +171,7 @@ Result<std::vector<model::Document>> DocumentBuilder::FromDocument(const model::
   Status error;
   extract::ExtractorInput input = InputFromDocument(source, &error);
   Result<std::vector<extract::ExtractedDocument>> extracted =
-      error.ok() ? extractor_.Extract(input, collection_.extractor.parameters)
+      error.ok() ? Extract(input)
                  : Result<std::vector<extract::ExtractedDocument>>(error);
   return Finish(source.document_id, std::move(lineage), source.fields, std::move(extracted));
 }

@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+
 #include "common/result.h"
+#include "common/timeout_runner.h"
 #include "extract/extractor.h"
 #include "model/resources.h"
 #include "storage/blob_store.h"
@@ -18,8 +21,11 @@ namespace ferry::service {
 class DocumentBuilder {
  public:
   // REQUIRES: `collection` was validated at creation (its extractor exists).
+  // Each extraction gets at most `item_timeout`; one that takes longer fails its item
+  // with DeadlineExceeded and the builder goes on with the next.
   DocumentBuilder(const model::Collection& collection, const extract::FeatureExtractor& extractor,
-                  storage::BlobStore& blobs, TimestampMs now, std::string batch_id);
+                  storage::BlobStore& blobs, TimestampMs now, std::string batch_id,
+                  std::chrono::milliseconds item_timeout);
 
   // Documents for one object; none when the object lacks the mapped input (a bucket
   // may hold objects for several collections). On an extraction failure returns one
@@ -38,6 +44,7 @@ class DocumentBuilder {
                                       Result<std::vector<extract::ExtractedDocument>> extracted);
   // Object fields as a Value: inline values and text contents by property.
   Result<model::Value> ObjectFields(const model::Object& object);
+  Result<std::vector<extract::ExtractedDocument>> Extract(const extract::ExtractorInput& input);
 
   const model::Collection& collection_;
   const extract::FeatureExtractor& extractor_;
@@ -45,7 +52,13 @@ class DocumentBuilder {
   TimestampMs now_;
   std::string batch_id_;
   std::string input_path_;
+  TimeoutRunner timeout_runner_;
 };
+
+// Runs fx.Extract(input, params) on `runner`, so a hung extractor costs one timeout.
+Result<std::vector<extract::ExtractedDocument>> ExtractWithTimeout(
+    TimeoutRunner& runner, const extract::FeatureExtractor& fx,
+    const extract::ExtractorInput& input, const model::Value& params);
 
 // "doc_" + 24 hex digits of SHA-256(collection_id | source_key | position).
 std::string DocumentIdFor(const std::string& collection_id, const std::string& source_key,

@@ -1,6 +1,8 @@
 #pragma once
 // What every resource service needs, built once by app/ and passed by reference.
 
+#include <chrono>
+
 #include "common/clock.h"
 #include "common/logging.h"
 #include "extract/extractor.h"
@@ -13,6 +15,9 @@ struct ServiceDeps {
   const extract::ExtractorRegistry& extractors;
   const Clock& clock;
   const Logger& logger;
+  // Longest one item's extraction may take before it fails with DeadlineExceeded
+  // (config item_timeout_seconds; default 60 s).
+  std::chrono::milliseconds item_timeout{60'000};
 };
 
 // The authenticated caller of an operation.

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <future>
 
 #include "common/crypto.h"
 #include "service/auth_service.h"
@@ -165,6 +166,82 @@ TEST_F(ServiceTest, RecoverRunsBatchesLeftUnfinished) {
       {caller.org_id, h.ns.namespace_id, bucket_.bucket_id, batch->batch_id, done->task_id});
   second.WaitIdle();
   EXPECT_EQ(h.store->CountDocuments(collection_.collection_id).value(), 3);
+}
+
+// A text extractor that hangs on the text "hang" until the test releases it.
+class HangingExtractor final : public extract::FeatureExtractor {
+ public:
+  explicit HangingExtractor(std::shared_future<void> release) : release_(std::move(release)) {
+    info_.name = "hang_extractor";
+    info_.version = "v1";
+    info_.input_name = "text";
+    info_.input_type = "text";
+    info_.dimensions = 2;
+    info_.default_parameters = model::Value(model::ValueObject{});
+  }
+  const extract::ExtractorInfo& info() const override { return info_; }
+  Status ValidateParameters(const model::Value&) const override { return Status::Ok(); }
+  Result<std::vector<extract::ExtractedDocument>> Extract(const extract::ExtractorInput& in,
+                                                          const model::Value&) const override {
+    if (in.text == "hang") release_.wait();
+    model::ValueObject fields;
+    fields.Set("text", in.text);
+    return std::vector<extract::ExtractedDocument>{{model::Value(fields), {1.0f, 0.0f}}};
+  }
+
+ private:
+  extract::ExtractorInfo info_;
+  std::shared_future<void> release_;
+};
+
+TEST_F(ServiceTest, AHungExtractionFailsOnlyItsItem) {
+  std::promise<void> release;
+  extractors_->Register(std::make_unique<HangingExtractor>(release.get_future().share()));
+  deps_->item_timeout = std::chrono::milliseconds(300);
+  Caller caller{"org_test"};
+  auto h = MakeFixture(caller);
+  CollectionService collections(*deps_);
+  model::CollectionCreate cc;
+  cc.collection_name = "hangs";
+  cc.source.bucket_ids = {bucket_.bucket_id};
+  cc.extractor.name = "hang_extractor";
+  cc.extractor.version = "v1";
+  model::ValidationIssues issues;
+  auto col = collections.Create(h, cc, &issues);
+  ASSERT_TRUE(col.ok()) << col.status().ToString();
+  BucketService buckets(*deps_);
+  model::ObjectCreate oc;
+  model::BlobCreate blob;
+  blob.property = "content";
+  blob.type = model::FieldType::kText;
+  blob.data = model::Value("hang");
+  oc.blobs.push_back(blob);
+  object_ids_.push_back(std::move(buckets.CreateObject(h, "b", oc, &issues)).value().object_id);
+
+  BatchRunner runner(*deps_, 1);  // one worker: the hang must not stall its other items
+  BatchService batches(*deps_, runner);
+  model::BatchCreate bc;
+  bc.object_ids = object_ids_;
+  auto batch = batches.Create(h, bucket_, bc, &issues);
+  ASSERT_TRUE(batch.ok());
+  auto task = batches.Submit(caller, h, bucket_, batch->batch_id);
+  ASSERT_TRUE(task.ok());
+  runner.WaitIdle();
+  auto done = storage_->catalog().GetTask(caller.org_id, task->task_id);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->status, model::TaskStatus::kCompleted);
+  EXPECT_EQ(done->additional_data.Get("items_failed")->as_int(), 1);
+  auto docs = h.store->ListDocuments(col->collection_id, model::Page{0, 100}, false);
+  ASSERT_TRUE(docs.ok());
+  ASSERT_EQ(docs->size(), 4u);
+  int failed = 0;
+  for (const auto& d : *docs) {
+    if (d.ingestion_status != "FAILED") continue;
+    ++failed;
+    EXPECT_NE(d.error->find("timed out"), std::string::npos) << *d.error;
+  }
+  EXPECT_EQ(failed, 1);
+  release.set_value();
 }
 
 }  // namespace

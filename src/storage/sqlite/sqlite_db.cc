@@ -154,9 +154,9 @@ Status SqliteDb::Configure(const SqliteOpenOptions& options) {
       "PRAGMA foreign_keys=ON;"
       // Statement journals of large upserts stay in memory instead of /var/tmp.
       "PRAGMA temp_store=MEMORY;"
-      // A bounded page cache (32 MiB per connection): large enough for the random-order
+      // A bounded page cache (8 MiB per connection): room for the random-order
       // inserts of hash-derived ids, fixed so memory does not grow with the data.
-      "PRAGMA cache_size=-32768;");
+      "PRAGMA cache_size=-8192;");
 }
 
 SqliteDb::~SqliteDb() { Close(); }
