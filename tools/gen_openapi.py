@@ -41,6 +41,18 @@ IMPLEMENTED = [
     ("delete", "/v1/namespaces/migrations/{migration_id}"),
     ("post", "/v1/namespaces/migrations/{migration_id}/start"),
     ("post", "/v1/namespaces/migrations/{migration_id}/cancel"),
+    ("post", "/v1/retrievers"),
+    ("post", "/v1/retrievers/list"),
+    ("get", "/v1/retrievers/{retriever_id}"),
+    ("patch", "/v1/retrievers/{retriever_id}"),
+    ("delete", "/v1/retrievers/{retriever_id}"),
+    ("post", "/v1/retrievers/{retriever_id}/execute"),
+    ("post", "/v1/retrievers/{retriever_id}/executions/list"),
+    ("get", "/v1/retrievers/{retriever_id}/executions/{execution_id}"),
+    ("post", "/v1/retrievers/interactions"),
+    ("post", "/v1/retrievers/interactions/list"),
+    ("get", "/v1/retrievers/interactions/{interaction_id}"),
+    ("delete", "/v1/retrievers/interactions/{interaction_id}"),
 ]
 
 FERRY_PATHS = {

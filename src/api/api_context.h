@@ -11,6 +11,7 @@
 #include "service/bucket_service.h"
 #include "service/collection_service.h"
 #include "service/namespace_service.h"
+#include "service/retriever_service.h"
 
 namespace ferry::api {
 
@@ -24,6 +25,7 @@ struct ApiContext {
   const extract::ExtractorRegistry& extractors;
   const Logger& logger;
   ThreadPool& handler_pool;
+  service::RetrieverService& retrievers;
 };
 
 }  // namespace ferry::api

@@ -22,6 +22,8 @@
 #include "service/bucket_service.h"
 #include "service/collection_service.h"
 #include "service/namespace_service.h"
+#include "service/retriever_service.h"
+#include "service/vector_search.h"
 #include "storage/sqlite/sqlite_storage_engine.h"
 
 namespace ferry::app {
@@ -71,7 +73,8 @@ Status RunDaemon(const Config& config) {
   FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(config.data_dir));
   auto extractors = extract::ExtractorRegistry::CreateBuiltin();
   SystemClock clock;
-  service::ServiceDeps deps{*storage, *extractors, clock, logger};
+  service::ServiceDeps deps{*storage, *extractors, clock, logger,
+                            std::chrono::seconds(config.item_timeout_seconds)};
   service::AuthService auth(deps);
   FERRY_RETURN_IF_ERROR(BootstrapKey(auth, logger));
 
@@ -99,8 +102,10 @@ Status RunDaemon(const Config& config) {
   migration::MigrationRunner migration_runner(deps, validator, &notifier);
   migration::MigrationService migrations(deps, validator, migration_runner);
   ThreadPool handler_pool(config.handler_threads);
-  api::ApiContext ctx{auth,       namespaces,  buckets, collections, batches,
-                      migrations, *extractors, logger,  handler_pool};
+  service::VectorSearchService vector_search({.index_dir = config.data_dir + "/ns"});
+  service::RetrieverService retrievers(deps, vector_search);
+  api::ApiContext ctx{auth,       namespaces,  buckets, collections,  batches,
+                      migrations, *extractors, logger,  handler_pool, retrievers};
   api::http::Router router;
   api::RegisterRoutes(router, ctx);
 

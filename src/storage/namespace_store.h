@@ -10,6 +10,7 @@
 
 #include "common/result.h"
 #include "model/resources.h"
+#include "model/retriever.h"
 
 namespace ferry::storage {
 
@@ -108,6 +109,85 @@ class NamespaceStore {
   // NotFound unless the batch exists in that bucket.
   virtual Result<model::Batch> GetBatch(const std::string& bucket_id,
                                         const std::string& batch_id) = 0;
+
+  // ---- Retrievers ------------------------------------------------------------------
+  // Retrievers, their executions and interactions. Not pure virtual: a store that does
+  // not keep retrievers (e.g. a test wrapper) inherits these, which fail with
+  // FailedPrecondition.
+
+  // AlreadyExists on id or name.
+  virtual Status InsertRetriever(const model::Retriever& r) { return NoRetrievers(r.retriever_id); }
+  virtual Result<model::Retriever> GetRetriever(const std::string& retriever_id) {
+    return NoRetrievers(retriever_id);
+  }
+  virtual Result<model::Retriever> GetRetrieverByName(const std::string& name) {
+    return NoRetrievers(name);
+  }
+  // Ordered by created_at then id.
+  virtual Result<std::vector<model::Retriever>> ListRetrievers(const model::Page&) {
+    return NoRetrievers("");
+  }
+  virtual Result<int64_t> CountRetrievers() { return NoRetrievers(""); }
+  // Replaces the stored retriever with the same id. NotFound when absent; AlreadyExists
+  // when the new name is another retriever's.
+  virtual Status UpdateRetriever(const model::Retriever& r) { return NoRetrievers(r.retriever_id); }
+  // Removes the retriever and its executions (interactions stay: they are feedback on
+  // documents). NotFound when absent.
+  virtual Status DeleteRetriever(const std::string& retriever_id) {
+    return NoRetrievers(retriever_id);
+  }
+
+  // Executions. Insert: NotFound when the retriever is absent; AlreadyExists on id.
+  virtual Status InsertExecution(const model::RetrieverExecution& e) {
+    return NoRetrievers(e.execution_id);
+  }
+  // NotFound unless the execution belongs to that retriever.
+  virtual Result<model::RetrieverExecution> GetExecution(const std::string& retriever_id,
+                                                         const std::string& execution_id) {
+    return NoRetrievers(retriever_id + "/" + execution_id);
+  }
+  // Newest first (created_at descending, then id); `status` filters when set.
+  virtual Result<std::vector<model::RetrieverExecution>> ListExecutions(
+      const std::string& retriever_id, const std::optional<std::string>& /*status*/,
+      const model::Page&) {
+    return NoRetrievers(retriever_id);
+  }
+  virtual Result<int64_t> CountExecutions(const std::string& retriever_id,
+                                          const std::optional<std::string>& /*status*/) {
+    return NoRetrievers(retriever_id);
+  }
+
+  // Interactions. Insert: AlreadyExists on id.
+  virtual Status InsertInteraction(const model::Interaction& i) {
+    return NoRetrievers(i.interaction_id);
+  }
+  virtual Result<model::Interaction> GetInteraction(const std::string& interaction_id) {
+    return NoRetrievers(interaction_id);
+  }
+  // Newest first (created_at descending, then id), filtered by `query`.
+  virtual Result<std::vector<model::Interaction>> ListInteractions(const model::InteractionQuery&,
+                                                                   const model::Page&) {
+    return NoRetrievers("");
+  }
+  virtual Result<int64_t> CountInteractions(const model::InteractionQuery&) {
+    return NoRetrievers("");
+  }
+  // NotFound when absent.
+  virtual Status DeleteInteraction(const std::string& interaction_id) {
+    return NoRetrievers(interaction_id);
+  }
+
+  // A fingerprint of a collection's documents and vectors that changes with every
+  // document write or delete in it (count, newest updated_at, and a counter of document
+  // writes); vector indexes are rebuilt when it differs from theirs.
+  virtual Result<model::CollectionVersion> GetCollectionVersion(const std::string& collection_id) {
+    return NoRetrievers(collection_id);
+  }
+
+ private:
+  static Status NoRetrievers(const std::string& what) {
+    return Status::FailedPrecondition("this store does not keep retrievers (" + what + ")");
+  }
 };
 
 }  // namespace ferry::storage

@@ -236,6 +236,62 @@ INSERT INTO vectors_v3 (document_id, feature_uri, position, dims, data)
 DROP TABLE vectors;
 ALTER TABLE vectors_v3 RENAME TO vectors;
 )sql"},
+    // Retrievers, their executions and interactions. The structs are record BLOBs
+    // (`body`); columns are only what lists filter and order by. `interaction_types` is
+    // "|view|click|" so one type matches with LIKE. `collection_writes` counts every
+    // document insert, update (every upsert, vectors included) and delete per collection,
+    // maintained by triggers; vector indexes compare it to decide on a rebuild.
+    {4,
+     R"sql(
+CREATE TABLE retrievers (
+  retriever_id   TEXT PRIMARY KEY,
+  retriever_name TEXT NOT NULL UNIQUE,
+  body           BLOB NOT NULL,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE INDEX retrievers_by_created ON retrievers (created_at, retriever_id);
+CREATE TABLE retriever_executions (
+  execution_id TEXT PRIMARY KEY,
+  retriever_id TEXT NOT NULL REFERENCES retrievers (retriever_id) ON DELETE CASCADE,
+  status       TEXT NOT NULL,
+  body         BLOB NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX retriever_executions_by_retriever
+  ON retriever_executions (retriever_id, created_at DESC, execution_id);
+CREATE TABLE retriever_interactions (
+  interaction_id    TEXT PRIMARY KEY,
+  retriever_id      TEXT,
+  execution_id      TEXT,
+  session_id        TEXT,
+  user_id           TEXT,
+  feature_id        TEXT NOT NULL,
+  interaction_types TEXT NOT NULL,
+  body              BLOB NOT NULL,
+  created_at        INTEGER NOT NULL
+);
+CREATE INDEX retriever_interactions_by_created
+  ON retriever_interactions (created_at DESC, interaction_id);
+CREATE TABLE collection_writes (
+  collection_id TEXT PRIMARY KEY,
+  mark          INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER documents_count_insert AFTER INSERT ON documents BEGIN
+  INSERT INTO collection_writes (collection_id, mark) VALUES (NEW.collection_id, 1)
+    ON CONFLICT (collection_id) DO UPDATE SET mark = mark + 1;
+END;
+CREATE TRIGGER documents_count_update AFTER UPDATE ON documents BEGIN
+  INSERT INTO collection_writes (collection_id, mark) VALUES (NEW.collection_id, 1)
+    ON CONFLICT (collection_id) DO UPDATE SET mark = mark + 1;
+  INSERT INTO collection_writes (collection_id, mark) VALUES (OLD.collection_id, 1)
+    ON CONFLICT (collection_id) DO UPDATE SET mark = mark + 1;
+END;
+CREATE TRIGGER documents_count_delete AFTER DELETE ON documents BEGIN
+  INSERT INTO collection_writes (collection_id, mark) VALUES (OLD.collection_id, 1)
+    ON CONFLICT (collection_id) DO UPDATE SET mark = mark + 1;
+END;
+)sql"},
 };
 
 }  // namespace
