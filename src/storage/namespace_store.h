@@ -111,83 +111,49 @@ class NamespaceStore {
                                         const std::string& batch_id) = 0;
 
   // ---- Retrievers ------------------------------------------------------------------
-  // Retrievers, their executions and interactions. Not pure virtual: a store that does
-  // not keep retrievers (e.g. a test wrapper) inherits these, which fail with
-  // FailedPrecondition.
+  // Retrievers, their executions and interactions.
 
   // AlreadyExists on id or name.
-  virtual Status InsertRetriever(const model::Retriever& r) { return NoRetrievers(r.retriever_id); }
-  virtual Result<model::Retriever> GetRetriever(const std::string& retriever_id) {
-    return NoRetrievers(retriever_id);
-  }
-  virtual Result<model::Retriever> GetRetrieverByName(const std::string& name) {
-    return NoRetrievers(name);
-  }
+  virtual Status InsertRetriever(const model::Retriever& r) = 0;
+  virtual Result<model::Retriever> GetRetriever(const std::string& retriever_id) = 0;
+  virtual Result<model::Retriever> GetRetrieverByName(const std::string& name) = 0;
   // Ordered by created_at then id.
-  virtual Result<std::vector<model::Retriever>> ListRetrievers(const model::Page&) {
-    return NoRetrievers("");
-  }
-  virtual Result<int64_t> CountRetrievers() { return NoRetrievers(""); }
+  virtual Result<std::vector<model::Retriever>> ListRetrievers(const model::Page& page) = 0;
+  virtual Result<int64_t> CountRetrievers() = 0;
   // Replaces the stored retriever with the same id. NotFound when absent; AlreadyExists
   // when the new name is another retriever's.
-  virtual Status UpdateRetriever(const model::Retriever& r) { return NoRetrievers(r.retriever_id); }
+  virtual Status UpdateRetriever(const model::Retriever& r) = 0;
   // Removes the retriever and its executions (interactions stay: they are feedback on
   // documents). NotFound when absent.
-  virtual Status DeleteRetriever(const std::string& retriever_id) {
-    return NoRetrievers(retriever_id);
-  }
+  virtual Status DeleteRetriever(const std::string& retriever_id) = 0;
 
   // Executions. Insert: NotFound when the retriever is absent; AlreadyExists on id.
-  virtual Status InsertExecution(const model::RetrieverExecution& e) {
-    return NoRetrievers(e.execution_id);
-  }
+  virtual Status InsertExecution(const model::RetrieverExecution& e) = 0;
   // NotFound unless the execution belongs to that retriever.
   virtual Result<model::RetrieverExecution> GetExecution(const std::string& retriever_id,
-                                                         const std::string& execution_id) {
-    return NoRetrievers(retriever_id + "/" + execution_id);
-  }
+                                                         const std::string& execution_id) = 0;
   // Newest first (created_at descending, then id); `status` filters when set.
   virtual Result<std::vector<model::RetrieverExecution>> ListExecutions(
-      const std::string& retriever_id, const std::optional<std::string>& /*status*/,
-      const model::Page&) {
-    return NoRetrievers(retriever_id);
-  }
+      const std::string& retriever_id, const std::optional<std::string>& status,
+      const model::Page& page) = 0;
   virtual Result<int64_t> CountExecutions(const std::string& retriever_id,
-                                          const std::optional<std::string>& /*status*/) {
-    return NoRetrievers(retriever_id);
-  }
+                                          const std::optional<std::string>& status) = 0;
 
   // Interactions. Insert: AlreadyExists on id.
-  virtual Status InsertInteraction(const model::Interaction& i) {
-    return NoRetrievers(i.interaction_id);
-  }
-  virtual Result<model::Interaction> GetInteraction(const std::string& interaction_id) {
-    return NoRetrievers(interaction_id);
-  }
+  virtual Status InsertInteraction(const model::Interaction& i) = 0;
+  virtual Result<model::Interaction> GetInteraction(const std::string& interaction_id) = 0;
   // Newest first (created_at descending, then id), filtered by `query`.
-  virtual Result<std::vector<model::Interaction>> ListInteractions(const model::InteractionQuery&,
-                                                                   const model::Page&) {
-    return NoRetrievers("");
-  }
-  virtual Result<int64_t> CountInteractions(const model::InteractionQuery&) {
-    return NoRetrievers("");
-  }
+  virtual Result<std::vector<model::Interaction>> ListInteractions(
+      const model::InteractionQuery& query, const model::Page& page) = 0;
+  virtual Result<int64_t> CountInteractions(const model::InteractionQuery& query) = 0;
   // NotFound when absent.
-  virtual Status DeleteInteraction(const std::string& interaction_id) {
-    return NoRetrievers(interaction_id);
-  }
+  virtual Status DeleteInteraction(const std::string& interaction_id) = 0;
 
   // A fingerprint of a collection's documents and vectors that changes with every
   // document write or delete in it (count, newest updated_at, and a counter of document
   // writes); vector indexes are rebuilt when it differs from theirs.
-  virtual Result<model::CollectionVersion> GetCollectionVersion(const std::string& collection_id) {
-    return NoRetrievers(collection_id);
-  }
-
- private:
-  static Status NoRetrievers(const std::string& what) {
-    return Status::FailedPrecondition("this store does not keep retrievers (" + what + ")");
-  }
+  virtual Result<model::CollectionVersion> GetCollectionVersion(
+      const std::string& collection_id) = 0;
 };
 
 }  // namespace ferry::storage

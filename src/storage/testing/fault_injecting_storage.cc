@@ -258,6 +258,55 @@ Result<model::Batch> FaultInjectingNamespaceStore::GetBatch(const std::string& b
   return inner_->GetBatch(bucket_id, batch_id);
 }
 
+using Store = FaultInjectingNamespaceStore;
+
+Status Store::InsertRetriever(const model::Retriever& r) { return inner_->InsertRetriever(r); }
+Result<model::Retriever> Store::GetRetriever(const std::string& id) {
+  return inner_->GetRetriever(id);
+}
+Result<model::Retriever> Store::GetRetrieverByName(const std::string& name) {
+  return inner_->GetRetrieverByName(name);
+}
+Result<std::vector<model::Retriever>> Store::ListRetrievers(const model::Page& page) {
+  return inner_->ListRetrievers(page);
+}
+Result<int64_t> Store::CountRetrievers() { return inner_->CountRetrievers(); }
+Status Store::UpdateRetriever(const model::Retriever& r) { return inner_->UpdateRetriever(r); }
+Status Store::DeleteRetriever(const std::string& id) { return inner_->DeleteRetriever(id); }
+Status Store::InsertExecution(const model::RetrieverExecution& e) {
+  return inner_->InsertExecution(e);
+}
+Result<model::RetrieverExecution> Store::GetExecution(const std::string& retriever_id,
+                                                      const std::string& execution_id) {
+  return inner_->GetExecution(retriever_id, execution_id);
+}
+Result<std::vector<model::RetrieverExecution>> Store::ListExecutions(
+    const std::string& retriever_id, const std::optional<std::string>& status,
+    const model::Page& page) {
+  return inner_->ListExecutions(retriever_id, status, page);
+}
+Result<int64_t> Store::CountExecutions(const std::string& retriever_id,
+                                       const std::optional<std::string>& status) {
+  return inner_->CountExecutions(retriever_id, status);
+}
+Status Store::InsertInteraction(const model::Interaction& i) {
+  return inner_->InsertInteraction(i);
+}
+Result<model::Interaction> Store::GetInteraction(const std::string& id) {
+  return inner_->GetInteraction(id);
+}
+Result<std::vector<model::Interaction>> Store::ListInteractions(
+    const model::InteractionQuery& query, const model::Page& page) {
+  return inner_->ListInteractions(query, page);
+}
+Result<int64_t> Store::CountInteractions(const model::InteractionQuery& query) {
+  return inner_->CountInteractions(query);
+}
+Status Store::DeleteInteraction(const std::string& id) { return inner_->DeleteInteraction(id); }
+Result<model::CollectionVersion> Store::GetCollectionVersion(const std::string& collection_id) {
+  return inner_->GetCollectionVersion(collection_id);
+}
+
 std::shared_ptr<FaultInjection> FaultInjectingStorageEngine::FaultsLocked(
     const std::string& namespace_id) {
   auto& slot = faults_[namespace_id];

@@ -126,6 +126,30 @@ class FaultInjectingNamespaceStore final : public NamespaceStore {
   Status UpsertBatch(const model::Batch& batch) override;
   Result<model::Batch> GetBatch(const std::string& bucket_id, const std::string& batch_id) override;
 
+  // Retrievers: delegated unchanged (no faults are injected into them).
+  Status InsertRetriever(const model::Retriever& r) override;
+  Result<model::Retriever> GetRetriever(const std::string& retriever_id) override;
+  Result<model::Retriever> GetRetrieverByName(const std::string& name) override;
+  Result<std::vector<model::Retriever>> ListRetrievers(const model::Page& page) override;
+  Result<int64_t> CountRetrievers() override;
+  Status UpdateRetriever(const model::Retriever& r) override;
+  Status DeleteRetriever(const std::string& retriever_id) override;
+  Status InsertExecution(const model::RetrieverExecution& e) override;
+  Result<model::RetrieverExecution> GetExecution(const std::string& retriever_id,
+                                                 const std::string& execution_id) override;
+  Result<std::vector<model::RetrieverExecution>> ListExecutions(
+      const std::string& retriever_id, const std::optional<std::string>& status,
+      const model::Page& page) override;
+  Result<int64_t> CountExecutions(const std::string& retriever_id,
+                                  const std::optional<std::string>& status) override;
+  Status InsertInteraction(const model::Interaction& i) override;
+  Result<model::Interaction> GetInteraction(const std::string& interaction_id) override;
+  Result<std::vector<model::Interaction>> ListInteractions(const model::InteractionQuery& query,
+                                                           const model::Page& page) override;
+  Result<int64_t> CountInteractions(const model::InteractionQuery& query) override;
+  Status DeleteInteraction(const std::string& interaction_id) override;
+  Result<model::CollectionVersion> GetCollectionVersion(const std::string& collection_id) override;
+
  private:
   const std::shared_ptr<NamespaceStore> inner_;
   const std::shared_ptr<FaultInjection> faults_;
