@@ -107,9 +107,7 @@ http::HttpResponse DeleteObject(ApiContext& ctx, const Request& req) {
   Status st =
       ctx.buckets.DeleteObject(h, req.Param("bucket_identifier"), req.Param("object_identifier"));
   if (!st.ok()) return FromStatus(st);
-  http::HttpResponse r;
-  r.status = 204;
-  return r;
+  return NoContent();
 }
 
 http::HttpResponse CreateBatch(ApiContext& ctx, const Request& req) {

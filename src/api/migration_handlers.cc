@@ -100,9 +100,7 @@ http::HttpResponse Cancel(ApiContext& ctx, const Request& req) {
 http::HttpResponse Delete(ApiContext& ctx, const Request& req) {
   Status st = ctx.migrations.Delete(req.caller, req.Param("migration_id"));
   if (!st.ok()) return FromStatus(st);
-  http::HttpResponse r;
-  r.status = 204;
-  return r;
+  return NoContent();
 }
 
 }  // namespace

@@ -12,6 +12,12 @@ http::HttpResponse Json(int status, const boost::json::value& body) {
   return r;
 }
 
+http::HttpResponse NoContent() {
+  http::HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
 int HttpStatusFor(StatusCode code) {
   switch (code) {
     case StatusCode::kOk:

@@ -11,6 +11,8 @@
 namespace ferry::api {
 
 http::HttpResponse Json(int status, const boost::json::value& body);
+// 204 with an empty body (deletes that Mixpeek answers so).
+http::HttpResponse NoContent();
 // Mixpeek's error envelope for a failed Status.
 http::HttpResponse FromStatus(const Status& status);
 // 422 {"detail": [{loc, msg, type}, …]}.
