@@ -1,7 +1,8 @@
-// finalization: verification of what was copied (counts and content checksums per
-// resource, source vs target, verification.h), the source → target id map, every
-// resource marked completed.
+// finalization: the target retrievers (retriever_migration.h), verification of what was copied
+// (counts and content checksums per resource, source vs target, verification.h), the source →
+// target id map, every resource marked completed.
 
+#include "migration/retriever_migration.h"
 #include "migration/stages.h"
 #include "migration/verification.h"
 
@@ -92,12 +93,16 @@ Status RunFinalization(RunContext& ctx) {
   FERRY_RETURN_IF_ERROR(
       ctx.progress.StageStarted(MigrationStage::kFinalization, static_cast<int64_t>(order.size())));
   Value verification;
+  Value retrievers;
   std::string mismatch;
   if (!ctx.dry_run()) {
+    FERRY_ASSIGN_OR_RETURN(retrievers, MigrateRetrievers(ctx));
     FERRY_ASSIGN_OR_RETURN(verification, Verify(ctx, &mismatch));
   }
   ValueObject ids;
-  for (const auto& id : order) ids.Set(id, ctx.TargetId(id));
+  for (const auto& id : order) {
+    ids.Set(id, ctx.TargetIdOf(ctx.plan.graph.Find(id)->resource_type, id));
+  }
   FERRY_RETURN_IF_ERROR(ctx.progress.Update([&](model::Migration& m) {
     ValueObject data =
         m.additional_data.is_object() ? m.additional_data.as_object() : ValueObject{};
@@ -106,6 +111,7 @@ Status RunFinalization(RunContext& ctx) {
     data.Set("id_mapping", Value(ids));
     data.Set("dry_run", ctx.dry_run());
     if (!verification.is_null()) data.Set("verification", verification);
+    if (!retrievers.is_null()) data.Set("retrievers", retrievers);
     m.additional_data = Value(std::move(data));
   }));
   if (!mismatch.empty()) return Status::DataLoss("verification failed: " + mismatch);
