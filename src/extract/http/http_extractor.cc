@@ -86,37 +86,47 @@ Status HttpEmbeddingExtractor::HttpError(const PostReply& reply) const {
   return Status::InvalidArgument(prefix + (detail.empty() ? "" : ": " + detail));
 }
 
-Result<std::vector<std::vector<float>>> HttpEmbeddingExtractor::Attempt(
-    const std::string& body, size_t count, bool* retryable,
-    std::optional<std::chrono::milliseconds>* retry_after) const {
+Result<std::vector<std::vector<float>>> HttpEmbeddingExtractor::Attempt(const std::string& body,
+                                                                        size_t count,
+                                                                        Failure* failure) const {
   PostRequest request{url_, body, api_key_.empty() ? "" : "Bearer " + api_key_,
                       std::chrono::seconds(config_.connect_timeout_seconds),
                       std::chrono::seconds(config_.timeout_seconds)};
-  *retryable = false;
-  *retry_after = std::nullopt;
+  *failure = Failure{};
   auto reply = transport_->Post(request);
   if (!reply.ok()) {
     StatusCode code = reply.status().code();
-    *retryable = code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded;
+    failure->retryable = code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded;
     return Status(code, Scrub(reply.status().message()));
   }
   if (reply->status == 429 || reply->status >= 500) {
-    *retryable = true;
-    *retry_after = reply->retry_after;
+    failure->retryable = true;
+    failure->retry_after = reply->retry_after;
     std::string detail = Scrub(codec::DescribeEmbeddingsError(reply->body));
     return Status::Unavailable("embedding server answered HTTP " + std::to_string(reply->status) +
                                (detail.empty() ? "" : ": " + detail));
   }
-  if (reply->status < 200 || reply->status >= 300) return HttpError(*reply);
-  FERRY_ASSIGN_OR_RETURN(
-      auto vectors,
-      codec::DecodeEmbeddingsResponse(reply->body, count, static_cast<int>(config_.dimensions)));
-  for (auto& v : vectors) FERRY_RETURN_IF_ERROR(Normalize(&v));
+  if (reply->status < 200 || reply->status >= 300) {
+    failure->input_error = reply->status != 401 && reply->status != 403;
+    return HttpError(*reply);
+  }
+  auto vectors =
+      codec::DecodeEmbeddingsResponse(reply->body, count, static_cast<int>(config_.dimensions));
+  if (vectors.ok()) {
+    for (auto& v : *vectors) {
+      Status st = Normalize(&v);
+      if (!st.ok()) {
+        vectors = st;
+        break;
+      }
+    }
+  }
+  failure->input_error = !vectors.ok();
   return vectors;
 }
 
 Result<std::vector<std::vector<float>>> HttpEmbeddingExtractor::Embed(
-    const std::vector<std::string>& texts) const {
+    const std::vector<std::string>& texts, bool* input_error) const {
   const std::string body = codec::EncodeEmbeddingsRequest(
       config_.model, texts,
       config_.send_dimensions ? std::optional<int>(static_cast<int>(config_.dimensions))
@@ -125,9 +135,9 @@ Result<std::vector<std::vector<float>>> HttpEmbeddingExtractor::Embed(
                              std::chrono::milliseconds(config_.backoff_max_ms)};
   const auto start = std::chrono::steady_clock::now();
   for (int attempt = 0;; ++attempt) {
-    bool retryable = false;
-    std::optional<std::chrono::milliseconds> retry_after;
-    auto out = Attempt(body, texts.size(), &retryable, &retry_after);
+    Failure failure;
+    auto out = Attempt(body, texts.size(), &failure);
+    if (input_error != nullptr) *input_error = failure.input_error;
     if (out.ok()) {
       auto spent = std::chrono::duration_cast<std::chrono::microseconds>(
           std::chrono::steady_clock::now() - start);
@@ -135,13 +145,37 @@ Result<std::vector<std::vector<float>>> HttpEmbeddingExtractor::Embed(
       micros_spent_ += std::max<int64_t>(spent.count(), 1);
       return out;
     }
-    if (!retryable) return out.status();
+    if (!failure.retryable) return out.status();
     if (attempt >= config_.max_retries) {
       return Status::Unavailable(out.status().message() + " (gave up after " +
                                  std::to_string(attempt + 1) + " attempts)");
     }
-    sleep_(BackoffDelay(policy, attempt, random_(), retry_after));
+    sleep_(BackoffDelay(policy, attempt, random_(), failure.retry_after));
   }
+}
+
+std::vector<Result<std::vector<ExtractedDocument>>> HttpEmbeddingExtractor::EmbedGroup(
+    const std::vector<std::string>& texts) const {
+  std::vector<Result<std::vector<ExtractedDocument>>> out;
+  bool input_error = false;
+  auto vectors = Embed(texts, &input_error);
+  if (!vectors.ok() && input_error && texts.size() > 1) {
+    for (const auto& text : texts) out.push_back(std::move(EmbedGroup({text})[0]));
+    return out;
+  }
+  for (size_t k = 0; k < texts.size(); ++k) {
+    if (!vectors.ok()) {
+      out.push_back(vectors.status());
+      continue;
+    }
+    ExtractedDocument doc;
+    doc.embedding = std::move((*vectors)[k]);
+    model::ValueObject fields;
+    fields.Set("text", texts[k]);
+    doc.fields = model::Value(std::move(fields));
+    out.push_back(std::vector<ExtractedDocument>{std::move(doc)});
+  }
+  return out;
 }
 
 std::vector<Result<std::vector<ExtractedDocument>>> HttpEmbeddingExtractor::ExtractBatch(
@@ -158,23 +192,11 @@ std::vector<Result<std::vector<ExtractedDocument>>> HttpEmbeddingExtractor::Extr
   }
   const size_t batch = max_batch_size();
   for (size_t begin = 0; begin < pending.size(); begin += batch) {
-    std::vector<size_t> group(pending.begin() + begin,
-                              pending.begin() + std::min(pending.size(), begin + batch));
+    const size_t end = std::min(pending.size(), begin + batch);
     std::vector<std::string> texts;
-    for (size_t i : group) texts.push_back(inputs[i].text);
-    auto vectors = Embed(texts);
-    for (size_t k = 0; k < group.size(); ++k) {
-      if (!vectors.ok()) {
-        out[group[k]] = vectors.status();
-        continue;
-      }
-      ExtractedDocument doc;
-      doc.embedding = std::move((*vectors)[k]);
-      model::ValueObject fields;
-      fields.Set("text", texts[k]);
-      doc.fields = model::Value(std::move(fields));
-      out[group[k]] = std::vector<ExtractedDocument>{std::move(doc)};
-    }
+    for (size_t k = begin; k < end; ++k) texts.push_back(inputs[pending[k]].text);
+    auto docs = EmbedGroup(texts);
+    for (size_t k = begin; k < end; ++k) out[pending[k]] = std::move(docs[k - begin]);
   }
   return out;
 }

@@ -42,13 +42,24 @@ class HttpEmbeddingExtractor final : public FeatureExtractor {
   std::optional<double> KnownItemsPerSecond() const override;
 
   // One request for `texts` (at most batch_size), with retries: unit vectors in order.
-  Result<std::vector<std::vector<float>>> Embed(const std::vector<std::string>& texts) const;
+  // `input_error` (optional) is set when the server rejected the request's content (a
+  // 4xx other than 401/403, or an unusable answer): one bad input may be the cause.
+  Result<std::vector<std::vector<float>>> Embed(const std::vector<std::string>& texts,
+                                                bool* input_error = nullptr) const;
 
  private:
-  // One attempt. `retryable` tells whether a failure is worth another attempt.
-  Result<std::vector<std::vector<float>>> Attempt(
-      const std::string& body, size_t count, bool* retryable,
-      std::optional<std::chrono::milliseconds>* retry_after) const;
+  // What went wrong with one attempt.
+  struct Failure {
+    bool retryable = false;
+    bool input_error = false;
+    std::optional<std::chrono::milliseconds> retry_after;
+  };
+  Result<std::vector<std::vector<float>>> Attempt(const std::string& body, size_t count,
+                                                  Failure* failure) const;
+  // Documents for `texts`; a batch the server rejects for its content is retried one
+  // input per request, so a bad input fails alone.
+  std::vector<Result<std::vector<ExtractedDocument>>> EmbedGroup(
+      const std::vector<std::string>& texts) const;
   Status HttpError(const PostReply& reply) const;
   // The message with every occurrence of the API key replaced by "***".
   std::string Scrub(std::string message) const;

@@ -17,6 +17,9 @@ class ScriptedTransport final : public Transport {
   Result<PostReply> Post(const PostRequest& request) const override {
     std::lock_guard<std::mutex> lock(mu_);
     requests.push_back(request);
+    if (!reject_marker.empty() && request.body.find(reject_marker) != std::string::npos) {
+      return PostReply{400, "{\"error\":{\"message\":\"input too long\"}}", std::nullopt};
+    }
     if (script.empty()) return Answer(request);
     auto next = script.front();
     script.pop_front();
@@ -44,6 +47,7 @@ class ScriptedTransport final : public Transport {
   mutable std::mutex mu_;
   mutable std::deque<Result<PostReply>> script;
   mutable std::vector<PostRequest> requests;
+  std::string reject_marker;  // requests containing it get 400
 };
 
 HttpExtractorConfig Config() {
@@ -172,6 +176,28 @@ TEST(HttpExtractorTest, ClientErrorsAreNotRetriedAndNeverShowTheKey) {
   auto down = fx.Extract(Texts(1)[0], model::Value());
   EXPECT_EQ(down.status().message().find("sk-KEY"), std::string::npos);
   EXPECT_EQ(f.transport->requests.size(), 3u);
+}
+
+TEST(HttpExtractorTest, ARejectedBatchIsRetriedOnePerInputSoOnlyTheBadOneFails) {
+  Fixture f;
+  f.transport->reject_marker = "text 1";
+  auto fx = f.Make();
+  auto out = fx.ExtractBatch(Texts(3), model::Value());
+  EXPECT_TRUE(out[0].ok());
+  EXPECT_EQ(out[1].status().message(), "embedding server answered HTTP 400: input too long");
+  EXPECT_TRUE(out[2].ok());
+  EXPECT_EQ(f.transport->requests.size(), 4u);  // the batch, then each input alone
+  EXPECT_TRUE(f.sleeps.empty());                // a 400 is not retried as such
+}
+
+TEST(HttpExtractorTest, ARefusedKeyFailsTheBatchWithoutSplitting) {
+  Fixture f;
+  f.transport->script = {PostReply{401, "{}", {}}};
+  auto fx = f.Make();
+  auto out = fx.ExtractBatch(Texts(3), model::Value());
+  for (const auto& r : out)
+    EXPECT_NE(r.status().message().find("API key was refused"), std::string::npos);
+  EXPECT_EQ(f.transport->requests.size(), 1u);
 }
 
 TEST(HttpExtractorTest, MalformedAnswersFailTheirItems) {
