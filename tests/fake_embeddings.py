@@ -150,13 +150,14 @@ class FakeEmbeddingServer:
             if self.stall_count > 0:
                 self.stall_count -= 1
             fail = None
-            if not stall and self.fail_count > 0:
+            authorized = self.api_key is None or authorization == "Bearer " + self.api_key
+            if authorized and not stall and self.fail_count > 0:
                 self.fail_count -= 1
                 fail = self.fail_status
             stall_seconds = self.stall_seconds
         if stall:
             self.release.wait(stall_seconds)
-        if self.api_key is not None and authorization != "Bearer " + self.api_key:
+        if not authorized:
             record["status"] = 401
             return 401, {"error": {"message": "Incorrect API key provided"}}, None
         if fail is not None:

@@ -55,9 +55,9 @@ std::vector<Result<std::vector<extract::ExtractedDocument>>> ExtractBatchWithTim
     return Out(inputs.size(), timeout);
   }
   if ((*out)->size() != inputs.size()) {
-    return Out(inputs.size(), Status::Internal(fx.info().id() + " returned " +
-                                               std::to_string((*out)->size()) + " results for " +
-                                               std::to_string(inputs.size()) + " inputs"));
+    return Out(inputs.size(),
+               Status::Internal(fx.info().id() + " returned " + std::to_string((*out)->size()) +
+                                " results for " + std::to_string(inputs.size()) + " inputs"));
   }
   return std::move(**out);
 }
