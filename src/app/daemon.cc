@@ -8,6 +8,7 @@
 
 #include "api/http/server.h"
 #include "api/routes.h"
+#include "app/extractor_config.h"
 #include "codec/webhook_codec.h"
 #include "common/logging.h"
 #include "extract/extractor.h"
@@ -72,6 +73,7 @@ Status RunDaemon(const Config& config) {
   Logger logger(ParseLogLevel(config.log_level));
   FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(config.data_dir));
   auto extractors = extract::ExtractorRegistry::CreateBuiltin();
+  FERRY_RETURN_IF_ERROR(RegisterHttpExtractors(config, *extractors, logger));
   SystemClock clock;
   service::ServiceDeps deps{*storage, *extractors, clock, logger,
                             std::chrono::seconds(config.item_timeout_seconds)};

@@ -100,22 +100,21 @@ Result<BatchResult> RebuildDocuments(RunContext& ctx, const model::MigrationBatc
     ++(failed ? r.failed : r.completed);
     return Status::Ok();
   };
+  // Items go to the builder together, so extractors that batch (HTTP) can.
   if (target.source.type == model::SourceType::kBucket) {
     for (const auto& bucket : target.source.bucket_ids) {
+      if (ctx.cancelled) break;
       FERRY_ASSIGN_OR_RETURN(auto objects, ctx.target->GetObjects(bucket, roots));
-      for (const auto& o : objects) {
-        if (ctx.cancelled) break;
-        FERRY_RETURN_IF_ERROR(collect(builder.FromObject(o)));
-      }
+      FERRY_ASSIGN_OR_RETURN(auto built, builder.FromObjects(objects));
+      for (auto& docs : built) FERRY_RETURN_IF_ERROR(collect(std::move(docs)));
     }
-  } else {
+  } else if (!ctx.cancelled) {
     FERRY_ASSIGN_OR_RETURN(
         auto sources, ctx.target->ListDocumentsByRootObjects(target.source.collection_id, roots));
-    for (const auto& s : sources) {
-      if (ctx.cancelled) break;
-      if (s.ingestion_status != "COMPLETED") continue;
-      FERRY_RETURN_IF_ERROR(collect(builder.FromDocument(s)));
-    }
+    std::erase_if(sources,
+                  [](const model::Document& s) { return s.ingestion_status != "COMPLETED"; });
+    FERRY_ASSIGN_OR_RETURN(auto built, builder.FromDocuments(sources));
+    for (auto& docs : built) FERRY_RETURN_IF_ERROR(collect(std::move(docs)));
   }
   FERRY_RETURN_IF_ERROR(ctx.target->UpsertDocuments(out));
   if (ctx.cancelled) return Status::Aborted("cancelled");
