@@ -202,6 +202,18 @@ Status FaultInjectingNamespaceStore::UpsertDocuments(const std::vector<model::Do
   return inner_->UpsertDocuments(docs);
 }
 
+Status FaultInjectingNamespaceStore::UpsertObjectsFenced(
+    const WriteFence& fence, const std::vector<model::Object>& objects) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeObjectUpsert());
+  return inner_->UpsertObjectsFenced(fence, objects);
+}
+
+Status FaultInjectingNamespaceStore::UpsertDocumentsFenced(
+    const WriteFence& fence, const std::vector<model::Document>& docs) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeDocumentUpsert());
+  return inner_->UpsertDocumentsFenced(fence, docs);
+}
+
 Result<model::Document> FaultInjectingNamespaceStore::GetDocument(const std::string& collection_id,
                                                                   const std::string& document_id,
                                                                   bool with_vectors) {
