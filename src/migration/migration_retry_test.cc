@@ -10,6 +10,7 @@
 
 #include "extract/testing/fault_extractor.h"
 #include "migration/migration_service.h"
+#include "migration/run_context.h"
 #include "service/batch_runner.h"
 #include "service/batch_service.h"
 #include "service/bucket_service.h"
@@ -27,9 +28,9 @@ using model::MigrationType;
 
 const model::Page kAll{0, 1'000'000};
 // Texts of the source objects; 1 and 4 fail while "flaky" is set, 5 while "stuck" is.
-const std::vector<std::string> kTexts = {"plain zero",  "flaky one [fail:flaky]", "plain two",
-                                         "plain three", "flaky four [fail:flaky]",
-                                         "stuck five [fail:stuck]"};
+const std::vector<std::string> kTexts = {
+    "plain zero",  "flaky one [fail:flaky]",  "plain two",
+    "plain three", "flaky four [fail:flaky]", "stuck five [fail:stuck]"};
 
 class MigrationRetryTest : public ::testing::Test {
  protected:
@@ -115,9 +116,12 @@ class MigrationRetryTest : public ::testing::Test {
     ASSERT_TRUE(batch.ok()) << batch.status().ToString();
     ASSERT_TRUE(batches.Submit(caller_, source_, bucket_, batch->batch_id).ok());
     batch_runner.WaitIdle();
-    for (const auto& d : source_.store->ListDocuments(collection_.collection_id, kAll, false)
-                             .value()) {
-      doc_of_[d.fields.Get("text")->as_string()] = d.document_id;
+    auto docs = source_.store->ListDocuments(collection_.collection_id, kAll, false);
+    ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+    for (const auto& d : *docs) {
+      const model::Value* text = d.fields.Get("text");
+      ASSERT_NE(text, nullptr);
+      doc_of_[text->as_string()] = d.document_id;
     }
     ASSERT_EQ(doc_of_.size(), kTexts.size());
   }
@@ -148,9 +152,10 @@ class MigrationRetryTest : public ::testing::Test {
 
   std::vector<std::string> FailedIds(const std::string& id, const std::string& status) {
     std::vector<std::string> out;
-    for (const auto& f : migrations_->ListFailedItems(caller_, id, status, kAll).value().items) {
-      out.push_back(f.item_id);
-    }
+    auto list = migrations_->ListFailedItems(caller_, id, status, kAll);
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    if (!list.ok()) return out;
+    for (const auto& f : list->items) out.push_back(f.item_id);
     return out;
   }
 
@@ -203,8 +208,7 @@ TEST_F(MigrationRetryTest, FailedItemsAreRecordedAndRetriedIntoTheSameTarget) {
   ASSERT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
   EXPECT_EQ(Processing(m).items_failed, 1);
   EXPECT_EQ(FailedIds(id, "failed"), std::vector<std::string>{doc_of_[kTexts[5]]});
-  EXPECT_EQ(migrations_->ListFailedItems(caller_, id, "failed", kAll).value().items[0].attempts,
-            2);
+  EXPECT_EQ(migrations_->ListFailedItems(caller_, id, "failed", kAll).value().items[0].attempts, 2);
   EXPECT_EQ(FailedIds(id, "resolved").size(), 2u);
   // Same target ids, upserted: no duplicates, and the retried documents got the vector.
   auto target = storage_->OpenNamespace(m.additional_data.Get("target_namespace_id")->as_string());
@@ -287,10 +291,12 @@ TEST_F(MigrationRetryTest, ShutdownReleasesLeasesSoARestartResumesAtOnce) {
   stopper.join();
   ASSERT_EQ(Get(id).status, MigrationStatus::kInProgress);
   // No batch is left leased: a restarted worker claims every unfinished one at once.
-  for (const auto& b : storage_->catalog().ListMigrationBatches(id, 0, 100).value()) {
+  auto plan = storage_->catalog().ListMigrationBatches(id, 0, 100);
+  ASSERT_TRUE(plan.ok());
+  for (const auto& b : *plan) {
     if (b.status == "completed") continue;
-    auto lease = storage_->catalog().ClaimMigrationBatch(id, b.batch_no, "wrk_probe",
-                                                         clock_.NowMs(), 1000);
+    auto lease =
+        storage_->catalog().ClaimMigrationBatch(id, b.batch_no, "wrk_probe", clock_.NowMs(), 1000);
     ASSERT_TRUE(lease.ok()) << "batch " << b.batch_no << ": " << lease.status().ToString();
     ASSERT_TRUE(storage_->catalog().ReleaseBatchLease(*lease).ok());
   }

@@ -39,7 +39,7 @@ void ResetForRetry(model::Migration& m, TimestampMs now) {
   m.error_message.reset();
   model::ValueObject data =
       m.additional_data.is_object() ? m.additional_data.as_object() : model::ValueObject{};
-  const model::Value* count = data.Get("retry_count");
+  const model::Value* count = data.Find("retry_count");
   data.Set("retry_count", (count != nullptr && count->is_int() ? count->as_int() : 0) + 1);
   m.additional_data = model::Value(std::move(data));
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "model/migration.h"
 #include "model/resources.h"
 
 namespace ferry::model {

@@ -103,6 +103,7 @@ class CatalogStore {
   virtual Status SetWebhookSecret(const std::string& org_id, const std::string& secret) = 0;
   // NotFound when the organization has none.
   virtual Result<std::string> GetWebhookSecret(const std::string& org_id) = 0;
+
   // ---- Batch leases and failed items (job/lease store, DESIGN.md §3) ----
   // Workers hold a batch under a lease (owner, expiry) with a fencing token; every write
   // they make carries the token, and a write with a token older than the batch's current
@@ -125,8 +126,8 @@ class CatalogStore {
   // Records a processed batch under its lease, in one transaction: the batch's status,
   // attempts, items_failed and error; its items that were failed and are not in `failed`
   // become resolved; `failed` is upserted (attempts + 1 for an item already known); the
-  // lease is released; `now` stamps the resolved items. FailedPrecondition when the lease is stale
-  // (nothing is written).
+  // lease is released; `now` stamps the resolved items. FailedPrecondition when the
+  // lease is stale (nothing is written).
   virtual Status CompleteMigrationBatch(const model::BatchLease& lease,
                                         const model::MigrationBatch& batch,
                                         const std::vector<model::MigrationFailedItem>& failed,

@@ -51,8 +51,7 @@ class FaultExtractor final : public FeatureExtractor {
   std::string InjectedFault(const std::string& text) const {
     if (fault_dir_.empty()) return "";
     const std::string marker = "[fail:";
-    for (size_t at = text.find(marker); at != std::string::npos;
-         at = text.find(marker, at + 1)) {
+    for (size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at + 1)) {
       size_t end = text.find(']', at);
       if (end == std::string::npos) break;
       std::string name = text.substr(at + marker.size(), end - at - marker.size());
