@@ -306,5 +306,41 @@ TEST_F(MigrationRetryTest, ShutdownReleasesLeasesSoARestartResumesAtOnce) {
   EXPECT_EQ(Get(id).status, MigrationStatus::kCompleted);
 }
 
+TEST_F(MigrationRetryTest, MigrationFailsWhenEveryItemFailed) {
+  // Objects fall outside the date range, documents inside, and every document fails.
+  auto objects = source_.store->ListObjects(bucket_.bucket_id, kAll);
+  ASSERT_TRUE(objects.ok());
+  for (auto& o : *objects) o.created_at = 1000;
+  ASSERT_TRUE(source_.store->UpsertObjects(*objects).ok());
+  auto docs = source_.store->ListDocuments(collection_.collection_id, kAll, true);
+  ASSERT_TRUE(docs.ok());
+  for (auto& d : *docs) {
+    d.created_at = 5000;
+    d.fields.mutable_object().Set("text", "all fail [fail:all]");
+  }
+  ASSERT_TRUE(source_.store->UpsertDocuments(*docs).ok());
+  SetFault("all", true);
+  model::MigrationConfig config = ExtendConfig();
+  model::ResourceFilter filter;
+  filter.after = 2000;
+  config.filters = filter;
+  std::string id = Start(config);
+  runner_->WaitIdle();
+  model::Migration m = Get(id);
+  EXPECT_EQ(m.status, MigrationStatus::kFailed);
+  EXPECT_NE(m.error_message.value_or("").find("every item failed"), std::string::npos)
+      << m.error_message.value_or("");
+  EXPECT_EQ(Processing(m).items_failed, static_cast<int64_t>(kTexts.size()));
+  EXPECT_EQ(Processing(m).items_total, static_cast<int64_t>(kTexts.size()));
+  // Once the cause is gone, a retry of the failed migration completes it.
+  SetFault("all", false);
+  ASSERT_TRUE(migrations_->Retry(caller_, id).ok());
+  runner_->WaitIdle();
+  m = Get(id);
+  EXPECT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
+  EXPECT_EQ(Processing(m).items_failed, 0);
+  EXPECT_TRUE(FailedIds(id, "failed").empty());
+}
+
 }  // namespace
 }  // namespace ferry::migration

@@ -66,6 +66,8 @@ class FailedItemsTest(FerryTestCase):
 
     def run_migration(self, migration_type="extend", **extra):
         cfg = {"migration_type": migration_type, "source_namespace_id": "fsrc"}
+        if migration_type == "extend":
+            cfg["feature_extractors"] = FAULT
         cfg.update(extra)
         m = self.assertStatus(self.api.post(BASE + "/", {"config": cfg,
                                                          "start_immediately": True}), 201)
