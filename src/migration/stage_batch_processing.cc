@@ -83,8 +83,10 @@ class BatchScheduler {
     if (!lease.ok()) return lease.status();
     Status st = RunLeased(batch, *lease);
     leases_.Forget(batch.batch_no);
-    if (st.code() == StatusCode::kAborted)
+    // Stopped (cancel, shutdown): give the batch up so a restart claims it at once.
+    if (st.code() == StatusCode::kAborted) {
       (void)ctx_.deps.storage.catalog().ReleaseBatchLease(*lease);
+    }
     return st;
   }
 
