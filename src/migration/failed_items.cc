@@ -1,6 +1,8 @@
 #include "migration/failed_items.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 namespace ferry::migration {
 
@@ -14,6 +16,48 @@ constexpr int64_t kPage = 1000;
 std::string FailedMessage(int64_t failed) {
   return std::to_string(failed) + (failed == 1 ? " item" : " items") +
          " failed; see GET /v1/namespaces/migrations/{migration_id}/failed-items";
+}
+
+// In a re_extract, a collection fed by a rebuilt collection is rebuilt from its target
+// documents, so an item that failed upstream produced nothing downstream: the retry
+// rebuilds it there too (after the upstream retry, by tier), under the same root id.
+void AddDownstreamItems(const model::Migration& m, std::vector<model::MigrationBatch>* plan,
+                        int64_t batch_size, std::map<std::pair<int, std::string>, size_t>* open) {
+  if (m.config.migration_type != model::MigrationType::kReExtract || !m.dependency_graph) return;
+  const model::DependencyGraph& graph = *m.dependency_graph;
+  std::map<std::string, std::set<std::string>> items;  // resource → root ids to rebuild
+  for (const auto& b : *plan) {
+    if (b.resource_type == model::ResourceType::kCollection) {
+      items[b.resource_id].insert(b.item_ids.begin(), b.item_ids.end());
+    }
+  }
+  // Execution order is topological: an upstream collection comes before its dependents.
+  for (const auto& id : graph.execution_order) {
+    const model::DependencyNode* node = graph.Find(id);
+    if (node == nullptr || node->resource_type != model::ResourceType::kCollection) continue;
+    std::set<std::string> inherited;
+    for (const auto& dep : node->dependencies) {
+      auto it = items.find(dep);
+      if (it != items.end()) inherited.insert(it->second.begin(), it->second.end());
+    }
+    auto& own = items[id];
+    for (const auto& root : inherited) {
+      if (!own.insert(root).second) continue;  // already retried here
+      auto key = std::make_pair(node->tier, id);
+      auto slot = open->find(key);
+      if (slot == open->end() ||
+          static_cast<int64_t>((*plan)[slot->second].item_ids.size()) >= batch_size) {
+        model::MigrationBatch b;
+        b.migration_id = m.migration_id;
+        b.resource_id = id;
+        b.resource_type = model::ResourceType::kCollection;
+        b.tier = node->tier;
+        plan->push_back(std::move(b));
+        slot = open->insert_or_assign(key, plan->size() - 1).first;
+      }
+      (*plan)[slot->second].item_ids.push_back(root);
+    }
+  }
 }
 
 }  // namespace
@@ -79,6 +123,7 @@ Result<int64_t> PlanRetryBatches(storage::CatalogStore& catalog, const model::Mi
     }
     if (static_cast<int64_t>(failed.size()) < kPage) break;
   }
+  AddDownstreamItems(m, &plan, batch_size, &open);
   // The plan is processed in batch_no order, tier by tier.
   std::stable_sort(plan.begin(), plan.end(),
                    [](const auto& a, const auto& b) { return a.tier < b.tier; });

@@ -42,7 +42,9 @@ class MigrationRetryTest : public ::testing::Test {
     sqlite_ = std::move(storage::sqlite::SqliteStorageEngine::Open(dir_ + "/data")).value();
     storage_ = std::make_unique<storage::testing::FaultInjectingStorageEngine>(*sqlite_);
     extractors_ = extract::ExtractorRegistry::CreateBuiltin();
-    extractors_->Register(extract::testing::NewFaultExtractor(faults_dir_));
+    for (const char* version : {"v1", "v2"}) {
+      extractors_->Register(extract::testing::NewFaultExtractor(version, faults_dir_));
+    }
     deps_ = std::make_unique<service::ServiceDeps>(
         service::ServiceDeps{*storage_, *extractors_, clock_, logger_});
     validator_ = std::make_unique<MigrationValidator>(*deps_, speeds_);
@@ -304,6 +306,67 @@ TEST_F(MigrationRetryTest, ShutdownReleasesLeasesSoARestartResumesAtOnce) {
   ASSERT_TRUE(runner_->Recover().ok());
   runner_->WaitIdle();
   EXPECT_EQ(Get(id).status, MigrationStatus::kCompleted);
+}
+
+TEST_F(MigrationRetryTest, RetryOfAReExtractAlsoRebuildsCollectionsDownstream) {
+  // "faulty" (fault_extractor@v1) over the bucket, "chained" (text_extractor@v1) over it.
+  model::ValidationIssues issues;
+  service::CollectionService collections(*deps_);
+  model::CollectionCreate fc;
+  fc.collection_name = "faulty";
+  fc.source.bucket_ids = {bucket_.bucket_id};
+  fc.extractor.name = "fault_extractor";
+  fc.extractor.version = "v1";
+  auto faulty = collections.Create(source_, fc, &issues);
+  ASSERT_TRUE(faulty.ok()) << faulty.status().ToString();
+  model::CollectionCreate cc;
+  cc.collection_name = "chained";
+  cc.source.type = model::SourceType::kCollection;
+  cc.source.collection_id = faulty->collection_id;
+  cc.extractor.name = "text_extractor";
+  cc.extractor.version = "v1";
+  model::ValueObject mapping;
+  mapping.Set("text", "text");
+  cc.extractor.input_mappings = model::Value(std::move(mapping));
+  auto chained = collections.Create(source_, cc, &issues);
+  ASSERT_TRUE(chained.ok()) << chained.status().ToString();
+  service::BatchRunner batch_runner(*deps_, 2);
+  service::BatchService batches(*deps_, batch_runner);
+  model::BatchCreate bcr;
+  auto objects = source_.store->ListObjectIds(bucket_.bucket_id, {});
+  ASSERT_TRUE(objects.ok());
+  bcr.object_ids = *objects;
+  auto batch = batches.Create(source_, bucket_, bcr, &issues);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_TRUE(batches.Submit(caller_, source_, bucket_, batch->batch_id).ok());
+  batch_runner.WaitIdle();
+  ASSERT_EQ(source_.store->CountDocuments(chained->collection_id).value(), 6);
+
+  SetFault("flaky", true);
+  model::MigrationConfig config = ExtendConfig();
+  config.migration_type = MigrationType::kReExtract;
+  config.feature_extractors = std::vector<model::MigrationExtractor>{{"fault_extractor", "v2", {}}};
+  model::ResourceFilter filter;
+  filter.collection_ids = std::vector<std::string>{chained->collection_id};
+  config.filters = filter;
+  std::string id = Start(config);
+  runner_->WaitIdle();
+  model::Migration m = Get(id);
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
+  EXPECT_EQ(FailedIds(id, "failed").size(), 2u);
+  auto target = storage_->OpenNamespace(m.additional_data.Get("target_namespace_id")->as_string());
+  ASSERT_TRUE(target.ok());
+  std::string target_chained = MapId(id, chained->collection_id, false);
+  EXPECT_EQ((*target)->CountDocuments(target_chained).value(), 4);  // nothing for the 2
+
+  SetFault("flaky", false);
+  ASSERT_TRUE(migrations_->Retry(caller_, id).ok());
+  runner_->WaitIdle();
+  m = Get(id);
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
+  EXPECT_TRUE(FailedIds(id, "failed").empty());
+  EXPECT_EQ((*target)->CountDocuments(target_chained).value(), 6);
+  EXPECT_EQ((*target)->CountDocuments(MapId(id, faulty->collection_id, false)).value(), 6);
 }
 
 TEST_F(MigrationRetryTest, MigrationFailsWhenEveryItemFailed) {

@@ -14,9 +14,9 @@ constexpr int kDimensions = 16;
 
 class FaultExtractor final : public FeatureExtractor {
  public:
-  explicit FaultExtractor(std::string fault_dir) : fault_dir_(std::move(fault_dir)) {
+  FaultExtractor(std::string version, std::string fault_dir) : fault_dir_(std::move(fault_dir)) {
     info_.name = "fault_extractor";
-    info_.version = "v1";
+    info_.version = std::move(version);
     info_.description = "Test-only: text embedding that fails on demand.";
     info_.input_name = "text";
     info_.input_type = "text";
@@ -43,6 +43,9 @@ class FaultExtractor final : public FeatureExtractor {
     for (float& x : v) x = norm == 0 ? x : static_cast<float>(x / std::sqrt(norm));
     ExtractedDocument doc;
     doc.embedding = std::move(v);
+    model::ValueObject fields;
+    fields.Set("text", input.text);
+    doc.fields = model::Value(std::move(fields));
     return std::vector<ExtractedDocument>{std::move(doc)};
   }
 
@@ -70,13 +73,15 @@ class FaultExtractor final : public FeatureExtractor {
 
 }  // namespace
 
-std::unique_ptr<FeatureExtractor> NewFaultExtractor(std::string fault_dir) {
-  return std::make_unique<FaultExtractor>(std::move(fault_dir));
+std::unique_ptr<FeatureExtractor> NewFaultExtractor(std::string version, std::string fault_dir) {
+  return std::make_unique<FaultExtractor>(std::move(version), std::move(fault_dir));
 }
 
 void RegisterTestExtractors(ExtractorRegistry& registry) {
   const char* dir = std::getenv("FERRYD_TEST_FAULT_DIR");
-  registry.Register(NewFaultExtractor(dir != nullptr ? dir : ""));
+  for (const char* version : {"v1", "v2"}) {
+    registry.Register(NewFaultExtractor(version, dir != nullptr ? dir : ""));
+  }
 }
 
 }  // namespace ferry::extract::testing
