@@ -109,6 +109,12 @@ class SqliteNamespaceStore final : public NamespaceStore {
   Status DeleteInteraction(const std::string& interaction_id) override;
   Result<model::CollectionVersion> GetCollectionVersion(const std::string& collection_id) override;
 
+  // Fenced writes: sqlite_fenced_writes.cc.
+  Status UpsertObjectsFenced(const WriteFence& fence,
+                             const std::vector<model::Object>& objects) override;
+  Status UpsertDocumentsFenced(const WriteFence& fence,
+                               const std::vector<model::Document>& docs) override;
+
  private:
   explicit SqliteNamespaceStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
 
