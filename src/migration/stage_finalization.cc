@@ -32,6 +32,7 @@ FingerprintScope ScopeOf(const RunContext& ctx, const std::string& collection_id
   FingerprintScope scope;
   for (const auto& [fx, params] : ctx.plan.actions.at(collection_id).extra) {
     scope.excluded_vector_uris.insert(fx->info().feature_uri());
+    scope.ignore_error = true;
   }
   return scope;
 }

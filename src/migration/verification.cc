@@ -159,7 +159,7 @@ std::string DocumentFingerprint(const model::Document& d, const FingerprintScope
   Put(&s, l.path);
   Put(&s, d.modality);
   Put(&s, d.ingestion_status);
-  Put(&s, d.error.value_or(""));
+  Put(&s, scope.ignore_error ? "" : d.error.value_or(""));
   PutCanonical(&s, WithoutFields(d.fields, scope.excluded_fields));
   std::vector<const model::FeatureVector*> vectors;
   for (const auto& v : d.vectors) {

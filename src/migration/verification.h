@@ -41,6 +41,9 @@ class ContentChecksum {
 struct FingerprintScope {
   std::set<std::string> excluded_fields;
   std::set<std::string> excluded_vector_uris;
+  // Leave out the document's error: an extend records there why an added extractor
+  // failed on it (a failed item, listed apart), the rest of the document still a copy.
+  bool ignore_error = false;
 };
 
 std::string DocumentFingerprint(const model::Document& d, const FingerprintScope& scope);
