@@ -127,6 +127,9 @@ std::vector<ResourceRef> ResourcesOf(const SourceSnapshot& source) {
     }
     out.push_back(std::move(r));
   }
+  for (const auto& c : source.clusters) {
+    out.push_back({c.cluster_id, ResourceType::kCluster, c.collection_ids});
+  }
   return out;
 }
 

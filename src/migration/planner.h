@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/cluster.h"
 #include "model/migration.h"
 #include "model/resources.h"
 
@@ -15,6 +16,7 @@ namespace ferry::migration {
 struct SourceSnapshot {
   std::vector<model::Bucket> buckets;
   std::vector<model::Collection> collections;
+  std::vector<model::Cluster> clusters;
 };
 
 // One resource of the snapshot as a graph node: its direct dependencies, whatever the

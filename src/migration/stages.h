@@ -12,6 +12,9 @@ Status RunNamespaceSetup(RunContext& ctx);
 Status RunBatchCreation(RunContext& ctx);
 // Runs the plan's batches tier by tier on up to max_workers workers.
 Status RunBatchProcessing(RunContext& ctx);
+// Per cluster_options: carries over or recomputes the target clusters' runs and
+// assignments (stage_cluster_execution.cc).
+Status RunClusterExecution(RunContext& ctx);
 // Verifies counts, records the id map, marks resources completed.
 Status RunFinalization(RunContext& ctx);
 

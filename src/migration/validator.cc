@@ -41,6 +41,7 @@ Status MigrationValidator::LoadSource(const std::string& org_id,
   const model::Page all{0, 1'000'000};
   FERRY_ASSIGN_OR_RETURN(out->snapshot.buckets, store->ListBuckets(all));
   FERRY_ASSIGN_OR_RETURN(out->snapshot.collections, store->ListCollections(all));
+  FERRY_ASSIGN_OR_RETURN(out->snapshot.clusters, store->ListClusters(all));
   return Status::Ok();
 }
 
@@ -100,6 +101,7 @@ Status MigrationValidator::Estimate(const model::MigrationConfig& config, Valida
   std::map<std::string, const model::Collection*> cols;
   for (const auto& c : out->snapshot.collections) cols[c.collection_id] = &c;
   int64_t objects = 0, documents = 0, buckets = 0, collections = 0;
+  int64_t clusters = 0;
   double seconds = 0;
   int64_t rebuilt_docs = 0;
   std::string rebuilt_with;
@@ -113,6 +115,7 @@ Status MigrationValidator::Estimate(const model::MigrationConfig& config, Valida
       seconds += n / kCopyItemsPerSecond;
       continue;
     }
+    if (node.resource_type == model::ResourceType::kCluster) ++clusters;
     if (node.resource_type != model::ResourceType::kCollection) continue;
     ++collections;
     const model::Collection& c = *cols.at(node.resource_id);
@@ -150,7 +153,7 @@ Status MigrationValidator::Estimate(const model::MigrationConfig& config, Valida
   out->result.estimated_resources = {{"bucket", buckets},
                                      {"collection", collections},
                                      {"taxonomy", 0},
-                                     {"cluster", 0},
+                                     {"cluster", clusters},
                                      {"retriever", 0}};
   out->objects = objects;
   out->documents = documents;

@@ -1,0 +1,22 @@
+#pragma once
+// How a source cluster appears in the target namespace (DESIGN.md §2, ClusterOptions):
+// shared by namespace_setup, which creates the definition, and cluster_execution, which
+// fills in its executions, centroids, artifacts and assignments.
+
+#include "migration/run_context.h"
+#include "model/cluster.h"
+
+namespace ferry::migration {
+
+// The target definition of `source`: its id per preserve_cluster_ids, its input
+// collections' target ids, its feature URIs rewritten for re-extracted collections.
+// Run state (status, last run, counts) is reset: cluster_execution sets it.
+model::Cluster TargetCluster(const RunContext& ctx, const model::Cluster& source);
+
+// The selected clusters of the plan, in execution order.
+std::vector<const model::Cluster*> SelectedClusters(const RunContext& ctx);
+
+// The cluster options in effect (defaults when the config has none).
+model::ClusterOptions EffectiveClusterOptions(const RunContext& ctx);
+
+}  // namespace ferry::migration
