@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "migration/reference_rewrite.h"
+
 namespace ferry::migration {
 
 model::ClusterOptions EffectiveClusterOptions(const RunContext& ctx) {
@@ -9,10 +11,12 @@ model::ClusterOptions EffectiveClusterOptions(const RunContext& ctx) {
 }
 
 model::Cluster TargetCluster(const RunContext& ctx, const model::Cluster& source) {
+  const ReferenceMap refs(ctx);
   model::Cluster t = source;
   t.cluster_id = ctx.TargetIdOf(model::ResourceType::kCluster, source.cluster_id);
-  for (auto& id : t.collection_ids) id = ctx.TargetIdOf(model::ResourceType::kCollection, id);
-  for (auto& uri : t.feature_uris) uri = RewriteFeatureUri(ctx, uri);
+  for (auto& id : t.collection_ids) id = refs.Id(id);
+  for (auto& uri : t.feature_uris) uri = refs.FeatureUri(uri);
+  t.filters = refs.Rewrite(source.filters);
   t.status = model::TaskStatus::kPending;
   t.last_task_id.reset();
   t.last_run_id.reset();

@@ -35,6 +35,11 @@ struct RunContext {
   // The target id of a source id: the same id when ids are preserved, else a pure
   // function of (migration, source id) with the source's prefix ("doc_…").
   std::string TargetId(const std::string& source_id) const;
+  // The target id of a migrated resource of type `type`, per the options that govern its
+  // ids: preserve_resource_ids for buckets and collections (and everything inside them),
+  // taxonomy_options.preserve_taxonomy_ids, cluster_options.preserve_cluster_ids,
+  // retriever_options.preserve_retriever_ids (each also implied by preserve_resource_ids).
+  std::string TargetIdOf(model::ResourceType type, const std::string& source_id) const;
 };
 
 // The target id rule of RunContext::TargetId, usable without a context.
