@@ -1,5 +1,6 @@
 #include "migration/cluster_targets.h"
 
+#include <algorithm>
 #include <map>
 
 #include "migration/reference_rewrite.h"
@@ -26,6 +27,41 @@ model::Cluster TargetCluster(const RunContext& ctx, const model::Cluster& source
   t.last_executed_at.reset();
   t.completed_at.reset();
   return t;
+}
+
+void WarnStaleClusters(const model::MigrationConfig& config, const SourceSnapshot& snapshot,
+                       const model::DependencyGraph& graph,
+                       const std::map<std::string, CollectionAction>& actions,
+                       model::ValidationIssues* warnings) {
+  if (config.cluster_options.value_or(model::ClusterOptions{}).recompute_clusters) return;
+  std::map<std::string, const model::Collection*> collections;
+  for (const auto& c : snapshot.collections) collections[c.collection_id] = &c;
+  for (const auto& cluster : snapshot.clusters) {
+    if (graph.Find(cluster.cluster_id) == nullptr) continue;
+    for (const auto& id : cluster.collection_ids) {
+      auto a = actions.find(id);
+      auto c = collections.find(id);
+      if (a == actions.end() || c == collections.end() ||
+          a->second.kind != CollectionAction::Kind::kRebuild) {
+        continue;
+      }
+      const std::string uri = c->second->extractor.feature_uri();
+      if (std::find(cluster.feature_uris.begin(), cluster.feature_uris.end(), uri) ==
+              cluster.feature_uris.end() ||
+          a->second.target_extractor.feature_uri() == uri) {
+        continue;
+      }
+      warnings->push_back(
+          {{model::Value("config"), model::Value("cluster_options"),
+            model::Value("recompute_clusters")},
+           "cluster " + cluster.cluster_id + " clusters " + uri +
+               ", which the re-extraction "
+               "replaces; its copied centroids and assignments describe the old vectors "
+               "(set recompute_clusters to cluster the new ones)",
+           "stale_clusters"});
+      break;
+    }
+  }
 }
 
 std::vector<const model::Cluster*> SelectedClusters(const RunContext& ctx) {

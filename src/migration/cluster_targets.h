@@ -3,6 +3,10 @@
 // shared by namespace_setup, which creates the definition, and cluster_execution, which
 // fills in its executions, centroids, artifacts and assignments.
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "migration/run_context.h"
 #include "model/cluster.h"
 
@@ -12,6 +16,15 @@ namespace ferry::migration {
 // collections' target ids, its feature URIs rewritten for re-extracted collections.
 // Run state (status, last run, counts) is reset: cluster_execution sets it.
 model::Cluster TargetCluster(const RunContext& ctx, const model::Cluster& source);
+
+// Warns (loc ["config","cluster_options","recompute_clusters"], type "stale_clusters")
+// about each selected cluster clustering a feature that a re-extraction replaces while
+// recompute_clusters is false: its copied centroids and assignments describe the old
+// vectors.
+void WarnStaleClusters(const model::MigrationConfig& config, const SourceSnapshot& snapshot,
+                       const model::DependencyGraph& graph,
+                       const std::map<std::string, CollectionAction>& actions,
+                       model::ValidationIssues* warnings);
 
 // The selected clusters of the plan, in execution order.
 std::vector<const model::Cluster*> SelectedClusters(const RunContext& ctx);

@@ -10,6 +10,7 @@
 
 #include "migration/migration_runner.h"
 #include "migration/migration_service.h"
+#include "migration/run_context.h"
 #include "service/batch_runner.h"
 #include "service/batch_service.h"
 #include "service/bucket_service.h"
@@ -210,6 +211,10 @@ TEST_F(MigrationClustersTest, DefaultsCopyDefinitionRunsCentroidsArtifactsAndAss
   ASSERT_NE(target, nullptr);
   model::Cluster t = TargetCluster(*target);
   EXPECT_EQ(t.cluster_id, cluster_.cluster_id);  // preserve_cluster_ids defaults to true
+  const Value* mapping = m.additional_data.Get("id_mapping");
+  ASSERT_NE(mapping, nullptr);
+  ASSERT_NE(mapping->Get(cluster_.cluster_id), nullptr);
+  EXPECT_EQ(mapping->Get(cluster_.cluster_id)->as_string(), cluster_.cluster_id);
   EXPECT_EQ(t.collection_ids,
             std::vector<std::string>({MapId(m.migration_id, texts_.collection_id, false)}));
   EXPECT_EQ(t.feature_uris, std::vector<std::string>({kV1Uri}));
@@ -239,6 +244,10 @@ TEST_F(MigrationClustersTest, PreserveClusterIdsFalseMapsTheId) {
   EXPECT_NE(t.cluster_id, cluster_.cluster_id);
   EXPECT_EQ(t.cluster_id, MapId(m.migration_id, cluster_.cluster_id, false));
   EXPECT_EQ(t.cluster_name, cluster_.cluster_name);
+  const Value* mapping = m.additional_data.Get("id_mapping");
+  ASSERT_NE(mapping, nullptr);
+  ASSERT_NE(mapping->Get(cluster_.cluster_id), nullptr);
+  EXPECT_EQ(mapping->Get(cluster_.cluster_id)->as_string(), t.cluster_id);
 }
 
 TEST_F(MigrationClustersTest, PreserveCentroidsFalseDropsCentroidsButKeepsArtifacts) {
@@ -290,10 +299,10 @@ TEST_F(MigrationClustersTest, PreserveAssignmentsFalseRemovesClusterFieldsFromTa
     EXPECT_EQ(d.fields.Get("cluster_label"), nullptr);
     EXPECT_EQ(d.fields.Get("distance_to_centroid"), nullptr);
   }
-  for (const auto& d :
-       std::move(source_.store->ListDocuments(texts_.collection_id, kAll, false)).value()) {
-    EXPECT_NE(d.fields.Get("cluster_id"), nullptr);
-  }
+  auto source_docs = source_.store->ListDocuments(texts_.collection_id, kAll, false);
+  ASSERT_TRUE(source_docs.ok());
+  ASSERT_EQ(source_docs->size(), 8u);
+  for (const auto& d : *source_docs) EXPECT_NE(d.fields.Get("cluster_id"), nullptr);
 }
 
 TEST_F(MigrationClustersTest, RecomputeAfterReExtractClustersTheNewVectors) {
@@ -332,6 +341,29 @@ TEST_F(MigrationClustersTest, RecomputeAfterReExtractClustersTheNewVectors) {
   EXPECT_EQ(a.size(), 1u);
   EXPECT_EQ(b.size(), 1u);
   EXPECT_NE(*a.begin(), *b.begin());
+}
+
+TEST_F(MigrationClustersTest, ReExtractWithoutRecomputeWarnsAndRewritesFeatureUris) {
+  auto has_warning = [&](const model::MigrationConfig& config) {
+    std::string message;
+    auto draft = migrations_->Create(caller_, config, false, &message);
+    EXPECT_TRUE(draft.ok());
+    for (const auto& w : draft->validation_result->warnings) {
+      if (w.type == "stale_clusters") return true;
+    }
+    return false;
+  };
+  auto config = Config(MigrationType::kReExtract);
+  EXPECT_TRUE(has_warning(config));
+  config.cluster_options->recompute_clusters = true;
+  EXPECT_FALSE(has_warning(config));
+  EXPECT_FALSE(has_warning(Config()));
+
+  config.cluster_options->recompute_clusters = false;
+  model::Migration m = Run(config);
+  model::Cluster t = TargetCluster(*Target(m));
+  EXPECT_EQ(t.feature_uris, std::vector<std::string>({kV2Uri}));
+  EXPECT_EQ(t.last_run_id, cluster_.last_run_id);  // carried over, as warned
 }
 
 TEST_F(MigrationClustersTest, DryRunCountsClustersAndWritesNothing) {

@@ -81,7 +81,9 @@ Status RunFinalization(RunContext& ctx) {
     FERRY_ASSIGN_OR_RETURN(verification, Verify(ctx, &mismatch));
   }
   ValueObject ids;
-  for (const auto& id : order) ids.Set(id, ctx.TargetId(id));
+  for (const auto& id : order) {
+    ids.Set(id, ctx.TargetIdOf(ctx.plan.graph.Find(id)->resource_type, id));
+  }
   FERRY_RETURN_IF_ERROR(ctx.progress.Update([&](model::Migration& m) {
     ValueObject data =
         m.additional_data.is_object() ? m.additional_data.as_object() : ValueObject{};

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <thread>
 
+#include "migration/cluster_targets.h"
 #include "migration/webhooks/url_guard.h"
 
 namespace ferry::migration {
@@ -197,6 +198,7 @@ Result<ValidationOutcome> MigrationValidator::Validate(const std::string& org_id
                                        "no_effect"});
       }
     }
+    WarnStaleClusters(config, out.snapshot, out.graph, out.actions, &out.result.warnings);
     FERRY_RETURN_IF_ERROR(Estimate(config, &out));
   }
   out.result.valid = out.result.errors.empty();

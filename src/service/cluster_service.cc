@@ -73,6 +73,29 @@ void CheckFeatureUris(const NamespaceHandle& h, const std::vector<model::Collect
   }
 }
 
+// Options of the spec this server does not implement are refused rather than ignored.
+void RejectUnsupported(const model::Cluster& c, model::ValidationIssues* issues) {
+  if (c.filters.is_object() && !c.filters.as_object().empty()) {
+    issues->push_back({{Value("body"), Value("filters")},
+                       "filters are not supported for clusters by this server",
+                       "value_error"});
+  }
+  if (const Value* on = c.llm_labeling.Get("enabled");
+      on != nullptr && on->is_bool() && on->as_bool()) {
+    issues->push_back({{Value("body"), Value("llm_labeling"), Value("enabled")},
+                       "LLM labeling is not available; clusters are labelled 'Cluster <n>'",
+                       "value_error"});
+  }
+  if (c.multi_feature_strategy != "concatenate") {
+    issues->push_back(
+        {VectorLoc("multi_feature_strategy"), "only 'concatenate' is supported", "value_error"});
+  }
+  if (c.effective_feature_method != "mean") {
+    issues->push_back(
+        {VectorLoc("effective_feature_method"), "only 'mean' is supported", "value_error"});
+  }
+}
+
 }  // namespace
 
 ClusterService::ClusterService(const ServiceDeps& deps, size_t threads)
@@ -114,6 +137,7 @@ Result<model::Cluster> ClusterService::Create(const NamespaceHandle& h, model::C
     }
   }
   if (req.cluster_type == "vector") CheckFeatureUris(h, inputs, req, issues);
+  RejectUnsupported(req, issues);
   ParseKMeansParams(req.algorithm_params, VectorLoc("algorithm_params"), issues);
   if (!issues->empty()) return Status::InvalidArgument("invalid request");
   req.collection_ids = std::move(ids);

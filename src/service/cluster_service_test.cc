@@ -202,6 +202,26 @@ TEST_F(ClusterTest, RunClusteringWritesArtifactsAndEnrichesDocuments) {
   }
 }
 
+TEST_F(ClusterTest, ClearClusterAssignmentsRemovesOnlyTheClusterFields) {
+  AddGroupedDocs(12);
+  model::Cluster c = NewCluster(3);
+  ASSERT_TRUE(RunClustering(*h_.store, storage_->blobs(), c, 1).ok());
+  int64_t cleared = 0;
+  ASSERT_TRUE(ClearClusterAssignments(*h_.store, c, 2, &cleared).ok());
+  EXPECT_EQ(cleared, 12);
+  for (int i = 0; i < 12; ++i) {
+    auto doc = h_.store->GetDocument(i % 2 == 0 ? "col_a" : "col_b", DocId(i), true);
+    ASSERT_TRUE(doc.ok());
+    EXPECT_EQ(doc->fields.Get("cluster_id"), nullptr);
+    EXPECT_EQ(doc->fields.Get("cluster_label"), nullptr);
+    EXPECT_EQ(doc->fields.Get("distance_to_centroid"), nullptr);
+    EXPECT_EQ(doc->fields.Get("title")->as_string(), title_.at(DocId(i)));
+    EXPECT_EQ(doc->vectors.size(), 1u);
+  }
+  ASSERT_TRUE(ClearClusterAssignments(*h_.store, c, 3, &cleared).ok());
+  EXPECT_EQ(cleared, 0);
+}
+
 TEST_F(ClusterTest, EnrichmentFollowsFieldMappings) {
   AddGroupedDocs(9);
   model::Cluster c = NewCluster(3);

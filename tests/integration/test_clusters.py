@@ -124,6 +124,10 @@ class ClusterTest(FerryTestCase):
             vc, clustering_method="nope")}, ["body", "vector_config", "clustering_method"])
         self.assertIssue({"collection_ids": col, "cluster_type": "attribute",
                           "attribute_config": {"attributes": ["a"]}}, ["body", "cluster_type"])
+        self.assertIssue({"collection_ids": col, "vector_config": vc,
+                          "llm_labeling": {"enabled": True}}, ["body", "llm_labeling", "enabled"])
+        self.assertIssue({"collection_ids": col, "vector_config": vc,
+                          "filters": {"AND": [{"field": "a", "value": 1}]}}, ["body", "filters"])
         self.assertStatus(self.c.post("/v1/clusters/list", {"filters": {"AND": []}}), 422)
 
     def test_execute_recovers_groups_enriches_documents_and_writes_artifacts(self):
