@@ -343,6 +343,26 @@ TEST_F(MigrationClustersTest, RecomputeAfterReExtractClustersTheNewVectors) {
   EXPECT_NE(*a.begin(), *b.begin());
 }
 
+TEST_F(MigrationClustersTest, FailedRecomputationFailsItsItemNotTheMigration) {
+  model::Cluster greedy = cluster_;
+  model::ValueObject params;
+  params.Set("n_clusters", 20);
+  greedy.algorithm_params = Value(std::move(params));
+  ASSERT_TRUE(source_.store->UpdateCluster(greedy).ok());
+  auto config = Config();
+  config.cluster_options->recompute_clusters = true;
+  model::Migration m = Run(config);
+  EXPECT_EQ(ClusterStage(m).items_completed, 0);
+  EXPECT_EQ(ClusterStage(m).items_failed, 1);
+  auto target = Target(m);
+  model::Cluster t = TargetCluster(*target);
+  EXPECT_EQ(t.status, model::TaskStatus::kFailed);
+  auto runs = std::move(target->ListClusterExecutions(t.cluster_id, kAll)).value();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].status, "failed");
+  EXPECT_NE(runs[0].error_message.value_or("").find("number of vectors (8)"), std::string::npos);
+}
+
 TEST_F(MigrationClustersTest, ReExtractWithoutRecomputeWarnsAndRewritesFeatureUris) {
   auto has_warning = [&](const model::MigrationConfig& config) {
     std::string message;

@@ -186,7 +186,6 @@ Result<ClusteringOutcome> ComputeClusters(ClusterPoints points, const KMeansConf
   e.num_points = static_cast<int64_t>(n);
   e.inertia = best->inertia;
   e.iterations = static_cast<int64_t>(best->iterations);
-  points.members = out.members;
   ComputeClusterMetrics(points, out.members, e.centroids, &e);
   return out;
 }

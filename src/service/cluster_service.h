@@ -23,7 +23,7 @@ inline constexpr const char* kClusterTaskType = "engine_cluster_build";
 class ClusterService {
  public:
   // `threads` executions run at once (>= 1).
-  ClusterService(const ServiceDeps& deps, size_t threads = 1);
+  explicit ClusterService(const ServiceDeps& deps, size_t threads = 1);
   ~ClusterService();
 
   // `req` as decoded: collection_ids may be ids or names (resolved here, issues at

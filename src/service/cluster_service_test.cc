@@ -319,6 +319,41 @@ TEST_F(ClusterTest, ExecuteRunsInTheBackgroundAndReportsThroughTheTask) {
   EXPECT_TRUE(failed_run->error_message.has_value());
 }
 
+TEST_F(ClusterTest, RecoverRunsExecutionsLeftUnfinishedByARestart) {
+  AddGroupedDocs(12);
+  model::ValidationIssues issues;
+  std::string task_id;
+  std::string cluster_id;
+  {
+    // A service that shuts down before its queued execution runs: its pool is stopped
+    // first, so Execute records the task and the pending run but cannot queue it.
+    ClusterService before(*deps_);
+    auto c = before.Create(h_, NewCluster(3), &issues);
+    ASSERT_TRUE(c.ok());
+    cluster_id = c->cluster_id;
+    before.Shutdown();
+    auto task = before.Execute({"org_1"}, h_, cluster_id);
+    ASSERT_EQ(task.status().code(), StatusCode::kUnavailable);
+    auto cluster = h_.store->GetCluster(cluster_id);
+    ASSERT_TRUE(cluster.ok());
+    ASSERT_TRUE(cluster->last_task_id.has_value());
+    task_id = *cluster->last_task_id;
+  }
+  auto pending = storage_->catalog().GetTask("org_1", task_id);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->status, model::TaskStatus::kPending);
+  ClusterService after(*deps_);
+  ASSERT_TRUE(after.Recover().ok());
+  after.WaitIdle();
+  auto done = storage_->catalog().GetTask("org_1", task_id);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->status, model::TaskStatus::kCompleted) << done->error.value_or("");
+  auto run = after.GetExecution(h_, cluster_id, std::nullopt);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->status, "completed");
+  EXPECT_EQ(run->task_id, task_id);
+}
+
 TEST_F(ClusterTest, CreateRejectsUnknownCollectionsAndForeignFeatures) {
   ClusterService service(*deps_);
   model::ValidationIssues issues;
