@@ -4,6 +4,7 @@
 #include <map>
 
 #include "migration/reference_rewrite.h"
+#include "service/cluster_engine.h"
 
 namespace ferry::migration {
 
@@ -62,6 +63,19 @@ void WarnStaleClusters(const model::MigrationConfig& config, const SourceSnapsho
       break;
     }
   }
+}
+
+std::set<std::string> ClusterFieldsRewritten(const RunContext& ctx,
+                                             const std::string& source_collection_id) {
+  std::set<std::string> out;
+  const model::ClusterOptions opts = EffectiveClusterOptions(ctx);
+  if (opts.preserve_assignments && !opts.recompute_clusters) return out;
+  for (const model::Cluster* c : SelectedClusters(ctx)) {
+    const auto& ids = c->collection_ids;
+    if (std::find(ids.begin(), ids.end(), source_collection_id) == ids.end()) continue;
+    for (auto& f : service::ClusterFieldNames(*c)) out.insert(std::move(f));
+  }
+  return out;
 }
 
 std::vector<const model::Cluster*> SelectedClusters(const RunContext& ctx) {

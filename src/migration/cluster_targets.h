@@ -4,6 +4,7 @@
 // fills in its executions, centroids, artifacts and assignments.
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,12 @@ void WarnStaleClusters(const model::MigrationConfig& config, const SourceSnapsho
                        const model::DependencyGraph& graph,
                        const std::map<std::string, CollectionAction>& actions,
                        model::ValidationIssues* warnings);
+
+// The document fields cluster_execution rewrites in the target copy of a source
+// collection (cleared when !preserve_assignments, re-enriched when recompute_clusters),
+// for verification to leave out of its checksums. Empty when it rewrites none.
+std::set<std::string> ClusterFieldsRewritten(const RunContext& ctx,
+                                             const std::string& source_collection_id);
 
 // The selected clusters of the plan, in execution order.
 std::vector<const model::Cluster*> SelectedClusters(const RunContext& ctx);

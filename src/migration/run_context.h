@@ -8,6 +8,7 @@
 
 #include "migration/progress_tracker.h"
 #include "migration/validator.h"
+#include "service/retriever_service.h"
 #include "service/service_deps.h"
 
 namespace ferry::migration {
@@ -30,6 +31,9 @@ struct RunContext {
   // Target resources created in namespace_setup, by source id.
   std::map<std::string, model::Collection> target_collections;
   std::map<std::string, model::Bucket> target_buckets;
+  // Runs retriever definitions (source ones, and target ones before they are written)
+  // for benchmark_evaluation and enrichment. Set by the runner.
+  const service::RetrieverService* retrievers = nullptr;
 
   bool dry_run() const { return config.dry_run; }
   // The target id of a source id: the same id when ids are preserved, else a pure

@@ -15,7 +15,11 @@ Status RunBatchProcessing(RunContext& ctx);
 // Per cluster_options: carries over or recomputes the target clusters' runs and
 // assignments (stage_cluster_execution.cc).
 Status RunClusterExecution(RunContext& ctx);
-// Verifies counts, records the id map, marks resources completed.
+// Replays the source retrievers' recorded queries on source and target; reports
+// overlap@10, NDCG@10, MRR and latency in additional_data.benchmark.
+Status RunBenchmarkEvaluation(RunContext& ctx);
+// Writes the target retrievers, verifies counts and content checksums, records the id
+// map, marks resources completed.
 Status RunFinalization(RunContext& ctx);
 
 }  // namespace ferry::migration

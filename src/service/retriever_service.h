@@ -59,6 +59,8 @@ class RetrieverService {
   // retrievers before it writes them) against h's store, recording nothing.
   Result<Evaluation> Evaluate(const NamespaceHandle& h, const model::Retriever& r,
                               const model::Value& inputs) const;
+  // Drops the vector indexes cached for a namespace (after a one-off evaluation).
+  void ForgetIndexes(const std::string& namespace_id) const { vectors_.Forget(namespace_id); }
   // Runs every stage in order and records the execution (also when a stage fails: then
   // it is recorded as "failed" and the stage's error returned).
   Result<ExecutionOutcome> Execute(const NamespaceHandle& h, const std::string& ident,
