@@ -198,6 +198,39 @@ class ClusterTest(FerryTestCase):
         self.assertEqual(self.assertStatus(self.c.get("/v1/clusters/" + cid), 200)["status"],
                          "FAILED")
 
+    def test_migration_carries_clusters_over_per_options(self):
+        cid = self.create("migrated", enrich_source_collection=True)["cluster_id"]
+        self.assertEqual(self.execute(cid)["status"], "COMPLETED")
+        m = self.assertStatus(self.api.post("/v1/namespaces/migrations/", {"config": {
+            "migration_type": "copy", "source_namespace_id": "clus",
+            "target_namespace_name": "clus-copy",
+            "filters": {"cluster_ids": [cid]},
+            "cluster_options": {"preserve_assignments": False}},
+            "start_immediately": True}), 201)
+        while True:
+            done = self.assertStatus(
+                self.api.get("/v1/namespaces/migrations/" + m["migration_id"]), 200)
+            if done["status"] in ("completed", "failed", "cancelled"):
+                break
+        self.assertEqual(done["status"], "completed", done.get("error_message"))
+        self.assertEqual(done["dependency_graph"]["execution_order"][-1], cid)
+        stage = [s for s in done["progress"]["stages"] if s["stage"] == "cluster_execution"][0]
+        self.assertEqual((stage["items_total"], stage["items_completed"]), (1, 1))
+        target = self.server.client(namespace="clus-copy")
+        copied = self.assertStatus(target.get("/v1/clusters/" + cid), 200)  # id preserved
+        self.assertEqual(copied["status"], "COMPLETED")
+        self.assertNotEqual(copied["input_collections"], [self.col["collection_id"]])
+        runs = self.assertStatus(target.post("/v1/clusters/%s/executions/list" % cid, {}), 200)
+        self.assertEqual(len(runs["results"][0]["centroids"]), 2)
+        docs = self.assertStatus(target.post(
+            "/v1/collections/%s/documents/list?limit=100" % copied["input_collections"][0], {}),
+            200)["results"]
+        self.assertEqual(len(docs), 8)
+        for d in docs:
+            self.assertNotIn("cluster_id", d)
+        self.assertEqual(len(self.assertStatus(target.post("/v1/clusters/list", {}),
+                                               200)["results"]), 1)
+
     def test_other_organization_sees_404(self):
         cid = self.create("private")["cluster_id"]
         out = subprocess.run([FERRYD, "keys", "create", "--data-dir", self.server.data_dir,
