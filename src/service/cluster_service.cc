@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <functional>
 
 #include "common/ids.h"
 #include "service/cluster_engine.h"
@@ -94,6 +95,15 @@ void RejectUnsupported(const model::Cluster& c, model::ValidationIssues* issues)
     issues->push_back(
         {VectorLoc("effective_feature_method"), "only 'mean' is supported", "value_error"});
   }
+}
+
+// Applies `fn` to the stored cluster, re-read so that a patch made meanwhile is kept.
+Status UpdateStoredCluster(storage::NamespaceStore& store, const std::string& cluster_id,
+                           TimestampMs now, const std::function<void(model::Cluster&)>& fn) {
+  FERRY_ASSIGN_OR_RETURN(model::Cluster c, store.GetCluster(cluster_id));
+  fn(c);
+  c.updated_at = now;
+  return store.UpdateCluster(c);
 }
 
 }  // namespace
@@ -335,8 +345,8 @@ Status ClusterService::RunJob(const Job& job, model::Task* task) {
                          store->GetClusterExecution(job.cluster_id, job.run_id));
   run.status = "processing";
   FERRY_RETURN_IF_ERROR(store->UpsertClusterExecution(run));
-  cluster.status = model::TaskStatus::kProcessing;
-  FERRY_RETURN_IF_ERROR(store->UpdateCluster(cluster));
+  FERRY_RETURN_IF_ERROR(UpdateStoredCluster(
+      *store, cluster.cluster_id, now, [](auto& c) { c.status = model::TaskStatus::kProcessing; }));
 
   auto outcome = RunClustering(*store, deps_.storage.blobs(), cluster, now);
   const TimestampMs done = deps_.clock.NowMs();
@@ -344,10 +354,9 @@ Status ClusterService::RunJob(const Job& job, model::Task* task) {
     run.status = "failed";
     run.error_message = outcome.status().message();
     run.completed_at = done;
-    cluster.status = model::TaskStatus::kFailed;
-    cluster.updated_at = done;
     FERRY_RETURN_IF_ERROR(store->UpsertClusterExecution(run));
-    FERRY_RETURN_IF_ERROR(store->UpdateCluster(cluster));
+    FERRY_RETURN_IF_ERROR(UpdateStoredCluster(
+        *store, cluster.cluster_id, done, [](auto& c) { c.status = model::TaskStatus::kFailed; }));
     return outcome.status();
   }
   model::ClusterExecution finished = std::move(outcome->execution);
@@ -358,15 +367,16 @@ Status ClusterService::RunJob(const Job& job, model::Task* task) {
   finished.status = "completed";
   finished.completed_at = done;
   FERRY_RETURN_IF_ERROR(store->UpsertClusterExecution(finished));
-  cluster.status = model::TaskStatus::kCompleted;
-  cluster.last_run_id = finished.run_id;
-  cluster.num_clusters = finished.num_clusters;
-  cluster.num_documents_clustered = finished.num_points;
-  cluster.execution_time_seconds =
+  const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  cluster.completed_at = done;
-  cluster.updated_at = done;
-  FERRY_RETURN_IF_ERROR(store->UpdateCluster(cluster));
+  FERRY_RETURN_IF_ERROR(UpdateStoredCluster(*store, cluster.cluster_id, done, [&](auto& c) {
+    c.status = model::TaskStatus::kCompleted;
+    c.last_run_id = finished.run_id;
+    c.num_clusters = finished.num_clusters;
+    c.num_documents_clustered = finished.num_points;
+    c.execution_time_seconds = seconds;
+    c.completed_at = done;
+  }));
   model::ValueObject output;
   output.Set("run_id", finished.run_id);
   output.Set("num_clusters", finished.num_clusters);
