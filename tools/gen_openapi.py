@@ -53,6 +53,15 @@ IMPLEMENTED = [
     ("post", "/v1/retrievers/interactions/list"),
     ("get", "/v1/retrievers/interactions/{interaction_id}"),
     ("delete", "/v1/retrievers/interactions/{interaction_id}"),
+    ("post", "/v1/clusters"),
+    ("post", "/v1/clusters/list"),
+    ("get", "/v1/clusters/{cluster_identifier}"),
+    ("patch", "/v1/clusters/{cluster_identifier}"),
+    ("delete", "/v1/clusters/{cluster_id}"),
+    ("post", "/v1/clusters/{cluster_id}/execute"),
+    ("post", "/v1/clusters/{cluster_id}/executions/list"),
+    ("get", "/v1/clusters/{cluster_id}/executions"),
+    ("get", "/v1/clusters/{cluster_id}/executions/{run_id}"),
 ]
 
 def _error(description):

@@ -9,6 +9,7 @@
 #include "service/auth_service.h"
 #include "service/batch_service.h"
 #include "service/bucket_service.h"
+#include "service/cluster_service.h"
 #include "service/collection_service.h"
 #include "service/namespace_service.h"
 #include "service/retriever_service.h"
@@ -26,6 +27,7 @@ struct ApiContext {
   const Logger& logger;
   ThreadPool& handler_pool;
   service::RetrieverService& retrievers;
+  service::ClusterService& clusters;
 };
 
 }  // namespace ferry::api

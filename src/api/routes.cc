@@ -12,6 +12,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterMigrationRoutes(router, ctx);
   RegisterMigrationRetryRoutes(router, ctx);
   RegisterRetrieverRoutes(router, ctx);
+  RegisterClusterRoutes(router, ctx);
 }
 
 http::Handler MakeDispatcher(const http::Router& router) {

@@ -107,8 +107,9 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   ThreadPool handler_pool(config.handler_threads);
   service::VectorSearchService vector_search({.index_dir = config.data_dir + "/ns"});
   service::RetrieverService retrievers(deps, vector_search);
-  api::ApiContext ctx{auth,       namespaces,  buckets, collections,  batches,
-                      migrations, *extractors, logger,  handler_pool, retrievers};
+  service::ClusterService clusters(deps);
+  api::ApiContext ctx{auth,        namespaces, buckets,      collections, batches, migrations,
+                      *extractors, logger,     handler_pool, retrievers,  clusters};
   api::http::Router router;
   api::RegisterRoutes(router, ctx);
 
@@ -121,6 +122,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   FERRY_RETURN_IF_ERROR(server.Start());
   FERRY_RETURN_IF_ERROR(runner.Recover());
   FERRY_RETURN_IF_ERROR(migration_runner.Recover());
+  FERRY_RETURN_IF_ERROR(clusters.Recover());
   dispatcher.Start();
   logger.Info("ferryd listening", {{"address", options.host + ":" + std::to_string(server.port())},
                                    {"data_dir", config.data_dir},
@@ -132,6 +134,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   handler_pool.Shutdown();      // handler bodies done
   runner.Shutdown();            // batches paused at a chunk boundary, resumed on next start
   migration_runner.Shutdown();  // migrations paused at an item boundary, resumed likewise
+  clusters.Shutdown();          // queued cluster executions finish
   dispatcher.Stop();            // undelivered webhooks stay in the durable outbox
   storage->Close();
   logger.Info("shutdown complete");

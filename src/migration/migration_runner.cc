@@ -133,7 +133,7 @@ Status RunStages(RunContext& ctx, const std::function<void(MigrationStage)>& on_
       {MigrationStage::kNamespaceSetup, RunNamespaceSetup},
       {MigrationStage::kBatchCreation, RunBatchCreation},
       {MigrationStage::kBatchProcessing, RunBatchProcessing},
-      {MigrationStage::kClusterExecution, nullptr},
+      {MigrationStage::kClusterExecution, RunClusterExecution},
       {MigrationStage::kTaxonomyEnrichment, nullptr},
       {MigrationStage::kBenchmarkEvaluation, RunBenchmarkEvaluation},
       {MigrationStage::kFinalization, RunFinalization},

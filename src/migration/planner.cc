@@ -141,6 +141,9 @@ std::vector<ResourceRef> ResourcesOf(const SourceSnapshot& source) {
     }
     out.push_back(std::move(r));
   }
+  for (const auto& c : source.clusters) {
+    out.push_back({c.cluster_id, ResourceType::kCluster, c.collection_ids});
+  }
   // A retriever depends on its collections and on every other resource its stages name
   // (taxonomies, clusters …): any string in the parameters equal to a resource's id.
   std::set<std::string> known;

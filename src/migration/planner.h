@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/cluster.h"
 #include "model/migration.h"
 #include "model/resources.h"
 #include "model/retriever.h"
@@ -16,6 +17,7 @@ namespace ferry::migration {
 struct SourceSnapshot {
   std::vector<model::Bucket> buckets;
   std::vector<model::Collection> collections;
+  std::vector<model::Cluster> clusters;
   std::vector<model::Retriever> retrievers;
 };
 

@@ -116,6 +116,52 @@ TEST(PlannerTest, ResourcesOfDerivesEdgesFromSources) {
   EXPECT_EQ(refs[2].dependencies, std::vector<std::string>({"col_1"}));
 }
 
+// Clusters depend on their input collections (ResourcesOf), so selecting one by
+// cluster_ids pulls the collections and their buckets in.
+SourceSnapshot ClusterSnapshot() {
+  SourceSnapshot s;
+  model::Bucket b;
+  b.bucket_id = "bkt_a";
+  s.buckets = {b};
+  model::Collection c1, c2;
+  c1.collection_id = "col_1";
+  c1.source.bucket_ids = {"bkt_a"};
+  c2.collection_id = "col_2";
+  c2.source.bucket_ids = {"bkt_a"};
+  s.collections = {c1, c2};
+  model::Cluster k;
+  k.cluster_id = "clust_1";
+  k.collection_ids = {"col_1"};
+  s.clusters = {k};
+  return s;
+}
+
+TEST(PlannerTest, ClusterDependsOnItsInputCollections) {
+  auto resources = ResourcesOf(ClusterSnapshot());
+  auto it = std::find_if(resources.begin(), resources.end(),
+                         [](const ResourceRef& r) { return r.id == "clust_1"; });
+  ASSERT_NE(it, resources.end());
+  EXPECT_EQ(it->type, ResourceType::kCluster);
+  EXPECT_EQ(it->dependencies, std::vector<std::string>({"col_1"}));
+
+  model::ResourceFilter f;
+  f.cluster_ids = std::vector<std::string>{"clust_1"};
+  Plan p = PlanMigration(resources, f);
+  EXPECT_TRUE(p.errors.empty());
+  EXPECT_EQ(p.graph.execution_order, std::vector<std::string>({"bkt_a", "col_1", "clust_1"}));
+  EXPECT_EQ(TierOf(p, "clust_1"), 2);
+  EXPECT_EQ(p.graph.Find("col_2"), nullptr);
+
+  f.auto_include_dependencies = false;
+  Plan strict = PlanMigration(resources, f);
+  ASSERT_FALSE(strict.errors.empty());
+  EXPECT_EQ(strict.errors[0].type, "missing_dependency");
+  EXPECT_EQ(strict.errors[0].loc,
+            model::ValueArray(
+                {model::Value("config"), model::Value("filters"), model::Value("cluster_ids")}));
+  EXPECT_NE(strict.errors[0].msg.find("col_1"), std::string::npos);
+}
+
 TEST(PlannerTest, RetrieverDependsOnItsCollectionsAndResourcesItsStagesName) {
   SourceSnapshot s;
   model::Collection c1;

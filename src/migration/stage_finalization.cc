@@ -2,6 +2,7 @@
 // (counts and content checksums per resource, source vs target, verification.h), the source →
 // target id map, every resource marked completed.
 
+#include "migration/cluster_targets.h"
 #include "migration/retriever_migration.h"
 #include "migration/stages.h"
 #include "migration/verification.h"
@@ -27,9 +28,11 @@ Result<ResourceVerification> CountRebuilt(RunContext& ctx, const model::Dependen
   return v;
 }
 
-// What a copied collection's checksum leaves out: the vectors an extend adds.
+// What a copied collection's checksum leaves out: the vectors an extend adds and the
+// cluster fields cluster_execution rewrites.
 FingerprintScope ScopeOf(const RunContext& ctx, const std::string& collection_id) {
   FingerprintScope scope;
+  scope.excluded_fields = ClusterFieldsRewritten(ctx, collection_id);
   for (const auto& [fx, params] : ctx.plan.actions.at(collection_id).extra) {
     scope.excluded_vector_uris.insert(fx->info().feature_uri());
     scope.ignore_error = true;

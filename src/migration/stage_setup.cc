@@ -1,6 +1,7 @@
 // namespace_setup: the target namespace and its buckets and collections, created in
 // execution order with their id mapping. Idempotent, so a resumed run can repeat it.
 
+#include "migration/cluster_targets.h"
 #include "migration/stages.h"
 #include "service/collection_service.h"
 
@@ -97,6 +98,8 @@ Status RunNamespaceSetup(RunContext& ctx) {
   std::map<std::string, const model::Collection*> collections;
   for (const auto& b : ctx.plan.snapshot.buckets) buckets[b.bucket_id] = &b;
   for (const auto& c : ctx.plan.snapshot.collections) collections[c.collection_id] = &c;
+  std::map<std::string, const model::Cluster*> clusters;
+  for (const auto& c : ctx.plan.snapshot.clusters) clusters[c.cluster_id] = &c;
   for (const auto& id : order) {
     if (ctx.cancelled) return Status::Aborted("cancelled");
     if (auto b = buckets.find(id); b != buckets.end()) {
@@ -113,6 +116,13 @@ Status RunNamespaceSetup(RunContext& ctx) {
             InsertOnce(t, [&](const auto& r) { return ctx.target->InsertCollection(r); }));
       }
       ctx.target_collections[id] = std::move(t);
+    } else if (auto k = clusters.find(id); k != clusters.end()) {
+      model::Cluster t = TargetCluster(ctx, *k->second);
+      t.created_at = t.updated_at = ctx.deps.clock.NowMs();
+      if (!ctx.dry_run()) {
+        FERRY_RETURN_IF_ERROR(
+            InsertOnce(t, [&](const auto& r) { return ctx.target->InsertCluster(r); }));
+      }
     }
     FERRY_RETURN_IF_ERROR(ctx.progress.ResourceState(id, MigrationStatus::kInProgress, 0));
     FERRY_RETURN_IF_ERROR(ctx.progress.StageItems(MigrationStage::kNamespaceSetup, 1, 0));

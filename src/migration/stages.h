@@ -12,6 +12,9 @@ Status RunNamespaceSetup(RunContext& ctx);
 Status RunBatchCreation(RunContext& ctx);
 // Runs the plan's batches tier by tier on up to max_workers workers.
 Status RunBatchProcessing(RunContext& ctx);
+// Per cluster_options: carries over or recomputes the target clusters' runs and
+// assignments (stage_cluster_execution.cc).
+Status RunClusterExecution(RunContext& ctx);
 // Replays the source retrievers' recorded queries on source and target; reports
 // overlap@10, NDCG@10, MRR and latency in additional_data.benchmark.
 Status RunBenchmarkEvaluation(RunContext& ctx);

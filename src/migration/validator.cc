@@ -4,6 +4,7 @@
 #include <cmath>
 #include <thread>
 
+#include "migration/cluster_targets.h"
 #include "migration/webhooks/url_guard.h"
 
 namespace ferry::migration {
@@ -42,6 +43,7 @@ Status MigrationValidator::LoadSource(const std::string& org_id,
   FERRY_ASSIGN_OR_RETURN(out->snapshot.buckets, store->ListBuckets(all));
   FERRY_ASSIGN_OR_RETURN(out->snapshot.collections, store->ListCollections(all));
   FERRY_ASSIGN_OR_RETURN(out->snapshot.retrievers, store->ListRetrievers(all));
+  FERRY_ASSIGN_OR_RETURN(out->snapshot.clusters, store->ListClusters(all));
   return Status::Ok();
 }
 
@@ -196,6 +198,7 @@ Result<ValidationOutcome> MigrationValidator::Validate(const std::string& org_id
                                        "no_effect"});
       }
     }
+    WarnStaleClusters(config, out.snapshot, out.graph, out.actions, &out.result.warnings);
     FERRY_RETURN_IF_ERROR(Estimate(config, &out));
   }
   out.result.valid = out.result.errors.empty();

@@ -331,6 +331,27 @@ CREATE TABLE write_fences (
   token     INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    // v6: clusters and their executions, stored like retrievers (whole struct in `body`).
+    // Executions cascade with their cluster.
+    {6,
+     R"sql(
+CREATE TABLE clusters (
+  cluster_id   TEXT PRIMARY KEY,
+  cluster_name TEXT NOT NULL UNIQUE,
+  body         BLOB NOT NULL,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE INDEX clusters_by_created ON clusters (created_at, cluster_id);
+CREATE TABLE cluster_executions (
+  run_id     TEXT PRIMARY KEY,
+  cluster_id TEXT NOT NULL REFERENCES clusters (cluster_id) ON DELETE CASCADE,
+  body       BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX cluster_executions_by_cluster
+  ON cluster_executions (cluster_id, created_at DESC, run_id DESC);
+)sql"},
 };
 
 }  // namespace

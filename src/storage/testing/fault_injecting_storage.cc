@@ -348,6 +348,31 @@ Status Store::DeleteInteraction(const std::string& id) { return inner_->DeleteIn
 Result<model::CollectionVersion> Store::GetCollectionVersion(const std::string& collection_id) {
   return inner_->GetCollectionVersion(collection_id);
 }
+Status Store::InsertCluster(const model::Cluster& c) { return inner_->InsertCluster(c); }
+Result<model::Cluster> Store::GetCluster(const std::string& id) { return inner_->GetCluster(id); }
+Result<model::Cluster> Store::GetClusterByName(const std::string& name) {
+  return inner_->GetClusterByName(name);
+}
+Result<std::vector<model::Cluster>> Store::ListClusters(const model::Page& page) {
+  return inner_->ListClusters(page);
+}
+Result<int64_t> Store::CountClusters() { return inner_->CountClusters(); }
+Status Store::UpdateCluster(const model::Cluster& c) { return inner_->UpdateCluster(c); }
+Status Store::DeleteCluster(const std::string& id) { return inner_->DeleteCluster(id); }
+Status Store::UpsertClusterExecution(const model::ClusterExecution& e) {
+  return inner_->UpsertClusterExecution(e);
+}
+Result<model::ClusterExecution> Store::GetClusterExecution(const std::string& cluster_id,
+                                                           const std::string& run_id) {
+  return inner_->GetClusterExecution(cluster_id, run_id);
+}
+Result<std::vector<model::ClusterExecution>> Store::ListClusterExecutions(
+    const std::string& cluster_id, const model::Page& page) {
+  return inner_->ListClusterExecutions(cluster_id, page);
+}
+Result<int64_t> Store::CountClusterExecutions(const std::string& cluster_id) {
+  return inner_->CountClusterExecutions(cluster_id);
+}
 
 std::shared_ptr<FaultInjection> FaultInjectingStorageEngine::FaultsLocked(
     const std::string& namespace_id) {

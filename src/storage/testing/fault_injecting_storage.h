@@ -163,6 +163,20 @@ class FaultInjectingNamespaceStore final : public NamespaceStore {
                              const std::vector<model::Object>& objects) override;
   Status UpsertDocumentsFenced(const WriteFence& fence,
                                const std::vector<model::Document>& docs) override;
+  // Clusters and their executions delegated unchanged (no faults are injected into them).
+  Status InsertCluster(const model::Cluster& c) override;
+  Result<model::Cluster> GetCluster(const std::string& cluster_id) override;
+  Result<model::Cluster> GetClusterByName(const std::string& name) override;
+  Result<std::vector<model::Cluster>> ListClusters(const model::Page& page) override;
+  Result<int64_t> CountClusters() override;
+  Status UpdateCluster(const model::Cluster& c) override;
+  Status DeleteCluster(const std::string& cluster_id) override;
+  Status UpsertClusterExecution(const model::ClusterExecution& e) override;
+  Result<model::ClusterExecution> GetClusterExecution(const std::string& cluster_id,
+                                                      const std::string& run_id) override;
+  Result<std::vector<model::ClusterExecution>> ListClusterExecutions(
+      const std::string& cluster_id, const model::Page& page) override;
+  Result<int64_t> CountClusterExecutions(const std::string& cluster_id) override;
 
  private:
   const std::shared_ptr<NamespaceStore> inner_;
