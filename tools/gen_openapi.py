@@ -53,6 +53,12 @@ IMPLEMENTED = [
     ("post", "/v1/retrievers/interactions/list"),
     ("get", "/v1/retrievers/interactions/{interaction_id}"),
     ("delete", "/v1/retrievers/interactions/{interaction_id}"),
+    ("post", "/v1/taxonomies"),
+    ("post", "/v1/taxonomies/list"),
+    ("get", "/v1/taxonomies/{taxonomy_identifier}"),
+    ("patch", "/v1/taxonomies/{taxonomy_identifier}"),
+    ("delete", "/v1/taxonomies/{taxonomy_identifier}"),
+    ("post", "/v1/taxonomies/execute/{taxonomy_identifier}"),
 ]
 
 FERRY_PATHS = {

@@ -12,6 +12,7 @@
 #include "service/collection_service.h"
 #include "service/namespace_service.h"
 #include "service/retriever_service.h"
+#include "service/taxonomy_service.h"
 
 namespace ferry::api {
 
@@ -26,6 +27,7 @@ struct ApiContext {
   const Logger& logger;
   ThreadPool& handler_pool;
   service::RetrieverService& retrievers;
+  service::TaxonomyService& taxonomies;
 };
 
 }  // namespace ferry::api

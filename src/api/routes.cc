@@ -11,6 +11,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterCollectionRoutes(router, ctx);
   RegisterMigrationRoutes(router, ctx);
   RegisterRetrieverRoutes(router, ctx);
+  RegisterTaxonomyRoutes(router, ctx);
 }
 
 http::Handler MakeDispatcher(const http::Router& router) {

@@ -15,6 +15,7 @@ void RegisterCollectionRoutes(http::Router& router, ApiContext& ctx);
 void RegisterSystemRoutes(http::Router& router, ApiContext& ctx);
 void RegisterMigrationRoutes(http::Router& router, ApiContext& ctx);
 void RegisterRetrieverRoutes(http::Router& router, ApiContext& ctx);
+void RegisterTaxonomyRoutes(http::Router& router, ApiContext& ctx);
 
 // Dispatches a request through the router: 404/405 envelopes for unknown routes.
 http::Handler MakeDispatcher(const http::Router& router);

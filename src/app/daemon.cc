@@ -104,8 +104,15 @@ Status RunDaemon(const Config& config) {
   ThreadPool handler_pool(config.handler_threads);
   service::VectorSearchService vector_search({.index_dir = config.data_dir + "/ns"});
   service::RetrieverService retrievers(deps, vector_search);
-  api::ApiContext ctx{auth,       namespaces,  buckets, collections,  batches,
-                      migrations, *extractors, logger,  handler_pool, retrievers};
+  service::TaxonomyService taxonomies(deps, retrievers);
+  runner.SetPostProcessor(&taxonomies);
+  // Batches stop before `taxonomies` goes, also on an early return.
+  struct StopBatches {
+    service::BatchRunner& runner;
+    ~StopBatches() { runner.Shutdown(); }
+  } stop_batches{runner};
+  api::ApiContext ctx{auth,        namespaces, buckets,      collections, batches,   migrations,
+                      *extractors, logger,     handler_pool, retrievers,  taxonomies};
   api::http::Router router;
   api::RegisterRoutes(router, ctx);
 

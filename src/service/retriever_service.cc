@@ -197,6 +197,18 @@ Result<ExecutionOutcome> RetrieverService::Execute(const NamespaceHandle& h,
   return out;
 }
 
+Result<std::vector<StageDocument>> RetrieverService::Evaluate(const NamespaceHandle& h,
+                                                              const model::Retriever& retriever,
+                                                              const model::Value& inputs) {
+  StageContext ctx{h, deps_.extractors, vectors_, retriever.collection_ids, inputs};
+  std::optional<std::vector<StageDocument>> stream;
+  for (const auto& stage : retriever.stages) {
+    FERRY_ASSIGN_OR_RETURN(auto next, RunStage(stage, ctx, std::move(stream)));
+    stream = std::move(next);
+  }
+  return stream ? std::move(*stream) : std::vector<StageDocument>{};
+}
+
 Result<model::ListResult<model::RetrieverExecution>> RetrieverService::ListExecutions(
     const NamespaceHandle& h, const std::string& ident, const std::optional<std::string>& status,
     const model::Page& page) const {

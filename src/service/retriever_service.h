@@ -51,6 +51,12 @@ class RetrieverService {
   // it is recorded as "failed" and the stage's error returned).
   Result<ExecutionOutcome> Execute(const NamespaceHandle& h, const std::string& ident,
                                    const model::RetrieverExecute& req);
+  // Runs a retriever definition's stages over its collection_ids with `inputs` (object)
+  // and returns every document the last stage emitted, best first. Records nothing, and
+  // `retriever` need not be stored (taxonomies and migrations evaluate rewritten ones).
+  Result<std::vector<StageDocument>> Evaluate(const NamespaceHandle& h,
+                                              const model::Retriever& retriever,
+                                              const model::Value& inputs);
   Result<model::ListResult<model::RetrieverExecution>> ListExecutions(
       const NamespaceHandle& h, const std::string& ident, const std::optional<std::string>& status,
       const model::Page& page) const;

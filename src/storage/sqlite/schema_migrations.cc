@@ -292,6 +292,20 @@ CREATE TRIGGER documents_count_delete AFTER DELETE ON documents BEGIN
     ON CONFLICT (collection_id) DO UPDATE SET mark = mark + 1;
 END;
 )sql"},
+    // Taxonomies (record BLOB `body`, columns for lookups and order) and the
+    // taxonomy_applications of collections (a record BLOB; NULL reads as none).
+    {5,
+     R"sql(
+CREATE TABLE taxonomies (
+  taxonomy_id   TEXT PRIMARY KEY,
+  taxonomy_name TEXT NOT NULL UNIQUE,
+  body          BLOB NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+CREATE INDEX taxonomies_by_created ON taxonomies (created_at, taxonomy_id);
+ALTER TABLE collections ADD COLUMN taxonomy_applications BLOB;
+)sql"},
 };
 
 }  // namespace
