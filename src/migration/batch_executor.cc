@@ -10,8 +10,7 @@ Result<BatchResult> CopyObjects(RunContext& ctx, const model::MigrationBatch& ba
   FERRY_ASSIGN_OR_RETURN(auto objects, ctx.source->GetObjects(batch.resource_id, batch.item_ids));
   for (auto& o : objects) {
     if (ctx.cancelled) return Status::Aborted("cancelled");
-    o.object_id = ctx.TargetId(o.object_id);
-    o.bucket_id = ctx.TargetId(o.bucket_id);
+    o = MapObject(ctx, std::move(o));
   }
   FERRY_RETURN_IF_ERROR(ctx.target->UpsertObjects(objects));
   return BatchResult{static_cast<int64_t>(objects.size()), 0};
@@ -126,6 +125,12 @@ Result<BatchResult> RebuildDocuments(RunContext& ctx, const model::MigrationBatc
 }
 
 }  // namespace
+
+model::Object MapObject(const RunContext& ctx, model::Object o) {
+  o.object_id = ctx.TargetId(o.object_id);
+  o.bucket_id = ctx.TargetId(o.bucket_id);
+  return o;
+}
 
 model::Document MapDocument(const RunContext& ctx, model::Document doc) {
   doc.document_id = ctx.TargetId(doc.document_id);

@@ -17,6 +17,8 @@ struct BatchResult {
 // failure (retryable by the caller). REQUIRES: !ctx.dry_run().
 Result<BatchResult> ExecuteBatch(RunContext& ctx, const model::MigrationBatch& batch);
 
+// A source object as it is written to the target: ids mapped.
+model::Object MapObject(const RunContext& ctx, model::Object o);
 // A source document as it is written to the target: ids, collection and lineage mapped.
 model::Document MapDocument(const RunContext& ctx, model::Document doc);
 

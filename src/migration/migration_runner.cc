@@ -135,7 +135,7 @@ Status RunStages(RunContext& ctx, const std::function<void(MigrationStage)>& on_
       {MigrationStage::kBatchProcessing, RunBatchProcessing},
       {MigrationStage::kClusterExecution, nullptr},
       {MigrationStage::kTaxonomyEnrichment, nullptr},
-      {MigrationStage::kBenchmarkEvaluation, nullptr},
+      {MigrationStage::kBenchmarkEvaluation, RunBenchmarkEvaluation},
       {MigrationStage::kFinalization, RunFinalization},
   };
   for (const auto& [stage, fn] : stages) {
@@ -202,6 +202,7 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
                    nullptr,
                    {},
                    {}};
+    ctx.retrievers = &retrievers_;
     auto source = deps_.storage.OpenNamespace(ctx.plan.source->namespace_id);
     if (source.ok()) {
       ctx.source = *source;

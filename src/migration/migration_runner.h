@@ -15,6 +15,8 @@
 #include "migration/progress_tracker.h"
 #include "migration/validator.h"
 #include "migration/webhooks/notifier.h"
+#include "service/retriever_service.h"
+#include "service/vector_search.h"
 
 namespace ferry::migration {
 
@@ -63,6 +65,10 @@ class MigrationRunner {
   std::mutex mu_;
   std::condition_variable idle_cv_;
   std::map<std::string, std::shared_ptr<Active>> active_;  // queued or running
+  // Retriever evaluation for benchmark_evaluation, with its own in-memory index cache
+  // (indexes of source and target namespaces live only while they are being compared).
+  service::VectorSearchService vectors_{service::VectorSearchOptions{}};
+  service::RetrieverService retrievers_{deps_, vectors_};
   ThreadPool pool_;
 };
 

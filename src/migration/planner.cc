@@ -87,8 +87,9 @@ const char* FilterFieldFor(ResourceType t) {
 
 // Adds transitive dependencies (auto-include) or reports them missing.
 void CloseOverDependencies(const std::map<std::string, const ResourceRef*>& by_id,
-                           bool auto_include, std::set<std::string>* selected,
-                           model::ValidationIssues* errors) {
+                           bool auto_include, const PlanOptions& options,
+                           std::set<std::string>* selected, model::ValidationIssues* errors,
+                           model::ValidationIssues* warnings) {
   std::vector<std::string> stack(selected->begin(), selected->end());
   std::set<std::string> reported;
   while (!stack.empty()) {
@@ -102,14 +103,27 @@ void CloseOverDependencies(const std::map<std::string, const ResourceRef*>& by_i
         stack.push_back(dep);
       } else if (reported.insert(id + "->" + dep).second) {
         const ResourceRef* d = by_id.at(dep);
-        errors->push_back(
-            {ValueArray{Value("config"), Value("filters"), Value(FilterFieldFor(r->type))},
-             std::string(model::ResourceTypeName(r->type)) + " '" + id + "' depends on " +
-                 model::ResourceTypeName(d->type) + " '" + dep +
-                 "', which is not selected; select it or set auto_include_dependencies",
-             "missing_dependency"});
+        const bool lenient =
+            r->type == ResourceType::kRetriever && options.lenient_retriever_references;
+        (lenient ? warnings : errors)
+            ->push_back(
+                {ValueArray{Value("config"), Value("filters"), Value(FilterFieldFor(r->type))},
+                 std::string(model::ResourceTypeName(r->type)) + " '" + id + "' depends on " +
+                     model::ResourceTypeName(d->type) + " '" + dep +
+                     "', which is not selected; select it or set auto_include_dependencies",
+                 "missing_dependency"});
       }
     }
+  }
+}
+
+void CollectStrings(const Value& v, std::set<std::string>* out) {
+  if (v.is_string()) {
+    out->insert(v.as_string());
+  } else if (v.is_array()) {
+    for (const auto& e : v.as_array()) CollectStrings(e, out);
+  } else if (v.is_object()) {
+    for (const auto& [k, e] : v.as_object()) CollectStrings(e, out);
   }
 }
 
@@ -127,10 +141,27 @@ std::vector<ResourceRef> ResourcesOf(const SourceSnapshot& source) {
     }
     out.push_back(std::move(r));
   }
+  // A retriever depends on its collections and on every other resource its stages name
+  // (taxonomies, clusters …): any string in the parameters equal to a resource's id.
+  std::set<std::string> known;
+  for (const auto& r : out) known.insert(r.id);
+  for (const auto& ret : source.retrievers) {
+    ResourceRef r{ret.retriever_id, ResourceType::kRetriever, ret.collection_ids};
+    std::set<std::string> named;
+    for (const auto& s : ret.stages) CollectStrings(s.parameters, &named);
+    for (const auto& id : named) {
+      if (known.count(id) > 0 && id != ret.retriever_id &&
+          std::find(r.dependencies.begin(), r.dependencies.end(), id) == r.dependencies.end()) {
+        r.dependencies.push_back(id);
+      }
+    }
+    out.push_back(std::move(r));
+  }
   return out;
 }
 
-Plan PlanMigration(const std::vector<ResourceRef>& resources, const model::ResourceFilter& filter) {
+Plan PlanMigration(const std::vector<ResourceRef>& resources, const model::ResourceFilter& filter,
+                   const PlanOptions& options) {
   Plan plan;
   std::map<std::string, const ResourceRef*> by_id;
   for (const auto& r : resources) by_id[r.id] = &r;
@@ -140,7 +171,8 @@ Plan PlanMigration(const std::vector<ResourceRef>& resources, const model::Resou
   if (!any_filter) {
     for (const auto& r : resources) selected.insert(r.id);
   }
-  CloseOverDependencies(by_id, filter.auto_include_dependencies, &selected, &plan.errors);
+  CloseOverDependencies(by_id, filter.auto_include_dependencies, options, &selected, &plan.errors,
+                        &plan.warnings);
 
   // Tiers by memoised DFS; a node met again while on the stack closes a cycle.
   std::map<std::string, int> tier;

@@ -8,6 +8,7 @@
 
 #include "model/migration.h"
 #include "model/resources.h"
+#include "model/retriever.h"
 
 namespace ferry::migration {
 
@@ -15,6 +16,7 @@ namespace ferry::migration {
 struct SourceSnapshot {
   std::vector<model::Bucket> buckets;
   std::vector<model::Collection> collections;
+  std::vector<model::Retriever> retrievers;
 };
 
 // One resource of the snapshot as a graph node: its direct dependencies, whatever the
@@ -30,6 +32,14 @@ struct Plan {
   // Problems found while planning, located under ["config", …]: unknown filter ids,
   // dependencies left out without auto-include, cycles.
   model::ValidationIssues errors;
+  // Problems that an option demotes from errors (retriever references left out when
+  // retriever_options.validate_references is false).
+  model::ValidationIssues warnings;
+};
+
+struct PlanOptions {
+  // A retriever's dependency left out of the selection is a warning, not an error.
+  bool lenient_retriever_references = false;
 };
 
 // Every resource of the snapshot with its direct dependencies.
@@ -40,6 +50,7 @@ std::vector<ResourceRef> ResourcesOf(const SourceSnapshot& source);
 // topological execution order: (tier, type bucket<collection<taxonomy<cluster<retriever,
 // id). Never fails; problems are reported in Plan::errors (and cycle members are left
 // out of execution_order).
-Plan PlanMigration(const std::vector<ResourceRef>& resources, const model::ResourceFilter& filter);
+Plan PlanMigration(const std::vector<ResourceRef>& resources, const model::ResourceFilter& filter,
+                   const PlanOptions& options = {});
 
 }  // namespace ferry::migration

@@ -116,5 +116,57 @@ TEST(PlannerTest, ResourcesOfDerivesEdgesFromSources) {
   EXPECT_EQ(refs[2].dependencies, std::vector<std::string>({"col_1"}));
 }
 
+TEST(PlannerTest, RetrieverDependsOnItsCollectionsAndResourcesItsStagesName) {
+  SourceSnapshot s;
+  model::Collection c1;
+  c1.collection_id = "col_1";
+  model::Collection c2;
+  c2.collection_id = "col_2";
+  s.collections = {c1, c2};
+  model::Retriever r;
+  r.retriever_id = "ret_1";
+  r.collection_ids = {"col_1"};
+  model::RetrieverStage st;
+  st.stage_id = "attribute_filter";
+  model::ValueObject params;
+  params.Set("field", "source");
+  // col_2 is named inside a nested value; "col_9" names nothing that exists.
+  params.Set("value",
+             model::Value(model::ValueArray{model::Value("col_2"), model::Value("col_9")}));
+  st.parameters = model::Value(std::move(params));
+  r.stages = {st};
+  s.retrievers = {r};
+  auto refs = ResourcesOf(s);
+  ASSERT_EQ(refs.size(), 3u);
+  EXPECT_EQ(refs[2].type, ResourceType::kRetriever);
+  EXPECT_EQ(refs[2].dependencies, std::vector<std::string>({"col_1", "col_2"}));
+}
+
+TEST(PlannerTest, LenientRetrieverReferencesAreWarnings) {
+  std::vector<ResourceRef> g = {{"bkt_a", ResourceType::kBucket, {}},
+                                {"col_1", ResourceType::kCollection, {"bkt_a"}},
+                                {"ret_1", ResourceType::kRetriever, {"col_1"}}};
+  model::ResourceFilter f;
+  f.retriever_ids = std::vector<std::string>{"ret_1"};
+  f.auto_include_dependencies = false;
+  Plan strict = PlanMigration(g, f);
+  ASSERT_EQ(strict.errors.size(), 1u);
+  EXPECT_EQ(strict.errors[0].type, "missing_dependency");
+  EXPECT_TRUE(strict.warnings.empty());
+
+  PlanOptions lenient;
+  lenient.lenient_retriever_references = true;
+  Plan p = PlanMigration(g, f, lenient);
+  EXPECT_TRUE(p.errors.empty());
+  ASSERT_EQ(p.warnings.size(), 1u);
+  EXPECT_EQ(p.graph.execution_order, std::vector<std::string>({"ret_1"}));
+
+  // A collection's missing dependency stays an error whatever the option.
+  model::ResourceFilter fc;
+  fc.collection_ids = std::vector<std::string>{"col_1"};
+  fc.auto_include_dependencies = false;
+  EXPECT_EQ(PlanMigration(g, fc, lenient).errors.size(), 1u);
+}
+
 }  // namespace
 }  // namespace ferry::migration

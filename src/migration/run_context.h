@@ -8,6 +8,7 @@
 
 #include "migration/progress_tracker.h"
 #include "migration/validator.h"
+#include "service/retriever_service.h"
 #include "service/service_deps.h"
 
 namespace ferry::migration {
@@ -30,11 +31,19 @@ struct RunContext {
   // Target resources created in namespace_setup, by source id.
   std::map<std::string, model::Collection> target_collections;
   std::map<std::string, model::Bucket> target_buckets;
+  // Runs retriever definitions (source ones, and target ones before they are written)
+  // for benchmark_evaluation and enrichment. Set by the runner.
+  const service::RetrieverService* retrievers = nullptr;
 
   bool dry_run() const { return config.dry_run; }
   // The target id of a source id: the same id when ids are preserved, else a pure
   // function of (migration, source id) with the source's prefix ("doc_…").
   std::string TargetId(const std::string& source_id) const;
+  // The target id of a migrated resource of type `type`, per the options that govern its
+  // ids: preserve_resource_ids for buckets and collections (and everything inside them),
+  // taxonomy_options.preserve_taxonomy_ids, cluster_options.preserve_cluster_ids,
+  // retriever_options.preserve_retriever_ids (each also implied by preserve_resource_ids).
+  std::string TargetIdOf(model::ResourceType type, const std::string& source_id) const;
 };
 
 // The target id rule of RunContext::TargetId, usable without a context.

@@ -141,9 +141,9 @@ Status RunBatchProcessing(RunContext& ctx) {
   for (;;) {
     // Read the plan only as far ahead as the scheduler can have in flight, so memory does
     // not grow with the size of the migration.
-    FERRY_ASSIGN_OR_RETURN(auto page, ctx.deps.storage.catalog().ListMigrationBatches(
-                                          ctx.migration_id, after,
-                                          static_cast<int64_t>(2 * workers)));
+    FERRY_ASSIGN_OR_RETURN(auto page,
+                           ctx.deps.storage.catalog().ListMigrationBatches(
+                               ctx.migration_id, after, static_cast<int64_t>(2 * workers)));
     if (page.empty()) break;
     for (auto& b : page) {
       after = b.batch_no;

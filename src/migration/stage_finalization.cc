@@ -1,7 +1,10 @@
-// finalization: verification of what was copied (counts per resource, source vs
-// target), the source → target id map, every resource marked completed.
+// finalization: the target retrievers (retriever_migration.h), verification of what was copied
+// (counts and content checksums per resource, source vs target, verification.h), the source →
+// target id map, every resource marked completed.
 
+#include "migration/retriever_migration.h"
 #include "migration/stages.h"
+#include "migration/verification.h"
 
 namespace ferry::migration {
 
@@ -12,56 +15,70 @@ using model::MigrationStatus;
 using model::Value;
 using model::ValueObject;
 
-struct Counts {
-  int64_t source = 0;
-  int64_t target = 0;
-};
-
-Result<Counts> CountResource(RunContext& ctx, const model::DependencyNode& node) {
+Result<ResourceVerification> CountRebuilt(RunContext& ctx, const model::DependencyNode& node) {
   const auto filter = ctx.config.effective_filters();
-  const std::string target_id = ctx.TargetId(node.resource_id);
-  Counts c;
-  if (node.resource_type == model::ResourceType::kBucket) {
-    FERRY_ASSIGN_OR_RETURN(
-        c.source, ctx.source->CountObjectsInRange(node.resource_id, filter.after, filter.before));
-    FERRY_ASSIGN_OR_RETURN(c.target, ctx.target->CountObjects(target_id));
-  } else {
-    FERRY_ASSIGN_OR_RETURN(
-        c.source, ctx.source->CountDocumentsInRange(node.resource_id, filter.after, filter.before));
-    FERRY_ASSIGN_OR_RETURN(c.target, ctx.target->CountDocuments(target_id));
-  }
-  return c;
+  ResourceVerification v;
+  v.resource_id = node.resource_id;
+  v.target_resource_id = ctx.TargetId(node.resource_id);
+  v.resource_type = node.resource_type;
+  FERRY_ASSIGN_OR_RETURN(v.source_count, ctx.source->CountDocumentsInRange(
+                                             node.resource_id, filter.after, filter.before));
+  FERRY_ASSIGN_OR_RETURN(v.target_count, ctx.target->CountDocuments(v.target_resource_id));
+  return v;
 }
 
-// Verifies counts of copied resources; rebuilt collections may legitimately differ.
+// What a copied collection's checksum leaves out: the vectors an extend adds.
+FingerprintScope ScopeOf(const RunContext& ctx, const std::string& collection_id) {
+  FingerprintScope scope;
+  for (const auto& [fx, params] : ctx.plan.actions.at(collection_id).extra) {
+    scope.excluded_vector_uris.insert(fx->info().feature_uri());
+  }
+  return scope;
+}
+
+Value Row(const ResourceVerification& v, const char* mode) {
+  ValueObject row;
+  row.Set("resource_id", v.resource_id);
+  row.Set("target_resource_id", v.target_resource_id);
+  row.Set("resource_type", model::ResourceTypeName(v.resource_type));
+  row.Set("mode", mode);
+  row.Set("source_count", v.source_count);
+  row.Set("target_count", v.target_count);
+  row.Set("source_checksum", v.source_checksum.empty() ? Value() : Value(v.source_checksum));
+  row.Set("target_checksum", v.target_checksum.empty() ? Value() : Value(v.target_checksum));
+  row.Set("match", v.match);
+  model::ValueArray diffs;
+  for (const auto& d : v.differences) diffs.emplace_back(d);
+  row.Set("differences", Value(std::move(diffs)));
+  return Value(std::move(row));
+}
+
+// Copied buckets and collections: counts and content checksums must match. Rebuilt
+// collections are new content: their counts are reported, not compared.
 Result<Value> Verify(RunContext& ctx, std::string* first_mismatch) {
   model::ValueArray rows;
   bool ok = true;
   for (const auto& id : ctx.plan.graph.execution_order) {
     const model::DependencyNode& node = *ctx.plan.graph.Find(id);
-    if (node.resource_type != model::ResourceType::kBucket &&
-        node.resource_type != model::ResourceType::kCollection) {
-      continue;
+    const bool bucket = node.resource_type == model::ResourceType::kBucket;
+    if (!bucket && node.resource_type != model::ResourceType::kCollection) continue;
+    const bool rebuilt =
+        !bucket && ctx.plan.actions.at(id).kind == CollectionAction::Kind::kRebuild;
+    ResourceVerification v;
+    if (rebuilt) {
+      FERRY_ASSIGN_OR_RETURN(v, CountRebuilt(ctx, node));
+    } else {
+      FERRY_ASSIGN_OR_RETURN(
+          v, VerifyCopiedResource(ctx, node, bucket ? FingerprintScope{} : ScopeOf(ctx, id)));
     }
-    bool rebuilt = node.resource_type == model::ResourceType::kCollection &&
-                   ctx.plan.actions.at(id).kind == CollectionAction::Kind::kRebuild;
-    FERRY_ASSIGN_OR_RETURN(Counts c, CountResource(ctx, node));
-    bool match = rebuilt || c.source == c.target;
-    if (!match && first_mismatch->empty()) {
+    if (!v.match && first_mismatch->empty()) {
       *first_mismatch = std::string(model::ResourceTypeName(node.resource_type)) + " " + id +
-                        ": source has " + std::to_string(c.source) + ", target has " +
-                        std::to_string(c.target);
+                        ": source has " + std::to_string(v.source_count) + ", target has " +
+                        std::to_string(v.target_count);
+      for (const auto& d : v.differences) *first_mismatch += "; " + d;
     }
-    ok &= match;
-    ValueObject row;
-    row.Set("resource_id", id);
-    row.Set("target_resource_id", ctx.TargetId(id));
-    row.Set("resource_type", model::ResourceTypeName(node.resource_type));
-    row.Set("source_count", c.source);
-    row.Set("target_count", c.target);
-    row.Set("mode", rebuilt ? "rebuilt" : "copied");
-    row.Set("match", match);
-    rows.emplace_back(std::move(row));
+    ok &= v.match;
+    rows.push_back(Row(v, rebuilt ? "rebuilt" : "copied"));
   }
   ValueObject out;
   out.Set("ok", ok);
@@ -76,12 +93,16 @@ Status RunFinalization(RunContext& ctx) {
   FERRY_RETURN_IF_ERROR(
       ctx.progress.StageStarted(MigrationStage::kFinalization, static_cast<int64_t>(order.size())));
   Value verification;
+  Value retrievers;
   std::string mismatch;
   if (!ctx.dry_run()) {
+    FERRY_ASSIGN_OR_RETURN(retrievers, MigrateRetrievers(ctx));
     FERRY_ASSIGN_OR_RETURN(verification, Verify(ctx, &mismatch));
   }
   ValueObject ids;
-  for (const auto& id : order) ids.Set(id, ctx.TargetId(id));
+  for (const auto& id : order) {
+    ids.Set(id, ctx.TargetIdOf(ctx.plan.graph.Find(id)->resource_type, id));
+  }
   FERRY_RETURN_IF_ERROR(ctx.progress.Update([&](model::Migration& m) {
     ValueObject data =
         m.additional_data.is_object() ? m.additional_data.as_object() : ValueObject{};
@@ -90,6 +111,7 @@ Status RunFinalization(RunContext& ctx) {
     data.Set("id_mapping", Value(ids));
     data.Set("dry_run", ctx.dry_run());
     if (!verification.is_null()) data.Set("verification", verification);
+    if (!retrievers.is_null()) data.Set("retrievers", retrievers);
     m.additional_data = Value(std::move(data));
   }));
   if (!mismatch.empty()) return Status::DataLoss("verification failed: " + mismatch);

@@ -12,7 +12,11 @@ Status RunNamespaceSetup(RunContext& ctx);
 Status RunBatchCreation(RunContext& ctx);
 // Runs the plan's batches tier by tier on up to max_workers workers.
 Status RunBatchProcessing(RunContext& ctx);
-// Verifies counts, records the id map, marks resources completed.
+// Replays the source retrievers' recorded queries on source and target; reports
+// overlap@10, NDCG@10, MRR and latency in additional_data.benchmark.
+Status RunBenchmarkEvaluation(RunContext& ctx);
+// Writes the target retrievers, verifies counts and content checksums, records the id
+// map, marks resources completed.
 Status RunFinalization(RunContext& ctx);
 
 }  // namespace ferry::migration

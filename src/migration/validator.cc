@@ -41,6 +41,7 @@ Status MigrationValidator::LoadSource(const std::string& org_id,
   const model::Page all{0, 1'000'000};
   FERRY_ASSIGN_OR_RETURN(out->snapshot.buckets, store->ListBuckets(all));
   FERRY_ASSIGN_OR_RETURN(out->snapshot.collections, store->ListCollections(all));
+  FERRY_ASSIGN_OR_RETURN(out->snapshot.retrievers, store->ListRetrievers(all));
   return Status::Ok();
 }
 
@@ -99,13 +100,14 @@ Status MigrationValidator::Estimate(const model::MigrationConfig& config, Valida
   FERRY_ASSIGN_OR_RETURN(auto store, deps_.storage.OpenNamespace(out->source->namespace_id));
   std::map<std::string, const model::Collection*> cols;
   for (const auto& c : out->snapshot.collections) cols[c.collection_id] = &c;
-  int64_t objects = 0, documents = 0, buckets = 0, collections = 0;
+  int64_t objects = 0, documents = 0;
+  std::map<model::ResourceType, int64_t> by_type;
+  for (const auto& node : out->graph.nodes) ++by_type[node.resource_type];
   double seconds = 0;
   int64_t rebuilt_docs = 0;
   std::string rebuilt_with;
   for (const auto& node : out->graph.nodes) {
     if (node.resource_type == model::ResourceType::kBucket) {
-      ++buckets;
       FERRY_ASSIGN_OR_RETURN(
           int64_t n, store->CountObjectsInRange(node.resource_id, filter.after, filter.before));
       out->items[node.resource_id] = n;
@@ -114,7 +116,6 @@ Status MigrationValidator::Estimate(const model::MigrationConfig& config, Valida
       continue;
     }
     if (node.resource_type != model::ResourceType::kCollection) continue;
-    ++collections;
     const model::Collection& c = *cols.at(node.resource_id);
     const CollectionAction& a = out->actions[node.resource_id];
     FERRY_ASSIGN_OR_RETURN(
@@ -147,11 +148,11 @@ Status MigrationValidator::Estimate(const model::MigrationConfig& config, Valida
   out->result.estimated_duration_seconds =
       static_cast<int64_t>(std::ceil(seconds / std::max(1.0, parallel)));
   // Keyed by resource type, as the schema requires; item counts are in `items`.
-  out->result.estimated_resources = {{"bucket", buckets},
-                                     {"collection", collections},
-                                     {"taxonomy", 0},
-                                     {"cluster", 0},
-                                     {"retriever", 0}};
+  for (auto t : {model::ResourceType::kBucket, model::ResourceType::kCollection,
+                 model::ResourceType::kTaxonomy, model::ResourceType::kCluster,
+                 model::ResourceType::kRetriever}) {
+    out->result.estimated_resources[model::ResourceTypeName(t)] = by_type[t];
+  }
   out->objects = objects;
   out->documents = documents;
   if (config.migration_type == model::MigrationType::kReExtract && rebuilt_docs > 0) {
@@ -173,9 +174,13 @@ Result<ValidationOutcome> MigrationValidator::Validate(const std::string& org_id
   CheckExtractors(config, &out);
   CheckWebhook(config, &out);
   if (out.source) {
-    Plan plan = PlanMigration(ResourcesOf(out.snapshot), config.effective_filters());
+    PlanOptions options;
+    options.lenient_retriever_references =
+        !config.retriever_options.value_or(model::RetrieverOptions{}).validate_references;
+    Plan plan = PlanMigration(ResourcesOf(out.snapshot), config.effective_filters(), options);
     out.graph = std::move(plan.graph);
     for (auto& e : plan.errors) out.result.errors.push_back(std::move(e));
+    for (auto& w : plan.warnings) out.result.warnings.push_back(std::move(w));
     std::vector<std::string> selected;
     for (const auto& n : out.graph.nodes) selected.push_back(n.resource_id);
     out.actions = PlanCollectionActions(config, out.snapshot.collections, selected,

@@ -143,21 +143,18 @@ Status RetrieverService::Delete(const NamespaceHandle& h, const std::string& ide
   return h.store->DeleteRetriever(r.retriever_id);
 }
 
-Result<ExecutionOutcome> RetrieverService::Execute(const NamespaceHandle& h,
-                                                   const std::string& ident,
-                                                   const model::RetrieverExecute& req) {
-  FERRY_ASSIGN_OR_RETURN(model::Retriever r, Get(h, ident));
+Result<Evaluation> RetrieverService::Evaluate(const NamespaceHandle& h, const model::Retriever& r,
+                                              const Value& inputs) const {
   const auto start = std::chrono::steady_clock::now();
-  ExecutionOutcome out;
+  Evaluation out;
   model::RetrieverExecution& e = out.execution;
   e.execution_id = NewId("exec");
   e.retriever_id = r.retriever_id;
-  e.inputs = req.inputs.is_object() ? req.inputs : Value(model::ValueObject{});
+  e.inputs = inputs.is_object() ? inputs : Value(model::ValueObject{});
   e.created_at = deps_.clock.NowMs();
 
   StageContext ctx{h, deps_.extractors, vectors_, r.collection_ids, e.inputs};
   std::optional<std::vector<StageDocument>> stream;
-  Status failure;
   for (const auto& stage : r.stages) {
     const auto stage_start = std::chrono::steady_clock::now();
     model::StageRun run;
@@ -166,7 +163,7 @@ Result<ExecutionOutcome> RetrieverService::Execute(const NamespaceHandle& h,
     auto next = RunStage(stage, ctx, std::move(stream));
     run.duration_ms = MsSince(stage_start);
     if (!next.ok()) {
-      failure = next.status();
+      out.failure = next.status();
       e.stages.push_back(run);
       break;
     }
@@ -175,38 +172,35 @@ Result<ExecutionOutcome> RetrieverService::Execute(const NamespaceHandle& h,
     e.total_processed += run.input_count;
     e.stages.push_back(run);
   }
-  std::vector<StageDocument> results =
-      failure.ok() && stream ? std::move(*stream) : std::vector<StageDocument>{};
-  for (const auto& d : results) {
+  if (out.failure.ok() && stream) out.results = std::move(*stream);
+  for (const auto& d : out.results) {
     e.results.push_back({d.doc.document_id, d.doc.collection_id, d.score});
   }
-  if (!failure.ok()) {
+  if (!out.failure.ok()) {
     e.status = "failed";
-    e.error = failure.message();
+    e.error = out.failure.message();
   }
   e.latency_ms = MsSince(start);
   e.completed_at = deps_.clock.NowMs();
-  FERRY_RETURN_IF_ERROR(h.store->InsertExecution(e));
-  FERRY_RETURN_IF_ERROR(failure);
-
-  out.total = static_cast<int64_t>(results.size());
-  const int64_t first = (req.page_number - 1) * req.page_size;
-  for (int64_t i = first; i < out.total && i < first + req.page_size; ++i) {
-    out.page.push_back(std::move(results[static_cast<size_t>(i)]));
-  }
   return out;
 }
 
-Result<std::vector<StageDocument>> RetrieverService::Evaluate(const NamespaceHandle& h,
-                                                              const model::Retriever& retriever,
-                                                              const model::Value& inputs) {
-  StageContext ctx{h, deps_.extractors, vectors_, retriever.collection_ids, inputs};
-  std::optional<std::vector<StageDocument>> stream;
-  for (const auto& stage : retriever.stages) {
-    FERRY_ASSIGN_OR_RETURN(auto next, RunStage(stage, ctx, std::move(stream)));
-    stream = std::move(next);
+Result<ExecutionOutcome> RetrieverService::Execute(const NamespaceHandle& h,
+                                                   const std::string& ident,
+                                                   const model::RetrieverExecute& req) {
+  FERRY_ASSIGN_OR_RETURN(model::Retriever r, Get(h, ident));
+  FERRY_ASSIGN_OR_RETURN(Evaluation ev, Evaluate(h, r, req.inputs));
+  FERRY_RETURN_IF_ERROR(h.store->InsertExecution(ev.execution));
+  FERRY_RETURN_IF_ERROR(ev.failure);
+
+  ExecutionOutcome out;
+  out.execution = std::move(ev.execution);
+  out.total = static_cast<int64_t>(ev.results.size());
+  const int64_t first = (req.page_number - 1) * req.page_size;
+  for (int64_t i = first; i < out.total && i < first + req.page_size; ++i) {
+    out.page.push_back(std::move(ev.results[static_cast<size_t>(i)]));
   }
-  return stream ? std::move(*stream) : std::vector<StageDocument>{};
+  return out;
 }
 
 Result<model::ListResult<model::RetrieverExecution>> RetrieverService::ListExecutions(

@@ -22,6 +22,14 @@ struct ExecutionOutcome {
   int64_t total = 0;                // documents the last stage emitted
 };
 
+// A retriever run that is not recorded: the execution record it would have, and every
+// document the last stage emitted, best first.
+struct Evaluation {
+  model::RetrieverExecution execution;
+  std::vector<StageDocument> results;
+  Status failure;  // a stage's error (then `results` is empty)
+};
+
 class RetrieverService {
  public:
   RetrieverService(const ServiceDeps& deps, VectorSearchService& vectors)
@@ -47,16 +55,16 @@ class RetrieverService {
   // Removes the retriever and its executions.
   Status Delete(const NamespaceHandle& h, const std::string& ident);
 
+  // Runs the stages of `r` (which need not be stored: a migration evaluates target
+  // retrievers before it writes them) against h's store, recording nothing.
+  Result<Evaluation> Evaluate(const NamespaceHandle& h, const model::Retriever& r,
+                              const model::Value& inputs) const;
+  // Drops the vector indexes cached for a namespace (after a one-off evaluation).
+  void ForgetIndexes(const std::string& namespace_id) const { vectors_.Forget(namespace_id); }
   // Runs every stage in order and records the execution (also when a stage fails: then
   // it is recorded as "failed" and the stage's error returned).
   Result<ExecutionOutcome> Execute(const NamespaceHandle& h, const std::string& ident,
                                    const model::RetrieverExecute& req);
-  // Runs a retriever definition's stages over its collection_ids with `inputs` (object)
-  // and returns every document the last stage emitted, best first. Records nothing, and
-  // `retriever` need not be stored (taxonomies and migrations evaluate rewritten ones).
-  Result<std::vector<StageDocument>> Evaluate(const NamespaceHandle& h,
-                                              const model::Retriever& retriever,
-                                              const model::Value& inputs);
   Result<model::ListResult<model::RetrieverExecution>> ListExecutions(
       const NamespaceHandle& h, const std::string& ident, const std::optional<std::string>& status,
       const model::Page& page) const;

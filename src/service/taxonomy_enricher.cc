@@ -125,8 +125,10 @@ Result<bool> TaxonomyEnricher::EnrichFields(const NamespaceHandle& h, const Taxo
     for (const auto& level : plan.levels) {
       if (level.parent_collection_id != parent) continue;
       FERRY_ASSIGN_OR_RETURN(
-          auto results,
+          Evaluation ev,
           retrievers_.Evaluate(h, level.retriever, BuildInputs(level.input_mappings, *fields)));
+      FERRY_RETURN_IF_ERROR(ev.failure);
+      auto& results = ev.results;
       if (results.empty()) continue;
       if (best_doc && results.front().score <= best_doc->score) continue;
       best = &level;

@@ -65,7 +65,7 @@ struct EnrichStats {
 
 class TaxonomyEnricher {
  public:
-  explicit TaxonomyEnricher(RetrieverService& retrievers) : retrievers_(retrievers) {}
+  explicit TaxonomyEnricher(const RetrieverService& retrievers) : retrievers_(retrievers) {}
 
   // Enriches `fields` (an object) in place. True when some level matched.
   // InvalidArgument when a retriever cannot be evaluated with the document's inputs.
@@ -80,7 +80,7 @@ class TaxonomyEnricher {
                                        const std::string& collection_id, int64_t batch_size);
 
  private:
-  RetrieverService& retrievers_;
+  const RetrieverService& retrievers_;
 };
 
 // The retriever inputs of a document (object) by `mappings`.

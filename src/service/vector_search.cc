@@ -75,6 +75,14 @@ std::string VectorSearchService::IndexPath(const std::string& namespace_id,
   return (std::filesystem::path(options_.index_dir) / name).string();
 }
 
+void VectorSearchService::Forget(const std::string& namespace_id) {
+  const std::string prefix = namespace_id + "\n";
+  std::lock_guard lock(mu_);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    it = it->first.compare(0, prefix.size(), prefix) == 0 ? entries_.erase(it) : std::next(it);
+  }
+}
+
 int64_t VectorSearchService::builds() const {
   std::lock_guard lock(mu_);
   return builds_;

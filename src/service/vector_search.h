@@ -50,6 +50,10 @@ class VectorSearchService {
                                          std::span<const float> query, size_t k,
                                          const index::IdFilter& filter = nullptr);
 
+  // Drops the cached indexes of a namespace (saved files stay); searches rebuild or
+  // reload them. Searches in flight keep the index they hold.
+  void Forget(const std::string& namespace_id);
+
   // Indexes built from storage so far (cache misses and rebuilds; loads from disk are not
   // counted). For tests of the freshness policy.
   int64_t builds() const;

@@ -146,6 +146,19 @@ TEST_F(VectorSearchTest, RebuildsOnlyAfterAWrite) {
   EXPECT_EQ(hits->front().id, "doc_new");
 }
 
+TEST_F(VectorSearchTest, ForgetDropsOnlyThatNamespacesIndexes) {
+  AddDocs(0, 40);
+  VectorSearchService search({});
+  std::vector<float> query = RandomUnit(rng_);
+  ASSERT_TRUE(search.Search(h_, "col_1", kUri, query, 5).ok());
+  search.Forget("ns_other");
+  ASSERT_TRUE(search.Search(h_, "col_1", kUri, query, 5).ok());
+  EXPECT_EQ(search.builds(), 1);
+  search.Forget(h_.ns.namespace_id);
+  ASSERT_TRUE(search.Search(h_, "col_1", kUri, query, 5).ok());
+  EXPECT_EQ(search.builds(), 2);
+}
+
 TEST_F(VectorSearchTest, HnswAboveThresholdIsPersistedAndReloaded) {
   AddDocs(0, 600);
   const std::string index_dir = dir_ + "/ns";

@@ -51,6 +51,18 @@ int64_t FaultInjection::object_upserts() const {
   return object_upserts_;
 }
 
+void FaultInjection::CorruptNextDocumentUpserts(int count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  corrupt_documents_ = count;
+}
+
+bool FaultInjection::TakeCorruption() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (corrupt_documents_ == 0) return false;
+  --corrupt_documents_;
+  return true;
+}
+
 Status FaultInjection::BeforeDocumentUpsert() {
   std::unique_lock<std::mutex> lock(mu_);
   ++document_upserts_;
@@ -199,6 +211,16 @@ Status FaultInjectingNamespaceStore::DeleteCollection(const std::string& collect
 
 Status FaultInjectingNamespaceStore::UpsertDocuments(const std::vector<model::Document>& docs) {
   FERRY_RETURN_IF_ERROR(faults_->BeforeDocumentUpsert());
+  if (!docs.empty() && faults_->TakeCorruption()) {
+    std::vector<model::Document> corrupted = docs;
+    auto& d = corrupted.front();
+    if (!d.vectors.empty() && !d.vectors.front().values.empty()) {
+      d.vectors.front().values.front() += 1.0f;
+    } else {
+      d.fields = model::Value("corrupted");
+    }
+    return inner_->UpsertDocuments(corrupted);
+  }
   return inner_->UpsertDocuments(docs);
 }
 

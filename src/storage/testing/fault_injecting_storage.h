@@ -7,7 +7,10 @@
 //   - fail the next K UpsertDocuments / UpsertObjects calls with a chosen Status;
 //   - make UpsertDocuments block on a gate until the test opens it, and wait until a
 //     given number of callers are held there (deterministic cancellation tests);
-//   - report ResourceExhausted("disk full") for every write while a flag is set.
+//   - report ResourceExhausted("disk full") for every write while a flag is set;
+//   - silently corrupt the next K UpsertDocuments calls (the write "succeeds" but the
+//     first document's first vector has one value flipped), as a bad disk or a buggy
+//     writer would: what verification exists to catch.
 // Reads are never affected. Everything here is thread-safe.
 
 #include <condition_variable>
@@ -28,6 +31,8 @@ class FaultInjection {
   void FailNextDocumentUpserts(int count, Status status);
   // The next `count` UpsertObjects calls fail with `status` (nothing is written).
   void FailNextObjectUpserts(int count, Status status);
+  // The next `count` UpsertDocuments calls write a corrupted first document.
+  void CorruptNextDocumentUpserts(int count);
   // While set, every write reports ResourceExhausted("disk full") and writes nothing.
   void SetDiskFull(bool full);
 
@@ -44,6 +49,8 @@ class FaultInjection {
   // Hooks used by FaultInjectingNamespaceStore: account for the call, block at the gate
   // when closed, and return the injected failure (OK to proceed).
   Status BeforeDocumentUpsert();
+  // Whether this UpsertDocuments call is to be corrupted (consumes one).
+  bool TakeCorruption();
   Status BeforeObjectUpsert();
   Status BeforeOtherWrite();
 
@@ -55,6 +62,7 @@ class FaultInjection {
   int fail_objects_ = 0;
   Status object_status_;
   bool disk_full_ = false;
+  int corrupt_documents_ = 0;
   bool gate_closed_ = false;
   int blocked_ = 0;
   int64_t document_upserts_ = 0;

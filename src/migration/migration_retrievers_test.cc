@@ -1,0 +1,266 @@
+// Retrievers in migrations: rewritten to the target, retriever_options one at a time,
+// selection by retriever_ids, and benchmark_evaluation on copy and re_extract.
+#include "migration/migration_test_fixture.h"
+#include "service/retriever_service.h"
+#include "service/vector_search.h"
+
+namespace ferry::migration {
+namespace {
+
+using namespace testing_support;  // NOLINT(build/namespaces): the fixture's helpers
+using model::MigrationStage;
+using model::MigrationStatus;
+using model::MigrationType;
+using model::Value;
+using model::ValueArray;
+using model::ValueObject;
+
+Value Obj(std::initializer_list<std::pair<const char*, Value>> kv) {
+  ValueObject o;
+  for (const auto& [k, v] : kv) o.Set(k, v);
+  return Value(std::move(o));
+}
+
+const char* kQueries[] = {"ferries crossing river 14", "dawn at river 70", "object 3 talks"};
+
+class RetrieverMigrationTest : public MigrationRunnerTest {
+ protected:
+  // A retriever over `sentences` with three recorded queries and feedback on two.
+  void MakeRetriever() {
+    MakeSource();
+    retrievers_ = std::make_unique<service::RetrieverService>(*deps_, vectors_);
+    model::RetrieverCreate create;
+    create.retriever_name = "finder";
+    create.collections = {sentences_.collection_id};
+    Value search = Obj({{"feature_uri", kV1Uri},
+                        {"query", Obj({{"input_mode", "text"}, {"text", "{{inputs.query}}"}})},
+                        {"top_k", int64_t{20}}});
+    create.stages = {{"search", std::nullopt, "feature_search",
+                      Obj({{"searches", Value(ValueArray{search})}, {"final_top_k", int64_t{10}}}),
+                      std::nullopt}};
+    model::ValidationIssues issues;
+    auto r = retrievers_->Create(source_, create, &issues);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    retriever_ = *r;
+    for (const char* q : kQueries) {
+      model::RetrieverExecute exec;
+      exec.inputs = Obj({{"query", q}});
+      auto out = retrievers_->Execute(source_, retriever_.retriever_id, exec);
+      ASSERT_TRUE(out.ok()) << out.status().ToString();
+      ASSERT_GE(out->execution.results.size(), 3u);
+      executions_.push_back(out->execution);
+    }
+    // Feedback: the 1st result of query 0 was clicked, the 3rd of query 1 liked.
+    Feedback(0, 0, "click");
+    Feedback(1, 2, "positive_feedback");
+  }
+
+  void Feedback(size_t query, size_t position, const char* type) {
+    model::Interaction i;
+    i.feature_id = executions_[query].results[position].document_id;
+    i.interaction_type = {type};
+    i.position = static_cast<int64_t>(position);
+    i.execution_id = executions_[query].execution_id;
+    i.retriever_id = retriever_.retriever_id;
+    ASSERT_TRUE(retrievers_->CreateInteraction(source_, i).ok());
+  }
+
+  static const Value& BenchmarkRow(const model::Migration& m) {
+    static const Value kNull;
+    const Value* b = m.additional_data.Get("benchmark");
+    if (b == nullptr || b->Get("retrievers") == nullptr ||
+        b->Get("retrievers")->as_array().size() != 1) {
+      ADD_FAILURE() << "no benchmark row for the retriever";
+      return kNull;
+    }
+    return b->Get("retrievers")->as_array()[0];
+  }
+
+  service::VectorSearchService vectors_{service::VectorSearchOptions{}};
+  std::unique_ptr<service::RetrieverService> retrievers_;
+  model::Retriever retriever_;
+  std::vector<model::RetrieverExecution> executions_;
+};
+
+TEST_F(RetrieverMigrationTest, CopyRewiresTheRetrieverAndBenchmarksIdenticalQuality) {
+  MakeRetriever();
+  model::Migration m = Run(Config(MigrationType::kCopy));
+  ExpectCompletedProgress(m);
+  auto target = Target(m);
+  ASSERT_NE(target, nullptr);
+  const std::string mig = m.migration_id;
+  // Default options: a new id, no history, no interactions.
+  auto t = target->GetRetriever(MapId(mig, retriever_.retriever_id, false));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->retriever_name, "finder");
+  EXPECT_EQ(t->collection_ids,
+            std::vector<std::string>{MapId(mig, sentences_.collection_id, false)});
+  EXPECT_EQ(t->stages[0]
+                .parameters.GetPath("searches")
+                ->as_array()[0]
+                .GetPath("feature_uri")
+                ->as_string(),
+            kV1Uri);
+  EXPECT_EQ(target->CountExecutions(t->retriever_id, std::nullopt).value(), 0);
+  EXPECT_EQ(target->CountInteractions({}).value(), 0);
+
+  const Value& row = BenchmarkRow(m);
+  EXPECT_EQ(row.Get("queries")->as_int(), 3);
+  EXPECT_EQ(row.Get("judged_queries")->as_int(), 2);
+  // Same vectors, same scores; but these texts give many equal scores at the cut-off,
+  // and ties are broken by document id, which the copy remaps: nearly, not exactly, 1.
+  EXPECT_GE(row.Get("overlap_at_10")->as_double(), 0.9);
+  EXPECT_LE(row.Get("overlap_at_10")->as_double(), 1.0);
+  // Query 0's relevant document is ranked 1st, query 1's 3rd: MRR = (1 + 1/3) / 2.
+  EXPECT_DOUBLE_EQ(row.GetPath("source.mrr")->as_double(), (1.0 + 1.0 / 3.0) / 2.0);
+  EXPECT_DOUBLE_EQ(row.GetPath("target.mrr")->as_double(), row.GetPath("source.mrr")->as_double());
+  EXPECT_DOUBLE_EQ(row.GetPath("target.ndcg_at_10")->as_double(),
+                   row.GetPath("source.ndcg_at_10")->as_double());
+  EXPECT_GE(row.GetPath("source.p50_latency_ms")->as_double(), 0.0);
+  const auto& bench = m.progress.stages[static_cast<int>(MigrationStage::kBenchmarkEvaluation)];
+  EXPECT_EQ(bench.items_total, 3);
+  EXPECT_EQ(bench.items_completed, 3);
+}
+
+TEST_F(RetrieverMigrationTest, ReExtractRewritesFeatureUrisAndReportsBothSides) {
+  MakeRetriever();
+  model::Migration m = Run(Config(MigrationType::kReExtract));
+  ExpectCompletedProgress(m);
+  auto target = Target(m);
+  ASSERT_NE(target, nullptr);
+  auto t = target->GetRetriever(MapId(m.migration_id, retriever_.retriever_id, false));
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->stages[0]
+                .parameters.GetPath("searches")
+                ->as_array()[0]
+                .GetPath("feature_uri")
+                ->as_string(),
+            kV2Uri);
+  const Value& row = BenchmarkRow(m);
+  EXPECT_EQ(row.Get("queries")->as_int(), 3);
+  for (const char* side : {"source", "target"}) {
+    SCOPED_TRACE(side);
+    const Value* s = row.Get(side);
+    ASSERT_NE(s, nullptr);
+    EXPECT_TRUE(s->Get("ndcg_at_10")->is_number());
+    EXPECT_TRUE(s->Get("mrr")->is_number());
+    EXPECT_EQ(s->Get("failed_queries")->as_int(), 0);
+  }
+  const double overlap = row.Get("overlap_at_10")->as_double();
+  EXPECT_GT(overlap, 0.0);  // same texts, a different model: related but not identical
+  EXPECT_LE(overlap, 1.0);
+  // The rewritten retriever really runs on the target.
+  auto target_ns = storage_->catalog().GetNamespace(caller_.org_id, TargetId(m)).value();
+  auto ev = retrievers_->Evaluate({target_ns, target}, *t, Obj({{"query", kQueries[0]}}));
+  ASSERT_TRUE(ev.ok());
+  EXPECT_TRUE(ev->failure.ok()) << ev->failure.ToString();
+  EXPECT_FALSE(ev->results.empty());
+}
+
+TEST_F(RetrieverMigrationTest, PreserveRetrieverIds) {
+  MakeRetriever();
+  model::MigrationConfig c = Config(MigrationType::kCopy);
+  model::RetrieverOptions o;
+  o.preserve_retriever_ids = true;
+  c.retriever_options = o;
+  model::Migration m = Run(c);
+  ExpectCompletedProgress(m);
+  EXPECT_TRUE(Target(m)->GetRetriever(retriever_.retriever_id).ok());
+  EXPECT_EQ(Target(m)->CountRetrievers().value(), 1);
+}
+
+TEST_F(RetrieverMigrationTest, MigrateExecutionHistory) {
+  MakeRetriever();
+  model::MigrationConfig c = Config(MigrationType::kCopy);
+  model::RetrieverOptions o;
+  o.migrate_execution_history = true;
+  c.retriever_options = o;
+  model::Migration m = Run(c);
+  ExpectCompletedProgress(m);
+  auto target = Target(m);
+  const std::string tid = MapId(m.migration_id, retriever_.retriever_id, false);
+  auto history = target->ListExecutions(tid, std::nullopt, kAll).value();
+  ASSERT_EQ(history.size(), 3u);
+  for (const auto& e : history) {
+    EXPECT_EQ(e.retriever_id, tid);
+    for (const auto& r : e.results) {
+      EXPECT_TRUE(target->GetDocument(r.collection_id, r.document_id, false).ok()) << r.document_id;
+    }
+  }
+  EXPECT_EQ(target->CountInteractions({}).value(), 0);
+}
+
+TEST_F(RetrieverMigrationTest, MigrateInteractions) {
+  MakeRetriever();
+  model::MigrationConfig c = Config(MigrationType::kCopy);
+  model::RetrieverOptions o;
+  o.migrate_interactions = true;
+  c.retriever_options = o;
+  model::Migration m = Run(c);
+  ExpectCompletedProgress(m);
+  auto target = Target(m);
+  const std::string tid = MapId(m.migration_id, retriever_.retriever_id, false);
+  auto list = target->ListInteractions({}, kAll).value();
+  ASSERT_EQ(list.size(), 2u);
+  const std::string target_col = MapId(m.migration_id, sentences_.collection_id, false);
+  for (const auto& i : list) {
+    EXPECT_EQ(i.retriever_id, tid);
+    EXPECT_TRUE(target->GetDocument(target_col, i.feature_id, false).ok()) << i.feature_id;
+  }
+  EXPECT_EQ(target->CountExecutions(tid, std::nullopt).value(), 0);
+}
+
+TEST_F(RetrieverMigrationTest, RetrieverIdsSelectExactlyItsDependencies) {
+  MakeRetriever();
+  model::MigrationConfig c = Config(MigrationType::kCopy);
+  model::ResourceFilter f;
+  f.retriever_ids = std::vector<std::string>{retriever_.retriever_id};
+  c.filters = f;
+  std::string message;
+  auto draft = migrations_->Create(caller_, c, false, &message);
+  ASSERT_TRUE(draft.ok());
+  ASSERT_TRUE(draft->validation_result->valid);
+  std::set<std::string> nodes;
+  for (const auto& n : draft->dependency_graph->nodes) nodes.insert(n.resource_id);
+  EXPECT_EQ(nodes, (std::set<std::string>{bucket_.bucket_id, sentences_.collection_id,
+                                          retriever_.retriever_id}));
+
+  f.auto_include_dependencies = false;
+  c.filters = f;
+  auto strict = migrations_->Create(caller_, c, false, &message);
+  ASSERT_TRUE(strict.ok());
+  EXPECT_FALSE(strict->validation_result->valid);
+  ASSERT_FALSE(strict->validation_result->errors.empty());
+  EXPECT_EQ(strict->validation_result->errors[0].type, "missing_dependency");
+}
+
+TEST_F(RetrieverMigrationTest, ValidateReferencesFalseMigratesWithWarnings) {
+  MakeRetriever();
+  model::MigrationConfig c = Config(MigrationType::kCopy);
+  model::ResourceFilter f;
+  f.retriever_ids = std::vector<std::string>{retriever_.retriever_id};
+  f.auto_include_dependencies = false;
+  c.filters = f;
+  model::RetrieverOptions o;
+  o.validate_references = false;
+  c.retriever_options = o;
+  std::string message;
+  auto draft = migrations_->Create(caller_, c, false, &message);
+  ASSERT_TRUE(draft.ok());
+  EXPECT_TRUE(draft->validation_result->valid);
+  ASSERT_FALSE(draft->validation_result->warnings.empty());
+  EXPECT_EQ(draft->validation_result->warnings[0].type, "missing_dependency");
+
+  model::Migration m = Run(c);
+  ExpectCompletedProgress(m);
+  const Value* rows = m.additional_data.Get("retrievers");
+  ASSERT_NE(rows, nullptr);
+  ASSERT_EQ(rows->as_array().size(), 1u);
+  const auto& warnings = rows->as_array()[0].Get("warnings")->as_array();
+  ASSERT_FALSE(warnings.empty());
+  EXPECT_NE(warnings[0].as_string().find("not in the target"), std::string::npos);
+  EXPECT_EQ(Target(m)->CountRetrievers().value(), 1);
+}
+
+}  // namespace
+}  // namespace ferry::migration
