@@ -9,6 +9,7 @@
 #include "model/migration.h"
 #include "model/resources.h"
 #include "model/retriever.h"
+#include "model/taxonomy.h"
 
 namespace ferry::migration {
 
@@ -17,6 +18,7 @@ struct SourceSnapshot {
   std::vector<model::Bucket> buckets;
   std::vector<model::Collection> collections;
   std::vector<model::Retriever> retrievers;
+  std::vector<model::Taxonomy> taxonomies;
 };
 
 // One resource of the snapshot as a graph node: its direct dependencies, whatever the
@@ -40,6 +42,9 @@ struct Plan {
 struct PlanOptions {
   // A retriever's dependency left out of the selection is a warning, not an error.
   bool lenient_retriever_references = false;
+  // taxonomy_options.migrate_reference_collections: a selected taxonomy pulls in its
+  // reference collections (and what they depend on) even without auto-include.
+  bool migrate_reference_collections = true;
 };
 
 // Every resource of the snapshot with its direct dependencies.

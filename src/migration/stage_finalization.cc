@@ -4,6 +4,7 @@
 
 #include "migration/retriever_migration.h"
 #include "migration/stages.h"
+#include "migration/taxonomy_migration.h"
 #include "migration/verification.h"
 
 namespace ferry::migration {
@@ -33,6 +34,7 @@ FingerprintScope ScopeOf(const RunContext& ctx, const std::string& collection_id
   for (const auto& [fx, params] : ctx.plan.actions.at(collection_id).extra) {
     scope.excluded_vector_uris.insert(fx->info().feature_uri());
   }
+  if (EnrichmentRewritesFields(ctx)) EnrichmentFieldsOf(ctx, collection_id, &scope);
   return scope;
 }
 

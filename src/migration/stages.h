@@ -12,6 +12,10 @@ Status RunNamespaceSetup(RunContext& ctx);
 Status RunBatchCreation(RunContext& ctx);
 // Runs the plan's batches tier by tier on up to max_workers workers.
 Status RunBatchProcessing(RunContext& ctx);
+// Per taxonomy_options: strips the enrichment fields from the target documents
+// (preserve_enrichment_fields=false) and/or re-runs the migrated taxonomies on the target
+// collections applying them, against the target's reference collections.
+Status RunTaxonomyEnrichment(RunContext& ctx);
 // Replays the source retrievers' recorded queries on source and target; reports
 // overlap@10, NDCG@10, MRR and latency in additional_data.benchmark.
 Status RunBenchmarkEvaluation(RunContext& ctx);

@@ -42,6 +42,7 @@ Status MigrationValidator::LoadSource(const std::string& org_id,
   FERRY_ASSIGN_OR_RETURN(out->snapshot.buckets, store->ListBuckets(all));
   FERRY_ASSIGN_OR_RETURN(out->snapshot.collections, store->ListCollections(all));
   FERRY_ASSIGN_OR_RETURN(out->snapshot.retrievers, store->ListRetrievers(all));
+  FERRY_ASSIGN_OR_RETURN(out->snapshot.taxonomies, store->ListTaxonomies(all));
   return Status::Ok();
 }
 
@@ -177,6 +178,8 @@ Result<ValidationOutcome> MigrationValidator::Validate(const std::string& org_id
     PlanOptions options;
     options.lenient_retriever_references =
         !config.retriever_options.value_or(model::RetrieverOptions{}).validate_references;
+    options.migrate_reference_collections =
+        config.taxonomy_options.value_or(model::TaxonomyOptions{}).migrate_reference_collections;
     Plan plan = PlanMigration(ResourcesOf(out.snapshot), config.effective_filters(), options);
     out.graph = std::move(plan.graph);
     for (auto& e : plan.errors) out.result.errors.push_back(std::move(e));
