@@ -251,6 +251,9 @@ TEST_F(TaxonomyMigrationTest, SelectionByTaxonomyIdsAndMigrateReferenceCollectio
             std::vector<std::string>(
                 {bucket_.bucket_id, sentences_.collection_id, taxonomy_.taxonomy_id}));
   EXPECT_EQ(plan.result.estimated_resources["taxonomy"], 1);
+  // The taxonomy's retriever is not selected: a warning, not an error.
+  ASSERT_EQ(plan.result.warnings.size(), 1u);
+  EXPECT_EQ(plan.result.warnings[0].type, "unmigrated_reference");
   model::Migration m = Run(c);
   ExpectCompletedProgress(m);
   auto target = Target(m);

@@ -119,7 +119,8 @@ Result<bool> TaxonomyEnricher::EnrichFields(const NamespaceHandle& h, const Taxo
                                             Value* fields) {
   bool matched = false;
   std::optional<std::string> parent;  // the level matched last; none before the roots
-  for (;;) {
+  // At most one match per level: a path through the tree is no longer than the tree.
+  for (size_t depth = 0; depth < plan.levels.size(); ++depth) {
     const TaxonomyLevel* best = nullptr;
     std::optional<StageDocument> best_doc;
     for (const auto& level : plan.levels) {
@@ -139,6 +140,7 @@ Result<bool> TaxonomyEnricher::EnrichFields(const NamespaceHandle& h, const Taxo
     matched = true;
     parent = best->collection_id;
   }
+  return matched;
 }
 
 Status TaxonomyEnricher::EnrichDocuments(const NamespaceHandle& h, const TaxonomyPlan& plan,
