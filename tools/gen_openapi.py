@@ -61,7 +61,85 @@ IMPLEMENTED = [
     ("post", "/v1/taxonomies/execute/{taxonomy_identifier}"),
 ]
 
+def _error(description):
+    return {"description": description, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}
+
+
+_MIGRATION_ID = {"name": "migration_id", "in": "path", "required": True,
+                 "schema": {"type": "string", "title": "Migration Id"}}
+
+# Schemas of Ferry's own endpoints, added to components.schemas.
+FERRY_SCHEMAS = {
+    "FerryMigrationFailedItem": {
+        "type": "object", "title": "FerryMigrationFailedItem",
+        "description": "An item a migration could not process (Ferry extension).",
+        "required": ["id", "migration_id", "resource_id", "resource_type", "batch_no", "error",
+                     "attempts", "status", "created_at", "updated_at"],
+        "properties": {
+            "id": {"type": "string", "description": "Source object or document id"},
+            "migration_id": {"type": "string"},
+            "resource_id": {"type": "string", "description": "Source bucket or collection"},
+            "resource_type": {
+                "$ref": "#/components/schemas/shared__namespaces__migrations__models__ResourceType"},
+            "batch_no": {"type": "integer", "description": "Batch that last processed it"},
+            "error": {"type": "string"},
+            "attempts": {"type": "integer", "minimum": 1,
+                         "description": "Times it was processed and failed"},
+            "status": {"type": "string", "enum": ["failed", "resolved"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"}}},
+    "FerryListFailedItemsResponse": {
+        "type": "object", "title": "FerryListFailedItemsResponse",
+        "required": ["results", "total", "limit", "offset"],
+        "properties": {
+            "results": {"type": "array",
+                        "items": {"$ref": "#/components/schemas/FerryMigrationFailedItem"}},
+            "total": {"type": "integer"}, "limit": {"type": "integer"},
+            "offset": {"type": "integer"}}},
+    "FerryRetryMigrationResponse": {
+        "type": "object", "title": "FerryRetryMigrationResponse",
+        "required": ["migration_id", "status", "task_id", "items_to_retry", "message"],
+        "properties": {
+            "migration_id": {"type": "string"},
+            "status": {"$ref": "#/components/schemas/MigrationStatus"},
+            "task_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            "items_to_retry": {"type": "integer", "minimum": 0},
+            "message": {"type": "string"}}},
+}
+
 FERRY_PATHS = {
+    "/v1/namespaces/migrations/{migration_id}/failed-items": {"get": {
+        "operationId": "ferry_list_migration_failed_items",
+        "summary": "Items of a migration that could not be processed (Ferry extension), "
+                   "ordered by resource then id.",
+        "parameters": [
+            _MIGRATION_ID,
+            {"name": "status", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": ["failed", "resolved"], "default": "failed"},
+             "description": "failed: still failing; resolved: processed by a later retry"},
+            {"name": "limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 10}},
+            {"name": "offset", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 0, "maximum": 10000, "default": 0}}],
+        "responses": {
+            "200": {"description": "Failed items", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/FerryListFailedItemsResponse"}}}},
+            "401": _error("Unauthorized"), "404": _error("Not Found"),
+            "422": {"description": "Validation Error", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}}}}},
+    "/v1/namespaces/migrations/{migration_id}/retry": {"post": {
+        "operationId": "ferry_retry_migration",
+        "summary": "Re-run the failed items of a completed or failed migration into the same "
+                   "target (Ferry extension). The migration goes back to pending and runs "
+                   "again; items that succeed leave the failed list. 409 while it runs, or "
+                   "when nothing failed.",
+        "parameters": [_MIGRATION_ID],
+        "responses": {
+            "200": {"description": "Retry started", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/FerryRetryMigrationResponse"}}}},
+            "401": _error("Unauthorized"), "404": _error("Not Found"),
+            "409": _error("Conflict"), "503": _error("Service Unavailable")}}},
     "/healthz": {"get": {
         "operationId": "ferry_healthz",
         "summary": "Liveness of this ferryd process (Ferry extension).",
@@ -124,6 +202,8 @@ def main():
     paths.update(FERRY_PATHS)
     needed, frontier = set(), set()
     refs(paths, frontier)
+    refs(FERRY_SCHEMAS, frontier)
+    frontier -= set(FERRY_SCHEMAS)
     while frontier:
         name = frontier.pop()
         if name in needed:
@@ -136,7 +216,7 @@ def main():
                  "description": "Self-hosted, Mixpeek-compatible server for multimodal "
                                 "retrieval data and its migrations."},
         "paths": paths,
-        "components": {"schemas": {n: schemas[n] for n in sorted(needed)}},
+        "components": {"schemas": {**{n: schemas[n] for n in sorted(needed)}, **FERRY_SCHEMAS}},
     }
     if "securitySchemes" in spec.get("components", {}):
         doc["components"]["securitySchemes"] = spec["components"]["securitySchemes"]

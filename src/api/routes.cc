@@ -10,6 +10,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterBucketRoutes(router, ctx);
   RegisterCollectionRoutes(router, ctx);
   RegisterMigrationRoutes(router, ctx);
+  RegisterMigrationRetryRoutes(router, ctx);
   RegisterRetrieverRoutes(router, ctx);
   RegisterTaxonomyRoutes(router, ctx);
 }

@@ -14,6 +14,8 @@ void RegisterBucketRoutes(http::Router& router, ApiContext& ctx);
 void RegisterCollectionRoutes(http::Router& router, ApiContext& ctx);
 void RegisterSystemRoutes(http::Router& router, ApiContext& ctx);
 void RegisterMigrationRoutes(http::Router& router, ApiContext& ctx);
+// Failed items and retry of migrations (Ferry extensions).
+void RegisterMigrationRetryRoutes(http::Router& router, ApiContext& ctx);
 void RegisterRetrieverRoutes(http::Router& router, ApiContext& ctx);
 void RegisterTaxonomyRoutes(http::Router& router, ApiContext& ctx);
 

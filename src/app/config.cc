@@ -5,6 +5,8 @@
 #include <charconv>
 #include <thread>
 
+#include "app/extractor_config.h"
+
 extern char** environ;
 
 namespace ferry::app {
@@ -54,6 +56,10 @@ Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
 Status ApplyTable(const toml::table& table, Config* config) {
   for (const auto& [k, node] : table) {
     std::string key(k.str());
+    if (key == "extractors") {
+      FERRY_RETURN_IF_ERROR(ApplyExtractorsTable(node, config));
+      continue;
+    }
     if (const auto* sub = node.as_table()) {
       FERRY_RETURN_IF_ERROR(ApplyTable(*sub, config));
       continue;
@@ -103,7 +109,7 @@ Status Config::Validate() const {
   if (log_level != "debug" && log_level != "info" && log_level != "warn" && log_level != "error") {
     return Status::InvalidArgument("log_level must be debug, info, warn or error");
   }
-  return Status::Ok();
+  return ValidateHttpExtractors(*this);
 }
 
 std::string Config::host() const { return listen.substr(0, listen.rfind(':')); }

@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
+#include "extract/http/http_extractor_config.h"
 
 namespace ferry::app {
 
@@ -34,6 +36,8 @@ struct Config {
   size_t item_timeout_seconds = 60;
   // Delivery attempts before a webhook is abandoned. Default 8.
   size_t webhook_max_attempts = 8;
+  // HTTP embedding extractors ([[extractors.http]] tables; TOML only). See README.
+  std::vector<extract::http::HttpExtractorConfig> http_extractors;
 
   // Checks ranges and formats; InvalidArgument naming the field.
   Status Validate() const;

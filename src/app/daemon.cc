@@ -8,6 +8,7 @@
 
 #include "api/http/server.h"
 #include "api/routes.h"
+#include "app/extractor_config.h"
 #include "codec/webhook_codec.h"
 #include "common/logging.h"
 #include "extract/extractor.h"
@@ -68,10 +69,12 @@ void BlockSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-Status RunDaemon(const Config& config) {
+Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   Logger logger(ParseLogLevel(config.log_level));
   FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(config.data_dir));
   auto extractors = extract::ExtractorRegistry::CreateBuiltin();
+  FERRY_RETURN_IF_ERROR(RegisterHttpExtractors(config, *extractors, logger));
+  if (extra_extractors != nullptr) extra_extractors(*extractors);
   SystemClock clock;
   service::ServiceDeps deps{*storage, *extractors, clock, logger,
                             std::chrono::seconds(config.item_timeout_seconds)};

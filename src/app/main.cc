@@ -9,6 +9,9 @@
 
 #include "app/config.h"
 #include "app/daemon.h"
+#ifdef FERRY_TESTING_BUILD
+#include "extract/testing/fault_extractor.h"
+#endif
 
 namespace {
 
@@ -67,6 +70,11 @@ int main(int argc, char** argv) {
   if (auto st = config.Validate(); !st.ok()) return Fail(st);
 
   ferry::app::BlockSignals();
+#ifdef FERRY_TESTING_BUILD
+  // ferryd_testing: the same server with test-only extractors (src/extract/testing/).
+  ferry::Status st = ferry::app::RunDaemon(config, ferry::extract::testing::RegisterTestExtractors);
+#else
   ferry::Status st = ferry::app::RunDaemon(config);
+#endif
   return st.ok() ? 0 : Fail(st);
 }

@@ -4,7 +4,9 @@
 // "embedding". Versions of one extractor differ in design and dimension, so vectors of
 // different versions never mix.
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,19 @@ class FeatureExtractor {
   // Thread-safe (const, no shared mutable state).
   virtual Result<std::vector<ExtractedDocument>> Extract(const ExtractorInput& input,
                                                          const model::Value& params) const = 0;
+
+  // Extracts several inputs: one result per input, in order; a bad input fails only its
+  // own result. Extractors backed by a remote model send them in few requests; the
+  // default calls Extract on each. Same requirements and guarantees as Extract.
+  virtual std::vector<Result<std::vector<ExtractedDocument>>> ExtractBatch(
+      const std::vector<ExtractorInput>& inputs, const model::Value& params) const;
+
+  // Most inputs worth passing to one ExtractBatch call; 1 means batching gains nothing.
+  virtual size_t max_batch_size() const { return 1; }
+
+  // Throughput in items per second when the extractor knows it better than a local
+  // benchmark would (a remote model); nullopt means "measure me by running Extract".
+  virtual std::optional<double> KnownItemsPerSecond() const { return std::nullopt; }
 };
 
 // Owns every built-in extractor version. Immutable after construction; thread-safe.

@@ -1,19 +1,35 @@
 #include "migration/batch_executor.h"
 
+#include <map>
+#include <set>
+
 #include "service/document_builder.h"
 
 namespace ferry::migration {
 
 namespace {
 
-Result<BatchResult> CopyObjects(RunContext& ctx, const model::MigrationBatch& batch) {
+Status WriteObjects(RunContext& ctx, const storage::WriteFence* fence,
+                    const std::vector<model::Object>& objects) {
+  return fence != nullptr ? ctx.target->UpsertObjectsFenced(*fence, objects)
+                          : ctx.target->UpsertObjects(objects);
+}
+
+Status WriteDocuments(RunContext& ctx, const storage::WriteFence* fence,
+                      const std::vector<model::Document>& docs) {
+  return fence != nullptr ? ctx.target->UpsertDocumentsFenced(*fence, docs)
+                          : ctx.target->UpsertDocuments(docs);
+}
+
+Result<BatchResult> CopyObjects(RunContext& ctx, const model::MigrationBatch& batch,
+                                const storage::WriteFence* fence) {
   FERRY_ASSIGN_OR_RETURN(auto objects, ctx.source->GetObjects(batch.resource_id, batch.item_ids));
   for (auto& o : objects) {
     if (ctx.cancelled) return Status::Aborted("cancelled");
     o = MapObject(ctx, std::move(o));
   }
-  FERRY_RETURN_IF_ERROR(ctx.target->UpsertObjects(objects));
-  return BatchResult{static_cast<int64_t>(objects.size()), 0};
+  FERRY_RETURN_IF_ERROR(WriteObjects(ctx, fence, objects));
+  return BatchResult{static_cast<int64_t>(objects.size()), 0, {}};
 }
 
 // The text or image an extend extractor reads for one copied document.
@@ -43,7 +59,8 @@ Result<extract::ExtractorInput> ExtendInput(RunContext& ctx, const model::Collec
 }
 
 Result<BatchResult> CopyDocuments(RunContext& ctx, const model::MigrationBatch& batch,
-                                  const CollectionAction& action) {
+                                  const CollectionAction& action,
+                                  const storage::WriteFence* fence) {
   FERRY_ASSIGN_OR_RETURN(auto docs, ctx.source->GetDocuments(batch.resource_id, batch.item_ids));
   const model::Collection* source = nullptr;
   for (const auto& c : ctx.plan.snapshot.collections) {
@@ -70,56 +87,71 @@ Result<BatchResult> CopyDocuments(RunContext& ctx, const model::MigrationBatch& 
       }
       d.vectors.push_back({fx->info().feature_uri(), std::move((*ex)[0].embedding)});
     }
+    if (failed) r.failures.push_back({d.document_id, *d.error});
     out.push_back(MapDocument(ctx, std::move(d)));
     ++(failed ? r.failed : r.completed);
   }
-  FERRY_RETURN_IF_ERROR(ctx.target->UpsertDocuments(out));
+  FERRY_RETURN_IF_ERROR(WriteDocuments(ctx, fence, out));
   if (ctx.cancelled) return Status::Aborted("cancelled");
   return r;
 }
 
-Result<BatchResult> RebuildDocuments(RunContext& ctx, const model::MigrationBatch& batch) {
+Result<BatchResult> RebuildDocuments(RunContext& ctx, const model::MigrationBatch& batch,
+                                     const storage::WriteFence* fence) {
   const model::Collection& target = ctx.target_collections.at(batch.resource_id);
   const auto* fx = ctx.deps.extractors.Find(target.extractor.name, target.extractor.version);
   if (fx == nullptr)
     return Status::FailedPrecondition("unknown extractor " + target.extractor.id());
   std::vector<std::string> roots;
-  for (const auto& id : batch.item_ids) roots.push_back(ctx.TargetId(id));
+  std::map<std::string, std::string> source_of;  // target root id → source item id
+  for (const auto& id : batch.item_ids) {
+    roots.push_back(ctx.TargetId(id));
+    source_of[roots.back()] = id;
+  }
   service::DocumentBuilder builder(target, *fx, ctx.deps.storage.blobs(), ctx.deps.clock.NowMs(),
                                    ctx.migration_id, ctx.deps.item_timeout);
   BatchResult r;
   std::vector<model::Document> out;
+  std::set<std::string> failed_items;
   auto collect = [&](Result<std::vector<model::Document>> docs) -> Status {
     FERRY_RETURN_IF_ERROR(docs.status());
     if (docs->empty()) return Status::Ok();
-    bool failed = false;
+    const model::Document* failed = nullptr;
     for (auto& d : *docs) {
-      failed |= d.ingestion_status == "FAILED";
-      out.push_back(std::move(d));
+      if (d.ingestion_status == "FAILED" && failed == nullptr) failed = &d;
     }
-    ++(failed ? r.failed : r.completed);
-    return Status::Ok();
-  };
-  if (target.source.type == model::SourceType::kBucket) {
-    for (const auto& bucket : target.source.bucket_ids) {
-      FERRY_ASSIGN_OR_RETURN(auto objects, ctx.target->GetObjects(bucket, roots));
-      for (const auto& o : objects) {
-        if (ctx.cancelled) break;
-        FERRY_RETURN_IF_ERROR(collect(builder.FromObject(o)));
+    if (failed != nullptr) {
+      // One entry per root item, however many of its documents failed.
+      auto it = source_of.find(failed->lineage.root_object_id);
+      std::string item = it != source_of.end() ? it->second : failed->lineage.root_object_id;
+      if (failed_items.insert(item).second) {
+        r.failures.push_back({item, failed->error.value_or("extraction failed")});
       }
     }
-  } else {
+    for (auto& d : *docs) out.push_back(std::move(d));
+    return Status::Ok();
+  };
+  // Items go to the builder together, so extractors that batch (HTTP) can.
+  if (target.source.type == model::SourceType::kBucket) {
+    for (const auto& bucket : target.source.bucket_ids) {
+      if (ctx.cancelled) break;
+      FERRY_ASSIGN_OR_RETURN(auto objects, ctx.target->GetObjects(bucket, roots));
+      FERRY_ASSIGN_OR_RETURN(auto built, builder.FromObjects(objects));
+      for (auto& docs : built) FERRY_RETURN_IF_ERROR(collect(std::move(docs)));
+    }
+  } else if (!ctx.cancelled) {
     FERRY_ASSIGN_OR_RETURN(
         auto sources, ctx.target->ListDocumentsByRootObjects(target.source.collection_id, roots));
-    for (const auto& s : sources) {
-      if (ctx.cancelled) break;
-      if (s.ingestion_status != "COMPLETED") continue;
-      FERRY_RETURN_IF_ERROR(collect(builder.FromDocument(s)));
-    }
+    std::erase_if(sources,
+                  [](const model::Document& s) { return s.ingestion_status != "COMPLETED"; });
+    FERRY_ASSIGN_OR_RETURN(auto built, builder.FromDocuments(sources));
+    for (auto& docs : built) FERRY_RETURN_IF_ERROR(collect(std::move(docs)));
   }
-  FERRY_RETURN_IF_ERROR(ctx.target->UpsertDocuments(out));
+  FERRY_RETURN_IF_ERROR(WriteDocuments(ctx, fence, out));
   if (ctx.cancelled) return Status::Aborted("cancelled");
-  // Root objects that produced nothing for this collection still count as done.
+  // Root objects that produced nothing for this collection still count as done; a root
+  // counts once as failed, however many of its source documents failed.
+  r.failed = static_cast<int64_t>(r.failures.size());
   r.completed = static_cast<int64_t>(batch.item_ids.size()) - r.failed;
   return r;
 }
@@ -155,11 +187,12 @@ model::Document MapDocument(const RunContext& ctx, model::Document doc) {
   return doc;
 }
 
-Result<BatchResult> ExecuteBatch(RunContext& ctx, const model::MigrationBatch& batch) {
-  if (batch.resource_type == model::ResourceType::kBucket) return CopyObjects(ctx, batch);
+Result<BatchResult> ExecuteBatch(RunContext& ctx, const model::MigrationBatch& batch,
+                                 const storage::WriteFence* fence) {
+  if (batch.resource_type == model::ResourceType::kBucket) return CopyObjects(ctx, batch, fence);
   const CollectionAction& action = ctx.plan.actions.at(batch.resource_id);
-  if (action.kind == CollectionAction::Kind::kRebuild) return RebuildDocuments(ctx, batch);
-  return CopyDocuments(ctx, batch, action);
+  if (action.kind == CollectionAction::Kind::kRebuild) return RebuildDocuments(ctx, batch, fence);
+  return CopyDocuments(ctx, batch, action, fence);
 }
 
 }  // namespace ferry::migration

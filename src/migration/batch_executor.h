@@ -8,14 +8,24 @@
 
 namespace ferry::migration {
 
+// One item of a batch that could not be processed.
+struct ItemFailure {
+  std::string item_id;  // the source object or document id (an id of batch.item_ids)
+  std::string error;
+};
+
 struct BatchResult {
-  int64_t completed = 0;  // items done
-  int64_t failed = 0;     // items recorded as failed (their error is in the document)
+  int64_t completed = 0;              // items done
+  int64_t failed = 0;                 // items recorded as failed (their error is in the document)
+  std::vector<ItemFailure> failures;  // the failed items, one each
 };
 
 // Aborted when the run was cancelled between items; other errors are the batch's
-// failure (retryable by the caller). REQUIRES: !ctx.dry_run().
-Result<BatchResult> ExecuteBatch(RunContext& ctx, const model::MigrationBatch& batch);
+// failure (retryable by the caller). With a `fence` (the batch's lease), target writes
+// are fenced: FailedPrecondition when a newer holder of the batch has written.
+// REQUIRES: !ctx.dry_run().
+Result<BatchResult> ExecuteBatch(RunContext& ctx, const model::MigrationBatch& batch,
+                                 const storage::WriteFence* fence = nullptr);
 
 // A source object as it is written to the target: ids mapped.
 model::Object MapObject(const RunContext& ctx, model::Object o);

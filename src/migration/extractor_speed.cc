@@ -98,6 +98,7 @@ double ExtractorSpeedTable::ItemsPerSecond(const extract::FeatureExtractor& fx) 
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = cache_.find(id); it != cache_.end()) return it->second;
   }
+  if (auto known = fx.KnownItemsPerSecond()) return *known;  // a remote model: not measured here
   const bool text = fx.info().input_type == "text";
   const int items = text ? 64 : 8;
   std::vector<extract::ExtractorInput> inputs(items);

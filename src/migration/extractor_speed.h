@@ -14,7 +14,8 @@ namespace ferry::migration {
 
 class ExtractorSpeedTable {
  public:
-  // Items per second of `fx` on one core (> 0).
+  // Items per second of `fx` on one core (> 0). An extractor that knows its rate
+  // (KnownItemsPerSecond, e.g. a remote model) is asked each time, never run here.
   double ItemsPerSecond(const extract::FeatureExtractor& fx);
 
  private:

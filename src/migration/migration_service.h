@@ -9,6 +9,7 @@
 #include "common/result.h"
 #include "migration/migration_runner.h"
 #include "migration/validator.h"
+#include "model/migration_work.h"
 
 namespace ferry::migration {
 
@@ -40,6 +41,18 @@ class MigrationService {
   // A new webhook signing secret for the caller's organization, replacing the old one.
   // Returned only here: it is shown once.
   Result<std::string> RotateWebhookSecret(const service::Caller& caller);
+
+  // Failed items (migration_service_retry.cc). `status` is "failed" (still failing) or
+  // "resolved" (processed by a retry). NotFound for another organization's migration.
+  Result<model::ListResult<model::MigrationFailedItem>> ListFailedItems(
+      const service::Caller& caller, const std::string& id, const std::string& status,
+      const model::Page& page) const;
+  // Re-runs a migration's failed items into the same target (same deterministic ids,
+  // upserts): the migration goes back to pending and through in_progress to completed.
+  // A failed migration also re-runs what failed beyond items (its failed stage and
+  // batches). FailedPrecondition while it is not completed or failed, or when a completed
+  // migration has no failed item.
+  Result<model::Migration> Retry(const service::Caller& caller, const std::string& id);
 
  private:
   const service::ServiceDeps& deps_;

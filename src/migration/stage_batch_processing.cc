@@ -7,8 +7,11 @@
 #include <condition_variable>
 #include <thread>
 
+#include "common/ids.h"
 #include "common/thread_pool.h"
 #include "migration/batch_executor.h"
+#include "migration/batch_lease_keeper.h"
+#include "migration/failed_items.h"
 #include "migration/stages.h"
 
 namespace ferry::migration {
@@ -21,11 +24,18 @@ using model::MigrationStatus;
 // Upper bound on workers of one migration, whatever max_workers says.
 constexpr int64_t kMaxWorkersPerMigration = 16;
 constexpr int kMaxAttempts = 3;
+// How long a batch lease lasts without renewal: after a crash, the batches the dead
+// process held are claimed again this long after its last renewal.
+constexpr int64_t kLeaseTtlMs = 10'000;
 
 class BatchScheduler {
  public:
   BatchScheduler(RunContext& ctx, size_t workers)
-      : ctx_(ctx), pool_(workers), max_in_flight_(2 * workers) {
+      : ctx_(ctx),
+        leases_(ctx.deps.storage.catalog(), ctx.deps.clock, ctx.deps.logger, NewId("wrk"),
+                kLeaseTtlMs),
+        pool_(workers),
+        max_in_flight_(2 * workers) {
     const model::Value* per =
         ctx.progress.Snapshot().additional_data.GetPath("plan.items_per_resource");
     if (per != nullptr && per->is_object()) {
@@ -62,16 +72,43 @@ class BatchScheduler {
   }
 
  private:
+  // Runs a batch under a lease: claimed first (waiting while another worker holds it),
+  // target writes fenced with its token, completion recorded with it. A lease lost to
+  // another worker (this one stalled past its expiry) is claimed again.
   Status RunWithRetry(model::MigrationBatch& batch) {
+    auto lease = leases_.Claim(ctx_.migration_id, batch.batch_no, ctx_.cancelled);
+    if (!lease.ok() && lease.status().code() == StatusCode::kFailedPrecondition) {
+      return Status::Ok();  // completed by another worker meanwhile
+    }
+    if (!lease.ok()) return lease.status();
+    Status st = RunLeased(batch, *lease);
+    leases_.Forget(batch.batch_no);
+    // Stopped (cancel, shutdown): give the batch up so a restart claims it at once.
+    if (st.code() == StatusCode::kAborted) {
+      (void)ctx_.deps.storage.catalog().ReleaseBatchLease(*lease);
+    }
+    return st;
+  }
+
+  Status RunLeased(model::MigrationBatch& batch, model::BatchLease& lease) {
     bool retry = ctx_.config.effective_batch_options().retry_failed;
     Status last;
     for (int attempt = 1; attempt <= (retry ? kMaxAttempts : 1); ++attempt) {
       if (ctx_.cancelled) return Status::Aborted("cancelled");
       batch.attempts += 1;
-      auto result = ExecuteBatch(ctx_, batch);
-      if (result.ok()) return Finish(batch, *result);
-      last = result.status();
+      storage::WriteFence fence{ctx_.migration_id + "/" + std::to_string(batch.batch_no),
+                                lease.token};
+      auto result = ExecuteBatch(ctx_, batch, &fence);
+      if (result.ok()) {
+        last = Finish(batch, *result, lease);
+        if (last.ok()) return last;
+      } else {
+        last = result.status();
+      }
       if (last.code() == StatusCode::kAborted) return last;
+      if (last.code() == StatusCode::kFailedPrecondition && Reclaim(batch, &lease)) {
+        continue;  // the lease was lost; run again under the new one
+      }
       if (!IsRetryable(last.code())) break;  // retrying cannot help (STYLE: by code only)
       ctx_.deps.logger.Warn("migration batch failed", {{"migration_id", ctx_.migration_id},
                                                        {"batch_no", std::to_string(batch.batch_no)},
@@ -84,7 +121,8 @@ class BatchScheduler {
     }
     batch.status = "failed";
     batch.error = last.message();
-    (void)ctx_.deps.storage.catalog().UpdateMigrationBatch(batch);
+    (void)ctx_.deps.storage.catalog().CompleteMigrationBatch(lease, batch, {},
+                                                             ctx_.deps.clock.NowMs());
     (void)ctx_.progress.ResourceState(batch.resource_id, MigrationStatus::kFailed, 0,
                                       last.message());
     return Status(last.code(), "batch " + std::to_string(batch.batch_no) + " of " +
@@ -92,10 +130,38 @@ class BatchScheduler {
                                    std::to_string(batch.attempts) + " attempts: " + last.message());
   }
 
-  Status Finish(model::MigrationBatch& batch, const BatchResult& r) {
+  // After a FailedPrecondition: when the lease is no longer ours (a stale token), claims
+  // the batch again. False when the lease is still ours (the error was something else)
+  // or it cannot be claimed again.
+  bool Reclaim(const model::MigrationBatch& batch, model::BatchLease* lease) {
+    auto& catalog = ctx_.deps.storage.catalog();
+    auto renewed = catalog.RenewBatchLease(*lease, ctx_.deps.clock.NowMs(), kLeaseTtlMs);
+    if (renewed.ok() || renewed.status().code() != StatusCode::kFailedPrecondition) return false;
+    auto again = leases_.Claim(ctx_.migration_id, batch.batch_no, ctx_.cancelled);
+    if (!again.ok()) return false;
+    *lease = *again;
+    return true;
+  }
+
+  Status Finish(model::MigrationBatch& batch, const BatchResult& r,
+                const model::BatchLease& lease) {
     batch.status = "completed";
     batch.items_failed = r.failed;
-    FERRY_RETURN_IF_ERROR(ctx_.deps.storage.catalog().UpdateMigrationBatch(batch));
+    TimestampMs now = ctx_.deps.clock.NowMs();
+    std::vector<model::MigrationFailedItem> failed;
+    for (const auto& f : r.failures) {
+      model::MigrationFailedItem item;
+      item.migration_id = ctx_.migration_id;
+      item.item_id = f.item_id;
+      item.resource_id = batch.resource_id;
+      item.resource_type = batch.resource_type;
+      item.batch_no = batch.batch_no;
+      item.error = f.error;
+      item.created_at = item.updated_at = now;
+      failed.push_back(std::move(item));
+    }
+    FERRY_RETURN_IF_ERROR(
+        ctx_.deps.storage.catalog().CompleteMigrationBatch(lease, batch, failed, now));
     double percent = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -108,6 +174,7 @@ class BatchScheduler {
   }
 
   RunContext& ctx_;
+  BatchLeaseKeeper leases_;
   ThreadPool pool_;
   const size_t max_in_flight_;
   std::mutex mu_;
@@ -166,7 +233,8 @@ Status RunBatchProcessing(RunContext& ctx) {
         ctx.progress.StageItems(MigrationStage::kBatchProcessing, resumed_done, resumed_failed));
   }
   if (ctx.cancelled) return Status::Aborted("cancelled");
-  return st;
+  FERRY_RETURN_IF_ERROR(st);
+  return SettleFailedItems(ctx, items_total);
 }
 
 }  // namespace ferry::migration

@@ -5,8 +5,10 @@
 // between the two result lists and, for both sides, NDCG@10 and MRR over the queries
 // whose interactions mark relevant documents, and the median latency. Results are
 // compared by a key that survives migration: (target collection, mapped root object,
-// text of the document), so that rebuilt documents, whose ids are new, still match.
+// text of the document), so that rebuilt documents, whose ids are new, still match; and
+// each side's results are re-ranked by (score, key), so that ties break alike.
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -140,8 +142,16 @@ Result<std::vector<std::string>> Replay(const RunContext& ctx, const service::Na
     ++stats->failed;
     return keys;
   }
-  for (const auto& d : ev.results)
-    keys.push_back(source ? SourceKey(ctx, d.doc) : TargetKey(d.doc));
+  // Ties in score are broken by key rather than by document id (which a migration
+  // remaps), so that identical scores rank identically on both sides.
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const auto& d : ev.results) {
+    ranked.emplace_back(d.score, source ? SourceKey(ctx, d.doc) : TargetKey(d.doc));
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (auto& r : ranked) keys.push_back(std::move(r.second));
   if (!q.relevant.empty()) {
     ++stats->judged;
     stats->ndcg_sum += NdcgAtK(keys, q.relevant, kK);

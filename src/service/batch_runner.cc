@@ -209,7 +209,9 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
     }
     return Status::Ok();
   };
+  // Items go to the builder together, so extractors that batch (HTTP) can.
   if (collection.source.type == model::SourceType::kBucket) {
+    std::vector<model::Object> objects;
     for (const auto& id : object_ids) {
       auto obj = store.GetObject(batch.bucket_id, id);
       if (!obj.ok()) {
@@ -218,14 +220,21 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
         failures.emplace_back(id, "object not found");
         continue;
       }
-      FERRY_RETURN_IF_ERROR(collect(id, builder.FromObject(*obj)));
+      objects.push_back(std::move(obj).value());
+    }
+    FERRY_ASSIGN_OR_RETURN(auto built, builder.FromObjects(objects));
+    for (size_t i = 0; i < objects.size(); ++i) {
+      FERRY_RETURN_IF_ERROR(collect(objects[i].object_id, std::move(built[i])));
     }
   } else {
     FERRY_ASSIGN_OR_RETURN(auto sources, store.ListDocumentsByRootObjects(
                                              collection.source.collection_id, object_ids));
-    for (const auto& src : sources) {
-      if (src.ingestion_status != "COMPLETED") continue;  // nothing to derive from
-      FERRY_RETURN_IF_ERROR(collect(src.document_id, builder.FromDocument(src)));
+    std::erase_if(sources, [](const model::Document& src) {
+      return src.ingestion_status != "COMPLETED";  // nothing to derive from
+    });
+    FERRY_ASSIGN_OR_RETURN(auto built, builder.FromDocuments(sources));
+    for (size_t i = 0; i < sources.size(); ++i) {
+      FERRY_RETURN_IF_ERROR(collect(sources[i].document_id, std::move(built[i])));
     }
   }
   FERRY_RETURN_IF_ERROR(store.UpsertDocuments(out));

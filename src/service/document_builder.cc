@@ -1,5 +1,7 @@
 #include "service/document_builder.h"
 
+#include <algorithm>
+#include <memory>
 #include <optional>
 
 #include "common/crypto.h"
@@ -39,9 +41,25 @@ Result<std::vector<extract::ExtractedDocument>> ExtractWithTimeout(
   return std::move(**out);
 }
 
-Result<std::vector<extract::ExtractedDocument>> DocumentBuilder::Extract(
-    const extract::ExtractorInput& input) {
-  return ExtractWithTimeout(timeout_runner_, extractor_, input, collection_.extractor.parameters);
+std::vector<Result<std::vector<extract::ExtractedDocument>>> ExtractBatchWithTimeout(
+    TimeoutRunner& runner, const extract::FeatureExtractor& fx,
+    const std::vector<extract::ExtractorInput>& inputs, const model::Value& params) {
+  using Out = std::vector<Result<std::vector<extract::ExtractedDocument>>>;
+  if (inputs.size() == 1) return Out{ExtractWithTimeout(runner, fx, inputs[0], params)};
+  auto out = std::make_shared<std::optional<Out>>();
+  Status st =
+      runner.Run([fx = &fx, inputs, params, out] { *out = fx->ExtractBatch(inputs, params); });
+  if (!st.ok()) {
+    Status timeout = Status::DeadlineExceeded(fx.info().id() + " extraction (batch of " +
+                                              std::to_string(inputs.size()) + ") " + st.message());
+    return Out(inputs.size(), timeout);
+  }
+  if ((*out)->size() != inputs.size()) {
+    return Out(inputs.size(),
+               Status::Internal(fx.info().id() + " returned " + std::to_string((*out)->size()) +
+                                " results for " + std::to_string(inputs.size()) + " inputs"));
+  }
+  return std::move(**out);
 }
 
 Result<model::Value> DocumentBuilder::ObjectFields(const model::Object& object) {
@@ -139,41 +157,108 @@ std::vector<model::Document> DocumentBuilder::Finish(
   return docs;
 }
 
-Result<std::vector<model::Document>> DocumentBuilder::FromObject(const model::Object& object) {
-  model::Lineage lineage;
-  lineage.source_type = model::SourceType::kBucket;
-  lineage.root_object_id = object.object_id;
-  lineage.root_bucket_id = object.bucket_id;
-  lineage.source_object_id = object.object_id;
-  lineage.path = object.bucket_id + "/" + collection_.collection_id;
-  FERRY_ASSIGN_OR_RETURN(model::Value fields, ObjectFields(object));
+Result<DocumentBuilder::PendingItem> DocumentBuilder::PendingFromObject(
+    const model::Object& object) {
+  PendingItem item;
+  item.source_key = object.object_id;
+  item.lineage.source_type = model::SourceType::kBucket;
+  item.lineage.root_object_id = object.object_id;
+  item.lineage.root_bucket_id = object.bucket_id;
+  item.lineage.source_object_id = object.object_id;
+  item.lineage.path = object.bucket_id + "/" + collection_.collection_id;
+  FERRY_ASSIGN_OR_RETURN(item.fields, ObjectFields(object));
   auto input = InputFromObject(object);
-  if (!input.ok() && input.status().code() == StatusCode::kNotFound) {
-    return std::vector<model::Document>{};  // nothing for this collection in the object
-  }
-  if (!input.ok() && input.status().code() != StatusCode::kInvalidArgument) {
+  if (input.ok()) {
+    item.input = std::move(input).value();
+  } else if (input.status().code() == StatusCode::kNotFound) {
+    item.skip = true;  // nothing for this collection in the object
+  } else if (input.status().code() == StatusCode::kInvalidArgument) {
+    item.extracted = input.status();
+  } else {
     return input.status();  // storage trouble, not a bad item
   }
-  Result<std::vector<extract::ExtractedDocument>> extracted =
-      input.ok() ? Extract(*input)
-                 : Result<std::vector<extract::ExtractedDocument>>(input.status());
-  return Finish(object.object_id, std::move(lineage), fields, std::move(extracted));
+  return item;
+}
+
+DocumentBuilder::PendingItem DocumentBuilder::PendingFromDocument(
+    const model::Document& source) const {
+  PendingItem item;
+  item.source_key = source.document_id;
+  item.lineage.source_type = model::SourceType::kCollection;
+  item.lineage.root_object_id = source.lineage.root_object_id;
+  item.lineage.root_bucket_id = source.lineage.root_bucket_id;
+  item.lineage.source_document_id = source.document_id;
+  item.lineage.source_collection_id = source.collection_id;
+  item.lineage.path = source.lineage.path + "/" + collection_.collection_id;
+  item.fields = source.fields;
+  Status error;
+  extract::ExtractorInput input = InputFromDocument(source, &error);
+  if (error.ok()) {
+    item.input = std::move(input);
+  } else {
+    item.extracted = error;
+  }
+  return item;
+}
+
+std::vector<std::vector<model::Document>> DocumentBuilder::ExtractAndFinish(
+    std::vector<PendingItem> items) {
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].skip && items[i].input) todo.push_back(i);
+  }
+  const size_t batch = std::max<size_t>(1, extractor_.max_batch_size());
+  for (size_t begin = 0; begin < todo.size(); begin += batch) {
+    const size_t end = std::min(todo.size(), begin + batch);
+    std::vector<extract::ExtractorInput> inputs;
+    for (size_t k = begin; k < end; ++k) inputs.push_back(std::move(*items[todo[k]].input));
+    auto results = ExtractBatchWithTimeout(timeout_runner_, extractor_, inputs,
+                                           collection_.extractor.parameters);
+    for (size_t k = begin; k < end; ++k) items[todo[k]].extracted = std::move(results[k - begin]);
+  }
+  std::vector<std::vector<model::Document>> out;
+  out.reserve(items.size());
+  for (auto& item : items) {
+    if (item.skip) {
+      out.emplace_back();
+      continue;
+    }
+    out.push_back(
+        Finish(item.source_key, std::move(item.lineage), item.fields, std::move(item.extracted)));
+  }
+  return out;
+}
+
+Result<std::vector<std::vector<model::Document>>> DocumentBuilder::FromObjects(
+    const std::vector<model::Object>& objects) {
+  std::vector<PendingItem> items;
+  items.reserve(objects.size());
+  for (const auto& o : objects) {
+    FERRY_ASSIGN_OR_RETURN(PendingItem item, PendingFromObject(o));
+    items.push_back(std::move(item));
+  }
+  return ExtractAndFinish(std::move(items));
+}
+
+Result<std::vector<std::vector<model::Document>>> DocumentBuilder::FromDocuments(
+    const std::vector<model::Document>& sources) {
+  std::vector<PendingItem> items;
+  items.reserve(sources.size());
+  for (const auto& s : sources) items.push_back(PendingFromDocument(s));
+  return ExtractAndFinish(std::move(items));
+}
+
+Result<std::vector<model::Document>> DocumentBuilder::FromObject(const model::Object& object) {
+  FERRY_ASSIGN_OR_RETURN(PendingItem item, PendingFromObject(object));
+  std::vector<PendingItem> items;
+  items.push_back(std::move(item));
+  return std::move(ExtractAndFinish(std::move(items))[0]);
 }
 
 Result<std::vector<model::Document>> DocumentBuilder::FromDocument(const model::Document& source) {
-  model::Lineage lineage;
-  lineage.source_type = model::SourceType::kCollection;
-  lineage.root_object_id = source.lineage.root_object_id;
-  lineage.root_bucket_id = source.lineage.root_bucket_id;
-  lineage.source_document_id = source.document_id;
-  lineage.source_collection_id = source.collection_id;
-  lineage.path = source.lineage.path + "/" + collection_.collection_id;
-  Status error;
-  extract::ExtractorInput input = InputFromDocument(source, &error);
-  Result<std::vector<extract::ExtractedDocument>> extracted =
-      error.ok() ? Extract(input)
-                 : Result<std::vector<extract::ExtractedDocument>>(error);
-  return Finish(source.document_id, std::move(lineage), source.fields, std::move(extracted));
+  std::vector<PendingItem> items;
+  items.push_back(PendingFromDocument(source));
+  return std::move(ExtractAndFinish(std::move(items))[0]);
 }
 
 }  // namespace ferry::service

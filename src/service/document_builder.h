@@ -5,10 +5,10 @@
 // that is a pure function of (collection, source item, position), so re-running an item
 // replaces its documents instead of duplicating them.
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <chrono>
 
 #include "common/result.h"
 #include "common/timeout_runner.h"
@@ -35,7 +35,28 @@ class DocumentBuilder {
   // Documents for one document of the source collection (same failure contract).
   Result<std::vector<model::Document>> FromDocument(const model::Document& source);
 
+  // The same for several items: one entry per item, in order. Inputs go to the
+  // extractor in ExtractBatch calls of up to max_batch_size() items, each call within
+  // `item_timeout` (a call that times out fails the items it carried, only those).
+  Result<std::vector<std::vector<model::Document>>> FromObjects(
+      const std::vector<model::Object>& objects);
+  Result<std::vector<std::vector<model::Document>>> FromDocuments(
+      const std::vector<model::Document>& sources);
+
  private:
+  // One item between reading its input and finishing its documents.
+  struct PendingItem {
+    std::string source_key;
+    model::Lineage lineage;
+    model::Value fields;
+    bool skip = false;  // nothing for this collection
+    std::optional<extract::ExtractorInput> input;
+    Result<std::vector<extract::ExtractedDocument>> extracted = Status::Internal("not run");
+  };
+  Result<PendingItem> PendingFromObject(const model::Object& object);
+  PendingItem PendingFromDocument(const model::Document& source) const;
+  std::vector<std::vector<model::Document>> ExtractAndFinish(std::vector<PendingItem> items);
+
   Result<extract::ExtractorInput> InputFromObject(const model::Object& object);
   extract::ExtractorInput InputFromDocument(const model::Document& source, Status* error) const;
   model::Value Passthrough(const model::Value& source_fields) const;
@@ -44,7 +65,6 @@ class DocumentBuilder {
                                       Result<std::vector<extract::ExtractedDocument>> extracted);
   // Object fields as a Value: inline values and text contents by property.
   Result<model::Value> ObjectFields(const model::Object& object);
-  Result<std::vector<extract::ExtractedDocument>> Extract(const extract::ExtractorInput& input);
 
   const model::Collection& collection_;
   const extract::FeatureExtractor& extractor_;
@@ -54,6 +74,12 @@ class DocumentBuilder {
   std::string input_path_;
   TimeoutRunner timeout_runner_;
 };
+
+// Runs fx.ExtractBatch(inputs, params) on `runner`: one result per input; all
+// DeadlineExceeded when the call does not finish within the runner's timeout.
+std::vector<Result<std::vector<extract::ExtractedDocument>>> ExtractBatchWithTimeout(
+    TimeoutRunner& runner, const extract::FeatureExtractor& fx,
+    const std::vector<extract::ExtractorInput>& inputs, const model::Value& params);
 
 // Runs fx.Extract(input, params) on `runner`, so a hung extractor costs one timeout.
 Result<std::vector<extract::ExtractedDocument>> ExtractWithTimeout(

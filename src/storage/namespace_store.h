@@ -24,6 +24,13 @@ struct IdQuery {
   std::optional<TimestampMs> created_before;
 };
 
+// Guards a write made under a batch lease (CatalogStore::ClaimMigrationBatch): `key`
+// names the fenced work (e.g. "mig_…/12"), `token` is the lease's fencing token.
+struct WriteFence {
+  std::string key;
+  int64_t token = 0;
+};
+
 class NamespaceStore {
  public:
   virtual ~NamespaceStore() = default;
@@ -155,6 +162,15 @@ class NamespaceStore {
   // writes); vector indexes are rebuilt when it differs from theirs.
   virtual Result<model::CollectionVersion> GetCollectionVersion(
       const std::string& collection_id) = 0;
+  // ---- Fenced writes (migration workers holding a batch lease) ---------------------
+  // UpsertObjects / UpsertDocuments in one transaction with a check of the fence:
+  // FailedPrecondition ("stale fencing token") and nothing written when a write with a
+  // higher token for fence.key was made here before; otherwise fence.key records
+  // fence.token and the rows are written.
+  virtual Status UpsertObjectsFenced(const WriteFence& fence,
+                                     const std::vector<model::Object>& objects) = 0;
+  virtual Status UpsertDocumentsFenced(const WriteFence& fence,
+                                       const std::vector<model::Document>& docs) = 0;
 
   // ---- Taxonomies ------------------------------------------------------------------
 

@@ -54,9 +54,9 @@ class NamespaceMigrationTest(FerryTestCase):
             "input_schema": {"query": {"type": "text"}},
             "stages": [{"stage_name": "search", "stage_type": "filter", "config": {
                 "stage_id": "feature_search", "parameters": {
-                    "searches": [{"feature_uri": V1, "top_k": 20,
+                    "searches": [{"feature_uri": V1, "top_k": 40,
                                   "query": {"input_mode": "text", "text": "{{inputs.query}}"}}],
-                    "final_top_k": 10}}}]})[1]["retriever"]
+                    "final_top_k": 25}}}]})[1]["retriever"]
         rid = cls.retriever["retriever_id"]
         cls.runs = []
         for q in QUERIES:
@@ -148,7 +148,7 @@ class NamespaceMigrationTest(FerryTestCase):
     def test_copy(self):
         got, target = self.migrate(migration_type="copy")
         row = self.check_target(got, target, V1)
-        self.assertGreaterEqual(row["overlap_at_10"], 0.9)
+        self.assertEqual(row["overlap_at_10"], 1.0)
         self.assertAlmostEqual(row["target"]["mrr"], row["source"]["mrr"])
 
     def test_re_extract(self):

@@ -46,6 +46,8 @@ class OpenApiTest(FerryTestCase):
         with open(MIXPEEK_SPEC) as f:
             theirs = json.load(f)
         for name, schema in ours["components"]["schemas"].items():
+            if name.startswith("Ferry"):
+                continue  # a schema of a Ferry extension (tools/gen_openapi.py FERRY_SCHEMAS)
             self.assertEqual(schema, theirs["components"]["schemas"][name], name)
         for path, ops in ours["paths"].items():
             if not path.startswith("/v1/"):

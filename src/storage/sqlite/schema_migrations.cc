@@ -116,6 +116,36 @@ CREATE TABLE webhook_secrets (
   secret TEXT NOT NULL
 );
 )sql"},
+    // Batch leases with fencing tokens, and the items a migration failed to process.
+    // `fencing_tokens` is one counter: every claim takes the next value, so tokens grow
+    // across all batches and plans. Failed items stay after a successful retry, as
+    // `resolved`.
+    {4,
+     R"sql(
+ALTER TABLE migration_batches ADD COLUMN lease_owner TEXT;
+ALTER TABLE migration_batches ADD COLUMN lease_expires_at INTEGER;
+ALTER TABLE migration_batches ADD COLUMN fencing_token INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE fencing_tokens (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  last INTEGER NOT NULL
+);
+INSERT INTO fencing_tokens (id, last) VALUES (1, 0);
+CREATE TABLE migration_failed_items (
+  migration_id  TEXT NOT NULL,
+  resource_id   TEXT NOT NULL,
+  item_id       TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  batch_no      INTEGER NOT NULL,
+  error         TEXT NOT NULL,
+  attempts      INTEGER NOT NULL,
+  status        TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (migration_id, resource_id, item_id)
+) WITHOUT ROWID;
+CREATE INDEX migration_failed_items_by_status
+  ON migration_failed_items (migration_id, status, resource_id, item_id);
+)sql"},
 };
 
 // Namespace: one namespace's resources. Children cascade from their parents.
@@ -292,9 +322,18 @@ CREATE TRIGGER documents_count_delete AFTER DELETE ON documents BEGIN
     ON CONFLICT (collection_id) DO UPDATE SET mark = mark + 1;
 END;
 )sql"},
+    // Write fences of migration workers: the highest fencing token that wrote under each
+    // key (a batch of a migration). A write with a lower token is refused.
+    {5,
+     R"sql(
+CREATE TABLE write_fences (
+  fence_key TEXT PRIMARY KEY,
+  token     INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
     // Taxonomies (record BLOB `body`, columns for lookups and order) and the
     // taxonomy_applications of collections (a record BLOB; NULL reads as none).
-    {5,
+    {6,
      R"sql(
 CREATE TABLE taxonomies (
   taxonomy_id   TEXT PRIMARY KEY,

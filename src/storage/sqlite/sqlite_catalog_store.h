@@ -76,6 +76,22 @@ class SqliteCatalogStore final : public CatalogStore {
   Status SetWebhookSecret(const std::string& org_id, const std::string& secret) override;
   Result<std::string> GetWebhookSecret(const std::string& org_id) override;
 
+  // Batch leases and failed items: sqlite_batch_leases.cc.
+  Result<model::BatchLease> ClaimMigrationBatch(const std::string& migration_id, int64_t batch_no,
+                                                const std::string& owner, TimestampMs now,
+                                                int64_t ttl_ms) override;
+  Result<model::BatchLease> RenewBatchLease(const model::BatchLease& lease, TimestampMs now,
+                                            int64_t ttl_ms) override;
+  Status ReleaseBatchLease(const model::BatchLease& lease) override;
+  Status CompleteMigrationBatch(const model::BatchLease& lease, const model::MigrationBatch& batch,
+                                const std::vector<model::MigrationFailedItem>& failed,
+                                TimestampMs now) override;
+  Result<std::vector<model::MigrationFailedItem>> ListMigrationFailedItems(
+      const std::string& migration_id, const std::string& status, const model::Page& page) override;
+  Result<int64_t> CountMigrationFailedItems(const std::string& migration_id,
+                                            const std::string& status,
+                                            const std::optional<std::string>& resource_id) override;
+
  private:
   explicit SqliteCatalogStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
 

@@ -8,6 +8,7 @@
 
 #include "storage/sqlite/record_codec.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
+#include "storage/sqlite/sqlite_write_rows.h"
 
 namespace ferry::storage::sqlite {
 namespace {
@@ -155,6 +156,10 @@ std::set<std::string> Distinct(const std::vector<std::string>& ids) {
 }
 
 }  // namespace
+
+Status UpsertDocumentRows(SqliteDb& db, const std::vector<model::Document>& docs) {
+  return UpsertDocumentsLocked(db, docs);
+}
 
 // ---- documents ----
 

@@ -156,6 +156,13 @@ Status DeleteBatchRows(SqliteDb& db, const std::string& migration_id) {
   return stmt.Run();
 }
 
+Status DeleteFailedItemRows(SqliteDb& db, const std::string& migration_id) {
+  FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                         db.Prepare("DELETE FROM migration_failed_items WHERE migration_id = ?"));
+  stmt.BindText(1, migration_id);
+  return stmt.Run();
+}
+
 Status NotFoundMigration(const std::string& migration_id) {
   std::string message = "migration not found: ";
   return Status::NotFound(message.append(migration_id));
@@ -238,6 +245,7 @@ Status SqliteCatalogStore::DeleteMigration(const std::string& org_id,
       stmt.BindText(2, migration_id);
       FERRY_RETURN_IF_ERROR(stmt.Run());
       if (db.Changes() == 0) return NotFoundMigration(migration_id);
+      FERRY_RETURN_IF_ERROR(DeleteFailedItemRows(db, migration_id));
       return DeleteBatchRows(db, migration_id);
     });
   });

@@ -109,6 +109,12 @@ class SqliteNamespaceStore final : public NamespaceStore {
   Status DeleteInteraction(const std::string& interaction_id) override;
   Result<model::CollectionVersion> GetCollectionVersion(const std::string& collection_id) override;
 
+  // Fenced writes: sqlite_fenced_writes.cc.
+  Status UpsertObjectsFenced(const WriteFence& fence,
+                             const std::vector<model::Object>& objects) override;
+  Status UpsertDocumentsFenced(const WriteFence& fence,
+                               const std::vector<model::Document>& docs) override;
+
   // Taxonomies (sqlite_taxonomies.cc).
   Status InsertTaxonomy(const model::Taxonomy& t) override;
   Result<model::Taxonomy> GetTaxonomy(const std::string& taxonomy_id) override;

@@ -6,6 +6,7 @@
 
 #include "storage/sqlite/record_codec.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
+#include "storage/sqlite/sqlite_write_rows.h"
 
 namespace ferry::storage::sqlite {
 namespace {
@@ -91,6 +92,13 @@ Status WriteObjectRows(SqliteDb& db, const model::Object& object, WriteMode mode
 }
 
 }  // namespace
+
+Status UpsertObjectRows(SqliteDb& db, const std::vector<model::Object>& objects) {
+  for (const auto& object : objects) {
+    FERRY_RETURN_IF_ERROR(WriteObjectRows(db, object, WriteMode::kUpsert));
+  }
+  return Status::Ok();
+}
 
 // ---- objects ----
 

@@ -1,4 +1,4 @@
-// SqliteNamespaceStore: taxonomies (schema v5). Each taxonomy is stored whole as a
+// SqliteNamespaceStore: taxonomies (schema v6). Each taxonomy is stored whole as a
 // record BLOB (`body`); the columns beside it exist only for lookups and ordering.
 
 #include <string>

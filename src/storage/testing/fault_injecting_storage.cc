@@ -96,6 +96,24 @@ Status FaultInjection::BeforeOtherWrite() {
   return disk_full_ ? DiskFull() : Status::Ok();
 }
 
+namespace {
+
+// The documents as written: the first one corrupted when a corruption is due.
+std::vector<model::Document> MaybeCorrupt(FaultInjection& faults,
+                                          const std::vector<model::Document>& docs) {
+  if (docs.empty() || !faults.TakeCorruption()) return docs;
+  std::vector<model::Document> corrupted = docs;
+  auto& d = corrupted.front();
+  if (!d.vectors.empty() && !d.vectors.front().values.empty()) {
+    d.vectors.front().values.front() += 1.0f;
+  } else {
+    d.fields = model::Value("corrupted");
+  }
+  return corrupted;
+}
+
+}  // namespace
+
 Status FaultInjectingNamespaceStore::InsertBucket(const model::Bucket& bucket) {
   FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
   return inner_->InsertBucket(bucket);
@@ -211,17 +229,19 @@ Status FaultInjectingNamespaceStore::DeleteCollection(const std::string& collect
 
 Status FaultInjectingNamespaceStore::UpsertDocuments(const std::vector<model::Document>& docs) {
   FERRY_RETURN_IF_ERROR(faults_->BeforeDocumentUpsert());
-  if (!docs.empty() && faults_->TakeCorruption()) {
-    std::vector<model::Document> corrupted = docs;
-    auto& d = corrupted.front();
-    if (!d.vectors.empty() && !d.vectors.front().values.empty()) {
-      d.vectors.front().values.front() += 1.0f;
-    } else {
-      d.fields = model::Value("corrupted");
-    }
-    return inner_->UpsertDocuments(corrupted);
-  }
-  return inner_->UpsertDocuments(docs);
+  return inner_->UpsertDocuments(MaybeCorrupt(*faults_, docs));
+}
+
+Status FaultInjectingNamespaceStore::UpsertObjectsFenced(
+    const WriteFence& fence, const std::vector<model::Object>& objects) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeObjectUpsert());
+  return inner_->UpsertObjectsFenced(fence, objects);
+}
+
+Status FaultInjectingNamespaceStore::UpsertDocumentsFenced(
+    const WriteFence& fence, const std::vector<model::Document>& docs) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeDocumentUpsert());
+  return inner_->UpsertDocumentsFenced(fence, MaybeCorrupt(*faults_, docs));
 }
 
 Result<model::Document> FaultInjectingNamespaceStore::GetDocument(const std::string& collection_id,

@@ -158,6 +158,12 @@ class FaultInjectingNamespaceStore final : public NamespaceStore {
   Status DeleteInteraction(const std::string& interaction_id) override;
   Result<model::CollectionVersion> GetCollectionVersion(const std::string& collection_id) override;
 
+  // Fenced writes consult the same faults as their unfenced counterparts.
+  Status UpsertObjectsFenced(const WriteFence& fence,
+                             const std::vector<model::Object>& objects) override;
+  Status UpsertDocumentsFenced(const WriteFence& fence,
+                               const std::vector<model::Document>& docs) override;
+
   // Taxonomies: delegated unchanged.
   Status InsertTaxonomy(const model::Taxonomy& t) override;
   Result<model::Taxonomy> GetTaxonomy(const std::string& taxonomy_id) override;

@@ -1,0 +1,99 @@
+#include "migration/batch_lease_keeper.h"
+
+#include <chrono>
+#include <vector>
+
+namespace ferry::migration {
+
+namespace {
+
+// How often a waiting claim looks again at a batch another worker holds.
+constexpr std::chrono::milliseconds kClaimPoll{250};
+
+}  // namespace
+
+BatchLeaseKeeper::BatchLeaseKeeper(storage::CatalogStore& catalog, const Clock& clock,
+                                   const Logger& logger, std::string owner, int64_t ttl_ms)
+    : catalog_(catalog),
+      clock_(clock),
+      logger_(logger),
+      owner_(std::move(owner)),
+      ttl_ms_(ttl_ms),
+      renewer_([this] { RenewLoop(); }) {}
+
+BatchLeaseKeeper::~BatchLeaseKeeper() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  renewer_.join();
+}
+
+Result<model::BatchLease> BatchLeaseKeeper::Claim(const std::string& migration_id, int64_t batch_no,
+                                                  const std::atomic<bool>& stop) {
+  for (;;) {
+    if (stop) return Status::Aborted("stopped while waiting for a batch lease");
+    auto lease =
+        catalog_.ClaimMigrationBatch(migration_id, batch_no, owner_, clock_.NowMs(), ttl_ms_);
+    if (lease.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      held_[batch_no] = *lease;
+      lost_.erase(batch_no);
+      return lease;
+    }
+    if (lease.status().code() != StatusCode::kUnavailable) return lease.status();
+    // Held by another worker: wait for it to finish or for its lease to expire.
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, kClaimPoll, [this] { return stopping_; });
+    if (stopping_) return Status::Aborted("lease keeper stopped");
+  }
+}
+
+void BatchLeaseKeeper::Forget(int64_t batch_no) {
+  std::lock_guard<std::mutex> lock(mu_);
+  held_.erase(batch_no);
+  lost_.erase(batch_no);
+}
+
+bool BatchLeaseKeeper::Lost(int64_t batch_no) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = lost_.find(batch_no);
+  return it != lost_.end() && it->second;
+}
+
+void BatchLeaseKeeper::RenewLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(ttl_ms_ / 3), [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    RenewAll();
+    lock.lock();
+  }
+}
+
+void BatchLeaseKeeper::RenewAll() {
+  std::vector<model::BatchLease> leases;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [no, lease] : held_) leases.push_back(lease);
+  }
+  for (const auto& lease : leases) {
+    auto renewed = catalog_.RenewBatchLease(lease, clock_.NowMs(), ttl_ms_);
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = held_.find(lease.batch_no);
+    if (it == held_.end() || it->second.token != lease.token) continue;  // forgotten meanwhile
+    if (renewed.ok()) {
+      it->second = *renewed;
+    } else if (renewed.status().code() == StatusCode::kFailedPrecondition) {
+      lost_[lease.batch_no] = true;
+      held_.erase(it);
+      logger_.Warn("batch lease lost", {{"migration_id", lease.migration_id},
+                                        {"batch_no", std::to_string(lease.batch_no)}});
+    }
+    // Other errors (database busy …): the next round tries again before expiry.
+  }
+}
+
+}  // namespace ferry::migration

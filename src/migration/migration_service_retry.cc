@@ -1,0 +1,100 @@
+// MigrationService: failed items and retry.
+
+#include "migration/failed_items.h"
+#include "migration/migration_service.h"
+#include "migration/progress_tracker.h"
+
+namespace ferry::migration {
+
+using model::MigrationStage;
+using model::MigrationStatus;
+
+namespace {
+
+// Returns the progress of `m` to the state a retry run starts from: stages before
+// batch_processing keep their completion (unless they failed), later ones are pending.
+void ResetForRetry(model::Migration& m, TimestampMs now) {
+  auto& p = m.progress;
+  for (auto& s : p.stages) {
+    if (s.stage < MigrationStage::kBatchProcessing && s.status == MigrationStatus::kCompleted) {
+      continue;
+    }
+    MigrationStage stage = s.stage;
+    s = model::StageProgress{};
+    s.stage = stage;
+    s.status = MigrationStatus::kPending;
+  }
+  for (auto& r : p.resources) {
+    if (r.status != MigrationStatus::kCompleted || r.error_message) {
+      r.status = MigrationStatus::kPending;
+    }
+  }
+  p.overall_progress_percent = 0;  // a new run; recomputed from the stages
+  p.current_stage.reset();
+  p.estimated_completion.reset();
+  p.started_at = now;
+  m.status = MigrationStatus::kPending;
+  p.overall_status = m.status;
+  m.completed_at.reset();
+  m.error_message.reset();
+  model::ValueObject data =
+      m.additional_data.is_object() ? m.additional_data.as_object() : model::ValueObject{};
+  const model::Value* count = data.Find("retry_count");
+  data.Set("retry_count", (count != nullptr && count->is_int() ? count->as_int() : 0) + 1);
+  m.additional_data = model::Value(std::move(data));
+}
+
+}  // namespace
+
+Result<model::ListResult<model::MigrationFailedItem>> MigrationService::ListFailedItems(
+    const service::Caller& caller, const std::string& id, const std::string& status,
+    const model::Page& page) const {
+  FERRY_ASSIGN_OR_RETURN(model::Migration m, Get(caller, id));
+  auto& catalog = deps_.storage.catalog();
+  model::ListResult<model::MigrationFailedItem> out;
+  FERRY_ASSIGN_OR_RETURN(out.items, catalog.ListMigrationFailedItems(m.migration_id, status, page));
+  FERRY_ASSIGN_OR_RETURN(out.total,
+                         catalog.CountMigrationFailedItems(m.migration_id, status, std::nullopt));
+  return out;
+}
+
+Result<model::Migration> MigrationService::Retry(const service::Caller& caller,
+                                                 const std::string& id) {
+  FERRY_ASSIGN_OR_RETURN(model::Migration m, Get(caller, id));
+  if (m.status != MigrationStatus::kCompleted && m.status != MigrationStatus::kFailed) {
+    return Status::FailedPrecondition("cannot retry a migration in status " +
+                                      std::string(model::MigrationStatusName(m.status)) +
+                                      "; only a completed or failed migration can be retried");
+  }
+  if (m.config.dry_run) {
+    return Status::FailedPrecondition("a dry run wrote nothing; there is nothing to retry");
+  }
+  auto& catalog = deps_.storage.catalog();
+  FERRY_ASSIGN_OR_RETURN(int64_t failed,
+                         catalog.CountMigrationFailedItems(m.migration_id, "failed", std::nullopt));
+  if (failed == 0 && m.status == MigrationStatus::kCompleted) {
+    return Status::FailedPrecondition("migration " + id +
+                                      " has no failed items; there is nothing to retry");
+  }
+  // Mark the migration pending first: a second retry now sees it running and is refused
+  // (the batch numbers it would add are taken anyway: AlreadyExists).
+  TimestampMs now = deps_.clock.NowMs();
+  ResetForRetry(m, now);
+  FERRY_RETURN_IF_ERROR(catalog.UpdateMigration(m));
+  FERRY_RETURN_IF_ERROR(PlanRetryBatches(catalog, m).status());
+  if (m.task_id) {
+    auto task = catalog.GetTask(caller.org_id, *m.task_id);
+    if (task.ok()) {
+      task->status = model::TaskStatus::kPending;
+      task->error.reset();
+      task->updated_at = now;
+      FERRY_RETURN_IF_ERROR(catalog.UpsertTask(*task));
+    }
+  }
+  if (!runner_.Enqueue(caller.org_id, m.migration_id)) {
+    return Status::Unavailable("server is shutting down; the retry runs on the next start");
+  }
+  return m;
+}
+
+}  // namespace ferry::migration

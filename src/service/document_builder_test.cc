@@ -1,0 +1,119 @@
+// DocumentBuilder with an extractor that batches: group sizes, order, and a hung batch
+// failing only the items it carried.
+#include "service/document_builder.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <mutex>
+
+namespace ferry::service {
+namespace {
+
+class NoBlobs final : public storage::BlobStore {
+ public:
+  Result<std::string> Put(std::string_view) override { return Status::Internal("unused"); }
+  Result<std::string> Get(const std::string&) override { return Status::NotFound("none"); }
+  bool Contains(const std::string&) override { return false; }
+};
+
+// Batches of up to 2; the vector is (length of text, 1); hangs on a batch holding "hang".
+class PairExtractor final : public extract::FeatureExtractor {
+ public:
+  explicit PairExtractor(std::shared_future<void> release) : release_(std::move(release)) {
+    info_.name = "pair_extractor";
+    info_.version = "v1";
+    info_.input_name = "text";
+    info_.input_type = "text";
+    info_.dimensions = 2;
+  }
+  const extract::ExtractorInfo& info() const override { return info_; }
+  Status ValidateParameters(const model::Value&) const override { return Status::Ok(); }
+  Result<std::vector<extract::ExtractedDocument>> Extract(const extract::ExtractorInput&,
+                                                          const model::Value&) const override {
+    return Status::Internal("only batches expected");
+  }
+  std::vector<Result<std::vector<extract::ExtractedDocument>>> ExtractBatch(
+      const std::vector<extract::ExtractorInput>& inputs, const model::Value&) const override {
+    std::vector<Result<std::vector<extract::ExtractedDocument>>> out;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      sizes.push_back(inputs.size());
+    }
+    for (const auto& in : inputs) {
+      if (in.text == "hang") release_.wait();
+      out.push_back(std::vector<extract::ExtractedDocument>{
+          {model::Value(), {static_cast<float>(in.text.size()), 1.0f}}});
+    }
+    return out;
+  }
+  size_t max_batch_size() const override { return 2; }
+
+  mutable std::mutex mu_;
+  mutable std::vector<size_t> sizes;
+
+ private:
+  extract::ExtractorInfo info_;
+  std::shared_future<void> release_;
+};
+
+model::Object TextObject(const std::string& id, const std::string& text) {
+  model::Object o;
+  o.object_id = id;
+  o.bucket_id = "bkt";
+  model::Blob b;
+  b.property = "content";
+  b.type = model::FieldType::kText;
+  b.data = model::Value(text);
+  o.blobs.push_back(b);
+  return o;
+}
+
+model::Collection PairCollection() {
+  model::Collection c;
+  c.collection_id = "col";
+  c.extractor.name = "pair_extractor";
+  c.extractor.version = "v1";
+  model::ValueObject mappings;
+  mappings.Set("text", "content");
+  c.extractor.input_mappings = model::Value(std::move(mappings));
+  return c;
+}
+
+TEST(DocumentBuilderTest, ObjectsGoToTheExtractorInBatchesInOrder) {
+  std::promise<void> never;
+  PairExtractor fx(never.get_future().share());
+  NoBlobs blobs;
+  model::Collection col = PairCollection();
+  DocumentBuilder builder(col, fx, blobs, 1, "batch", std::chrono::milliseconds(5000));
+  model::Object no_input = TextObject("o2", "x");
+  no_input.blobs[0].property = "other";  // nothing for this collection
+  auto built = builder.FromObjects({TextObject("o0", "a"), TextObject("o1", "bb"), no_input,
+                                    TextObject("o3", "cccc"), TextObject("o4", "ddddd")});
+  ASSERT_TRUE(built.ok());
+  EXPECT_EQ(fx.sizes, (std::vector<size_t>{2, 2}));
+  ASSERT_EQ(built->size(), 5u);
+  EXPECT_TRUE((*built)[2].empty());
+  EXPECT_EQ((*built)[3][0].vectors[0].values[0], 4.0f);
+  EXPECT_EQ((*built)[4][0].lineage.source_object_id, "o4");
+}
+
+TEST(DocumentBuilderTest, AHungBatchFailsOnlyItsItems) {
+  std::promise<void> release;
+  PairExtractor fx(release.get_future().share());
+  NoBlobs blobs;
+  model::Collection col = PairCollection();
+  DocumentBuilder builder(col, fx, blobs, 1, "batch", std::chrono::milliseconds(200));
+  auto built = builder.FromObjects({TextObject("o0", "hang"), TextObject("o1", "b"),
+                                    TextObject("o2", "cc"), TextObject("o3", "d")});
+  ASSERT_TRUE(built.ok());
+  for (int i : {0, 1}) {
+    ASSERT_EQ((*built)[i][0].ingestion_status, "FAILED");
+    EXPECT_NE((*built)[i][0].error->find("(batch of 2) timed out"), std::string::npos);
+  }
+  for (int i : {2, 3}) EXPECT_NE((*built)[i][0].ingestion_status, "FAILED");
+  release.set_value();
+}
+
+}  // namespace
+}  // namespace ferry::service

@@ -1,0 +1,18 @@
+#pragma once
+// Row writers shared by the namespace store's files (sqlite_objects.cc,
+// sqlite_documents.cc) and its fenced writes (sqlite_fenced_writes.cc).
+// REQUIRE: the connection mutex held, inside a transaction.
+
+#include <vector>
+
+#include "model/resources.h"
+#include "storage/sqlite/sqlite_db.h"
+
+namespace ferry::storage::sqlite {
+
+// UpsertObjects without its transaction.
+Status UpsertObjectRows(SqliteDb& db, const std::vector<model::Object>& objects);
+// UpsertDocuments without its transaction.
+Status UpsertDocumentRows(SqliteDb& db, const std::vector<model::Document>& docs);
+
+}  // namespace ferry::storage::sqlite
