@@ -62,6 +62,12 @@ IMPLEMENTED = [
     ("post", "/v1/clusters/{cluster_id}/executions/list"),
     ("get", "/v1/clusters/{cluster_id}/executions"),
     ("get", "/v1/clusters/{cluster_id}/executions/{run_id}"),
+    ("post", "/v1/taxonomies"),
+    ("post", "/v1/taxonomies/list"),
+    ("get", "/v1/taxonomies/{taxonomy_identifier}"),
+    ("patch", "/v1/taxonomies/{taxonomy_identifier}"),
+    ("delete", "/v1/taxonomies/{taxonomy_identifier}"),
+    ("post", "/v1/taxonomies/execute/{taxonomy_identifier}"),
 ]
 
 def _error(description):

@@ -13,6 +13,7 @@
 #include "service/collection_service.h"
 #include "service/namespace_service.h"
 #include "service/retriever_service.h"
+#include "service/taxonomy_service.h"
 
 namespace ferry::api {
 
@@ -28,6 +29,7 @@ struct ApiContext {
   ThreadPool& handler_pool;
   service::RetrieverService& retrievers;
   service::ClusterService& clusters;
+  service::TaxonomyService& taxonomies;
 };
 
 }  // namespace ferry::api

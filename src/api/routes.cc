@@ -13,6 +13,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterMigrationRetryRoutes(router, ctx);
   RegisterRetrieverRoutes(router, ctx);
   RegisterClusterRoutes(router, ctx);
+  RegisterTaxonomyRoutes(router, ctx);
 }
 
 http::Handler MakeDispatcher(const http::Router& router) {

@@ -18,6 +18,7 @@ void RegisterMigrationRoutes(http::Router& router, ApiContext& ctx);
 void RegisterMigrationRetryRoutes(http::Router& router, ApiContext& ctx);
 void RegisterRetrieverRoutes(http::Router& router, ApiContext& ctx);
 void RegisterClusterRoutes(http::Router& router, ApiContext& ctx);
+void RegisterTaxonomyRoutes(http::Router& router, ApiContext& ctx);
 
 // Dispatches a request through the router: 404/405 envelopes for unknown routes.
 http::Handler MakeDispatcher(const http::Router& router);

@@ -108,8 +108,15 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   service::VectorSearchService vector_search({.index_dir = config.data_dir + "/ns"});
   service::RetrieverService retrievers(deps, vector_search);
   service::ClusterService clusters(deps);
-  api::ApiContext ctx{auth,        namespaces, buckets,      collections, batches, migrations,
-                      *extractors, logger,     handler_pool, retrievers,  clusters};
+  service::TaxonomyService taxonomies(deps, retrievers);
+  runner.SetPostProcessor(&taxonomies);
+  // Batches stop before `taxonomies` goes, also on an early return.
+  struct StopBatches {
+    service::BatchRunner& runner;
+    ~StopBatches() { runner.Shutdown(); }
+  } stop_batches{runner};
+  api::ApiContext ctx{auth,        namespaces, buckets,      collections, batches,   migrations,
+                      *extractors, logger,     handler_pool, retrievers,  clusters,  taxonomies};
   api::http::Router router;
   api::RegisterRoutes(router, ctx);
 

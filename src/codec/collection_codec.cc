@@ -1,5 +1,6 @@
 #include "codec/codecs.h"
 #include "codec/json_value.h"
+#include "codec/taxonomy_codec.h"
 
 namespace ferry::codec {
 
@@ -146,6 +147,7 @@ model::CollectionCreate DecodeCollectionCreate(JsonReader body) {
   }
   req.enabled = body.Bool("enabled", false).value_or(true);
   req.metadata = body.ObjectValue("metadata");
+  req.taxonomy_applications = DecodeTaxonomyApplications(body, "taxonomy_applications");
   return req;
 }
 
@@ -184,11 +186,11 @@ json::object EncodeCollection(const model::Collection& c, int64_t document_count
       {"schema_version", 1},
       {"last_schema_sync", nullptr},
       {"schema_sync_enabled", true},
-      {"taxonomy_applications", nullptr},
+      {"taxonomy_applications", EncodeTaxonomyApplications(c.taxonomy_applications)},
       {"cluster_applications", nullptr},
       {"alert_applications", nullptr},
       {"retriever_enrichments", nullptr},
-      {"taxonomy_count", 0},
+      {"taxonomy_count", static_cast<int64_t>(c.taxonomy_applications.size())},
       {"retriever_count", 0},
       {"internal_id", org_id},
   };

@@ -134,7 +134,7 @@ Status RunStages(RunContext& ctx, const std::function<void(MigrationStage)>& on_
       {MigrationStage::kBatchCreation, RunBatchCreation},
       {MigrationStage::kBatchProcessing, RunBatchProcessing},
       {MigrationStage::kClusterExecution, RunClusterExecution},
-      {MigrationStage::kTaxonomyEnrichment, nullptr},
+      {MigrationStage::kTaxonomyEnrichment, RunTaxonomyEnrichment},
       {MigrationStage::kBenchmarkEvaluation, RunBenchmarkEvaluation},
       {MigrationStage::kFinalization, RunFinalization},
   };

@@ -92,13 +92,19 @@ void CloseOverDependencies(const std::map<std::string, const ResourceRef*>& by_i
                            model::ValidationIssues* warnings) {
   std::vector<std::string> stack(selected->begin(), selected->end());
   std::set<std::string> reported;
+  // Reference collections a taxonomy pulled in, whose own dependencies come along too.
+  std::set<std::string> pulled;
   while (!stack.empty()) {
     std::string id = stack.back();
     stack.pop_back();
     const ResourceRef* r = by_id.at(id);
     for (const auto& dep : r->dependencies) {
       if (selected->count(dep) > 0 || by_id.count(dep) == 0) continue;
-      if (auto_include) {
+      const bool reference = r->type == ResourceType::kTaxonomy &&
+                             by_id.at(dep)->type == ResourceType::kCollection &&
+                             options.migrate_reference_collections;
+      if (reference || pulled.count(id) > 0) pulled.insert(dep);
+      if (auto_include || pulled.count(dep) > 0) {
         selected->insert(dep);
         stack.push_back(dep);
       } else if (reported.insert(id + "->" + dep).second) {
@@ -110,7 +116,10 @@ void CloseOverDependencies(const std::map<std::string, const ResourceRef*>& by_i
                 {ValueArray{Value("config"), Value("filters"), Value(FilterFieldFor(r->type))},
                  std::string(model::ResourceTypeName(r->type)) + " '" + id + "' depends on " +
                      model::ResourceTypeName(d->type) + " '" + dep +
-                     "', which is not selected; select it or set auto_include_dependencies",
+                     "', which is not selected; select it or set auto_include_dependencies" +
+                     (r->type == ResourceType::kTaxonomy
+                          ? " or taxonomy_options.migrate_reference_collections"
+                          : ""),
                  "missing_dependency"});
       }
     }
@@ -143,6 +152,18 @@ std::vector<ResourceRef> ResourcesOf(const SourceSnapshot& source) {
   }
   for (const auto& c : source.clusters) {
     out.push_back({c.cluster_id, ResourceType::kCluster, c.collection_ids});
+  }
+  // A taxonomy depends on its reference collections; a collection on the taxonomies it
+  // applies.
+  for (const auto& t : source.taxonomies) {
+    out.push_back({t.taxonomy_id, ResourceType::kTaxonomy, t.ReferenceCollectionIds()});
+  }
+  for (auto& r : out) {
+    if (r.type != ResourceType::kCollection) continue;
+    for (const auto& c : source.collections) {
+      if (c.collection_id != r.id) continue;
+      for (const auto& app : c.taxonomy_applications) r.dependencies.push_back(app.taxonomy_id);
+    }
   }
   // A retriever depends on its collections and on every other resource its stages name
   // (taxonomies, clusters …): any string in the parameters equal to a resource's id.

@@ -10,6 +10,7 @@
 #include "model/migration.h"
 #include "model/resources.h"
 #include "model/retriever.h"
+#include "model/taxonomy.h"
 
 namespace ferry::migration {
 
@@ -19,6 +20,7 @@ struct SourceSnapshot {
   std::vector<model::Collection> collections;
   std::vector<model::Cluster> clusters;
   std::vector<model::Retriever> retrievers;
+  std::vector<model::Taxonomy> taxonomies;
 };
 
 // One resource of the snapshot as a graph node: its direct dependencies, whatever the
@@ -42,6 +44,9 @@ struct Plan {
 struct PlanOptions {
   // A retriever's dependency left out of the selection is a warning, not an error.
   bool lenient_retriever_references = false;
+  // taxonomy_options.migrate_reference_collections: a selected taxonomy pulls in its
+  // reference collections (and what they depend on) even without auto-include.
+  bool migrate_reference_collections = true;
 };
 
 // Every resource of the snapshot with its direct dependencies.

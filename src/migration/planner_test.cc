@@ -214,5 +214,56 @@ TEST(PlannerTest, LenientRetrieverReferencesAreWarnings) {
   EXPECT_EQ(PlanMigration(g, fc, lenient).errors.size(), 1u);
 }
 
+TEST(PlannerTest, TaxonomyEdgesGoToReferenceCollectionsAndFromApplyingCollections) {
+  SourceSnapshot s;
+  model::Bucket b;
+  b.bucket_id = "bkt_a";
+  model::Collection ref;
+  ref.collection_id = "col_ref";
+  ref.source.bucket_ids = {"bkt_a"};
+  model::Collection applying = ref;
+  applying.collection_id = "col_app";
+  model::TaxonomyApplication app;
+  app.taxonomy_id = "tax_1";
+  applying.taxonomy_applications = {app};
+  model::Taxonomy t;
+  t.taxonomy_id = "tax_1";
+  t.source_collection_id = "col_ref";
+  s.buckets = {b};
+  s.collections = {ref, applying};
+  s.taxonomies = {t};
+  Plan p = PlanMigration(ResourcesOf(s), model::ResourceFilter{});
+  EXPECT_TRUE(p.errors.empty());
+  EXPECT_EQ(p.graph.Find("tax_1")->dependencies, std::vector<std::string>({"col_ref"}));
+  EXPECT_EQ(p.graph.Find("col_app")->dependencies, std::vector<std::string>({"bkt_a", "tax_1"}));
+  EXPECT_EQ(p.graph.execution_order,
+            std::vector<std::string>({"bkt_a", "col_ref", "tax_1", "col_app"}));
+}
+
+TEST(PlannerTest, MigrateReferenceCollectionsPullsThemInWithoutAutoInclude) {
+  std::vector<ResourceRef> g = {{"bkt_a", ResourceType::kBucket, {}},
+                                {"col_ref", ResourceType::kCollection, {"bkt_a"}},
+                                {"col_other", ResourceType::kCollection, {"bkt_a"}},
+                                {"tax_1", ResourceType::kTaxonomy, {"col_ref"}}};
+  model::ResourceFilter f;
+  f.taxonomy_ids = std::vector<std::string>{"tax_1"};
+  f.auto_include_dependencies = false;
+  Plan pulled = PlanMigration(g, f);  // migrate_reference_collections defaults to true
+  EXPECT_TRUE(pulled.errors.empty());
+  EXPECT_EQ(pulled.graph.execution_order, std::vector<std::string>({"bkt_a", "col_ref", "tax_1"}));
+
+  PlanOptions off;
+  off.migrate_reference_collections = false;
+  Plan p = PlanMigration(g, f, off);
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_EQ(p.errors[0].type, "missing_dependency");
+  EXPECT_EQ(p.errors[0].loc, model::ValueArray({model::Value("config"), model::Value("filters"),
+                                                model::Value("taxonomy_ids")}));
+  EXPECT_NE(p.errors[0].msg.find("migrate_reference_collections"), std::string::npos);
+  // With auto-include the reference collection comes anyway.
+  f.auto_include_dependencies = true;
+  EXPECT_TRUE(PlanMigration(g, f, off).errors.empty());
+}
+
 }  // namespace
 }  // namespace ferry::migration

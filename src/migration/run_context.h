@@ -31,6 +31,7 @@ struct RunContext {
   // Target resources created in namespace_setup, by source id.
   std::map<std::string, model::Collection> target_collections;
   std::map<std::string, model::Bucket> target_buckets;
+  std::map<std::string, model::Taxonomy> target_taxonomies{};
   // Runs retriever definitions (source ones, and target ones before they are written)
   // for benchmark_evaluation and enrichment. Set by the runner.
   const service::RetrieverService* retrievers = nullptr;

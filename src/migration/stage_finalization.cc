@@ -5,6 +5,7 @@
 #include "migration/cluster_targets.h"
 #include "migration/retriever_migration.h"
 #include "migration/stages.h"
+#include "migration/taxonomy_migration.h"
 #include "migration/verification.h"
 
 namespace ferry::migration {
@@ -37,6 +38,7 @@ FingerprintScope ScopeOf(const RunContext& ctx, const std::string& collection_id
     scope.excluded_vector_uris.insert(fx->info().feature_uri());
     scope.ignore_error = true;
   }
+  if (EnrichmentRewritesFields(ctx)) EnrichmentFieldsOf(ctx, collection_id, &scope);
   return scope;
 }
 

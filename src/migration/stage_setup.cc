@@ -1,8 +1,10 @@
-// namespace_setup: the target namespace and its buckets and collections, created in
-// execution order with their id mapping. Idempotent, so a resumed run can repeat it.
+// namespace_setup: the target namespace and its buckets, collections and taxonomies
+// (references rewritten, taxonomy_options.preserve_taxonomy_ids), created in execution
+// order with their id mapping. Idempotent, so a resumed run can repeat it.
 
 #include "migration/cluster_targets.h"
 #include "migration/stages.h"
+#include "migration/taxonomy_migration.h"
 #include "service/collection_service.h"
 
 namespace ferry::migration {
@@ -72,6 +74,7 @@ model::Collection TargetCollection(const RunContext& ctx, const model::Collectio
     t.source.collection_id = ctx.TargetId(c.source.collection_id);
   }
   for (auto& id : t.root_bucket_ids) id = ctx.TargetId(id);
+  t.taxonomy_applications = RewriteApplications(ReferenceMap(ctx), c.taxonomy_applications);
   const CollectionAction& a = ctx.plan.actions.at(c.collection_id);
   if (a.kind == CollectionAction::Kind::kRebuild) {
     t.extractor = a.target_extractor;
@@ -100,6 +103,9 @@ Status RunNamespaceSetup(RunContext& ctx) {
   for (const auto& c : ctx.plan.snapshot.collections) collections[c.collection_id] = &c;
   std::map<std::string, const model::Cluster*> clusters;
   for (const auto& c : ctx.plan.snapshot.clusters) clusters[c.cluster_id] = &c;
+  std::map<std::string, const model::Taxonomy*> taxonomies;
+  for (const auto& t : ctx.plan.snapshot.taxonomies) taxonomies[t.taxonomy_id] = &t;
+  const ReferenceMap refs(ctx);
   for (const auto& id : order) {
     if (ctx.cancelled) return Status::Aborted("cancelled");
     if (auto b = buckets.find(id); b != buckets.end()) {
@@ -123,6 +129,14 @@ Status RunNamespaceSetup(RunContext& ctx) {
         FERRY_RETURN_IF_ERROR(
             InsertOnce(t, [&](const auto& r) { return ctx.target->InsertCluster(r); }));
       }
+    } else if (auto x = taxonomies.find(id); x != taxonomies.end()) {
+      model::Taxonomy t =
+          RewriteTaxonomy(refs, *x->second, ctx.TargetIdOf(model::ResourceType::kTaxonomy, id));
+      if (!ctx.dry_run()) {
+        FERRY_RETURN_IF_ERROR(
+            InsertOnce(t, [&](const auto& r) { return ctx.target->InsertTaxonomy(r); }));
+      }
+      ctx.target_taxonomies[id] = std::move(t);
     }
     FERRY_RETURN_IF_ERROR(ctx.progress.ResourceState(id, MigrationStatus::kInProgress, 0));
     FERRY_RETURN_IF_ERROR(ctx.progress.StageItems(MigrationStage::kNamespaceSetup, 1, 0));

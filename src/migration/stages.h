@@ -15,6 +15,10 @@ Status RunBatchProcessing(RunContext& ctx);
 // Per cluster_options: carries over or recomputes the target clusters' runs and
 // assignments (stage_cluster_execution.cc).
 Status RunClusterExecution(RunContext& ctx);
+// Per taxonomy_options: strips the enrichment fields from the target documents
+// (preserve_enrichment_fields=false) and/or re-runs the migrated taxonomies on the target
+// collections applying them, against the target's reference collections.
+Status RunTaxonomyEnrichment(RunContext& ctx);
 // Replays the source retrievers' recorded queries on source and target; reports
 // overlap@10, NDCG@10, MRR and latency in additional_data.benchmark.
 Status RunBenchmarkEvaluation(RunContext& ctx);

@@ -58,11 +58,21 @@ void PutCanonical(std::string* out, const Value& v) {
   }
 }
 
-Value WithoutFields(const Value& fields, const std::set<std::string>& excluded) {
-  if (excluded.empty() || !fields.is_object()) return fields;
+Value WithoutFields(const Value& fields, const FingerprintScope& scope) {
+  if ((scope.excluded_fields.empty() && scope.excluded_field_prefixes.empty()) ||
+      !fields.is_object()) {
+    return fields;
+  }
+  auto excluded = [&scope](const std::string& k) {
+    if (scope.excluded_fields.count(k) > 0) return true;
+    for (const auto& p : scope.excluded_field_prefixes) {
+      if (k.compare(0, p.size(), p) == 0) return true;
+    }
+    return false;
+  };
   model::ValueObject out;
   for (const auto& [k, v] : fields.as_object()) {
-    if (excluded.count(k) == 0) out.Set(k, v);
+    if (!excluded(k)) out.Set(k, v);
   }
   return Value(std::move(out));
 }
@@ -160,7 +170,7 @@ std::string DocumentFingerprint(const model::Document& d, const FingerprintScope
   Put(&s, d.modality);
   Put(&s, d.ingestion_status);
   Put(&s, scope.ignore_error ? "" : d.error.value_or(""));
-  PutCanonical(&s, WithoutFields(d.fields, scope.excluded_fields));
+  PutCanonical(&s, WithoutFields(d.fields, scope));
   std::vector<const model::FeatureVector*> vectors;
   for (const auto& v : d.vectors) {
     if (scope.excluded_vector_uris.count(v.feature_uri) == 0) vectors.push_back(&v);

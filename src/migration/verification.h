@@ -40,6 +40,7 @@ class ContentChecksum {
 // (taxonomy and cluster enrichment), and the vectors the migration adds (extend).
 struct FingerprintScope {
   std::set<std::string> excluded_fields;
+  std::set<std::string> excluded_field_prefixes;  // e.g. "_taxonomy_"
   std::set<std::string> excluded_vector_uris;
   // Leave out the document's error: an extend records there why an added extractor
   // failed on it (a failed item, listed apart), the rest of the document still a copy.

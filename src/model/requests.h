@@ -68,6 +68,7 @@ struct CollectionCreate {
   CollectionExtractor extractor;
   bool enabled = true;
   Value metadata;
+  std::vector<TaxonomyApplication> taxonomy_applications;
 };
 
 struct BatchCreate {

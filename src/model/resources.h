@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "model/taxonomy.h"
 #include "model/types.h"
 #include "model/value.h"
 
@@ -150,6 +151,8 @@ struct Collection {
   Value metadata;  // null or object
   // Root buckets feeding this collection (directly or through source collections).
   std::vector<std::string> root_bucket_ids;
+  // Taxonomies run on the documents each batch writes here, in InRunOrder.
+  std::vector<TaxonomyApplication> taxonomy_applications;
   TimestampMs created_at = 0;
   TimestampMs updated_at = 0;
 };

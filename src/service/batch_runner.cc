@@ -146,6 +146,14 @@ Status BatchRunner::RunTiers(const BatchJob& job, storage::NamespaceStore& store
         return collection.status();
       }
       FERRY_RETURN_IF_ERROR(RunCollection(store, *collection, *batch, progress));
+      if (post_ != nullptr && !collection->taxonomy_applications.empty()) {
+        NamespaceHandle h;
+        h.ns.namespace_id = job.namespace_id;
+        h.ns.org_id = job.org_id;
+        // Non-owning: `store` outlives this call (Run holds the shared store).
+        h.store = std::shared_ptr<storage::NamespaceStore>(std::shared_ptr<void>(), &store);
+        FERRY_RETURN_IF_ERROR(post_->AfterBatch(h, *collection, batch->object_ids));
+      }
     }
   }
   return Status::Ok();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/thread_pool.h"
+#include "service/namespace_service.h"
 #include "service/service_deps.h"
 
 namespace ferry::service {
@@ -26,6 +27,16 @@ struct BatchJob {
   std::string bucket_id;
   std::string batch_id;
   std::string task_id;
+};
+
+// Work a collection needs after a batch wrote its documents (taxonomy applications).
+class CollectionPostProcessor {
+ public:
+  virtual ~CollectionPostProcessor() = default;
+  // `root_object_ids`: the batch's objects; the collection's documents derived from them
+  // are the new ones. An error fails the batch.
+  virtual Status AfterBatch(const NamespaceHandle& h, const model::Collection& collection,
+                            const std::vector<std::string>& root_object_ids) = 0;
 };
 
 class BatchRunner {
@@ -44,6 +55,10 @@ class BatchRunner {
   // IN_PROGRESS, to be resumed by Recover on the next start. Blocks until they stop.
   void Shutdown();
 
+  // Runs after each collection's work in a batch (before the next tier). Not owned; set
+  // before the first Enqueue/Recover, or never (then nothing runs).
+  void SetPostProcessor(CollectionPostProcessor* post) { post_ = post; }
+
   // Objects per chunk (one extraction work item, one write transaction).
   static constexpr size_t kChunkSize = 16;
 
@@ -61,6 +76,7 @@ class BatchRunner {
               const Progress& progress, const Status& status);
 
   const ServiceDeps& deps_;
+  CollectionPostProcessor* post_ = nullptr;
   std::atomic<bool> stopping_{false};
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;

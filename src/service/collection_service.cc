@@ -46,6 +46,36 @@ void ValidateCollectionName(const std::string& name, model::ValidationIssues* is
   }
 }
 
+// Resolves each application's taxonomy (id or name) to its id; only in-place
+// materialization is supported.
+Status ResolveTaxonomyApplications(const NamespaceHandle& h,
+                                   std::vector<model::TaxonomyApplication>* apps,
+                                   model::ValidationIssues* issues) {
+  for (size_t i = 0; i < apps->size(); ++i) {
+    auto& app = (*apps)[i];
+    model::ValueArray loc{model::Value("body"), model::Value("taxonomy_applications"),
+                          model::Value(static_cast<int64_t>(i))};
+    if (app.target_collection_id) {
+      loc.emplace_back("target_collection_id");
+      issues->push_back(
+          {loc, "only in-place enrichment is supported; leave it null", "value_error"});
+      continue;
+    }
+    auto t = h.store->GetTaxonomy(app.taxonomy_id);
+    if (!t.ok() && t.status().code() == StatusCode::kNotFound) {
+      t = h.store->GetTaxonomyByName(app.taxonomy_id);
+    }
+    if (t.ok()) {
+      app.taxonomy_id = t->taxonomy_id;
+      continue;
+    }
+    if (t.status().code() != StatusCode::kNotFound) return t.status();
+    loc.emplace_back("taxonomy_id");
+    issues->push_back({loc, "taxonomy '" + app.taxonomy_id + "' not found", "value_error"});
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool IsCompatibleInput(model::FieldType field, const std::string& input_type) {
@@ -193,6 +223,8 @@ Result<model::Collection> CollectionService::Create(const NamespaceHandle& h,
   c.extractor = req.extractor;
   c.enabled = req.enabled;
   c.metadata = req.metadata;
+  c.taxonomy_applications = req.taxonomy_applications;
+  FERRY_RETURN_IF_ERROR(ResolveTaxonomyApplications(h, &c.taxonomy_applications, issues));
   FERRY_RETURN_IF_ERROR(ResolveSource(h, &c));
   ValidateExtractor(&c, issues);
   if (!issues->empty()) return Status::InvalidArgument("invalid request");

@@ -352,6 +352,20 @@ CREATE TABLE cluster_executions (
 CREATE INDEX cluster_executions_by_cluster
   ON cluster_executions (cluster_id, created_at DESC, run_id DESC);
 )sql"},
+    // v7: taxonomies (record BLOB `body`, columns for lookups and order) and the
+    // taxonomy_applications of collections (a record BLOB; NULL reads as none).
+    {7,
+     R"sql(
+CREATE TABLE taxonomies (
+  taxonomy_id   TEXT PRIMARY KEY,
+  taxonomy_name TEXT NOT NULL UNIQUE,
+  body          BLOB NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+CREATE INDEX taxonomies_by_created ON taxonomies (created_at, taxonomy_id);
+ALTER TABLE collections ADD COLUMN taxonomy_applications BLOB;
+)sql"},
 };
 
 }  // namespace

@@ -5,13 +5,15 @@
 
 #include "storage/sqlite/record_codec.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
+#include "storage/sqlite/taxonomy_records.h"
 
 namespace ferry::storage::sqlite {
 namespace {
 
 constexpr char kCollectionColumns[] =
     "collection_id, collection_name, description, source, extractor, input_schema, "
-    "output_schema, enabled, metadata, root_bucket_ids, created_at, updated_at";
+    "output_schema, enabled, metadata, root_bucket_ids, created_at, updated_at, "
+    "taxonomy_applications";
 
 std::string Select(const char* columns, const char* rest) {
   return std::string("SELECT ") + columns + " " + rest;
@@ -34,6 +36,9 @@ Result<model::Collection> ReadCollection(const Statement& row) {
   }
   c.created_at = row.Int(10);
   c.updated_at = row.Int(11);
+  if (!DecodeTaxonomyApplicationsRecord(row.Blob(12), &c.taxonomy_applications)) {
+    return CorruptField("collections.taxonomy_applications");
+  }
   return c;
 }
 
@@ -45,7 +50,7 @@ Status SqliteNamespaceStore::InsertCollection(const model::Collection& c) {
   return db_->Locked([&](SqliteDb& db) -> Status {
     FERRY_ASSIGN_OR_RETURN(
         Statement stmt, db.Prepare(std::string("INSERT INTO collections (") + kCollectionColumns +
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     stmt.BindText(1, c.collection_id);
     stmt.BindText(2, c.collection_name);
     stmt.BindOptionalText(3, c.description);
@@ -58,6 +63,7 @@ Status SqliteNamespaceStore::InsertCollection(const model::Collection& c) {
     stmt.BindBlob(10, EncodeStrings(c.root_bucket_ids));
     stmt.BindInt(11, c.created_at);
     stmt.BindInt(12, c.updated_at);
+    stmt.BindBlob(13, EncodeTaxonomyApplicationsRecord(c.taxonomy_applications));
     return stmt.Run();
   });
 }

@@ -129,6 +129,15 @@ class SqliteNamespaceStore final : public NamespaceStore {
       const std::string& cluster_id, const model::Page& page) override;
   Result<int64_t> CountClusterExecutions(const std::string& cluster_id) override;
 
+  // Taxonomies (sqlite_taxonomies.cc).
+  Status InsertTaxonomy(const model::Taxonomy& t) override;
+  Result<model::Taxonomy> GetTaxonomy(const std::string& taxonomy_id) override;
+  Result<model::Taxonomy> GetTaxonomyByName(const std::string& name) override;
+  Result<std::vector<model::Taxonomy>> ListTaxonomies(const model::Page& page) override;
+  Result<int64_t> CountTaxonomies() override;
+  Status UpdateTaxonomy(const model::Taxonomy& t) override;
+  Status DeleteTaxonomy(const std::string& taxonomy_id) override;
+
  private:
   explicit SqliteNamespaceStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
 

@@ -193,7 +193,7 @@ TEST(SqliteSchemaTest, KeysetQueriesNeitherScanNorSort) {
         "INSERT INTO buckets SELECT 'bkt_' || value, 'b' || value, NULL, x'', x'', x'', 0, 0 "
         "FROM (SELECT 0 AS value UNION SELECT 1 UNION SELECT 2 UNION SELECT 3);"
         "INSERT INTO collections SELECT 'col_' || value, 'c' || value, NULL, x'', x'', x'', "
-        "x'', 1, x'', x'', 0, 0 "
+        "x'', 1, x'', x'', 0, 0, NULL "
         "FROM (SELECT 0 AS value UNION SELECT 1 UNION SELECT 2 UNION SELECT 3);"));
     FERRY_RETURN_IF_ERROR(
         d.Exec(numbers +

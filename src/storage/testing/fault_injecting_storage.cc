@@ -374,6 +374,20 @@ Result<int64_t> Store::CountClusterExecutions(const std::string& cluster_id) {
   return inner_->CountClusterExecutions(cluster_id);
 }
 
+Status Store::InsertTaxonomy(const model::Taxonomy& t) { return inner_->InsertTaxonomy(t); }
+Result<model::Taxonomy> Store::GetTaxonomy(const std::string& id) {
+  return inner_->GetTaxonomy(id);
+}
+Result<model::Taxonomy> Store::GetTaxonomyByName(const std::string& name) {
+  return inner_->GetTaxonomyByName(name);
+}
+Result<std::vector<model::Taxonomy>> Store::ListTaxonomies(const model::Page& page) {
+  return inner_->ListTaxonomies(page);
+}
+Result<int64_t> Store::CountTaxonomies() { return inner_->CountTaxonomies(); }
+Status Store::UpdateTaxonomy(const model::Taxonomy& t) { return inner_->UpdateTaxonomy(t); }
+Status Store::DeleteTaxonomy(const std::string& id) { return inner_->DeleteTaxonomy(id); }
+
 std::shared_ptr<FaultInjection> FaultInjectingStorageEngine::FaultsLocked(
     const std::string& namespace_id) {
   auto& slot = faults_[namespace_id];

@@ -178,6 +178,15 @@ class FaultInjectingNamespaceStore final : public NamespaceStore {
       const std::string& cluster_id, const model::Page& page) override;
   Result<int64_t> CountClusterExecutions(const std::string& cluster_id) override;
 
+  // Taxonomies: delegated unchanged.
+  Status InsertTaxonomy(const model::Taxonomy& t) override;
+  Result<model::Taxonomy> GetTaxonomy(const std::string& taxonomy_id) override;
+  Result<model::Taxonomy> GetTaxonomyByName(const std::string& name) override;
+  Result<std::vector<model::Taxonomy>> ListTaxonomies(const model::Page& page) override;
+  Result<int64_t> CountTaxonomies() override;
+  Status UpdateTaxonomy(const model::Taxonomy& t) override;
+  Status DeleteTaxonomy(const std::string& taxonomy_id) override;
+
  private:
   const std::shared_ptr<NamespaceStore> inner_;
   const std::shared_ptr<FaultInjection> faults_;
