@@ -4,9 +4,11 @@ on the same data dir each time, and the migration must resume and end with exact
 source's contents: every source document has exactly one target document, nothing lost,
 nothing duplicated, fields and vectors identical (copy), and the source unchanged.
 
-The kill points come from a seeded RNG. The seed is printed; rerun a failure with
-FERRY_CRASH_SEED=<seed>. FERRY_CRASH_OBJECTS (default 20000) sets the source size,
-FERRY_CRASH_KILLS (default 10) the kills per migration.
+The source: FERRY_CRASH_OBJECTS (default 10000) text objects, each made into one document
+of "texts" and one of "restated" (chained to "texts"): 20 000 documents. A copy and then a
+re_extract (text_extractor v1 -> v2) each take FERRY_CRASH_KILLS (default 10) kills; one
+more lands while the source's bucket batches run. The kill points come from a seeded RNG;
+the seed is printed, and FERRY_CRASH_SEED=<seed> reruns a failure.
 
 Waiting is always polling a condition with a deadline. The only sleeps are the random
 delays that ARE the kill points (to land a kill in the middle of a batch) and a short
@@ -25,7 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from ferry_harness import Ferryd  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
-N_OBJECTS = int(os.environ.get("FERRY_CRASH_OBJECTS", "20000"))
+N_OBJECTS = int(os.environ.get("FERRY_CRASH_OBJECTS", "10000"))
 KILLS = int(os.environ.get("FERRY_CRASH_KILLS", "10"))
 SEED = int(os.environ.get("FERRY_CRASH_SEED") or random.SystemRandom().randrange(1 << 32))
 POLL_PAUSE = 0.005
@@ -76,12 +78,12 @@ def list_all(client, path, body=None):
         cursor += len(page["results"])
 
 
-def dump_namespace(client):
-    """{collection or bucket name: (resource, {id: item})} with vectors."""
+def dump_namespace(client, vectors):
+    """{collection or bucket name: (resource, {id: item})}."""
     out = {}
     for col in client.post("/v1/collections/list?limit=100")[1]["results"]:
         docs = list_all(client, "/v1/collections/%s/documents/list" % col["collection_id"],
-                        {"return_vectors": True})
+                        {"return_vectors": vectors})
         out["collection:" + col["collection_name"]] = (col, {d["document_id"]: d for d in docs})
     for b in client.post("/v1/buckets/list")[1]["results"]:
         objs = list_all(client, "/v1/buckets/%s/objects/list" % b["bucket_id"])
@@ -134,7 +136,7 @@ class SigkillResumeTest(unittest.TestCase):
         cls.cluster = Cluster()
         try:
             cls.build_source()
-            cls.source_dump = dump_namespace(cls.cluster.api("crash-src"))
+            cls.source_dump = dump_namespace(cls.cluster.api("crash-src"), vectors=True)
             cls.source_digest = digest(cls.source_dump)
             log("source dumped")
         except BaseException:
@@ -145,6 +147,45 @@ class SigkillResumeTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.cluster.cleanup()
 
+    @staticmethod
+    def build_collections(c, version):
+        """Bucket "notes" (text objects), collection "texts" over it and "restated" fed by
+        "texts" (a chained collection: tier 2 of the migration)."""
+        bucket = c.post("/v1/buckets", {"bucket_name": "notes", "bucket_schema": {
+            "properties": {"content": {"type": "text"}}}})[1]
+        texts = c.post("/v1/collections", {"collection_name": "texts",
+            "source": {"type": "bucket", "bucket_ids": [bucket["bucket_id"]]},
+            "feature_extractor": {"feature_extractor_name": "text_extractor",
+                                  "version": version, "input_mappings": {"text": "content"}}})[1]
+        status, _ = c.post("/v1/collections", {"collection_name": "restated",
+            "source": {"type": "collection", "collection_id": texts["collection_id"]},
+            "feature_extractor": {"feature_extractor_name": "text_extractor",
+                                  "version": version, "input_mappings": {"text": "text"}}})
+        assert status == 200, status
+
+    @staticmethod
+    def submit(c, ids):
+        """Submits the objects in bucket batches of 5000; their tasks."""
+        tasks = []
+        for start in range(0, len(ids), 5000):
+            batch = c.post("/v1/buckets/notes/batches", {"object_ids": ids[start:start + 5000]},
+                           validate=False)[1]
+            tasks.append(c.post("/v1/buckets/notes/batches/%s/submit" % batch["batch_id"])[1])
+        return tasks
+
+    @staticmethod
+    def wait_tasks(c, tasks):
+        for task in tasks:
+            got = poll(lambda: (lambda t: t if t["status"] in (
+                "COMPLETED", "FAILED", "COMPLETED_WITH_ERRORS", "CANCELED") else None)(
+                c.get("/v1/tasks/" + task["task_id"], validate=False)[1]),
+                "ingest task %s" % task["task_id"], 600)
+            assert got["status"] == "COMPLETED", got
+
+    @classmethod
+    def ingest(cls, c, ids):
+        cls.wait_tasks(c, cls.submit(c, ids))
+
     @classmethod
     def build_source(cls):
         api = cls.cluster.api()
@@ -153,38 +194,20 @@ class SigkillResumeTest(unittest.TestCase):
             {"feature_extractor_name": "text_extractor", "version": "v1"}]})
         assert status == 200, status
         c = cls.cluster.api("crash-src")
-        bucket = c.post("/v1/buckets", {"bucket_name": "notes", "bucket_schema": {
-            "properties": {"content": {"type": "text"}}}})[1]
-        texts = c.post("/v1/collections", {"collection_name": "texts",
-            "source": {"type": "bucket", "bucket_ids": [bucket["bucket_id"]]},
-            "feature_extractor": {"feature_extractor_name": "text_extractor", "version": "v1",
-                                  "input_mappings": {"text": "content"}}})[1]
-        c.post("/v1/collections", {"collection_name": "restated",
-            "source": {"type": "collection", "collection_id": texts["collection_id"]},
-            "feature_extractor": {"feature_extractor_name": "text_extractor", "version": "v1",
-                                  "input_mappings": {"text": "text"}}})
-        ids = cls.create_objects(N_OBJECTS)
-        log("%d objects created" % len(ids))
-        tasks = []
-        for start in range(0, len(ids), 5000):
-            batch = c.post("/v1/buckets/notes/batches", {"object_ids": ids[start:start + 5000]},
-                           validate=False)[1]
-            tasks.append(c.post("/v1/buckets/notes/batches/%s/submit" % batch["batch_id"])[1])
+        cls.build_collections(c, "v1")
+        cls.object_ids = cls.create_objects(N_OBJECTS)
+        log("%d objects created" % N_OBJECTS)
+        tasks = cls.submit(c, cls.object_ids)
         # Bucket batches resume too: one kill while they run, at a seeded random moment.
         delay = random.Random(SEED ^ 0x1A6E57).uniform(0.0, 1.5)
         time.sleep(delay)  # the kill point
         cls.cluster.kill_and_restart("ingest, %.2fs after submit" % delay)
         c = cls.cluster.api("crash-src")
-        for task in tasks:
-            got = poll(lambda: (lambda t: t if t["status"] in (
-                "COMPLETED", "FAILED", "COMPLETED_WITH_ERRORS", "CANCELED") else None)(
-                c.get("/v1/tasks/" + task["task_id"], validate=False)[1]),
-                "ingest task %s" % task["task_id"], 600)
-            assert got["status"] == "COMPLETED", got
+        cls.wait_tasks(c, tasks)
         for col in ("texts", "restated"):
             listed = c.post("/v1/collections/%s/documents/list?limit=1" % col)[1]
             assert listed["pagination"]["total"] == N_OBJECTS, (col, listed)
-        log("source collections built")
+        log("source collections built: %d documents" % (2 * N_OBJECTS))
 
     @classmethod
     def create_objects(cls, n):
@@ -304,12 +327,9 @@ class SigkillResumeTest(unittest.TestCase):
                 if m["progress"]["stages"][2]["status"] in ("in_progress", "completed")]
         self.assertEqual(done, sorted(done), "batch_processing items_completed went backwards")
 
-    def target_dump(self, final):
-        return dump_namespace(self.cluster.api(final["additional_data"]["target_namespace_id"]))
-
-    def check_source_unchanged(self):
-        after = dump_namespace(self.cluster.api("crash-src"))
-        self.assertEqual(digest(after), self.source_digest, "the source namespace changed")
+    def target_dump(self, final, vectors):
+        return dump_namespace(self.cluster.api(final["additional_data"]["target_namespace_id"]),
+                              vectors)
 
     # --- copy: the target is the source, id for id ------------------------------------
 
@@ -335,14 +355,10 @@ class SigkillResumeTest(unittest.TestCase):
                 source["source_id"] = o["bucket_id"]
         return o
 
-    def test_copy_survives_sigkill(self):
-        rng = random.Random(SEED)
-        final = self.run_under_fire({
-            "migration_type": "copy", "source_namespace_id": "crash-src",
-            "batch_options": {"batch_size": 250, "max_workers": 2}}, rng)
+    def check_copy(self, final):
         mid = final["migration_id"]
         target_ns = final["additional_data"]["target_namespace_id"]
-        target = self.target_dump(final)
+        target = self.target_dump(final, vectors=True)
         self.assertEqual(sorted(target), sorted(self.source_dump))
         n_docs = 0
         for name, (resource, items) in self.source_dump.items():
@@ -358,22 +374,41 @@ class SigkillResumeTest(unittest.TestCase):
                 self.assertIn(tid, got, "%s: %s was lost" % (name, sid))
                 self.assertEqual(got[tid], want, "%s: %s differs" % (name, sid))
         self.assertGreaterEqual(n_docs, 2 * N_OBJECTS)
-        self.check_source_unchanged()
 
     # --- re_extract: every root object rebuilt exactly once ---------------------------
 
-    def test_re_extract_survives_sigkill(self):
-        rng = random.Random(SEED ^ 0x5EED)
-        final = self.run_under_fire({
-            "migration_type": "re_extract", "source_namespace_id": "crash-src",
-            "feature_extractors": [{"feature_extractor_name": "text_extractor",
-                                    "version": "v2"}],
-            "batch_options": {"batch_size": 250, "max_workers": 2}}, rng)
+    def reference_vectors(self, sample):
+        """v2 vectors of the sample objects' texts, made by an uninterrupted ingest into a
+        scratch namespace: {(collection name, object index): vector}."""
+        api = self.cluster.api()
+        self.assertEqual(api.post("/v1/namespaces", {"namespace_name": "crash-ref",
+                                                     "feature_extractors": [
+            {"feature_extractor_name": "text_extractor", "version": "v2"}]})[0], 200)
+        c = self.cluster.api("crash-ref")
+        self.build_collections(c, "v2")
+        index = {}
+        for i in sample:
+            obj = c.post("/v1/buckets/notes/objects", {"blobs": [
+                {"property": "content", "type": "text", "data": text_of(i)}]})[1]
+            index[obj["object_id"]] = i
+        self.ingest(c, list(index))
+        out = {}
+        for name, (_, docs) in dump_namespace(c, vectors=True).items():
+            for d in docs.values() if name.startswith("collection:") else ():
+                i = index[d["_internal"]["lineage"]["root_object_id"]]
+                out[(name, i)] = d["text_extractor_v2_embedding"]
+        return out
+
+    def check_re_extract(self, final, rng):
         mid = final["migration_id"]
-        target = self.target_dump(final)
+        target_client = self.cluster.api(final["additional_data"]["target_namespace_id"])
+        target = dump_namespace(target_client, vectors=False)
+        object_index = {map_id(mid, oid): i for i, oid in enumerate(self.object_ids)}
+        sample = sorted(rng.sample(range(N_OBJECTS), 40))
+        reference = self.reference_vectors(sample)
         for name in ("collection:texts", "collection:restated"):
             source_docs = self.source_dump[name][1]
-            got = target[name][1]
+            col, got = target[name]
             by_root = {}
             for d in got.values():
                 by_root.setdefault(d["_internal"]["lineage"]["root_object_id"], []).append(d)
@@ -381,8 +416,6 @@ class SigkillResumeTest(unittest.TestCase):
                 feats = d["_internal"]["features"]
                 self.assertEqual([(f["feature_uri"], f["dimensions"]) for f in feats],
                                  [("mixpeek://text_extractor@v2/embedding", 384)], d)
-                vec = d["text_extractor_v2_embedding"]
-                self.assertAlmostEqual(sum(x * x for x in vec), 1.0, places=3)
             self.assertEqual(len(got), len(source_docs), name)
             for sid, s in source_docs.items():
                 root = map_id(mid, s["_internal"]["lineage"]["root_object_id"])
@@ -390,10 +423,36 @@ class SigkillResumeTest(unittest.TestCase):
                 self.assertEqual(len(docs), 1, "%s: root of %s has %d documents"
                                  % (name, sid, len(docs)))
                 self.assertEqual(docs[0]["text"], s["text"], name)
+            # Vectors: a sample, against what v2 makes of the same text undisturbed.
+            for root, docs in by_root.items():
+                i = object_index[root]
+                if i not in sample:
+                    continue
+                d = target_client.get("/v1/collections/%s/documents/%s?return_vectors=true"
+                                      % (col["collection_id"], docs[0]["document_id"]))[1]
+                self.assertEqual(d["text_extractor_v2_embedding"], reference[(name, i)],
+                                 "%s: vector of object %d" % (name, i))
         objects = self.source_dump["bucket:notes"][1]
         self.assertEqual(sorted(target["bucket:notes"][1]),
                          sorted(map_id(mid, o) for o in objects))
-        self.check_source_unchanged()
+
+    def test_copy_and_re_extract_survive_sigkill(self):
+        rng = random.Random(SEED)
+        final = self.run_under_fire({
+            "migration_type": "copy", "source_namespace_id": "crash-src",
+            "batch_options": {"batch_size": 250, "max_workers": 2}}, rng)
+        self.check_copy(final)
+        log("copy verified document by document")
+        final = self.run_under_fire({
+            "migration_type": "re_extract", "source_namespace_id": "crash-src",
+            "feature_extractors": [{"feature_extractor_name": "text_extractor",
+                                    "version": "v2"}],
+            "batch_options": {"batch_size": 250, "max_workers": 2}}, rng)
+        self.check_re_extract(final, rng)
+        log("re_extract verified")
+        after = dump_namespace(self.cluster.api("crash-src"), vectors=True)
+        self.assertEqual(digest(after), self.source_digest, "the source namespace changed")
+        log("source unchanged")
 
 
 if __name__ == "__main__":
