@@ -289,7 +289,8 @@ class SigkillResumeTest(unittest.TestCase):
         observed = []
         for point in plan:
             if not self.wait_kill_point(mid, point, observed):
-                log("migration finished before kill point %s" % (point,))
+                # Still a kill: a finished migration must stay finished across a crash.
+                self.cluster.kill_and_restart("%s, after the migration finished" % (point,))
                 break
             m = observed[-1]
             self.cluster.kill_and_restart("%s at stage %s, batch_processing %d/%d" % (
