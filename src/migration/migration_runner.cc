@@ -86,7 +86,15 @@ void MigrationRunner::Shutdown() {
 Status MigrationRunner::Recover() {
   FERRY_ASSIGN_OR_RETURN(auto migrations, deps_.storage.catalog().ListUnfinishedMigrations());
   for (const auto& m : migrations) {
-    if (m.status == MigrationStatus::kValidating) continue;  // a start that never finished
+    if (m.status == MigrationStatus::kValidating) {
+      // A start that never finished (the process died while validating): nothing has run
+      // and no one was told it started, so it is a draft again and can be started anew.
+      model::Migration draft = m;
+      draft.status = MigrationStatus::kDraft;
+      draft.progress.overall_status = draft.status;
+      FERRY_RETURN_IF_ERROR(deps_.storage.catalog().UpdateMigration(draft));
+      continue;
+    }
     deps_.logger.Info("resuming migration", {{"migration_id", m.migration_id}});
     Enqueue(m.org_id, m.migration_id);
   }

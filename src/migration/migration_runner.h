@@ -34,7 +34,8 @@ class MigrationRunner {
   // cancelled at once (persisted) and workers stop after their current item; when only
   // queued, it will not run and the caller records the cancellation.
   CancelResult Cancel(const std::string& migration_id, const std::string& reason);
-  // Re-queues migrations left pending or in progress (after a restart).
+  // Re-queues migrations left pending or in progress (after a restart); one left
+  // validating by a start that never finished becomes a draft again.
   Status Recover();
   // Blocks until no migration is queued or running.
   void WaitIdle();

@@ -2,6 +2,8 @@
 // storage faults and date ranges (fixture in migration_test_fixture.h).
 #include "migration/migration_test_fixture.h"
 
+#include <thread>
+
 namespace ferry::migration {
 namespace {
 
@@ -339,6 +341,83 @@ TEST_F(MigrationRunnerTest, DateRangeMovesOnlyItemsCreatedInRange) {
     }
   }
   EXPECT_EQ(DumpSource(), before);
+}
+
+// Regression (SIGKILL crash test): batch_creation writes the plan in groups, and a run
+// killed between two groups left part of a plan, which the resumed run kept — the items
+// of the missing batches were never moved and verification failed.
+TEST_F(MigrationRunnerTest, ResumeAfterACrashInBatchCreationPlansAgain) {
+  MakeSource();
+  std::string id = CreateDraft(Config(MigrationType::kCopy));
+  runner_->Shutdown();  // the start is recorded, but the process "dies" before running it
+  EXPECT_EQ(migrations_->Start(caller_, id, false).status().code(), StatusCode::kUnavailable);
+  model::MigrationBatch first;  // what the first flush of the plan wrote
+  first.migration_id = id;
+  first.batch_no = 1;
+  first.resource_id = bucket_.bucket_id;
+  first.item_ids.assign(object_ids_.begin(), object_ids_.begin() + 5);
+  ASSERT_TRUE(storage_->catalog().InsertMigrationBatches({first}).ok());
+
+  MigrationRunner restarted(*deps_, *validator_);
+  ASSERT_TRUE(restarted.Recover().ok());
+  restarted.WaitIdle();
+  model::Migration m = std::move(migrations_->Get(caller_, id)).value();
+  ExpectCompletedProgress(m);
+  EXPECT_EQ(m.progress.stages[static_cast<int>(MigrationStage::kBatchProcessing)].items_total,
+            kObjects + 4 * kObjects);  // objects, and two sentences per object twice
+  auto target = Target(m);
+  ASSERT_NE(target, nullptr);
+  EXPECT_EQ(target->CountObjects(MapId(id, bucket_.bucket_id, false)).value(), kObjects);
+  EXPECT_EQ(target->CountDocuments(MapId(id, chained_.collection_id, false)).value(), 2 * kObjects);
+}
+
+// Regression (SIGKILL crash test): a resumed batch_processing stage started again from
+// items_completed = 0 and added the batches finished before the restart only at its end,
+// so GET showed the count (and the stage's percent) going backwards for the whole stage.
+TEST_F(MigrationRunnerTest, ResumedBatchProcessingCountsFinishedBatchesFromItsStart) {
+  MakeSource();
+  std::string id = CreateDraft(Config(MigrationType::kCopy));
+  auto& faults = storage_->Faults(MapId(id, source_.ns.namespace_id, false));
+  faults.CloseGate();
+  ASSERT_TRUE(migrations_->Start(caller_, id, false).ok());
+  faults.WaitUntilBlocked(1);                      // objects are copied; documents wait at the gate
+  std::thread stop([&] { runner_->Shutdown(); });  // pauses the run at an item boundary
+  faults.OpenGate();
+  stop.join();
+  int64_t done = 0;
+  for (const auto& b : Take(storage_->catalog().ListMigrationBatches(id, 0, 1000))) {
+    if (b.status == "completed") done += static_cast<int64_t>(b.item_ids.size());
+  }
+  ASSERT_GE(done, kObjects);
+
+  faults.CloseGate();
+  MigrationRunner restarted(*deps_, *validator_);
+  ASSERT_TRUE(restarted.Recover().ok());
+  faults.WaitUntilBlocked(1);  // the resumed stage is running; nothing new has finished
+  model::Migration during = std::move(migrations_->Get(caller_, id)).value();
+  const auto& stage = during.progress.stages[static_cast<int>(MigrationStage::kBatchProcessing)];
+  EXPECT_EQ(stage.status, MigrationStatus::kInProgress);
+  EXPECT_EQ(stage.items_completed, done);
+  faults.OpenGate();
+  restarted.WaitIdle();
+  ExpectCompletedProgress(std::move(migrations_->Get(caller_, id)).value());
+}
+
+// Regression (SIGKILL crash test): a process killed inside Start left the migration in
+// validating, which Recover skipped: it could then neither run nor be started again.
+TEST_F(MigrationRunnerTest, StartInterruptedWhileValidatingBecomesADraftAgain) {
+  MakeSource();
+  std::string id = CreateDraft(Config(MigrationType::kCopy));
+  model::Migration m = std::move(migrations_->Get(caller_, id)).value();
+  m.status = MigrationStatus::kValidating;  // what Start persists before validating
+  ASSERT_TRUE(storage_->catalog().UpdateMigration(m).ok());
+
+  MigrationRunner restarted(*deps_, *validator_);
+  ASSERT_TRUE(restarted.Recover().ok());
+  EXPECT_EQ(std::move(migrations_->Get(caller_, id)).value().status, MigrationStatus::kDraft);
+  ASSERT_TRUE(migrations_->Start(caller_, id, false).ok());
+  runner_->WaitIdle();
+  ExpectCompletedProgress(std::move(migrations_->Get(caller_, id)).value());
 }
 
 }  // namespace

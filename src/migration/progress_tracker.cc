@@ -114,16 +114,16 @@ void ProgressTracker::Recompute(model::Migration& m) const {
   }
 }
 
-Status ProgressTracker::StageStarted(MigrationStage stage, int64_t items_total) {
+Status ProgressTracker::StageStarted(MigrationStage stage, int64_t items_total,
+                                     int64_t items_completed, int64_t items_failed) {
   TimestampMs now = clock_.NowMs();
   return Update([&](model::Migration& m) {
     auto& s = m.progress.stages[static_cast<int>(stage)];
     s.status = MigrationStatus::kInProgress;
     if (!s.started_at) s.started_at = now;  // a resumed stage keeps its first start
     s.items_total = items_total;
-    s.items_completed = 0;  // recounted from the durable state by the stage
-    s.items_failed = 0;
-    s.progress_percent = 0;
+    s.items_completed = items_completed;  // recounted from the durable state by the stage
+    s.items_failed = items_failed;
     m.progress.current_stage = stage;
   });
 }

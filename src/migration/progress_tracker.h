@@ -23,7 +23,10 @@ class ProgressTracker {
   // persists. Returns the persist status.
   Status Update(const std::function<void(model::Migration&)>& fn);
 
-  Status StageStarted(model::MigrationStage stage, int64_t items_total);
+  // Starts (or restarts, after a resume) a stage with its counters set to what earlier
+  // attempts of the run already did, in one persisted update.
+  Status StageStarted(model::MigrationStage stage, int64_t items_total, int64_t items_completed = 0,
+                      int64_t items_failed = 0);
   // Adds to a stage's counters (and persists).
   Status StageItems(model::MigrationStage stage, int64_t completed, int64_t failed);
   Status StageFinished(model::MigrationStage stage, model::MigrationStatus status,

@@ -102,12 +102,15 @@ Status RunBatchCreation(RunContext& ctx) {
   const auto& order = ctx.plan.graph.execution_order;
   FERRY_RETURN_IF_ERROR(ctx.progress.StageStarted(MigrationStage::kBatchCreation,
                                                   static_cast<int64_t>(order.size())));
-  auto existing = ctx.deps.storage.catalog().ListMigrationBatches(ctx.migration_id, 0, 1);
-  FERRY_RETURN_IF_ERROR(existing.status());
-  if (!existing->empty()) {
-    // A durable plan from an earlier attempt of this run: keep it.
+  if (ctx.progress.Snapshot().additional_data.GetPath("plan") != nullptr) {
+    // The plan of an earlier attempt of this run is complete and durable: keep it.
     return ctx.progress.StageItems(MigrationStage::kBatchCreation,
                                    static_cast<int64_t>(order.size()), 0);
+  }
+  // Batches written by an attempt that stopped before recording the plan are only part
+  // of it (they are flushed in groups): drop them and plan again from the start.
+  if (!ctx.dry_run()) {
+    FERRY_RETURN_IF_ERROR(ctx.deps.storage.catalog().DeleteMigrationBatches(ctx.migration_id));
   }
   PlanWriter writer(ctx);
   for (const auto& id : order) {

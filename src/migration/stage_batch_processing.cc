@@ -30,12 +30,14 @@ constexpr int64_t kLeaseTtlMs = 10'000;
 
 class BatchScheduler {
  public:
-  BatchScheduler(RunContext& ctx, size_t workers)
+  // `done` holds the items each resource finished in earlier attempts of this run.
+  BatchScheduler(RunContext& ctx, size_t workers, std::map<std::string, int64_t> done)
       : ctx_(ctx),
         leases_(ctx.deps.storage.catalog(), ctx.deps.clock, ctx.deps.logger, NewId("wrk"),
                 kLeaseTtlMs),
         pool_(workers),
-        max_in_flight_(2 * workers) {
+        max_in_flight_(2 * workers),
+        done_(std::move(done)) {
     const model::Value* per =
         ctx.progress.Snapshot().additional_data.GetPath("plan.items_per_resource");
     if (per != nullptr && per->is_object()) {
@@ -185,10 +187,30 @@ class BatchScheduler {
   std::map<std::string, int64_t> done_;
 };
 
-// Items already done by completed batches of an earlier attempt.
-void CountDone(const model::MigrationBatch& b, int64_t* done, int64_t* failed) {
-  *failed += b.items_failed;
-  *done += static_cast<int64_t>(b.item_ids.size()) - b.items_failed;
+// What completed batches of earlier attempts of this run (before a restart) did.
+struct Resumed {
+  int64_t completed = 0;
+  int64_t failed = 0;
+  std::map<std::string, int64_t> per_resource;  // items completed or failed
+};
+
+// Reads the whole durable plan once, page by page, so a resumed stage reports what is
+// already done from its start: its counters never go backwards across a restart.
+Result<Resumed> CountResumed(RunContext& ctx) {
+  Resumed r;
+  int64_t after = 0;
+  for (;;) {
+    FERRY_ASSIGN_OR_RETURN(
+        auto page, ctx.deps.storage.catalog().ListMigrationBatches(ctx.migration_id, after, 512));
+    if (page.empty()) return r;
+    for (const auto& b : page) {
+      after = b.batch_no;
+      if (b.status != "completed") continue;
+      r.failed += b.items_failed;
+      r.completed += static_cast<int64_t>(b.item_ids.size()) - b.items_failed;
+      r.per_resource[b.resource_id] += static_cast<int64_t>(b.item_ids.size());
+    }
+  }
 }
 
 }  // namespace
@@ -198,13 +220,14 @@ Status RunBatchProcessing(RunContext& ctx) {
   int64_t items_total = total != nullptr && total->is_int() ? total->as_int() : 0;
   // A dry run processes nothing; what it would process is in additional_data.plan.
   if (ctx.dry_run()) return ctx.progress.StageStarted(MigrationStage::kBatchProcessing, 0);
-  FERRY_RETURN_IF_ERROR(ctx.progress.StageStarted(MigrationStage::kBatchProcessing, items_total));
+  FERRY_ASSIGN_OR_RETURN(Resumed resumed, CountResumed(ctx));
+  FERRY_RETURN_IF_ERROR(ctx.progress.StageStarted(MigrationStage::kBatchProcessing, items_total,
+                                                  resumed.completed, resumed.failed));
   size_t workers = static_cast<size_t>(
       std::min(ctx.config.effective_batch_options().max_workers, kMaxWorkersPerMigration));
-  BatchScheduler scheduler(ctx, workers);
+  BatchScheduler scheduler(ctx, workers, std::move(resumed.per_resource));
   int64_t after = 0;
   int current_tier = -1;
-  int64_t resumed_done = 0, resumed_failed = 0;
   for (;;) {
     // Read the plan only as far ahead as the scheduler can have in flight, so memory does
     // not grow with the size of the migration.
@@ -214,10 +237,7 @@ Status RunBatchProcessing(RunContext& ctx) {
     if (page.empty()) break;
     for (auto& b : page) {
       after = b.batch_no;
-      if (b.status == "completed") {
-        CountDone(b, &resumed_done, &resumed_failed);
-        continue;
-      }
+      if (b.status == "completed") continue;  // counted by CountResumed
       if (b.tier != current_tier) {
         FERRY_RETURN_IF_ERROR(scheduler.Wait());  // the previous tier is done
         current_tier = b.tier;
@@ -228,10 +248,6 @@ Status RunBatchProcessing(RunContext& ctx) {
     if (ctx.cancelled || scheduler.failed()) break;
   }
   Status st = scheduler.Wait();
-  if (resumed_done + resumed_failed > 0) {
-    FERRY_RETURN_IF_ERROR(
-        ctx.progress.StageItems(MigrationStage::kBatchProcessing, resumed_done, resumed_failed));
-  }
   if (ctx.cancelled) return Status::Aborted("cancelled");
   FERRY_RETURN_IF_ERROR(st);
   return SettleFailedItems(ctx, items_total);

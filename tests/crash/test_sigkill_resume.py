@@ -1,0 +1,460 @@
+"""Migrations survive SIGKILL (DESIGN.md §2 "Guarantees"): ferryd is killed with SIGKILL
+at random points of a migration's life (setup, planning, mid-batch, finishing), restarted
+on the same data dir each time, and the migration must resume and end with exactly the
+source's contents: every source document has exactly one target document, nothing lost,
+nothing duplicated, fields and vectors identical (copy), and the source unchanged.
+
+The source: FERRY_CRASH_OBJECTS (default 10000) text objects, each made into one document
+of "texts" and one of "restated" (chained to "texts"): 20 000 documents. A copy and then a
+re_extract (text_extractor v1 -> v2) each take FERRY_CRASH_KILLS (default 10) kills; one
+more lands while the source's bucket batches run. The kill points come from a seeded RNG;
+the seed is printed, and FERRY_CRASH_SEED=<seed> reruns a failure.
+
+Waiting is always polling a condition with a deadline. The only sleeps are the random
+delays that ARE the kill points (to land a kill in the middle of a batch) and a short
+pause between polls so the poller does not take a core from the server."""
+import hashlib
+import json
+import os
+import random
+import signal
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from ferry_harness import Ferryd  # noqa: E402
+
+BASE = "/v1/namespaces/migrations"
+N_OBJECTS = int(os.environ.get("FERRY_CRASH_OBJECTS", "10000"))
+KILLS = int(os.environ.get("FERRY_CRASH_KILLS", "10"))
+SEED = int(os.environ.get("FERRY_CRASH_SEED") or random.SystemRandom().randrange(1 << 32))
+POLL_PAUSE = 0.005
+TERMINAL = ("completed", "failed", "cancelled")
+WORDS = ["river", "ferry", "dawn", "dusk", "harbour", "rope", "deck", "tide", "gull", "oar",
+         "lantern", "crossing", "pier", "current", "mist", "island"]
+
+
+def log(msg):
+    print("[crash %7.1fs] %s" % (time.monotonic() - T0, msg), file=sys.stderr, flush=True)
+
+
+T0 = time.monotonic()
+
+
+def poll(condition, what, timeout):
+    """Returns condition()'s first truthy value; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(POLL_PAUSE)  # pacing only: the loop re-checks the condition
+    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+
+
+def map_id(migration_id, source_id):
+    """The target id rule of a migration that does not preserve ids (run_context.cc)."""
+    prefix = source_id.split("_", 1)[0] if "_" in source_id else "id"
+    return prefix + "_" + hashlib.sha256(
+        (migration_id + "|" + source_id).encode()).hexdigest()[:24]
+
+
+def text_of(i):
+    rng = random.Random(i)
+    return "Object %d. %s." % (i, " ".join(rng.choice(WORDS) for _ in range(12)))
+
+
+def list_all(client, path, body=None):
+    """Every item of a paginated list (pages of 1000, following the cursor)."""
+    out, cursor = [], 0
+    while True:
+        page = client.post("%s?limit=1000&cursor=%d" % (path, cursor), body or {},
+                           validate=False)[1]
+        out.extend(page["results"])
+        if len(page["results"]) < 1000:
+            return out
+        cursor += len(page["results"])
+
+
+def dump_namespace(client, vectors):
+    """{collection or bucket name: (resource, {id: item})}."""
+    out = {}
+    for col in client.post("/v1/collections/list?limit=100")[1]["results"]:
+        docs = list_all(client, "/v1/collections/%s/documents/list" % col["collection_id"],
+                        {"return_vectors": vectors})
+        out["collection:" + col["collection_name"]] = (col, {d["document_id"]: d for d in docs})
+    for b in client.post("/v1/buckets/list")[1]["results"]:
+        objs = list_all(client, "/v1/buckets/%s/objects/list" % b["bucket_id"])
+        out["bucket:" + b["bucket_name"]] = (b, {o["object_id"]: o for o in objs})
+    return out
+
+
+def digest(dump):
+    return hashlib.sha256(json.dumps(dump, sort_keys=True).encode()).hexdigest()
+
+
+class Cluster:
+    """The one ferryd of the test, killed and restarted on the same data dir."""
+
+    def __init__(self):
+        self.server = Ferryd().start()
+        self.kills = 0
+        self.clients = {}  # by namespace, for the current process
+
+    def api(self, namespace=None):
+        if namespace not in self.clients:
+            self.clients[namespace] = self.server.client(namespace=namespace)
+        return self.clients[namespace]
+
+    def close_clients(self):
+        for c in self.clients.values():
+            c.conn.close()
+        self.clients = {}
+
+    def kill_and_restart(self, why):
+        self.close_clients()
+        rc = self.server.stop(signal.SIGKILL)
+        assert rc == -signal.SIGKILL, "ferryd exited with %s before the kill" % rc
+        self.kills += 1
+        log("kill %d (%s); restarting" % (self.kills, why))
+        self.server.start()  # raises if ferryd cannot start on the killed data dir
+
+    def cleanup(self):
+        self.close_clients()
+        self.server.cleanup()
+
+
+class SigkillResumeTest(unittest.TestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        log("seed %d (rerun with FERRY_CRASH_SEED=%d), %d objects, %d kills per migration"
+            % (SEED, SEED, N_OBJECTS, KILLS))
+        cls.cluster = Cluster()
+        try:
+            cls.build_source()
+            cls.source_dump = dump_namespace(cls.cluster.api("crash-src"), vectors=True)
+            cls.source_digest = digest(cls.source_dump)
+            log("source dumped")
+        except BaseException:
+            cls.cluster.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.cluster.cleanup()
+
+    @staticmethod
+    def build_collections(c, version):
+        """Bucket "notes" (text objects), collection "texts" over it and "restated" fed by
+        "texts" (a chained collection: tier 2 of the migration)."""
+        bucket = c.post("/v1/buckets", {"bucket_name": "notes", "bucket_schema": {
+            "properties": {"content": {"type": "text"}}}})[1]
+        texts = c.post("/v1/collections", {"collection_name": "texts",
+            "source": {"type": "bucket", "bucket_ids": [bucket["bucket_id"]]},
+            "feature_extractor": {"feature_extractor_name": "text_extractor",
+                                  "version": version, "input_mappings": {"text": "content"}}})[1]
+        status, _ = c.post("/v1/collections", {"collection_name": "restated",
+            "source": {"type": "collection", "collection_id": texts["collection_id"]},
+            "feature_extractor": {"feature_extractor_name": "text_extractor",
+                                  "version": version, "input_mappings": {"text": "text"}}})
+        assert status == 200, status
+
+    @staticmethod
+    def submit(c, ids):
+        """Submits the objects in bucket batches of 5000; their tasks."""
+        tasks = []
+        for start in range(0, len(ids), 5000):
+            batch = c.post("/v1/buckets/notes/batches", {"object_ids": ids[start:start + 5000]},
+                           validate=False)[1]
+            tasks.append(c.post("/v1/buckets/notes/batches/%s/submit" % batch["batch_id"])[1])
+        return tasks
+
+    @staticmethod
+    def wait_tasks(c, tasks):
+        for task in tasks:
+            got = poll(lambda: (lambda t: t if t["status"] in (
+                "COMPLETED", "FAILED", "COMPLETED_WITH_ERRORS", "CANCELED") else None)(
+                c.get("/v1/tasks/" + task["task_id"], validate=False)[1]),
+                "ingest task %s" % task["task_id"], 600)
+            assert got["status"] == "COMPLETED", got
+
+    @classmethod
+    def ingest(cls, c, ids):
+        cls.wait_tasks(c, cls.submit(c, ids))
+
+    @classmethod
+    def build_source(cls):
+        api = cls.cluster.api()
+        status, _ = api.post("/v1/namespaces", {"namespace_name": "crash-src",
+                                                "feature_extractors": [
+            {"feature_extractor_name": "text_extractor", "version": "v1"}]})
+        assert status == 200, status
+        c = cls.cluster.api("crash-src")
+        cls.build_collections(c, "v1")
+        cls.object_ids = cls.create_objects(N_OBJECTS)
+        log("%d objects created" % N_OBJECTS)
+        tasks = cls.submit(c, cls.object_ids)
+        # Bucket batches resume too: one kill while they run, at a seeded random moment.
+        delay = random.Random(SEED ^ 0x1A6E57).uniform(0.0, 1.5)
+        time.sleep(delay)  # the kill point
+        cls.cluster.kill_and_restart("ingest, %.2fs after submit" % delay)
+        c = cls.cluster.api("crash-src")
+        cls.wait_tasks(c, tasks)
+        for col in ("texts", "restated"):
+            listed = c.post("/v1/collections/%s/documents/list?limit=1" % col)[1]
+            assert listed["pagination"]["total"] == N_OBJECTS, (col, listed)
+        log("source collections built: %d documents" % (2 * N_OBJECTS))
+
+    @classmethod
+    def create_objects(cls, n):
+        """Creates n text objects over 4 keep-alive connections in parallel."""
+        ids = [None] * n
+        errors = []
+
+        def work(part):
+            c = cls.cluster.server.client(namespace="crash-src")  # one connection each
+            try:
+                for i in range(part, n, 4):
+                    status, obj = c.post("/v1/buckets/notes/objects", {"blobs": [
+                        {"property": "content", "type": "text", "data": text_of(i)}]},
+                        validate=i < 4)
+                    if status != 200:
+                        raise AssertionError("object %d: %s %s" % (i, status, obj))
+                    ids[i] = obj["object_id"]
+            except BaseException as e:  # reported by the main thread
+                errors.append(e)
+            finally:
+                c.conn.close()
+
+        threads = [threading.Thread(target=work, args=(p,)) for p in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+        return ids
+
+    # --- the migration under fire ---------------------------------------------------
+
+    def kill_plan(self, rng):
+        """KILLS points spread over a migration's life, in the order they can happen."""
+        n_early = 1 + (rng.random() < 0.5)
+        n_items = max(0, KILLS - n_early - 1)
+        plan = [("early", rng.uniform(0.0, 0.3)) for _ in range(n_early)]
+        plan += [("items", f, rng.uniform(0.0, 0.05))
+                 for f in sorted(rng.uniform(0.02, 0.97) for _ in range(n_items))]
+        plan.append(("late", rng.uniform(0.0, 0.1)))
+        return plan[:KILLS]
+
+    def migration(self, mid):
+        return self.cluster.api().get(BASE + "/" + mid, validate=False)[1]
+
+    def wait_kill_point(self, mid, point, observed):
+        """Polls until `point` is reached; False when the migration finished first."""
+        kind = point[0]
+        stage_of = lambda m, name: next(s for s in m["progress"]["stages"] if s["stage"] == name)
+
+        def reached():
+            m = self.migration(mid)
+            observed.append(m)
+            if m["status"] in TERMINAL:
+                return "finished"
+            bp = stage_of(m, "batch_processing")
+            if kind == "items":
+                total = bp["items_total"]
+                return total > 0 and bp["items_completed"] >= point[1] * total and "reached"
+            if kind == "late":
+                return bp["status"] == "completed" and "reached"
+            return "reached"
+
+        if poll(reached, "kill point %s" % (point,), 600) == "finished":
+            return False
+        time.sleep(point[-1])  # the random delay that places the kill (mid-batch, say)
+        return True
+
+    def run_under_fire(self, config, rng):
+        api = self.cluster.api()
+        m = api.post(BASE + "/", {"config": config})
+        self.assertEqual(m[0], 201, m[1])
+        mid = m[1]["migration_id"]
+        started = api.post(BASE + "/%s/start" % mid, {"force": True})
+        self.assertEqual(started[0], 200, started[1])
+        plan = self.kill_plan(rng)
+        log("migration %s (%s): kill plan %s" % (mid, config["migration_type"], plan))
+        observed = []
+        for point in plan:
+            if not self.wait_kill_point(mid, point, observed):
+                # Still a kill: a finished migration must stay finished across a crash.
+                self.cluster.kill_and_restart("%s, after the migration finished" % (point,))
+                break
+            m = observed[-1]
+            self.cluster.kill_and_restart("%s at stage %s, batch_processing %d/%d" % (
+                point, m["progress"]["current_stage"],
+                m["progress"]["stages"][2]["items_completed"],
+                m["progress"]["stages"][2]["items_total"]))
+        final = poll(lambda: (lambda got: got if got["status"] in TERMINAL else None)(
+            self.migration(mid)), "migration %s to finish" % mid, 600)
+        observed.append(final)
+        final = self.assertStatus(self.cluster.api().get(BASE + "/" + mid), 200)
+        log("migration %s %s after %d kills in all" % (mid, final["status"], self.cluster.kills))
+        self.check_progress(final, observed)
+        return final
+
+    def assertStatus(self, result, status):
+        self.assertEqual(result[0], status, json.dumps(result[1])[:2000])
+        return result[1]
+
+    def check_progress(self, final, observed):
+        self.assertEqual(final["status"], "completed", final["error_message"])
+        self.assertTrue(final["additional_data"]["verification"]["ok"],
+                        final["additional_data"]["verification"])
+        for stage in final["progress"]["stages"]:
+            self.assertEqual(stage["status"], "completed", stage)
+            self.assertEqual(stage["items_failed"], 0, stage)
+            self.assertEqual(stage["items_completed"], stage["items_total"], stage)
+        plan = final["additional_data"]["plan"]
+        self.assertEqual(final["progress"]["stages"][2]["items_total"], plan["items"])
+        for r in final["progress"]["resources"]:
+            self.assertEqual(r["status"], "completed", r)
+        # Progress never goes backwards, across restarts too.
+        percents = [m["progress"]["overall_progress_percent"] for m in observed]
+        self.assertEqual(percents, sorted(percents), "overall progress must be monotonic")
+        done = [m["progress"]["stages"][2]["items_completed"] for m in observed
+                if m["progress"]["stages"][2]["status"] in ("in_progress", "completed")]
+        self.assertEqual(done, sorted(done), "batch_processing items_completed went backwards")
+
+    def target_dump(self, final, vectors):
+        return dump_namespace(self.cluster.api(final["additional_data"]["target_namespace_id"]),
+                              vectors)
+
+    # --- copy: the target is the source, id for id ------------------------------------
+
+    def expected_copy(self, mid, doc, target_ns):
+        d = json.loads(json.dumps(doc))
+        m = lambda i: map_id(mid, i) if i else i
+        d["document_id"] = d["_internal"]["document_id"] = m(doc["document_id"])
+        d["collection_id"] = d["_internal"]["collection_id"] = m(doc["collection_id"])
+        d["_internal"]["namespace_id"] = target_ns
+        lin = d["_internal"]["lineage"]
+        for k in ("root_object_id", "root_bucket_id", "source_object_id", "source_document_id",
+                  "source_collection_id"):
+            lin[k] = m(lin[k])
+        lin["path"] = "/".join(m(p) for p in lin["path"].split("/")) if lin["path"] else ""
+        return d
+
+    def expected_object(self, mid, obj):
+        o = json.loads(json.dumps(obj))
+        o["object_id"] = map_id(mid, obj["object_id"])
+        o["bucket_id"] = map_id(mid, obj["bucket_id"])
+        for source in o.get("source_details") or []:
+            if source.get("source_id") == obj["bucket_id"]:
+                source["source_id"] = o["bucket_id"]
+        return o
+
+    def check_copy(self, final):
+        mid = final["migration_id"]
+        target_ns = final["additional_data"]["target_namespace_id"]
+        target = self.target_dump(final, vectors=True)
+        self.assertEqual(sorted(target), sorted(self.source_dump))
+        n_docs = 0
+        for name, (resource, items) in self.source_dump.items():
+            got = target[name][1]
+            self.assertEqual(len(got), len(items), name)
+            for sid, item in items.items():
+                if name.startswith("collection:"):
+                    want = self.expected_copy(mid, item, target_ns)
+                    n_docs += 1
+                else:
+                    want = self.expected_object(mid, item)
+                tid = want.get("document_id") or want["object_id"]
+                self.assertIn(tid, got, "%s: %s was lost" % (name, sid))
+                self.assertEqual(got[tid], want, "%s: %s differs" % (name, sid))
+        self.assertGreaterEqual(n_docs, 2 * N_OBJECTS)
+
+    # --- re_extract: every root object rebuilt exactly once ---------------------------
+
+    def reference_vectors(self, sample):
+        """v2 vectors of the sample objects' texts, made by an uninterrupted ingest into a
+        scratch namespace: {(collection name, object index): vector}."""
+        api = self.cluster.api()
+        self.assertEqual(api.post("/v1/namespaces", {"namespace_name": "crash-ref",
+                                                     "feature_extractors": [
+            {"feature_extractor_name": "text_extractor", "version": "v2"}]})[0], 200)
+        c = self.cluster.api("crash-ref")
+        self.build_collections(c, "v2")
+        index = {}
+        for i in sample:
+            obj = c.post("/v1/buckets/notes/objects", {"blobs": [
+                {"property": "content", "type": "text", "data": text_of(i)}]})[1]
+            index[obj["object_id"]] = i
+        self.ingest(c, list(index))
+        out = {}
+        for name, (_, docs) in dump_namespace(c, vectors=True).items():
+            for d in docs.values() if name.startswith("collection:") else ():
+                i = index[d["_internal"]["lineage"]["root_object_id"]]
+                out[(name, i)] = d["text_extractor_v2_embedding"]
+        return out
+
+    def check_re_extract(self, final, rng):
+        mid = final["migration_id"]
+        target_client = self.cluster.api(final["additional_data"]["target_namespace_id"])
+        target = dump_namespace(target_client, vectors=False)
+        object_index = {map_id(mid, oid): i for i, oid in enumerate(self.object_ids)}
+        sample = sorted(rng.sample(range(N_OBJECTS), 40))
+        reference = self.reference_vectors(sample)
+        for name in ("collection:texts", "collection:restated"):
+            source_docs = self.source_dump[name][1]
+            col, got = target[name]
+            by_root = {}
+            for d in got.values():
+                by_root.setdefault(d["_internal"]["lineage"]["root_object_id"], []).append(d)
+                self.assertEqual(d["_internal"]["metadata"]["ingestion_status"], "COMPLETED")
+                feats = d["_internal"]["features"]
+                self.assertEqual([(f["feature_uri"], f["dimensions"]) for f in feats],
+                                 [("mixpeek://text_extractor@v2/embedding", 384)], d)
+            self.assertEqual(len(got), len(source_docs), name)
+            for sid, s in source_docs.items():
+                root = map_id(mid, s["_internal"]["lineage"]["root_object_id"])
+                docs = by_root.get(root, [])
+                self.assertEqual(len(docs), 1, "%s: root of %s has %d documents"
+                                 % (name, sid, len(docs)))
+                self.assertEqual(docs[0]["text"], s["text"], name)
+            # Vectors: a sample, against what v2 makes of the same text undisturbed.
+            for root, docs in by_root.items():
+                i = object_index[root]
+                if i not in sample:
+                    continue
+                d = target_client.get("/v1/collections/%s/documents/%s?return_vectors=true"
+                                      % (col["collection_id"], docs[0]["document_id"]))[1]
+                self.assertEqual(d["text_extractor_v2_embedding"], reference[(name, i)],
+                                 "%s: vector of object %d" % (name, i))
+        objects = self.source_dump["bucket:notes"][1]
+        self.assertEqual(sorted(target["bucket:notes"][1]),
+                         sorted(map_id(mid, o) for o in objects))
+
+    def test_copy_and_re_extract_survive_sigkill(self):
+        rng = random.Random(SEED)
+        final = self.run_under_fire({
+            "migration_type": "copy", "source_namespace_id": "crash-src",
+            "batch_options": {"batch_size": 250, "max_workers": 2}}, rng)
+        self.check_copy(final)
+        log("copy verified document by document")
+        final = self.run_under_fire({
+            "migration_type": "re_extract", "source_namespace_id": "crash-src",
+            "feature_extractors": [{"feature_extractor_name": "text_extractor",
+                                    "version": "v2"}],
+            "batch_options": {"batch_size": 250, "max_workers": 2}}, rng)
+        self.check_re_extract(final, rng)
+        log("re_extract verified")
+        after = dump_namespace(self.cluster.api("crash-src"), vectors=True)
+        self.assertEqual(digest(after), self.source_digest, "the source namespace changed")
+        log("source unchanged")
+
+
+if __name__ == "__main__":
+    unittest.main()
