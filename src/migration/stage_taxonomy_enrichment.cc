@@ -4,7 +4,9 @@
 // taxonomy the target fields that taxonomy names. re_run_enrichment then enriches the
 // documents of every target collection applying a migrated taxonomy again, against the
 // target's reference collections, evaluating the taxonomy's retrievers rewritten to the
-// target (the target retrievers themselves are written only in finalization). Both
+// target (the target retrievers themselves are written only in finalization); so does
+// preserve_enrichment_fields for collections a re-extraction rebuilt (their documents are
+// new, without the fields to keep). Both
 // passes are idempotent, so a resumed run may repeat them. A dry run writes nothing.
 
 #include <set>
@@ -41,8 +43,13 @@ std::vector<Pass> PlanPasses(const RunContext& ctx) {
       passes.push_back(std::move(p));
     }
   }
-  if (o.re_run_enrichment) {
-    for (const auto& [source_id, c] : ctx.target_collections) {
+  for (const auto& [source_id, c] : ctx.target_collections) {
+    // A rebuilt collection's documents are new: keeping their enrichment means running
+    // the taxonomies they apply again.
+    auto action = ctx.plan.actions.find(source_id);
+    const bool rebuilt =
+        action != ctx.plan.actions.end() && action->second.kind == CollectionAction::Kind::kRebuild;
+    if (o.re_run_enrichment || (rebuilt && o.preserve_enrichment_fields)) {
       for (const auto& app : model::InRunOrder(c.taxonomy_applications)) {
         auto t = by_target_id.find(app.taxonomy_id);
         if (t != by_target_id.end()) passes.push_back({c.collection_id, t->second, {}});

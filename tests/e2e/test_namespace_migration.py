@@ -1,8 +1,9 @@
-"""The whole namespace migrates (issue 4's "done when"): buckets, chained collections and
-a retriever with execution history and feedback move by copy and by re_extract into a
-target where every resource works, every reference points inside the target, and the
-report says what the migration did to retrieval quality (additional_data.benchmark) and
-that the copied content is exact (additional_data.verification)."""
+"""The whole namespace migrates (issue 4's "done when"): buckets, chained collections, a
+taxonomy applied to a collection, a cluster enriching a collection and a retriever with
+execution history and feedback move by copy and by re_extract into a target where every
+resource works, every reference points inside the target, and the report says what the
+migration did to retrieval quality (additional_data.benchmark) and that the copied
+content is exact (additional_data.verification)."""
 import os
 import sys
 import unittest
@@ -22,6 +23,23 @@ TEXTS = [
     "Rust programs are memory safe. Borrowing is checked.",
 ]
 QUERIES = ["apples in the orchard", "ferry at dawn", "fox in the forest", "matcha tea"]
+REFS = [("apples pears orchard fruit", "food"), ("ferry river boat dawn dusk", "transport"),
+        ("stock markets bonds", "finance"), ("fox forest owls night", "animals"),
+        ("green tea matcha", "drink"), ("rust programs memory borrowing", "software")]
+SEARCH = {"stage_name": "search", "stage_type": "filter", "config": {
+    "stage_id": "feature_search", "parameters": {
+        "searches": [{"feature_uri": V1, "top_k": 40,
+                      "query": {"input_mode": "text", "text": "{{inputs.query}}"}}],
+        "final_top_k": 25}}}
+
+
+def text_collection(name, bucket_id, passthrough=(), **extra):
+    body = {"collection_name": name, "source": {"type": "bucket", "bucket_ids": [bucket_id]},
+            "feature_extractor": {"feature_extractor_name": "text_extractor", "version": "v1",
+                                  "input_mappings": {"text": "content"},
+                                  "field_passthrough": [{"source_path": p} for p in passthrough]}}
+    body.update(extra)
+    return body
 
 
 class NamespaceMigrationTest(FerryTestCase):
@@ -32,8 +50,28 @@ class NamespaceMigrationTest(FerryTestCase):
         api.post("/v1/namespaces", {"namespace_name": "whole", "feature_extractors": [
             {"feature_extractor_name": "text_extractor", "version": "v1"}]})
         c = cls.c = cls.server.client(namespace="whole")
+        # The taxonomy's reference collection, its retriever and the taxonomy.
+        refs = c.post("/v1/buckets", {"bucket_name": "refs", "bucket_schema": {"properties": {
+            "content": {"type": "text"}, "category": {"type": "string"}}}})[1]
+        cls.refs = c.post("/v1/collections", text_collection(
+            "refs", refs["bucket_id"], passthrough=["category"]))[1]
+        cls.ingest(c, "refs", [[{"property": "content", "type": "text", "data": t},
+                                {"property": "category", "type": "string", "data": k}]
+                               for t, k in REFS])
+        cls.matcher = c.post("/v1/retrievers", {
+            "retriever_name": "match", "collection_identifiers": [cls.refs["collection_id"]],
+            "input_schema": {"query": {"type": "text"}}, "stages": [SEARCH]})[1]["retriever"]
+        cls.taxonomy = c.post("/v1/taxonomies", {"taxonomy_name": "topics", "config": {
+            "taxonomy_type": "flat", "retriever_id": cls.matcher["retriever_id"],
+            "input_mappings": [{"input_key": "query", "source_type": "payload", "path": "text"}],
+            "source_collection": {"collection_id": cls.refs["collection_id"],
+                                  "enrichment_fields": [{"field_path": "category"}]}}})[1]
+        assert cls.taxonomy.get("taxonomy_id"), cls.taxonomy
         bucket = cls.bucket = c.post("/v1/buckets", {"bucket_name": "notes", "bucket_schema": {
             "properties": {"content": {"type": "text"}}}})[1]
+        cls.labelled = c.post("/v1/collections", text_collection(
+            "labelled", bucket["bucket_id"],
+            taxonomy_applications=[{"taxonomy_id": cls.taxonomy["taxonomy_id"]}]))[1]
         cls.sentences = c.post("/v1/collections", {"collection_name": "sentences",
             "source": {"type": "bucket", "bucket_ids": [bucket["bucket_id"]]},
             "feature_extractor": {"feature_extractor_name": "text_extractor", "version": "v1",
@@ -43,20 +81,20 @@ class NamespaceMigrationTest(FerryTestCase):
             "source": {"type": "collection", "collection_id": cls.sentences["collection_id"]},
             "feature_extractor": {"feature_extractor_name": "text_extractor", "version": "v1",
                                   "input_mappings": {"text": "text"}}})[1]
-        ids = [c.post("/v1/buckets/notes/objects", {"blobs": [
-            {"property": "content", "type": "text", "data": t}]})[1]["object_id"] for t in TEXTS]
-        batch = c.post("/v1/buckets/notes/batches", {"object_ids": ids})[1]
-        task = c.post("/v1/buckets/notes/batches/%s/submit" % batch["batch_id"])[1]
+        cls.ingest(c, "notes", [[{"property": "content", "type": "text", "data": t}]
+                                for t in TEXTS])
+        # A cluster over the sentences, enriching them.
+        cls.cluster = c.post("/v1/clusters", {
+            "cluster_name": "themes", "collection_ids": [cls.sentences["collection_id"]],
+            "cluster_type": "vector", "enrich_source_collection": True,
+            "vector_config": {"feature_uris": [V1], "clustering_method": "kmeans",
+                              "algorithm_params": {"n_clusters": 3}}})[1]
+        task = c.post("/v1/clusters/%s/execute" % cls.cluster["cluster_id"])[1]
         assert cls.wait_task_cls(c, task["task_id"])["status"] == "COMPLETED"
         cls.retriever = c.post("/v1/retrievers", {
             "retriever_name": "finder",
             "collection_identifiers": [cls.sentences["collection_id"]],
-            "input_schema": {"query": {"type": "text"}},
-            "stages": [{"stage_name": "search", "stage_type": "filter", "config": {
-                "stage_id": "feature_search", "parameters": {
-                    "searches": [{"feature_uri": V1, "top_k": 40,
-                                  "query": {"input_mode": "text", "text": "{{inputs.query}}"}}],
-                    "final_top_k": 25}}}]})[1]["retriever"]
+            "input_schema": {"query": {"type": "text"}}, "stages": [SEARCH]})[1]["retriever"]
         rid = cls.retriever["retriever_id"]
         cls.runs = []
         for q in QUERIES:
@@ -67,6 +105,14 @@ class NamespaceMigrationTest(FerryTestCase):
                 "feature_id": top["document_id"], "interaction_type": ["click"], "position": 0,
                 "execution_id": run["execution_id"], "retriever_id": rid,
                 "query_snapshot": {"query": q}})
+
+    @classmethod
+    def ingest(cls, c, bucket, rows):
+        ids = [c.post("/v1/buckets/%s/objects" % bucket, {"blobs": blobs})[1]["object_id"]
+               for blobs in rows]
+        batch = c.post("/v1/buckets/%s/batches" % bucket, {"object_ids": ids})[1]
+        task = c.post("/v1/buckets/%s/batches/%s/submit" % (bucket, batch["batch_id"]))[1]
+        assert cls.wait_task_cls(c, task["task_id"])["status"] == "COMPLETED"
 
     @classmethod
     def wait_task_cls(cls, client, task_id):
@@ -129,10 +175,15 @@ class NamespaceMigrationTest(FerryTestCase):
         for d in run["documents"]:
             self.assertStatus(target.get("/v1/collections/%s/documents/%s"
                                          % (r["collection_ids"][0], d["document_id"])), 200)
-        # The benchmark: every recorded query replayed on both sides.
-        bench = data["benchmark"]["retrievers"]
-        self.assertEqual(len(bench), 1)
-        row = bench[0]
+        self.check_taxonomy(data, target)
+        self.check_cluster(data, target, uri)
+        # The benchmark: every recorded query replayed on both sides (the taxonomy's
+        # retriever has no recorded query).
+        bench = {r["source_retriever_id"]: r for r in data["benchmark"]["retrievers"]}
+        self.assertEqual(set(bench), {self.retriever["retriever_id"],
+                                      self.matcher["retriever_id"]})
+        self.assertEqual(bench[self.matcher["retriever_id"]]["queries"], 0)
+        row = bench[self.retriever["retriever_id"]]
         self.assertEqual(row["source_retriever_id"], self.retriever["retriever_id"])
         self.assertEqual(row["target_retriever_id"], rid)
         self.assertEqual(row["queries"], len(QUERIES))
@@ -145,6 +196,44 @@ class NamespaceMigrationTest(FerryTestCase):
         self.assertAlmostEqual(row["source"]["mrr"], 1.0)
         return row
 
+    def labels(self, client, collection_id):
+        docs = client.post("/v1/collections/%s/documents/list?limit=100" % collection_id,
+                           {})[1]["results"]
+        return {d["text"]: d.get("_taxonomy_category") for d in docs}
+
+    def check_taxonomy(self, data, target):
+        mapping = data["id_mapping"]
+        tid = mapping[self.taxonomy["taxonomy_id"]]
+        t = self.assertStatus(target.get("/v1/taxonomies/" + tid), 200)
+        cfg = t["config"]
+        self.assertEqual(cfg["retriever_id"], mapping[self.matcher["retriever_id"]])
+        self.assertEqual(cfg["source_collection"]["collection_id"],
+                         mapping[self.refs["collection_id"]])
+        labelled = mapping[self.labelled["collection_id"]]
+        col = self.assertStatus(target.get("/v1/collections/" + labelled), 200)
+        self.assertEqual([a["taxonomy_id"] for a in col["taxonomy_applications"]], [tid])
+        # The enrichment came along, and re-running the taxonomy in the target agrees.
+        want = self.labels(self.c, self.labelled["collection_id"])
+        self.assertEqual(sorted(want.values()), sorted(k for _, k in REFS))
+        self.assertEqual(self.labels(target, labelled), want)
+        self.assertStatus(target.post("/v1/taxonomies/execute/" + tid,
+                                      {"target_collection_id": labelled}), 200)
+        self.assertEqual(self.labels(target, labelled), want)
+
+    def check_cluster(self, data, target, uri):
+        mapping = data["id_mapping"]
+        cid = mapping[self.cluster["cluster_id"]]
+        k = self.assertStatus(target.get("/v1/clusters/" + cid), 200)
+        self.assertEqual(k["input_collections"], [mapping[self.sentences["collection_id"]]])
+        self.assertEqual(k["feature_uris"], [uri])
+        docs = target.post("/v1/collections/%s/documents/list?limit=100"
+                           % mapping[self.sentences["collection_id"]], {})[1]["results"]
+        self.assertTrue(docs)
+        for d in docs:
+            self.assertTrue(d.get("cluster_id"), d)
+        task = self.assertStatus(target.post("/v1/clusters/%s/execute" % cid), 200)
+        self.assertEqual(self.wait_task_cls(target, task["task_id"])["status"], "COMPLETED")
+
     def test_copy(self):
         got, target = self.migrate(migration_type="copy")
         row = self.check_target(got, target, V1)
@@ -153,7 +242,8 @@ class NamespaceMigrationTest(FerryTestCase):
 
     def test_re_extract(self):
         got, target = self.migrate(migration_type="re_extract", feature_extractors=[
-            {"feature_extractor_name": "text_extractor", "version": "v2"}])
+            {"feature_extractor_name": "text_extractor", "version": "v2"}],
+            cluster_options={"recompute_clusters": True})
         row = self.check_target(got, target, V2)
         self.assertGreater(row["overlap_at_10"], 0)
         modes = {r["resource_id"]: r["mode"] for r in
