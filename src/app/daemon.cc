@@ -115,8 +115,8 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
     service::BatchRunner& runner;
     ~StopBatches() { runner.Shutdown(); }
   } stop_batches{runner};
-  api::ApiContext ctx{auth,        namespaces, buckets,      collections, batches,   migrations,
-                      *extractors, logger,     handler_pool, retrievers,  clusters,  taxonomies};
+  api::ApiContext ctx{auth,        namespaces, buckets,      collections, batches,  migrations,
+                      *extractors, logger,     handler_pool, retrievers,  clusters, taxonomies};
   api::http::Router router;
   api::RegisterRoutes(router, ctx);
 

@@ -1,8 +1,8 @@
 // End-to-end migration runs: copy, re_extract, extend, ids, dry run, cancel, retries,
 // storage faults and date ranges (fixture in migration_test_fixture.h).
-#include "migration/migration_test_fixture.h"
-
 #include <thread>
+
+#include "migration/migration_test_fixture.h"
 
 namespace ferry::migration {
 namespace {
