@@ -62,8 +62,9 @@ TEST(HttpExtractorConfigTest, EachBadFieldIsNamed) {
   c.backoff_max_ms = 10;
   ExpectInvalid(c, "backoff_max_ms must be 250-600000");
   c = Valid();
-  c.api_key_env = "A";
-  c.api_key_file = "/b";
+  // (std::string, not a literal: GCC 12's -Wrestrict misfires on short literal assigns.)
+  c.api_key_env = std::string("FERRY_KEY");
+  c.api_key_file = std::string("/run/key");
   ExpectInvalid(c, "not both");
 }
 
