@@ -79,11 +79,12 @@ Value WithoutFields(const Value& fields, const FingerprintScope& scope) {
 
 // A side's fingerprints by (target) id, and its checksum.
 struct Side {
+  bool keep = false;  // keep each item's fingerprint (to name differences)
   std::unordered_map<std::string, std::string> by_id;
   ContentChecksum checksum;
   void Add(const std::string& id, std::string fingerprint) {
     checksum.Add(fingerprint);
-    by_id[id] = std::move(fingerprint);
+    if (keep) by_id[id] = std::move(fingerprint);
   }
 };
 
@@ -134,6 +135,22 @@ void Compare(const char* noun, Side& source, const Side& target, ResourceVerific
   for (const auto& [id, fp] : source.by_id) missing.push_back(id);
   std::sort(missing.begin(), missing.end());
   for (const auto& id : missing) note(std::string(noun) + " " + id + " is missing from the target");
+}
+
+// Scans both sides for their checksums only (memory independent of the item count);
+// on a mismatch, scans again keeping every fingerprint, to name the differences.
+Status CompareSides(const char* noun, const std::function<Status(Side*, Side*)>& scan,
+                    ResourceVerification* out) {
+  Side source, target;
+  FERRY_RETURN_IF_ERROR(scan(&source, &target));
+  if (source.checksum == target.checksum) {
+    Compare(noun, source, target, out);
+    return Status::Ok();
+  }
+  Side kept_source{true, {}, {}}, kept_target{true, {}, {}};
+  FERRY_RETURN_IF_ERROR(scan(&kept_source, &kept_target));
+  Compare(noun, kept_source, kept_target, out);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -214,7 +231,6 @@ Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
   out.target_resource_id = ctx.TargetId(node.resource_id);
   const std::string& src_id = node.resource_id;
   const std::string& dst_id = out.target_resource_id;
-  Side source, target;
   if (node.resource_type == model::ResourceType::kBucket) {
     auto prints = [&](storage::NamespaceStore& store, const std::string& bucket, bool map) {
       return [&store, bucket, map, &ctx](const std::vector<std::string>& ids)
@@ -228,13 +244,17 @@ Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
         return out;
       };
     };
-    FERRY_RETURN_IF_ERROR(
-        Scan([&](const storage::IdQuery& q) { return ctx.source->ListObjectIds(src_id, q); },
-             prints(*ctx.source, src_id, true), filter.after, filter.before, &source));
-    FERRY_RETURN_IF_ERROR(
-        Scan([&](const storage::IdQuery& q) { return ctx.target->ListObjectIds(dst_id, q); },
-             prints(*ctx.target, dst_id, false), std::nullopt, std::nullopt, &target));
-    Compare("object", source, target, &out);
+    FERRY_RETURN_IF_ERROR(CompareSides(
+        "object",
+        [&](Side* source, Side* target) {
+          FERRY_RETURN_IF_ERROR(
+              Scan([&](const storage::IdQuery& q) { return ctx.source->ListObjectIds(src_id, q); },
+                   prints(*ctx.source, src_id, true), filter.after, filter.before, source));
+          return Scan(
+              [&](const storage::IdQuery& q) { return ctx.target->ListObjectIds(dst_id, q); },
+              prints(*ctx.target, dst_id, false), std::nullopt, std::nullopt, target);
+        },
+        &out));
     return out;
   }
   auto prints = [&](storage::NamespaceStore& store, const std::string& collection, bool map) {
@@ -249,13 +269,17 @@ Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
       return out;
     };
   };
-  FERRY_RETURN_IF_ERROR(
-      Scan([&](const storage::IdQuery& q) { return ctx.source->ListDocumentIds(src_id, q); },
-           prints(*ctx.source, src_id, true), filter.after, filter.before, &source));
-  FERRY_RETURN_IF_ERROR(
-      Scan([&](const storage::IdQuery& q) { return ctx.target->ListDocumentIds(dst_id, q); },
-           prints(*ctx.target, dst_id, false), std::nullopt, std::nullopt, &target));
-  Compare("document", source, target, &out);
+  FERRY_RETURN_IF_ERROR(CompareSides(
+      "document",
+      [&](Side* source, Side* target) {
+        FERRY_RETURN_IF_ERROR(
+            Scan([&](const storage::IdQuery& q) { return ctx.source->ListDocumentIds(src_id, q); },
+                 prints(*ctx.source, src_id, true), filter.after, filter.before, source));
+        return Scan(
+            [&](const storage::IdQuery& q) { return ctx.target->ListDocumentIds(dst_id, q); },
+            prints(*ctx.target, dst_id, false), std::nullopt, std::nullopt, target);
+      },
+      &out));
   return out;
 }
 
