@@ -126,6 +126,8 @@ void CloseOverDependencies(const std::map<std::string, const ResourceRef*>& by_i
   }
 }
 
+}  // namespace
+
 void CollectStrings(const Value& v, std::set<std::string>* out) {
   if (v.is_string()) {
     out->insert(v.as_string());
@@ -135,8 +137,6 @@ void CollectStrings(const Value& v, std::set<std::string>* out) {
     for (const auto& [k, e] : v.as_object()) CollectStrings(e, out);
   }
 }
-
-}  // namespace
 
 std::vector<ResourceRef> ResourcesOf(const SourceSnapshot& source) {
   std::vector<ResourceRef> out;

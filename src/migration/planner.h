@@ -3,6 +3,7 @@
 // on, and the order to create them in (DESIGN.md §2 "Selection and the dependency
 // graph"). Pure: works on a snapshot of the source's resources, touches no storage.
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,10 @@ struct PlanOptions {
   // reference collections (and what they depend on) even without auto-include.
   bool migrate_reference_collections = true;
 };
+
+// Every string inside `v` (array elements and object values, recursively; not keys).
+// How references are found in free-form configs such as stage parameters.
+void CollectStrings(const model::Value& v, std::set<std::string>* out);
 
 // Every resource of the snapshot with its direct dependencies.
 std::vector<ResourceRef> ResourcesOf(const SourceSnapshot& source);

@@ -18,16 +18,6 @@ model::RetrieverOptions Options(const RunContext& ctx) {
   return ctx.config.retriever_options.value_or(model::RetrieverOptions{});
 }
 
-void CollectStrings(const Value& v, std::set<std::string>* out) {
-  if (v.is_string()) {
-    out->insert(v.as_string());
-  } else if (v.is_array()) {
-    for (const auto& e : v.as_array()) CollectStrings(e, out);
-  } else if (v.is_object()) {
-    for (const auto& [k, e] : v.as_object()) CollectStrings(e, out);
-  }
-}
-
 // Feature URIs the target collection's documents carry: its extractor's, plus those an
 // extend adds.
 std::set<std::string> ProducedUris(const RunContext& ctx, const std::string& source_collection,
