@@ -1,4 +1,5 @@
 #include "api/handler_support.h"
+#include "api/migration_status_route.h"
 #include "api/routes.h"
 #include "codec/codecs.h"
 #include "codec/json_value.h"
@@ -49,11 +50,6 @@ http::HttpResponse Validate(ApiContext& ctx, const Request& req) {
                        outcome.result, graph,
                        outcome.result.valid ? "Migration configuration is valid"
                                             : "Migration configuration is invalid"));
-}
-
-http::HttpResponse Get(ApiContext& ctx, const Request& req) {
-  API_ASSIGN_OR_RESPOND(auto m, ctx.migrations.Get(req.caller, req.Param("migration_id")));
-  return Json(200, codec::EncodeMigration(m));
 }
 
 http::HttpResponse List(ApiContext& ctx, const Request& req) {
@@ -110,7 +106,8 @@ void RegisterMigrationRoutes(http::Router& router, ApiContext& ctx) {
   router.Add("POST", base + "/", Authenticated(ctx, Create));
   router.Add("POST", base + "/list", Authenticated(ctx, List));
   router.Add("POST", base + "/validate", Authenticated(ctx, Validate));
-  router.Add("GET", base + "/{migration_id}", Authenticated(ctx, Get));
+  router.Add("GET", base + "/{migration_id}",
+             MigrationStatusRoute(ctx, std::make_shared<MigrationStatusRouteState>()));
   router.Add("DELETE", base + "/{migration_id}", Authenticated(ctx, Delete));
   router.Add("POST", base + "/{migration_id}/start", Authenticated(ctx, Start));
   router.Add("POST", base + "/{migration_id}/cancel", Authenticated(ctx, Cancel));

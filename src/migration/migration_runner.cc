@@ -172,7 +172,15 @@ Status RunStages(RunContext& ctx, const std::function<void(MigrationStage)>& on_
 }  // namespace
 
 void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Active& active) {
-  ProgressTracker tracker(deps_.storage.catalog(), deps_.clock, m);
+  // The board serves this run's persisted states until the run ends; from then on GET
+  // reads the catalog, which holds the last of them.
+  struct OnBoard {
+    MigrationStatusBoard& board;
+    const std::string& id;
+    ~OnBoard() { board.Close(id); }
+  } on_board{board_, m.migration_id};
+  board_.Open(m.migration_id);
+  ProgressTracker tracker(deps_.storage.catalog(), deps_.clock, m, &board_);
   {
     std::lock_guard<std::mutex> lock(mu_);
     active.tracker = &tracker;

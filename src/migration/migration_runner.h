@@ -13,6 +13,7 @@
 
 #include "common/thread_pool.h"
 #include "migration/progress_tracker.h"
+#include "migration/status_board.h"
 #include "migration/validator.h"
 #include "migration/webhooks/notifier.h"
 #include "service/retriever_service.h"
@@ -42,6 +43,10 @@ class MigrationRunner {
   // Pauses running migrations at an item boundary (they stay in_progress) and stops.
   void Shutdown();
 
+  // The durable status of the migrations running in this process (see status_board.h).
+  const MigrationStatusBoard& status_board() const { return board_; }
+  MigrationStatusBoard& status_board() { return board_; }
+
  private:
   struct Active {
     std::atomic<bool> stop{false};
@@ -66,6 +71,7 @@ class MigrationRunner {
   std::mutex mu_;
   std::condition_variable idle_cv_;
   std::map<std::string, std::shared_ptr<Active>> active_;  // queued or running
+  MigrationStatusBoard board_;
   // Retriever evaluation for benchmark_evaluation, with its own in-memory index cache
   // (indexes of source and target namespaces live only while they are being compared).
   service::VectorSearchService vectors_{service::VectorSearchOptions{}};

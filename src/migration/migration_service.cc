@@ -58,6 +58,22 @@ Result<model::Migration> MigrationService::Get(const service::Caller& caller,
   return m;
 }
 
+std::optional<MigrationService::StatusView> MigrationService::FindRunning(
+    const service::Caller& caller, const std::string& id) const {
+  auto published = runner_.status_board().Find(id);
+  // Another organization's migration is not theirs to see: they get the catalog's
+  // answer (NotFound), exactly as if it were not running.
+  if (!published || published->migration->org_id != caller.org_id) return std::nullopt;
+  return StatusView{std::move(published->migration), published->version};
+}
+
+Result<MigrationService::StatusView> MigrationService::GetStatus(const service::Caller& caller,
+                                                                 const std::string& id) const {
+  if (auto running = FindRunning(caller, id)) return *std::move(running);
+  FERRY_ASSIGN_OR_RETURN(model::Migration m, Get(caller, id));
+  return StatusView{std::make_shared<const model::Migration>(std::move(m)), 0};
+}
+
 Result<model::ListResult<model::Migration>> MigrationService::List(
     const service::Caller& caller, const model::MigrationListFilter& filter,
     const model::Page& page) const {
@@ -173,7 +189,10 @@ Status MigrationService::Delete(const service::Caller& caller, const std::string
                                       StatusName(m.status) +
                                       "; cancel it first or wait for it to finish");
   }
-  return deps_.storage.catalog().DeleteMigration(caller.org_id, id);
+  FERRY_RETURN_IF_ERROR(deps_.storage.catalog().DeleteMigration(caller.org_id, id));
+  // A cancelled run may still be stopping; its snapshot must not outlive the row.
+  runner_.status_board().Forget(id);
+  return Status::Ok();
 }
 
 Result<std::string> MigrationService::RotateWebhookSecret(const service::Caller& caller) {

@@ -3,6 +3,7 @@
 // start, cancel, delete — and the status machine that guards them:
 //   draft → validating → pending → in_progress → completed | failed | cancelled.
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -26,7 +27,22 @@ class MigrationService {
                                   std::string* message);
   Result<ValidationOutcome> Validate(const service::Caller& caller,
                                      const model::MigrationConfig& config);
+  // The durable record, read from the catalog (what the status machine decides on).
   Result<model::Migration> Get(const service::Caller& caller, const std::string& id) const;
+
+  // What GET shows. `version` is set (> 0) when the status comes from the status board
+  // of a migration running in this process: (id, version) then names this exact state,
+  // so its encoding may be cached. Otherwise the catalog was read and version is 0.
+  struct StatusView {
+    std::shared_ptr<const model::Migration> migration;
+    uint64_t version = 0;
+  };
+  // Never touches storage: the board's snapshot of a migration of the caller's
+  // organization running here, or nullopt (then call GetStatus). Cheap and
+  // non-blocking, so I/O threads may call it.
+  std::optional<StatusView> FindRunning(const service::Caller& caller, const std::string& id) const;
+  // FindRunning, else the catalog. NotFound for another organization's migration.
+  Result<StatusView> GetStatus(const service::Caller& caller, const std::string& id) const;
   Result<model::ListResult<model::Migration>> List(const service::Caller& caller,
                                                    const model::MigrationListFilter& filter,
                                                    const model::Page& page) const;

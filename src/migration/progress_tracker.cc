@@ -47,8 +47,8 @@ model::MigrationProgress InitialProgress(const model::DependencyGraph* graph,
 }
 
 ProgressTracker::ProgressTracker(storage::CatalogStore& catalog, const Clock& clock,
-                                 model::Migration migration)
-    : catalog_(catalog), clock_(clock), migration_(std::move(migration)) {}
+                                 model::Migration migration, MigrationStatusBoard* board)
+    : catalog_(catalog), clock_(clock), board_(board), migration_(std::move(migration)) {}
 
 model::Migration ProgressTracker::Snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -64,7 +64,11 @@ Status ProgressTracker::Update(const std::function<void(model::Migration&)>& fn)
 
 Status ProgressTracker::PersistLocked() {
   last_persist_ms_ = clock_.NowMs();
-  return catalog_.UpdateMigration(migration_);
+  Status st = catalog_.UpdateMigration(migration_);
+  // Published only once durable, and under mu_, so snapshots reach the board in the
+  // order they were written.
+  if (st.ok() && board_ != nullptr) board_->Publish(migration_);
+  return st;
 }
 
 Status ProgressTracker::BatchDone(MigrationStage stage, const std::string& resource_id,

@@ -2,13 +2,15 @@
 // ProgressTracker: the live state of one running migration — status, the seven stages,
 // per-resource progress, overall percent (monotonic) and estimated completion from
 // measured throughput — shared by the runner and its workers and persisted to the
-// catalog so GET shows it while the migration runs. Thread-safe.
+// catalog. After each successful persist it publishes what it wrote to the status board
+// (when given one), from which GET serves the running migration. Thread-safe.
 
 #include <functional>
 #include <mutex>
 #include <string>
 
 #include "common/clock.h"
+#include "migration/status_board.h"
 #include "model/migration.h"
 #include "storage/catalog_store.h"
 
@@ -16,8 +18,13 @@ namespace ferry::migration {
 
 class ProgressTracker {
  public:
-  ProgressTracker(storage::CatalogStore& catalog, const Clock& clock, model::Migration migration);
+  // `board` (may be null) receives a snapshot after every successful persist; the caller
+  // opens and closes the migration on it.
+  ProgressTracker(storage::CatalogStore& catalog, const Clock& clock, model::Migration migration,
+                  MigrationStatusBoard* board = nullptr);
 
+  // The live state, which may be ahead of the catalog (BatchDone persists at most every
+  // kPersistIntervalMs). What GET serves is the board's snapshot, never this.
   model::Migration Snapshot() const;
   // Applies `fn` to the migration under the lock, recomputes derived progress and
   // persists. Returns the persist status.
@@ -48,6 +55,7 @@ class ProgressTracker {
 
   storage::CatalogStore& catalog_;
   const Clock& clock_;
+  MigrationStatusBoard* const board_;
   mutable std::mutex mu_;
   model::Migration migration_;
 };

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,9 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // When set, sent instead of `body`: a body shared with a cache (and with other responses
+  // being written), never copied by the server.
+  std::shared_ptr<const std::string> shared_body;
   // Extra headers. The server itself sets Content-Type, Content-Length, Connection, Server
   // and X-Request-Id; do not repeat those here.
   std::vector<std::pair<std::string, std::string>> headers;

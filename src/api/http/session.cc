@@ -205,7 +205,10 @@ void Session::Write(HttpResponse response, bool dispatched) {
   response_.set(bhttp::field::content_type, response.content_type);
   response_.set("X-Request-Id", request_id_);
   for (auto& [name, value] : response.headers) response_.insert(name, value);
-  response_.body() = std::move(response.body);
+  body_ = response.shared_body != nullptr
+              ? std::move(response.shared_body)
+              : std::make_shared<const std::string>(std::move(response.body));
+  response_.body() = {body_->data(), body_->size()};
   response_.keep_alive(keep_alive);
   response_.prepare_payload();
   stream_.expires_after(state_->options().request_timeout);

@@ -12,6 +12,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <memory>
@@ -63,7 +64,10 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<Parser> parser_;  // fresh for each request
-  boost::beast::http::response<boost::beast::http::string_body> response_;
+  // The response being written refers to body_, which it keeps alive (a shared body is
+  // written in place, not copied).
+  boost::beast::http::response<boost::beast::http::span_body<const char>> response_;
+  std::shared_ptr<const std::string> body_;
   Phase phase_ = Phase::kReading;
   std::string remote_;
 
