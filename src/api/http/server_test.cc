@@ -100,6 +100,12 @@ class HttpServerTest : public ::testing::Test {
     if (request.path == "/hold") return held_.set_value(respond);
     if (request.path == "/throw") throw std::runtime_error("boom");
     if (request.path == "/drop") return;
+    if (request.path == "/shared") {
+      HttpResponse response;
+      response.body = "ignored when a shared body is set";
+      response.shared_body = shared_body_;
+      return respond(std::move(response));
+    }
     if (request.path == "/pool") {
       pool_.Submit([request, respond] { respond(Echo(request)); });
       return;
@@ -111,6 +117,8 @@ class HttpServerTest : public ::testing::Test {
   ThreadPool pool_{2};
   std::atomic<int> handled_{0};
   std::promise<Responder> held_;  // the Responder of the request to "/hold"
+  std::shared_ptr<const std::string> shared_body_ =
+      std::make_shared<const std::string>(std::string(100'000, 'x') + "end");
   std::unique_ptr<HttpServer> server_;
 };
 
@@ -147,6 +155,23 @@ TEST_F(HttpServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   EXPECT_EQ(second.result_int(), 200);
   EXPECT_NE(second.body().find("GET /two"), std::string::npos);
   EXPECT_EQ(handled_.load(), 2);
+}
+
+// A cached body is written from the cache's own buffer, by every response that shares it.
+TEST_F(HttpServerTest, SharedBodyIsSentIntactToEveryRequest) {
+  StartServer();
+  TestClient a(server_->port());
+  TestClient b(server_->port());
+  for (int i = 0; i < 3; ++i) {
+    a.Write(Get("/shared"));
+    b.Write(Get("/shared"));
+    for (TestClient* client : {&a, &b}) {
+      Response response = client->Read();
+      EXPECT_EQ(response.result_int(), 200);
+      EXPECT_EQ(response[bhttp::field::content_length], std::to_string(shared_body_->size()));
+      EXPECT_EQ(response.body(), *shared_body_);
+    }
+  }
 }
 
 TEST_F(HttpServerTest, ConnectionCloseIsHonoured) {
