@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
+#include <utility>
 
 #include "codec/json_value.h"
 #include "codec/migration_codec.h"
@@ -61,7 +63,7 @@ class MigrationStatusRouteTest : public MigrationRunnerTest {
 
   struct Answer {
     http::HttpResponse response;
-    bool on_calling_thread = false;  // answered before the route function returned
+    bool on_calling_thread = false;  // answered by the thread that called the route
   };
 
   Answer Get(const std::string& id, const std::string& key) {
@@ -69,13 +71,15 @@ class MigrationStatusRouteTest : public MigrationRunnerTest {
     req.method = "GET";
     req.path = "/v1/namespaces/migrations/" + id;
     req.headers["authorization"] = "Bearer " + key;
-    std::promise<http::HttpResponse> answered;
+    std::promise<std::pair<http::HttpResponse, std::thread::id>> answered;
     auto future = answered.get_future();
-    route_(req, {{"migration_id", id}},
-           [&answered](http::HttpResponse r) { answered.set_value(std::move(r)); });
+    route_(req, {{"migration_id", id}}, [&answered](http::HttpResponse r) {
+      answered.set_value({std::move(r), std::this_thread::get_id()});
+    });
+    auto [response, thread] = future.get();
     Answer a;
-    a.on_calling_thread = future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-    a.response = future.get();
+    a.response = std::move(response);
+    a.on_calling_thread = thread == std::this_thread::get_id();
     return a;
   }
 
