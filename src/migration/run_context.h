@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "common/timeout_runner.h"
 #include "migration/progress_tracker.h"
 #include "migration/validator.h"
 #include "service/retriever_service.h"
@@ -35,6 +36,9 @@ struct RunContext {
   // Runs retriever definitions (source ones, and target ones before they are written)
   // for benchmark_evaluation and enrichment. Set by the runner.
   const service::RetrieverService* retrievers = nullptr;
+  // The extraction threads of batch_processing (one per core), shared by its workers.
+  // Null outside that stage: document builders then extract on their own helper thread.
+  TimeoutPool* extract_pool = nullptr;
 
   bool dry_run() const { return config.dry_run; }
   // The target id of a source id: the same id when ids are preserved, else a pure

@@ -1,8 +1,10 @@
 #include "service/document_builder.h"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "common/crypto.h"
 
@@ -17,13 +19,14 @@ std::string DocumentIdFor(const std::string& collection_id, const std::string& s
 DocumentBuilder::DocumentBuilder(const model::Collection& collection,
                                  const extract::FeatureExtractor& extractor,
                                  storage::BlobStore& blobs, TimestampMs now, std::string batch_id,
-                                 std::chrono::milliseconds item_timeout)
+                                 std::chrono::milliseconds item_timeout, TimeoutPool* pool)
     : collection_(collection),
       extractor_(extractor),
       blobs_(blobs),
       now_(now),
       batch_id_(std::move(batch_id)),
-      timeout_runner_(item_timeout) {
+      timeout_runner_(item_timeout),
+      pool_(pool) {
   const model::Value* path = collection.extractor.input_mappings.Get(extractor.info().input_name);
   if (path != nullptr && path->is_string()) input_path_ = path->as_string();
 }
@@ -201,35 +204,125 @@ DocumentBuilder::PendingItem DocumentBuilder::PendingFromDocument(
   return item;
 }
 
-std::vector<std::vector<model::Document>> DocumentBuilder::ExtractAndFinish(
-    std::vector<PendingItem> items) {
-  std::vector<size_t> todo;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (!items[i].skip && items[i].input) todo.push_back(i);
+namespace {
+
+using Extracted = Result<std::vector<extract::ExtractedDocument>>;
+
+// Indexes of the items that need the extractor, in groups of up to max_batch_size().
+template <typename Item>
+std::vector<std::vector<size_t>> ExtractionGroups(const std::vector<Item>& items, size_t begin,
+                                                  size_t end, size_t batch) {
+  std::vector<std::vector<size_t>> groups;
+  for (size_t i = begin; i < end; ++i) {
+    if (items[i].skip || !items[i].input) continue;
+    if (groups.empty() || groups.back().size() >= batch) groups.emplace_back();
+    groups.back().push_back(i);
   }
-  const size_t batch = std::max<size_t>(1, extractor_.max_batch_size());
-  for (size_t begin = 0; begin < todo.size(); begin += batch) {
-    const size_t end = std::min(todo.size(), begin + batch);
-    std::vector<extract::ExtractorInput> inputs;
-    for (size_t k = begin; k < end; ++k) inputs.push_back(std::move(*items[todo[k]].input));
-    auto results = ExtractBatchWithTimeout(timeout_runner_, extractor_, inputs,
-                                           collection_.extractor.parameters);
-    for (size_t k = begin; k < end; ++k) items[todo[k]].extracted = std::move(results[k - begin]);
+  return groups;
+}
+
+}  // namespace
+
+// The pool calls of a Stream: one per group of inputs, each filling its own output.
+struct DocumentBuilder::Extraction {
+  struct Call {
+    std::vector<size_t> items;
+    std::shared_ptr<std::vector<Extracted>> out;
+  };
+  std::vector<Call> calls;
+  std::vector<size_t> call_of;  // item → its call, or npos
+  std::optional<TimeoutPool::Batch> batch;
+  size_t waited = 0;  // calls [0, waited) are finished and distributed
+};
+
+DocumentBuilder::Stream::Stream(DocumentBuilder& builder, std::vector<PendingItem> items)
+    : builder_(&builder), items_(std::move(items)) {
+  if (builder.pool_ == nullptr) return;
+  const extract::FeatureExtractor* fx = &builder.extractor_;
+  const model::Value& params = builder.collection_.extractor.parameters;
+  extraction_ = std::make_unique<Extraction>();
+  extraction_->call_of.assign(items_.size(), std::string::npos);
+  std::vector<std::function<void()>> calls;
+  const size_t batch = std::max<size_t>(1, fx->max_batch_size());
+  for (auto& group : ExtractionGroups(items_, 0, items_.size(), batch)) {
+    auto inputs = std::make_shared<std::vector<extract::ExtractorInput>>();
+    for (size_t i : group) {
+      inputs->push_back(std::move(*items_[i].input));
+      extraction_->call_of[i] = extraction_->calls.size();
+    }
+    auto out = std::make_shared<std::vector<Extracted>>();
+    // The call owns what it reads: if it hangs, it outlives this stream.
+    calls.push_back([fx, params, inputs, out] {
+      if (inputs->size() == 1) {
+        out->push_back(fx->Extract(inputs->front(), params));
+      } else {
+        *out = fx->ExtractBatch(*inputs, params);
+      }
+    });
+    extraction_->calls.push_back({std::move(group), std::move(out)});
+  }
+  extraction_->batch.emplace(builder.pool_->Submit(std::move(calls)));
+}
+
+DocumentBuilder::Stream::Stream(Stream&&) noexcept = default;
+DocumentBuilder::Stream::~Stream() = default;
+
+size_t DocumentBuilder::Stream::remaining() const { return items_.size() - next_; }
+
+std::vector<std::vector<model::Document>> DocumentBuilder::Stream::Take(size_t n) {
+  const size_t begin = next_;
+  const size_t end = std::min(items_.size(), begin + n);
+  next_ = end;
+  const auto& fx = builder_->extractor_;
+  if (extraction_ == nullptr) {
+    // No pool: extract these items now on the builder's own helper thread.
+    const size_t batch = std::max<size_t>(1, fx.max_batch_size());
+    for (const auto& group : ExtractionGroups(items_, begin, end, batch)) {
+      std::vector<extract::ExtractorInput> inputs;
+      for (size_t i : group) inputs.push_back(std::move(*items_[i].input));
+      auto results = ExtractBatchWithTimeout(builder_->timeout_runner_, fx, inputs,
+                                             builder_->collection_.extractor.parameters);
+      for (size_t k = 0; k < group.size(); ++k) items_[group[k]].extracted = std::move(results[k]);
+    }
+  } else {
+    // Wait for the calls that carry these items (calls are in item order).
+    Extraction& x = *extraction_;
+    while (x.waited < x.calls.size() && x.calls[x.waited].items.front() < end) {
+      Extraction::Call& call = x.calls[x.waited];
+      Status st = x.batch->Wait(x.waited);
+      if (st.ok() && call.out->size() != call.items.size()) {
+        st = Status::Internal(fx.info().id() + " returned " + std::to_string(call.out->size()) +
+                              " results for " + std::to_string(call.items.size()) + " inputs");
+      } else if (!st.ok()) {
+        st = Status::DeadlineExceeded(fx.info().id() + " extraction" +
+                                      (call.items.size() > 1
+                                           ? " (batch of " + std::to_string(call.items.size()) + ")"
+                                           : std::string()) +
+                                      " " + st.message());
+      }
+      for (size_t k = 0; k < call.items.size(); ++k) {
+        items_[call.items[k]].extracted = st.ok() ? std::move((*call.out)[k]) : Extracted(st);
+      }
+      call.out.reset();
+      ++x.waited;
+    }
   }
   std::vector<std::vector<model::Document>> out;
-  out.reserve(items.size());
-  for (auto& item : items) {
+  out.reserve(end - begin);
+  for (size_t i = begin; i < end; ++i) {
+    PendingItem& item = items_[i];
     if (item.skip) {
       out.emplace_back();
       continue;
     }
-    out.push_back(
-        Finish(item.source_key, std::move(item.lineage), item.fields, std::move(item.extracted)));
+    out.push_back(builder_->Finish(item.source_key, std::move(item.lineage), item.fields,
+                                   std::move(item.extracted)));
+    item.fields = model::Value();
   }
   return out;
 }
 
-Result<std::vector<std::vector<model::Document>>> DocumentBuilder::FromObjects(
+Result<DocumentBuilder::Stream> DocumentBuilder::StartFromObjects(
     const std::vector<model::Object>& objects) {
   std::vector<PendingItem> items;
   items.reserve(objects.size());
@@ -237,28 +330,35 @@ Result<std::vector<std::vector<model::Document>>> DocumentBuilder::FromObjects(
     FERRY_ASSIGN_OR_RETURN(PendingItem item, PendingFromObject(o));
     items.push_back(std::move(item));
   }
-  return ExtractAndFinish(std::move(items));
+  return Stream(*this, std::move(items));
 }
 
-Result<std::vector<std::vector<model::Document>>> DocumentBuilder::FromDocuments(
+DocumentBuilder::Stream DocumentBuilder::StartFromDocuments(
     const std::vector<model::Document>& sources) {
   std::vector<PendingItem> items;
   items.reserve(sources.size());
   for (const auto& s : sources) items.push_back(PendingFromDocument(s));
-  return ExtractAndFinish(std::move(items));
+  return Stream(*this, std::move(items));
+}
+
+Result<std::vector<std::vector<model::Document>>> DocumentBuilder::FromObjects(
+    const std::vector<model::Object>& objects) {
+  FERRY_ASSIGN_OR_RETURN(Stream stream, StartFromObjects(objects));
+  return stream.Take(objects.size());
+}
+
+Result<std::vector<std::vector<model::Document>>> DocumentBuilder::FromDocuments(
+    const std::vector<model::Document>& sources) {
+  return StartFromDocuments(sources).Take(sources.size());
 }
 
 Result<std::vector<model::Document>> DocumentBuilder::FromObject(const model::Object& object) {
-  FERRY_ASSIGN_OR_RETURN(PendingItem item, PendingFromObject(object));
-  std::vector<PendingItem> items;
-  items.push_back(std::move(item));
-  return std::move(ExtractAndFinish(std::move(items))[0]);
+  FERRY_ASSIGN_OR_RETURN(Stream stream, StartFromObjects({object}));
+  return std::move(stream.Take(1)[0]);
 }
 
 Result<std::vector<model::Document>> DocumentBuilder::FromDocument(const model::Document& source) {
-  std::vector<PendingItem> items;
-  items.push_back(PendingFromDocument(source));
-  return std::move(ExtractAndFinish(std::move(items))[0]);
+  return std::move(StartFromDocuments({source}).Take(1)[0]);
 }
 
 }  // namespace ferry::service

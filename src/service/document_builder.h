@@ -23,9 +23,42 @@ class DocumentBuilder {
   // REQUIRES: `collection` was validated at creation (its extractor exists).
   // Each extraction gets at most `item_timeout`; one that takes longer fails its item
   // with DeadlineExceeded and the builder goes on with the next.
+  // With a `pool` (not owned; must outlive the builder), extractions run on the pool's
+  // threads and get the pool's timeout instead of `item_timeout`.
   DocumentBuilder(const model::Collection& collection, const extract::FeatureExtractor& extractor,
                   storage::BlobStore& blobs, TimestampMs now, std::string batch_id,
-                  std::chrono::milliseconds item_timeout);
+                  std::chrono::milliseconds item_timeout, TimeoutPool* pool = nullptr);
+
+ private:
+  struct PendingItem;
+  struct Extraction;
+
+ public:
+  // Several items whose extraction has started (on the pool: all at once, in parallel;
+  // without one: lazily, as Take asks). Take hands out their documents in item order,
+  // waiting only for the items it returns, so a caller can write the first items while
+  // the pool extracts the next. Not thread-safe.
+  class Stream {
+   public:
+    Stream(Stream&&) noexcept;
+    ~Stream();
+    // The documents of the next `n` items (fewer at the end), one entry per item, with
+    // FromObjects' failure contract.
+    std::vector<std::vector<model::Document>> Take(size_t n);
+    size_t remaining() const;
+
+   private:
+    friend class DocumentBuilder;
+    Stream(DocumentBuilder& builder, std::vector<PendingItem> items);
+    DocumentBuilder* builder_;
+    std::vector<PendingItem> items_;
+    std::unique_ptr<Extraction> extraction_;
+    size_t next_ = 0;
+  };
+
+  // Starts building the documents of `objects` / `sources` (see FromObjects).
+  Result<Stream> StartFromObjects(const std::vector<model::Object>& objects);
+  Stream StartFromDocuments(const std::vector<model::Document>& sources);
 
   // Documents for one object; none when the object lacks the mapped input (a bucket
   // may hold objects for several collections). On an extraction failure returns one
@@ -55,7 +88,6 @@ class DocumentBuilder {
   };
   Result<PendingItem> PendingFromObject(const model::Object& object);
   PendingItem PendingFromDocument(const model::Document& source) const;
-  std::vector<std::vector<model::Document>> ExtractAndFinish(std::vector<PendingItem> items);
 
   Result<extract::ExtractorInput> InputFromObject(const model::Object& object);
   extract::ExtractorInput InputFromDocument(const model::Document& source, Status* error) const;
@@ -73,6 +105,7 @@ class DocumentBuilder {
   std::string batch_id_;
   std::string input_path_;
   TimeoutRunner timeout_runner_;
+  TimeoutPool* pool_;
 };
 
 // Runs fx.ExtractBatch(inputs, params) on `runner`: one result per input; all

@@ -50,6 +50,9 @@ class Statement {
   Result<bool> Step();
   // Steps to completion, for statements that return no rows.
   Status Run();
+  // Resets the statement and clears its bindings, so one handle serves many rows of a
+  // loop without a trip through the connection's statement cache.
+  void Reset();
 
   bool IsNull(int column) const;
   std::string Text(int column) const;

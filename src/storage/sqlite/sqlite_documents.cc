@@ -4,6 +4,7 @@
 #include <iterator>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "storage/sqlite/record_codec.h"
@@ -45,85 +46,177 @@ Result<model::Document> ReadDocument(const Statement& row) {
   return d;
 }
 
-Status LoadVectors(SqliteDb& db, model::Document* doc) {
-  FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("SELECT feature_uri, dims, data FROM vectors "
-                                                    "WHERE document_id = ? ORDER BY position"));
-  stmt.BindText(1, doc->document_id);
-  FERRY_ASSIGN_OR_RETURN(doc->vectors,
-                         FetchAll(stmt, [](const Statement& row) -> Result<model::FeatureVector> {
-                           model::FeatureVector v;
-                           v.feature_uri = row.Text(0);
-                           if (!DecodeFloats(row.Blob(2), row.Int(1), &v.values))
-                             return CorruptField("vectors.data");
-                           return v;
-                         }));
-  return Status::Ok();
+// The ids as a JSON array, for json_each(): one bound value, however many ids.
+std::string JsonArray(const std::vector<const std::string*>& ids) {
+  std::string out = "[";
+  for (const std::string* id : ids) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : *id) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[(c >> 4) & 0xf];
+        out += kHex[c & 0xf];
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
 }
 
+// The vectors of every document of `docs` with one query (not one per document), each
+// document's in position order.
 Status LoadAllVectors(SqliteDb& db, std::vector<model::Document>* docs) {
-  for (auto& doc : *docs) FERRY_RETURN_IF_ERROR(LoadVectors(db, &doc));
-  return Status::Ok();
-}
-
-Status WriteDocumentRow(SqliteDb& db, const model::Document& d) {
-  // An upsert that updates in place rather than REPLACE (delete + insert), so the row's
-  // identity is stable and no cascade fires; the vectors are rewritten separately.
+  if (docs->empty()) return Status::Ok();
+  std::unordered_map<std::string_view, std::vector<size_t>> index;  // id → positions in docs
+  std::vector<const std::string*> ids;
+  for (size_t i = 0; i < docs->size(); ++i) {
+    auto [it, inserted] = index.try_emplace((*docs)[i].document_id);
+    if (inserted) ids.push_back(&(*docs)[i].document_id);
+    it->second.push_back(i);
+    (*docs)[i].vectors.clear();
+  }
   FERRY_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.Prepare(std::string("INSERT INTO documents (") + kDocumentColumns +
-                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                 "ON CONFLICT (document_id) DO UPDATE SET collection_id = excluded.collection_id, "
-                 "fields = excluded.fields, source_type = excluded.source_type, "
-                 "root_object_id = excluded.root_object_id, "
-                 "root_bucket_id = excluded.root_bucket_id, "
-                 "source_object_id = excluded.source_object_id, "
-                 "source_document_id = excluded.source_document_id, "
-                 "source_collection_id = excluded.source_collection_id, "
-                 "lineage_path = excluded.lineage_path, modality = excluded.modality, "
-                 "ingestion_status = excluded.ingestion_status, error = excluded.error, "
-                 "batch_id = excluded.batch_id, created_at = excluded.created_at, "
-                 "updated_at = excluded.updated_at"));
-  stmt.BindText(1, d.document_id);
-  stmt.BindText(2, d.collection_id);
-  stmt.BindBlob(3, EncodeValueBlob(d.fields));
-  stmt.BindText(4, model::SourceTypeName(d.lineage.source_type));
-  stmt.BindText(5, d.lineage.root_object_id);
-  stmt.BindText(6, d.lineage.root_bucket_id);
-  stmt.BindOptionalText(7, d.lineage.source_object_id);
-  stmt.BindOptionalText(8, d.lineage.source_document_id);
-  stmt.BindOptionalText(9, d.lineage.source_collection_id);
-  stmt.BindText(10, d.lineage.path);
-  stmt.BindText(11, d.modality);
-  stmt.BindText(12, d.ingestion_status);
-  stmt.BindOptionalText(13, d.error);
-  stmt.BindText(14, d.batch_id);
-  stmt.BindInt(15, d.created_at);
-  stmt.BindInt(16, d.updated_at);
-  return stmt.Run();
-}
-
-Status WriteVectors(SqliteDb& db, const model::Document& d) {
-  FERRY_ASSIGN_OR_RETURN(Statement clear, db.Prepare("DELETE FROM vectors WHERE document_id = ?"));
-  clear.BindText(1, d.document_id);
-  FERRY_RETURN_IF_ERROR(clear.Run());
-  for (size_t i = 0; i < d.vectors.size(); ++i) {
-    const model::FeatureVector& v = d.vectors[i];
-    FERRY_ASSIGN_OR_RETURN(Statement stmt,
-                           db.Prepare("INSERT INTO vectors (document_id, feature_uri, position, "
-                                      "dims, data) VALUES (?, ?, ?, ?, ?)"));
-    stmt.BindText(1, d.document_id);
-    stmt.BindText(2, v.feature_uri);
-    stmt.BindInt(3, static_cast<int64_t>(i));
-    stmt.BindInt(4, static_cast<int64_t>(v.values.size()));
-    stmt.BindBlob(5, EncodeFloats(v.values));
-    FERRY_RETURN_IF_ERROR(stmt.Run());
+      db.Prepare("SELECT document_id, feature_uri, position, dims, data FROM vectors "
+                 "WHERE document_id IN (SELECT value FROM json_each(?1))"));
+  stmt.BindText(1, JsonArray(ids));
+  std::vector<std::vector<std::pair<int64_t, model::FeatureVector>>> found(docs->size());
+  for (;;) {
+    FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    auto it = index.find(stmt.Text(0));
+    if (it == index.end()) continue;
+    model::FeatureVector v;
+    v.feature_uri = stmt.Text(1);
+    if (!DecodeFloats(stmt.Blob(4), stmt.Int(3), &v.values)) return CorruptField("vectors.data");
+    found[it->second.front()].emplace_back(stmt.Int(2), std::move(v));
+  }
+  for (const auto& [id, positions] : index) {
+    auto& vectors = found[positions.front()];
+    std::sort(vectors.begin(), vectors.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t p : positions) {
+      for (const auto& [position, v] : vectors) (*docs)[p].vectors.push_back(v);
+    }
   }
   return Status::Ok();
 }
 
+Status LoadVectors(SqliteDb& db, model::Document* doc) {
+  std::vector<model::Document> one;
+  one.push_back(std::move(*doc));
+  Status st = LoadAllVectors(db, &one);
+  *doc = std::move(one.front());
+  return st;
+}
+
+// The statements of one UpsertDocumentRows call, prepared once and reused for every row.
+// A document is inserted with ON CONFLICT DO NOTHING; only when it already existed is it
+// updated in place (not REPLACE: the row's identity is stable and no cascade fires) and
+// are its old vectors deleted, so writing new documents costs one INSERT per row.
+class DocumentRowWriter {
+ public:
+  static Result<DocumentRowWriter> Create(SqliteDb& db) {
+    const std::string columns = kDocumentColumns;
+    FERRY_ASSIGN_OR_RETURN(
+        Statement insert,
+        db.Prepare("INSERT INTO documents (" + columns +
+                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                   "?16) ON CONFLICT (document_id) DO NOTHING"));
+    FERRY_ASSIGN_OR_RETURN(
+        Statement update,
+        db.Prepare("UPDATE documents SET collection_id = ?2, fields = ?3, source_type = ?4, "
+                   "root_object_id = ?5, root_bucket_id = ?6, source_object_id = ?7, "
+                   "source_document_id = ?8, source_collection_id = ?9, lineage_path = ?10, "
+                   "modality = ?11, ingestion_status = ?12, error = ?13, batch_id = ?14, "
+                   "created_at = ?15, updated_at = ?16 WHERE document_id = ?1"));
+    FERRY_ASSIGN_OR_RETURN(Statement clear,
+                           db.Prepare("DELETE FROM vectors WHERE document_id = ?"));
+    FERRY_ASSIGN_OR_RETURN(Statement vector,
+                           db.Prepare("INSERT INTO vectors (document_id, feature_uri, position, "
+                                      "dims, data) VALUES (?, ?, ?, ?, ?)"));
+    return DocumentRowWriter(db, std::move(insert), std::move(update), std::move(clear),
+                             std::move(vector));
+  }
+
+  // REQUIRES: inside a transaction; the document's collection exists.
+  Status Write(const model::Document& d) {
+    std::string fields = EncodeValueBlob(d.fields);
+    Bind(insert_, d, fields);
+    Status st = insert_.Run();
+    insert_.Reset();
+    FERRY_RETURN_IF_ERROR(st);
+    if (db_.Changes() == 0) {  // it existed: update it and drop its old vectors
+      Bind(update_, d, fields);
+      st = update_.Run();
+      update_.Reset();
+      FERRY_RETURN_IF_ERROR(st);
+      clear_.BindText(1, d.document_id);
+      st = clear_.Run();
+      clear_.Reset();
+      FERRY_RETURN_IF_ERROR(st);
+    }
+    for (size_t i = 0; i < d.vectors.size(); ++i) {
+      const model::FeatureVector& v = d.vectors[i];
+      vector_.BindText(1, d.document_id);
+      vector_.BindText(2, v.feature_uri);
+      vector_.BindInt(3, static_cast<int64_t>(i));
+      vector_.BindInt(4, static_cast<int64_t>(v.values.size()));
+      vector_.BindBlob(5, EncodeFloats(v.values));
+      st = vector_.Run();
+      vector_.Reset();
+      FERRY_RETURN_IF_ERROR(st);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  DocumentRowWriter(SqliteDb& db, Statement insert, Statement update, Statement clear,
+                    Statement vector)
+      : db_(db),
+        insert_(std::move(insert)),
+        update_(std::move(update)),
+        clear_(std::move(clear)),
+        vector_(std::move(vector)) {}
+
+  static void Bind(Statement& stmt, const model::Document& d, const std::string& fields) {
+    stmt.BindText(1, d.document_id);
+    stmt.BindText(2, d.collection_id);
+    stmt.BindBlob(3, fields);
+    stmt.BindText(4, model::SourceTypeName(d.lineage.source_type));
+    stmt.BindText(5, d.lineage.root_object_id);
+    stmt.BindText(6, d.lineage.root_bucket_id);
+    stmt.BindOptionalText(7, d.lineage.source_object_id);
+    stmt.BindOptionalText(8, d.lineage.source_document_id);
+    stmt.BindOptionalText(9, d.lineage.source_collection_id);
+    stmt.BindText(10, d.lineage.path);
+    stmt.BindText(11, d.modality);
+    stmt.BindText(12, d.ingestion_status);
+    stmt.BindOptionalText(13, d.error);
+    stmt.BindText(14, d.batch_id);
+    stmt.BindInt(15, d.created_at);
+    stmt.BindInt(16, d.updated_at);
+  }
+
+  SqliteDb& db_;
+  Statement insert_;
+  Statement update_;
+  Statement clear_;
+  Statement vector_;
+};
+
 // InvalidArgument when two vectors of a document share a feature URI (they would overwrite
 // each other).
 Status CheckVectors(const model::Document& d) {
+  if (d.vectors.size() < 2) return Status::Ok();
   std::set<std::string_view> seen;
   for (const auto& v : d.vectors) {
     if (!seen.insert(v.feature_uri).second) {
@@ -135,6 +228,8 @@ Status CheckVectors(const model::Document& d) {
 }
 
 Status UpsertDocumentsLocked(SqliteDb& db, const std::vector<model::Document>& docs) {
+  if (docs.empty()) return Status::Ok();
+  FERRY_ASSIGN_OR_RETURN(DocumentRowWriter writer, DocumentRowWriter::Create(db));
   std::set<std::string> known_collections;
   for (const model::Document& d : docs) {
     FERRY_RETURN_IF_ERROR(CheckVectors(d));
@@ -144,8 +239,7 @@ Status UpsertDocumentsLocked(SqliteDb& db, const std::vector<model::Document>& d
       if (!exists) return Status::NotFound("collection not found: " + d.collection_id);
       known_collections.insert(d.collection_id);
     }
-    FERRY_RETURN_IF_ERROR(WriteDocumentRow(db, d));
-    FERRY_RETURN_IF_ERROR(WriteVectors(db, d));
+    FERRY_RETURN_IF_ERROR(writer.Write(d));
   }
   return Status::Ok();
 }
@@ -221,19 +315,38 @@ Result<int64_t> SqliteNamespaceStore::CountAllDocuments() {
 Result<std::vector<model::Document>> SqliteNamespaceStore::GetDocuments(
     const std::string& collection_id, const std::vector<std::string>& ids) {
   return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Document>> {
-    // One primary-key lookup per id keeps the caller's order and the statement cached.
-    std::vector<model::Document> docs;
-    for (const std::string& id : ids) {
-      FERRY_ASSIGN_OR_RETURN(
-          Statement stmt,
-          db.Prepare(Select(kDocumentColumns,
-                            "FROM documents WHERE document_id = ? AND collection_id = ?")));
-      stmt.BindText(1, id);
+    // One primary-key lookup per id with one prepared statement, in key order (neighbouring
+    // keys share pages); the result keeps the caller's order.
+    std::vector<const std::string*> sorted;
+    sorted.reserve(ids.size());
+    for (const std::string& id : ids) sorted.push_back(&id);
+    std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return *a < *b; });
+    sorted.erase(
+        std::unique(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return *a == *b; }),
+        sorted.end());
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(Select(kDocumentColumns,
+                          "FROM documents WHERE document_id = ? AND collection_id = ?")));
+    std::unordered_map<std::string_view, model::Document> found;
+    for (const std::string* id : sorted) {
+      stmt.BindText(1, *id);
       stmt.BindText(2, collection_id);
       FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) continue;
-      FERRY_ASSIGN_OR_RETURN(model::Document doc, ReadDocument(stmt));
-      docs.push_back(std::move(doc));
+      if (row) {
+        FERRY_ASSIGN_OR_RETURN(model::Document doc, ReadDocument(stmt));
+        found.emplace(*id, std::move(doc));
+      }
+      stmt.Reset();
+    }
+    std::vector<model::Document> docs;
+    docs.reserve(found.size());
+    std::unordered_map<std::string_view, size_t> placed;  // a repeated id is a copy
+    for (const std::string& id : ids) {
+      auto it = found.find(id);
+      if (it == found.end()) continue;
+      auto [at, first] = placed.try_emplace(it->first, docs.size());
+      docs.push_back(first ? std::move(it->second) : docs[at->second]);
     }
     FERRY_RETURN_IF_ERROR(LoadAllVectors(db, &docs));
     return docs;
@@ -243,18 +356,20 @@ Result<std::vector<model::Document>> SqliteNamespaceStore::GetDocuments(
 Result<std::vector<model::Document>> SqliteNamespaceStore::ListDocumentsByRootObjects(
     const std::string& collection_id, const std::vector<std::string>& root_object_ids) {
   return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Document>> {
-    // One indexed lookup per root id on (collection_id, root_object_id); no variable-length
-    // IN list, so statements stay cached.
+    // One indexed lookup per distinct root id on (collection_id, root_object_id), with one
+    // prepared statement.
     std::vector<model::Document> docs;
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(Select(kDocumentColumns,
+                          "FROM documents WHERE collection_id = ? AND root_object_id = ?")));
     for (const std::string& root : Distinct(root_object_ids)) {
-      FERRY_ASSIGN_OR_RETURN(
-          Statement stmt,
-          db.Prepare(Select(kDocumentColumns,
-                            "FROM documents WHERE collection_id = ? AND root_object_id = ?")));
       stmt.BindText(1, collection_id);
       stmt.BindText(2, root);
-      FERRY_ASSIGN_OR_RETURN(std::vector<model::Document> found, FetchAll(stmt, ReadDocument));
-      std::move(found.begin(), found.end(), std::back_inserter(docs));
+      auto found = FetchAll(stmt, ReadDocument);
+      stmt.Reset();
+      FERRY_RETURN_IF_ERROR(found.status());
+      std::move(found->begin(), found->end(), std::back_inserter(docs));
     }
     std::sort(docs.begin(), docs.end(),
               [](const auto& a, const auto& b) { return a.document_id < b.document_id; });
