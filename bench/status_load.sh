@@ -5,8 +5,12 @@
 #
 #   bench/status_load.sh [FERRYD | BUILD_DIR]      (default: ./build/ferryd)
 #
-# Environment: OBJECTS (source objects, 4 documents each; default 20000: the re_extract
-# must outlast all four loads, and the script says so when it did not), DURATION (per
+# Also loads, in the same run, GET of a finished migration (a dry-run copy): read from
+# the catalog and encoded per request, the path of every status GET before the status
+# board, as the before/after reference.
+#
+# Environment: OBJECTS (source objects, 4 documents each; default 40000: the re_extract
+# must outlast all six loads, and the script says so when it did not), DURATION (per
 # load, default 10s), THREADS (wrk -t, default 2), PERF_OUT (a file: records a perf
 # profile of ferryd during its 1000-connection load and writes the report there).
 # Installs wrk and nginx-light with apt when missing (needs root, as nginx runs as root
@@ -18,7 +22,7 @@ ferryd=${1:-build}
 [[ -d $ferryd ]] && ferryd=$ferryd/ferryd
 [[ -x $ferryd ]] || { echo "no ferryd at $ferryd" >&2; exit 2; }
 ferryd=$(cd "$(dirname "$ferryd")" && pwd)/$(basename "$ferryd")
-objects=${OBJECTS:-20000}
+objects=${OBJECTS:-40000}
 duration=${DURATION:-10s}
 threads=${THREADS:-2}
 key=sk_bench_status_load_0123456789
@@ -63,6 +67,7 @@ echo "== seeding $objects objects ($((4 * objects)) documents) on 127.0.0.1:$por
 t0=$(date +%s)
 api seed "$objects"
 echo "   seeded in $(($(date +%s) - t0)) s"
+done_mid=$(api finished)
 mid=$(api start)
 echo "== re_extract $mid started"
 # Load only once documents are being rebuilt, so the body is a mid-run status.
@@ -72,6 +77,9 @@ while :; do
   [[ $st == in_progress || $st == pending ]] || { echo "migration ended early: $st" >&2; exit 1; }
 done
 url=http://127.0.0.1:$port/v1/namespaces/migrations/$mid
+# A finished migration is read from the catalog and encoded per request: the path every
+# status GET took before the status board (the reference "before" in the same run).
+done_url=http://127.0.0.1:$port/v1/namespaces/migrations/$done_mid
 mkdir -p "$work/www"
 curl -sf -H "Authorization: Bearer $key" -o "$work/www/status.json" "$url"
 chmod -R a+rX "$work/www"
@@ -132,34 +140,44 @@ uptime
 for conns in 64 1000; do
   running
   if [[ -n ${PERF_OUT:-} && $conns == 1000 ]]; then
-    perf record -g -p "$ferryd_pid" -o "$work/perf.data" -- sleep "${duration%s}" >/dev/null 2>&1 &
+    perf record -g -p "$ferryd_pid" -o "$work/perf.data" >"$work/perf.log" 2>&1 &
     perf_pid=$!
   fi
   r[ferryd,$conns]=$(load "$conns" "$url")
   echo "   ferryd c=$conns: ${r[ferryd,$conns]}"
   if [[ -n ${perf_pid:-} ]]; then
+    kill -TERM "$perf_pid"
     wait "$perf_pid" || true
-    perf report -i "$work/perf.data" --stdio --no-children --percent-limit 1 2>/dev/null >"$PERF_OUT" || true
+    perf report -i "$work/perf.data" --stdio --no-children --percent-limit 1 >"$PERF_OUT" 2>&1 ||
+      cat "$work/perf.log" >&2
     perf_pid=
   fi
   running
   r[nginx,$conns]=$(load "$conns" "http://127.0.0.1:$nport/status.json")
   echo "   nginx  c=$conns: ${r[nginx,$conns]}"
+  running
+  r[catalog,$conns]=$(load "$conns" "$done_url")
+  echo "   ferryd catalog path c=$conns: ${r[catalog,$conns]}"
 done
 running
 uptime
 
 echo
 echo "status GET of a running re_extract ($(stat -c %s "$work/www/status.json")-byte body), wrk -t$threads -d$duration --latency, $(nproc) cores"
-printf '%-12s %12s %10s %12s %10s %8s %8s\n' connections ferryd_rps ferryd_p99 nginx_rps nginx_p99 rps_x p99_x
+printf '%-12s %12s %10s %12s %10s %8s %8s %12s %10s\n' connections ferryd_rps ferryd_p99 \
+  nginx_rps nginx_p99 rps_x p99_x catalog_rps catalog_p99
 for conns in 64 1000; do
   read -r frps fp99 fbad ferr <<<"${r[ferryd,$conns]}"
   read -r nrps np99 nbad nerr <<<"${r[nginx,$conns]}"
-  printf '%-12s %12.0f %8.2fms %12.0f %8.2fms %8.2f %8.2f\n' "$conns" "$frps" "$fp99" "$nrps" "$np99" \
-    "$(echo "$frps / $nrps" | bc -l)" "$(echo "$fp99 / $np99" | bc -l)"
-  [[ $fbad == 0 && $nbad == 0 ]] || echo "   non-2xx responses at c=$conns: ferryd $fbad, nginx $nbad"
-  [[ $ferr == none && $nerr == none ]] || echo "   socket errors at c=$conns: ferryd $ferr; nginx $nerr"
+  read -r crps cp99 cbad cerr <<<"${r[catalog,$conns]}"
+  printf '%-12s %12.0f %8.2fms %12.0f %8.2fms %8.2f %8.2f %12.0f %8.2fms\n' "$conns" "$frps" "$fp99" \
+    "$nrps" "$np99" "$(echo "$frps / $nrps" | bc -l)" "$(echo "$fp99 / $np99" | bc -l)" "$crps" "$cp99"
+  [[ $fbad == 0 && $nbad == 0 && $cbad == 0 ]] ||
+    echo "   non-2xx responses at c=$conns: ferryd $fbad, nginx $nbad, catalog path $cbad"
+  [[ $ferr == none && $nerr == none && $cerr == none ]] ||
+    echo "   socket errors at c=$conns: ferryd $ferr; nginx $nerr; catalog path $cerr"
 done
+echo "(catalog_*: GET of a finished migration, read from the catalog and encoded per request)"
 read -r frps _ <<<"${r[ferryd,64]}"; read -r nrps _ <<<"${r[nginx,64]}"
 read -r _ fp99 _ <<<"${r[ferryd,1000]}"; read -r _ np99 _ <<<"${r[nginx,1000]}"
 echo "target: ferryd >= 0.3x nginx req/s at 64: $(echo "$frps >= 0.3 * $nrps" | bc | sed 's/1/met/;s/0/MISSED/')"

@@ -6,6 +6,8 @@
                                           a text_extractor v1 collection), extracted
   status_load_seed.py PORT KEY start      starts a re_extract (text_extractor v1 -> v2,
                                           force) of it and prints the migration id
+  status_load_seed.py PORT KEY finished   runs a dry-run copy of it to the end and prints
+                                          its id (a migration GET reads from the catalog)
   status_load_seed.py PORT KEY status ID  prints "status stage percent" of a migration
 
 Standard library only."""
@@ -94,6 +96,17 @@ def start(port, key):
     print(m["migration_id"])
 
 
+def finished(port, key):
+    api = Api(port, key)
+    m = api.call("POST", BASE + "/", {"config": {
+        "migration_type": "copy", "source_namespace_id": NS, "dry_run": True},
+        "start_immediately": True})
+    while api.call("GET", BASE + "/" + m["migration_id"])["status"] not in (
+            "completed", "failed", "cancelled"):
+        pass
+    print(m["migration_id"])
+
+
 def status(port, key, mid):
     m = Api(port, key).call("GET", BASE + "/" + mid)
     p = m["progress"]
@@ -106,6 +119,8 @@ if __name__ == "__main__":
         seed(port, key, int(sys.argv[4]))
     elif cmd == "start":
         start(port, key)
+    elif cmd == "finished":
+        finished(port, key)
     elif cmd == "status":
         status(port, key, sys.argv[4])
     else:
