@@ -1,42 +1,145 @@
 #include "migration/rebuild_executor.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "service/document_builder.h"
 
 namespace ferry::migration {
 
+// ---- DocumentWriter ----
+
+struct DocumentWriter::Chunk {
+  std::optional<storage::WriteFence> fence;
+  std::vector<model::Document> docs;
+  std::optional<Status> written;  // set by the writer thread, under mu_
+};
+
+DocumentWriter::DocumentWriter(std::shared_ptr<storage::NamespaceStore> target)
+    : target_(std::move(target)), thread_([this] { Loop(); }) {}
+
+DocumentWriter::~DocumentWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+DocumentWriter::Ticket DocumentWriter::Submit(const storage::WriteFence* fence,
+                                              std::vector<model::Document> docs) {
+  auto chunk = std::make_shared<Chunk>();
+  if (fence != nullptr) chunk->fence = *fence;
+  chunk->docs = std::move(docs);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(chunk);
+  }
+  cv_.notify_all();
+  return chunk;
+}
+
+Status DocumentWriter::Wait(const Ticket& ticket) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return ticket->written.has_value(); });
+  return *ticket->written;
+}
+
+std::optional<Status> DocumentWriter::Poll(const Ticket& ticket) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ticket->written;
+}
+
+void DocumentWriter::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, nothing left
+    std::deque<Ticket> taken;
+    taken.swap(queue_);
+    lock.unlock();
+    // One transaction per fence (batch): its queued chunks merged, in queue order.
+    std::map<std::string, std::vector<Ticket>> by_fence;
+    std::vector<std::string> order;
+    for (auto& t : taken) {
+      // Chunks of different tokens never merge: a stale holder's rows must stay refused.
+      std::string key =
+          t->fence ? t->fence->key + "#" + std::to_string(t->fence->token) : std::string();
+      auto [it, first] = by_fence.try_emplace(key);
+      if (first) order.push_back(key);
+      it->second.push_back(std::move(t));
+    }
+    std::vector<std::pair<std::vector<Ticket>, Status>> results;
+    for (const auto& key : order) {
+      std::vector<Ticket>& group = by_fence[key];
+      std::vector<model::Document> docs;
+      for (auto& t : group) {
+        std::move(t->docs.begin(), t->docs.end(), std::back_inserter(docs));
+        t->docs.clear();
+      }
+      const auto& fence = group.front()->fence;
+      Status st =
+          fence ? target_->UpsertDocumentsFenced(*fence, docs) : target_->UpsertDocuments(docs);
+      results.emplace_back(std::move(group), st);
+    }
+    lock.lock();
+    for (auto& [group, st] : results) {
+      for (auto& t : group) t->written = st;
+    }
+    cv_.notify_all();
+  }
+}
+
 namespace {
 
-// Items whose documents are written in one fenced transaction. Smaller than a batch, so
-// the worker writes the first items while the extraction pool works on the next ones.
-constexpr size_t kWriteChunk = 256;
+// Items whose documents are handed to the writer together. Smaller than a batch, so the
+// writer works on the first items while the extraction pool works on the next ones.
+constexpr size_t kWriteChunk = 128;
 
-// One rebuilt batch: documents collected chunk by chunk, each chunk written fenced.
+// One rebuilt batch: documents collected chunk by chunk and queued for writing.
 class BatchRebuild {
  public:
-  BatchRebuild(RunContext& ctx, const model::MigrationBatch& batch,
+  BatchRebuild(RunContext& ctx, RebuildPipeline& pipeline, const model::MigrationBatch& batch,
                const storage::WriteFence* fence)
-      : ctx_(ctx), fence_(fence) {
+      : ctx_(ctx), pipeline_(pipeline), fence_(fence) {
     for (const auto& id : batch.item_ids) {
       roots_.push_back(ctx.TargetId(id));
       source_of_[roots_.back()] = id;
     }
   }
 
+  // Every queued chunk is written (or failed) before the batch returns.
+  ~BatchRebuild() { (void)WaitWritten(); }
+
   const std::vector<std::string>& roots() const { return roots_; }
 
-  // Takes the stream's documents chunk by chunk and writes each chunk; stops early (OK)
-  // when the run is cancelled.
+  // Takes the stream's documents chunk by chunk and queues each chunk; stops early when
+  // the run is cancelled or a write failed.
   Status Drain(service::DocumentBuilder::Stream& stream) {
     while (stream.remaining() > 0) {
       if (ctx_.cancelled) return Status::Ok();
+      for (const auto& t : tickets_) {
+        auto st = pipeline_.writer.Poll(t);
+        if (st && !st->ok()) return *st;
+      }
       std::vector<model::Document> out;
       for (auto& docs : stream.Take(kWriteChunk)) Collect(std::move(docs), &out);
-      FERRY_RETURN_IF_ERROR(Write(out));
+      if (!out.empty()) tickets_.push_back(pipeline_.writer.Submit(fence_, std::move(out)));
     }
     return Status::Ok();
+  }
+
+  // Waits for every queued chunk: the first error.
+  Status WaitWritten() {
+    Status first;
+    for (const auto& t : tickets_) {
+      Status st = pipeline_.writer.Wait(t);
+      if (first.ok() && !st.ok()) first = st;
+    }
+    tickets_.clear();
+    return first;
   }
 
   // Root objects that produced nothing for this collection still count as done; a root
@@ -64,36 +167,25 @@ class BatchRebuild {
     for (auto& d : docs) out->push_back(std::move(d));
   }
 
-  Status Write(const std::vector<model::Document>& docs) {
-    if (docs.empty()) return Status::Ok();
-    return fence_ != nullptr ? ctx_.target->UpsertDocumentsFenced(*fence_, docs)
-                             : ctx_.target->UpsertDocuments(docs);
-  }
-
   RunContext& ctx_;
+  RebuildPipeline& pipeline_;
   const storage::WriteFence* fence_;
   std::vector<std::string> roots_;
   std::map<std::string, std::string> source_of_;  // target root id → source item id
   std::set<std::string> failed_items_;
+  std::vector<DocumentWriter::Ticket> tickets_;
   BatchResult result_;
 };
 
-}  // namespace
-
-// A pipeline per batch: the items are read with one call in key order, their extraction
-// is queued on the run's extraction pool at once (every core), and the documents are
-// written in fenced chunks as the extraction of each chunk completes, so writing overlaps
-// extracting. Every chunk is an idempotent upsert carrying the batch's fence, so a
-// re-run of the batch (retry, resume, a new lease holder) rewrites the same documents.
-Result<BatchResult> RebuildDocuments(RunContext& ctx, const model::MigrationBatch& batch,
-                                     const storage::WriteFence* fence) {
+Result<BatchResult> Rebuild(RunContext& ctx, RebuildPipeline& pipeline,
+                            const model::MigrationBatch& batch, const storage::WriteFence* fence) {
   const model::Collection& target = ctx.target_collections.at(batch.resource_id);
   const auto* fx = ctx.deps.extractors.Find(target.extractor.name, target.extractor.version);
   if (fx == nullptr)
     return Status::FailedPrecondition("unknown extractor " + target.extractor.id());
-  BatchRebuild rebuild(ctx, batch, fence);
   service::DocumentBuilder builder(target, *fx, ctx.deps.storage.blobs(), ctx.deps.clock.NowMs(),
-                                   ctx.migration_id, ctx.deps.item_timeout, ctx.extract_pool);
+                                   ctx.migration_id, ctx.deps.item_timeout, &pipeline.extractors);
+  BatchRebuild rebuild(ctx, pipeline, batch, fence);
   if (target.source.type == model::SourceType::kBucket) {
     for (const auto& bucket : target.source.bucket_ids) {
       if (ctx.cancelled) break;
@@ -111,8 +203,18 @@ Result<BatchResult> RebuildDocuments(RunContext& ctx, const model::MigrationBatc
     sources.clear();
     FERRY_RETURN_IF_ERROR(rebuild.Drain(stream));
   }
+  FERRY_RETURN_IF_ERROR(rebuild.WaitWritten());
   if (ctx.cancelled) return Status::Aborted("cancelled");
   return rebuild.Finish(batch.item_ids.size());
+}
+
+}  // namespace
+
+Result<BatchResult> RebuildDocuments(RunContext& ctx, const model::MigrationBatch& batch,
+                                     const storage::WriteFence* fence) {
+  if (ctx.rebuild != nullptr) return Rebuild(ctx, *ctx.rebuild, batch, fence);
+  RebuildPipeline own(ctx.target, 1, ctx.deps.item_timeout);
+  return Rebuild(ctx, own, batch, fence);
 }
 
 }  // namespace ferry::migration

@@ -6,13 +6,14 @@
 #include <memory>
 #include <string>
 
-#include "common/timeout_runner.h"
 #include "migration/progress_tracker.h"
 #include "migration/validator.h"
 #include "service/retriever_service.h"
 #include "service/service_deps.h"
 
 namespace ferry::migration {
+
+struct RebuildPipeline;
 
 struct RunContext {
   const service::ServiceDeps& deps;
@@ -36,9 +37,9 @@ struct RunContext {
   // Runs retriever definitions (source ones, and target ones before they are written)
   // for benchmark_evaluation and enrichment. Set by the runner.
   const service::RetrieverService* retrievers = nullptr;
-  // The extraction threads of batch_processing (one per core), shared by its workers.
-  // Null outside that stage: document builders then extract on their own helper thread.
-  TimeoutPool* extract_pool = nullptr;
+  // The re_extract pipeline of batch_processing (extraction threads, document writer),
+  // shared by its workers; null outside that stage (rebuild_executor.h).
+  RebuildPipeline* rebuild = nullptr;
 
   bool dry_run() const { return config.dry_run; }
   // The target id of a source id: the same id when ids are preserved, else a pure

@@ -12,6 +12,7 @@
 #include "migration/batch_executor.h"
 #include "migration/batch_lease_keeper.h"
 #include "migration/failed_items.h"
+#include "migration/rebuild_executor.h"
 #include "migration/stages.h"
 
 namespace ferry::migration {
@@ -225,15 +226,16 @@ Status RunBatchProcessing(RunContext& ctx) {
                                                   resumed.completed, resumed.failed));
   size_t workers = static_cast<size_t>(
       std::min(ctx.config.effective_batch_options().max_workers, kMaxWorkersPerMigration));
-  // Extraction runs on every core whatever max_workers is: workers claim, read and write
-  // batches; the pool extracts for all of them (re_extract's pipeline, rebuild_executor.cc).
-  TimeoutPool extract_pool(std::max(1u, std::thread::hardware_concurrency()),
+  // Extraction runs on every core whatever max_workers is: workers claim, read and
+  // complete batches; the pipeline extracts and writes for all of them (re_extract,
+  // rebuild_executor.h).
+  RebuildPipeline pipeline(ctx.target, std::max(1u, std::thread::hardware_concurrency()),
                            ctx.deps.item_timeout);
-  ctx.extract_pool = &extract_pool;
-  struct ClearPool {
+  ctx.rebuild = &pipeline;
+  struct ClearPipeline {
     RunContext& ctx;
-    ~ClearPool() { ctx.extract_pool = nullptr; }
-  } clear_pool{ctx};
+    ~ClearPipeline() { ctx.rebuild = nullptr; }
+  } clear_pipeline{ctx};
   BatchScheduler scheduler(ctx, workers, std::move(resumed.per_resource));
   int64_t after = 0;
   int current_tier = -1;
