@@ -1,14 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/ids.h"
 #include "common/thread_pool.h"
 #include "common/timeout_runner.h"
-
-#include <future>
 
 namespace ferry {
 namespace {
@@ -100,6 +99,55 @@ TEST(TimeoutRunnerTest, AbandonsAHungCallAndServesTheNextOne) {
   ASSERT_TRUE(runner.Run([value] { *value = 7; }).ok());
   EXPECT_EQ(*value, 7);
   release->set_value();
+}
+
+TEST(TimeoutPoolTest, RunsEveryCallOfABatch) {
+  TimeoutPool pool(3, std::chrono::seconds(30));
+  auto out = std::make_shared<std::vector<int>>(100, 0);
+  std::vector<std::function<void()>> calls;
+  for (int i = 0; i < 100; ++i) calls.push_back([out, i] { (*out)[i] = i * i; });
+  TimeoutPool::Batch batch = pool.Submit(std::move(calls));
+  for (size_t i = 0; i < batch.size(); ++i) ASSERT_TRUE(batch.Wait(i).ok());
+  for (int i = 0; i < 100; ++i) EXPECT_EQ((*out)[i], i * i);
+  EXPECT_EQ(pool.abandoned(), 0);
+}
+
+TEST(TimeoutPoolTest, AbandonsOnlyTheCallThatOverruns) {
+  TimeoutPool pool(2, std::chrono::milliseconds(200));
+  auto release = std::make_shared<std::promise<void>>();
+  std::shared_future<void> gate = release->get_future().share();
+  auto out = std::make_shared<std::vector<int>>(4, 0);
+  std::vector<std::function<void()>> calls;
+  calls.push_back([gate] { gate.wait(); });  // hangs until the test opens the gate
+  for (int i = 1; i < 4; ++i) calls.push_back([out, i] { (*out)[i] = i; });
+  TimeoutPool::Batch batch = pool.Submit(std::move(calls));
+  EXPECT_EQ(batch.Wait(0).code(), StatusCode::kDeadlineExceeded);
+  for (size_t i = 1; i < 4; ++i) ASSERT_TRUE(batch.Wait(i).ok());
+  EXPECT_EQ(*out, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(pool.abandoned(), 1);
+  // The pool still has its two threads: a new batch runs while the hung call is blocked.
+  auto more = std::make_shared<int>(0);
+  TimeoutPool::Batch next = pool.Submit({[more] { *more = 7; }});
+  ASSERT_TRUE(next.Wait(0).ok());
+  EXPECT_EQ(*more, 7);
+  release->set_value();
+}
+
+TEST(TimeoutPoolTest, ADroppedBatchDoesNotRunItsQueuedCalls) {
+  TimeoutPool pool(1, std::chrono::seconds(30));
+  auto release = std::make_shared<std::promise<void>>();
+  std::shared_future<void> gate = release->get_future().share();
+  auto ran = std::make_shared<std::atomic<bool>>(false);
+  TimeoutPool::Batch first = pool.Submit({[gate] { gate.wait(); }});
+  {
+    // Queued behind the blocked call on the only thread, then dropped.
+    TimeoutPool::Batch dropped = pool.Submit({[ran] { *ran = true; }});
+  }
+  release->set_value();
+  ASSERT_TRUE(first.Wait(0).ok());
+  TimeoutPool::Batch last = pool.Submit({[] {}});
+  ASSERT_TRUE(last.Wait(0).ok());  // FIFO: anything queued before it has run by now
+  EXPECT_FALSE(*ran);
 }
 
 }  // namespace

@@ -115,5 +115,59 @@ TEST(DocumentBuilderTest, AHungBatchFailsOnlyItsItems) {
   release.set_value();
 }
 
+// On a pool the items of a stream extract in parallel; Take hands them out in item
+// order, chunk by chunk, exactly as FromObjects does without a pool.
+TEST(DocumentBuilderTest, AStreamOnAPoolYieldsWhatFromObjectsYields) {
+  std::promise<void> never;
+  PairExtractor fx(never.get_future().share());
+  NoBlobs blobs;
+  model::Collection col = PairCollection();
+  std::vector<model::Object> objects;
+  for (int i = 0; i < 9; ++i) {
+    objects.push_back(TextObject("o" + std::to_string(i), std::string(i + 1, 'x')));
+  }
+  objects[4].blobs[0].property = "other";  // nothing for this collection
+  DocumentBuilder serial(col, fx, blobs, 1, "batch", std::chrono::milliseconds(5000));
+  auto want = serial.FromObjects(objects);
+  ASSERT_TRUE(want.ok());
+
+  TimeoutPool pool(3, std::chrono::milliseconds(5000));
+  DocumentBuilder pooled(col, fx, blobs, 1, "batch", std::chrono::milliseconds(5000), &pool);
+  auto stream = pooled.StartFromObjects(objects);
+  ASSERT_TRUE(stream.ok());
+  std::vector<std::vector<model::Document>> got;
+  for (size_t n : {2, 3, 10}) {
+    for (auto& docs : stream->Take(n)) got.push_back(std::move(docs));
+  }
+  EXPECT_EQ(stream->remaining(), 0u);
+  ASSERT_EQ(got.size(), want->size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].size(), (*want)[i].size()) << i;
+    for (size_t k = 0; k < got[i].size(); ++k) {
+      EXPECT_EQ(got[i][k].document_id, (*want)[i][k].document_id);
+      EXPECT_EQ(got[i][k].vectors[0].values, (*want)[i][k].vectors[0].values);
+    }
+  }
+}
+
+TEST(DocumentBuilderTest, OnAPoolAHungBatchFailsOnlyItsItems) {
+  std::promise<void> release;
+  PairExtractor fx(release.get_future().share());
+  NoBlobs blobs;
+  model::Collection col = PairCollection();
+  TimeoutPool pool(2, std::chrono::milliseconds(200));
+  DocumentBuilder builder(col, fx, blobs, 1, "batch", std::chrono::seconds(30), &pool);
+  auto built = builder.FromObjects({TextObject("o0", "a"), TextObject("o1", "b"),
+                                    TextObject("o2", "hang"), TextObject("o3", "d")});
+  ASSERT_TRUE(built.ok());
+  for (int i : {2, 3}) {
+    ASSERT_EQ((*built)[i][0].ingestion_status, "FAILED");
+    EXPECT_NE((*built)[i][0].error->find("(batch of 2) timed out"), std::string::npos);
+  }
+  for (int i : {0, 1}) EXPECT_NE((*built)[i][0].ingestion_status, "FAILED");
+  EXPECT_EQ(pool.abandoned(), 1);
+  release.set_value();
+}
+
 }  // namespace
 }  // namespace ferry::service

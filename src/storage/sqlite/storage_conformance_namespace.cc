@@ -196,6 +196,49 @@ TEST_P(NamespaceConformanceTest, UpsertReplacesDocumentAndItsVectors) {
   EXPECT_TRUE(by_old_root.empty());
 }
 
+// Vectors are loaded for a whole page at once (not per document): each document still
+// gets exactly its own vectors, in position order, whatever the order of the ids asked.
+TEST_P(NamespaceConformanceTest, DocumentsOfAPageCarryOnlyTheirOwnVectors) {
+  ASSERT_OK(store().InsertCollection(SampleCollection("col_1", "c")));
+  std::vector<model::Document> docs;
+  for (int i = 1; i <= 3; ++i) {
+    model::Document d = SampleDocument("col_1", "doc_" + std::to_string(i), "obj_1");
+    d.vectors = {{"mixpeek://z@v1/embedding", {static_cast<float>(i)}},
+                 {"mixpeek://a@v1/embedding", {static_cast<float>(10 * i), 1.0f}}};
+    docs.push_back(d);
+  }
+  docs[1].vectors.clear();  // doc_2 has none
+  ASSERT_OK(store().UpsertDocuments(docs));
+
+  ASSERT_OK_AND_ASSIGN(auto got,
+                       store().GetDocuments("col_1", {"doc_3", "doc_missing", "doc_1", "doc_3"}));
+  EXPECT_EQ(DocIds(got), (std::vector<std::string>{"doc_3", "doc_1", "doc_3"}));
+  ExpectSame(docs[2], got[0]);
+  ExpectSame(docs[0], got[1]);
+  ExpectSame(docs[2], got[2]);
+  ASSERT_OK_AND_ASSIGN(auto listed, store().ListDocuments("col_1", model::Page{0, 10}, true));
+  ASSERT_EQ(listed.size(), 3u);
+  for (const auto& d : listed) ExpectSame(docs[d.document_id.back() - '1'], d);
+  ASSERT_OK_AND_ASSIGN(auto by_root, store().ListDocumentsByRootObjects("col_1", {"obj_1"}));
+  EXPECT_EQ(DocIds(by_root), (std::vector<std::string>{"doc_1", "doc_2", "doc_3"}));
+  for (size_t i = 0; i < by_root.size(); ++i) ExpectSame(docs[i], by_root[i]);
+}
+
+// Re-running a write (a batch retried or resumed) leaves exactly what one run leaves,
+// also when a document is written twice in one call.
+TEST_P(NamespaceConformanceTest, RewritingDocumentsIsIdempotent) {
+  ASSERT_OK(store().InsertCollection(SampleCollection("col_1", "c")));
+  model::Document d = SampleDocument("col_1", "doc_1", "obj_1");
+  model::Document fewer = d;
+  fewer.vectors.pop_back();
+  ASSERT_OK(store().UpsertDocuments({d, fewer}));
+  ASSERT_OK(store().UpsertDocuments({d, fewer}));
+  ASSERT_OK_AND_ASSIGN(model::Document got, store().GetDocument("col_1", "doc_1", true));
+  ExpectSame(fewer, got);
+  ASSERT_OK_AND_ASSIGN(int64_t count, store().CountAllDocuments());
+  EXPECT_EQ(count, 1);
+}
+
 TEST_P(NamespaceConformanceTest, UpsertDocumentsIsAllOrNothing) {
   ASSERT_OK(store().InsertCollection(SampleCollection("col_1", "c")));
   std::vector<model::Document> docs = {SampleDocument("col_1", "doc_1", "obj_1"),
