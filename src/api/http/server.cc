@@ -19,6 +19,8 @@ using asio::ip::tcp;
 // After a failed accept (typically EMFILE) wait before retrying instead of spinning.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
 constexpr std::chrono::seconds kCloseRemainingBound{1};
+// Connections taken at once when the acceptor is ready (see OnAccept).
+constexpr int kAcceptBurst = 256;
 
 }  // namespace
 
@@ -58,6 +60,8 @@ Status HttpServer::Listen() {
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  // Synchronous accepts (OnAccept's burst) report would_block instead of waiting.
+  if (!ec) acceptor_.non_blocking(true, ec);
   if (!ec) port_ = acceptor_.local_endpoint(ec).port();
   if (ec) {
     boost::system::error_code ignored;
@@ -86,6 +90,17 @@ void HttpServer::OnAccept(boost::system::error_code ec, tcp::socket socket) {
     return;
   }
   std::make_shared<Session>(std::move(socket), state_)->Start();
+  // Take the connections already waiting before queueing the next asynchronous accept:
+  // one accept per pass of the I/O queue would leave a burst of new clients waiting behind
+  // every ready request (at 1000 connecting clients, seconds). An error other than
+  // would_block is left to the asynchronous accept, which reports and retries it.
+  for (int i = 0; i < kAcceptBurst; ++i) {
+    tcp::socket next(asio::make_strand(io_));
+    boost::system::error_code more;
+    acceptor_.accept(next, more);
+    if (more) break;
+    std::make_shared<Session>(std::move(next), state_)->Start();
+  }
   Accept();
 }
 
