@@ -24,10 +24,13 @@ Result<int64_t> ParseInt(std::string_view flag, std::string_view text, int64_t m
 
 const char* BenchUsage() {
   return "usage: ferry-bench [--n N] [--data-dir DIR] [--workers W] [--batch-size B]\n"
+         "                   [--reference-n R]\n"
          "  --n N           text objects in the source namespace (default 100000)\n"
          "  --data-dir DIR  data directory, kept afterwards (default: fresh temp dir, removed)\n"
          "  --workers W     migration max_workers, 1-50 (default: number of cores)\n"
-         "  --batch-size B  migration batch_size, 1-1000 (default 1000)\n";
+         "  --batch-size B  migration batch_size, 1-1000 (default 1000)\n"
+         "  --reference-n R first migrate a namespace of R objects in the same process and\n"
+         "                  quote items/s at N relative to it (default 10000; 0 = none)\n";
 }
 
 Result<BenchOptions> ParseBenchOptions(int argc, char** argv) {
@@ -49,6 +52,8 @@ Result<BenchOptions> ParseBenchOptions(int argc, char** argv) {
       options.data_dir = std::string(value);
     } else if (flag == "--workers") {
       FERRY_ASSIGN_OR_RETURN(options.workers, ParseInt(flag, value, 1, 50));
+    } else if (flag == "--reference-n") {
+      FERRY_ASSIGN_OR_RETURN(options.reference_n, ParseInt(flag, value, 0, 100'000'000));
     } else if (flag == "--batch-size") {
       FERRY_ASSIGN_OR_RETURN(options.batch_size, ParseInt(flag, value, 1, 1000));
     } else {

@@ -1,6 +1,6 @@
 #pragma once
 // Command line of ferry-bench:
-//   ferry-bench [--n N] [--data-dir DIR] [--workers W] [--batch-size B]
+//   ferry-bench [--n N] [--data-dir DIR] [--workers W] [--batch-size B] [--reference-n R]
 
 #include <cstdint>
 #include <string>
@@ -19,6 +19,10 @@ struct BenchOptions {
   int64_t workers = 0;
   // batch_options.batch_size of both migrations, 1–1000 (default: 1000).
   int64_t batch_size = 1000;
+  // Objects of a reference namespace migrated first in the same process, so each
+  // migration's items/s at N is quoted relative to the same migration at this size
+  // (flat cost per item). 0 or equal to n: no reference run (default 10000).
+  int64_t reference_n = 10000;
   // True when --help was given; nothing else is run.
   bool help = false;
 };

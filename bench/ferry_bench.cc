@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "baselines.h"
@@ -37,6 +38,10 @@ struct Results {
   double setup_seconds = 0;
   MigrationRun copy;
   MigrationRun re_extract;
+  // The same two migrations of a reference namespace (--reference-n), run first.
+  int64_t reference_n = 0;
+  std::optional<MigrationRun> reference_copy;
+  std::optional<MigrationRun> reference_re_extract;
   SqliteBaselines sqlite;
   BaselineRun extractor;
 };
@@ -77,6 +82,22 @@ void PrintResults(const Results& r) {
   row("re_extract migration (documents)", r.re_extract.target_documents, r.re_extract.seconds);
   row("re_extract migration (objs+docs)", r.re_extract.items_completed, r.re_extract.seconds);
   row("B: text_extractor v2 alone", r.extractor.items, r.extractor.seconds);
+  for (const MigrationRun* m : {&r.copy, &r.re_extract}) {
+    std::printf("%s stages (s):", m == &r.copy ? "copy" : "re_extract");
+    for (const auto& [name, secs] : m->stage_seconds) std::printf(" %s=%.2f", name.c_str(), secs);
+    std::printf("\n");
+  }
+  if (r.reference_copy && r.reference_re_extract) {
+    const double ref_copy = Rate(r.reference_copy->items_completed, r.reference_copy->seconds);
+    const double ref_re =
+        Rate(r.reference_re_extract->target_documents, r.reference_re_extract->seconds);
+    std::printf("reference N=%lld in this process: copy %.0f items/s, re_extract %.0f docs/s\n",
+                static_cast<long long>(r.reference_n), ref_copy, ref_re);
+    std::printf("copy at N / copy at N=%lld             = %.3f\n",
+                static_cast<long long>(r.reference_n), copy_rate / ref_copy);
+    std::printf("re_extract at N / re_extract at N=%lld = %.3f\n",
+                static_cast<long long>(r.reference_n), re_docs / ref_re);
+  }
   std::printf("\nbaseline A row size: %lld bytes (fields + vector)\n",
               static_cast<long long>(r.sqlite.row_bytes));
   std::printf("copy / A          = %.3f  (target >= %.1f: %s)\n", copy_ratio, kCopyTarget,
@@ -120,19 +141,36 @@ Status Run(const BenchOptions& options, const std::string& data_dir) {
   migration::MigrationRunner migration_runner(deps, validator);
   migration::MigrationService migrations(deps, validator, migration_runner);
 
+  model::MigrationConfig config;
+  config.batch_options = model::BatchOptions{options.batch_size, r.workers, true};
+  SetupServices setup{namespaces, buckets, collections, batches, batch_runner};
+  if (options.reference_n > 0 && options.reference_n != options.n) {
+    std::cerr << "reference: " << options.reference_n << " objects ..." << std::endl;
+    FERRY_ASSIGN_OR_RETURN(
+        SourceNamespace reference,
+        BuildSourceNamespace(deps, setup, caller, "bench-reference-" + RandomHex(4),
+                             options.reference_n));
+    r.reference_n = options.reference_n;
+    config.source_namespace_id = reference.namespace_id;
+    config.migration_type = model::MigrationType::kCopy;
+    FERRY_ASSIGN_OR_RETURN(r.reference_copy,
+                           RunMigration(deps, migrations, migration_runner, caller, config));
+    config.migration_type = model::MigrationType::kReExtract;
+    config.feature_extractors =
+        std::vector<model::MigrationExtractor>{{"text_extractor", "v2", {}}};
+    FERRY_ASSIGN_OR_RETURN(r.reference_re_extract,
+                           RunMigration(deps, migrations, migration_runner, caller, config));
+    config.feature_extractors.reset();
+  }
   std::cerr << "setup: " << options.n << " objects ..." << std::endl;
   auto start = std::chrono::steady_clock::now();
   std::string name = "bench-source-";
   name.append(RandomHex(4));
-  FERRY_ASSIGN_OR_RETURN(
-      SourceNamespace source,
-      BuildSourceNamespace(deps, {namespaces, buckets, collections, batches, batch_runner}, caller,
-                           name, options.n));
+  FERRY_ASSIGN_OR_RETURN(SourceNamespace source,
+                         BuildSourceNamespace(deps, setup, caller, name, options.n));
   r.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  model::MigrationConfig config;
   config.source_namespace_id = source.namespace_id;
-  config.batch_options = model::BatchOptions{options.batch_size, r.workers, true};
   config.migration_type = model::MigrationType::kCopy;
   std::cerr << "copy migration ..." << std::endl;
   FERRY_ASSIGN_OR_RETURN(r.copy, RunMigration(deps, migrations, migration_runner, caller, config));

@@ -50,6 +50,12 @@ Result<MigrationRun> RunMigration(const service::ServiceDeps& deps,
   const auto& processing =
       done.progress.stages[static_cast<int>(model::MigrationStage::kBatchProcessing)];
   run.items_completed = processing.items_completed;
+  for (const auto& stage : done.progress.stages) {
+    double secs = stage.started_at && stage.completed_at
+                      ? static_cast<double>(*stage.completed_at - *stage.started_at) / 1000.0
+                      : 0;
+    run.stage_seconds.emplace_back(model::MigrationStageName(stage.stage), secs);
+  }
   run.items_failed = processing.items_failed;
   FERRY_RETURN_IF_ERROR(CountTarget(deps, done, &run));
   return run;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "migration/migration_service.h"
@@ -21,6 +23,8 @@ struct MigrationRun {
   int64_t target_documents = 0;
   int64_t rss_before_kib = 0;                 // VmRSS when the migration started
   std::optional<int64_t> phase_peak_rss_kib;  // VmHWM over the migration (after a reset)
+  // Wall seconds of each of the seven stages (started_at → completed_at, ms resolution).
+  std::vector<std::pair<std::string, double>> stage_seconds;
 };
 
 // Starts `config` (force: a re_extract start carries a cost warning) and waits for it.

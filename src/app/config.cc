@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "app/extractor_config.h"
+#include "common/crash_points.h"
 
 extern char** environ;
 
@@ -47,6 +48,8 @@ Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
     return ParseSize(key, value, &c->item_timeout_seconds);
   } else if (key == "max_attempts") {
     return ParseSize(key, value, &c->webhook_max_attempts);
+  } else if (key == "crash_points") {
+    c->crash_points = value;
   } else {
     return Status::InvalidArgument("unknown configuration key '" + key + "'");
   }
@@ -100,6 +103,9 @@ Status Config::Validate() const {
     return Status::InvalidArgument("handler_threads must be 1-256");
   }
   if (workers > 256) return Status::InvalidArgument("workers must be 0-256 (0 = all cores)");
+  if (!CrashPoints::Parse(crash_points).ok()) {
+    return Status::InvalidArgument("crash_points must be name=N[,name=N...] with N >= 1");
+  }
   if (item_timeout_seconds < 1 || item_timeout_seconds > 86400) {
     return Status::InvalidArgument("item_timeout_seconds must be 1-86400");
   }
@@ -141,6 +147,7 @@ Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* c
       {"FERRY_WEBHOOK_ALLOW_PRIVATE", "allow_private_targets"},
       {"FERRY_WEBHOOK_MAX_ATTEMPTS", "max_attempts"},
       {"FERRY_ITEM_TIMEOUT_SECONDS", "item_timeout_seconds"},
+      {"FERRY_CRASH_POINTS", "crash_points"},
   };
   for (const auto& [var, key] : kVars) {
     auto it = env.find(var);

@@ -36,6 +36,10 @@ struct Config {
   size_t item_timeout_seconds = 60;
   // Delivery attempts before a webhook is abandoned. Default 8.
   size_t webhook_max_attempts = 8;
+  // Testing hook (env FERRY_CRASH_POINTS only): "name=N,…" makes the process SIGKILL
+  // itself the N-th time it reaches a named crash point (common/crash_points.h).
+  // Default "" (none).
+  std::string crash_points;
   // HTTP embedding extractors ([[extractors.http]] tables; TOML only). See README.
   std::vector<extract::http::HttpExtractorConfig> http_extractors;
 

@@ -10,6 +10,7 @@
 #include "api/routes.h"
 #include "app/extractor_config.h"
 #include "codec/webhook_codec.h"
+#include "common/crash_points.h"
 #include "common/logging.h"
 #include "extract/extractor.h"
 #include "migration/migration_runner.h"
@@ -71,7 +72,9 @@ void BlockSignals() {
 
 Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   Logger logger(ParseLogLevel(config.log_level));
-  FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(config.data_dir));
+  FERRY_ASSIGN_OR_RETURN(auto crash_points, CrashPoints::Parse(config.crash_points));
+  FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(
+                                           config.data_dir, crash_points.get()));
   auto extractors = extract::ExtractorRegistry::CreateBuiltin();
   FERRY_RETURN_IF_ERROR(RegisterHttpExtractors(config, *extractors, logger));
   if (extra_extractors != nullptr) extra_extractors(*extractors);

@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "common/crypto.h"
+
 namespace ferry {
 
 namespace {
@@ -38,6 +40,34 @@ std::string NewId(std::string_view prefix) {
 bool HasIdPrefix(std::string_view id, std::string_view prefix) {
   return id.size() > prefix.size() && id.substr(0, prefix.size()) == prefix &&
          id[prefix.size()] == '_';
+}
+
+std::string MapResourceId(std::string_view migration_id, std::string_view source_id,
+                          bool preserve) {
+  if (preserve) return std::string(source_id);
+  size_t underscore = source_id.find('_');
+  std::string out(underscore == std::string_view::npos ? "id" : source_id.substr(0, underscore));
+  out += '_';
+  std::string key;
+  key.reserve(migration_id.size() + 1 + source_id.size());
+  key.append(migration_id).append("|").append(source_id);
+  out += Sha256Hex(key).substr(0, 24);
+  return out;
+}
+
+std::string MapLineagePath(std::string_view migration_id, std::string_view path, bool preserve) {
+  if (preserve || path.empty()) return std::string(path);
+  std::string out;
+  size_t start = 0;
+  for (;;) {
+    size_t slash = path.find('/', start);
+    if (!out.empty()) out += '/';
+    out += MapResourceId(
+        migration_id, path.substr(start, slash == std::string_view::npos ? slash : slash - start),
+        false);
+    if (slash == std::string_view::npos) return out;
+    start = slash + 1;
+  }
 }
 
 }  // namespace ferry

@@ -1,5 +1,6 @@
 #include "migration/batch_executor.h"
 
+#include "common/ids.h"
 #include "migration/rebuild_executor.h"
 #include "service/document_builder.h"
 
@@ -7,27 +8,27 @@ namespace ferry::migration {
 
 namespace {
 
-Status WriteObjects(RunContext& ctx, const storage::WriteFence* fence,
-                    const std::vector<model::Object>& objects) {
-  return fence != nullptr ? ctx.target->UpsertObjectsFenced(*fence, objects)
-                          : ctx.target->UpsertObjects(objects);
-}
-
 Status WriteDocuments(RunContext& ctx, const storage::WriteFence* fence,
                       const std::vector<model::Document>& docs) {
   return fence != nullptr ? ctx.target->UpsertDocumentsFenced(*fence, docs)
                           : ctx.target->UpsertDocuments(docs);
 }
 
-Result<BatchResult> CopyObjects(RunContext& ctx, const model::MigrationBatch& batch,
-                                const storage::WriteFence* fence) {
-  FERRY_ASSIGN_OR_RETURN(auto objects, ctx.source->GetObjects(batch.resource_id, batch.item_ids));
-  for (auto& o : objects) {
-    if (ctx.cancelled) return Status::Aborted("cancelled");
-    o = MapObject(ctx, std::move(o));
-  }
-  FERRY_RETURN_IF_ERROR(WriteObjects(ctx, fence, objects));
-  return BatchResult{static_cast<int64_t>(objects.size()), 0, {}};
+// A slice copied inside the storage engine (StorageEngine::CopyItems): objects of a
+// bucket, or documents of a collection that a copy or re_extract carries over unchanged.
+Result<BatchResult> BulkCopy(RunContext& ctx, const model::MigrationBatch& batch,
+                             const storage::WriteFence* fence) {
+  if (ctx.cancelled) return Status::Aborted("cancelled");
+  storage::BulkCopyRequest request;
+  request.resource_type = batch.resource_type;
+  request.source_resource_id = batch.resource_id;
+  request.item_ids = batch.item_ids;
+  request.mapping = {ctx.migration_id, ctx.config.preserve_resource_ids};
+  if (fence != nullptr) request.fence = *fence;
+  FERRY_ASSIGN_OR_RETURN(
+      storage::BulkCopyResult copied,
+      ctx.deps.storage.CopyItems(ctx.plan.source->namespace_id, ctx.target_namespace_id, request));
+  return BatchResult{copied.copied, 0, {}};
 }
 
 // The text or image an extend extractor reads for one copied document.
@@ -111,25 +112,16 @@ model::Document MapDocument(const RunContext& ctx, model::Document doc) {
   if (l.source_object_id) l.source_object_id = ctx.TargetId(*l.source_object_id);
   if (l.source_document_id) l.source_document_id = ctx.TargetId(*l.source_document_id);
   if (l.source_collection_id) l.source_collection_id = ctx.TargetId(*l.source_collection_id);
-  std::string path;
-  size_t start = 0;
-  while (start <= l.path.size() && !l.path.empty()) {
-    size_t slash = l.path.find('/', start);
-    std::string part = l.path.substr(start, slash == std::string::npos ? slash : slash - start);
-    if (!path.empty()) path += '/';
-    path += ctx.TargetId(part);
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  l.path = path;
+  l.path = MapLineagePath(ctx.migration_id, l.path, ctx.config.preserve_resource_ids);
   return doc;
 }
 
 Result<BatchResult> ExecuteBatch(RunContext& ctx, const model::MigrationBatch& batch,
                                  const storage::WriteFence* fence) {
-  if (batch.resource_type == model::ResourceType::kBucket) return CopyObjects(ctx, batch, fence);
+  if (batch.resource_type == model::ResourceType::kBucket) return BulkCopy(ctx, batch, fence);
   const CollectionAction& action = ctx.plan.actions.at(batch.resource_id);
   if (action.kind == CollectionAction::Kind::kRebuild) return RebuildDocuments(ctx, batch, fence);
+  if (action.extra.empty()) return BulkCopy(ctx, batch, fence);
   return CopyDocuments(ctx, batch, action, fence);
 }
 

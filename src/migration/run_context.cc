@@ -1,16 +1,11 @@
 #include "migration/run_context.h"
 
-#include "common/crypto.h"
+#include "common/ids.h"
 
 namespace ferry::migration {
 
 std::string MapId(const std::string& migration_id, const std::string& source_id, bool preserve) {
-  if (preserve) return source_id;
-  size_t underscore = source_id.find('_');
-  std::string prefix = underscore == std::string::npos ? "id" : source_id.substr(0, underscore);
-  prefix += "_";
-  prefix += Sha256Hex(migration_id + "|" + source_id).substr(0, 24);
-  return prefix;
+  return MapResourceId(migration_id, source_id, preserve);
 }
 
 std::string RunContext::TargetId(const std::string& source_id) const {

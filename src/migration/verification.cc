@@ -1,81 +1,16 @@
 #include "migration/verification.h"
 
 #include <algorithm>
-#include <cstring>
 #include <unordered_map>
 
-#include "common/crypto.h"
 #include "migration/batch_executor.h"
 
 namespace ferry::migration {
 
 namespace {
 
-using model::Value;
-
 constexpr int64_t kPage = 500;
 constexpr size_t kMaxDifferences = 5;
-
-// Length-prefixed, so that concatenations cannot collide.
-void Put(std::string* out, std::string_view s) {
-  out->append(std::to_string(s.size()));
-  out->push_back(':');
-  out->append(s);
-}
-
-void PutCanonical(std::string* out, const Value& v) {
-  if (v.is_null()) {
-    out->push_back('n');
-  } else if (v.is_bool()) {
-    out->append(v.as_bool() ? "t" : "f");
-  } else if (v.is_int()) {
-    out->push_back('i');
-    Put(out, std::to_string(v.as_int()));
-  } else if (v.is_double()) {
-    double d = v.as_double();
-    char bytes[sizeof d];
-    std::memcpy(bytes, &d, sizeof d);
-    out->push_back('d');
-    Put(out, std::string_view(bytes, sizeof d));
-  } else if (v.is_string()) {
-    out->push_back('s');
-    Put(out, v.as_string());
-  } else if (v.is_array()) {
-    out->push_back('[');
-    for (const auto& e : v.as_array()) PutCanonical(out, e);
-    out->push_back(']');
-  } else {
-    std::vector<const model::ValueObject::Entry*> entries;
-    for (const auto& e : v.as_object()) entries.push_back(&e);
-    std::sort(entries.begin(), entries.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
-    out->push_back('{');
-    for (const auto* e : entries) {
-      Put(out, e->first);
-      PutCanonical(out, e->second);
-    }
-    out->push_back('}');
-  }
-}
-
-Value WithoutFields(const Value& fields, const FingerprintScope& scope) {
-  if ((scope.excluded_fields.empty() && scope.excluded_field_prefixes.empty()) ||
-      !fields.is_object()) {
-    return fields;
-  }
-  auto excluded = [&scope](const std::string& k) {
-    if (scope.excluded_fields.count(k) > 0) return true;
-    for (const auto& p : scope.excluded_field_prefixes) {
-      if (k.compare(0, p.size(), p) == 0) return true;
-    }
-    return false;
-  };
-  model::ValueObject out;
-  for (const auto& [k, v] : fields.as_object()) {
-    if (!excluded(k)) out.Set(k, v);
-  }
-  return Value(std::move(out));
-}
 
 // A side's fingerprints by (target) id, and its checksum.
 struct Side {
@@ -137,89 +72,53 @@ void Compare(const char* noun, Side& source, const Side& target, ResourceVerific
   for (const auto& id : missing) note(std::string(noun) + " " + id + " is missing from the target");
 }
 
-// Scans both sides for their checksums only (memory independent of the item count);
-// on a mismatch, scans again keeping every fingerprint, to name the differences.
-Status CompareSides(const char* noun, const std::function<Status(Side*, Side*)>& scan,
-                    ResourceVerification* out) {
-  Side source, target;
-  FERRY_RETURN_IF_ERROR(scan(&source, &target));
-  if (source.checksum == target.checksum) {
-    Compare(noun, source, target, out);
-    return Status::Ok();
-  }
+// Compares the two sides' streamed checksums; on a mismatch, scans both again keeping
+// every fingerprint, to name the differences.
+Status CompareSides(const char* noun, const storage::ItemChecksum& source,
+                    const storage::ItemChecksum& target,
+                    const std::function<Status(Side*, Side*)>& scan, ResourceVerification* out) {
+  out->source_count = source.count;
+  out->target_count = target.count;
+  out->source_checksum = source.checksum.Hex();
+  out->target_checksum = target.checksum.Hex();
+  out->match = source.checksum == target.checksum;
+  if (out->match) return Status::Ok();
   Side kept_source{true, {}, {}}, kept_target{true, {}, {}};
   FERRY_RETURN_IF_ERROR(scan(&kept_source, &kept_target));
   Compare(noun, kept_source, kept_target, out);
+  // The named differences come from the second scan; the counts and checksums stay the
+  // streamed ones (the source may have changed in between).
+  out->source_count = source.count;
+  out->target_count = target.count;
+  out->source_checksum = source.checksum.Hex();
+  out->target_checksum = target.checksum.Hex();
+  out->match = false;
   return Status::Ok();
 }
 
+// Both sides' streamed checksums: the source as the target should hold it (ids mapped,
+// the migration's date range), the target as it is.
+Result<std::pair<storage::ItemChecksum, storage::ItemChecksum>> StreamChecksums(
+    const RunContext& ctx, const model::DependencyNode& node, const std::string& target_id,
+    const FingerprintScope& scope) {
+  const auto filter = ctx.config.effective_filters();
+  storage::ChecksumRequest request;
+  request.resource_type = node.resource_type;
+  request.resource_id = node.resource_id;
+  request.mapping = storage::IdMapping{ctx.migration_id, ctx.config.preserve_resource_ids};
+  request.scope = scope;
+  request.created_after = filter.after;
+  request.created_before = filter.before;
+  FERRY_ASSIGN_OR_RETURN(storage::ItemChecksum source, ctx.source->ChecksumItems(request));
+  request.resource_id = target_id;
+  request.mapping.reset();
+  request.created_after.reset();
+  request.created_before.reset();
+  FERRY_ASSIGN_OR_RETURN(storage::ItemChecksum target, ctx.target->ChecksumItems(request));
+  return std::make_pair(std::move(source), std::move(target));
+}
+
 }  // namespace
-
-void ContentChecksum::Add(const std::string& hex) {
-  for (size_t lane = 0; lane < lanes_.size() && hex.size() >= (lane + 1) * 16; ++lane) {
-    lanes_[lane] += std::stoull(hex.substr(lane * 16, 16), nullptr, 16);
-  }
-  ++count_;
-}
-
-std::string ContentChecksum::Hex() const {
-  std::string out;
-  char buf[17];
-  for (uint64_t lane : lanes_) {
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(lane));
-    out += buf;
-  }
-  return out;
-}
-
-std::string DocumentFingerprint(const model::Document& d, const FingerprintScope& scope) {
-  std::string s;
-  Put(&s, d.document_id);
-  Put(&s, d.collection_id);
-  const auto& l = d.lineage;
-  Put(&s, model::SourceTypeName(l.source_type));
-  Put(&s, l.root_object_id);
-  Put(&s, l.root_bucket_id);
-  Put(&s, l.source_object_id.value_or(""));
-  Put(&s, l.source_document_id.value_or(""));
-  Put(&s, l.source_collection_id.value_or(""));
-  Put(&s, l.path);
-  Put(&s, d.modality);
-  Put(&s, d.ingestion_status);
-  Put(&s, scope.ignore_error ? "" : d.error.value_or(""));
-  PutCanonical(&s, WithoutFields(d.fields, scope));
-  std::vector<const model::FeatureVector*> vectors;
-  for (const auto& v : d.vectors) {
-    if (scope.excluded_vector_uris.count(v.feature_uri) == 0) vectors.push_back(&v);
-  }
-  std::sort(vectors.begin(), vectors.end(),
-            [](const auto* a, const auto* b) { return a->feature_uri < b->feature_uri; });
-  for (const auto* v : vectors) {
-    Put(&s, v->feature_uri);
-    Put(&s, std::string_view(reinterpret_cast<const char*>(v->values.data()),
-                             v->values.size() * sizeof(float)));
-  }
-  return Sha256Hex(s);
-}
-
-std::string ObjectFingerprint(const model::Object& o) {
-  std::string s;
-  Put(&s, o.object_id);
-  Put(&s, o.bucket_id);
-  Put(&s, o.key_prefix.value_or(""));
-  for (const auto& b : o.blobs) {
-    Put(&s, b.property);
-    Put(&s, model::FieldTypeName(b.type));
-    Put(&s, b.key_prefix.value_or(""));
-    PutCanonical(&s, b.data);
-    Put(&s, b.content_hash.value_or(""));
-    Put(&s, std::to_string(b.size_bytes));
-    Put(&s, b.mime_type.value_or(""));
-    Put(&s, b.filename.value_or(""));
-    PutCanonical(&s, b.metadata);
-  }
-  return Sha256Hex(s);
-}
 
 Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
                                                   const model::DependencyNode& node,
@@ -231,6 +130,7 @@ Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
   out.target_resource_id = ctx.TargetId(node.resource_id);
   const std::string& src_id = node.resource_id;
   const std::string& dst_id = out.target_resource_id;
+  FERRY_ASSIGN_OR_RETURN(auto sums, StreamChecksums(ctx, node, dst_id, scope));
   if (node.resource_type == model::ResourceType::kBucket) {
     auto prints = [&](storage::NamespaceStore& store, const std::string& bucket, bool map) {
       return [&store, bucket, map, &ctx](const std::vector<std::string>& ids)
@@ -245,7 +145,7 @@ Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
       };
     };
     FERRY_RETURN_IF_ERROR(CompareSides(
-        "object",
+        "object", sums.first, sums.second,
         [&](Side* source, Side* target) {
           FERRY_RETURN_IF_ERROR(
               Scan([&](const storage::IdQuery& q) { return ctx.source->ListObjectIds(src_id, q); },
@@ -270,7 +170,7 @@ Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
     };
   };
   FERRY_RETURN_IF_ERROR(CompareSides(
-      "document",
+      "document", sums.first, sums.second,
       [&](Side* source, Side* target) {
         FERRY_RETURN_IF_ERROR(
             Scan([&](const storage::IdQuery& q) { return ctx.source->ListDocumentIds(src_id, q); },

@@ -13,6 +13,7 @@
 #include "model/resources.h"
 #include "model/retriever.h"
 #include "model/taxonomy.h"
+#include "storage/bulk_data.h"
 
 namespace ferry::storage {
 
@@ -23,13 +24,6 @@ struct IdQuery {
   int64_t limit = 1000;
   std::optional<TimestampMs> created_after;
   std::optional<TimestampMs> created_before;
-};
-
-// Guards a write made under a batch lease (CatalogStore::ClaimMigrationBatch): `key`
-// names the fenced work (e.g. "mig_…/12"), `token` is the lease's fencing token.
-struct WriteFence {
-  std::string key;
-  int64_t token = 0;
 };
 
 class NamespaceStore {
@@ -172,6 +166,11 @@ class NamespaceStore {
                                      const std::vector<model::Object>& objects) = 0;
   virtual Status UpsertDocumentsFenced(const WriteFence& fence,
                                        const std::vector<model::Document>& docs) = 0;
+
+  // ---- Bulk reads ------------------------------------------------------------------
+  // The count and content checksum of a bucket's objects or a collection's documents
+  // (bulk_data.h), streamed inside the engine. A missing resource has count 0.
+  virtual Result<ItemChecksum> ChecksumItems(const ChecksumRequest& request) = 0;
 
   // ---- Clusters --------------------------------------------------------------------
   // Cluster definitions and their executions (runs).

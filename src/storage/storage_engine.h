@@ -25,6 +25,12 @@ class StorageEngine {
       const std::string& namespace_id) = 0;
   // Removes a namespace's data for good (after its catalog row is deleted).
   virtual Status DropNamespaceData(const std::string& namespace_id) = 0;
+  // Copies a slice of one resource's items from one namespace into another inside the
+  // engine, in one transaction that also carries the request's fence (bulk_data.h).
+  // NotFound when either namespace or the target resource is absent.
+  virtual Result<BulkCopyResult> CopyItems(const std::string& source_namespace_id,
+                                           const std::string& target_namespace_id,
+                                           const BulkCopyRequest& request) = 0;
   // Flushes and closes everything; later calls fail with Unavailable. Idempotent.
   virtual void Close() = 0;
 };

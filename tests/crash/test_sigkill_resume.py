@@ -7,7 +7,10 @@ nothing duplicated, fields and vectors identical (copy), and the source unchange
 The source: FERRY_CRASH_OBJECTS (default 10000) text objects, each made into one document
 of "texts" and one of "restated" (chained to "texts"): 20 000 documents. A copy and then a
 re_extract (text_extractor v1 -> v2) each take FERRY_CRASH_KILLS (default 10) kills; one
-more lands while the source's bucket batches run. The kill points come from a seeded RNG;
+more lands while the source's bucket batches run. The first kill of each migration is ferryd
+killing itself at a crash point (FERRY_CRASH_POINTS, common/crash_points.h) inside a
+transaction: the copy inside a bulk copy slice before its commit, the re_extract inside the
+writer's fenced document write before its commit. The kill points come from a seeded RNG;
 the seed is printed, and FERRY_CRASH_SEED=<seed> reruns a failure.
 
 Waiting is always polling a condition with a deadline. The only sleeps are the random
@@ -112,6 +115,25 @@ class Cluster:
         for c in self.clients.values():
             c.conn.close()
         self.clients = {}
+
+    def crash_at(self, point):
+        """Restarts ferryd armed to SIGKILL itself at `point` ("name=N": the N-th time the
+        named crash point is reached, e.g. inside a bulk copy slice before its commit)."""
+        self.close_clients()
+        self.server.stop()
+        self.server.env["FERRY_CRASH_POINTS"] = point
+        self.server.start()
+
+    def wait_crash_and_restart(self, point):
+        """Waits for the armed ferryd to kill itself, then restarts it unarmed."""
+        self.close_clients()
+        rc = self.server.proc.wait(timeout=600)  # blocks on the process; no polling
+        self.server.stop()
+        assert rc == -signal.SIGKILL, "ferryd exited with %s, not at crash point %s" % (rc, point)
+        self.kills += 1
+        log("kill %d (crash point %s); restarting" % (self.kills, point))
+        del self.server.env["FERRY_CRASH_POINTS"]
+        self.server.start()
 
     def kill_and_restart(self, why):
         self.close_clients()
@@ -277,7 +299,11 @@ class SigkillResumeTest(unittest.TestCase):
         time.sleep(point[-1])  # the random delay that places the kill (mid-batch, say)
         return True
 
-    def run_under_fire(self, config, rng):
+    def run_under_fire(self, config, rng, crash_point=None):
+        """Runs a migration under the seeded kill plan. With `crash_point`, the first kill is
+        ferryd killing itself at that crash point (an exact place inside a transaction)."""
+        if crash_point:
+            self.cluster.crash_at(crash_point)
         api = self.cluster.api()
         m = api.post(BASE + "/", {"config": config})
         self.assertEqual(m[0], 201, m[1])
@@ -287,6 +313,9 @@ class SigkillResumeTest(unittest.TestCase):
         plan = self.kill_plan(rng)
         log("migration %s (%s): kill plan %s" % (mid, config["migration_type"], plan))
         observed = []
+        if crash_point:
+            self.cluster.wait_crash_and_restart(crash_point)
+            observed.append(self.migration(mid))
         for point in plan:
             if not self.wait_kill_point(mid, point, observed):
                 # Still a kill: a finished migration must stay finished across a crash.
@@ -441,14 +470,16 @@ class SigkillResumeTest(unittest.TestCase):
         rng = random.Random(SEED)
         final = self.run_under_fire({
             "migration_type": "copy", "source_namespace_id": "crash-src",
-            "batch_options": {"batch_size": 250, "max_workers": 2}}, rng)
+            "batch_options": {"batch_size": 250, "max_workers": 2}}, rng,
+            crash_point="bulk_copy.before_commit=%d" % rng.randint(2, 40))
         self.check_copy(final)
         log("copy verified document by document")
         final = self.run_under_fire({
             "migration_type": "re_extract", "source_namespace_id": "crash-src",
             "feature_extractors": [{"feature_extractor_name": "text_extractor",
                                     "version": "v2"}],
-            "batch_options": {"batch_size": 250, "max_workers": 2}}, rng)
+            "batch_options": {"batch_size": 250, "max_workers": 2}}, rng,
+            crash_point="fenced_write.before_commit=%d" % rng.randint(2, 40))
         self.check_re_extract(final, rng)
         log("re_extract verified")
         after = dump_namespace(self.cluster.api("crash-src"), vectors=True)

@@ -108,6 +108,8 @@ class SqliteDb {
   // Status for the connection's last error, with `context`.
   Status LastError(int rc, std::string_view context) const;
   const std::string& path() const { return path_; }
+  // The driver's connection, for registering SQL functions (sqlite_functions.cc).
+  sqlite3* handle() { return db_; }
 
  private:
   friend class Statement;

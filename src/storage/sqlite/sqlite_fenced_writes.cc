@@ -9,11 +9,9 @@
 #include "storage/sqlite/sqlite_write_rows.h"
 
 namespace ferry::storage::sqlite {
-namespace {
-
 // OK, with the fence advanced to fence.token, unless a higher token wrote under the key.
 // REQUIRES: inside a transaction.
-Status AdvanceFence(SqliteDb& db, const WriteFence& fence) {
+Status AdvanceWriteFence(SqliteDb& db, const WriteFence& fence) {
   FERRY_ASSIGN_OR_RETURN(Statement read,
                          db.Prepare("SELECT token FROM write_fences WHERE fence_key = ?"));
   read.BindText(1, fence.key);
@@ -31,13 +29,11 @@ Status AdvanceFence(SqliteDb& db, const WriteFence& fence) {
   return write.Run();
 }
 
-}  // namespace
-
 Status SqliteNamespaceStore::UpsertObjectsFenced(const WriteFence& fence,
                                                  const std::vector<model::Object>& objects) {
   return db_->Locked([&](SqliteDb& db) -> Status {
     return InTransaction(db, [&]() -> Status {
-      FERRY_RETURN_IF_ERROR(AdvanceFence(db, fence));
+      FERRY_RETURN_IF_ERROR(AdvanceWriteFence(db, fence));
       return UpsertObjectRows(db, objects);
     });
   });
@@ -47,8 +43,10 @@ Status SqliteNamespaceStore::UpsertDocumentsFenced(const WriteFence& fence,
                                                    const std::vector<model::Document>& docs) {
   return db_->Locked([&](SqliteDb& db) -> Status {
     return InTransaction(db, [&]() -> Status {
-      FERRY_RETURN_IF_ERROR(AdvanceFence(db, fence));
-      return UpsertDocumentRows(db, docs);
+      FERRY_RETURN_IF_ERROR(AdvanceWriteFence(db, fence));
+      FERRY_RETURN_IF_ERROR(UpsertDocumentRows(db, docs));
+      ReachedCrashPoint("fenced_write.before_commit");
+      return Status::Ok();
     });
   });
 }

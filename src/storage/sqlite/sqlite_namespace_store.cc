@@ -4,6 +4,7 @@
 
 #include "storage/sqlite/record_codec.h"
 #include "storage/sqlite/schema_migrations.h"
+#include "storage/sqlite/sqlite_functions.h"
 
 namespace ferry::storage::sqlite {
 namespace {
@@ -67,14 +68,16 @@ Result<bool> RowExists(SqliteDb& db, const char* table, const char* id_column,
   return stmt.Step();
 }
 
-Result<std::unique_ptr<SqliteNamespaceStore>> SqliteNamespaceStore::Open(const std::string& path,
-                                                                         bool create_if_missing) {
+Result<std::unique_ptr<SqliteNamespaceStore>> SqliteNamespaceStore::Open(
+    const std::string& path, bool create_if_missing, const CrashPoints* crash_points) {
   SqliteOpenOptions options;
   options.create_if_missing = create_if_missing;
   FERRY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path, options));
   FERRY_RETURN_IF_ERROR(
       db->Locked([](SqliteDb& d) { return MigrateSchema(d, SchemaKind::kNamespace); }));
-  return std::unique_ptr<SqliteNamespaceStore>(new SqliteNamespaceStore(std::move(db)));
+  FERRY_RETURN_IF_ERROR(db->Locked([](SqliteDb& d) { return RegisterIdMapping(d); }));
+  return std::unique_ptr<SqliteNamespaceStore>(
+      new SqliteNamespaceStore(std::move(db), crash_points));
 }
 
 // ---- buckets ----

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/crash_points.h"
 #include "storage/namespace_store.h"
 #include "storage/sqlite/sqlite_db.h"
 
@@ -22,8 +23,10 @@ class SqliteNamespaceStore final : public NamespaceStore {
  public:
   // Opens `path` and migrates its schema. With create_if_missing false, a missing file is
   // an error (the caller checks existence first to report NotFound).
-  static Result<std::unique_ptr<SqliteNamespaceStore>> Open(const std::string& path,
-                                                            bool create_if_missing);
+  // `crash_points` (testing; may be null) arms "bulk_copy.before_commit" (inside a bulk
+  // copy slice) and "fenced_write.before_commit" (inside a fenced document write).
+  static Result<std::unique_ptr<SqliteNamespaceStore>> Open(
+      const std::string& path, bool create_if_missing, const CrashPoints* crash_points = nullptr);
 
   // Checkpoints and closes the database; later calls return Unavailable. Idempotent.
   void Close() { db_->Close(); }
@@ -129,6 +132,14 @@ class SqliteNamespaceStore final : public NamespaceStore {
       const std::string& cluster_id, const model::Page& page) override;
   Result<int64_t> CountClusterExecutions(const std::string& cluster_id) override;
 
+  // Bulk data (sqlite_bulk_copy.cc, sqlite_checksum.cc).
+  Result<ItemChecksum> ChecksumItems(const ChecksumRequest& request) override;
+  // Copies request's items from the namespace file `source_path` into this one:
+  // ATTACH + INSERT … SELECT with the id mapping as SQL functions, one transaction with
+  // the fence. StorageEngine::CopyItems's contract.
+  Result<BulkCopyResult> CopyItemsFrom(const std::string& source_path,
+                                       const BulkCopyRequest& request);
+
   // Taxonomies (sqlite_taxonomies.cc).
   Status InsertTaxonomy(const model::Taxonomy& t) override;
   Result<model::Taxonomy> GetTaxonomy(const std::string& taxonomy_id) override;
@@ -139,9 +150,14 @@ class SqliteNamespaceStore final : public NamespaceStore {
   Status DeleteTaxonomy(const std::string& taxonomy_id) override;
 
  private:
-  explicit SqliteNamespaceStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+  SqliteNamespaceStore(std::unique_ptr<SqliteDb> db, const CrashPoints* crash_points)
+      : db_(std::move(db)), crash_points_(crash_points) {}
+  void ReachedCrashPoint(std::string_view name) const {
+    if (crash_points_ != nullptr) crash_points_->Reached(name);
+  }
 
   std::unique_ptr<SqliteDb> db_;
+  const CrashPoints* const crash_points_;
 };
 
 // Helpers shared by the store's .cc files.

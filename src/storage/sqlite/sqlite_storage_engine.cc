@@ -35,13 +35,13 @@ Status RemoveFile(const fs::path& path) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteStorageEngine>> SqliteStorageEngine::Open(
-    const std::string& data_dir) {
+    const std::string& data_dir, const CrashPoints* crash_points) {
   fs::path root(data_dir);
   FERRY_RETURN_IF_ERROR(MakeDirectory(root / "ns"));
   FERRY_ASSIGN_OR_RETURN(auto catalog, SqliteCatalogStore::Open((root / "catalog.db").string()));
   FERRY_ASSIGN_OR_RETURN(auto blobs, FileBlobStore::Open(root / "blobs"));
   return std::unique_ptr<SqliteStorageEngine>(
-      new SqliteStorageEngine(root, std::move(catalog), std::move(blobs)));
+      new SqliteStorageEngine(root, std::move(catalog), std::move(blobs), crash_points));
 }
 
 fs::path SqliteStorageEngine::NamespacePath(const std::string& namespace_id) const {
@@ -57,25 +57,44 @@ Status SqliteStorageEngine::CreateNamespaceData(const std::string& namespace_id)
   if (namespaces_.contains(namespace_id) || fs::exists(path, ec)) {
     return Status::AlreadyExists("namespace data exists: " + namespace_id);
   }
-  FERRY_ASSIGN_OR_RETURN(auto store, SqliteNamespaceStore::Open(path.string(), true));
+  FERRY_ASSIGN_OR_RETURN(auto store,
+                         SqliteNamespaceStore::Open(path.string(), true, crash_points_));
   namespaces_.emplace(namespace_id, std::move(store));
   return Status::Ok();
 }
 
-Result<std::shared_ptr<NamespaceStore>> SqliteStorageEngine::OpenNamespace(
+Result<std::shared_ptr<SqliteNamespaceStore>> SqliteStorageEngine::OpenSqliteNamespace(
     const std::string& namespace_id) {
   FERRY_RETURN_IF_ERROR(CheckNamespaceId(namespace_id));
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return Status::Unavailable("storage closed");
   auto it = namespaces_.find(namespace_id);
-  if (it != namespaces_.end()) return std::shared_ptr<NamespaceStore>(it->second);
+  if (it != namespaces_.end()) return it->second;
   fs::path path = NamespacePath(namespace_id);
   std::error_code ec;
   if (!fs::exists(path, ec)) return Status::NotFound("namespace data not found: " + namespace_id);
   FERRY_ASSIGN_OR_RETURN(std::shared_ptr<SqliteNamespaceStore> store,
-                         SqliteNamespaceStore::Open(path.string(), false));
+                         SqliteNamespaceStore::Open(path.string(), false, crash_points_));
   namespaces_.emplace(namespace_id, store);
+  return store;
+}
+
+Result<std::shared_ptr<NamespaceStore>> SqliteStorageEngine::OpenNamespace(
+    const std::string& namespace_id) {
+  FERRY_ASSIGN_OR_RETURN(auto store, OpenSqliteNamespace(namespace_id));
   return std::shared_ptr<NamespaceStore>(std::move(store));
+}
+
+Result<BulkCopyResult> SqliteStorageEngine::CopyItems(const std::string& source_namespace_id,
+                                                      const std::string& target_namespace_id,
+                                                      const BulkCopyRequest& request) {
+  if (source_namespace_id == target_namespace_id) {
+    return Status::InvalidArgument("a bulk copy needs two different namespaces");
+  }
+  // Opening the source first checks that it exists and that its schema is current.
+  FERRY_ASSIGN_OR_RETURN(auto source, OpenSqliteNamespace(source_namespace_id));
+  FERRY_ASSIGN_OR_RETURN(auto target, OpenSqliteNamespace(target_namespace_id));
+  return target->CopyItemsFrom(NamespacePath(source_namespace_id).string(), request);
 }
 
 Status SqliteStorageEngine::DropNamespaceData(const std::string& namespace_id) {

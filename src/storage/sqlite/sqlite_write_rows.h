@@ -6,12 +6,15 @@
 #include <vector>
 
 #include "model/resources.h"
+#include "storage/bulk_data.h"
 #include "storage/sqlite/sqlite_db.h"
 
 namespace ferry::storage::sqlite {
 
 // UpsertObjects without its transaction.
 Status UpsertObjectRows(SqliteDb& db, const std::vector<model::Object>& objects);
+// Checks and advances a write fence (NamespaceStore::UpsertObjectsFenced's contract).
+Status AdvanceWriteFence(SqliteDb& db, const WriteFence& fence);
 // UpsertDocuments without its transaction.
 Status UpsertDocumentRows(SqliteDb& db, const std::vector<model::Document>& docs);
 

@@ -85,13 +85,31 @@ class NamespaceConformanceTest : public StorageConformanceTest {
   std::shared_ptr<NamespaceStore> store_;
 };
 
-// Instantiates both suites for one backend. Use at namespace scope.
+// Two namespaces, "ns_src" (a bucket "bkt_1" with obj_1..3, a collection "col_1" with
+// doc_1..3 created at 100, 200, 300) and "ns_dst" (the bucket and collection under the ids
+// migration "mig_bulk" maps them to), for the bulk data operations.
+class BulkConformanceTest : public StorageConformanceTest {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  Result<BulkCopyResult> copy(const BulkCopyRequest& r) {
+    return engine().CopyItems("ns_src", "ns_dst", r);
+  }
+
+  std::shared_ptr<NamespaceStore> source_;
+  std::shared_ptr<NamespaceStore> target_;
+};
+
+// Instantiates every suite for one backend. Use at namespace scope.
 #define FERRY_INSTANTIATE_STORAGE_CONFORMANCE(prefix, param)                           \
   using ::ferry::storage::testing::StorageConformanceTest;                             \
   using ::ferry::storage::testing::NamespaceConformanceTest;                           \
+  using ::ferry::storage::testing::BulkConformanceTest;                                \
   INSTANTIATE_TEST_SUITE_P(prefix, StorageConformanceTest, ::testing::Values(param),   \
                            ::ferry::storage::testing::BackendName);                    \
   INSTANTIATE_TEST_SUITE_P(prefix, NamespaceConformanceTest, ::testing::Values(param), \
+                           ::ferry::storage::testing::BackendName);                    \
+  INSTANTIATE_TEST_SUITE_P(prefix, BulkConformanceTest, ::testing::Values(param),      \
                            ::ferry::storage::testing::BackendName)
 
 // Sample resources with every field set to a non-default value, so a round trip that drops

@@ -1,5 +1,7 @@
 #include "storage/testing/fault_injecting_storage.h"
 
+#include "common/ids.h"
+
 namespace ferry::storage::testing {
 
 namespace {
@@ -98,10 +100,8 @@ Status FaultInjection::BeforeOtherWrite() {
 
 namespace {
 
-// The documents as written: the first one corrupted when a corruption is due.
-std::vector<model::Document> MaybeCorrupt(FaultInjection& faults,
-                                          const std::vector<model::Document>& docs) {
-  if (docs.empty() || !faults.TakeCorruption()) return docs;
+// The documents with the first one corrupted. REQUIRES: !docs.empty().
+std::vector<model::Document> Corrupted(const std::vector<model::Document>& docs) {
   std::vector<model::Document> corrupted = docs;
   auto& d = corrupted.front();
   if (!d.vectors.empty() && !d.vectors.front().values.empty()) {
@@ -112,7 +112,18 @@ std::vector<model::Document> MaybeCorrupt(FaultInjection& faults,
   return corrupted;
 }
 
+// The documents as written: the first one corrupted when a corruption is due.
+std::vector<model::Document> MaybeCorrupt(FaultInjection& faults,
+                                          const std::vector<model::Document>& docs) {
+  if (docs.empty() || !faults.TakeCorruption()) return docs;
+  return Corrupted(docs);
+}
+
 }  // namespace
+
+Result<ItemChecksum> FaultInjectingNamespaceStore::ChecksumItems(const ChecksumRequest& request) {
+  return inner_->ChecksumItems(request);
+}
 
 Status FaultInjectingNamespaceStore::InsertBucket(const model::Bucket& bucket) {
   FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
@@ -415,6 +426,30 @@ Result<std::shared_ptr<NamespaceStore>> FaultInjectingStorageEngine::OpenNamespa
                                                              FaultsLocked(namespace_id));
   }
   return std::shared_ptr<NamespaceStore>(wrapper);
+}
+
+Result<BulkCopyResult> FaultInjectingStorageEngine::CopyItems(
+    const std::string& source_namespace_id, const std::string& target_namespace_id,
+    const BulkCopyRequest& request) {
+  FaultInjection& faults = Faults(target_namespace_id);
+  const bool documents = request.resource_type == model::ResourceType::kCollection;
+  FERRY_RETURN_IF_ERROR(documents ? faults.BeforeDocumentUpsert() : faults.BeforeObjectUpsert());
+  FERRY_ASSIGN_OR_RETURN(BulkCopyResult copied,
+                         inner_.CopyItems(source_namespace_id, target_namespace_id, request));
+  if (!documents || copied.copied == 0 || !faults.TakeCorruption()) return copied;
+  FERRY_ASSIGN_OR_RETURN(auto target, inner_.OpenNamespace(target_namespace_id));
+  const auto& m = request.mapping;
+  const std::string collection =
+      MapResourceId(m.migration_id, request.source_resource_id, m.preserve);
+  for (const auto& id : request.item_ids) {
+    FERRY_ASSIGN_OR_RETURN(
+        auto docs,
+        target->GetDocuments(collection, {MapResourceId(m.migration_id, id, m.preserve)}));
+    if (docs.empty()) continue;
+    FERRY_RETURN_IF_ERROR(target->UpsertDocuments(Corrupted(docs)));
+    break;
+  }
+  return copied;
 }
 
 Status FaultInjectingStorageEngine::DropNamespaceData(const std::string& namespace_id) {

@@ -163,6 +163,7 @@ class FaultInjectingNamespaceStore final : public NamespaceStore {
                              const std::vector<model::Object>& objects) override;
   Status UpsertDocumentsFenced(const WriteFence& fence,
                                const std::vector<model::Document>& docs) override;
+  Result<ItemChecksum> ChecksumItems(const ChecksumRequest& request) override;
   // Clusters and their executions delegated unchanged (no faults are injected into them).
   Status InsertCluster(const model::Cluster& c) override;
   Result<model::Cluster> GetCluster(const std::string& cluster_id) override;
@@ -206,6 +207,12 @@ class FaultInjectingStorageEngine final : public StorageEngine {
   Status CreateNamespaceData(const std::string& namespace_id) override;
   Result<std::shared_ptr<NamespaceStore>> OpenNamespace(const std::string& namespace_id) override;
   Status DropNamespaceData(const std::string& namespace_id) override;
+  // Consults the target's faults like UpsertObjects (buckets) or UpsertDocuments
+  // (collections): injected failures, the gate, a full disk, and corruption (the slice's
+  // first copied document is rewritten with one vector value changed).
+  Result<BulkCopyResult> CopyItems(const std::string& source_namespace_id,
+                                   const std::string& target_namespace_id,
+                                   const BulkCopyRequest& request) override;
   void Close() override { inner_.Close(); }
 
  private:

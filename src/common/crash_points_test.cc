@@ -1,0 +1,52 @@
+#include "common/crash_points.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "common/ids.h"
+
+namespace ferry {
+namespace {
+
+TEST(CrashPointsTest, ParsesSpecsAndRefusesMalformedOnes) {
+  EXPECT_TRUE(CrashPoints::Parse("").ok());
+  EXPECT_TRUE(CrashPoints::Parse("bulk_copy.before_commit=3,fenced_write.before_commit=1").ok());
+  for (const char* bad : {"x", "=3", "x=", "x=0", "x=-1", "x=3y", "x=1,,"}) {
+    EXPECT_EQ(CrashPoints::Parse(bad).status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST(CrashPointsTest, UnarmedPointsDoNothing) {
+  auto points = CrashPoints::Parse("").value();
+  for (int i = 0; i < 100; ++i) points->Reached("bulk_copy.before_commit");
+  auto other = CrashPoints::Parse("a=1").value();
+  other->Reached("b");
+}
+
+TEST(CrashPointsDeathTest, KillsTheProcessOnTheArmedVisitOnly) {
+  auto points = CrashPoints::Parse("a=3").value();
+  points->Reached("a");
+  points->Reached("a");
+  EXPECT_EXIT(points->Reached("a"), ::testing::KilledBySignal(SIGKILL), "");
+}
+
+TEST(MapResourceIdTest, IsAPureFunctionKeepingThePrefix) {
+  std::string id = MapResourceId("mig_1", "doc_0123", false);
+  EXPECT_EQ(id, MapResourceId("mig_1", "doc_0123", false));
+  EXPECT_NE(id, MapResourceId("mig_2", "doc_0123", false));
+  EXPECT_EQ(id.substr(0, 4), "doc_");
+  EXPECT_EQ(id.size(), 4u + 24u);
+  EXPECT_EQ(MapResourceId("mig_1", "plain", false).substr(0, 3), "id_");
+  EXPECT_EQ(MapResourceId("mig_1", "doc_0123", true), "doc_0123");
+}
+
+TEST(MapResourceIdTest, LineagePathsMapEachPart) {
+  EXPECT_EQ(MapLineagePath("m", "bkt_1/col_2", false),
+            MapResourceId("m", "bkt_1", false) + "/" + MapResourceId("m", "col_2", false));
+  EXPECT_EQ(MapLineagePath("m", "", false), "");
+  EXPECT_EQ(MapLineagePath("m", "bkt_1/col_2", true), "bkt_1/col_2");
+}
+
+}  // namespace
+}  // namespace ferry

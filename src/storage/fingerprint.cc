@@ -1,0 +1,186 @@
+#include "storage/fingerprint.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "common/crypto.h"
+
+namespace ferry::storage {
+
+namespace {
+
+using model::Value;
+
+// Length-prefixed, so that concatenations cannot collide.
+void Put(std::string* out, std::string_view s) {
+  out->append(std::to_string(s.size()));
+  out->push_back(':');
+  out->append(s);
+}
+
+void PutCanonical(std::string* out, const Value& v) {
+  if (v.is_null()) {
+    out->push_back('n');
+  } else if (v.is_bool()) {
+    out->append(v.as_bool() ? "t" : "f");
+  } else if (v.is_int()) {
+    out->push_back('i');
+    Put(out, std::to_string(v.as_int()));
+  } else if (v.is_double()) {
+    double d = v.as_double();
+    char bytes[sizeof d];
+    std::memcpy(bytes, &d, sizeof d);
+    out->push_back('d');
+    Put(out, std::string_view(bytes, sizeof d));
+  } else if (v.is_string()) {
+    out->push_back('s');
+    Put(out, v.as_string());
+  } else if (v.is_array()) {
+    out->push_back('[');
+    for (const auto& e : v.as_array()) PutCanonical(out, e);
+    out->push_back(']');
+  } else {
+    std::vector<const model::ValueObject::Entry*> entries;
+    for (const auto& e : v.as_object()) entries.push_back(&e);
+    std::sort(entries.begin(), entries.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+    out->push_back('{');
+    for (const auto* e : entries) {
+      Put(out, e->first);
+      PutCanonical(out, e->second);
+    }
+    out->push_back('}');
+  }
+}
+
+bool Excluded(const FingerprintScope& scope, const std::string& key) {
+  if (scope.excluded_fields.count(key) > 0) return true;
+  for (const auto& p : scope.excluded_field_prefixes) {
+    if (key.compare(0, p.size(), p) == 0) return true;
+  }
+  return false;
+}
+
+// The fields without the scope's exclusions, canonically encoded.
+void PutFields(std::string* out, const Value& fields, const FingerprintScope& scope) {
+  if ((scope.excluded_fields.empty() && scope.excluded_field_prefixes.empty()) ||
+      !fields.is_object()) {
+    PutCanonical(out, fields);
+    return;
+  }
+  model::ValueObject kept;
+  for (const auto& [k, v] : fields.as_object()) {
+    if (!Excluded(scope, k)) kept.Set(k, v);
+  }
+  PutCanonical(out, Value(std::move(kept)));
+}
+
+uint64_t HexLane(std::string_view hex) {
+  uint64_t v = 0;
+  for (char c : hex) {
+    v <<= 4;
+    v |= static_cast<uint64_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+  }
+  return v;
+}
+
+}  // namespace
+
+void ContentChecksum::Add(std::string_view hex) {
+  for (size_t lane = 0; lane < lanes_.size() && hex.size() >= (lane + 1) * 16; ++lane) {
+    lanes_[lane] += HexLane(hex.substr(lane * 16, 16));
+  }
+  ++count_;
+}
+
+std::string ContentChecksum::Hex() const {
+  std::string out;
+  char buf[17];
+  for (uint64_t lane : lanes_) {
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(lane));
+    out += buf;
+  }
+  return out;
+}
+
+std::string DocumentFingerprint(const DocumentView& d, const FingerprintScope& scope) {
+  static const Value kNull;
+  std::string s;
+  Put(&s, d.document_id);
+  Put(&s, d.collection_id);
+  Put(&s, d.source_type);
+  Put(&s, d.root_object_id);
+  Put(&s, d.root_bucket_id);
+  Put(&s, d.source_object_id);
+  Put(&s, d.source_document_id);
+  Put(&s, d.source_collection_id);
+  Put(&s, d.lineage_path);
+  Put(&s, d.modality);
+  Put(&s, d.ingestion_status);
+  Put(&s, scope.ignore_error ? std::string_view() : d.error);
+  PutFields(&s, d.fields != nullptr ? *d.fields : kNull, scope);
+  std::vector<std::pair<std::string_view, std::string_view>> vectors;
+  for (const auto& v : d.vectors) {
+    if (scope.excluded_vector_uris.count(std::string(v.first)) == 0) vectors.push_back(v);
+  }
+  std::sort(vectors.begin(), vectors.end());
+  for (const auto& [uri, bytes] : vectors) {
+    Put(&s, uri);
+    Put(&s, bytes);
+  }
+  return Sha256Hex(s);
+}
+
+std::string DocumentFingerprint(const model::Document& d, const FingerprintScope& scope) {
+  const auto& l = d.lineage;
+  DocumentView v;
+  v.document_id = d.document_id;
+  v.collection_id = d.collection_id;
+  std::string source_type = model::SourceTypeName(l.source_type);
+  v.source_type = source_type;
+  v.root_object_id = l.root_object_id;
+  v.root_bucket_id = l.root_bucket_id;
+  if (l.source_object_id) v.source_object_id = *l.source_object_id;
+  if (l.source_document_id) v.source_document_id = *l.source_document_id;
+  if (l.source_collection_id) v.source_collection_id = *l.source_collection_id;
+  v.lineage_path = l.path;
+  v.modality = d.modality;
+  v.ingestion_status = d.ingestion_status;
+  if (d.error) v.error = *d.error;
+  v.fields = &d.fields;
+  // float32 in memory is the stored little-endian encoding on every host Ferry builds for.
+  static_assert(sizeof(float) == 4);
+  for (const auto& fv : d.vectors) {
+    v.vectors.emplace_back(fv.feature_uri,
+                           std::string_view(reinterpret_cast<const char*>(fv.values.data()),
+                                            fv.values.size() * sizeof(float)));
+  }
+  return DocumentFingerprint(v, scope);
+}
+
+std::string ObjectFingerprint(std::string_view object_id, std::string_view bucket_id,
+                              std::string_view key_prefix, const std::vector<model::Blob>& blobs) {
+  std::string s;
+  Put(&s, object_id);
+  Put(&s, bucket_id);
+  Put(&s, key_prefix);
+  for (const auto& b : blobs) {
+    Put(&s, b.property);
+    Put(&s, model::FieldTypeName(b.type));
+    Put(&s, b.key_prefix.value_or(""));
+    PutCanonical(&s, b.data);
+    Put(&s, b.content_hash.value_or(""));
+    Put(&s, std::to_string(b.size_bytes));
+    Put(&s, b.mime_type.value_or(""));
+    Put(&s, b.filename.value_or(""));
+    PutCanonical(&s, b.metadata);
+  }
+  return Sha256Hex(s);
+}
+
+std::string ObjectFingerprint(const model::Object& o) {
+  return ObjectFingerprint(o.object_id, o.bucket_id, o.key_prefix.value_or(""), o.blobs);
+}
+
+}  // namespace ferry::storage

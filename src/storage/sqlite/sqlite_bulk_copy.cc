@@ -1,0 +1,190 @@
+// SqliteNamespaceStore: bulk copy of a slice of a bucket or collection from another
+// namespace file. The source file is ATTACHed to this connection and the rows move with
+// INSERT … SELECT, ids mapped by the ferry_map_id / ferry_map_path SQL functions
+// (sqlite_functions.h), in one transaction that also advances the slice's write fence.
+// Nothing is decoded or re-encoded: fields, blobs and vectors move as stored bytes.
+
+#include <cstdio>
+#include <functional>
+#include <string>
+
+#include "common/ids.h"
+#include "storage/sqlite/sqlite_namespace_store.h"
+#include "storage/sqlite/sqlite_write_rows.h"
+
+namespace ferry::storage::sqlite {
+namespace {
+
+// The ids as a JSON array, for json_each(): one bound value, however many ids.
+std::string JsonArray(const std::vector<std::string>& ids) {
+  std::string out = "[";
+  for (const auto& id : ids) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : id) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
+
+// The slice's ids drive every statement: CROSS JOIN keeps json_each() the outer loop, so
+// each id is one primary-key probe of the source (the planner would otherwise scan the
+// whole resource on its (parent, …) index and probe the id list for every row).
+
+// Runs one statement of a slice. Parameters: ?1 migration id, ?2 preserve, ?3 the ids
+// (JSON array), and ?4 the source resource id when `with_resource`.
+Status RunSlice(SqliteDb& db, const char* sql, const BulkCopyRequest& r, const std::string& ids,
+                bool with_resource = true) {
+  FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
+  stmt.BindText(1, r.mapping.migration_id);
+  stmt.BindInt(2, r.mapping.preserve ? 1 : 0);
+  stmt.BindText(3, ids);
+  if (with_resource) stmt.BindText(4, r.source_resource_id);
+  return stmt.Run();
+}
+
+// Objects, in target key order, then their blob hash references (rewritten, as an
+// upsert of the object rewrites them).
+Result<int64_t> CopyObjectRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids) {
+  FERRY_RETURN_IF_ERROR(RunSlice(
+      db,
+      "INSERT INTO objects (object_id, bucket_id, key_prefix, blobs, status, error, created_at, "
+      "updated_at, size_bytes) "
+      "SELECT ferry_map_id(?1, o.object_id, ?2), ferry_map_id(?1, o.bucket_id, ?2), o.key_prefix, "
+      "o.blobs, o.status, o.error, o.created_at, o.updated_at, o.size_bytes "
+      "FROM json_each(?3) j CROSS JOIN bulk_src.objects o ON o.object_id = j.value "
+      "WHERE o.bucket_id = ?4 ORDER BY 1 "
+      "ON CONFLICT (object_id) DO UPDATE SET bucket_id = excluded.bucket_id, "
+      "key_prefix = excluded.key_prefix, blobs = excluded.blobs, status = excluded.status, "
+      "error = excluded.error, created_at = excluded.created_at, "
+      "updated_at = excluded.updated_at, size_bytes = excluded.size_bytes",
+      r, ids));
+  const int64_t copied = db.Changes();
+  FERRY_RETURN_IF_ERROR(RunSlice(db,
+                                 "DELETE FROM object_blob_hashes WHERE object_id IN "
+                                 "(SELECT ferry_map_id(?1, value, ?2) FROM json_each(?3))",
+                                 r, ids, false));
+  FERRY_RETURN_IF_ERROR(
+      RunSlice(db,
+               "INSERT OR IGNORE INTO object_blob_hashes (object_id, content_hash) "
+               "SELECT ferry_map_id(?1, h.object_id, ?2), h.content_hash "
+               "FROM json_each(?3) j CROSS JOIN bulk_src.objects o ON o.object_id = j.value "
+               "JOIN bulk_src.object_blob_hashes h ON h.object_id = o.object_id "
+               "WHERE o.bucket_id = ?4 ORDER BY 1, 2",
+               r, ids));
+  return copied;
+}
+
+// Documents with every id of their lineage mapped, then their vectors (replaced, as an
+// upsert of the document replaces them).
+Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids) {
+  FERRY_RETURN_IF_ERROR(RunSlice(
+      db,
+      "INSERT INTO documents (document_id, collection_id, fields, source_type, root_object_id, "
+      "root_bucket_id, source_object_id, source_document_id, source_collection_id, "
+      "lineage_path, modality, ingestion_status, error, batch_id, created_at, updated_at) "
+      "SELECT ferry_map_id(?1, d.document_id, ?2), ferry_map_id(?1, d.collection_id, ?2), "
+      "d.fields, d.source_type, ferry_map_id(?1, d.root_object_id, ?2), "
+      "ferry_map_id(?1, d.root_bucket_id, ?2), ferry_map_id(?1, d.source_object_id, ?2), "
+      "ferry_map_id(?1, d.source_document_id, ?2), ferry_map_id(?1, d.source_collection_id, ?2), "
+      "ferry_map_path(?1, d.lineage_path, ?2), d.modality, d.ingestion_status, d.error, "
+      "d.batch_id, d.created_at, d.updated_at "
+      "FROM json_each(?3) j CROSS JOIN bulk_src.documents d ON d.document_id = j.value "
+      "WHERE d.collection_id = ?4 ORDER BY 1 "
+      "ON CONFLICT (document_id) DO UPDATE SET collection_id = excluded.collection_id, "
+      "fields = excluded.fields, source_type = excluded.source_type, "
+      "root_object_id = excluded.root_object_id, root_bucket_id = excluded.root_bucket_id, "
+      "source_object_id = excluded.source_object_id, "
+      "source_document_id = excluded.source_document_id, "
+      "source_collection_id = excluded.source_collection_id, "
+      "lineage_path = excluded.lineage_path, modality = excluded.modality, "
+      "ingestion_status = excluded.ingestion_status, error = excluded.error, "
+      "batch_id = excluded.batch_id, created_at = excluded.created_at, "
+      "updated_at = excluded.updated_at",
+      r, ids));
+  const int64_t copied = db.Changes();
+  FERRY_RETURN_IF_ERROR(RunSlice(db,
+                                 "DELETE FROM vectors WHERE document_id IN "
+                                 "(SELECT ferry_map_id(?1, value, ?2) FROM json_each(?3))",
+                                 r, ids, false));
+  FERRY_RETURN_IF_ERROR(RunSlice(
+      db,
+      "INSERT INTO vectors (document_id, feature_uri, position, dims, data) "
+      "SELECT ferry_map_id(?1, v.document_id, ?2), v.feature_uri, v.position, v.dims, v.data "
+      "FROM json_each(?3) j CROSS JOIN bulk_src.documents d ON d.document_id = j.value "
+      "JOIN bulk_src.vectors v ON v.document_id = d.document_id "
+      "WHERE d.collection_id = ?4 ORDER BY 1, 2",
+      r, ids));
+  return copied;
+}
+
+// The slice's transaction. Deferred (not BEGIN IMMEDIATE): an immediate transaction
+// would also take the write lock of the attached source, which this connection only
+// reads; the first INSERT takes this file's write lock (its only writer is this
+// connection, held under the mutex).
+Result<int64_t> CopyInTransaction(SqliteDb& db, const BulkCopyRequest& r,
+                                  const std::function<void()>& before_commit) {
+  const bool bucket = r.resource_type == model::ResourceType::kBucket;
+  FERRY_RETURN_IF_ERROR(db.Exec("BEGIN"));
+  auto body = [&]() -> Result<int64_t> {
+    if (r.fence.has_value()) FERRY_RETURN_IF_ERROR(AdvanceWriteFence(db, *r.fence));
+    const std::string target =
+        MapResourceId(r.mapping.migration_id, r.source_resource_id, r.mapping.preserve);
+    FERRY_ASSIGN_OR_RETURN(bool exists,
+                           bucket ? RowExists(db, "buckets", "bucket_id", target)
+                                  : RowExists(db, "collections", "collection_id", target));
+    if (!exists) {
+      return Status::NotFound(std::string(bucket ? "bucket" : "collection") +
+                              " not found: " + target);
+    }
+    const std::string ids = JsonArray(r.item_ids);
+    return bucket ? CopyObjectRows(db, r, ids) : CopyDocumentRows(db, r, ids);
+  };
+  Result<int64_t> copied = body();
+  if (!copied.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return copied;
+  }
+  before_commit();
+  if (Status st = db.Exec("COMMIT"); !st.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return st;
+  }
+  return copied;
+}
+
+}  // namespace
+
+Result<BulkCopyResult> SqliteNamespaceStore::CopyItemsFrom(const std::string& source_path,
+                                                           const BulkCopyRequest& request) {
+  if (request.resource_type != model::ResourceType::kBucket &&
+      request.resource_type != model::ResourceType::kCollection) {
+    return Status::InvalidArgument("bulk copy moves buckets' objects or collections' documents");
+  }
+  if (request.item_ids.empty()) return BulkCopyResult{};
+  return db_->Locked([&](SqliteDb& db) -> Result<BulkCopyResult> {
+    FERRY_ASSIGN_OR_RETURN(Statement attach, db.Prepare("ATTACH DATABASE ?1 AS bulk_src"));
+    attach.BindText(1, source_path);
+    FERRY_RETURN_IF_ERROR(attach.Run());
+    Result<int64_t> copied =
+        CopyInTransaction(db, request, [this] { ReachedCrashPoint("bulk_copy.before_commit"); });
+    Status detached = db.Exec("DETACH DATABASE bulk_src");
+    FERRY_RETURN_IF_ERROR(copied.status());
+    FERRY_RETURN_IF_ERROR(detached);
+    return BulkCopyResult{*copied};
+  });
+}
+
+}  // namespace ferry::storage::sqlite

@@ -1,0 +1,215 @@
+// Conformance: bulk data operations (bulk_data.h) — a copied slice between two
+// namespaces with the id mapping applied in the engine, and streamed checksums.
+
+#include <string>
+#include <vector>
+
+#include "common/ids.h"
+#include "storage/sqlite/storage_conformance.h"
+
+namespace ferry::storage::testing {
+namespace {
+
+constexpr char kMigration[] = "mig_bulk";
+
+std::string Mapped(const std::string& id) { return MapResourceId(kMigration, id, false); }
+
+}  // namespace
+
+void BulkConformanceTest::SetUp() {
+  StorageConformanceTest::SetUp();
+  source_ = NewNamespace("ns_src");
+  target_ = NewNamespace("ns_dst");
+  ASSERT_OK(source_->InsertBucket(SampleBucket("bkt_1", "b")));
+  ASSERT_OK(source_->InsertCollection(SampleCollection("col_1", "c")));
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_OK(source_->InsertObject(SampleObject("bkt_1", "obj_" + std::to_string(i))));
+    model::Document d = SampleDocument("col_1", "doc_" + std::to_string(i), "obj_1");
+    d.created_at = 100 * i;
+    ASSERT_OK(source_->UpsertDocuments({d}));
+  }
+  ASSERT_OK(target_->InsertBucket(SampleBucket(Mapped("bkt_1"), "b")));
+  ASSERT_OK(target_->InsertCollection(SampleCollection(Mapped("col_1"), "c")));
+}
+
+void BulkConformanceTest::TearDown() {
+  source_.reset();
+  target_.reset();
+  StorageConformanceTest::TearDown();
+}
+
+namespace {
+
+BulkCopyRequest Request(model::ResourceType type, const std::string& resource,
+                        std::vector<std::string> ids) {
+  BulkCopyRequest r;
+  r.resource_type = type;
+  r.source_resource_id = resource;
+  r.item_ids = std::move(ids);
+  r.mapping = {kMigration, false};
+  return r;
+}
+
+ChecksumRequest SourceSide(model::ResourceType type, const std::string& id) {
+  ChecksumRequest r;
+  r.resource_type = type;
+  r.resource_id = id;
+  r.mapping = IdMapping{kMigration, false};
+  return r;
+}
+
+ChecksumRequest TargetSide(model::ResourceType type, const std::string& id) {
+  ChecksumRequest r;
+  r.resource_type = type;
+  r.resource_id = Mapped(id);
+  return r;
+}
+
+TEST_P(BulkConformanceTest, CopiesObjectsWithMappedIdsAndEveryField) {
+  ASSERT_OK_AND_ASSIGN(auto copied, copy(Request(model::ResourceType::kBucket, "bkt_1",
+                                                 {"obj_2", "obj_9", "obj_1"})));
+  EXPECT_EQ(copied.copied, 2);  // obj_9 does not exist: skipped
+  for (const char* id : {"obj_1", "obj_2"}) {
+    model::Object want = SampleObject("bkt_1", id);  // blob ids are not mapped
+    want.object_id = Mapped(id);
+    want.bucket_id = Mapped("bkt_1");
+    ASSERT_OK_AND_ASSIGN(model::Object got, target_->GetObject(Mapped("bkt_1"), Mapped(id)));
+    ExpectSame(want, got);
+  }
+  ASSERT_OK_AND_ASSIGN(int64_t count, target_->CountObjects(Mapped("bkt_1")));
+  EXPECT_EQ(count, 2);
+  ASSERT_OK_AND_ASSIGN(auto hashes, target_->ListBlobHashes());
+  EXPECT_EQ(hashes, std::vector<std::string>{std::string(64, 'a')});
+}
+
+TEST_P(BulkConformanceTest, CopiesDocumentsWithVectorsAndMappedLineage) {
+  ASSERT_OK_AND_ASSIGN(
+      auto copied, copy(Request(model::ResourceType::kCollection, "col_1", {"doc_1", "doc_3"})));
+  EXPECT_EQ(copied.copied, 2);
+  model::Document want = SampleDocument(Mapped("col_1"), Mapped("doc_3"), Mapped("obj_1"));
+  want.created_at = 300;
+  want.lineage.root_bucket_id = Mapped("bkt_root");
+  want.lineage.source_document_id = Mapped("doc_src");
+  want.lineage.source_collection_id = Mapped("col_src");
+  want.lineage.path = MapLineagePath(kMigration, "bkt_root/col_src/col_1", false);
+  ASSERT_OK_AND_ASSIGN(model::Document got,
+                       target_->GetDocument(Mapped("col_1"), Mapped("doc_3"), true));
+  ExpectSame(want, got);
+  EXPECT_EQ(got.lineage.path, Mapped("bkt_root") + "/" + Mapped("col_src") + "/" + Mapped("col_1"));
+  EXPECT_FALSE(got.lineage.source_object_id.has_value());
+}
+
+TEST_P(BulkConformanceTest, ARerunSliceReplacesRatherThanDuplicates) {
+  auto r = Request(model::ResourceType::kCollection, "col_1", {"doc_1", "doc_2", "doc_3"});
+  r.fence = WriteFence{"mig_bulk/1", 5};
+  ASSERT_OK(copy(r).status());
+  ASSERT_OK(copy(r).status());
+  ASSERT_OK_AND_ASSIGN(int64_t count, target_->CountDocuments(Mapped("col_1")));
+  EXPECT_EQ(count, 3);
+  ASSERT_OK_AND_ASSIGN(model::Document got,
+                       target_->GetDocument(Mapped("col_1"), Mapped("doc_2"), true));
+  EXPECT_EQ(got.vectors.size(), 2u);
+}
+
+TEST_P(BulkConformanceTest, AStaleFenceWritesNothing) {
+  auto r = Request(model::ResourceType::kBucket, "bkt_1", {"obj_1"});
+  r.fence = WriteFence{"mig_bulk/1", 7};
+  ASSERT_OK(copy(r).status());
+  r.item_ids = {"obj_2", "obj_3"};
+  r.fence->token = 6;
+  EXPECT_EQ(STATUS_CODE(copy(r)), StatusCode::kFailedPrecondition);
+  ASSERT_OK_AND_ASSIGN(int64_t count, target_->CountObjects(Mapped("bkt_1")));
+  EXPECT_EQ(count, 1);
+  // The fence is shared with the row-by-row fenced writes.
+  EXPECT_EQ(STATUS_CODE(target_->UpsertObjectsFenced({"mig_bulk/1", 6},
+                                                     {SampleObject(Mapped("bkt_1"), "obj_x")})),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_P(BulkConformanceTest, NeedsTheTargetResourceAndBothNamespaces) {
+  EXPECT_EQ(STATUS_CODE(copy(Request(model::ResourceType::kBucket, "bkt_2", {"obj_1"}))),
+            StatusCode::kNotFound);
+  EXPECT_EQ(STATUS_CODE(engine().CopyItems(
+                "ns_none", "ns_dst", Request(model::ResourceType::kBucket, "bkt_1", {"obj_1"}))),
+            StatusCode::kNotFound);
+  EXPECT_EQ(STATUS_CODE(copy(Request(model::ResourceType::kRetriever, "ret_1", {"x"}))),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_P(BulkConformanceTest, PreservedIdsAreCopiedAsTheyAre) {
+  ASSERT_OK(target_->InsertBucket(SampleBucket("bkt_1", "same")));
+  auto r = Request(model::ResourceType::kBucket, "bkt_1", {"obj_1"});
+  r.mapping.preserve = true;
+  ASSERT_OK(copy(r).status());
+  ASSERT_OK_AND_ASSIGN(model::Object got, target_->GetObject("bkt_1", "obj_1"));
+  ExpectSame(SampleObject("bkt_1", "obj_1"), got);
+}
+
+TEST_P(BulkConformanceTest, StreamedChecksumsOfSourceAndCopyAgree) {
+  ASSERT_OK(
+      copy(Request(model::ResourceType::kBucket, "bkt_1", {"obj_1", "obj_2", "obj_3"})).status());
+  ASSERT_OK(copy(Request(model::ResourceType::kCollection, "col_1", {"doc_1", "doc_2", "doc_3"}))
+                .status());
+  for (auto type : {model::ResourceType::kBucket, model::ResourceType::kCollection}) {
+    const std::string id = type == model::ResourceType::kBucket ? "bkt_1" : "col_1";
+    ASSERT_OK_AND_ASSIGN(ItemChecksum src, source_->ChecksumItems(SourceSide(type, id)));
+    ASSERT_OK_AND_ASSIGN(ItemChecksum dst, target_->ChecksumItems(TargetSide(type, id)));
+    EXPECT_EQ(src.count, 3);
+    EXPECT_EQ(dst.count, 3);
+    EXPECT_EQ(src.checksum.Hex(), dst.checksum.Hex());
+    // Unmapped, the source differs from its copy (the ids are part of the content).
+    ChecksumRequest unmapped = SourceSide(type, id);
+    unmapped.mapping.reset();
+    ASSERT_OK_AND_ASSIGN(ItemChecksum raw, source_->ChecksumItems(unmapped));
+    EXPECT_NE(raw.checksum.Hex(), dst.checksum.Hex());
+  }
+  // The streamed checksum is the one of the model's fingerprints.
+  ContentChecksum want;
+  ASSERT_OK_AND_ASSIGN(
+      auto docs,
+      target_->GetDocuments(Mapped("col_1"), {Mapped("doc_1"), Mapped("doc_2"), Mapped("doc_3")}));
+  for (const auto& d : docs) want.Add(DocumentFingerprint(d, {}));
+  ASSERT_OK_AND_ASSIGN(ItemChecksum dst, target_->ChecksumItems(TargetSide(
+                                             model::ResourceType::kCollection, "col_1")));
+  EXPECT_EQ(dst.checksum.Hex(), want.Hex());
+}
+
+TEST_P(BulkConformanceTest, ChecksumsSeeOneChangedVectorValue) {
+  ASSERT_OK(copy(Request(model::ResourceType::kCollection, "col_1", {"doc_1", "doc_2", "doc_3"}))
+                .status());
+  ASSERT_OK_AND_ASSIGN(ItemChecksum before, target_->ChecksumItems(TargetSide(
+                                                model::ResourceType::kCollection, "col_1")));
+  ASSERT_OK_AND_ASSIGN(model::Document d,
+                       target_->GetDocument(Mapped("col_1"), Mapped("doc_2"), true));
+  d.vectors[1].values[0] += 1.0f;
+  ASSERT_OK(target_->UpsertDocuments({d}));
+  ASSERT_OK_AND_ASSIGN(ItemChecksum after, target_->ChecksumItems(TargetSide(
+                                               model::ResourceType::kCollection, "col_1")));
+  EXPECT_EQ(after.count, before.count);
+  EXPECT_NE(after.checksum.Hex(), before.checksum.Hex());
+  // A vector the scope leaves out does not count.
+  auto scoped = TargetSide(model::ResourceType::kCollection, "col_1");
+  scoped.scope.excluded_vector_uris.insert(d.vectors[1].feature_uri);
+  ASSERT_OK_AND_ASSIGN(ItemChecksum a, target_->ChecksumItems(scoped));
+  ASSERT_OK(target_->UpsertDocuments({SampleDocument(Mapped("col_1"), Mapped("doc_9"), "o")}));
+  ASSERT_OK_AND_ASSIGN(ItemChecksum b, target_->ChecksumItems(scoped));
+  EXPECT_EQ(b.count, a.count + 1);
+}
+
+TEST_P(BulkConformanceTest, ChecksumsHonourTheDateRange) {
+  auto r = SourceSide(model::ResourceType::kCollection, "col_1");
+  r.created_after = 200;
+  r.created_before = 300;
+  ASSERT_OK_AND_ASSIGN(ItemChecksum one, source_->ChecksumItems(r));
+  EXPECT_EQ(one.count, 1);  // doc_2 (created at 200); doc_3 at 300 is outside [200, 300)
+  r.created_before.reset();
+  ASSERT_OK_AND_ASSIGN(ItemChecksum two, source_->ChecksumItems(r));
+  EXPECT_EQ(two.count, 2);
+  r.resource_id = "col_none";
+  ASSERT_OK_AND_ASSIGN(ItemChecksum none, source_->ChecksumItems(r));
+  EXPECT_EQ(none.count, 0);
+}
+
+}  // namespace
+
+}  // namespace ferry::storage::testing
