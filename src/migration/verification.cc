@@ -1,6 +1,7 @@
 #include "migration/verification.h"
 
 #include <algorithm>
+#include <future>
 #include <unordered_map>
 
 #include "migration/batch_executor.h"
@@ -109,13 +110,19 @@ Result<std::pair<storage::ItemChecksum, storage::ItemChecksum>> StreamChecksums(
   request.scope = scope;
   request.created_after = filter.after;
   request.created_before = filter.before;
-  FERRY_ASSIGN_OR_RETURN(storage::ItemChecksum source, ctx.source->ChecksumItems(request));
-  request.resource_id = target_id;
-  request.mapping.reset();
-  request.created_after.reset();
-  request.created_before.reset();
-  FERRY_ASSIGN_OR_RETURN(storage::ItemChecksum target, ctx.target->ChecksumItems(request));
-  return std::make_pair(std::move(source), std::move(target));
+  storage::ChecksumRequest target_request = request;
+  target_request.resource_id = target_id;
+  target_request.mapping.reset();
+  target_request.created_after.reset();
+  target_request.created_before.reset();
+  // The two sides are different files with their own connections: scan them at once.
+  auto source = std::async(std::launch::async,
+                           [&ctx, &request] { return ctx.source->ChecksumItems(request); });
+  Result<storage::ItemChecksum> target = ctx.target->ChecksumItems(target_request);
+  Result<storage::ItemChecksum> source_sum = source.get();
+  FERRY_RETURN_IF_ERROR(source_sum.status());
+  FERRY_RETURN_IF_ERROR(target.status());
+  return std::make_pair(std::move(*source_sum), std::move(*target));
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 // namespace file. The source file is ATTACHed to this connection and the rows move with
 // INSERT … SELECT, ids mapped by the ferry_map_id / ferry_map_path SQL functions
 // (sqlite_functions.h), in one transaction that also advances the slice's write fence.
-// Nothing is decoded or re-encoded: fields, blobs and vectors move as stored bytes.
+// Nothing is decoded or re-encoded: fields, blobs and vectors move as stored bytes. Rows
+// are not sorted by target key first: the mapped ids are hash-derived, so a slice touches
+// the same random index pages in any order, and the sort only cost memory (measured).
 
 #include <cstdio>
 #include <functional>
@@ -44,7 +46,8 @@ std::string JsonArray(const std::vector<std::string>& ids) {
 // whole resource on its (parent, …) index and probe the id list for every row).
 
 // Runs one statement of a slice. Parameters: ?1 migration id, ?2 preserve, ?3 the ids
-// (JSON array), and ?4 the source resource id when `with_resource`.
+// (JSON array), and ?4 the source resource id when `with_resource` (rows are filtered on
+// it, so their parent maps as the constant ferry_map_id(?1, ?4, ?2), computed once).
 Status RunSlice(SqliteDb& db, const char* sql, const BulkCopyRequest& r, const std::string& ids,
                 bool with_resource = true) {
   FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
@@ -55,17 +58,17 @@ Status RunSlice(SqliteDb& db, const char* sql, const BulkCopyRequest& r, const s
   return stmt.Run();
 }
 
-// Objects, in target key order, then their blob hash references (rewritten, as an
+// Objects, then their blob hash references (rewritten, as an
 // upsert of the object rewrites them).
 Result<int64_t> CopyObjectRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids) {
   FERRY_RETURN_IF_ERROR(RunSlice(
       db,
       "INSERT INTO objects (object_id, bucket_id, key_prefix, blobs, status, error, created_at, "
       "updated_at, size_bytes) "
-      "SELECT ferry_map_id(?1, o.object_id, ?2), ferry_map_id(?1, o.bucket_id, ?2), o.key_prefix, "
+      "SELECT ferry_map_id(?1, o.object_id, ?2), ferry_map_id(?1, ?4, ?2), o.key_prefix, "
       "o.blobs, o.status, o.error, o.created_at, o.updated_at, o.size_bytes "
       "FROM json_each(?3) j CROSS JOIN bulk_src.objects o ON o.object_id = j.value "
-      "WHERE o.bucket_id = ?4 ORDER BY 1 "
+      "WHERE o.bucket_id = ?4 "
       "ON CONFLICT (object_id) DO UPDATE SET bucket_id = excluded.bucket_id, "
       "key_prefix = excluded.key_prefix, blobs = excluded.blobs, status = excluded.status, "
       "error = excluded.error, created_at = excluded.created_at, "
@@ -82,7 +85,7 @@ Result<int64_t> CopyObjectRows(SqliteDb& db, const BulkCopyRequest& r, const std
                "SELECT ferry_map_id(?1, h.object_id, ?2), h.content_hash "
                "FROM json_each(?3) j CROSS JOIN bulk_src.objects o ON o.object_id = j.value "
                "JOIN bulk_src.object_blob_hashes h ON h.object_id = o.object_id "
-               "WHERE o.bucket_id = ?4 ORDER BY 1, 2",
+               "WHERE o.bucket_id = ?4",
                r, ids));
   return copied;
 }
@@ -95,14 +98,14 @@ Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const s
       "INSERT INTO documents (document_id, collection_id, fields, source_type, root_object_id, "
       "root_bucket_id, source_object_id, source_document_id, source_collection_id, "
       "lineage_path, modality, ingestion_status, error, batch_id, created_at, updated_at) "
-      "SELECT ferry_map_id(?1, d.document_id, ?2), ferry_map_id(?1, d.collection_id, ?2), "
+      "SELECT ferry_map_id(?1, d.document_id, ?2), ferry_map_id(?1, ?4, ?2), "
       "d.fields, d.source_type, ferry_map_id(?1, d.root_object_id, ?2), "
       "ferry_map_id(?1, d.root_bucket_id, ?2), ferry_map_id(?1, d.source_object_id, ?2), "
       "ferry_map_id(?1, d.source_document_id, ?2), ferry_map_id(?1, d.source_collection_id, ?2), "
       "ferry_map_path(?1, d.lineage_path, ?2), d.modality, d.ingestion_status, d.error, "
       "d.batch_id, d.created_at, d.updated_at "
       "FROM json_each(?3) j CROSS JOIN bulk_src.documents d ON d.document_id = j.value "
-      "WHERE d.collection_id = ?4 ORDER BY 1 "
+      "WHERE d.collection_id = ?4 "
       "ON CONFLICT (document_id) DO UPDATE SET collection_id = excluded.collection_id, "
       "fields = excluded.fields, source_type = excluded.source_type, "
       "root_object_id = excluded.root_object_id, root_bucket_id = excluded.root_bucket_id, "
@@ -125,7 +128,7 @@ Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const s
       "SELECT ferry_map_id(?1, v.document_id, ?2), v.feature_uri, v.position, v.dims, v.data "
       "FROM json_each(?3) j CROSS JOIN bulk_src.documents d ON d.document_id = j.value "
       "JOIN bulk_src.vectors v ON v.document_id = d.document_id "
-      "WHERE d.collection_id = ?4 ORDER BY 1, 2",
+      "WHERE d.collection_id = ?4",
       r, ids));
   return copied;
 }
@@ -175,16 +178,37 @@ Result<BulkCopyResult> SqliteNamespaceStore::CopyItemsFrom(const std::string& so
   }
   if (request.item_ids.empty()) return BulkCopyResult{};
   return db_->Locked([&](SqliteDb& db) -> Result<BulkCopyResult> {
-    FERRY_ASSIGN_OR_RETURN(Statement attach, db.Prepare("ATTACH DATABASE ?1 AS bulk_src"));
-    attach.BindText(1, source_path);
-    FERRY_RETURN_IF_ERROR(attach.Run());
-    Result<int64_t> copied =
-        CopyInTransaction(db, request, [this] { ReachedCrashPoint("bulk_copy.before_commit"); });
-    Status detached = db.Exec("DETACH DATABASE bulk_src");
-    FERRY_RETURN_IF_ERROR(copied.status());
-    FERRY_RETURN_IF_ERROR(detached);
-    return BulkCopyResult{*copied};
+    FERRY_RETURN_IF_ERROR(AttachSource(db, source_path));
+    FERRY_ASSIGN_OR_RETURN(int64_t copied, CopyInTransaction(db, request, [this] {
+                             ReachedCrashPoint("bulk_copy.before_commit");
+                           }));
+    return BulkCopyResult{copied};
   });
+}
+
+Status SqliteNamespaceStore::DetachSource(const std::string& source_path) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    if (attached_source_ != source_path) return Status::Ok();
+    attached_source_.clear();
+    return db.Exec("DETACH DATABASE bulk_src");
+  });
+}
+
+// The source stays attached between slices (a migration copies many slices from one
+// source), so its page cache stays warm and the slice statements stay prepared; another
+// source replaces it.
+Status SqliteNamespaceStore::AttachSource(SqliteDb& db, const std::string& source_path) {
+  if (attached_source_ == source_path) return Status::Ok();
+  if (!attached_source_.empty()) {
+    FERRY_RETURN_IF_ERROR(db.Exec("DETACH DATABASE bulk_src"));
+    attached_source_.clear();
+  }
+  FERRY_ASSIGN_OR_RETURN(Statement attach, db.Prepare("ATTACH DATABASE ?1 AS bulk_src"));
+  attach.BindText(1, source_path);
+  FERRY_RETURN_IF_ERROR(attach.Run());
+  attached_source_ = source_path;
+  // The same bounded page cache as this file's own (sqlite_db.cc).
+  return db.Exec("PRAGMA bulk_src.cache_size=-8192");
 }
 
 }  // namespace ferry::storage::sqlite

@@ -139,6 +139,8 @@ class SqliteNamespaceStore final : public NamespaceStore {
   // the fence. StorageEngine::CopyItems's contract.
   Result<BulkCopyResult> CopyItemsFrom(const std::string& source_path,
                                        const BulkCopyRequest& request);
+  // Detaches `source_path` if a bulk copy left it attached (its namespace is dropped).
+  Status DetachSource(const std::string& source_path);
 
   // Taxonomies (sqlite_taxonomies.cc).
   Status InsertTaxonomy(const model::Taxonomy& t) override;
@@ -156,8 +158,13 @@ class SqliteNamespaceStore final : public NamespaceStore {
     if (crash_points_ != nullptr) crash_points_->Reached(name);
   }
 
+  // Attaches `source_path` as bulk_src unless it is attached already. REQUIRES: the
+  // connection mutex held, outside a transaction.
+  Status AttachSource(SqliteDb& db, const std::string& source_path);
+
   std::unique_ptr<SqliteDb> db_;
   const CrashPoints* const crash_points_;
+  std::string attached_source_;  // the file attached as bulk_src; guarded by db_'s mutex
 };
 
 // Helpers shared by the store's .cc files.

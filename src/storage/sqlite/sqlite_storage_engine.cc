@@ -107,6 +107,8 @@ Status SqliteStorageEngine::DropNamespaceData(const std::string& namespace_id) {
     namespaces_.erase(it);
   }
   std::string path = NamespacePath(namespace_id).string();
+  // Bulk copies may hold the file attached to other namespaces' connections.
+  for (auto& [id, store] : namespaces_) (void)store->DetachSource(path);
   for (const char* suffix : {"", "-wal", "-shm"}) {
     FERRY_RETURN_IF_ERROR(RemoveFile(path + suffix));
   }
