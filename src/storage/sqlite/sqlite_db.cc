@@ -163,10 +163,10 @@ Status SqliteDb::Configure(const SqliteOpenOptions& options) {
       // A bounded page cache (8 MiB per connection): room for the random-order
       // inserts of hash-derived ids, fixed so memory does not grow with the data.
       "PRAGMA cache_size=-8192;"
-      // Checkpoint every 8192 WAL pages (32 MiB), not 1000: bulk transactions dirty
+      // Checkpoint every 32768 WAL pages (128 MiB), not 1000: bulk transactions dirty
       // thousands of index pages each, and a page rewritten by several transactions
       // between two checkpoints is copied into the database once.
-      "PRAGMA wal_autocheckpoint=8192;");
+      "PRAGMA wal_autocheckpoint=32768;");
 }
 
 SqliteDb::~SqliteDb() { Close(); }
