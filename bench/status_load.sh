@@ -9,7 +9,7 @@
 # the catalog and encoded per request, the path of every status GET before the status
 # board, as the before/after reference.
 #
-# Environment: OBJECTS (source objects, 4 documents each; default 40000: the re_extract
+# Environment: OBJECTS (source objects, 4 documents each; default 60000: the re_extract
 # must outlast all six loads, and the script says so when it did not), DURATION (per
 # load, default 10s), THREADS (wrk -t, default 2), PERF_OUT (a file: records a perf
 # profile of ferryd during its 1000-connection load and writes the report there).
@@ -22,7 +22,7 @@ ferryd=${1:-build}
 [[ -d $ferryd ]] && ferryd=$ferryd/ferryd
 [[ -x $ferryd ]] || { echo "no ferryd at $ferryd" >&2; exit 2; }
 ferryd=$(cd "$(dirname "$ferryd")" && pwd)/$(basename "$ferryd")
-objects=${OBJECTS:-40000}
+objects=${OBJECTS:-60000}
 duration=${DURATION:-10s}
 threads=${THREADS:-2}
 key=sk_bench_status_load_0123456789
