@@ -214,6 +214,46 @@ Result<Resumed> CountResumed(RunContext& ctx) {
   }
 }
 
+// Whether every batch of `tier` is a copy inside the storage engine (buckets, and
+// collections copied without added vectors): such a tier never reads the target, so the
+// target can load it with its secondary indexes suspended (NamespaceStore::BeginBulkLoad).
+bool IsBulkCopyTier(const RunContext& ctx, int tier) {
+  for (const auto& node : ctx.plan.graph.nodes) {
+    if (node.tier != tier) continue;
+    if (node.resource_type == model::ResourceType::kBucket) continue;
+    if (node.resource_type != model::ResourceType::kCollection) continue;  // no batches
+    auto action = ctx.plan.actions.find(node.resource_id);
+    if (action == ctx.plan.actions.end()) continue;
+    if (action->second.kind != CollectionAction::Kind::kCopy) return false;
+  }
+  return true;
+}
+
+// Keeps the target in bulk-load mode for the bulk-copy tier being run, and restores its
+// indexes when the tier ends (and on every way out of the stage, so a failed or
+// cancelled run leaves them whole; a crash is repaired when the target is opened).
+class TierLoad {
+ public:
+  explicit TierLoad(RunContext& ctx) : ctx_(ctx) {}
+  ~TierLoad() { (void)End(); }
+  Status Begin(int tier) {
+    FERRY_RETURN_IF_ERROR(End());
+    if (!IsBulkCopyTier(ctx_, tier)) return Status::Ok();
+    FERRY_RETURN_IF_ERROR(ctx_.target->BeginBulkLoad());
+    loading_ = true;
+    return Status::Ok();
+  }
+  Status End() {
+    if (!loading_) return Status::Ok();
+    loading_ = false;
+    return ctx_.target->EndBulkLoad();
+  }
+
+ private:
+  RunContext& ctx_;
+  bool loading_ = false;
+};
+
 }  // namespace
 
 Status RunBatchProcessing(RunContext& ctx) {
@@ -236,6 +276,7 @@ Status RunBatchProcessing(RunContext& ctx) {
     RunContext& ctx;
     ~ClearPipeline() { ctx.rebuild = nullptr; }
   } clear_pipeline{ctx};
+  TierLoad tier_load(ctx);  // declared before the scheduler: ends after its batches
   BatchScheduler scheduler(ctx, workers, std::move(resumed.per_resource));
   int64_t after = 0;
   int current_tier = -1;
@@ -252,6 +293,7 @@ Status RunBatchProcessing(RunContext& ctx) {
       if (b.tier != current_tier) {
         FERRY_RETURN_IF_ERROR(scheduler.Wait());  // the previous tier is done
         current_tier = b.tier;
+        FERRY_RETURN_IF_ERROR(tier_load.Begin(current_tier));
       }
       if (ctx.cancelled || scheduler.failed()) break;
       scheduler.Submit(std::move(b));
@@ -261,6 +303,7 @@ Status RunBatchProcessing(RunContext& ctx) {
   Status st = scheduler.Wait();
   if (ctx.cancelled) return Status::Aborted("cancelled");
   FERRY_RETURN_IF_ERROR(st);
+  FERRY_RETURN_IF_ERROR(tier_load.End());
   return SettleFailedItems(ctx, items_total);
 }
 

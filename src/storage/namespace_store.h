@@ -167,6 +167,16 @@ class NamespaceStore {
   virtual Status UpsertDocumentsFenced(const WriteFence& fence,
                                        const std::vector<model::Document>& docs) = 0;
 
+  // ---- Bulk load -------------------------------------------------------------------
+  // While a bulk load is on, the backend may suspend the upkeep of secondary indexes of
+  // objects and documents (SQLite drops its non-unique ones and builds them again, by
+  // sorting, at the end), so each written item costs fewer random page writes. Reads stay
+  // correct but may scan. EndBulkLoad restores every index (idempotent, also without a
+  // Begin); a crash in between is repaired when the namespace is opened again. Meant for
+  // a namespace only its loader uses: a migration's target while a tier is copied.
+  virtual Status BeginBulkLoad() = 0;
+  virtual Status EndBulkLoad() = 0;
+
   // ---- Bulk reads ------------------------------------------------------------------
   // The count and content checksum of a bucket's objects or a collection's documents
   // (bulk_data.h), streamed inside the engine. A missing resource has count 0.

@@ -4,6 +4,7 @@
 
 #include "storage/sqlite/record_codec.h"
 #include "storage/sqlite/schema_migrations.h"
+#include "storage/sqlite/sqlite_bulk_load.h"
 #include "storage/sqlite/sqlite_functions.h"
 
 namespace ferry::storage::sqlite {
@@ -76,6 +77,8 @@ Result<std::unique_ptr<SqliteNamespaceStore>> SqliteNamespaceStore::Open(
   FERRY_RETURN_IF_ERROR(
       db->Locked([](SqliteDb& d) { return MigrateSchema(d, SchemaKind::kNamespace); }));
   FERRY_RETURN_IF_ERROR(db->Locked([](SqliteDb& d) { return RegisterIdMapping(d); }));
+  // A bulk load interrupted by a crash left its indexes dropped.
+  FERRY_RETURN_IF_ERROR(db->Locked([](SqliteDb& d) { return EnsureSecondaryIndexes(d); }));
   return std::unique_ptr<SqliteNamespaceStore>(
       new SqliteNamespaceStore(std::move(db), crash_points));
 }

@@ -132,6 +132,11 @@ class SqliteNamespaceStore final : public NamespaceStore {
       const std::string& cluster_id, const model::Page& page) override;
   Result<int64_t> CountClusterExecutions(const std::string& cluster_id) override;
 
+  // Bulk load (sqlite_bulk_load.cc): drops / rebuilds the non-unique indexes of
+  // objects, their blob hashes and documents.
+  Status BeginBulkLoad() override;
+  Status EndBulkLoad() override;
+
   // Bulk data (sqlite_bulk_copy.cc, sqlite_checksum.cc).
   Result<ItemChecksum> ChecksumItems(const ChecksumRequest& request) override;
   // Copies request's items from the namespace file `source_path` into this one:

@@ -65,6 +65,54 @@ Status SetVersion(const fs::path& path, int version) {
   });
 }
 
+// The names and SQL of the namespace file's indexes, from sqlite_master.
+Result<std::string> IndexSchema(const fs::path& path) {
+  return WithRawDb(path, [](SqliteDb& db) -> Result<std::string> {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare("SELECT name || ': ' || IFNULL(sql, '') FROM sqlite_master "
+                                      "WHERE type = 'index' ORDER BY name"));
+    std::string out;
+    for (;;) {
+      FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) return out;
+      out += stmt.Text(0) + "\n";
+    }
+  });
+}
+
+TEST(SqliteStorageEngineTest, BulkLoadDropsSecondaryIndexesAndRestoresThemExactly) {
+  TempDir dir;
+  const fs::path file = dir.path() / "ns" / "ns_1.db";
+  std::string original;
+  {
+    ASSERT_OK_AND_ASSIGN(auto engine, SqliteStorageEngine::Open(dir.path().string()));
+    ASSERT_OK(engine->CreateNamespaceData("ns_1"));
+    engine->Close();
+    ASSERT_OK_AND_ASSIGN(original, IndexSchema(file));
+    EXPECT_NE(original.find("documents_by_root: CREATE INDEX documents_by_root"),
+              std::string::npos);
+  }
+  ASSERT_OK_AND_ASSIGN(auto engine, SqliteStorageEngine::Open(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto store, engine->OpenNamespace("ns_1"));
+  ASSERT_OK(store->BeginBulkLoad());
+  ASSERT_OK_AND_ASSIGN(std::string loading, IndexSchema(file));
+  EXPECT_EQ(loading.find("documents_by_root"), std::string::npos);
+  EXPECT_EQ(loading.find("objects_by_bucket_id"), std::string::npos);
+  EXPECT_NE(loading.find("sqlite_autoindex_documents_1"), std::string::npos);  // the key stays
+  ASSERT_OK(store->EndBulkLoad());
+  ASSERT_OK_AND_ASSIGN(std::string restored, IndexSchema(file));
+  EXPECT_EQ(restored, original);
+  // A crash during a bulk load: the indexes are back when the file is opened again.
+  ASSERT_OK(store->BeginBulkLoad());
+  store.reset();
+  engine->Close();
+  ASSERT_OK_AND_ASSIGN(engine, SqliteStorageEngine::Open(dir.path().string()));
+  ASSERT_OK(engine->OpenNamespace("ns_1").status());
+  engine->Close();
+  ASSERT_OK_AND_ASSIGN(restored, IndexSchema(file));
+  EXPECT_EQ(restored, original);
+}
+
 TEST(SqliteStorageEngineTest, CreatesLayoutAndRecordsSchemaVersions) {
   TempDir dir;
   ASSERT_OK_AND_ASSIGN(auto engine, SqliteStorageEngine::Open(dir.path().string()));

@@ -1,6 +1,7 @@
 // Conformance: bulk data operations (bulk_data.h) — a copied slice between two
 // namespaces with the id mapping applied in the engine, and streamed checksums.
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -143,6 +144,33 @@ TEST_P(BulkConformanceTest, PreservedIdsAreCopiedAsTheyAre) {
   ASSERT_OK(copy(r).status());
   ASSERT_OK_AND_ASSIGN(model::Object got, target_->GetObject("bkt_1", "obj_1"));
   ExpectSame(SampleObject("bkt_1", "obj_1"), got);
+}
+
+TEST_P(BulkConformanceTest, ReadsStayCorrectDuringABulkLoad) {
+  ASSERT_OK(target_->BeginBulkLoad());
+  ASSERT_OK(target_->BeginBulkLoad());  // idempotent
+  ASSERT_OK(
+      copy(Request(model::ResourceType::kBucket, "bkt_1", {"obj_1", "obj_2", "obj_3"})).status());
+  ASSERT_OK(copy(Request(model::ResourceType::kCollection, "col_1", {"doc_1", "doc_2", "doc_3"}))
+                .status());
+  auto check = [&] {
+    IdQuery q;
+    ASSERT_OK_AND_ASSIGN(auto objects, target_->ListObjectIds(Mapped("bkt_1"), q));
+    EXPECT_EQ(objects.size(), 3u);
+    EXPECT_TRUE(std::is_sorted(objects.begin(), objects.end()));
+    ASSERT_OK_AND_ASSIGN(auto docs,
+                         target_->ListDocumentsByRootObjects(Mapped("col_1"), {Mapped("obj_1")}));
+    EXPECT_EQ(docs.size(), 3u);
+    ASSERT_OK_AND_ASSIGN(auto hashes, target_->ListBlobHashes());
+    EXPECT_EQ(hashes.size(), 1u);
+    ASSERT_OK_AND_ASSIGN(int64_t in_range,
+                         target_->CountDocumentsInRange(Mapped("col_1"), 150, std::nullopt));
+    EXPECT_EQ(in_range, 2);
+  };
+  check();
+  ASSERT_OK(target_->EndBulkLoad());
+  ASSERT_OK(target_->EndBulkLoad());  // idempotent
+  check();
 }
 
 TEST_P(BulkConformanceTest, StreamedChecksumsOfSourceAndCopyAgree) {

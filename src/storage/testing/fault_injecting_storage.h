@@ -164,6 +164,8 @@ class FaultInjectingNamespaceStore final : public NamespaceStore {
   Status UpsertDocumentsFenced(const WriteFence& fence,
                                const std::vector<model::Document>& docs) override;
   Result<ItemChecksum> ChecksumItems(const ChecksumRequest& request) override;
+  Status BeginBulkLoad() override { return inner_->BeginBulkLoad(); }
+  Status EndBulkLoad() override { return inner_->EndBulkLoad(); }
   // Clusters and their executions delegated unchanged (no faults are injected into them).
   Status InsertCluster(const model::Cluster& c) override;
   Result<model::Cluster> GetCluster(const std::string& cluster_id) override;
