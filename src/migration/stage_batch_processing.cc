@@ -215,16 +215,23 @@ Result<Resumed> CountResumed(RunContext& ctx) {
 }
 
 // Whether every batch of `tier` is a copy inside the storage engine (buckets, and
-// collections copied without added vectors): such a tier never reads the target, so the
-// target can load it with its secondary indexes suspended (NamespaceStore::BeginBulkLoad).
-bool IsBulkCopyTier(const RunContext& ctx, int tier) {
+// collections copied without added vectors) or a rebuild from bucket objects: such a
+// tier reads the target by primary key only (a rebuild reads its root objects by id), so
+// the target can load it with its secondary indexes suspended
+// (NamespaceStore::BeginBulkLoad). A rebuild fed by a collection reads documents by root
+// object (a secondary index) and is no bulk-load tier.
+bool IsBulkLoadTier(const RunContext& ctx, int tier) {
   for (const auto& node : ctx.plan.graph.nodes) {
     if (node.tier != tier) continue;
     if (node.resource_type == model::ResourceType::kBucket) continue;
     if (node.resource_type != model::ResourceType::kCollection) continue;  // no batches
     auto action = ctx.plan.actions.find(node.resource_id);
     if (action == ctx.plan.actions.end()) continue;
-    if (action->second.kind != CollectionAction::Kind::kCopy) return false;
+    if (action->second.kind == CollectionAction::Kind::kCopy) continue;
+    auto target = ctx.target_collections.find(node.resource_id);
+    bool from_bucket = target != ctx.target_collections.end() &&
+                       target->second.source.type == model::SourceType::kBucket;
+    if (action->second.kind != CollectionAction::Kind::kRebuild || !from_bucket) return false;
   }
   return true;
 }
@@ -237,8 +244,10 @@ class TierLoad {
   explicit TierLoad(RunContext& ctx) : ctx_(ctx) {}
   ~TierLoad() { (void)End(); }
   Status Begin(int tier) {
+    const bool bulk = IsBulkLoadTier(ctx_, tier);
+    if (loading_ && bulk) return Status::Ok();  // one load across consecutive tiers
     FERRY_RETURN_IF_ERROR(End());
-    if (!IsBulkCopyTier(ctx_, tier)) return Status::Ok();
+    if (!bulk) return Status::Ok();
     FERRY_RETURN_IF_ERROR(ctx_.target->BeginBulkLoad());
     loading_ = true;
     return Status::Ok();
