@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdio>
 
 #include "common/ids.h"
 
@@ -39,6 +40,29 @@ TEST(MapResourceIdTest, IsAPureFunctionKeepingThePrefix) {
   EXPECT_EQ(id.size(), 4u + 24u);
   EXPECT_EQ(MapResourceId("mig_1", "plain", false).substr(0, 3), "id_");
   EXPECT_EQ(MapResourceId("mig_1", "doc_0123", true), "doc_0123");
+}
+
+// Known answers, shared with the crash test's Python map_id (tests/crash).
+TEST(MapResourceIdTest, CanonicalIdsAreOffsetOthersHashed) {
+  EXPECT_EQ(MapResourceId("mig_1", "doc_ffffffffffffffffffffffff", false),
+            "doc_38342be8b4bf2813a512462b");  // wraps around 2^96
+  EXPECT_EQ(MapResourceId("mig_1", "doc_000000000000000000000001", false),
+            "doc_38342be8b4bf2813a512462d");
+  EXPECT_EQ(MapResourceId("mig_1", "plain", false), "id_f83c166ef612d437f8ef9bb4");
+  EXPECT_EQ(MapResourceId("mig_1", "doc_NOTHEX000000000000000000", false).size(), 28u);
+}
+
+TEST(MapResourceIdTest, KeepsTheOrderOfConsecutiveIds) {
+  std::string previous;
+  for (int i = 0; i < 200; ++i) {
+    char id[32];
+    std::snprintf(id, sizeof id, "obj_0000000000000000%08x", 0x1000 * i);
+    std::string mapped = MapResourceId("mig_order", id, false);
+    if (!previous.empty()) {
+      EXPECT_LT(previous, mapped) << id;
+    }
+    previous = mapped;
+  }
 }
 
 TEST(MapResourceIdTest, LineagePathsMapEachPart) {

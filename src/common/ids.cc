@@ -1,5 +1,6 @@
 #include "common/ids.h"
 
+#include <cstdint>
 #include <random>
 
 #include "common/crypto.h"
@@ -42,16 +43,70 @@ bool HasIdPrefix(std::string_view id, std::string_view prefix) {
          id[prefix.size()] == '_';
 }
 
+namespace {
+
+constexpr size_t kIdDigits = 24;  // NewId's hex digits: 96 bits
+
+// The 96-bit value of 24 lowercase hex digits; false for anything else.
+bool ParseId96(std::string_view hex, uint64_t* high, uint64_t* low) {
+  if (hex.size() != kIdDigits) return false;
+  uint64_t h = 0, l = 0;
+  for (size_t i = 0; i < kIdDigits; ++i) {
+    char c = hex[i];
+    uint64_t d;
+    if (c >= '0' && c <= '9') {
+      d = static_cast<uint64_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      d = static_cast<uint64_t>(c - 'a' + 10);
+    } else {
+      return false;
+    }
+    if (i < 8) {
+      h = (h << 4) | d;  // the top 32 bits
+    } else {
+      l = (l << 4) | d;  // the low 64 bits
+    }
+  }
+  *high = h;
+  *low = l;
+  return true;
+}
+
+std::string FormatId96(uint64_t high, uint64_t low) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(kIdDigits, '0');
+  for (size_t i = 0; i < 16; ++i) out[kIdDigits - 1 - i] = kHex[(low >> (4 * i)) & 0xf];
+  for (size_t i = 0; i < 8; ++i) out[7 - i] = kHex[(high >> (4 * i)) & 0xf];
+  return out;
+}
+
+}  // namespace
+
 std::string MapResourceId(std::string_view migration_id, std::string_view source_id,
                           bool preserve) {
   if (preserve) return std::string(source_id);
   size_t underscore = source_id.find('_');
   std::string out(underscore == std::string_view::npos ? "id" : source_id.substr(0, underscore));
   out += '_';
-  std::string key;
-  key.reserve(migration_id.size() + 1 + source_id.size());
-  key.append(migration_id).append("|").append(source_id);
-  out += Sha256Hex(key).substr(0, 24);
+  // The migration's offset: the first 96 bits of SHA-256(migration_id).
+  const std::string key = Sha256Hex(migration_id);
+  uint64_t src_high = 0, src_low = 0, off_high = 0, off_low = 0;
+  if (underscore != std::string_view::npos &&
+      ParseId96(source_id.substr(underscore + 1), &src_high, &src_low)) {
+    // A canonical id (prefix + 24 hex): its value plus the offset, modulo 2^96. A
+    // bijection that keeps the order of ids except at one wrap-around point, so a slice
+    // of consecutive source ids is written as consecutive target keys (flat cost per
+    // item in the target's B-trees) and two source ids never share a target id.
+    ParseId96(std::string_view(key).substr(0, kIdDigits), &off_high, &off_low);
+    uint64_t low = src_low + off_low;
+    uint64_t high = (src_high + off_high + (low < src_low ? 1 : 0)) & 0xffffffffULL;
+    out += FormatId96(high, low);
+    return out;
+  }
+  std::string mixed;
+  mixed.reserve(migration_id.size() + 1 + source_id.size());
+  mixed.append(migration_id).append("|").append(source_id);
+  out += Sha256Hex(mixed).substr(0, kIdDigits);
   return out;
 }
 

@@ -17,10 +17,13 @@ std::string RandomHex(size_t n);
 bool HasIdPrefix(std::string_view id, std::string_view prefix);
 
 // The id a migration gives a copied item or resource (DESIGN.md §2 "Guarantees"): the
-// same id when ids are preserved, else the source's prefix ("doc", or "id" when it has
-// none) and 24 hex digits of SHA-256(migration_id + "|" + source_id). A pure function,
-// so a re-run batch writes the same ids. Storage backends evaluate it inside their
-// engine (bulk copies), so it lives here, below every layer that needs it.
+// same id when ids are preserved; else the source's prefix ("doc", or "id" when it has
+// none) and 24 hex digits: for a canonical id (prefix + 24 lowercase hex, as NewId makes)
+// its 96-bit value plus an offset taken from SHA-256(migration_id), modulo 2^96 — an
+// order-keeping bijection, so consecutive source ids stay consecutive keys in the target
+// — and for any other id the first 24 hex digits of SHA-256(migration_id + "|" + id). A
+// pure function, so a re-run batch writes the same ids. Storage backends evaluate it
+// inside their engine (bulk copies), so it lives here, below every layer that needs it.
 std::string MapResourceId(std::string_view migration_id, std::string_view source_id, bool preserve);
 // A lineage path ("obj_…/doc_…"): each '/'-separated part mapped by MapResourceId.
 std::string MapLineagePath(std::string_view migration_id, std::string_view path, bool preserve);

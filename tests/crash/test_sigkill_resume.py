@@ -58,8 +58,14 @@ def poll(condition, what, timeout):
 
 
 def map_id(migration_id, source_id):
-    """The target id rule of a migration that does not preserve ids (run_context.cc)."""
-    prefix = source_id.split("_", 1)[0] if "_" in source_id else "id"
+    """The target id rule of a migration that does not preserve ids (common/ids.cc
+    MapResourceId): a canonical id plus the migration's offset modulo 2^96, else a hash."""
+    prefix, _, rest = source_id.partition("_")
+    if not _:
+        prefix, rest = "id", None
+    if rest is not None and len(rest) == 24 and all(c in "0123456789abcdef" for c in rest):
+        offset = int(hashlib.sha256(migration_id.encode()).hexdigest()[:24], 16)
+        return prefix + "_" + "%024x" % ((int(rest, 16) + offset) % (1 << 96))
     return prefix + "_" + hashlib.sha256(
         (migration_id + "|" + source_id).encode()).hexdigest()[:24]
 
