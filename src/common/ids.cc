@@ -88,16 +88,24 @@ std::string MapResourceId(std::string_view migration_id, std::string_view source
   size_t underscore = source_id.find('_');
   std::string out(underscore == std::string_view::npos ? "id" : source_id.substr(0, underscore));
   out += '_';
-  // The migration's offset: the first 96 bits of SHA-256(migration_id).
-  const std::string key = Sha256Hex(migration_id);
   uint64_t src_high = 0, src_low = 0, off_high = 0, off_low = 0;
   if (underscore != std::string_view::npos &&
       ParseId96(source_id.substr(underscore + 1), &src_high, &src_low)) {
+    // The migration's offset: the first 96 bits of SHA-256(migration_id), remembered for
+    // the last migration per thread (a bulk statement maps every row with the same one).
+    thread_local std::string last_migration;
+    thread_local uint64_t last_high = 0, last_low = 0;
+    if (last_migration.empty() || last_migration != migration_id) {
+      ParseId96(std::string_view(Sha256Hex(migration_id)).substr(0, kIdDigits), &last_high,
+                &last_low);
+      last_migration = std::string(migration_id);
+    }
+    off_high = last_high;
+    off_low = last_low;
     // A canonical id (prefix + 24 hex): its value plus the offset, modulo 2^96. A
     // bijection that keeps the order of ids except at one wrap-around point, so a slice
     // of consecutive source ids is written as consecutive target keys (flat cost per
     // item in the target's B-trees) and two source ids never share a target id.
-    ParseId96(std::string_view(key).substr(0, kIdDigits), &off_high, &off_low);
     uint64_t low = src_low + off_low;
     uint64_t high = (src_high + off_high + (low < src_low ? 1 : 0)) & 0xffffffffULL;
     out += FormatId96(high, low);
