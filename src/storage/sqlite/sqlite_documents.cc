@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "storage/sqlite/record_codec.h"
+#include "storage/sqlite/sqlite_keyed_reads.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 #include "storage/sqlite/sqlite_write_rows.h"
 
@@ -315,39 +316,12 @@ Result<int64_t> SqliteNamespaceStore::CountAllDocuments() {
 Result<std::vector<model::Document>> SqliteNamespaceStore::GetDocuments(
     const std::string& collection_id, const std::vector<std::string>& ids) {
   return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Document>> {
-    // One primary-key lookup per id with one prepared statement, in key order (neighbouring
-    // keys share pages); the result keeps the caller's order.
-    std::vector<const std::string*> sorted;
-    sorted.reserve(ids.size());
-    for (const std::string& id : ids) sorted.push_back(&id);
-    std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return *a < *b; });
-    sorted.erase(
-        std::unique(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return *a == *b; }),
-        sorted.end());
     FERRY_ASSIGN_OR_RETURN(
         Statement stmt,
         db.Prepare(Select(kDocumentColumns,
                           "FROM documents WHERE document_id = ? AND collection_id = ?")));
-    std::unordered_map<std::string_view, model::Document> found;
-    for (const std::string* id : sorted) {
-      stmt.BindText(1, *id);
-      stmt.BindText(2, collection_id);
-      FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (row) {
-        FERRY_ASSIGN_OR_RETURN(model::Document doc, ReadDocument(stmt));
-        found.emplace(*id, std::move(doc));
-      }
-      stmt.Reset();
-    }
-    std::vector<model::Document> docs;
-    docs.reserve(found.size());
-    std::unordered_map<std::string_view, size_t> placed;  // a repeated id is a copy
-    for (const std::string& id : ids) {
-      auto it = found.find(id);
-      if (it == found.end()) continue;
-      auto [at, first] = placed.try_emplace(it->first, docs.size());
-      docs.push_back(first ? std::move(it->second) : docs[at->second]);
-    }
+    FERRY_ASSIGN_OR_RETURN(
+        auto docs, ReadByIdsInKeyOrder<model::Document>(stmt, collection_id, ids, ReadDocument));
     FERRY_RETURN_IF_ERROR(LoadAllVectors(db, &docs));
     return docs;
   });

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/sqlite/record_codec.h"
+#include "storage/sqlite/sqlite_keyed_reads.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 #include "storage/sqlite/sqlite_write_rows.h"
 
@@ -181,39 +182,10 @@ Status SqliteNamespaceStore::UpsertObjects(const std::vector<model::Object>& obj
 Result<std::vector<model::Object>> SqliteNamespaceStore::GetObjects(
     const std::string& bucket_id, const std::vector<std::string>& ids) {
   return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Object>> {
-    // One primary-key lookup per id with one prepared statement, in key order (neighbouring
-    // keys share pages); the result keeps the caller's order.
-    std::vector<const std::string*> sorted;
-    sorted.reserve(ids.size());
-    for (const std::string& id : ids) sorted.push_back(&id);
-    std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return *a < *b; });
-    sorted.erase(
-        std::unique(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return *a == *b; }),
-        sorted.end());
     FERRY_ASSIGN_OR_RETURN(
         Statement stmt,
         db.Prepare(Select(kObjectColumns, "FROM objects WHERE object_id = ? AND bucket_id = ?")));
-    std::unordered_map<std::string_view, model::Object> found;
-    for (const std::string* id : sorted) {
-      stmt.BindText(1, *id);
-      stmt.BindText(2, bucket_id);
-      FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (row) {
-        FERRY_ASSIGN_OR_RETURN(model::Object object, ReadObject(stmt));
-        found.emplace(*id, std::move(object));
-      }
-      stmt.Reset();
-    }
-    std::vector<model::Object> objects;
-    objects.reserve(found.size());
-    std::unordered_map<std::string_view, size_t> placed;  // a repeated id is a copy
-    for (const std::string& id : ids) {
-      auto it = found.find(id);
-      if (it == found.end()) continue;
-      auto [at, first] = placed.try_emplace(it->first, objects.size());
-      objects.push_back(first ? std::move(it->second) : objects[at->second]);
-    }
-    return objects;
+    return ReadByIdsInKeyOrder<model::Object>(stmt, bucket_id, ids, ReadObject);
   });
 }
 
