@@ -8,34 +8,41 @@
 
 namespace ferry::api {
 
+void RunOnHandlerPool(ApiContext& ctx, std::string request_id,
+                      std::function<http::HttpResponse()> body, http::Responder respond) {
+  auto work = [&ctx, request_id = std::move(request_id), body = std::move(body), respond]() {
+    http::HttpResponse response;
+    try {
+      response = body();
+    } catch (const std::exception& e) {
+      ctx.logger.Error("handler failed", {{"request_id", request_id}, {"error", e.what()}});
+      response = FromStatus(Status::Internal("internal error"));
+    }
+    respond(std::move(response));
+  };
+  if (!ctx.handler_pool.Submit(work)) {
+    respond(FromStatus(Status::Unavailable("server is shutting down")));
+  }
+}
+
 namespace {
 
 http::RouteFn Wrap(ApiContext& ctx, HandlerFn fn, bool authenticate) {
   return [&ctx, fn, authenticate](http::HttpRequest req, http::PathParams params,
                                   http::Responder respond) {
-    auto work = [&ctx, fn, authenticate, req = std::move(req), params = std::move(params),
-                 respond]() {
-      http::HttpResponse response;
-      try {
-        service::Caller caller;
-        if (authenticate) {
-          auto who = ctx.auth.Authenticate(req.Header("authorization"));
-          if (!who.ok()) {
-            respond(FromStatus(who.status()));
-            return;
+    std::string request_id = req.request_id;
+    RunOnHandlerPool(
+        ctx, std::move(request_id),
+        [&ctx, fn, authenticate, req = std::move(req), params = std::move(params)]() {
+          service::Caller caller;
+          if (authenticate) {
+            auto who = ctx.auth.Authenticate(req.Header("authorization"));
+            if (!who.ok()) return FromStatus(who.status());
+            caller = *who;
           }
-          caller = *who;
-        }
-        response = fn(ctx, Request{req, params, caller});
-      } catch (const std::exception& e) {
-        ctx.logger.Error("handler failed", {{"request_id", req.request_id}, {"error", e.what()}});
-        response = FromStatus(Status::Internal("internal error"));
-      }
-      respond(std::move(response));
-    };
-    if (!ctx.handler_pool.Submit(work)) {
-      respond(FromStatus(Status::Unavailable("server is shutting down")));
-    }
+          return fn(ctx, Request{req, params, caller});
+        },
+        std::move(respond));
   };
 }
 

@@ -29,6 +29,11 @@ using HandlerFn = http::HttpResponse (*)(ApiContext& ctx, const Request& req);
 http::RouteFn Authenticated(ApiContext& ctx, HandlerFn fn);
 // Same, without authentication.
 http::RouteFn Public(ApiContext& ctx, HandlerFn fn);
+// Runs `body` on the handler pool and answers with its response: an exception escaping
+// it is logged with `request_id` and answered 500; a pool that no longer takes work
+// (shutdown) is answered 503 at once. What Authenticated and Public run on.
+void RunOnHandlerPool(ApiContext& ctx, std::string request_id,
+                      std::function<http::HttpResponse()> body, http::Responder respond);
 
 // The JSON body; an empty body counts as {} when `allow_empty`. On malformed JSON sets
 // *error to a 400 and returns nullopt.

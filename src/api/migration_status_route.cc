@@ -1,8 +1,8 @@
 #include "api/migration_status_route.h"
 
-#include <exception>
 #include <utility>
 
+#include "api/handler_support.h"
 #include "api/responses.h"
 #include "codec/json_value.h"
 #include "codec/migration_codec.h"
@@ -90,19 +90,13 @@ http::RouteFn MigrationStatusRoute(ApiContext& ctx,
         return respond(Shared(state->bodies.Body(*view)));
       }
     }
-    auto work = [&ctx, state, req = std::move(req), id = std::move(id), respond]() {
-      http::HttpResponse response;
-      try {
-        response = Serve(ctx, *state, req, id);
-      } catch (const std::exception& e) {
-        ctx.logger.Error("handler failed", {{"request_id", req.request_id}, {"error", e.what()}});
-        response = FromStatus(Status::Internal("internal error"));
-      }
-      respond(std::move(response));
-    };
-    if (!ctx.handler_pool.Submit(work)) {
-      respond(FromStatus(Status::Unavailable("server is shutting down")));
-    }
+    std::string request_id = req.request_id;
+    RunOnHandlerPool(
+        ctx, std::move(request_id),
+        [&ctx, state, req = std::move(req), id = std::move(id)]() {
+          return Serve(ctx, *state, req, id);
+        },
+        std::move(respond));
   };
 }
 
