@@ -31,6 +31,10 @@ Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
     c->listen = value;
   } else if (key == "max_body_bytes") {
     return ParseSize(key, value, &c->max_body_bytes);
+  } else if (key == "max_connections") {
+    return ParseSize(key, value, &c->max_connections);
+  } else if (key == "max_image_pixels") {
+    return ParseSize(key, value, &c->max_image_pixels);
   } else if (key == "io_threads") {
     return ParseSize(key, value, &c->io_threads);
   } else if (key == "handler_threads") {
@@ -98,6 +102,12 @@ Status Config::Validate() const {
     return Status::InvalidArgument("listen port must be 0-65535, got '" + port_text + "'");
   }
   if (max_body_bytes < 1024) return Status::InvalidArgument("max_body_bytes must be >= 1024");
+  if (max_connections < 1 || max_connections > 1'000'000) {
+    return Status::InvalidArgument("max_connections must be 1-1000000");
+  }
+  if (max_image_pixels < 1 || max_image_pixels > 1'000'000'000) {
+    return Status::InvalidArgument("max_image_pixels must be 1-1000000000");
+  }
   if (io_threads < 1 || io_threads > 64) return Status::InvalidArgument("io_threads must be 1-64");
   if (handler_threads < 1 || handler_threads > 256) {
     return Status::InvalidArgument("handler_threads must be 1-256");
@@ -148,6 +158,8 @@ Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* c
       {"FERRY_WEBHOOK_MAX_ATTEMPTS", "max_attempts"},
       {"FERRY_ITEM_TIMEOUT_SECONDS", "item_timeout_seconds"},
       {"FERRY_CRASH_POINTS", "crash_points"},
+      {"FERRY_MAX_CONNECTIONS", "max_connections"},
+      {"FERRY_MAX_IMAGE_PIXELS", "max_image_pixels"},
   };
   for (const auto& [var, key] : kVars) {
     auto it = env.find(var);

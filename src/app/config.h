@@ -20,6 +20,14 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   // Largest accepted request body; bigger ones get 413. Default 16 MiB.
   size_t max_body_bytes = 16 * 1024 * 1024;
+  // Open client connections at most; beyond it a new connection gets 503 and is
+  // closed. Default 1024. (TOML max_connections, env FERRY_MAX_CONNECTIONS,
+  // --max-connections.)
+  size_t max_connections = 1024;
+  // Largest image, in pixels (width x height as declared by its header), that is
+  // decoded; larger ones fail their item before any pixel memory is allocated.
+  // Default 40 MP. (TOML max_image_pixels, env FERRY_MAX_IMAGE_PIXELS.)
+  size_t max_image_pixels = 40'000'000;
   // Asio I/O threads. Default 2.
   size_t io_threads = 2;
   // Threads running handler bodies (storage access). Default 8.
@@ -51,11 +59,12 @@ struct Config {
 };
 
 // Applies a TOML file: keys data_dir, listen, max_body_bytes, io_threads,
-// handler_threads, workers, log_level (top level or under [server]).
+// handler_threads, workers, log_level, max_connections, max_image_pixels (top level or
+// under a table such as [server]).
 Status ApplyTomlFile(const std::string& path, Config* config);
 // Applies FERRY_DATA_DIR, FERRY_LISTEN, FERRY_MAX_BODY_BYTES, FERRY_IO_THREADS,
 // FERRY_HANDLER_THREADS, FERRY_WORKERS, FERRY_LOG_LEVEL, FERRY_WEBHOOK_ALLOW_PRIVATE,
-// FERRY_WEBHOOK_MAX_ATTEMPTS from `env`.
+// FERRY_WEBHOOK_MAX_ATTEMPTS, FERRY_MAX_CONNECTIONS, FERRY_MAX_IMAGE_PIXELS from `env`.
 Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* config);
 // The process environment's FERRY_* variables.
 std::map<std::string, std::string> FerryEnvironment();

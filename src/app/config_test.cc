@@ -44,6 +44,32 @@ TEST(ConfigTest, BadValuesAreRejectedWithTheirName) {
   EXPECT_FALSE(c.Validate().ok());
 }
 
+TEST(ConfigTest, ResourceCapsComeFromFileAndEnvironment) {
+  char path[] = "/tmp/ferry_config_XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  std::ofstream(path) << "[server]\nmax_connections = 64\nmax_image_pixels = 1000000\n";
+  Config c;
+  EXPECT_EQ(c.max_connections, 1024u);
+  EXPECT_EQ(c.max_image_pixels, 40'000'000u);
+  ASSERT_TRUE(ApplyTomlFile(path, &c).ok());
+  EXPECT_EQ(c.max_connections, 64u);
+  EXPECT_EQ(c.max_image_pixels, 1'000'000u);
+  ASSERT_TRUE(
+      ApplyEnvironment({{"FERRY_MAX_CONNECTIONS", "8"}, {"FERRY_MAX_IMAGE_PIXELS", "4096"}}, &c)
+          .ok());
+  EXPECT_EQ(c.max_connections, 8u);
+  EXPECT_EQ(c.max_image_pixels, 4096u);
+  EXPECT_TRUE(c.Validate().ok());
+  c.max_connections = 0;
+  EXPECT_NE(c.Validate().message().find("max_connections"), std::string::npos);
+  c.max_connections = 8;
+  c.max_image_pixels = 0;
+  EXPECT_NE(c.Validate().message().find("max_image_pixels"), std::string::npos);
+  std::remove(path);
+}
+
 TEST(ConfigTest, UnknownTomlKeyIsAnError) {
   char path[] = "/tmp/ferry_config_XXXXXX";
   int fd = mkstemp(path);

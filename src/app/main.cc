@@ -29,12 +29,15 @@ int main(int argc, char** argv) {
   std::string listen;
   std::optional<size_t> workers;
   std::optional<size_t> max_body_bytes;
+  std::optional<size_t> max_connections;
   std::string log_level;
   cli.add_option("--config", config_file, "TOML configuration file");
   cli.add_option("--data-dir", data_dir, "data directory (default ./data)");
   cli.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   cli.add_option("--workers", workers, "extraction workers (default: all cores)");
   cli.add_option("--max-body-bytes", max_body_bytes, "largest request body (default 16 MiB)");
+  cli.add_option("--max-connections", max_connections,
+                 "open connections at most; more get 503 (default 1024)");
   cli.add_option("--log-level", log_level, "debug|info|warn|error");
 
   auto* keys = cli.add_subcommand("keys", "manage API keys");
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
   if (!listen.empty()) config.listen = listen;
   if (workers) config.workers = *workers;
   if (max_body_bytes) config.max_body_bytes = *max_body_bytes;
+  if (max_connections) config.max_connections = *max_connections;
   if (!log_level.empty()) config.log_level = log_level;
   if (auto st = config.Validate(); !st.ok()) return Fail(st);
 
