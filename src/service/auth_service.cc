@@ -15,16 +15,29 @@ bool LooksLikeKey(std::string_view s) {
   }
   return true;
 }
+
+// The credentials after an auth-scheme of "Bearer" in any letter case (RFC 9110 §11.1)
+// and one or more spaces; empty when the header has another scheme or no credentials.
+std::string_view BearerCredentials(std::string_view header) {
+  constexpr std::string_view kScheme = "bearer";
+  if (header.size() <= kScheme.size() || header[kScheme.size()] != ' ') return {};
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    char c = header[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kScheme[i]) return {};
+  }
+  size_t start = header.find_first_not_of(' ', kScheme.size());
+  return start == std::string_view::npos ? std::string_view() : header.substr(start);
+}
 }  // namespace
 
 Result<Caller> AuthService::Authenticate(std::string_view header) const {
-  constexpr std::string_view kBearer = "Bearer ";
-  if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) {
+  std::string_view secret = BearerCredentials(header);
+  if (secret.empty()) {
     return Status::Unauthenticated(
         "missing or malformed Authorization header; expected "
         "'Bearer sk_…'");
   }
-  std::string_view secret = header.substr(kBearer.size());
   if (!LooksLikeKey(secret)) return Status::Unauthenticated("invalid API key");
   std::string hash = Sha256Hex(secret);
   auto key = deps_.storage.catalog().GetApiKeyByHash(hash);

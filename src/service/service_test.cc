@@ -94,6 +94,20 @@ TEST_F(ServiceTest, KeysAreStoredOnlyAsHashes) {
   EXPECT_EQ(auth.Authenticate("").status().code(), StatusCode::kUnauthenticated);
 }
 
+TEST_F(ServiceTest, TheBearerSchemeIsCaseInsensitive) {
+  AuthService auth(*deps_);
+  auto key = auth.CreateKey("acme", std::nullopt);
+  ASSERT_TRUE(key.ok());
+  for (std::string scheme : {"bearer ", "BEARER ", "bEaReR  "}) {
+    auto caller = auth.Authenticate(scheme + *key);
+    EXPECT_TRUE(caller.ok()) << scheme;
+  }
+  for (std::string bad : {"Basic ", "Bearer", "Bearerx ", "Bearer\t"}) {
+    EXPECT_EQ(auth.Authenticate(bad + *key).status().code(), StatusCode::kUnauthenticated) << bad;
+  }
+  EXPECT_EQ(auth.Authenticate("bearer    ").status().code(), StatusCode::kUnauthenticated);
+}
+
 TEST_F(ServiceTest, CollectionTiersFollowSources) {
   auto col = [](std::string id, model::SourceType type, std::string source, bool enabled = true) {
     model::Collection c;
