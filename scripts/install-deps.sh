@@ -10,6 +10,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   libhnswlib-dev
   python3 python3-jsonschema
+  # `make fuzz`: libFuzzer comes with clang's runtime; llvm-14 has llvm-symbolizer.
+  clang-14 libclang-rt-14-dev llvm-14
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
