@@ -1,16 +1,23 @@
 """Test harness: starts a real ferryd on a free loopback port with its own data dir, and
 talks to it over HTTP. Every JSON response is validated against the schema that the
-server's own /openapi.json declares for that operation and status code."""
+server's own /openapi.json declares for that operation and status code.
+
+Waiting is polling with a deadline (wait_until, wait_status): a short pause between polls,
+and a final status other than the one awaited fails at once with the body. Requests are
+retried only where that is safe (harness Client.raw): a lost connection after a write was
+sent fails the test, and says whether ferryd is still running."""
 import base64
 import http.client
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
+import time
 import unittest
 
 import jsonschema
@@ -18,6 +25,58 @@ import jsonschema
 FERRYD = os.environ.get("FERRYD", os.path.join(os.path.dirname(__file__), "..", "build", "ferryd"))
 DATA = os.environ.get("FERRY_TEST_DATA", os.path.join(os.path.dirname(__file__), "data"))
 ADMIN_KEY = "sk_test_admin_0123456789abcdef"
+POLL_PAUSE = 0.02  # seconds between two polls of a condition (pacing, not synchronization)
+WAIT_TIMEOUT = 300  # seconds a wait may take before the test fails
+TASK_TERMINAL = ("COMPLETED", "FAILED", "COMPLETED_WITH_ERRORS", "CANCELED")
+MIGRATION_TERMINAL = ("completed", "failed", "cancelled")
+# Methods a lost connection may repeat: they change nothing on the server.
+IDEMPOTENT = ("GET", "HEAD", "OPTIONS")
+
+
+def wait_until(probe, what, timeout=WAIT_TIMEOUT, pause=POLL_PAUSE):
+    """Calls probe() until it returns a truthy value, which it returns; fails (AssertionError)
+    after `timeout` seconds. probe may itself raise to fail at once."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+        time.sleep(pause)  # pacing between polls: the loop re-checks the condition
+
+
+def wait_status(client, path, want, terminal, timeout=WAIT_TIMEOUT, field="status"):
+    """Polls GET `path` until body[field] is one of `want`; returns that body (validated
+    against the OpenAPI schema). Fails at once on any other status, on a status in
+    `terminal` that is not wanted (with the body), and at the deadline."""
+    want = (want,) if isinstance(want, str) else tuple(want)
+
+    def probe():
+        status, body = client.get(path, validate=False)
+        if status != 200:
+            raise AssertionError("GET %s answered %d: %s" % (path, status, json.dumps(body)))
+        if body[field] in want:
+            return body
+        if body[field] in terminal:
+            raise AssertionError("%s ended %s, not %s: %s" % (path, body[field], "/".join(want),
+                                                             json.dumps(body)[:6000]))
+        return None
+
+    body = wait_until(probe, "%s to reach %s" % (path, "/".join(want)), timeout)
+    client.openapi().validate("GET", path.split("?")[0], 200, body)
+    return body
+
+
+def wait_task(client, task_id, want=("COMPLETED",), timeout=WAIT_TIMEOUT):
+    """Waits for a task to end with a status in `want`; any other end fails at once."""
+    return wait_status(client, "/v1/tasks/" + task_id, want, TASK_TERMINAL, timeout)
+
+
+def wait_migration(client, migration_id, want=("completed",), timeout=WAIT_TIMEOUT):
+    """Waits for a migration to end with a status in `want`; any other end fails at once."""
+    return wait_status(client, "/v1/namespaces/migrations/" + migration_id, want,
+                       MIGRATION_TERMINAL, timeout)
 
 
 class Ferryd:
@@ -79,7 +138,17 @@ class Ferryd:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def client(self, key=ADMIN_KEY, namespace=None):
-        return Client(self.port, key, namespace)
+        return Client(self.port, key, namespace, server=self)
+
+    def state(self):
+        """How the process is doing, for failure messages: running, or its exit and log."""
+        if self.proc is None:
+            return "ferryd is stopped"
+        rc = self.proc.poll()
+        if rc is None:
+            return "ferryd is still running"
+        return "ferryd exited with %s; last log lines:\n%s" % (
+            rc, "".join(self.stderr_lines[-20:]))
 
 
 class OpenApi:
@@ -118,13 +187,35 @@ _OPENAPI = {}
 
 
 class Client:
-    """Keep-alive HTTP client for the Ferry API."""
+    """Keep-alive HTTP client for the Ferry API. `server` (a Ferryd), when given, is
+    checked when a connection is lost, so a crash is reported as one."""
 
-    def __init__(self, port, key, namespace):
+    def __init__(self, port, key, namespace, server=None):
         self.port = port
         self.key = key
         self.namespace = namespace
+        self.server = server
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def _reconnect(self):
+        self.conn.close()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+
+    def _closed_by_server(self):
+        """True when the idle keep-alive connection was closed by the server (its socket
+        reads as ready: end of stream). Checked before sending, so nothing is lost."""
+        sock = self.conn.sock
+        if sock is None:
+            return False
+        try:
+            return bool(select.select([sock], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
+
+    def _lost(self, method, path, error):
+        state = self.server.state() if self.server is not None else "no process to check"
+        return AssertionError("connection lost during %s %s (%r); %s" % (method, path, error,
+                                                                        state))
 
     def openapi(self):
         if self.port not in _OPENAPI:
@@ -137,18 +228,31 @@ class Client:
         if isinstance(body, (dict, list)):
             body = json.dumps(body)
             hdrs.setdefault("Content-Type", "application/json")
+        if self._closed_by_server():  # an idle keep-alive connection the server timed out
+            self._reconnect()
         for attempt in range(2):
+            try:
+                if self.conn.sock is None:
+                    self.conn.connect()  # refused here: nothing was sent
+            except ConnectionRefusedError as e:
+                self._reconnect()
+                if attempt == 1:
+                    raise self._lost(method, path, e)
+                continue
             try:
                 self.conn.request(method, path, body=body, headers=hdrs)
                 resp = self.conn.getresponse()
                 data = resp.read().decode()
                 return resp.status, data, dict(resp.getheaders())
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # The server closed an idle keep-alive connection; retry once on a new one.
-                self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-                if attempt == 1:
-                    raise
+            except (http.client.RemoteDisconnected, http.client.IncompleteRead,
+                    ConnectionResetError, BrokenPipeError) as e:
+                # The request may have reached the server: only a request that changes
+                # nothing is sent again, and only while ferryd is still running.
+                self._reconnect()
+                alive = self.server is None or (self.server.proc is not None and
+                                                self.server.proc.poll() is None)
+                if attempt == 1 or method.upper() not in IDEMPOTENT or not alive:
+                    raise self._lost(method, path, e)
 
     def call(self, method, path, body=None, namespace=None, key=None, headers=None,
              validate=True):
@@ -207,11 +311,11 @@ class FerryTestCase(unittest.TestCase):
                                        for n, v in extractors]}
         return self.assertStatus(self.api.post("/v1/namespaces", body), 200)
 
-    def wait_task(self, client, task_id):
-        """Polls a task until it reaches a terminal status (the server does the work; the
-        poll is a blocking HTTP round trip, not a sleep)."""
-        for _ in range(100000):
-            task = self.assertStatus(client.get("/v1/tasks/" + task_id), 200)
-            if task["status"] in ("COMPLETED", "FAILED", "COMPLETED_WITH_ERRORS", "CANCELED"):
-                return task
-        self.fail("task %s did not finish" % task_id)
+    def wait_task(self, client, task_id, want=TASK_TERMINAL, timeout=WAIT_TIMEOUT):
+        """Polls a task until it ends; returns it. An end not in `want` fails at once."""
+        return wait_task(client, task_id, want, timeout)
+
+    def wait_migration(self, migration_id, want=("completed",), client=None,
+                       timeout=WAIT_TIMEOUT):
+        """Polls a migration until it ends; returns it. An end not in `want` fails at once."""
+        return wait_migration(client or self.api, migration_id, want, timeout)

@@ -8,7 +8,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FerryTestCase, b64_file  # noqa: E402
+from ferry_harness import (MIGRATION_TERMINAL, FerryTestCase, b64_file, wait_task,  # noqa: E402
+                           wait_until)  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
 TEXTS = ["Rivers carry boats. Boats carry people.", "Vectors are lists. Lists have length.",
@@ -45,8 +46,7 @@ class MigrationTypesTest(FerryTestCase):
             ["object_id"])
         batch = c.post("/v1/buckets/media/batches", {"object_ids": ids})[1]
         task = c.post("/v1/buckets/media/batches/%s/submit" % batch["batch_id"])[1]
-        while c.get("/v1/tasks/" + task["task_id"])[1]["status"] not in ("COMPLETED", "FAILED"):
-            pass
+        wait_task(c, task["task_id"])
         cls.bucket = bucket
 
     def dump(self, client):
@@ -68,11 +68,13 @@ class MigrationTypesTest(FerryTestCase):
         self.assertStatus(self.api.post(BASE + "/%s/start" % m["migration_id"],
                                         {"force": True}), 200)
         percents = []
-        while True:
+
+        def ended():
             got = self.assertStatus(self.api.get(BASE + "/" + m["migration_id"]), 200)
             percents.append(got["progress"]["overall_progress_percent"])
-            if got["status"] in ("completed", "failed", "cancelled"):
-                break
+            return got if got["status"] in MIGRATION_TERMINAL else None
+
+        got = wait_until(ended, "migration %s to end" % m["migration_id"])
         self.assertEqual(got["status"], "completed", got["error_message"])
         self.assertEqual(percents, sorted(percents), "overall progress must be monotonic")
         for stage in got["progress"]["stages"]:

@@ -9,7 +9,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FerryTestCase  # noqa: E402
+from ferry_harness import FerryTestCase, wait_task  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
 V1 = "mixpeek://text_extractor@v1/embedding"
@@ -90,7 +90,7 @@ class NamespaceMigrationTest(FerryTestCase):
             "vector_config": {"feature_uris": [V1], "clustering_method": "kmeans",
                               "algorithm_params": {"n_clusters": 3}}})[1]
         task = c.post("/v1/clusters/%s/execute" % cls.cluster["cluster_id"])[1]
-        assert cls.wait_task_cls(c, task["task_id"])["status"] == "COMPLETED"
+        wait_task(c, task["task_id"])
         cls.retriever = c.post("/v1/retrievers", {
             "retriever_name": "finder",
             "collection_identifiers": [cls.sentences["collection_id"]],
@@ -112,15 +112,7 @@ class NamespaceMigrationTest(FerryTestCase):
                for blobs in rows]
         batch = c.post("/v1/buckets/%s/batches" % bucket, {"object_ids": ids})[1]
         task = c.post("/v1/buckets/%s/batches/%s/submit" % (bucket, batch["batch_id"]))[1]
-        assert cls.wait_task_cls(c, task["task_id"])["status"] == "COMPLETED"
-
-    @classmethod
-    def wait_task_cls(cls, client, task_id):
-        for _ in range(100000):
-            task = client.get("/v1/tasks/" + task_id)[1]
-            if task["status"] in ("COMPLETED", "FAILED", "COMPLETED_WITH_ERRORS", "CANCELED"):
-                return task
-        raise AssertionError("task did not finish")
+        wait_task(c, task["task_id"])
 
     def migrate(self, **config):
         cfg = {"source_namespace_id": "whole",
@@ -138,15 +130,11 @@ class NamespaceMigrationTest(FerryTestCase):
         self.assertEqual(nodes[rid]["dependencies"], [self.sentences["collection_id"]])
         self.assertStatus(self.api.post(BASE + "/%s/start" % m["migration_id"], {"force": True}),
                           200)
-        while True:
-            got = self.assertStatus(self.api.get(BASE + "/" + m["migration_id"]), 200)
-            if got["status"] in ("completed", "failed", "cancelled"):
-                break
-        self.assertEqual(got["status"], "completed", got["error_message"])
+        got = self.wait_migration(m["migration_id"])
         target = self.server.client(namespace=got["additional_data"]["target_namespace_id"])
         return got, target
 
-    def check_target(self, got, target, uri):
+    def check_target(self, got, target, uri, rebuilt=False):
         data = got["additional_data"]
         self.assertTrue(data["verification"]["ok"], data["verification"])
         mapping = data["id_mapping"]
@@ -163,12 +151,19 @@ class NamespaceMigrationTest(FerryTestCase):
         history = self.assertStatus(target.post("/v1/retrievers/%s/executions/list" % rid, {}),
                                     200)
         self.assertEqual(len(history["results"]), len(QUERIES))
-        for e in history["results"]:
-            for d in e.get("documents") or e.get("results") or []:
-                self.assertIn(d.get("collection_id", r["collection_ids"][0]), target_cols)
+        executions = {e["execution_id"] for e in history["results"]}
+        self.assertEqual(len(executions), len(QUERIES))
+        self.assertEqual(self.check_history(target, rid, executions, target_cols,
+                                            documents_exist=not rebuilt),
+                         sum(run["pagination"]["total"] for run in self.runs))
         inter = self.assertStatus(target.post("/v1/retrievers/interactions/list",
                                               {"retriever_id": rid}), 200)
         self.assertEqual(len(inter["results"]), len(QUERIES))
+        for i in inter["results"]:
+            self.assertIn(i["execution_id"], executions)  # the migrated execution
+            if not rebuilt:
+                self.assertStatus(target.get("/v1/collections/%s/documents/%s"
+                                             % (r["collection_ids"][0], i["feature_id"])), 200)
         run = self.assertStatus(target.post("/v1/retrievers/%s/execute" % rid,
                                             {"inputs": {"query": QUERIES[1]}}), 200)
         self.assertTrue(run["documents"])
@@ -195,6 +190,28 @@ class NamespaceMigrationTest(FerryTestCase):
         # Each query's clicked document was its source top result.
         self.assertAlmostEqual(row["source"]["mrr"], 1.0)
         return row
+
+    def check_history(self, target, rid, executions, target_cols, documents_exist=True):
+        """Every document each migrated execution returned is in a target collection and
+        (documents_exist) is a document of the target: the summaries of executions/list
+        carry no documents, the detail (GET) lists them as {document_id, collection_id,
+        score}. Returns how many were checked."""
+        checked = 0
+        for execution_id in sorted(executions):
+            detail = self.assertStatus(
+                target.get("/v1/retrievers/%s/executions/%s" % (rid, execution_id)), 200)
+            self.assertEqual(detail["execution_id"], execution_id)
+            self.assertEqual(detail["status"], "completed")
+            self.assertTrue(detail["documents"], detail)
+            for d in detail["documents"]:
+                self.assertIn(d["collection_id"], target_cols, d)
+                if documents_exist:
+                    self.assertStatus(target.get("/v1/collections/%s/documents/%s"
+                                                 % (d["collection_id"], d["document_id"])),
+                                      200)
+                checked += 1
+        self.assertGreater(checked, 0, "no history reference was checked")
+        return checked
 
     def labels(self, client, collection_id):
         docs = client.post("/v1/collections/%s/documents/list?limit=100" % collection_id,
@@ -232,7 +249,7 @@ class NamespaceMigrationTest(FerryTestCase):
         for d in docs:
             self.assertTrue(d.get("cluster_id"), d)
         task = self.assertStatus(target.post("/v1/clusters/%s/execute" % cid), 200)
-        self.assertEqual(self.wait_task_cls(target, task["task_id"])["status"], "COMPLETED")
+        wait_task(target, task["task_id"])
 
     def test_copy(self):
         got, target = self.migrate(migration_type="copy")
@@ -240,16 +257,36 @@ class NamespaceMigrationTest(FerryTestCase):
         self.assertEqual(row["overlap_at_10"], 1.0)
         self.assertAlmostEqual(row["target"]["mrr"], row["source"]["mrr"])
 
-    def test_re_extract(self):
-        got, target = self.migrate(migration_type="re_extract", feature_extractors=[
+    def re_extract(self):
+        return self.migrate(migration_type="re_extract", feature_extractors=[
             {"feature_extractor_name": "text_extractor", "version": "v2"}],
             cluster_options={"recompute_clusters": True})
-        row = self.check_target(got, target, V2)
+
+    def test_re_extract(self):
+        got, target = self.re_extract()
+        row = self.check_target(got, target, V2, rebuilt=True)
         self.assertGreater(row["overlap_at_10"], 0)
         modes = {r["resource_id"]: r["mode"] for r in
                  got["additional_data"]["verification"]["resources"]}
         self.assertEqual(modes[self.sentences["collection_id"]], "rebuilt")
         self.assertEqual(modes[self.bucket["bucket_id"]], "copied")
+
+    # Known defect (found by this check, reported with issue 10): a re_extract maps the
+    # document ids of execution history and of interactions (feature_id) by the copy rule
+    # (MapResourceId), but the documents of a rebuilt collection get new ids
+    # (service::DocumentIdFor of the target collection), so those references point at
+    # documents that do not exist. When this test passes, remove the decorator and the
+    # `rebuilt` exemption of check_target.
+    @unittest.expectedFailure
+    def test_re_extract_history_points_at_target_documents(self):
+        got, target = self.re_extract()
+        rid = got["additional_data"]["id_mapping"][self.retriever["retriever_id"]]
+        history = self.assertStatus(target.post("/v1/retrievers/%s/executions/list" % rid, {}),
+                                    200)
+        target_cols = {c["collection_id"] for c in
+                       target.post("/v1/collections/list?limit=100")[1]["results"]}
+        self.check_history(target, rid, {e["execution_id"] for e in history["results"]},
+                           target_cols, documents_exist=True)
 
 
 if __name__ == "__main__":

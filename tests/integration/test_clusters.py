@@ -8,7 +8,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, FerryTestCase  # noqa: E402
+from ferry_harness import FERRYD, FerryTestCase, wait_task  # noqa: E402
 
 URI = "mixpeek://text_extractor@v1/embedding"
 TEXT = [{"feature_extractor_name": "text_extractor", "version": "v1"}]
@@ -40,9 +40,7 @@ class ClusterTest(FerryTestCase):
         path = "/v1/buckets/%s/batches" % bucket["bucket_id"]
         batch = cls.c.post(path, {"object_ids": ids})[1]
         task = cls.c.post(path + "/%s/submit" % batch["batch_id"])[1]
-        for _ in range(100000):
-            if cls.c.get("/v1/tasks/" + task["task_id"])[1]["status"] in ("COMPLETED", "FAILED"):
-                break
+        wait_task(cls.c, task["task_id"])
 
     def documents(self):
         page = self.assertStatus(self.c.post(
@@ -207,11 +205,7 @@ class ClusterTest(FerryTestCase):
             "filters": {"cluster_ids": [cid]},
             "cluster_options": {"preserve_assignments": False}},
             "start_immediately": True}), 201)
-        while True:
-            done = self.assertStatus(
-                self.api.get("/v1/namespaces/migrations/" + m["migration_id"]), 200)
-            if done["status"] in ("completed", "failed", "cancelled"):
-                break
+        done = self.wait_migration(m["migration_id"])
         self.assertEqual(done["status"], "completed", done.get("error_message"))
         self.assertEqual(done["dependency_graph"]["execution_order"][-1], cid)
         stage = [s for s in done["progress"]["stages"] if s["stage"] == "cluster_execution"][0]

@@ -14,7 +14,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, Ferryd, FerryTestCase  # noqa: E402
+from ferry_harness import FERRYD, Ferryd, FerryTestCase, wait_task  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
 FAULT = [{"feature_extractor_name": "fault_extractor", "version": "v1"}]
@@ -46,8 +46,7 @@ class FailedItemsTest(FerryTestCase):
             {"property": "content", "type": "text", "data": t}]})[1]["object_id"] for t in TEXTS]
         batch = c.post("/v1/buckets/docs/batches", {"object_ids": ids})[1]
         task = c.post("/v1/buckets/docs/batches/%s/submit" % batch["batch_id"])[1]
-        while c.get("/v1/tasks/" + task["task_id"])[1]["status"] not in ("COMPLETED", "FAILED"):
-            pass
+        wait_task(c, task["task_id"])
         docs = c.post("/v1/collections/texts/documents/list?limit=100", {})[1]["results"]
         cls.source_docs = {d["text"]: d["document_id"] for d in docs}
         assert len(cls.source_docs) == len(TEXTS), docs
@@ -75,10 +74,7 @@ class FailedItemsTest(FerryTestCase):
         return self.wait(m["migration_id"])
 
     def wait(self, mid):
-        while True:
-            m = self.assertStatus(self.api.get(BASE + "/" + mid), 200)
-            if m["status"] in ("completed", "failed", "cancelled"):
-                return m
+        return self.wait_migration(mid)
 
     def failed_items(self, mid, query=""):
         return self.assertStatus(self.api.get("%s/%s/failed-items%s" % (BASE, mid, query)), 200)

@@ -198,10 +198,7 @@ class HttpExtractorTest(FerryTestCase):
         self.assertTrue(m["validation_result"]["valid"], m["validation_result"])
         self.assertStatus(self.api.post(base + "/%s/start" % m["migration_id"], {"force": True}),
                           200)
-        while True:
-            got = self.assertStatus(self.api.get(base + "/" + m["migration_id"]), 200)
-            if got["status"] in ("completed", "failed", "cancelled"):
-                break
+        got = self.wait_migration(m["migration_id"])
         self.assertEqual(got["status"], "completed", got["error_message"])
         target = self.recording(self.server.client(
             namespace=got["additional_data"]["target_namespace_id"]))

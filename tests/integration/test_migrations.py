@@ -7,7 +7,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, FerryTestCase  # noqa: E402
+from ferry_harness import FERRYD, FerryTestCase, wait_task  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
 TEXT = [{"feature_extractor_name": "text_extractor", "version": "v1"}]
@@ -35,8 +35,7 @@ class MigrationApiTest(FerryTestCase):
                 ["object_id"])
         batch = c.post("/v1/buckets/docs/batches", {"object_ids": ids})[1]
         task = c.post("/v1/buckets/docs/batches/%s/submit" % batch["batch_id"])[1]
-        while c.get("/v1/tasks/" + task["task_id"])[1]["status"] not in ("COMPLETED", "FAILED"):
-            pass
+        wait_task(c, task["task_id"])
 
     def create(self, **config):
         cfg = {"migration_type": "copy", "source_namespace_id": "msrc"}
@@ -44,10 +43,7 @@ class MigrationApiTest(FerryTestCase):
         return self.assertStatus(self.api.post(BASE + "/", {"config": cfg}), 201)
 
     def wait(self, mid):
-        while True:
-            m = self.assertStatus(self.api.get(BASE + "/" + mid), 200)
-            if m["status"] in ("completed", "failed", "cancelled"):
-                return m
+        return self.wait_migration(mid)
 
     def test_request_validation_locations(self):
         cases = [

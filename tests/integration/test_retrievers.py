@@ -9,7 +9,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, FerryTestCase  # noqa: E402
+from ferry_harness import FERRYD, FerryTestCase, wait_task  # noqa: E402
 
 URI = "mixpeek://text_extractor@v1/embedding"
 VECTOR_KEY = "text_extractor_v1_embedding"
@@ -57,9 +57,7 @@ class RetrieverTest(FerryTestCase):
         path = "/v1/buckets/%s/batches" % bucket["bucket_id"]
         batch = cls.c.post(path, {"object_ids": ids})[1]
         task = cls.c.post(path + "/%s/submit" % batch["batch_id"])[1]
-        for _ in range(100000):
-            if cls.c.get("/v1/tasks/" + task["task_id"])[1]["status"] in ("COMPLETED", "FAILED"):
-                break
+        wait_task(cls.c, task["task_id"])
         page = cls.c.post("/v1/collections/%s/documents/list?limit=100" % cls.col["collection_id"],
                           {"return_vectors": True})[1]
         cls.docs = {d["document_id"]: d for d in page["results"]}

@@ -10,7 +10,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import ADMIN_KEY, Ferryd, FerryTestCase, b64_file  # noqa: E402
+from ferry_harness import ADMIN_KEY, Ferryd, FerryTestCase, b64_file, wait_task  # noqa: E402
 
 MIXPEEK_SPEC = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "spec",
                             "mixpeek-openapi.json")
@@ -134,9 +134,7 @@ class RestartTest(unittest.TestCase):
                            {"object_ids": [obj["object_id"]]})[1]
             task = c.post("/v1/buckets/%s/batches/%s/submit"
                           % (bucket["bucket_id"], batch["batch_id"]))[1]
-            while c.get("/v1/tasks/" + task["task_id"])[1]["status"] not in ("COMPLETED",
-                                                                            "FAILED"):
-                pass
+            wait_task(c, task["task_id"])
             snapshot = {
                 "ns": c.get("/v1/namespaces/keep")[1],
                 "bucket": c.get("/v1/buckets/b")[1],

@@ -8,7 +8,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, FerryTestCase  # noqa: E402
+from ferry_harness import FERRYD, FerryTestCase, wait_task  # noqa: E402
 
 URI = "mixpeek://text_extractor@v1/embedding"
 TEXT = [{"feature_extractor_name": "text_extractor", "version": "v1"}]
@@ -72,12 +72,8 @@ class TaxonomyTest(FerryTestCase):
         path = "/v1/buckets/%s/batches" % bid
         batch = cls.c.post(path, {"object_ids": ids})[1]
         task = cls.c.post(path + "/%s/submit" % batch["batch_id"])[1]
-        for _ in range(100000):
-            status = cls.c.get("/v1/tasks/" + task["task_id"])[1]["status"]
-            if status in ("COMPLETED", "FAILED"):
-                assert status == "COMPLETED", status
-                return ids
-        raise AssertionError("batch did not finish")
+        wait_task(cls.c, task["task_id"])
+        return ids
 
     def flat(self, name, fields=None, **kw):
         source = {"collection_id": self.ref}

@@ -106,10 +106,7 @@ class WebhookTest(FerryTestCase):
             "migration_type": "copy", "source_namespace_id": "hooked",
             "webhook_url": "http://127.0.0.1:9/nobody-listens"},
             "start_immediately": True}), 201)
-        while True:
-            got = self.assertStatus(self.api.get(BASE + "/" + m["migration_id"]), 200)
-            if got["status"] in ("completed", "failed", "cancelled"):
-                break
+        got = self.wait_migration(m["migration_id"])
         self.assertEqual(got["status"], "completed")
 
 
