@@ -13,9 +13,16 @@ transaction: the copy inside a bulk copy slice before its commit, the re_extract
 writer's fenced document write before its commit. The kill points come from a seeded RNG;
 the seed is printed, and FERRY_CRASH_SEED=<seed> reruns a failure.
 
+Every kill is accounted for: a kill hit the migration while it ran when the restarted
+ferryd resumes it (it logs "resuming migration" from the state it found on disk); its stage
+is the one the migration was running (read just before a SIGKILL; for a crash point, the
+stage left in progress on disk). The test asserts how many kills hit each stage, so it
+cannot pass with its kills landing before or after the batches.
+
 Waiting is always polling a condition with a deadline. The only sleeps are the random
 delays that ARE the kill points (to land a kill in the middle of a batch) and a short
 pause between polls so the poller does not take a core from the server."""
+import collections
 import hashlib
 import json
 import os
@@ -27,7 +34,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import Ferryd  # noqa: E402
+from ferry_harness import Ferryd, wait_until  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
 N_OBJECTS = int(os.environ.get("FERRY_CRASH_OBJECTS", "10000"))
@@ -48,13 +55,31 @@ T0 = time.monotonic()
 
 def poll(condition, what, timeout):
     """Returns condition()'s first truthy value; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(POLL_PAUSE)  # pacing only: the loop re-checks the condition
-    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+    return wait_until(condition, what, timeout, pause=POLL_PAUSE)
+
+
+def stage_at(m):
+    """The stage a migration is in: the last one in progress (a restart runs
+    namespace_setup again while the interrupted stage stays in progress), else the first
+    one not completed; "finished" once the migration ended."""
+    if m["status"] in TERMINAL:
+        return "finished"
+    stages = m["progress"]["stages"]
+    running = [s["stage"] for s in stages if s["status"] == "in_progress"]
+    if running:
+        return running[-1]
+    return next((s["stage"] for s in stages if s["status"] != "completed"), "finished")
+
+
+def logged(lines, msg, **fields):
+    """How many JSON log lines have message `msg` and the given fields."""
+    n = 0
+    for line in lines:
+        if line.startswith("{"):
+            entry = json.loads(line)
+            if entry.get("msg") == msg and all(entry.get(k) == v for k, v in fields.items()):
+                n += 1
+    return n
 
 
 def map_id(migration_id, source_id):
@@ -111,6 +136,7 @@ class Cluster:
         self.server = Ferryd().start()
         self.kills = 0
         self.clients = {}  # by namespace, for the current process
+        self.hits = collections.Counter()  # stage -> kills that hit the migration running it
 
     def api(self, namespace=None):
         if namespace not in self.clients:
@@ -141,13 +167,27 @@ class Cluster:
         del self.server.env["FERRY_CRASH_POINTS"]
         self.server.start()
 
-    def kill_and_restart(self, why):
+    def account(self, mid, stage):
+        """Counts the kill just made as a hit at `stage` when the restarted ferryd resumed
+        the migration (so it was running when killed); returns the stage or None."""
+        if not logged(self.server.stderr_lines, "resuming migration", migration_id=mid):
+            log("  kill %d did not hit migration %s (it had ended)" % (self.kills, mid))
+            return None
+        self.hits[stage] += 1
+        log("  kill %d hit migration %s in %s" % (self.kills, mid, stage))
+        return stage
+
+    def kill_and_restart(self, why, mid=None):
+        """SIGKILL and restart. With `mid`, the kill is accounted for (account); returns
+        the stage it hit, or None."""
+        before = self.api().get(BASE + "/" + mid, validate=False)[1] if mid else None
         self.close_clients()
         rc = self.server.stop(signal.SIGKILL)
         assert rc == -signal.SIGKILL, "ferryd exited with %s before the kill" % rc
         self.kills += 1
         log("kill %d (%s); restarting" % (self.kills, why))
         self.server.start()  # raises if ferryd cannot start on the killed data dir
+        return self.account(mid, stage_at(before)) if mid else None
 
     def cleanup(self):
         self.close_clients()
@@ -230,6 +270,9 @@ class SigkillResumeTest(unittest.TestCase):
         delay = random.Random(SEED ^ 0x1A6E57).uniform(0.0, 1.5)
         time.sleep(delay)  # the kill point
         cls.cluster.kill_and_restart("ingest, %.2fs after submit" % delay)
+        resumed = logged(cls.cluster.server.stderr_lines, "resuming batch")
+        log("  the restart resumed %d bucket batches" % resumed)
+        assert resumed > 0, "the ingest kill hit no running bucket batch"
         c = cls.cluster.api("crash-src")
         cls.wait_tasks(c, tasks)
         for col in ("texts", "restated"):
@@ -319,19 +362,25 @@ class SigkillResumeTest(unittest.TestCase):
         plan = self.kill_plan(rng)
         log("migration %s (%s): kill plan %s" % (mid, config["migration_type"], plan))
         observed = []
+        hits_before = collections.Counter(self.cluster.hits)
         if crash_point:
             self.cluster.wait_crash_and_restart(crash_point)
             observed.append(self.migration(mid))
+            # The crash points are inside the writes of batch_processing.
+            self.assertEqual(self.cluster.account(mid, stage_at(observed[-1])),
+                             "batch_processing", "the crash point did not hit the batches")
         for point in plan:
             if not self.wait_kill_point(mid, point, observed):
                 # Still a kill: a finished migration must stay finished across a crash.
-                self.cluster.kill_and_restart("%s, after the migration finished" % (point,))
+                self.cluster.kill_and_restart("%s, after the migration finished" % (point,),
+                                              mid)
                 break
             m = observed[-1]
             self.cluster.kill_and_restart("%s at stage %s, batch_processing %d/%d" % (
                 point, m["progress"]["current_stage"],
                 m["progress"]["stages"][2]["items_completed"],
-                m["progress"]["stages"][2]["items_total"]))
+                m["progress"]["stages"][2]["items_total"]), mid)
+        self.check_hits(plan, self.cluster.hits - hits_before, crash_point)
         final = poll(lambda: (lambda got: got if got["status"] in TERMINAL else None)(
             self.migration(mid)), "migration %s to finish" % mid, 600)
         observed.append(final)
@@ -339,6 +388,17 @@ class SigkillResumeTest(unittest.TestCase):
         log("migration %s %s after %d kills in all" % (mid, final["status"], self.cluster.kills))
         self.check_progress(final, observed)
         return final
+
+    def check_hits(self, plan, hits, crash_point):
+        """Where the kills of one migration landed: the batches took the crash point and
+        most of the planned mid-batch kills (a late one may land past them), and every kill
+        but the last ("late", after the batches) hit the migration while it ran."""
+        log("kills that hit the running migration, by stage: %s" % dict(hits))
+        n_items = sum(1 for p in plan if p[0] == "items")
+        self.assertGreaterEqual(hits["batch_processing"], (1 if crash_point else 0) +
+                                (n_items + 1) // 2, hits)
+        self.assertGreaterEqual(sum(hits.values()), len(plan) - 1 + (1 if crash_point else 0),
+                                hits)
 
     def assertStatus(self, result, status):
         self.assertEqual(result[0], status, json.dumps(result[1])[:2000])
