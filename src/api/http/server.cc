@@ -35,6 +35,8 @@ HttpServer::HttpServer(ServerOptions options, Handler handler, const Logger& log
 
 HttpServer::~HttpServer() { Stop(); }
 
+size_t HttpServer::open_connections() const { return state_->open_connections(); }
+
 Status HttpServer::Start() {
   std::lock_guard lock(phase_mu_);
   if (phase_ != Phase::kNew) return Status::FailedPrecondition("HttpServer already started");

@@ -7,8 +7,11 @@
 // pipelined requests are read one at a time.
 //
 // Transport errors are answered by the server itself in Mixpeek's error envelope and the
-// connection is closed: 400 BadRequest (malformed HTTP or percent-encoding), 413
-// PayloadTooLarge (body over max_body_bytes), 431 RequestHeaderFieldsTooLarge.
+// connection is closed: 400 BadRequest (malformed HTTP or percent-encoding, or framing that
+// could let a request be smuggled: see framing.h), 413 PayloadTooLarge (body over
+// max_body_bytes), 431 RequestHeaderFieldsTooLarge, 501 NotImplemented (a transfer coding
+// other than chunked), 503 ServiceUnavailable (a connection over max_connections, answered
+// as soon as it is accepted).
 //
 // Every response carries Content-Type, Server: ferryd and X-Request-Id. One log line per
 // request (request_id, method, path, status, duration_ms); headers, query strings and
@@ -42,9 +45,12 @@ struct ServerOptions {
   size_t io_threads = 2;               // threads running the io_context; 0 is treated as 1
   size_t max_body_bytes = 16 << 20;    // larger bodies get 413
   size_t max_header_bytes = 64 << 10;  // larger request headers get 431
+  // Connections served at once; one accepted beyond it gets 503 and is closed. 0 = no cap.
+  size_t max_connections = 1024;
   // How long a keep-alive connection may wait for (the header of) its next request.
   std::chrono::seconds idle_timeout{60};
-  // Deadline for reading a request body, and separately for writing a response.
+  // Deadline for reading a request body, and separately for writing a response (so a client
+  // that reads a large response too slowly is cut off).
   std::chrono::seconds request_timeout{30};
   // How long Stop() waits for in-flight requests to be answered before giving up on them.
   std::chrono::seconds drain_timeout{10};
@@ -65,6 +71,10 @@ class HttpServer {
 
   // The bound port (useful with port 0). REQUIRES: Start() succeeded.
   uint16_t port() const { return port_; }
+
+  // The connections being served (not counting those refused over max_connections).
+  // Thread-safe.
+  size_t open_connections() const;
 
   // Graceful shutdown; idempotent and thread-safe (a concurrent call waits for the first).
   // In order: the listening socket is closed (new connections are refused from here on);

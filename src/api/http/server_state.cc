@@ -80,16 +80,28 @@ void ServerState::EndRequest() {
   drained_.notify_all();
 }
 
-bool ServerState::Register(Session* session, std::weak_ptr<Session> handle) {
+Admission ServerState::Register(Session* session, std::weak_ptr<Session> handle) {
   std::lock_guard lock(mu_);
-  if (stopping_.load()) return false;
-  sessions_[session] = std::move(handle);
-  return true;
+  if (stopping_.load()) return Admission::kStopping;
+  const size_t cap = options_.max_connections;
+  const bool admitted = cap == 0 || admitted_ < cap;
+  sessions_[session] = {std::move(handle), admitted};
+  if (!admitted) return Admission::kOverCapacity;
+  ++admitted_;
+  return Admission::kAdmitted;
 }
 
 void ServerState::Unregister(Session* session) {
   std::lock_guard lock(mu_);
-  sessions_.erase(session);
+  auto it = sessions_.find(session);
+  if (it == sessions_.end()) return;
+  if (it->second.admitted) --admitted_;
+  sessions_.erase(it);
+}
+
+size_t ServerState::open_connections() {
+  std::lock_guard lock(mu_);
+  return admitted_;
 }
 
 void ServerState::BeginStop() {
@@ -100,8 +112,8 @@ void ServerState::BeginStop() {
 std::vector<std::shared_ptr<Session>> ServerState::LiveSessions() {
   std::vector<std::shared_ptr<Session>> live;
   std::lock_guard lock(mu_);
-  for (const auto& [raw, handle] : sessions_) {
-    if (auto session = handle.lock()) live.push_back(std::move(session));
+  for (const auto& [raw, entry] : sessions_) {
+    if (auto session = entry.handle.lock()) live.push_back(std::move(session));
   }
   return live;
 }

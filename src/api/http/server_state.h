@@ -26,6 +26,13 @@ namespace ferry::api::http {
 
 class Session;
 
+// What Register decided about a new connection.
+enum class Admission {
+  kAdmitted,      // serve it
+  kOverCapacity,  // max_connections are open: answer 503 and close it
+  kStopping,      // the server is stopping: close it
+};
+
 class ServerState : public std::enable_shared_from_this<ServerState> {
  public:
   // `logger` must outlive every use made of it, which happens on I/O threads only.
@@ -43,10 +50,13 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   // Called by the session once the response to a dispatched request is written (or failed).
   void EndRequest();
 
-  // Records a live session so BeginStop can close it. Returns false, without recording,
-  // once stopping (the caller then closes the connection).
-  bool Register(Session* session, std::weak_ptr<Session> handle);
+  // Records a live session so that Stop can close it, and admits it if fewer than
+  // options().max_connections admitted sessions are open (0 = no cap). A session over the
+  // cap is recorded but not counted. Once stopping, nothing is recorded (kStopping).
+  Admission Register(Session* session, std::weak_ptr<Session> handle);
   void Unregister(Session* session);
+  // The admitted sessions open right now.
+  size_t open_connections();
 
   // Marks the server stopping; from here on Register and Dispatch refuse.
   void BeginStop();
@@ -60,6 +70,10 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
 
  private:
   class ResponseSlot;
+  struct LiveSession {
+    std::weak_ptr<Session> handle;
+    bool admitted;  // counted against max_connections
+  };
 
   // Posts `response` to the session awaiting request `serial`; no-op if already answered
   // or closed. Any thread.
@@ -75,7 +89,8 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   bool closed_ = false;                                    // guarded by mu_
   uint64_t next_serial_ = 0;                               // guarded by mu_
   size_t in_flight_ = 0;                                   // guarded by mu_
-  std::map<Session*, std::weak_ptr<Session>> sessions_;    // guarded by mu_
+  std::map<Session*, LiveSession> sessions_;               // guarded by mu_
+  size_t admitted_ = 0;                                    // guarded by mu_
   std::map<uint64_t, std::shared_ptr<Session>> awaiting_;  // guarded by mu_
 };
 

@@ -2,131 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
-#include <future>
+#include <chrono>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <thread>
 
-#include "common/logging.h"
-#include "common/thread_pool.h"
+#include "api/http/server_test_support.h"
 
 namespace ferry::api::http {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using tcp = asio::ip::tcp;
-using Request = bhttp::request<bhttp::string_body>;
-using Response = bhttp::response<bhttp::string_body>;
-
-// A blocking HTTP/1.1 client on one connection.
-class TestClient {
- public:
-  explicit TestClient(uint16_t port) : socket_(io_) {
-    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  }
-
-  void Write(Request request) {
-    request.prepare_payload();
-    bhttp::write(socket_, request);
-  }
-  void WriteRaw(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes)); }
-  Response Read() {
-    Response response;
-    bhttp::read(socket_, buffer_, response);
-    return response;
-  }
-  // Reads one response, expecting failure instead (e.g. the server closed the connection).
-  beast::error_code ReadError() {
-    Response response;
-    beast::error_code ec;
-    bhttp::read(socket_, buffer_, response, ec);
-    return ec;
-  }
-  Response Send(Request request) {
-    Write(std::move(request));
-    return Read();
-  }
-  tcp::socket& socket() { return socket_; }
-
- private:
-  asio::io_context io_;
-  tcp::socket socket_;
-  beast::flat_buffer buffer_;
-};
-
-Request Get(std::string_view target) { return Request(bhttp::verb::get, target, 11); }
-
-Request Post(std::string_view target, std::string body) {
-  Request request(bhttp::verb::post, target, 11);
-  request.body() = std::move(body);
-  return request;
-}
-
-// Describes the request it got, so tests can check parsing from the response alone.
-HttpResponse Echo(const HttpRequest& request) {
-  HttpResponse response;
-  response.content_type = "text/plain";
-  response.body = request.method + " " + request.path +
-                  " q=" + request.QueryParam("q").value_or("-") + " h=" + request.Header("x-test") +
-                  " id=" + request.request_id + " b=" + request.body;
-  response.headers.emplace_back("X-Echo", "1");
-  return response;
-}
-
-class HttpServerTest : public ::testing::Test {
- protected:
-  // Starts a server on an ephemeral loopback port with the handler below.
-  void StartServer(ServerOptions options = {}) {
-    options.port = 0;
-    server_ = std::make_unique<HttpServer>(
-        options,
-        [this](const HttpRequest& request, const Responder& respond) { Handle(request, respond); },
-        logger_);
-    ASSERT_TRUE(server_->Start().ok());
-  }
-
-  void Handle(const HttpRequest& request, const Responder& respond) {
-    ++handled_;
-    if (request.path == "/hold") return held_.set_value(respond);
-    if (request.path == "/throw") throw std::runtime_error("boom");
-    if (request.path == "/drop") return;
-    if (request.path == "/shared") {
-      HttpResponse response;
-      response.body = "ignored when a shared body is set";
-      response.shared_body = shared_body_;
-      return respond(std::move(response));
-    }
-    if (request.path == "/pool") {
-      pool_.Submit([request, respond] { respond(Echo(request)); });
-      return;
-    }
-    respond(Echo(request));
-  }
-
-  Logger logger_{LogLevel::kError};
-  ThreadPool pool_{2};
-  std::atomic<int> handled_{0};
-  std::promise<Responder> held_;  // the Responder of the request to "/hold"
-  std::shared_ptr<const std::string> shared_body_ =
-      std::make_shared<const std::string>(std::string(100'000, 'x') + "end");
-  std::unique_ptr<HttpServer> server_;
-};
-
-std::string ErrorBody(int status, std::string_view type, std::string_view message) {
-  return "{\"success\": false, \"status\": " + std::to_string(status) +
-         ", \"error\": {\"message\": \"" + std::string(message) + "\", \"type\": \"" +
-         std::string(type) + "\", \"details\": null}}";
-}
+using namespace http_test;  // NOLINT(build/namespaces): the shared client and fixture
 
 TEST_F(HttpServerTest, GetRoundTripDecodesPathAndQuery) {
   StartServer();
@@ -412,6 +298,61 @@ TEST_F(HttpServerTest, StopIsIdempotentAndFineWithoutStart) {
   server_->Stop();
   server_->Stop();
   EXPECT_EQ(server_->Start().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(HttpServerTest, ConnectionOverTheCapGets503AndIsClosed) {
+  ServerOptions options;
+  options.max_connections = 2;
+  StartServer(options);
+  TestClient a(server_->port());
+  TestClient b(server_->port());
+  ASSERT_EQ(a.Send(Get("/a")).result_int(), 200);  // both admitted, and kept alive
+  ASSERT_EQ(b.Send(Get("/b")).result_int(), 200);
+  EXPECT_EQ(server_->open_connections(), 2u);
+
+  TestClient over(server_->port());
+  Response response = over.Read();  // answered on accept, before any request is sent
+  EXPECT_EQ(response.result_int(), 503);
+  EXPECT_EQ(response.body(), ErrorBody(503, "ServiceUnavailable", "too many open connections"));
+  EXPECT_EQ(response[bhttp::field::content_type], "application/json");
+  EXPECT_FALSE(response.keep_alive());
+  EXPECT_EQ(over.ReadError(), bhttp::error::end_of_stream);
+  EXPECT_EQ(server_->open_connections(), 2u);  // the refused connection never counted
+  EXPECT_EQ(a.Send(Get("/again")).result_int(), 200);
+  EXPECT_EQ(handled_.load(), 3);
+}
+
+TEST_F(HttpServerTest, ClosedConnectionMakesRoomUnderTheCap) {
+  ServerOptions options;
+  options.max_connections = 1;
+  StartServer(options);
+  auto first = std::make_unique<TestClient>(server_->port());
+  ASSERT_EQ(first->Send(Get("/first")).result_int(), 200);
+  EXPECT_EQ(TestClient(server_->port()).Read().result_int(), 503);
+  first.reset();  // the client closes its connection
+  ASSERT_TRUE(WaitUntil([&] { return server_->open_connections() == 0; }));
+  TestClient second(server_->port());
+  EXPECT_EQ(second.Send(Get("/second")).result_int(), 200);
+}
+
+// A client that stops reading a large response is cut off at the write deadline
+// (request_timeout) instead of holding its connection, and its buffers, for ever.
+TEST_F(HttpServerTest, SlowReaderOfLargeResponseIsCutOff) {
+  ServerOptions options;
+  options.request_timeout = std::chrono::seconds(1);
+  StartServer(options);
+  TestClient client(server_->port(), /*receive_buffer=*/4096);
+  client.Write(Get("/large"));
+  ASSERT_TRUE(WaitUntil([&] { return handled_.load() == 1; }));
+  // The client reads nothing; the connection goes once the server gives up writing.
+  EXPECT_TRUE(WaitUntil([&] { return server_->open_connections() == 0; }));
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(boost::none);
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  bhttp::read(client.socket(), buffer, parser, ec);
+  EXPECT_TRUE(ec);  // what was sent before the cut is not the whole response
+  EXPECT_FALSE(parser.is_done());
 }
 
 }  // namespace

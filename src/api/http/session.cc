@@ -14,7 +14,9 @@
 #include <limits>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "api/http/framing.h"
 #include "api/http/server_state.h"
 #include "api/http/url.h"
 #include "common/ids.h"
@@ -31,6 +33,7 @@ namespace bhttp = boost::beast::http;
 // which can destroy the response (e.g. a 413) before the client has read it.
 constexpr std::chrono::seconds kLingerTimeout{5};
 constexpr size_t kDiscardChunk = 16 << 10;
+constexpr size_t kHeaderChunk = 8 << 10;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // Client-chosen request ids are echoed and logged, so only a harmless shape is accepted.
@@ -66,8 +69,16 @@ Session::~Session() { state_->Unregister(this); }
 void Session::Start() {
   // Hop onto the strand: from Register on, Stop may post to this session concurrently.
   asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-    if (!self->state_->Register(self.get(), self->weak_from_this())) return self->Close();
-    self->ReadHeader();
+    switch (self->state_->Register(self.get(), self->weak_from_this())) {
+      case Admission::kAdmitted:
+        return self->ReadHeader();
+      case Admission::kOverCapacity:
+        // Answered before anything is read: the request may not even have been sent.
+        self->started_ = std::chrono::steady_clock::now();
+        return self->WriteError(503, "ServiceUnavailable", "too many open connections");
+      case Admission::kStopping:
+        return self->Close();
+    }
   });
 }
 
@@ -100,13 +111,36 @@ void Session::ReadHeader() {
       std::min<size_t>(options.max_header_bytes, std::numeric_limits<uint32_t>::max())));
   parser_->body_limit(options.max_body_bytes);
   stream_.expires_after(options.idle_timeout);
+  AwaitHeader();
+}
+
+// Reads until buffer_ holds the whole raw header, so that it can be checked as sent (the
+// parser joins a folded line silently), then lets the parser take it from buffer_.
+void Session::AwaitHeader() {
+  const size_t limit = state_->options().max_header_bytes;
+  std::string_view bytes(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+  const size_t length = HeaderLength(bytes);
+  if (length == 0 && bytes.size() < limit) {
+    stream_.async_read_some(buffer_.prepare(kHeaderChunk),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              // The peer left, a timeout fired, or Stop closed the socket.
+                              if (ec) return self->Close();
+                              self->buffer_.commit(n);
+                              self->AwaitHeader();
+                            });
+    return;
+  }
+  started_ = std::chrono::steady_clock::now();
+  if (length == 0 || length > limit) return OnReadError(bhttp::error::header_limit);
+  if (auto error = CheckLineFolding(bytes.substr(0, length))) {
+    return WriteError(error->status, error->type, error->message);
+  }
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
 }
 
 void Session::OnHeader(beast::error_code ec) {
-  started_ = std::chrono::steady_clock::now();
   if (ec) return OnReadError(ec);
   const auto& header = parser_->get();
   std::string_view client_id = header["X-Request-Id"];
@@ -114,6 +148,7 @@ void Session::OnHeader(beast::error_code ec) {
   method_ = std::string(header.method_string());
   path_ = std::string(header.target().substr(0, header.target().find('?')));
   keep_alive_ = header.keep_alive();
+  if (RefuseFraming()) return;
 
   const size_t limit = state_->options().max_body_bytes;
   if (auto length = parser_->content_length(); length && *length > limit) {
@@ -127,6 +162,16 @@ void Session::OnHeader(beast::error_code ec) {
                       if (write_ec) return self->Close();
                       self->ReadBody();
                     });
+}
+
+// Answers a request whose framing is unsafe (see framing.h) and returns true.
+bool Session::RefuseFraming() {
+  std::vector<HeaderField> fields;
+  for (const auto& field : parser_->get()) fields.push_back({field.name_string(), field.value()});
+  auto error = CheckFraming(static_cast<int>(parser_->get().version()), fields);
+  if (!error) return false;
+  WriteError(error->status, error->type, error->message);
+  return true;
 }
 
 void Session::ReadBody() {
@@ -148,6 +193,12 @@ void Session::OnReadError(beast::error_code ec) {
     return WriteError(
         431, "RequestHeaderFieldsTooLarge",
         "request header exceeds " + std::to_string(state_->options().max_header_bytes) + " bytes");
+  }
+  if (ec == bhttp::error::bad_content_length || ec == bhttp::error::multiple_content_length) {
+    return WriteError(400, "BadRequest", "invalid or conflicting Content-Length");
+  }
+  if (ec == bhttp::error::bad_transfer_encoding) {
+    return WriteError(400, "BadRequest", "invalid or conflicting Transfer-Encoding");
   }
   if (IsHttpProtocolError(ec)) return WriteError(400, "BadRequest", "malformed HTTP request");
   // The peer left, a timeout fired, or Stop closed the socket: nobody to answer.
@@ -188,7 +239,7 @@ std::optional<HttpRequest> Session::BuildRequest() {
   return request;
 }
 
-void Session::WriteError(int status, const char* type, const std::string& message) {
+void Session::WriteError(int status, std::string_view type, const std::string& message) {
   keep_alive_ = false;
   if (request_id_.empty()) request_id_ = NewId("req");
   Write(ErrorEnvelope(status, type, message), /*dispatched=*/false);

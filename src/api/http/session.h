@@ -1,9 +1,12 @@
 #pragma once
 // Session: one client connection. All of its work runs on its strand, so its members need
 // no locks. Lifecycle per request:
-//   read header → (413 if Content-Length is over the limit) → read body → Dispatch to the
-//   handler → (Responder posts back) → write response → next request, or close.
-// Transport errors are answered here (400/413/431) and end the connection.
+//   read the raw header up to its empty line → (400 on obs-fold) → parse it → (400/501 if
+//   its framing is unsafe, see framing.h; 413 if Content-Length is over the limit) → read
+//   body → Dispatch to the handler → (Responder posts back) → write response → next
+//   request, or close.
+// Transport errors are answered here (400/413/431/501) and end the connection. A
+// connection over the server's max_connections gets 503 and is closed without being read.
 //
 // Ownership: pending Asio operations hold the session while reading and writing;
 // ServerState holds it while a handler owns the request.
@@ -18,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/http/message.h"
 
@@ -47,12 +51,14 @@ class Session : public std::enable_shared_from_this<Session> {
   using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
   void ReadHeader();
+  void AwaitHeader();
   void OnHeader(boost::beast::error_code ec);
+  bool RefuseFraming();
   void ReadBody();
   void OnReadError(boost::beast::error_code ec);
   void Dispatch();
   std::optional<HttpRequest> BuildRequest();
-  void WriteError(int status, const char* type, const std::string& message);
+  void WriteError(int status, std::string_view type, const std::string& message);
   void Write(HttpResponse response, bool dispatched);
   void OnWrite(boost::beast::error_code ec, bool keep_alive, bool dispatched, int status);
   void LingerThenClose();
