@@ -51,8 +51,17 @@ Status SqliteNamespaceStore::BeginBulkLoad() {
   });
 }
 
+// The rebuild sorts every entry of each index: with the connection's temp_store=MEMORY
+// the sorter's spill files live in the heap, so a million-document rebuild held ~120 MiB
+// (measured with the sqlite3 shell: 138 MiB peak RSS in memory, 21 MiB with files, and
+// the file-backed sort was no slower). Spill to files for the rebuild, then go back.
 Status SqliteNamespaceStore::EndBulkLoad() {
-  return db_->Locked([](SqliteDb& db) { return EnsureSecondaryIndexes(db); });
+  return db_->Locked([](SqliteDb& db) -> Status {
+    FERRY_RETURN_IF_ERROR(db.Exec("PRAGMA temp_store=FILE"));
+    Status built = EnsureSecondaryIndexes(db);
+    Status restored = db.Exec("PRAGMA temp_store=MEMORY");
+    return built.ok() ? restored : built;
+  });
 }
 
 }  // namespace ferry::storage::sqlite
