@@ -80,6 +80,10 @@ model::Collection PairCollection() {
   return c;
 }
 
+// How long a hung batch is waited for. The other batches must finish within it on a busy
+// machine (ctest -j, sanitizers), so it is generous; the tests never measure time.
+constexpr std::chrono::milliseconds kHangTimeout{2000};
+
 TEST(DocumentBuilderTest, ObjectsGoToTheExtractorInBatchesInOrder) {
   std::promise<void> never;
   PairExtractor fx(never.get_future().share());
@@ -103,7 +107,7 @@ TEST(DocumentBuilderTest, AHungBatchFailsOnlyItsItems) {
   PairExtractor fx(release.get_future().share());
   NoBlobs blobs;
   model::Collection col = PairCollection();
-  DocumentBuilder builder(col, fx, blobs, 1, "batch", std::chrono::milliseconds(200));
+  DocumentBuilder builder(col, fx, blobs, 1, "batch", kHangTimeout);
   auto built = builder.FromObjects({TextObject("o0", "hang"), TextObject("o1", "b"),
                                     TextObject("o2", "cc"), TextObject("o3", "d")});
   ASSERT_TRUE(built.ok());
@@ -155,7 +159,7 @@ TEST(DocumentBuilderTest, OnAPoolAHungBatchFailsOnlyItsItems) {
   PairExtractor fx(release.get_future().share());
   NoBlobs blobs;
   model::Collection col = PairCollection();
-  TimeoutPool pool(2, std::chrono::milliseconds(200));
+  TimeoutPool pool(2, kHangTimeout);
   DocumentBuilder builder(col, fx, blobs, 1, "batch", std::chrono::seconds(30), &pool);
   auto built = builder.FromObjects({TextObject("o0", "a"), TextObject("o1", "b"),
                                     TextObject("o2", "hang"), TextObject("o3", "d")});

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <deque>
 #include <mutex>
+#include <thread>
 
 namespace ferry::extract::http {
 namespace {
@@ -15,6 +16,8 @@ using std::chrono::milliseconds;
 class ScriptedTransport final : public Transport {
  public:
   Result<PostReply> Post(const PostRequest& request) const override {
+    // A slow server (the time it takes is what the extractor measures).
+    if (answer_delay.count() > 0) std::this_thread::sleep_for(answer_delay);
     std::lock_guard<std::mutex> lock(mu_);
     requests.push_back(request);
     if (!reject_marker.empty() && request.body.find(reject_marker) != std::string::npos) {
@@ -48,6 +51,7 @@ class ScriptedTransport final : public Transport {
   mutable std::deque<Result<PostReply>> script;
   mutable std::vector<PostRequest> requests;
   std::string reject_marker;  // requests containing it get 400
+  milliseconds answer_delay{0};
 };
 
 HttpExtractorConfig Config() {
@@ -215,8 +219,18 @@ TEST(HttpExtractorTest, KnownSpeedComesFromAnsweredRequests) {
   Fixture f;
   auto fx = f.Make();
   EXPECT_EQ(fx.KnownItemsPerSecond(), 6.0);  // prior: one batch of 3 per half second
+  // A request that fails is no measure of speed.
+  f.transport->script = {PostReply{400, "{}", {}}};
+  ASSERT_FALSE(fx.Extract(Texts(1)[0], model::Value()).ok());
+  EXPECT_EQ(fx.KnownItemsPerSecond(), 6.0);
+  // A server that takes at least 50 ms to answer one item: at most 20 items per second,
+  // whatever the machine's load (a slower run only lowers the figure).
+  f.transport->answer_delay = milliseconds(50);
   ASSERT_TRUE(fx.Extract(Texts(1)[0], model::Value()).ok());
-  EXPECT_GT(*fx.KnownItemsPerSecond(), 6.0);  // an in-process answer is far faster
+  const double speed = *fx.KnownItemsPerSecond();
+  EXPECT_GT(speed, 0.0);
+  EXPECT_LE(speed, 20.0);
+  EXPECT_NE(speed, 6.0);  // measured, no longer the prior (1e6 / whole microseconds is never 6)
 }
 
 }  // namespace
