@@ -75,7 +75,8 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   FERRY_ASSIGN_OR_RETURN(auto crash_points, CrashPoints::Parse(config.crash_points));
   FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(
                                            config.data_dir, crash_points.get()));
-  auto extractors = extract::ExtractorRegistry::CreateBuiltin();
+  auto extractors = extract::ExtractorRegistry::CreateBuiltin(
+      {.max_image_pixels = static_cast<int64_t>(config.max_image_pixels)});
   FERRY_RETURN_IF_ERROR(RegisterHttpExtractors(config, *extractors, logger));
   if (extra_extractors != nullptr) extra_extractors(*extractors);
   SystemClock clock;

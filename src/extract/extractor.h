@@ -5,6 +5,7 @@
 // different versions never mix.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,11 +70,19 @@ class FeatureExtractor {
   virtual std::optional<double> KnownItemsPerSecond() const { return std::nullopt; }
 };
 
+// Settings of the built-in extractors.
+struct BuiltinExtractorOptions {
+  // Images whose header declares more pixels fail their item before decoding. Default
+  // 40 MP (image_decoder.h kDefaultMaxImagePixels). REQUIRES: >= 1.
+  int64_t max_image_pixels = 40'000'000;
+};
+
 // Owns every built-in extractor version. Immutable after construction; thread-safe.
 class ExtractorRegistry {
  public:
   // A registry holding text_extractor v1/v2 and image_extractor v1/v2.
-  static std::unique_ptr<ExtractorRegistry> CreateBuiltin();
+  static std::unique_ptr<ExtractorRegistry> CreateBuiltin(
+      const BuiltinExtractorOptions& options = {});
 
   void Register(std::unique_ptr<FeatureExtractor> extractor);
   // nullptr when unknown.

@@ -48,9 +48,17 @@ SampledImage Sample(const stbi_uc* pixels, int width, int height) {
   return out;
 }
 
+Status TooManyPixels(int width, int height, int64_t max_pixels) {
+  std::string message = "image is ";
+  message.append(std::to_string(width)).append("x").append(std::to_string(height));
+  message.append(" = ").append(std::to_string(int64_t{width} * height));
+  message.append(" pixels, above max_image_pixels ").append(std::to_string(max_pixels));
+  return Status::InvalidArgument(message);
+}
+
 }  // namespace
 
-Result<SampledImage> DecodeAndSample(std::string_view bytes) {
+Result<SampledImage> DecodeAndSample(std::string_view bytes, int64_t max_pixels) {
   if (!bytes.starts_with(kPngSignature) && !bytes.starts_with(kJpegSignature)) {
     return Undecodable("unrecognised file signature");
   }
@@ -62,11 +70,8 @@ Result<SampledImage> DecodeAndSample(std::string_view bytes) {
   int width = 0, height = 0, channels = 0;
   if (!stbi_info_from_memory(data, size, &width, &height, &channels)) return DecodeFailure();
   if (width <= 0 || height <= 0) return Undecodable("empty image");
-  if (int64_t{width} * height > kMaxImagePixels) {
-    std::string message = "image is too large: ";
-    message.append(std::to_string(width)).append("x").append(std::to_string(height));
-    return Status::InvalidArgument(message.append(" exceeds 64 megapixels"));
-  }
+  // Both sides are positive ints, so their product fits in 64 bits.
+  if (int64_t{width} * height > max_pixels) return TooManyPixels(width, height, max_pixels);
   std::unique_ptr<stbi_uc, StbiFree> pixels(
       stbi_load_from_memory(data, size, &width, &height, &channels, /*desired_channels=*/3));
   if (pixels == nullptr) return DecodeFailure();

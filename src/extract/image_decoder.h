@@ -10,8 +10,9 @@
 
 namespace ferry::extract {
 
-// Images with more pixels than this are refused before their pixels are decoded.
-inline constexpr int64_t kMaxImagePixels = 64'000'000;
+// Default cap on the pixels (width x height, as the header declares them) of an image;
+// larger images are refused before any pixel is allocated. Config: max_image_pixels.
+inline constexpr int64_t kDefaultMaxImagePixels = 40'000'000;
 // Longest side of the sample grid; larger images are point-sampled down to it.
 inline constexpr int kMaxSampleSide = 256;
 
@@ -30,7 +31,9 @@ struct SampledImage {
 };
 
 // InvalidArgument if `bytes` is not a JPEG or PNG (by signature, whatever the declared
-// MIME type), cannot be decoded, or exceeds kMaxImagePixels. Thread-safe.
-Result<SampledImage> DecodeAndSample(std::string_view bytes);
+// MIME type), cannot be decoded, or its header declares more than `max_pixels` pixels
+// (checked before decoding: "image is 8000x8000 = 64000000 pixels, above
+// max_image_pixels 40000000"). REQUIRES: max_pixels >= 1. Thread-safe.
+Result<SampledImage> DecodeAndSample(std::string_view bytes, int64_t max_pixels);
 
 }  // namespace ferry::extract

@@ -128,7 +128,8 @@ using EmbedFn = std::vector<float> (*)(const SampledImage&);
 
 class ImageExtractor final : public FeatureExtractor {
  public:
-  ImageExtractor(ExtractorInfo info, EmbedFn embed) : info_(std::move(info)), embed_(embed) {}
+  ImageExtractor(ExtractorInfo info, EmbedFn embed, int64_t max_pixels)
+      : info_(std::move(info)), embed_(embed), max_pixels_(max_pixels) {}
 
   const ExtractorInfo& info() const override { return info_; }
 
@@ -140,7 +141,7 @@ class ImageExtractor final : public FeatureExtractor {
                                                  const model::Value& params) const override {
     FERRY_RETURN_IF_ERROR(CheckImageParams(params));
     if (input.bytes.empty()) return Status::InvalidArgument("image input is empty");
-    FERRY_ASSIGN_OR_RETURN(SampledImage image, DecodeAndSample(input.bytes));
+    FERRY_ASSIGN_OR_RETURN(SampledImage image, DecodeAndSample(input.bytes, max_pixels_));
     ExtractedDocument doc;
     doc.embedding = embed_(image);
     model::ValueObject fields;
@@ -155,6 +156,7 @@ class ImageExtractor final : public FeatureExtractor {
  private:
   ExtractorInfo info_;
   EmbedFn embed_;
+  int64_t max_pixels_;
 };
 
 ExtractorInfo ImageInfo(std::string version, int dimensions, std::string description) {
@@ -172,17 +174,17 @@ ExtractorInfo ImageInfo(std::string version, int dimensions, std::string descrip
 
 }  // namespace
 
-std::unique_ptr<FeatureExtractor> NewImageExtractorV1() {
+std::unique_ptr<FeatureExtractor> NewImageExtractorV1(int64_t max_pixels) {
   return std::make_unique<ImageExtractor>(
       ImageInfo("v1", kImageV1Dimensions,
                 "RGB colour histogram, 64 dimensions. The decoded JPEG or PNG is point-sampled "
                 "to at most 256x256 pixels; each pixel falls into one of 4x4x4 RGB bins; bin "
                 "frequencies are square-rooted (Hellinger map) and the vector L2-normalised. "
                 "Captures global colour, not layout or texture. Deterministic, CPU only."),
-      &EmbedImageV1);
+      &EmbedImageV1, max_pixels);
 }
 
-std::unique_ptr<FeatureExtractor> NewImageExtractorV2() {
+std::unique_ptr<FeatureExtractor> NewImageExtractorV2(int64_t max_pixels) {
   return std::make_unique<ImageExtractor>(
       ImageInfo("v2", kImageV2Dimensions,
                 "Colour and texture histograms, 192 dimensions. The decoded JPEG or PNG is "
@@ -192,7 +194,7 @@ std::unique_ptr<FeatureExtractor> NewImageExtractorV2() {
                 "(32); and a 32-bin grayscale intensity histogram (32, Hellinger-mapped). Each "
                 "block is L2-normalised, then the whole vector. Not comparable with v1. "
                 "Deterministic, CPU only."),
-      &EmbedImageV2);
+      &EmbedImageV2, max_pixels);
 }
 
 }  // namespace ferry::extract

@@ -6,16 +6,20 @@
 // Images are point-sampled to at most 256x256 first (see image_decoder.h), so cost is
 // bounded by decoding and the output does not depend on thread count or timing.
 
+#include <cstdint>
 #include <memory>
 
 #include "extract/extractor.h"
+#include "extract/image_decoder.h"
 
 namespace ferry::extract {
 
 inline constexpr int kImageV1Dimensions = 64;
 inline constexpr int kImageV2Dimensions = 192;
 
-std::unique_ptr<FeatureExtractor> NewImageExtractorV1();
-std::unique_ptr<FeatureExtractor> NewImageExtractorV2();
+// Images whose header declares more than `max_pixels` pixels fail their item before
+// decoding. REQUIRES: max_pixels >= 1.
+std::unique_ptr<FeatureExtractor> NewImageExtractorV1(int64_t max_pixels = kDefaultMaxImagePixels);
+std::unique_ptr<FeatureExtractor> NewImageExtractorV2(int64_t max_pixels = kDefaultMaxImagePixels);
 
 }  // namespace ferry::extract

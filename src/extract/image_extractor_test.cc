@@ -167,16 +167,74 @@ TEST_P(ImageExtractorTest, TruncatedOrCorruptImagesAreRejected) {
   ExpectUndecodable(jpeg_header_only, "");
 }
 
-TEST_P(ImageExtractorTest, HugeImagesAreRefusedBeforeDecoding) {
-  // Patch the IHDR of a 1x1 PNG to claim 10000x10000 (stb does not check chunk CRCs).
+// A PNG whose IHDR claims width x height (stb does not check chunk CRCs); its pixel data
+// is that of a 1x1 image, so only a pre-decode check can refuse it cheaply.
+std::string PngClaiming(uint32_t width, uint32_t height) {
   std::string png = Png(Solid(1, 1, 0, 0, 0));
-  const std::string side("\x00\x00\x27\x10", 4);  // 10000, big-endian
-  png.replace(16, 4, side);
-  png.replace(20, 4, side);
-  auto docs = Extract(png);
+  auto big_endian = [](uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                       static_cast<char>(v >> 8), static_cast<char>(v)};
+  };
+  png.replace(16, 4, big_endian(width));
+  png.replace(20, 4, big_endian(height));
+  return png;
+}
+
+// The committed 792-byte 32x32 JPEG with its SOF0 patched to claim 8000x8000: today's
+// "JPEG bomb" (stb would allocate and decode the whole declared frame).
+std::string JpegClaiming8000x8000() {
+  std::string jpeg = ReadFile(FERRY_TEST_DATA_DIR "/gradient_32x32.jpg");
+  const size_t sof = jpeg.find("\xff\xc0");
+  EXPECT_NE(sof, std::string::npos);
+  if (sof == std::string::npos) return jpeg;
+  jpeg.replace(sof + 5, 4, std::string("\x1f\x40\x1f\x40", 4));  // height, width
+  return jpeg;
+}
+
+TEST_P(ImageExtractorTest, HugeImagesAreRefusedBeforeDecoding) {
+  auto docs = Extract(PngClaiming(10000, 10000));
   ASSERT_FALSE(docs.ok());
   EXPECT_EQ(docs.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(docs.status().message(), "image is too large: 10000x10000 exceeds 64 megapixels");
+  EXPECT_EQ(docs.status().message(),
+            "image is 10000x10000 = 100000000 pixels, above max_image_pixels 40000000");
+}
+
+// Regression: an 8000x8000 PNG or JPEG (64 MP) passed the old fixed 64 MP cap and was
+// decoded (+370 MB RSS); the default cap is 40 MP.
+TEST_P(ImageExtractorTest, DefaultCapRefuses8000x8000PngAndJpeg) {
+  const std::string expected =
+      "image is 8000x8000 = 64000000 pixels, above max_image_pixels 40000000";
+  for (const std::string& bytes : {PngClaiming(8000, 8000), JpegClaiming8000x8000()}) {
+    auto docs = Extract(bytes);
+    ASSERT_FALSE(docs.ok());
+    EXPECT_EQ(docs.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(docs.status().message(), expected);
+  }
+}
+
+TEST_P(ImageExtractorTest, CapIsConfigurableAndInclusive) {
+  auto capped = [&](int64_t max_pixels) {
+    return GetParam() == 1 ? NewImageExtractorV1(max_pixels) : NewImageExtractorV2(max_pixels);
+  };
+  const std::string red = ReadFile(FERRY_TEST_DATA_DIR "/red_16x16.png");
+  EXPECT_TRUE(capped(256)->Extract(ImageInput(red), {}).ok());
+  auto refused = capped(255)->Extract(ImageInput(red), {});
+  EXPECT_EQ(refused.status().message(), "image is 16x16 = 256 pixels, above max_image_pixels 255");
+  // Sides near INT_MAX do not overflow the product.
+  auto wide =
+      capped(kDefaultMaxImagePixels)->Extract(ImageInput(PngClaiming(0x7fffffff, 0x7fffffff)), {});
+  EXPECT_EQ(wide.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ImageRegistryTest, BuiltinOptionsReachTheImageExtractors) {
+  auto registry = ExtractorRegistry::CreateBuiltin({.max_image_pixels = 255});
+  const std::string red = ReadFile(FERRY_TEST_DATA_DIR "/red_16x16.png");
+  for (const char* version : {"v1", "v2"}) {
+    const FeatureExtractor* extractor = registry->Find("image_extractor", version);
+    ASSERT_NE(extractor, nullptr);
+    EXPECT_THAT(extractor->Extract(ImageInput(red), {}).status().message(),
+                HasSubstr("above max_image_pixels 255"));
+  }
 }
 
 TEST_P(ImageExtractorTest, CorruptedBytesNeverCrash) {

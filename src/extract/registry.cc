@@ -24,12 +24,13 @@ bool InfoLess(const FeatureExtractor* a, const FeatureExtractor* b) {
 
 }  // namespace
 
-std::unique_ptr<ExtractorRegistry> ExtractorRegistry::CreateBuiltin() {
+std::unique_ptr<ExtractorRegistry> ExtractorRegistry::CreateBuiltin(
+    const BuiltinExtractorOptions& options) {
   auto registry = std::make_unique<ExtractorRegistry>();
   registry->Register(NewTextExtractorV1());
   registry->Register(NewTextExtractorV2());
-  registry->Register(NewImageExtractorV1());
-  registry->Register(NewImageExtractorV2());
+  registry->Register(NewImageExtractorV1(options.max_image_pixels));
+  registry->Register(NewImageExtractorV2(options.max_image_pixels));
   return registry;
 }
 
