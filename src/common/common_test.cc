@@ -35,6 +35,40 @@ TEST(CryptoTest, HmacMatchesRfc4231Case2) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST(CryptoTest, AeadRoundTripsAndRejectsTampering) {
+  const std::string key(kAeadKeyBytes, 'k');
+  auto sealed = AeadSeal(key, "whsec_plain", "org_a");
+  ASSERT_TRUE(sealed.ok()) << sealed.status().ToString();
+  ASSERT_EQ(sealed->size(), kAeadNonceBytes + 11 + kAeadTagBytes);
+  EXPECT_EQ(sealed->find("whsec_plain"), std::string::npos);
+  auto opened = AeadOpen(key, *sealed, "org_a");
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(*opened, "whsec_plain");
+  // A fresh nonce each time: the same plaintext seals differently.
+  EXPECT_NE(*AeadSeal(key, "whsec_plain", "org_a"), *sealed);
+  for (size_t i = 0; i < sealed->size(); ++i) {  // every byte is authenticated
+    std::string altered = *sealed;
+    altered[i] = static_cast<char>(altered[i] ^ 0x01);
+    EXPECT_EQ(AeadOpen(key, altered, "org_a").status().code(), StatusCode::kDataLoss) << i;
+  }
+  EXPECT_EQ(AeadOpen(key, *sealed, "org_b").status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(AeadOpen(std::string(kAeadKeyBytes, 'x'), *sealed, "org_a").status().code(),
+            StatusCode::kDataLoss);
+  EXPECT_EQ(AeadOpen(key, sealed->substr(0, 27), "org_a").status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(AeadSeal("short", "x", "").status().code(), StatusCode::kInvalidArgument);
+  auto empty = AeadSeal(key, "", "");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(*AeadOpen(key, *empty, ""), "");
+}
+
+TEST(CryptoTest, RandomBytesHaveTheAskedLength) {
+  auto a = RandomBytes(32);
+  auto b = RandomBytes(32);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->size(), 32u);
+  EXPECT_NE(*a, *b);
+}
+
 TEST(CryptoTest, Base64RoundTripAndRejects) {
   for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
     std::string back;

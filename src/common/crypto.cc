@@ -3,7 +3,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
+
+#include <climits>
+#include <memory>
 
 namespace ferry {
 
@@ -26,7 +30,89 @@ int DecodeChar(char c) {
   if (c == '/' || c == '_') return 63;
   return -1;
 }
+
+struct CipherCtxFree {
+  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+};
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
+
+const unsigned char* Bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+unsigned char* Bytes(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+
+// One AES-256-GCM pass over `in` into `out` (same length), after the key, nonce and
+// associated data are set. `encrypt` selects the direction.
+bool GcmPass(EVP_CIPHER_CTX* ctx, bool encrypt, std::string_view key, std::string_view nonce,
+             std::string_view associated_data, std::string_view in, std::string& out) {
+  if (in.size() > INT_MAX || associated_data.size() > INT_MAX) return false;
+  const int enc = encrypt ? 1 : 0;
+  int len = 0;
+  if (EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr, enc) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()), nullptr) !=
+          1 ||
+      EVP_CipherInit_ex(ctx, nullptr, nullptr, Bytes(key), Bytes(nonce), enc) != 1 ||
+      EVP_CipherUpdate(ctx, nullptr, &len, Bytes(associated_data),
+                       static_cast<int>(associated_data.size())) != 1) {
+    return false;
+  }
+  out.resize(in.size());
+  return in.empty() ||
+         EVP_CipherUpdate(ctx, Bytes(out), &len, Bytes(in), static_cast<int>(in.size())) == 1;
+}
+
 }  // namespace
+
+Result<std::string> AeadSeal(std::string_view key, std::string_view plaintext,
+                             std::string_view associated_data) {
+  if (key.size() != kAeadKeyBytes) return Status::InvalidArgument("AEAD key must be 32 bytes");
+  FERRY_ASSIGN_OR_RETURN(std::string nonce, RandomBytes(kAeadNonceBytes));
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  std::string ciphertext;
+  std::string tag(kAeadTagBytes, '\0');
+  unsigned char final_block[16];  // GCM writes nothing here
+  int len = 0;
+  if (ctx == nullptr ||
+      !GcmPass(ctx.get(), true, key, nonce, associated_data, plaintext, ciphertext) ||
+      EVP_CipherFinal_ex(ctx.get(), final_block, &len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kAeadTagBytes),
+                          tag.data()) != 1) {
+    return Status::Internal("AES-256-GCM encryption failed");
+  }
+  return nonce + ciphertext + tag;
+}
+
+Result<std::string> AeadOpen(std::string_view key, std::string_view sealed,
+                             std::string_view associated_data) {
+  if (key.size() != kAeadKeyBytes) return Status::InvalidArgument("AEAD key must be 32 bytes");
+  if (sealed.size() < kAeadNonceBytes + kAeadTagBytes) {
+    return Status::DataLoss("sealed data is too short");
+  }
+  const std::string_view nonce = sealed.substr(0, kAeadNonceBytes);
+  const std::string_view ciphertext =
+      sealed.substr(kAeadNonceBytes, sealed.size() - kAeadNonceBytes - kAeadTagBytes);
+  std::string tag(sealed.substr(sealed.size() - kAeadTagBytes));
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  std::string plaintext;
+  unsigned char final_block[16];  // GCM writes nothing here
+  int len = 0;
+  if (ctx == nullptr ||
+      !GcmPass(ctx.get(), false, key, nonce, associated_data, ciphertext, plaintext) ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kAeadTagBytes),
+                          tag.data()) != 1 ||
+      EVP_CipherFinal_ex(ctx.get(), final_block, &len) != 1) {
+    return Status::DataLoss("sealed data failed authentication (wrong key or altered)");
+  }
+  return plaintext;
+}
+
+Result<std::string> RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  if (n > INT_MAX || (n > 0 && RAND_bytes(Bytes(out), static_cast<int>(n)) != 1)) {
+    return Status::Internal("random number generator failed");
+  }
+  return out;
+}
 
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];

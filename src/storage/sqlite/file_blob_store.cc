@@ -1,6 +1,7 @@
 #include "storage/sqlite/file_blob_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +11,7 @@
 #include <system_error>
 
 #include "common/crypto.h"
+#include "storage/sqlite/private_files.h"
 
 namespace ferry::storage::sqlite {
 namespace {
@@ -63,7 +65,13 @@ Status SyncDirectory(const fs::path& dir) {
 
 Status EnsureDirectory(const fs::path& dir) {
   std::error_code ec;
-  if (fs::create_directories(dir, ec)) return SyncDirectory(dir.parent_path());
+  if (fs::create_directories(dir, ec)) {
+    // 0700 whatever the umask (data at rest is private; see private_files.h).
+    if (::chmod(dir.c_str(), 0700) != 0) {
+      return ErrnoStatus(errno, "set permissions of blob store directory");
+    }
+    return SyncDirectory(dir.parent_path());
+  }
   if (ec) return ErrnoStatus(ec.value(), "create " + dir.string());
   return Status::Ok();
 }
@@ -72,6 +80,7 @@ Status EnsureDirectory(const fs::path& dir) {
 
 Result<std::unique_ptr<FileBlobStore>> FileBlobStore::Open(const fs::path& root) {
   FERRY_RETURN_IF_ERROR(EnsureDirectory(root));
+  FERRY_RETURN_IF_ERROR(MakePrivateDirectory(root, "blob store directory"));  // if it existed
   return std::unique_ptr<FileBlobStore>(new FileBlobStore(root));
 }
 

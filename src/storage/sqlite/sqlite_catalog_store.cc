@@ -68,11 +68,15 @@ Result<model::Task> ReadTask(const Statement& row) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::Open(const std::string& path) {
+Result<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::Open(const std::string& path,
+                                                                     std::string secret_key) {
   FERRY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path, {}));
-  FERRY_RETURN_IF_ERROR(
-      db->Locked([](SqliteDb& d) { return MigrateSchema(d, SchemaKind::kCatalog); }));
-  return std::unique_ptr<SqliteCatalogStore>(new SqliteCatalogStore(std::move(db)));
+  FERRY_RETURN_IF_ERROR(db->Locked([&](SqliteDb& d) -> Status {
+    FERRY_RETURN_IF_ERROR(MigrateSchema(d, SchemaKind::kCatalog));
+    return SealPlaintextWebhookSecrets(d, secret_key);
+  }));
+  return std::unique_ptr<SqliteCatalogStore>(
+      new SqliteCatalogStore(std::move(db), std::move(secret_key)));
 }
 
 // ---- organizations and keys ----

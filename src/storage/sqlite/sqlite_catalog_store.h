@@ -19,8 +19,11 @@ namespace ferry::storage::sqlite {
 
 class SqliteCatalogStore final : public CatalogStore {
  public:
-  // Opens `path` (creating it when missing) and migrates its schema.
-  static Result<std::unique_ptr<SqliteCatalogStore>> Open(const std::string& path);
+  // Opens `path` (creating it when missing) and migrates its schema. Webhook secrets are
+  // sealed under `secret_key` (AES-256-GCM, common/crypto.h, 32 bytes); secrets stored in
+  // plain text by older versions are sealed on open.
+  static Result<std::unique_ptr<SqliteCatalogStore>> Open(const std::string& path,
+                                                          std::string secret_key);
 
   // Checkpoints and closes the database; later calls return Unavailable. Idempotent.
   void Close() { db_->Close(); }
@@ -93,9 +96,14 @@ class SqliteCatalogStore final : public CatalogStore {
                                             const std::optional<std::string>& resource_id) override;
 
  private:
-  explicit SqliteCatalogStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+  SqliteCatalogStore(std::unique_ptr<SqliteDb> db, std::string secret_key)
+      : db_(std::move(db)), secret_key_(std::move(secret_key)) {}
+
+  // Seals the webhook secrets still stored as plain TEXT (sqlite_webhooks.cc).
+  static Status SealPlaintextWebhookSecrets(SqliteDb& db, const std::string& secret_key);
 
   std::unique_ptr<SqliteDb> db_;
+  std::string secret_key_;
 };
 
 }  // namespace ferry::storage::sqlite

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "storage/sqlite/private_files.h"
+
 namespace ferry::storage::sqlite {
 
 Status SqliteStatus(int rc, std::string_view context) {
@@ -138,6 +140,8 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
   // NOMUTEX: the connection is serialized by SqliteDb's own mutex.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (options.create_if_missing) flags |= SQLITE_OPEN_CREATE;
+  // 0600 whatever the umask; SQLite copies the mode to the -wal and -shm files.
+  FERRY_RETURN_IF_ERROR(MakeDatabaseFilesPrivate(path, options.create_if_missing));
   sqlite3* handle = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
   if (rc != SQLITE_OK) {

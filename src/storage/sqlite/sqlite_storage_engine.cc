@@ -3,6 +3,8 @@
 #include <system_error>
 #include <utility>
 
+#include "storage/sqlite/private_files.h"
+
 namespace ferry::storage::sqlite {
 namespace {
 
@@ -38,7 +40,11 @@ Result<std::unique_ptr<SqliteStorageEngine>> SqliteStorageEngine::Open(
     const std::string& data_dir, const CrashPoints* crash_points) {
   fs::path root(data_dir);
   FERRY_RETURN_IF_ERROR(MakeDirectory(root / "ns"));
-  FERRY_ASSIGN_OR_RETURN(auto catalog, SqliteCatalogStore::Open((root / "catalog.db").string()));
+  FERRY_RETURN_IF_ERROR(MakePrivateDirectory(root, "data directory"));
+  FERRY_RETURN_IF_ERROR(MakePrivateDirectory(root / "ns", "data directory"));
+  FERRY_ASSIGN_OR_RETURN(std::string secret_key, LoadOrCreateSecretKey(root / "secret.key"));
+  FERRY_ASSIGN_OR_RETURN(auto catalog, SqliteCatalogStore::Open((root / "catalog.db").string(),
+                                                                std::move(secret_key)));
   FERRY_ASSIGN_OR_RETURN(auto blobs, FileBlobStore::Open(root / "blobs"));
   return std::unique_ptr<SqliteStorageEngine>(
       new SqliteStorageEngine(root, std::move(catalog), std::move(blobs), crash_points));

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/crypto.h"
 #include "storage/sqlite/sqlite_catalog_store.h"
 
 namespace ferry::storage::sqlite {
@@ -140,27 +141,61 @@ Result<std::vector<model::WebhookEvent>> SqliteCatalogStore::ListWebhooks(
   });
 }
 
+// Secrets are stored as BLOBs nonce || ciphertext || tag (common/crypto.h AeadSeal) with
+// the org_id as associated data, so a sealed secret cannot be moved to another
+// organization's row. Versions before the seal stored TEXT; SQLite keeps each value's own
+// type in the same column, so typeof() tells the two apart and no schema step is needed
+// (sealing needs the key, which SQL steps do not have).
+Status SqliteCatalogStore::SealPlaintextWebhookSecrets(SqliteDb& db,
+                                                       const std::string& secret_key) {
+  return InTransaction(db, [&]() -> Status {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement select,
+        db.Prepare("SELECT org_id, secret FROM webhook_secrets WHERE typeof(secret) = 'text'"));
+    FERRY_ASSIGN_OR_RETURN(auto plain, FetchAll(select, [](const Statement& row) {
+                             return Result<std::pair<std::string, std::string>>(
+                                 std::make_pair(row.Text(0), row.Text(1)));
+                           }));
+    for (const auto& [org_id, secret] : plain) {
+      FERRY_ASSIGN_OR_RETURN(std::string sealed, AeadSeal(secret_key, secret, org_id));
+      FERRY_ASSIGN_OR_RETURN(Statement update,
+                             db.Prepare("UPDATE webhook_secrets SET secret = ? WHERE org_id = ?"));
+      update.BindBlob(1, sealed);
+      update.BindText(2, org_id);
+      FERRY_RETURN_IF_ERROR(update.Run());
+    }
+    return Status::Ok();
+  });
+}
+
 Status SqliteCatalogStore::SetWebhookSecret(const std::string& org_id, const std::string& secret) {
+  FERRY_ASSIGN_OR_RETURN(std::string sealed, AeadSeal(secret_key_, secret, org_id));
   return db_->Locked([&](SqliteDb& db) -> Status {
     FERRY_ASSIGN_OR_RETURN(
         Statement stmt, db.Prepare("INSERT INTO webhook_secrets (org_id, secret) VALUES (?, ?) "
                                    "ON CONFLICT (org_id) DO UPDATE SET secret = excluded.secret"));
     stmt.BindText(1, org_id);
-    stmt.BindText(2, secret);
+    stmt.BindBlob(2, sealed);
     return stmt.Run();
   });
 }
 
 Result<std::string> SqliteCatalogStore::GetWebhookSecret(const std::string& org_id) {
-  return db_->Locked([&](SqliteDb& db) -> Result<std::string> {
+  FERRY_ASSIGN_OR_RETURN(std::string sealed, db_->Locked([&](SqliteDb& db) -> Result<std::string> {
     FERRY_ASSIGN_OR_RETURN(Statement stmt,
                            db.Prepare("SELECT secret FROM webhook_secrets WHERE org_id = ?"));
     stmt.BindText(1, org_id);
     // The message names the organization only, never the secret.
     return FetchOne(
-        stmt, [](const Statement& row) -> Result<std::string> { return row.Text(0); },
+        stmt, [](const Statement& row) -> Result<std::string> { return row.Blob(0); },
         "no webhook secret for organization " + org_id);
-  });
+  }));
+  auto secret = AeadOpen(secret_key_, sealed, org_id);
+  if (!secret.ok()) {
+    return Status::DataLoss("webhook secret of organization " + org_id +
+                            " cannot be unsealed with this data directory's key");
+  }
+  return secret;
 }
 
 }  // namespace ferry::storage::sqlite
