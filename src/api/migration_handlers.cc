@@ -4,6 +4,7 @@
 #include "codec/codecs.h"
 #include "codec/json_value.h"
 #include "codec/migration_codec.h"
+#include "migration/validator.h"
 
 namespace ferry::api {
 
@@ -11,16 +12,21 @@ namespace json = boost::json;
 
 namespace {
 
-// A start refused by validation: 400 with the validation result as details.
+// A refused start: the status's own envelope (404 NotFound for an unknown id), with the
+// validation result as details when the migration exists.
 http::HttpResponse Refused(const Status& st, const model::Migration* m) {
-  json::value details = nullptr;
-  if (m != nullptr && m->validation_result) {
-    details =
-        json::object{{"validation_result", codec::EncodeValidationResult(*m->validation_result)}};
-  }
+  if (m == nullptr || !m->validation_result) return FromStatus(st);
+  json::value details =
+      json::object{{"validation_result", codec::EncodeValidationResult(*m->validation_result)}};
   int code = HttpStatusFor(st.code());
-  return Json(code, codec::EncodeError(code, code == 400 ? "BadRequest" : "Conflict", st.message(),
-                                       details));
+  const char* type = code == 400 ? "BadRequest" : code == 409 ? "Conflict" : nullptr;
+  if (type == nullptr) return FromStatus(st);
+  return Json(code, codec::EncodeError(code, type, st.message(), details));
+}
+
+// The ids and names of a config, at ["body", "config", …].
+void CheckIds(const model::MigrationConfig& config, model::ValidationIssues* issues) {
+  migration::CheckClientIds(config, {model::Value("body"), model::Value("config")}, issues);
 }
 
 http::HttpResponse Create(ApiContext& ctx, const Request& req) {
@@ -29,6 +35,7 @@ http::HttpResponse Create(ApiContext& ctx, const Request& req) {
   if (!body) return error;
   model::ValidationIssues issues;
   auto create = codec::DecodeCreateMigration(codec::BodyReader(*body, &issues));
+  if (issues.empty()) CheckIds(create.config, &issues);
   if (!issues.empty()) return Unprocessable(issues);
   std::string message;
   API_ASSIGN_OR_RESPOND(
@@ -42,6 +49,7 @@ http::HttpResponse Validate(ApiContext& ctx, const Request& req) {
   if (!body) return error;
   model::ValidationIssues issues;
   auto config = codec::DecodeValidateMigration(codec::BodyReader(*body, &issues));
+  if (issues.empty()) CheckIds(config, &issues);
   if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto outcome, ctx.migrations.Validate(req.caller, config));
   std::optional<model::DependencyGraph> graph;

@@ -43,6 +43,16 @@ bool HasIdPrefix(std::string_view id, std::string_view prefix) {
          id[prefix.size()] == '_';
 }
 
+bool IsValidId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 namespace {
 
 constexpr size_t kIdDigits = 24;  // NewId's hex digits: 96 bits

@@ -16,6 +16,11 @@ std::string RandomHex(size_t n);
 // True if `id` starts with `prefix` followed by '_'.
 bool HasIdPrefix(std::string_view id, std::string_view prefix);
 
+// The id grammar of every client-supplied id: 1–128 characters of [A-Za-z0-9_-]. Ids
+// name files and keys in storage, so nothing else (no '/', '.', spaces) is accepted.
+inline constexpr size_t kMaxIdLength = 128;
+bool IsValidId(std::string_view id);
+
 // The id a migration gives a copied item or resource (DESIGN.md §2 "Guarantees"): the
 // same id when ids are preserved; else the source's prefix ("doc", or "id" when it has
 // none) and 24 hex digits: for a canonical id (prefix + 24 lowercase hex, as NewId makes)

@@ -16,6 +16,47 @@ Status NotFound(const std::string& id) {
 
 std::string StatusName(MigrationStatus s) { return model::MigrationStatusName(s); }
 
+// `name` cut to at most `max` bytes, at a UTF-8 character boundary.
+std::string Truncated(const std::string& name, size_t max) {
+  if (name.size() <= max) return name;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) --n;
+  return name.substr(0, n);
+}
+
+// Fixes the target of `m` (its source `source`): the configured id and name, else
+// generated ones (a namespace name is at most 100 bytes). Written into the config, where
+// clients read it, and into additional_data, where runs read it. Idempotent.
+void ChooseTarget(model::Migration* m, const model::Namespace& source) {
+  model::MigrationConfig& c = m->config;
+  if (!c.target_namespace_id) {
+    c.target_namespace_id = MapId(m->migration_id, source.namespace_id, false);
+  }
+  if (!c.target_namespace_name) {
+    std::string suffix = std::string("-") + model::MigrationTypeName(c.migration_type) + "-" +
+                         m->migration_id.substr(m->migration_id.size() - 8);
+    c.target_namespace_name = Truncated(source.namespace_name, 100 - suffix.size()) + suffix;
+  }
+  model::ValueObject data =
+      m->additional_data.is_object() ? m->additional_data.as_object() : model::ValueObject{};
+  data.Set("target_namespace_id", *c.target_namespace_id);
+  data.Set("target_namespace_name", *c.target_namespace_name);
+  m->additional_data = model::Value(std::move(data));
+}
+
+// The source namespace id `ident` (an id or a name) stands for in `org_id`, as create
+// resolves it; `ident` itself when no namespace matches (e.g. a deleted source's id).
+Result<std::string> ResolveNamespaceId(storage::CatalogStore& catalog, const std::string& org_id,
+                                       const std::string& ident) {
+  auto ns = catalog.GetNamespace(org_id, ident);
+  if (!ns.ok() && ns.status().code() == StatusCode::kNotFound) {
+    ns = catalog.GetNamespaceByName(org_id, ident);
+  }
+  if (ns.ok()) return ns->namespace_id;
+  if (ns.status().code() == StatusCode::kNotFound) return ident;
+  return ns.status();
+}
+
 }  // namespace
 
 Result<ValidationOutcome> MigrationService::Validate(const service::Caller& caller,
@@ -39,6 +80,7 @@ Result<model::Migration> MigrationService::Create(const service::Caller& caller,
       InitialProgress(m.dependency_graph ? &*m.dependency_graph : nullptr, MigrationStatus::kDraft);
   m.created_at = deps_.clock.NowMs();
   m.additional_data = model::Value(model::ValueObject{});
+  if (outcome.source) ChooseTarget(&m, *outcome.source);
   FERRY_RETURN_IF_ERROR(deps_.storage.catalog().InsertMigration(m));
   *message = outcome.result.valid ? "Migration created" : "Migration created; validation failed";
   if (!start_immediately) return m;
@@ -78,9 +120,14 @@ Result<model::ListResult<model::Migration>> MigrationService::List(
     const service::Caller& caller, const model::MigrationListFilter& filter,
     const model::Page& page) const {
   model::ListResult<model::Migration> out;
-  FERRY_ASSIGN_OR_RETURN(out.items,
-                         deps_.storage.catalog().ListMigrations(caller.org_id, filter, page));
-  FERRY_ASSIGN_OR_RETURN(out.total, deps_.storage.catalog().CountMigrations(caller.org_id, filter));
+  auto& catalog = deps_.storage.catalog();
+  model::MigrationListFilter resolved = filter;
+  if (filter.source_namespace_id) {
+    FERRY_ASSIGN_OR_RETURN(resolved.source_namespace_id,
+                           ResolveNamespaceId(catalog, caller.org_id, *filter.source_namespace_id));
+  }
+  FERRY_ASSIGN_OR_RETURN(out.items, catalog.ListMigrations(caller.org_id, resolved, page));
+  FERRY_ASSIGN_OR_RETURN(out.total, catalog.CountMigrations(caller.org_id, resolved));
   return out;
 }
 
@@ -118,17 +165,10 @@ Result<model::Migration> MigrationService::Start(const service::Caller& caller,
     FERRY_RETURN_IF_ERROR(catalog.UpdateMigration(m));
     return failure.ok() ? Status::InvalidArgument(refusal) : failure;
   }
-  // The target is fixed now, so every attempt of this run (resume included) uses it.
-  std::string target_id = m.config.target_namespace_id.value_or(
-      MapId(m.migration_id, outcome->source->namespace_id, false));
-  std::string target_name = m.config.target_namespace_name.value_or(
-      outcome->source->namespace_name + "-" + model::MigrationTypeName(m.config.migration_type) +
-      "-" + m.migration_id.substr(m.migration_id.size() - 8));
-  model::ValueObject data =
-      m.additional_data.is_object() ? m.additional_data.as_object() : model::ValueObject{};
-  data.Set("target_namespace_id", target_id);
-  data.Set("target_namespace_name", target_name);
-  m.additional_data = model::Value(std::move(data));
+  // The target is fixed now, so every attempt of this run (resume included) uses it, and
+  // claimed before anything is written: of two migrations naming one target, one starts.
+  ChooseTarget(&m, *outcome->source);
+  FERRY_RETURN_IF_ERROR(ClaimTarget(&m));
 
   TimestampMs now = deps_.clock.NowMs();
   model::Task task;
@@ -150,6 +190,27 @@ Result<model::Migration> MigrationService::Start(const service::Caller& caller,
     return Status::Unavailable("server is shutting down; the migration starts on the next start");
   }
   return m;
+}
+
+Status MigrationService::ClaimTarget(model::Migration* m) {
+  auto& catalog = deps_.storage.catalog();
+  Status st = catalog.ClaimMigrationTarget(
+      m->org_id, m->migration_id, *m->config.target_namespace_id, *m->config.target_namespace_name);
+  if (st.code() != StatusCode::kAlreadyExists) return st;
+  // Taken since validation: the draft stays, with the reason in its validation result.
+  bool id = st.message() == "target_namespace_id";
+  std::string msg =
+      id ? TargetIdUnavailable(*m->config.target_namespace_id)
+         : "namespace name '" + *m->config.target_namespace_name + "' is already taken";
+  model::ValueArray loc{model::Value("config"),
+                        model::Value(id ? "target_namespace_id" : "target_namespace_name")};
+  if (!m->validation_result) m->validation_result.emplace();
+  m->validation_result->valid = false;
+  m->validation_result->errors.push_back({std::move(loc), msg, "already_exists"});
+  m->status = MigrationStatus::kDraft;
+  m->progress.overall_status = m->status;
+  FERRY_RETURN_IF_ERROR(catalog.UpdateMigration(*m));
+  return Status::AlreadyExists(msg);
 }
 
 Result<model::Migration> MigrationService::Cancel(const service::Caller& caller,

@@ -71,6 +71,10 @@ class MigrationService {
   Result<model::Migration> Retry(const service::Caller& caller, const std::string& id);
 
  private:
+  // Claims m's chosen target in the catalog. AlreadyExists (the draft restored, the
+  // reason added to its validation result) when it was taken since validation.
+  Status ClaimTarget(model::Migration* m);
+
   const service::ServiceDeps& deps_;
   MigrationValidator& validator_;
   MigrationRunner& runner_;

@@ -4,8 +4,10 @@
 #include <cmath>
 #include <thread>
 
+#include "common/ids.h"
 #include "migration/cluster_targets.h"
 #include "migration/webhooks/url_guard.h"
+#include "service/namespace_service.h"
 
 namespace ferry::migration {
 
@@ -38,7 +40,60 @@ void WarnUnmigratedTaxonomyRetrievers(const SourceSnapshot& snapshot,
   }
 }
 
+constexpr char kIdPatternMessage[] = "String should match pattern '^[A-Za-z0-9_-]{1,128}$'";
+
+model::ValueArray Append(model::ValueArray loc, std::initializer_list<model::Value> parts) {
+  for (const auto& p : parts) loc.push_back(p);
+  return loc;
+}
+
+void CheckId(const std::string& id, model::ValueArray loc, model::ValidationIssues* issues) {
+  if (!IsValidId(id))
+    issues->push_back({std::move(loc), kIdPatternMessage, "string_pattern_mismatch"});
+}
+
+void CheckIdList(const std::optional<std::vector<std::string>>& ids, const model::ValueArray& loc,
+                 const char* field, model::ValidationIssues* issues) {
+  if (!ids) return;
+  for (size_t i = 0; i < ids->size(); ++i) {
+    CheckId((*ids)[i], Append(loc, {Value(field), Value(static_cast<int64_t>(i))}), issues);
+  }
+}
+
 }  // namespace
+
+std::string TargetIdUnavailable(const std::string& namespace_id) {
+  return "target_namespace_id '" + namespace_id + "' is not available";
+}
+
+void CheckClientIds(const model::MigrationConfig& config, const model::ValueArray& loc,
+                    model::ValidationIssues* issues) {
+  // An id or a name: at most the id length, and nothing either forbids.
+  const std::string& source = config.source_namespace_id;
+  bool source_ok = !source.empty() && source.size() <= kMaxIdLength;
+  for (unsigned char c : source) source_ok = source_ok && c >= 0x20 && c != '/' && c != 0x7f;
+  if (!source_ok) {
+    issues->push_back({Append(loc, {Value("source_namespace_id")}),
+                       "source_namespace_id must be a namespace id or name: 1-128 characters, "
+                       "no '/' or control characters",
+                       "value_error"});
+  }
+  if (config.target_namespace_id) {
+    CheckId(*config.target_namespace_id, Append(loc, {Value("target_namespace_id")}), issues);
+  }
+  if (config.target_namespace_name) {
+    service::ValidateName(*config.target_namespace_name,
+                          Append(loc, {Value("target_namespace_name")}), issues);
+  }
+  if (config.filters) {
+    const model::ResourceFilter& f = *config.filters;
+    const model::ValueArray at = Append(loc, {Value("filters")});
+    CheckIdList(f.collection_ids, at, "collection_ids", issues);
+    CheckIdList(f.taxonomy_ids, at, "taxonomy_ids", issues);
+    CheckIdList(f.cluster_ids, at, "cluster_ids", issues);
+    CheckIdList(f.retriever_ids, at, "retriever_ids", issues);
+  }
+}
 
 Status MigrationValidator::LoadSource(const std::string& org_id,
                                       const model::MigrationConfig& config,
@@ -66,26 +121,34 @@ Status MigrationValidator::LoadSource(const std::string& org_id,
   return Status::Ok();
 }
 
-void MigrationValidator::CheckTarget(const std::string& org_id,
-                                     const model::MigrationConfig& config, ValidationOutcome* out) {
+Status MigrationValidator::CheckTarget(const std::string& org_id,
+                                       const model::MigrationConfig& config,
+                                       ValidationOutcome* out) {
   auto& catalog = deps_.storage.catalog();
   if (config.target_namespace_id) {
-    if (config.target_namespace_id->empty() || config.target_namespace_id->size() > 128) {
-      out->result.errors.push_back({Loc({"config", "target_namespace_id"}),
-                                    "target_namespace_id must be 1-128 characters", "value_error"});
-    } else if (catalog.GetNamespace(org_id, *config.target_namespace_id).ok()) {
+    const std::string& id = *config.target_namespace_id;
+    if (!IsValidId(id)) {
       out->result.errors.push_back(
-          {Loc({"config", "target_namespace_id"}),
-           "namespace '" + *config.target_namespace_id + "' already exists", "already_exists"});
+          {Loc({"config", "target_namespace_id"}), kIdPatternMessage, "string_pattern_mismatch"});
+    } else {
+      FERRY_ASSIGN_OR_RETURN(bool available, catalog.NamespaceIdAvailable(id));
+      if (!available) {
+        out->result.errors.push_back(
+            {Loc({"config", "target_namespace_id"}), TargetIdUnavailable(id), "already_exists"});
+      }
     }
   }
-  if (config.target_namespace_name &&
-      catalog.GetNamespaceByName(org_id, *config.target_namespace_name).ok()) {
-    out->result.errors.push_back(
-        {Loc({"config", "target_namespace_name"}),
-         "namespace name '" + *config.target_namespace_name + "' is already taken",
-         "already_exists"});
+  if (config.target_namespace_name) {
+    FERRY_ASSIGN_OR_RETURN(bool available,
+                           catalog.NamespaceNameAvailable(org_id, *config.target_namespace_name));
+    if (!available) {
+      out->result.errors.push_back(
+          {Loc({"config", "target_namespace_name"}),
+           "namespace name '" + *config.target_namespace_name + "' is already taken",
+           "already_exists"});
+    }
   }
+  return Status::Ok();
 }
 
 void MigrationValidator::CheckExtractors(const model::MigrationConfig& config,
@@ -191,7 +254,7 @@ Result<ValidationOutcome> MigrationValidator::Validate(const std::string& org_id
                                                        bool check_target) {
   ValidationOutcome out;
   FERRY_RETURN_IF_ERROR(LoadSource(org_id, config, &out));
-  if (check_target) CheckTarget(org_id, config, &out);
+  if (check_target) FERRY_RETURN_IF_ERROR(CheckTarget(org_id, config, &out));
   CheckExtractors(config, &out);
   CheckWebhook(config, &out);
   if (out.source) {

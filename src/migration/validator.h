@@ -45,8 +45,8 @@ class MigrationValidator {
  private:
   Status LoadSource(const std::string& org_id, const model::MigrationConfig& config,
                     ValidationOutcome* out);
-  void CheckTarget(const std::string& org_id, const model::MigrationConfig& config,
-                   ValidationOutcome* out);
+  Status CheckTarget(const std::string& org_id, const model::MigrationConfig& config,
+                     ValidationOutcome* out);
   void CheckExtractors(const model::MigrationConfig& config, ValidationOutcome* out);
   void CheckWebhook(const model::MigrationConfig& config, ValidationOutcome* out);
   Status Estimate(const model::MigrationConfig& config, ValidationOutcome* out);
@@ -55,6 +55,17 @@ class MigrationValidator {
   ExtractorSpeedTable& speeds_;
   const bool allow_private_webhooks_;
 };
+
+// The syntax of the client-supplied ids and names of `config` (`loc` locates config):
+// target_namespace_id and the filters' resource ids follow the id grammar (IsValidId),
+// target_namespace_name the namespace name rule, and source_namespace_id — an id or a
+// name — the looser of the two. Appends one issue per offending field.
+void CheckClientIds(const model::MigrationConfig& config, const model::ValueArray& loc,
+                    model::ValidationIssues* issues);
+
+// The message for a target id that cannot be used: the same whether a namespace of this
+// or of another organization has it, or another migration claimed it.
+std::string TargetIdUnavailable(const std::string& namespace_id);
 
 // Documents copied per second, used for estimates of work that runs no extractor.
 inline constexpr double kCopyItemsPerSecond = 20000;

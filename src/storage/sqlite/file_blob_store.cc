@@ -58,8 +58,9 @@ Status WriteAll(int fd, std::string_view bytes, const std::string& what) {
 // Makes a directory entry change (create, rename) durable.
 Status SyncDirectory(const fs::path& dir) {
   FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) return ErrnoStatus(errno, "open " + dir.string());
-  if (::fsync(fd.get()) != 0) return ErrnoStatus(errno, "fsync " + dir.string());
+  // Messages name no path (they reach clients and logs): "blob store directory".
+  if (fd.get() < 0) return ErrnoStatus(errno, "open blob store directory");
+  if (::fsync(fd.get()) != 0) return ErrnoStatus(errno, "fsync blob store directory");
   return Status::Ok();
 }
 
@@ -72,7 +73,7 @@ Status EnsureDirectory(const fs::path& dir) {
     }
     return SyncDirectory(dir.parent_path());
   }
-  if (ec) return ErrnoStatus(ec.value(), "create " + dir.string());
+  if (ec) return ErrnoStatus(ec.value(), "create blob store directory");
   return Status::Ok();
 }
 
@@ -110,12 +111,13 @@ Result<std::string> FileBlobStore::Put(std::string_view bytes) {
 Status FileBlobStore::WriteAtomically(const fs::path& target, std::string_view bytes) {
   std::string temp = (target.parent_path() / ".tmp-XXXXXX").string();
   FileDescriptor fd(::mkostemp(temp.data(), O_CLOEXEC));
-  if (fd.get() < 0) return ErrnoStatus(errno, "create temp in " + target.parent_path().string());
-  Status status = WriteAll(fd.get(), bytes, temp);
-  if (status.ok() && ::fsync(fd.get()) != 0) status = ErrnoStatus(errno, "fsync " + temp);
-  if (status.ok() && fd.Close() != 0) status = ErrnoStatus(errno, "close " + temp);
+  const std::string what = "blob " + target.filename().string();
+  if (fd.get() < 0) return ErrnoStatus(errno, "create temporary file for " + what);
+  Status status = WriteAll(fd.get(), bytes, what);
+  if (status.ok() && ::fsync(fd.get()) != 0) status = ErrnoStatus(errno, "fsync " + what);
+  if (status.ok() && fd.Close() != 0) status = ErrnoStatus(errno, "close " + what);
   if (status.ok() && ::rename(temp.c_str(), target.c_str()) != 0) {
-    status = ErrnoStatus(errno, "rename " + temp);
+    status = ErrnoStatus(errno, "rename " + what);
   }
   if (!status.ok()) {
     ::unlink(temp.c_str());
@@ -132,11 +134,11 @@ Result<std::string> FileBlobStore::Get(const std::string& hash) {
   if (!in) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return Status::NotFound("blob not found: " + hash);
-    return Status::Internal("cannot open " + path.string());
+    return Status::Internal("cannot open blob " + hash);
   }
   std::ostringstream content;
   content << in.rdbuf();
-  if (in.bad()) return Status::Internal("read failed: " + path.string());
+  if (in.bad()) return Status::Internal("read failed: blob " + hash);
   std::string bytes = std::move(content).str();
   if (Sha256Hex(bytes) != hash) {
     return Status::DataLoss("blob content does not match its hash: " + hash);

@@ -146,6 +146,19 @@ CREATE TABLE migration_failed_items (
 CREATE INDEX migration_failed_items_by_status
   ON migration_failed_items (migration_id, status, resource_id, item_id);
 )sql"},
+    // Target claims of unfinished migrations (sqlite_target_claims.cc): the id is unique
+    // across organizations, the name within one. A row lives while its migration is
+    // validating, pending or in_progress.
+    {5,
+     R"sql(
+CREATE TABLE migration_target_claims (
+  migration_id   TEXT PRIMARY KEY,
+  org_id         TEXT NOT NULL,
+  namespace_id   TEXT NOT NULL UNIQUE,
+  namespace_name TEXT NOT NULL,
+  UNIQUE (org_id, namespace_name)
+);
+)sql"},
 };
 
 // Namespace: one namespace's resources. Children cascade from their parents.
@@ -396,7 +409,7 @@ Status ApplyMigrations(SqliteDb& db, std::span<const Migration> steps) {
   const int latest = steps.empty() ? 0 : steps.back().version;
   FERRY_ASSIGN_OR_RETURN(int current, SchemaVersion(db));
   if (current > latest) {
-    return Status::FailedPrecondition(db.path() + " has schema version " + std::to_string(current) +
+    return Status::FailedPrecondition(db.name() + " has schema version " + std::to_string(current) +
                                       ", newer than the supported " + std::to_string(latest));
   }
   if (current == latest) return Status::Ok();

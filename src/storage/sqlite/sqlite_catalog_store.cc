@@ -4,6 +4,7 @@
 
 #include "storage/sqlite/record_codec.h"
 #include "storage/sqlite/schema_migrations.h"
+#include "storage/sqlite/sqlite_target_claims.h"
 
 namespace ferry::storage::sqlite {
 namespace {
@@ -225,13 +226,17 @@ Status SqliteCatalogStore::UpdateNamespace(const model::Namespace& ns) {
 Status SqliteCatalogStore::DeleteNamespace(const std::string& org_id,
                                            const std::string& namespace_id) {
   return db_->Locked([&](SqliteDb& db) -> Status {
-    FERRY_ASSIGN_OR_RETURN(
-        Statement stmt, db.Prepare("DELETE FROM namespaces WHERE org_id = ? AND namespace_id = ?"));
-    stmt.BindText(1, org_id);
-    stmt.BindText(2, namespace_id);
-    FERRY_RETURN_IF_ERROR(stmt.Run());
-    if (db.Changes() == 0) return Status::NotFound("namespace not found: " + namespace_id);
-    return Status::Ok();
+    return InTransaction(db, [&]() -> Status {
+      FERRY_RETURN_IF_ERROR(CheckNamespaceUnused(db, org_id, namespace_id));
+      FERRY_ASSIGN_OR_RETURN(
+          Statement stmt,
+          db.Prepare("DELETE FROM namespaces WHERE org_id = ? AND namespace_id = ?"));
+      stmt.BindText(1, org_id);
+      stmt.BindText(2, namespace_id);
+      FERRY_RETURN_IF_ERROR(stmt.Run());
+      if (db.Changes() == 0) return Status::NotFound("namespace not found: " + namespace_id);
+      return Status::Ok();
+    });
   });
 }
 

@@ -5,7 +5,8 @@
 //
 // The implementation is split: sqlite_catalog_store.cc (open, organizations, keys,
 // namespaces, tasks), sqlite_migrations.cc (migrations and their batch plans) and
-// sqlite_webhooks.cc (webhook outbox and signing secrets).
+// sqlite_webhooks.cc (webhook outbox and signing secrets), sqlite_target_claims.cc
+// (migration target claims and the namespace delete guard).
 
 #include <memory>
 #include <optional>
@@ -44,6 +45,13 @@ class SqliteCatalogStore final : public CatalogStore {
   Result<int64_t> CountNamespaces(const std::string& org_id) override;
   Status UpdateNamespace(const model::Namespace& ns) override;
   Status DeleteNamespace(const std::string& org_id, const std::string& namespace_id) override;
+
+  // Target claims: sqlite_target_claims.cc.
+  Status ClaimMigrationTarget(const std::string& org_id, const std::string& migration_id,
+                              const std::string& namespace_id,
+                              const std::string& namespace_name) override;
+  Result<bool> NamespaceIdAvailable(const std::string& namespace_id) override;
+  Result<bool> NamespaceNameAvailable(const std::string& org_id, const std::string& name) override;
 
   Status UpsertTask(const model::Task& task) override;
   Result<model::Task> GetTask(const std::string& org_id, const std::string& task_id) override;

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <string>
 
 #include "storage/sqlite/private_files.h"
@@ -146,11 +147,26 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
   int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_close_v2(handle);  // a handle is returned even on most failures
-    return SqliteStatus(rc, "open " + path);
+    return SqliteStatus(rc, "open " + std::filesystem::path(path).stem().string());
   }
   std::unique_ptr<SqliteDb> db(new SqliteDb(handle, path));
   FERRY_RETURN_IF_ERROR(db->Configure(options));
   return db;
+}
+
+SqliteDb::SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {
+  std::filesystem::path p(path_);
+  name_ = p.stem().string();
+  dir_ = p.parent_path().string();
+  if (!dir_.empty()) dir_ += '/';
+}
+
+std::string SqliteDb::Scrub(std::string message) const {
+  if (dir_.empty()) return message;
+  for (size_t at = message.find(dir_); at != std::string::npos; at = message.find(dir_, at)) {
+    message.erase(at, dir_.size());
+  }
+  return message;
 }
 
 Status SqliteDb::Configure(const SqliteOpenOptions& options) {
@@ -196,7 +212,7 @@ Status SqliteDb::Exec(const std::string& sql) {
   if (rc == SQLITE_OK) return Status::Ok();
   std::string message = error != nullptr ? error : "";
   sqlite3_free(error);
-  return SqliteStatus(rc, "exec: " + message);
+  return SqliteStatus(rc, "exec: " + Scrub(std::move(message)));
 }
 
 Result<Statement> SqliteDb::Prepare(const std::string& sql) {
@@ -228,7 +244,7 @@ Status SqliteDb::LastError(int rc, std::string_view context) const {
   int extended = sqlite3_extended_errcode(db_);
   // Extended code refines rc when it belongs to the same primary code.
   int code = (extended & 0xff) == (rc & 0xff) ? extended : rc;
-  return SqliteStatus(code, std::string(context) + " (" + sqlite3_errmsg(db_) + ")");
+  return SqliteStatus(code, std::string(context) + " (" + Scrub(sqlite3_errmsg(db_)) + ")");
 }
 
 Result<int64_t> FetchInt(Statement& stmt) {

@@ -91,7 +91,7 @@ class SqliteDb {
   template <typename Fn>
   auto Locked(Fn&& fn) -> decltype(fn(std::declval<SqliteDb&>())) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (db_ == nullptr) return Status::Unavailable("database closed: " + path_);
+    if (db_ == nullptr) return Status::Unavailable("database closed: " + name_);
     return fn(*this);
   }
 
@@ -108,12 +108,18 @@ class SqliteDb {
   // Status for the connection's last error, with `context`.
   Status LastError(int rc, std::string_view context) const;
   const std::string& path() const { return path_; }
+  // What messages call the database: its file name without directory or extension
+  // ("catalog", "ns_…"). Messages reach clients and logs, so they never hold a path.
+  const std::string& name() const { return name_; }
   // The driver's connection, for registering SQL functions (sqlite_functions.cc).
   sqlite3* handle() { return db_; }
 
  private:
   friend class Statement;
-  SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteDb(sqlite3* db, std::string path);
+  // `message` with the directory of this database's file removed (the driver names
+  // files in some of its messages, e.g. of an ATTACH).
+  std::string Scrub(std::string message) const;
   Status Configure(const SqliteOpenOptions& options);
   void Release(sqlite3_stmt* stmt, std::string sql);
   void CloseLocked();
@@ -121,6 +127,8 @@ class SqliteDb {
   std::mutex mu_;
   sqlite3* db_;
   std::string path_;
+  std::string name_;
+  std::string dir_;  // path_'s directory with its trailing '/'
   // SQL text → idle prepared statement. A statement in use is absent from the map, so a
   // nested use of the same SQL prepares a second copy instead of clobbering the first.
   std::unordered_map<std::string, sqlite3_stmt*> cache_;

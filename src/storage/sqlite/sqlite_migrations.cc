@@ -8,6 +8,7 @@
 #include "storage/sqlite/migration_record_codec.h"
 #include "storage/sqlite/record_codec.h"
 #include "storage/sqlite/sqlite_catalog_store.h"
+#include "storage/sqlite/sqlite_target_claims.h"
 
 namespace ferry::storage::sqlite {
 namespace {
@@ -63,6 +64,12 @@ bool ReadOptionalBlob(const Statement& row, int column, Decode decode, std::opti
   if (row.IsNull(column)) return true;
   out->emplace();
   return decode(row.Blob(column), &**out);
+}
+
+// validating, pending or in_progress: the states that hold a target claim.
+bool IsActive(model::MigrationStatus s) {
+  return s == model::MigrationStatus::kValidating || s == model::MigrationStatus::kPending ||
+         s == model::MigrationStatus::kInProgress;
 }
 
 Result<model::Migration> ReadMigration(const Statement& row) {
@@ -192,9 +199,17 @@ Status SqliteCatalogStore::UpdateMigration(const model::Migration& migration) {
                    "started_at = ?12, completed_at = ?13, error_message = ?14, "
                    "additional_data = ?15 WHERE migration_id = ?1 AND org_id = ?2"));
     BindMigration(stmt, migration);
-    FERRY_RETURN_IF_ERROR(stmt.Run());
-    if (db.Changes() == 0) return NotFoundMigration(migration.migration_id);
-    return Status::Ok();
+    if (IsActive(migration.status)) {
+      FERRY_RETURN_IF_ERROR(stmt.Run());
+      if (db.Changes() == 0) return NotFoundMigration(migration.migration_id);
+      return Status::Ok();
+    }
+    // Leaving the unfinished states releases the target claim, in the same transaction.
+    return InTransaction(db, [&]() -> Status {
+      FERRY_RETURN_IF_ERROR(stmt.Run());
+      if (db.Changes() == 0) return NotFoundMigration(migration.migration_id);
+      return ReleaseTargetClaim(db, migration.migration_id);
+    });
   });
 }
 
@@ -246,6 +261,7 @@ Status SqliteCatalogStore::DeleteMigration(const std::string& org_id,
       FERRY_RETURN_IF_ERROR(stmt.Run());
       if (db.Changes() == 0) return NotFoundMigration(migration_id);
       FERRY_RETURN_IF_ERROR(DeleteFailedItemRows(db, migration_id));
+      FERRY_RETURN_IF_ERROR(ReleaseTargetClaim(db, migration_id));
       return DeleteBatchRows(db, migration_id);
     });
   });

@@ -3,6 +3,7 @@
 #include <system_error>
 #include <utility>
 
+#include "common/ids.h"
 #include "storage/sqlite/private_files.h"
 
 namespace ferry::storage::sqlite {
@@ -11,26 +12,23 @@ namespace {
 namespace fs = std::filesystem;
 
 Status CheckNamespaceId(const std::string& id) {
-  if (id.empty() || id.size() > 128) return Status::InvalidArgument("bad namespace id");
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-';
-    if (!ok) return Status::InvalidArgument("bad namespace id: " + id);
-  }
+  if (!IsValidId(id)) return Status::InvalidArgument("bad namespace id");
   return Status::Ok();
 }
 
-Status MakeDirectory(const fs::path& dir) {
+// Messages name what failed (`what`: "namespace data ns_…", "data directory"), never the
+// server's paths: they reach clients and logs.
+Status MakeDirectory(const fs::path& dir, const std::string& what) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return Status::Internal("create " + dir.string() + ": " + ec.message());
+  if (ec) return Status::Internal("create " + what + ": " + ec.message());
   return Status::Ok();
 }
 
-Status RemoveFile(const fs::path& path) {
+Status RemoveFile(const fs::path& path, const std::string& what) {
   std::error_code ec;
   fs::remove(path, ec);  // false without error when absent
-  if (ec) return Status::Internal("remove " + path.string() + ": " + ec.message());
+  if (ec) return Status::Internal("remove " + what + ": " + ec.message());
   return Status::Ok();
 }
 
@@ -39,7 +37,7 @@ Status RemoveFile(const fs::path& path) {
 Result<std::unique_ptr<SqliteStorageEngine>> SqliteStorageEngine::Open(
     const std::string& data_dir, const CrashPoints* crash_points) {
   fs::path root(data_dir);
-  FERRY_RETURN_IF_ERROR(MakeDirectory(root / "ns"));
+  FERRY_RETURN_IF_ERROR(MakeDirectory(root / "ns", "data directory"));
   FERRY_RETURN_IF_ERROR(MakePrivateDirectory(root, "data directory"));
   FERRY_RETURN_IF_ERROR(MakePrivateDirectory(root / "ns", "data directory"));
   FERRY_ASSIGN_OR_RETURN(std::string secret_key, LoadOrCreateSecretKey(root / "secret.key"));
@@ -116,7 +114,7 @@ Status SqliteStorageEngine::DropNamespaceData(const std::string& namespace_id) {
   // Bulk copies may hold the file attached to other namespaces' connections.
   for (auto& [id, store] : namespaces_) (void)store->DetachSource(path);
   for (const char* suffix : {"", "-wal", "-shm"}) {
-    FERRY_RETURN_IF_ERROR(RemoveFile(path + suffix));
+    FERRY_RETURN_IF_ERROR(RemoveFile(path + suffix, "namespace data " + namespace_id));
   }
   return Status::Ok();
 }
