@@ -129,6 +129,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   options.port = config.port();
   options.io_threads = config.io_threads;
   options.max_body_bytes = config.max_body_bytes;
+  options.max_connections = config.max_connections;
   api::http::HttpServer server(options, api::MakeDispatcher(router), logger);
   FERRY_RETURN_IF_ERROR(server.Start());
   FERRY_RETURN_IF_ERROR(runner.Recover());
