@@ -55,18 +55,24 @@ MigrationRunner::CancelResult MigrationRunner::Cancel(const std::string& migrati
   auto it = active_.find(migration_id);
   if (it == active_.end()) return CancelResult::kNotHeld;
   Active& a = *it->second;
+  if (a.tracker == nullptr) {
+    // Not started yet: Execute sees `cancelled` under mu_ and does not run.
+    a.cancelled = true;
+    a.reason = reason;
+    a.stop = true;
+    return CancelResult::kQueued;
+  }
+  TimestampMs now = deps_.clock.NowMs();
+  auto ended = a.tracker->Finish([&](model::Migration& m) { MarkCancelled(m, now, reason); });
+  if (ended.ok() && !*ended && !a.cancelled) return CancelResult::kFinished;
   a.cancelled = true;
   a.reason = reason;
-  a.stop = true;
-  if (a.tracker != nullptr) {
-    (void)a.tracker->Update([&](model::Migration& m) {
-      m.status = MigrationStatus::kCancelled;
-      m.error_message = reason.empty() ? std::optional<std::string>()
-                                       : std::optional<std::string>("cancelled: " + reason);
-    });
-    return CancelResult::kRunning;
+  a.stop = true;  // after the final write: a worker that sees it finds the state frozen
+  if (!ended.ok()) {
+    deps_.logger.Warn("cannot persist a cancel; the run persists it when it stops",
+                      {{"migration_id", migration_id}, {"error", ended.status().ToString()}});
   }
-  return CancelResult::kQueued;
+  return CancelResult::kRunning;
 }
 
 void MigrationRunner::WaitIdle() {
@@ -183,8 +189,18 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
   ProgressTracker tracker(deps_.storage.catalog(), deps_.clock, m, &board_);
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (active.cancelled) return;  // cancelled while queued: the service recorded it
     active.tracker = &tracker;
   }
+  // Until the run is concluded a cancel goes through the tracker (one final write).
+  struct Detach {
+    std::mutex& mu;
+    Active& active;
+    ~Detach() {
+      std::lock_guard<std::mutex> lock(mu);
+      active.tracker = nullptr;
+    }
+  } detach{mu_, active};
   TimestampMs now = deps_.clock.NowMs();
   (void)tracker.Update([&](model::Migration& mig) {
     mig.status = MigrationStatus::kInProgress;
@@ -195,61 +211,70 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
   if (m.status == MigrationStatus::kPending) {
     Notify(tracker.Snapshot(), model::WebhookEventType::kStarted);
   }
+  Status st = RunPlan(org_id, m, tracker, active);
+  Conclude(m, tracker, st, active);
+}
 
-  Status st;
+Status MigrationRunner::RunPlan(const std::string& org_id, const model::Migration& m,
+                                ProgressTracker& tracker, Active& active) {
   auto plan = validator_.Validate(org_id, m.config, /*check_target=*/false);
-  if (!plan.ok()) {
-    st = plan.status();
-  } else if (!plan->result.valid) {
-    st = Status::FailedPrecondition("migration is no longer valid: " +
-                                    plan->result.errors.front().msg);
-  } else {
-    RunContext ctx{deps_,
-                   tracker,
-                   active.stop,
-                   stopping_,
-                   m.migration_id,
-                   org_id,
-                   m.config,
-                   std::move(plan).value(),
-                   DataString(m, "target_namespace_id"),
-                   DataString(m, "target_namespace_name"),
-                   nullptr,
-                   nullptr,
-                   {},
-                   {}};
-    ctx.retrievers = &retrievers_;
-    auto source = deps_.storage.OpenNamespace(ctx.plan.source->namespace_id);
-    if (source.ok()) {
-      ctx.source = *source;
-      st = RunStages(ctx, [&](MigrationStage stage) {
-        Notify(tracker.Snapshot(), model::WebhookEventType::kStageCompleted, stage);
-      });
-    } else {
-      st = source.status();
-    }
+  if (!plan.ok()) return plan.status();
+  if (!plan->result.valid) {
+    return Status::FailedPrecondition("migration is no longer valid: " +
+                                      plan->result.errors.front().msg);
   }
+  RunContext ctx{deps_,
+                 tracker,
+                 active.stop,
+                 stopping_,
+                 m.migration_id,
+                 org_id,
+                 m.config,
+                 std::move(plan).value(),
+                 DataString(m, "target_namespace_id"),
+                 DataString(m, "target_namespace_name"),
+                 nullptr,
+                 nullptr,
+                 {},
+                 {}};
+  ctx.retrievers = &retrievers_;
+  auto source = deps_.storage.OpenNamespace(ctx.plan.source->namespace_id);
+  if (!source.ok()) return source.status();
+  ctx.source = *source;
+  return RunStages(ctx, [&](MigrationStage stage) {
+    Notify(tracker.Snapshot(), model::WebhookEventType::kStageCompleted, stage);
+  });
+}
+
+void MigrationRunner::Conclude(const model::Migration& m, ProgressTracker& tracker,
+                               const Status& st, const Active& active) {
+  bool cancelled;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    active.tracker = nullptr;
+    cancelled = active.cancelled;
   }
-  bool paused = st.code() == StatusCode::kAborted && stopping_ && !active.cancelled;
-  if (paused) {
+  if (st.code() == StatusCode::kAborted && stopping_ && !cancelled) {
     deps_.logger.Info("migration paused for shutdown", {{"migration_id", m.migration_id}});
     return;  // stays in_progress; Recover resumes it
   }
-  now = deps_.clock.NowMs();
-  (void)tracker.Update([&](model::Migration& mig) {
-    mig.completed_at = now;
+  TimestampMs now = deps_.clock.NowMs();
+  // A cancel ended the run already (the tracker is frozen): this only retries its write.
+  auto ended = tracker.Finish([&](model::Migration& mig) {
     if (st.ok()) {
       mig.status = MigrationStatus::kCompleted;
-    } else if (st.code() == StatusCode::kAborted || active.cancelled) {
-      mig.status = MigrationStatus::kCancelled;
+      mig.completed_at = now;
+    } else if (st.code() == StatusCode::kAborted || cancelled) {
+      MarkCancelled(mig, now, "");
     } else {
       mig.status = MigrationStatus::kFailed;
+      mig.completed_at = now;
       mig.error_message = st.message();
     }
   });
+  if (!ended.ok()) {
+    deps_.logger.Warn("cannot persist the end of a migration",
+                      {{"migration_id", m.migration_id}, {"error", ended.status().ToString()}});
+  }
   model::Migration done = tracker.Snapshot();
   UpdateTask(done, done.status == MigrationStatus::kCompleted   ? model::TaskStatus::kCompleted
                    : done.status == MigrationStatus::kCancelled ? model::TaskStatus::kCanceled

@@ -30,10 +30,13 @@ class MigrationRunner {
 
   // Queues a pending migration. False once Shutdown has begun.
   bool Enqueue(const std::string& org_id, const std::string& migration_id);
-  enum class CancelResult { kNotHeld, kQueued, kRunning };
-  // Asks a queued or running migration to stop. When running, its status becomes
-  // cancelled at once (persisted) and workers stop after their current item; when only
-  // queued, it will not run and the caller records the cancellation.
+  enum class CancelResult { kNotHeld, kQueued, kRunning, kFinished };
+  // Asks a queued or running migration to stop. When running, its final state is
+  // persisted at once in one write (MarkCancelled: status, completed_at, unfinished stages
+  // and resources cancelled, the partial target) and frozen; no batch starts afterwards
+  // and workers stop after their current item. When only queued, it will not run and the
+  // caller records the cancellation. kFinished: the run had already ended (completed or
+  // failed) and is left as it ended.
   CancelResult Cancel(const std::string& migration_id, const std::string& reason);
   // Re-queues migrations left pending or in progress (after a restart); one left
   // validating by a start that never finished becomes a draft again.
@@ -57,6 +60,13 @@ class MigrationRunner {
 
   void Run(const std::string& org_id, const std::string& migration_id);
   void Execute(const std::string& org_id, model::Migration m, Active& active);
+  // Validates again and runs the stages; Aborted when stopped.
+  Status RunPlan(const std::string& org_id, const model::Migration& m, ProgressTracker& tracker,
+                 Active& active);
+  // Records how the run ended (unless it was paused for a shutdown) and tells the task
+  // and webhooks.
+  void Conclude(const model::Migration& m, ProgressTracker& tracker, const Status& st,
+                const Active& active);
   std::shared_ptr<Active> Register(const std::string& migration_id);
   void Unregister(const std::string& migration_id);
   void UpdateTask(const model::Migration& m, model::TaskStatus status);

@@ -223,14 +223,14 @@ Result<model::Migration> MigrationService::Cancel(const service::Caller& caller,
   }
   auto held = runner_.Cancel(id, reason.value_or(""));
   if (held == MigrationRunner::CancelResult::kRunning) return Get(caller, id);
-  TimestampMs now = deps_.clock.NowMs();
-  m.status = MigrationStatus::kCancelled;
-  m.progress.overall_status = m.status;
-  m.completed_at = now;
-  if (reason) m.error_message = "cancelled: " + *reason;
-  for (auto& s : m.progress.stages) {
-    if (!IsTerminal(s.status)) s.status = MigrationStatus::kCancelled;
+  if (held == MigrationRunner::CancelResult::kFinished) {
+    FERRY_ASSIGN_OR_RETURN(m, Get(caller, id));
+    return Status::FailedPrecondition("cannot cancel a migration in status " +
+                                      StatusName(m.status));
   }
+  TimestampMs now = deps_.clock.NowMs();
+  MarkCancelled(m, now, reason.value_or(""));
+  m.progress.overall_status = m.status;
   FERRY_RETURN_IF_ERROR(deps_.storage.catalog().UpdateMigration(m));
   if (m.task_id) {
     auto task = deps_.storage.catalog().GetTask(caller.org_id, *m.task_id);

@@ -55,8 +55,19 @@ model::Migration ProgressTracker::Snapshot() const {
   return migration_;
 }
 
+bool ProgressTracker::FrozenLocked(Status* st) {
+  if (!finished_) return false;
+  *st = Status::Ok();
+  if (!final_persisted_) {
+    *st = PersistLocked();
+    final_persisted_ = st->ok();
+  }
+  return true;
+}
+
 Status ProgressTracker::Update(const std::function<void(model::Migration&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (Status st; FrozenLocked(&st)) return st;
   fn(migration_);
   Recompute(migration_);
   return PersistLocked();
@@ -74,6 +85,7 @@ Status ProgressTracker::PersistLocked() {
 Status ProgressTracker::BatchDone(MigrationStage stage, const std::string& resource_id,
                                   int64_t completed, int64_t failed, double resource_percent) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (Status st; FrozenLocked(&st)) return st;
   auto& s = migration_.progress.stages[static_cast<int>(stage)];
   s.items_completed += completed;
   s.items_failed += failed;
@@ -85,6 +97,48 @@ Status ProgressTracker::BatchDone(MigrationStage stage, const std::string& resou
   Recompute(migration_);
   if (clock_.NowMs() - last_persist_ms_ < kPersistIntervalMs) return Status::Ok();
   return PersistLocked();
+}
+
+Result<bool> ProgressTracker::Finish(const std::function<void(model::Migration&)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (Status st; FrozenLocked(&st)) {
+    if (!st.ok()) return st;
+    return false;
+  }
+  fn(migration_);
+  finished_ = true;
+  Recompute(migration_);
+  Status st = PersistLocked();
+  final_persisted_ = st.ok();
+  if (!st.ok()) return st;
+  return true;
+}
+
+void MarkCancelled(model::Migration& m, TimestampMs now, const std::string& reason) {
+  m.status = MigrationStatus::kCancelled;
+  m.completed_at = now;
+  if (!reason.empty()) m.error_message = "cancelled: " + reason;
+  for (auto& s : m.progress.stages) {
+    if (IsTerminal(s.status)) continue;
+    if (s.status == MigrationStatus::kInProgress) s.completed_at = now;
+    s.status = MigrationStatus::kCancelled;
+  }
+  for (auto& r : m.progress.resources) {
+    if (!IsTerminal(r.status)) r.status = MigrationStatus::kCancelled;
+  }
+  const auto& setup = m.progress.stages;
+  bool setup_started =
+      !setup.empty() && setup[static_cast<int>(MigrationStage::kNamespaceSetup)].started_at;
+  const model::Value* id = m.additional_data.Get("target_namespace_id");
+  if (m.config.dry_run || !setup_started || id == nullptr || !id->is_string()) return;
+  model::ValueObject target;
+  target.Set("namespace_id", id->as_string());
+  const model::Value* name = m.additional_data.Get("target_namespace_name");
+  if (name != nullptr && name->is_string()) target.Set("namespace_name", name->as_string());
+  target.Set("partial", true);
+  model::ValueObject data = m.additional_data.as_object();
+  data.Set("partial_target", model::Value(std::move(target)));
+  m.additional_data = model::Value(std::move(data));
 }
 
 void ProgressTracker::Recompute(model::Migration& m) const {

@@ -3,13 +3,16 @@
 // per-resource progress, overall percent (monotonic) and estimated completion from
 // measured throughput — shared by the runner and its workers and persisted to the
 // catalog. After each successful persist it publishes what it wrote to the status board
-// (when given one), from which GET serves the running migration. Thread-safe.
+// (when given one), from which GET serves the running migration. Once the run has ended
+// (Finish) its state is frozen: later changes by workers still stopping are ignored, so
+// what a cancel persisted is what stays. Thread-safe.
 
 #include <functional>
 #include <mutex>
 #include <string>
 
 #include "common/clock.h"
+#include "common/result.h"
 #include "migration/status_board.h"
 #include "model/migration.h"
 #include "storage/catalog_store.h"
@@ -48,10 +51,20 @@ class ProgressTracker {
   Status ResourceState(const std::string& id, model::MigrationStatus status, double percent,
                        std::optional<std::string> error = std::nullopt);
 
+  // Ends the run in one persisted update: `fn` sets the final (terminal) status and
+  // completed_at together (e.g. MarkCancelled). From then on every change is ignored.
+  // True when this call ended the run; false when it had ended already (a final state
+  // whose persist failed is then persisted again). An error when the persist failed.
+  Result<bool> Finish(const std::function<void(model::Migration&)>& fn);
+
  private:
   void Recompute(model::Migration& m) const;
   Status PersistLocked();
+  // Under mu_: true when the run has ended; then *st is what the caller returns.
+  bool FrozenLocked(Status* st);
   TimestampMs last_persist_ms_ = 0;
+  bool finished_ = false;
+  bool final_persisted_ = false;
 
   storage::CatalogStore& catalog_;
   const Clock& clock_;
@@ -62,6 +75,13 @@ class ProgressTracker {
 
 // The weight of each stage in overall_progress_percent (sums to 100).
 double StageWeight(model::MigrationStage stage);
+
+// A cancel's final state, set in one write: status cancelled with completed_at = `now`,
+// `reason` (when not empty) in error_message, every stage and resource that did not
+// finish cancelled, and — when the run may have created its target (not a dry run,
+// namespace_setup started) — the partial target in additional_data.partial_target
+// ({namespace_id, namespace_name, partial: true}); deleting that namespace drops it.
+void MarkCancelled(model::Migration& m, TimestampMs now, const std::string& reason);
 
 // A migration's progress before it runs: all seven stages and every graph resource
 // in `status`.

@@ -115,8 +115,9 @@ class BatchRebuild {
 
   const std::vector<std::string>& roots() const { return roots_; }
 
-  // Takes the stream's documents chunk by chunk and queues each chunk; stops early when
-  // the run is cancelled or a write failed.
+  // Takes the stream's documents item by item and queues them chunk by chunk; stops
+  // after the current item when the run is cancelled (what was extracted is written,
+  // the items not yet started are dropped with the stream), or when a write failed.
   Status Drain(service::DocumentBuilder::Stream& stream) {
     while (stream.remaining() > 0) {
       if (ctx_.cancelled) return Status::Ok();
@@ -125,7 +126,9 @@ class BatchRebuild {
         if (st && !st->ok()) return *st;
       }
       std::vector<model::Document> out;
-      for (auto& docs : stream.Take(kWriteChunk)) Collect(std::move(docs), &out);
+      for (size_t n = 0; n < kWriteChunk && stream.remaining() > 0 && !ctx_.cancelled; ++n) {
+        for (auto& docs : stream.Take(1)) Collect(std::move(docs), &out);
+      }
       if (!out.empty()) tickets_.push_back(pipeline_.writer.Submit(fence_, std::move(out)));
     }
     return Status::Ok();

@@ -1,8 +1,10 @@
 #include "extract/testing/fault_extractor.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "extract/text_extractor.h"
 
@@ -32,7 +34,11 @@ class FaultExtractor final : public FeatureExtractor {
   Result<std::vector<ExtractedDocument>> Extract(const ExtractorInput& input,
                                                  const model::Value&) const override {
     if (input.text.empty()) return Status::InvalidArgument("text is empty");
-    if (std::string fault = InjectedFault(input.text); !fault.empty()) {
+    // "[hold:NAME]": the call waits while the file NAME exists (a run held mid-batch).
+    while (!Marked(input.text, "[hold:").empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (std::string fault = Marked(input.text, "[fail:"); !fault.empty()) {
       return Status::InvalidArgument("injected failure " + fault);
     }
     std::vector<float> full = EmbedTextV1(input.text);
@@ -50,10 +56,9 @@ class FaultExtractor final : public FeatureExtractor {
   }
 
  private:
-  // The NAME of a "[fail:NAME]" marker whose file exists, or "".
-  std::string InjectedFault(const std::string& text) const {
+  // The NAME of a `marker` ("[fail:" or "[hold:") NAME "]" whose file exists, or "".
+  std::string Marked(const std::string& text, const std::string& marker) const {
     if (fault_dir_.empty()) return "";
-    const std::string marker = "[fail:";
     for (size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at + 1)) {
       size_t end = text.find(']', at);
       if (end == std::string::npos) break;

@@ -7,7 +7,8 @@
 // embedding of the text (the first 16 dims of text_extractor@v1, renormalized) and the
 // field "text" out. A text containing the marker "[fail:NAME]" fails with
 // InvalidArgument("injected failure NAME") while the file `<fault_dir>/NAME` exists; remove
-// the file and the same text extracts normally.
+// the file and the same text extracts normally. A text containing "[hold:NAME]" makes the
+// call wait while `<fault_dir>/NAME` exists: a test holds a migration mid-batch.
 
 #include <memory>
 #include <string>

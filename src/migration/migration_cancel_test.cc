@@ -1,0 +1,171 @@
+// Cancelling a running migration: its final state is written once, at the cancel
+// (status, completed_at, every unfinished stage and resource cancelled, the partial
+// target), and nothing changes it afterwards, whatever the workers still stopping do; a
+// rebuild stops after the item being extracted; a restart does not resume it.
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "migration/migration_test_fixture.h"
+#include "storage/sqlite/migration_record_codec.h"
+
+namespace ferry::migration::testing_support {
+namespace {
+
+// Everything a migration's catalog row holds, as one comparable string.
+std::string Durable(const model::Migration& m) {
+  namespace rec = storage::sqlite;
+  auto ms = [](const std::optional<TimestampMs>& t) { return t ? std::to_string(*t) : "-"; };
+  return m.migration_id + "|" + model::MigrationStatusName(m.status) + "|" +
+         rec::EncodeMigrationProgress(m.progress) + "|" + m.task_id.value_or("-") + "|" +
+         ms(m.started_at) + "|" + ms(m.completed_at) + "|" + m.error_message.value_or("-") + "|" +
+         model::EncodeValue(m.additional_data);
+}
+
+// text_extractor@v2 renamed text_extractor@v9, whose calls block until the gate opens.
+class GateExtractor final : public extract::FeatureExtractor {
+ public:
+  explicit GateExtractor(const extract::FeatureExtractor& inner) : inner_(inner) {
+    info_ = inner.info();
+    info_.version = "v9";
+  }
+  const extract::ExtractorInfo& info() const override { return info_; }
+  Status ValidateParameters(const model::Value& p) const override {
+    return inner_.ValidateParameters(p);
+  }
+  std::optional<double> KnownItemsPerSecond() const override { return 1000; }
+  Result<std::vector<extract::ExtractedDocument>> Extract(const extract::ExtractorInput& in,
+                                                          const model::Value& p) const override {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      ++started_;
+      cv_.notify_all();
+      cv_.wait(lock, [this] { return open_; });
+    }
+    return inner_.Extract(in, p);
+  }
+  void WaitStarted(int n) const {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return started_ >= n; });
+  }
+  void Open() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  const extract::FeatureExtractor& inner_;
+  extract::ExtractorInfo info_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  mutable int started_ = 0;
+  mutable bool open_ = false;
+};
+
+class MigrationCancelTest : public MigrationRunnerTest {
+ protected:
+  std::string Stored(const std::string& id) {
+    auto m = storage_->catalog().GetMigration(caller_.org_id, id);
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    return m.ok() ? Durable(*m) : "";
+  }
+
+  // Every stage and resource completed or cancelled, at least one cancelled.
+  static void ExpectEndedCancelled(const model::Migration& m) {
+    EXPECT_EQ(m.status, MigrationStatus::kCancelled);
+    EXPECT_EQ(m.progress.overall_status, MigrationStatus::kCancelled);
+    EXPECT_TRUE(m.completed_at.has_value());
+    int cancelled = 0;
+    for (const auto& s : m.progress.stages) {
+      SCOPED_TRACE(model::MigrationStageName(s.stage));
+      EXPECT_TRUE(s.status == MigrationStatus::kCompleted ||
+                  s.status == MigrationStatus::kCancelled)
+          << model::MigrationStatusName(s.status);
+      cancelled += s.status == MigrationStatus::kCancelled;
+    }
+    EXPECT_GT(cancelled, 0);
+    ASSERT_FALSE(m.progress.resources.empty());
+    for (const auto& r : m.progress.resources) {
+      SCOPED_TRACE(r.resource_id);
+      EXPECT_TRUE(r.status == MigrationStatus::kCompleted ||
+                  r.status == MigrationStatus::kCancelled)
+          << model::MigrationStatusName(r.status);
+    }
+  }
+};
+
+TEST_F(MigrationCancelTest, CancelWritesTheFinalStateOnceAndNothingMovesItAfterwards) {
+  MakeSource();
+  model::MigrationConfig config = Config(MigrationType::kCopy);
+  std::string id = CreateDraft(config);
+  auto& faults = storage_->Faults(MapId(id, source_.ns.namespace_id, false));
+  faults.CloseGate();
+  ASSERT_TRUE(migrations_->Start(caller_, id, false).ok());
+  faults.WaitUntilBlocked(static_cast<int>(config.batch_options->max_workers));
+
+  auto cancelled = migrations_->Cancel(caller_, id, std::string("test"));
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
+  // The answer and the catalog already hold the final state, in the same write.
+  ExpectEndedCancelled(*cancelled);
+  EXPECT_EQ(cancelled->error_message.value_or(""), "cancelled: test");
+  const model::Value* partial = cancelled->additional_data.Get("partial_target");
+  ASSERT_NE(partial, nullptr);
+  ASSERT_NE(partial->Get("namespace_id"), nullptr);
+  EXPECT_EQ(partial->Get("namespace_id")->as_string(), TargetId(*cancelled));
+  ASSERT_NE(partial->Get("partial"), nullptr);
+  EXPECT_TRUE(partial->Get("partial")->as_bool());
+  const std::string at_cancel = Stored(id);
+  EXPECT_EQ(Durable(*cancelled), at_cancel);
+
+  // The workers held inside their batches finish them; none of it shows.
+  faults.OpenGate();
+  runner_->WaitIdle();
+  EXPECT_EQ(Stored(id), at_cancel);
+  auto task = storage_->catalog().GetTask(caller_.org_id, *cancelled->task_id);
+  ASSERT_TRUE(task.ok());
+  EXPECT_EQ(task->status, model::TaskStatus::kCanceled);
+
+  // A restart does not resume it.
+  runner_->Shutdown();
+  runner_ = std::make_unique<MigrationRunner>(*deps_, *validator_);
+  migrations_ = std::make_unique<MigrationService>(*deps_, *validator_, *runner_);
+  ASSERT_TRUE(runner_->Recover().ok());
+  runner_->WaitIdle();
+  EXPECT_EQ(Stored(id), at_cancel);
+}
+
+TEST_F(MigrationCancelTest, CancelStopsARebuildAfterTheItemBeingExtracted) {
+  MakeSource();
+  auto gate = std::make_unique<GateExtractor>(*extractors_->Find("text_extractor", "v2"));
+  const GateExtractor& g = *gate;
+  extractors_->Register(std::move(gate));
+  model::MigrationConfig config = Config(MigrationType::kReExtract);
+  config.feature_extractors = std::vector<model::MigrationExtractor>{{"text_extractor", "v9", {}}};
+  config.batch_options->batch_size = kObjects;  // one batch of root objects
+  config.batch_options->max_workers = 1;
+  std::string id = CreateDraft(config);
+  ASSERT_TRUE(migrations_->Start(caller_, id, true).ok());
+  g.WaitStarted(1);  // the batch's items are being extracted, none has finished
+  auto cancelled = migrations_->Cancel(caller_, id, std::nullopt);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
+  ExpectEndedCancelled(*cancelled);
+  const std::string at_cancel = Stored(id);
+  g.Open();
+  runner_->WaitIdle();
+  EXPECT_EQ(Stored(id), at_cancel);
+
+  // At most the item whose extraction the batch was waiting for was written (two
+  // sentences); the batch's other items and the chained collection were not.
+  auto target = Target(*cancelled);
+  ASSERT_NE(target, nullptr);
+  int64_t written = 0;
+  for (const auto& c : Take(target->ListCollections(kAll))) {
+    written += target->CountDocuments(c.collection_id).value();
+  }
+  EXPECT_LE(written, 2);
+}
+
+}  // namespace
+}  // namespace ferry::migration::testing_support
