@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <utility>
 
@@ -23,10 +24,14 @@ bool ReadPod(std::istream& in, T& value) {
 }
 
 Status Malformed(const std::string& path, const std::string& why) {
-  return Status::DataLoss("HNSW id file " + path + " is malformed: " + why);
+  return Status::DataLoss("HNSW id file " + FileNameOf(path) + " is malformed: " + why);
 }
 
 }  // namespace
+
+std::string FileNameOf(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
 
 std::optional<size_t> HnswIdMap::Find(std::string_view id) const {
   auto it = label_of_.find(std::string(id));
@@ -51,7 +56,7 @@ void HnswIdMap::SetLive(size_t label, bool live) {
 
 Status HnswIdMap::WriteFile(const std::string& path, size_t dimension) const {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return Status::Internal("cannot create HNSW id file " + path);
+  if (!out) return Status::Internal("cannot create HNSW id file " + FileNameOf(path));
   out.write(kMagic, sizeof(kMagic));
   WritePod<uint64_t>(out, dimension);
   WritePod<uint64_t>(out, ids_.size());
@@ -62,13 +67,13 @@ Status HnswIdMap::WriteFile(const std::string& path, size_t dimension) const {
     WritePod<uint8_t>(out, live_[label] ? 1 : 0);
   }
   out.flush();
-  if (!out) return Status::Internal("cannot write HNSW id file " + path);
+  if (!out) return Status::Internal("cannot write HNSW id file " + FileNameOf(path));
   return Status::Ok();
 }
 
 Result<HnswIdMap> HnswIdMap::ReadFile(const std::string& path, size_t dimension) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Internal("cannot open HNSW id file " + path);
+  if (!in) return Status::Internal("cannot open HNSW id file " + FileNameOf(path));
   char magic[sizeof(kMagic)];
   uint64_t stored_dimension = 0;
   uint64_t count = 0;
@@ -77,7 +82,7 @@ Result<HnswIdMap> HnswIdMap::ReadFile(const std::string& path, size_t dimension)
   }
   if (!ReadPod(in, stored_dimension) || !ReadPod(in, count)) return Malformed(path, "no header");
   if (stored_dimension != dimension) {
-    return Status::InvalidArgument("HNSW id file " + path + " has dimension " +
+    return Status::InvalidArgument("HNSW id file " + FileNameOf(path) + " has dimension " +
                                    std::to_string(stored_dimension) + ", expected " +
                                    std::to_string(dimension));
   }

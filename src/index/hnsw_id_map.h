@@ -18,6 +18,10 @@
 
 namespace ferry::index {
 
+// The last component of `path`, for messages: they reach clients and logs, so they name
+// the index file, never the server's directories.
+std::string FileNameOf(const std::string& path);
+
 class HnswIdMap {
  public:
   // Label of `id` (live or not), or nullopt if it was never inserted.

@@ -139,18 +139,22 @@ namespace {
 
 Status SyncFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Internal("cannot open " + path + ": " + std::strerror(errno));
+  if (fd < 0)
+    return Status::Internal("cannot open " + FileNameOf(path) + ": " + std::strerror(errno));
   const int rc = ::fsync(fd);
   const int sync_errno = errno;
   ::close(fd);
-  if (rc != 0) return Status::Internal("cannot sync " + path + ": " + std::strerror(sync_errno));
+  if (rc != 0)
+    return Status::Internal("cannot sync " + FileNameOf(path) + ": " + std::strerror(sync_errno));
   return Status::Ok();
 }
 
 Status RenameFile(const std::string& from, const std::string& to) {
   std::error_code ec;
   std::filesystem::rename(from, to, ec);
-  if (ec) return Status::Internal("cannot rename " + from + " to " + to + ": " + ec.message());
+  if (ec)
+    return Status::Internal("cannot rename " + FileNameOf(from) + " to " + FileNameOf(to) + ": " +
+                            ec.message());
   return Status::Ok();
 }
 
@@ -159,7 +163,8 @@ Status RenameFile(const std::string& from, const std::string& to) {
 Status CheckGraphFileSize(const std::string& path, size_t min_bytes) {
   std::error_code ec;
   const uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec || size < min_bytes) return Status::Internal("short write of HNSW graph file " + path);
+  if (ec || size < min_bytes)
+    return Status::Internal("short write of HNSW graph file " + FileNameOf(path));
   return Status::Ok();
 }
 
@@ -167,7 +172,7 @@ Status CheckFilesExist(const std::string& path) {
   for (const std::string& p : {path, HnswIndex::IdFilePath(path)}) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(p, ec)) {
-      return Status::NotFound("HNSW index file not found: " + p);
+      return Status::NotFound("HNSW index file not found: " + FileNameOf(p));
     }
   }
   return Status::Ok();
@@ -185,17 +190,18 @@ Status RepairAndCheck(hnswlib::HierarchicalNSW<float>& graph, size_t dimension,
   }
   const size_t stored_bytes = graph.label_offset_ - graph.offsetData_;
   if (graph.offsetData_ != graph.size_links_level0_ || stored_bytes != dimension * sizeof(float)) {
-    return Status::InvalidArgument("HNSW graph file " + path + " does not hold " +
+    return Status::InvalidArgument("HNSW graph file " + FileNameOf(path) + " does not hold " +
                                    std::to_string(dimension) + "-float vectors");
   }
   if (graph.cur_element_count != ids.label_count()) {
-    return Status::DataLoss("HNSW graph file " + path + " and its id file disagree on count");
+    return Status::DataLoss("HNSW graph file " + FileNameOf(path) +
+                            " and its id file disagree on count");
   }
   for (size_t label = 0; label < ids.label_count(); ++label) {
     auto it = graph.label_lookup_.find(label);
     if (it == graph.label_lookup_.end() || graph.isMarkedDeleted(it->second) == ids.IsLive(label)) {
-      return Status::DataLoss("HNSW graph file " + path + " and its id file disagree on label " +
-                              std::to_string(label));
+      return Status::DataLoss("HNSW graph file " + FileNameOf(path) +
+                              " and its id file disagree on label " + std::to_string(label));
     }
   }
   return Status::Ok();
@@ -230,8 +236,8 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::string& path, size
   auto space = std::make_unique<hnswlib::InnerProductSpace>(dimension);
   std::unique_ptr<Graph> graph;
   FERRY_RETURN_IF_ERROR(CallHnswlib(
-      "load HNSW graph " + path, [&] { graph = std::make_unique<Graph>(space.get(), path); },
-      StatusCode::kDataLoss));
+      "load HNSW graph " + FileNameOf(path),
+      [&] { graph = std::make_unique<Graph>(space.get(), path); }, StatusCode::kDataLoss));
   FERRY_RETURN_IF_ERROR(RepairAndCheck(*graph, dimension, ids, path));
   graph->setEf(options.ef_search);
   return std::unique_ptr<HnswIndex>(

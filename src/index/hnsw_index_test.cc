@@ -134,6 +134,11 @@ TEST(HnswIndexTest, LoadReportsMissingAndMismatchedFiles) {
   EXPECT_EQ(HnswIndex::Load(a, 4).status().code(), StatusCode::kDataLoss);
   std::ofstream(b, std::ios::trunc) << "not a graph";
   EXPECT_EQ(HnswIndex::Load(b, 4).status().code(), StatusCode::kDataLoss);
+  // Messages reach clients and logs: they name the file, never its directory.
+  for (const Status& st : {HnswIndex::Load(TempPath("absent"), 4).status(),
+                           HnswIndex::Load(a, 4).status(), HnswIndex::Load(b, 4).status()}) {
+    EXPECT_EQ(st.message().find(::testing::TempDir()), std::string::npos) << st.message();
+  }
   for (const std::string& p : {a, b}) {
     std::filesystem::remove(p);
     std::filesystem::remove(HnswIndex::IdFilePath(p));
