@@ -271,23 +271,24 @@ class NamespaceMigrationTest(FerryTestCase):
         self.assertEqual(modes[self.sentences["collection_id"]], "rebuilt")
         self.assertEqual(modes[self.bucket["bucket_id"]], "copied")
 
-    # Known defect (found by this check, reported with issue 10): a re_extract maps the
-    # document ids of execution history and of interactions (feature_id) by the copy rule
-    # (MapResourceId), but the documents of a rebuilt collection get new ids
-    # (service::DocumentIdFor of the target collection), so those references point at
-    # documents that do not exist. When this test passes, remove the decorator and the
-    # `rebuilt` exemption of check_target.
-    @unittest.expectedFailure
     def test_re_extract_history_points_at_target_documents(self):
+        # Known defect, found by this check and reported with issue 10: a re_extract maps
+        # the document ids of execution history and of interactions (feature_id) by the
+        # copy rule (MapResourceId), but the documents of a rebuilt collection get new ids
+        # (service::DocumentIdFor of the target collection), so those references point at
+        # documents that do not exist. The test pins the defect and fails once it is
+        # fixed: then assert check_history(..., documents_exist=True) directly and drop the
+        # `rebuilt` exemption of check_target.
         got, target = self.re_extract()
         rid = got["additional_data"]["id_mapping"][self.retriever["retriever_id"]]
         history = self.assertStatus(target.post("/v1/retrievers/%s/executions/list" % rid, {}),
                                     200)
         target_cols = {c["collection_id"] for c in
                        target.post("/v1/collections/list?limit=100")[1]["results"]}
-        self.check_history(target, rid, {e["execution_id"] for e in history["results"]},
-                           target_cols, documents_exist=True)
-
+        with self.assertRaises(AssertionError) as defect:
+            self.check_history(target, rid, {e["execution_id"] for e in history["results"]},
+                               target_cols, documents_exist=True)
+        self.assertIn("not found", str(defect.exception))
 
 if __name__ == "__main__":
     unittest.main()
