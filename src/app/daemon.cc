@@ -136,8 +136,8 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   FERRY_RETURN_IF_ERROR(migration_runner.Recover());
   FERRY_RETURN_IF_ERROR(clusters.Recover());
   dispatcher.Start();
+  // No data_dir: server paths appear in no message or log.
   logger.Info("ferryd listening", {{"address", options.host + ":" + std::to_string(server.port())},
-                                   {"data_dir", config.data_dir},
                                    {"workers", std::to_string(workers)}});
 
   int sig = WaitForTermination();
