@@ -176,6 +176,74 @@ FERRY_PATHS = {
 }
 
 
+# Request limits Ferry enforces (src/codec/limits.h, docs/api-limits.md) where Mixpeek's
+# spec gives none: (schema, property) -> JSON Schema keywords. Mixpeek's schemas stay
+# exactly Mixpeek's (tests/integration/test_server.py), so the limits are published as one
+# Ferry extension schema, FerryRequestLimits: per request schema, its bounded properties.
+_NAME, _TEXT = {"maxLength": 100}, {"maxLength": 10000}
+_METADATA = {"type": "object", "description": "At most 65536 bytes as compact JSON."}
+FERRY_LIMITS = {
+    ("CreateNamespaceRequest", "namespace_name"): _NAME,
+    ("CreateNamespaceRequest", "description"): _TEXT,
+    ("CreateNamespaceRequest", "feature_extractors"): {"maxItems": 32},
+    ("CreateNamespaceRequest", "payload_indexes"): {"maxItems": 64},
+    ("PatchNamespaceRequest", "namespace_name"): _NAME,
+    ("PatchNamespaceRequest", "description"): _TEXT,
+    ("PatchNamespaceRequest", "payload_indexes"): {"maxItems": 64},
+    ("BucketCreateRequest", "bucket_name"): _NAME,
+    ("BucketCreateRequest", "description"): _TEXT,
+    ("BucketCreateRequest", "metadata"): _METADATA,
+    ("BucketSchema-Input", "properties"): {"maxProperties": 256},
+    ("CreateBatchRequest", "object_ids"): {"maxItems": 10000},
+    ("CreateObjectRequest", "blobs"): {"maxItems": 100},
+    ("CreateBlobRequest", "metadata"): _METADATA,
+    ("CreateCollectionRequest", "collection_name"): _NAME,
+    ("CreateCollectionRequest", "description"): _TEXT,
+    ("CreateCollectionRequest", "metadata"): _METADATA,
+    ("CreateRetrieverRequest", "retriever_name"): _NAME,
+    ("CreateRetrieverRequest", "description"): _TEXT,
+    ("CreateRetrieverRequest", "stages"): {"maxItems": 32},
+    ("PatchRetrieverRequest", "retriever_name"): _NAME,
+    ("PatchRetrieverRequest", "description"): _TEXT,
+    ("SearchInteraction", "metadata"): _METADATA,
+    ("CreateClusterRequest", "cluster_name"): _NAME,
+    ("PatchClusterRequest", "cluster_name"): _NAME,
+    ("PatchClusterRequest", "description"): _TEXT,
+    ("PatchClusterRequest", "metadata"): _METADATA,
+    ("CreateTaxonomyRequest", "taxonomy_name"): _NAME,
+    ("CreateTaxonomyRequest", "description"): _TEXT,
+    ("PatchTaxonomyRequest", "taxonomy_name"): _NAME,
+    ("PatchTaxonomyRequest", "description"): _TEXT,
+    ("PatchTaxonomyRequest", "metadata"): _METADATA,
+}
+_LIMIT_TYPES = {"maxLength": "string", "maxItems": "array", "maxProperties": "object"}
+
+
+def request_limits_schema(schemas):
+    """FerryRequestLimits: {request schema: {"properties": {field: its limit}}}. Checks that
+    every named schema and property exists in Mixpeek's spec."""
+    by_schema = {}
+    for (schema, prop), limit in FERRY_LIMITS.items():
+        assert prop in schemas[schema]["properties"], (schema, prop)
+        bound = dict(limit)
+        for key, kind in _LIMIT_TYPES.items():
+            if key in bound:
+                bound["type"] = kind
+        by_schema.setdefault(schema, {"type": "object", "properties": {}})
+        by_schema[schema]["properties"][prop] = bound
+    return {
+        "type": "object", "title": "FerryRequestLimits",
+        "description": "Limits Ferry enforces on request fields where Mixpeek's spec has none "
+                       "(Ferry extension). Each property is a request schema of this document; "
+                       "under it, the bounded fields with their maxLength (characters), "
+                       "maxItems or maxProperties. Any other string field is bounded to 10000 "
+                       "characters and any other list to 1000 items. Beyond a limit: 422 with "
+                       "the field's loc (types string_too_long, too_long). See "
+                       "docs/api-limits.md.",
+        "properties": dict(sorted(by_schema.items())),
+    }
+
+
 # Statuses Ferry may answer on any operation beyond what Mixpeek declares: 409 for a
 # name or state conflict, 413 for an over-limit body, 503 while shutting down. All use
 # Mixpeek's ErrorResponse envelope.
@@ -205,6 +273,7 @@ def refs(node, out):
 def main():
     spec = json.load(open(sys.argv[1]))
     schemas = spec["components"]["schemas"]
+    FERRY_SCHEMAS["FerryRequestLimits"] = request_limits_schema(schemas)
     paths = {}
     for method, path in IMPLEMENTED:
         paths.setdefault(path, {})[method] = with_extra_errors(spec["paths"][path][method])

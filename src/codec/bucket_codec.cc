@@ -26,6 +26,10 @@ model::BucketSchema DecodeBucketSchema(JsonReader schema) {
     schema.AddIssue("properties", "Input should be a valid dictionary", "dict_type");
     return out;
   }
+  if (!schema.CheckItems("properties", props->get_object().size(), limits::kSchemaFields,
+                         "Dictionary")) {
+    return out;
+  }
   JsonReader props_reader = schema.Child("properties");
   for (const auto& [name, def] : props->get_object()) {
     JsonReader field = props_reader.Child(name);
@@ -58,7 +62,7 @@ json::object EncodeBucketSchema(const model::BucketSchema& schema) {
 model::BucketCreate DecodeBucketCreate(JsonReader body) {
   model::BucketCreate req;
   if (!body.ExpectObject()) return req;
-  req.bucket_name = body.String("bucket_name", true).value_or("");
+  req.bucket_name = body.String("bucket_name", true, limits::kName).value_or("");
   req.description = body.String("description", false);
   if (body.Member("bucket_schema") == nullptr) {
     body.AddIssue("bucket_schema", "Field required", "missing");
@@ -66,7 +70,7 @@ model::BucketCreate DecodeBucketCreate(JsonReader body) {
     req.schema = DecodeBucketSchema(body.Child("bucket_schema"));
   }
   req.unique_key = body.ObjectValue("unique_key");
-  req.metadata = body.ObjectValue("metadata");
+  req.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);
   if (req.metadata.is_null()) req.metadata = model::Value(model::ValueObject{});
   return req;
 }
@@ -97,8 +101,9 @@ json::object EncodeBucket(const model::Bucket& b, const model::BucketStats& st,
 model::BatchCreate DecodeBatchCreate(JsonReader body) {
   model::BatchCreate req;
   if (!body.ExpectObject()) return req;
-  req.object_ids = body.StringList("object_ids", true).value_or(std::vector<std::string>{});
-  req.metadata = body.ObjectValue("metadata");
+  req.object_ids = body.StringList("object_ids", true, limits::kBatchObjects)
+                       .value_or(std::vector<std::string>{});
+  req.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);
   if (req.metadata.is_null()) req.metadata = model::Value(model::ValueObject{});
   return req;
 }

@@ -108,7 +108,7 @@ model::Cluster DecodeClusterCreate(JsonReader body) {
     }
     c.collection_ids = std::move(*ids);
   }
-  c.cluster_name = body.String("cluster_name", false).value_or("");
+  c.cluster_name = body.String("cluster_name", false, limits::kName).value_or("");
   c.description = body.String("description", false);
   c.cluster_type = body.Enum("cluster_type", false, kClusterTypes).value_or("vector");
   c.enrich_source_collection = body.Bool("enrich_source_collection", false).value_or(false);
@@ -116,16 +116,17 @@ model::Cluster DecodeClusterCreate(JsonReader body) {
   c.filters = body.ObjectValue("filters");
   c.llm_labeling = body.ObjectValue("llm_labeling");
   c.source_enrichment_config = DecodeEnrichmentConfig(body);
-  c.metadata = body.ObjectValue("metadata");
+  c.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);
   return c;
 }
 
 model::ClusterPatch DecodeClusterPatch(JsonReader body) {
   model::ClusterPatch p;
   if (!body.ExpectObject()) return p;
-  p.cluster_name = body.String("cluster_name", false);
+  p.cluster_name = body.String("cluster_name", false, limits::kName);
   p.description = body.String("description", false);
-  if (body.Member("metadata") != nullptr) p.metadata = body.ObjectValue("metadata");
+  if (body.Member("metadata") != nullptr)
+    p.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);
   return p;
 }
 

@@ -133,7 +133,7 @@ json::object EncodeSource(const model::CollectionSource& s,
 model::CollectionCreate DecodeCollectionCreate(JsonReader body) {
   model::CollectionCreate req;
   if (!body.ExpectObject()) return req;
-  req.collection_name = body.String("collection_name", true).value_or("");
+  req.collection_name = body.String("collection_name", true, limits::kName).value_or("");
   req.description = body.String("description", false);
   if (body.Member("source") == nullptr) {
     body.AddIssue("source", "Field required", "missing");
@@ -146,7 +146,7 @@ model::CollectionCreate DecodeCollectionCreate(JsonReader body) {
     req.extractor = DecodeExtractor(body.Child("feature_extractor"));
   }
   req.enabled = body.Bool("enabled", false).value_or(true);
-  req.metadata = body.ObjectValue("metadata");
+  req.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);
   req.taxonomy_applications = DecodeTaxonomyApplications(body, "taxonomy_applications");
   return req;
 }

@@ -6,6 +6,44 @@ namespace ferry::codec {
 
 namespace json = boost::json;
 
+namespace {
+
+// Unicode code points of UTF-8 text (the parser has checked it is valid UTF-8).
+size_t Characters(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// Length of `v` as compact JSON, give or take escapes and number spelling; stops counting
+// once past `limit`.
+size_t JsonLength(const json::value& v, size_t limit) {
+  switch (v.kind()) {
+    case json::kind::string:
+      return v.get_string().size() + 2;
+    case json::kind::array: {
+      size_t n = 2;
+      for (const auto& e : v.get_array()) {
+        if (n > limit) break;
+        n += JsonLength(e, limit - n) + 1;
+      }
+      return n;
+    }
+    case json::kind::object: {
+      size_t n = 2;
+      for (const auto& [k, e] : v.get_object()) {
+        if (n > limit) break;
+        n += k.size() + 4 + JsonLength(e, limit - n);
+      }
+      return n;
+    }
+    default:
+      return 8;  // a number, bool or null
+  }
+}
+
+}  // namespace
+
 JsonReader::JsonReader(const json::value* value, model::ValueArray loc,
                        model::ValidationIssues* issues)
     : value_(value), loc_(std::move(loc)), issues_(issues) {}
@@ -48,7 +86,18 @@ const json::value* JsonReader::Member(std::string_view key) const {
   return m;
 }
 
-std::optional<std::string> JsonReader::String(std::string_view key, bool required) {
+bool JsonReader::CheckItems(std::string_view key, size_t count, size_t max_items,
+                            std::string_view kind) const {
+  if (count <= max_items) return true;
+  AddIssue(key,
+           std::string(kind) + " should have at most " + std::to_string(max_items) +
+               " items after validation, not " + std::to_string(count),
+           "too_long");
+  return false;
+}
+
+std::optional<std::string> JsonReader::String(std::string_view key, bool required,
+                                              size_t max_length) {
   const json::value* m = Member(key);
   if (m == nullptr) {
     if (required && is_object()) Missing(key);
@@ -56,6 +105,11 @@ std::optional<std::string> JsonReader::String(std::string_view key, bool require
   }
   if (!m->is_string()) {
     AddIssue(key, "Input should be a valid string", "string_type");
+    return std::nullopt;
+  }
+  if (m->get_string().size() > max_length && Characters(m->get_string()) > max_length) {
+    AddIssue(key, "String should have at most " + std::to_string(max_length) + " characters",
+             "string_too_long");
     return std::nullopt;
   }
   return std::string(m->get_string());
@@ -123,8 +177,8 @@ std::optional<std::string> JsonReader::Enum(std::string_view key, bool required,
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> JsonReader::StringList(std::string_view key,
-                                                               bool required) {
+std::optional<std::vector<std::string>> JsonReader::StringList(std::string_view key, bool required,
+                                                               size_t max_items) {
   const json::value* m = Member(key);
   if (m == nullptr) {
     if (required && is_object()) Missing(key);
@@ -134,6 +188,7 @@ std::optional<std::vector<std::string>> JsonReader::StringList(std::string_view 
     AddIssue(key, "Input should be a valid list", "list_type");
     return std::nullopt;
   }
+  if (!CheckItems(key, m->get_array().size(), max_items)) return std::nullopt;
   std::vector<std::string> out;
   bool ok = true;
   int64_t i = 0;
@@ -142,6 +197,14 @@ std::optional<std::vector<std::string>> JsonReader::StringList(std::string_view 
       model::ValueArray loc = LocOf(key);
       loc.emplace_back(i);
       issues_->push_back({loc, "Input should be a valid string", "string_type"});
+      ok = false;
+    } else if (e.get_string().size() > limits::kString &&
+               Characters(e.get_string()) > limits::kString) {
+      model::ValueArray loc = LocOf(key);
+      loc.emplace_back(i);
+      issues_->push_back(
+          {loc, "String should have at most " + std::to_string(limits::kString) + " characters",
+           "string_too_long"});
       ok = false;
     } else {
       out.emplace_back(e.get_string());
@@ -157,11 +220,17 @@ model::Value JsonReader::Any(std::string_view key) {
   return m == nullptr ? model::Value() : FromJson(*m);
 }
 
-model::Value JsonReader::ObjectValue(std::string_view key) {
+model::Value JsonReader::ObjectValue(std::string_view key, size_t max_json_bytes) {
   const json::value* m = Member(key);
   if (m == nullptr) return model::Value();
   if (!m->is_object()) {
     AddIssue(key, "Input should be a valid dictionary", "dict_type");
+    return model::Value();
+  }
+  if (max_json_bytes != SIZE_MAX && JsonLength(*m, max_json_bytes) > max_json_bytes) {
+    AddIssue(key,
+             "Dictionary should have at most " + std::to_string(max_json_bytes) + " bytes as JSON",
+             "too_long");
     return model::Value();
   }
   return FromJson(*m);
@@ -171,7 +240,8 @@ JsonReader JsonReader::Child(std::string_view key) const {
   return JsonReader(Member(key), LocOf(key), issues_);
 }
 
-std::vector<JsonReader> JsonReader::Elements(std::string_view key, bool required) {
+std::vector<JsonReader> JsonReader::Elements(std::string_view key, bool required,
+                                             size_t max_items) {
   std::vector<JsonReader> out;
   const json::value* m = Member(key);
   if (m == nullptr) {
@@ -182,6 +252,7 @@ std::vector<JsonReader> JsonReader::Elements(std::string_view key, bool required
     AddIssue(key, "Input should be a valid list", "list_type");
     return out;
   }
+  if (!CheckItems(key, m->get_array().size(), max_items)) return out;
   int64_t i = 0;
   for (const auto& e : m->get_array()) {
     model::ValueArray loc = LocOf(key);

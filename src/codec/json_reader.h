@@ -4,12 +4,14 @@
 // response can report all of a request's mistakes at once.
 
 #include <boost/json.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "codec/limits.h"
 #include "model/requests.h"
 
 namespace ferry::codec {
@@ -27,23 +29,35 @@ class JsonReader {
   // The raw member, nullptr when absent or JSON null.
   const boost::json::value* Member(std::string_view key) const;
 
-  std::optional<std::string> String(std::string_view key, bool required);
+  // A string of at most `max_length` characters (string_too_long beyond).
+  std::optional<std::string> String(std::string_view key, bool required,
+                                    size_t max_length = limits::kString);
   std::optional<bool> Bool(std::string_view key, bool required);
   // Integer within [min, max].
   std::optional<int64_t> Int(std::string_view key, bool required, int64_t min, int64_t max);
   // A string that must be one of `allowed`.
   std::optional<std::string> Enum(std::string_view key, bool required,
                                   const std::vector<std::string>& allowed);
-  std::optional<std::vector<std::string>> StringList(std::string_view key, bool required);
+  // At most `max_items` strings (too_long beyond, and no element is read), each of at
+  // most limits::kString characters.
+  std::optional<std::vector<std::string>> StringList(std::string_view key, bool required,
+                                                     size_t max_items = limits::kList);
   // Any JSON value converted to model::Value; null when absent.
   model::Value Any(std::string_view key);
-  // An object member converted to model::Value (null when absent).
-  model::Value ObjectValue(std::string_view key);
+  // An object member converted to model::Value (null when absent). With `max_json_bytes`,
+  // an object longer than that as compact JSON is too_long (and null).
+  model::Value ObjectValue(std::string_view key, size_t max_json_bytes = SIZE_MAX);
 
   // A reader positioned on a member (for nested objects).
   JsonReader Child(std::string_view key) const;
-  // Readers for each element of an array member; records list_type when not an array.
-  std::vector<JsonReader> Elements(std::string_view key, bool required);
+  // Readers for each element of an array member; records list_type when not an array and
+  // too_long (with no readers) when it has more than `max_items` elements.
+  std::vector<JsonReader> Elements(std::string_view key, bool required,
+                                   size_t max_items = limits::kList);
+  // Records too_long at `key` unless `count` <= `max_items` ("List should have at most N
+  // items after validation, not M"); for members read by other means (Any).
+  bool CheckItems(std::string_view key, size_t count, size_t max_items,
+                  std::string_view kind = "List") const;
 
   void AddIssue(std::string_view key, std::string msg, std::string type) const;
   void AddIssueHere(std::string msg, std::string type) const;

@@ -19,16 +19,17 @@ model::ExtractorRef DecodeExtractorRef(JsonReader r) {
 model::NamespaceCreate DecodeNamespaceCreate(JsonReader body) {
   model::NamespaceCreate req;
   if (!body.ExpectObject()) return req;
-  req.namespace_name = body.String("namespace_name", true).value_or("");
+  req.namespace_name = body.String("namespace_name", true, limits::kName).value_or("");
   req.namespace_type =
       body.Enum("namespace_type", false, {"standard", "marketplace"}).value_or("standard");
   req.description = body.String("description", false);
-  for (auto& e : body.Elements("feature_extractors", true)) {
+  for (auto& e : body.Elements("feature_extractors", true, limits::kFeatureExtractors)) {
     req.feature_extractors.push_back(DecodeExtractorRef(e));
   }
   if (const auto* m = body.Member("payload_indexes"); m != nullptr && !m->is_array()) {
     body.AddIssue("payload_indexes", "Input should be a valid list", "list_type");
-  } else {
+  } else if (m == nullptr ||
+             body.CheckItems("payload_indexes", m->get_array().size(), limits::kPayloadIndexes)) {
     req.payload_indexes = body.Any("payload_indexes");
   }
   req.auto_create_indexes = body.Bool("auto_create_indexes", false).value_or(false);
@@ -38,12 +39,12 @@ model::NamespaceCreate DecodeNamespaceCreate(JsonReader body) {
 model::NamespacePatch DecodeNamespacePatch(JsonReader body) {
   model::NamespacePatch req;
   if (!body.ExpectObject()) return req;
-  req.namespace_name = body.String("namespace_name", false);
+  req.namespace_name = body.String("namespace_name", false, limits::kName);
   req.description = body.String("description", false);
   if (const auto* m = body.Member("payload_indexes")) {
     if (!m->is_array()) {
       body.AddIssue("payload_indexes", "Input should be a valid list", "list_type");
-    } else {
+    } else if (body.CheckItems("payload_indexes", m->get_array().size(), limits::kPayloadIndexes)) {
       req.payload_indexes = FromJson(*m);
     }
   }

@@ -81,15 +81,15 @@ void DecodeBlobData(JsonReader& r, const json::value& data, model::BlobCreate* b
 model::BlobCreate DecodeBlob(JsonReader r) {
   model::BlobCreate blob;
   if (!r.ExpectObject()) return blob;
-  auto property = r.String("property", true);
+  auto property = r.String("property", true, limits::kBlobProperty);
   if (property) {
-    if (property->empty() || property->size() > 100) {
-      r.AddIssue("property", "String should have between 1 and 100 characters", "string_too_short");
+    if (property->empty()) {
+      r.AddIssue("property", "String should have at least 1 character", "string_too_short");
     }
     blob.property = *property;
   }
   blob.key_prefix = r.String("key_prefix", false);
-  blob.metadata = r.ObjectValue("metadata");
+  blob.metadata = r.ObjectValue("metadata", limits::kMetadataBytes);
   auto type = r.Enum("type", true, BlobTypeNames());
   if (!type) return blob;
   blob.type = *model::ParseFieldType(*type);
@@ -113,7 +113,7 @@ model::ObjectCreate DecodeObjectCreate(JsonReader body) {
   model::ObjectCreate req;
   if (!body.ExpectObject()) return req;
   req.key_prefix = body.String("key_prefix", false);
-  for (auto& b : body.Elements("blobs", false)) req.blobs.push_back(DecodeBlob(b));
+  for (auto& b : body.Elements("blobs", false, limits::kBlobs)) req.blobs.push_back(DecodeBlob(b));
   return req;
 }
 

@@ -84,14 +84,14 @@ json::array EncodeStages(const std::vector<model::RetrieverStage>& stages) {
 model::RetrieverCreate DecodeRetrieverCreate(JsonReader body) {
   model::RetrieverCreate c;
   if (!body.ExpectObject()) return c;
-  c.retriever_name = body.String("retriever_name", true).value_or("");
+  c.retriever_name = body.String("retriever_name", true, limits::kName).value_or("");
   c.description = body.String("description", false);
   if (auto ids = body.StringList("collection_identifiers", false)) {
     c.collections = *ids;
   } else if (auto ids2 = body.StringList("collection_ids", false)) {
     c.collections = *ids2;
   }
-  for (auto& e : body.Elements("stages", true)) c.stages.push_back(DecodeStage(e));
+  for (auto& e : body.Elements("stages", true, limits::kStages)) c.stages.push_back(DecodeStage(e));
   c.input_schema = body.ObjectValue("input_schema");
   c.budget_limits = body.ObjectValue("budget_limits");
   c.display_config = body.ObjectValue("display_config");
@@ -102,7 +102,7 @@ model::RetrieverCreate DecodeRetrieverCreate(JsonReader body) {
 model::RetrieverPatch DecodeRetrieverPatch(JsonReader body) {
   model::RetrieverPatch p;
   if (!body.ExpectObject()) return p;
-  p.retriever_name = body.String("retriever_name", false);
+  p.retriever_name = body.String("retriever_name", false, limits::kName);
   p.description = body.String("description", false);
   p.tags = body.StringList("tags", false);
   if (body.Member("display_config") != nullptr)
@@ -144,7 +144,7 @@ model::Interaction DecodeInteraction(JsonReader body) {
     i.interaction_type = *types;
   }
   i.position = body.Int("position", true, 0, INT32_MAX).value_or(0);
-  i.metadata = body.ObjectValue("metadata");
+  i.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);
   i.user_id = body.String("user_id", false);
   i.session_id = body.String("session_id", false);
   i.execution_id = body.String("execution_id", false);

@@ -170,9 +170,9 @@ json::object EncodeConfig(const model::Taxonomy& t) {
 model::Taxonomy DecodeTaxonomyCreate(JsonReader body) {
   model::Taxonomy t;
   if (!body.ExpectObject()) return t;
-  t.taxonomy_name = body.String("taxonomy_name", true).value_or("");
+  t.taxonomy_name = body.String("taxonomy_name", true, limits::kName).value_or("");
   t.description = body.String("description", false);
-  t.metadata = body.ObjectValue("metadata");
+  t.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);
   if (body.Member("config") == nullptr) {
     body.AddIssue("config", "Field required", "missing");
     return t;
@@ -198,9 +198,10 @@ model::TaxonomyPatch DecodeTaxonomyPatch(JsonReader body) {
                     "value_error");
     }
   }
-  p.taxonomy_name = body.String("taxonomy_name", false);
+  p.taxonomy_name = body.String("taxonomy_name", false, limits::kName);
   p.description = body.String("description", false);
-  if (body.Member("metadata") != nullptr) p.metadata = body.ObjectValue("metadata");
+  if (body.Member("metadata") != nullptr)
+    p.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);
   return p;
 }
 
