@@ -4,6 +4,7 @@
 // rebuild stops after the item being extracted; a restart does not resume it.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 
@@ -45,9 +46,10 @@ class GateExtractor final : public extract::FeatureExtractor {
     }
     return inner_.Extract(in, p);
   }
-  void WaitStarted(int n) const {
+  // False when fewer than `n` calls started within a minute.
+  bool WaitStarted(int n) const {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return started_ >= n; });
+    return cv_.wait_for(lock, std::chrono::seconds(60), [&] { return started_ >= n; });
   }
   void Open() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -147,7 +149,11 @@ TEST_F(MigrationCancelTest, CancelStopsARebuildAfterTheItemBeingExtracted) {
   config.batch_options->max_workers = 1;
   std::string id = CreateDraft(config);
   ASSERT_TRUE(migrations_->Start(caller_, id, true).ok());
-  g.WaitStarted(1);  // the batch's items are being extracted, none has finished
+  // The batch's items are being extracted, none has finished.
+  if (!g.WaitStarted(1)) {
+    g.Open();
+    FAIL() << "no extraction started";
+  }
   auto cancelled = migrations_->Cancel(caller_, id, std::nullopt);
   ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
   ExpectEndedCancelled(*cancelled);
