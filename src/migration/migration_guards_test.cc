@@ -186,6 +186,14 @@ TEST_F(MigrationGuardsTest, AnotherOrganizationsClaimKeepsTheDraftUntilReleased)
       << refused.status().message();
   EXPECT_EQ(migrations_->Get(caller_, id)->status, MigrationStatus::kDraft);
   EXPECT_FALSE(storage_->OpenNamespace("ns_raced").ok());  // nothing written
+  // A claimed name is taken for namespace creation too (in the claimer's organization).
+  service::NamespaceService namespaces(*deps_);
+  model::NamespaceCreate nc;
+  nc.namespace_name = "x";
+  nc.feature_extractors = {{"text_extractor", "v1", {}}};
+  EXPECT_EQ(namespaces.Create(service::Caller{"org_elsewhere"}, nc).status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_TRUE(namespaces.Create(caller_, nc).ok());
   // Released when that migration ends: the draft starts.
   other.status = MigrationStatus::kFailed;
   ASSERT_TRUE(storage_->catalog().UpdateMigration(other).ok());

@@ -53,6 +53,10 @@ Result<model::Namespace> NamespaceService::Create(const Caller& caller,
   ns.payload_indexes = req.payload_indexes;
   ns.auto_create_indexes = req.auto_create_indexes;
   ns.created_at = ns.updated_at = deps_.clock.NowMs();
+  // A name a starting migration claimed for its target is taken too.
+  FERRY_ASSIGN_OR_RETURN(
+      bool free, deps_.storage.catalog().NamespaceNameAvailable(caller.org_id, req.namespace_name));
+  if (!free) return Status::AlreadyExists("namespace '" + req.namespace_name + "' already exists");
   // Data first: a catalog row must never point at missing data.
   FERRY_RETURN_IF_ERROR(deps_.storage.CreateNamespaceData(ns.namespace_id));
   Status st = deps_.storage.catalog().InsertNamespace(ns);
