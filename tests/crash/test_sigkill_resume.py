@@ -41,6 +41,7 @@ N_OBJECTS = int(os.environ.get("FERRY_CRASH_OBJECTS", "10000"))
 KILLS = int(os.environ.get("FERRY_CRASH_KILLS", "10"))
 SEED = int(os.environ.get("FERRY_CRASH_SEED") or random.SystemRandom().randrange(1 << 32))
 POLL_PAUSE = 0.005
+ITEMS_WAIT = 2.0  # seconds: the longest an "items" kill point waits in batch_processing
 TERMINAL = ("completed", "failed", "cancelled")
 WORDS = ["river", "ferry", "dawn", "dusk", "harbour", "rope", "deck", "tide", "gull", "oar",
          "lantern", "crossing", "pier", "current", "mist", "island"]
@@ -326,9 +327,13 @@ class SigkillResumeTest(unittest.TestCase):
         return self.cluster.api().get(BASE + "/" + mid, validate=False)[1]
 
     def wait_kill_point(self, mid, point, observed):
-        """Polls until `point` is reached; False when the migration finished first."""
+        """Polls until `point` is reached; False when the migration finished first. An
+        "items" point (fraction f) is reached while batch_processing runs, once f of its
+        items are done or after f * ITEMS_WAIT seconds of it (the published count can stay
+        put for a whole tier of a bulk copy); when the stage ended first, at once."""
         kind = point[0]
         stage_of = lambda m, name: next(s for s in m["progress"]["stages"] if s["stage"] == name)
+        running_since = []
 
         def reached():
             m = self.migration(mid)
@@ -337,8 +342,15 @@ class SigkillResumeTest(unittest.TestCase):
                 return "finished"
             bp = stage_of(m, "batch_processing")
             if kind == "items":
+                if bp["status"] == "completed":
+                    return "reached"  # too late for the batches: the kill lands after them
                 total = bp["items_total"]
-                return total > 0 and bp["items_completed"] >= point[1] * total and "reached"
+                if bp["status"] != "in_progress" or total == 0:
+                    return None
+                running_since[:] = running_since or [time.monotonic()]
+                return (bp["items_completed"] >= point[1] * total or
+                        time.monotonic() - running_since[0] >= point[1] * ITEMS_WAIT) and \
+                    "reached"
             if kind == "late":
                 return bp["status"] == "completed" and "reached"
             return "reached"
