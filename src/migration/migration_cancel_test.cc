@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "migration/migration_test_fixture.h"
+#include "migration/webhooks/notifier.h"
 #include "storage/sqlite/migration_record_codec.h"
 
 namespace ferry::migration::testing_support {
@@ -171,6 +172,55 @@ TEST_F(MigrationCancelTest, CancelStopsARebuildAfterTheItemBeingExtracted) {
     written += target->CountDocuments(c.collection_id).value();
   }
   EXPECT_LE(written, 2);
+}
+
+// A cancel that reaches the runner while the run is recording its end (here: held in its
+// migration.completed webhook) finds the run finished: the caller, which may have read
+// the migration as in_progress just before, must not record a cancellation over it.
+TEST_F(MigrationCancelTest, CancelRacingTheEndOfARunLeavesItCompleted) {
+  MakeSource();
+  std::mutex mu;
+  std::condition_variable cv;
+  bool held = false, released = false;
+  webhooks::WebhookNotifier notifier(storage_->catalog(), clock_,
+                                     [&](const model::WebhookPayload& p) -> std::string {
+                                       if (p.event != model::WebhookEventType::kCompleted)
+                                         return "{}";
+                                       std::unique_lock<std::mutex> lock(mu);
+                                       held = true;
+                                       cv.notify_all();
+                                       cv.wait(lock, [&] { return released; });
+                                       return "{}";
+                                     });
+  runner_->Shutdown();
+  validator_ = std::make_unique<MigrationValidator>(*deps_, speeds_, true);
+  runner_ = std::make_unique<MigrationRunner>(*deps_, *validator_, &notifier);
+  migrations_ = std::make_unique<MigrationService>(*deps_, *validator_, *runner_);
+  model::MigrationConfig config = Config(MigrationType::kCopy);
+  config.webhook_url = "http://127.0.0.1:9/hook";
+  std::string id = CreateDraft(config);
+  ASSERT_TRUE(migrations_->Start(caller_, id, true).ok());
+  auto release = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    released = true;
+    cv.notify_all();
+  };
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    if (!cv.wait_for(lock, std::chrono::seconds(60), [&] { return held; })) {
+      lock.unlock();
+      release();
+      FAIL() << "the run never announced its end";
+    }
+  }
+  EXPECT_EQ(runner_->Cancel(id, "late"), MigrationRunner::CancelResult::kFinished);
+  EXPECT_EQ(migrations_->Cancel(caller_, id, std::nullopt).status().code(),
+            StatusCode::kFailedPrecondition);
+  release();
+  runner_->WaitIdle();
+  model::Migration m = std::move(migrations_->Get(caller_, id)).value();
+  ExpectCompletedProgress(m);
+  runner_->Shutdown();
 }
 
 }  // namespace

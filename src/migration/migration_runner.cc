@@ -55,6 +55,7 @@ MigrationRunner::CancelResult MigrationRunner::Cancel(const std::string& migrati
   auto it = active_.find(migration_id);
   if (it == active_.end()) return CancelResult::kNotHeld;
   Active& a = *it->second;
+  if (a.tracker == nullptr && a.ended) return CancelResult::kFinished;
   if (a.tracker == nullptr) {
     // Not started yet: Execute sees `cancelled` under mu_ and does not run.
     a.cancelled = true;
@@ -191,14 +192,17 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
     std::lock_guard<std::mutex> lock(mu_);
     if (active.cancelled) return;  // cancelled while queued: the service recorded it
     active.tracker = &tracker;
+    active.ended = false;
   }
   // Until the run is concluded a cancel goes through the tracker (one final write).
   struct Detach {
     std::mutex& mu;
     Active& active;
+    bool ended = false;
     ~Detach() {
       std::lock_guard<std::mutex> lock(mu);
       active.tracker = nullptr;
+      active.ended = ended;  // a cancel from now on finds the run over
     }
   } detach{mu_, active};
   TimestampMs now = deps_.clock.NowMs();
@@ -212,7 +216,7 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
     Notify(tracker.Snapshot(), model::WebhookEventType::kStarted);
   }
   Status st = RunPlan(org_id, m, tracker, active);
-  Conclude(m, tracker, st, active);
+  detach.ended = Conclude(m, tracker, st, active);
 }
 
 Status MigrationRunner::RunPlan(const std::string& org_id, const model::Migration& m,
@@ -246,7 +250,7 @@ Status MigrationRunner::RunPlan(const std::string& org_id, const model::Migratio
   });
 }
 
-void MigrationRunner::Conclude(const model::Migration& m, ProgressTracker& tracker,
+bool MigrationRunner::Conclude(const model::Migration& m, ProgressTracker& tracker,
                                const Status& st, const Active& active) {
   bool cancelled;
   {
@@ -255,7 +259,7 @@ void MigrationRunner::Conclude(const model::Migration& m, ProgressTracker& track
   }
   if (st.code() == StatusCode::kAborted && stopping_ && !cancelled) {
     deps_.logger.Info("migration paused for shutdown", {{"migration_id", m.migration_id}});
-    return;  // stays in_progress; Recover resumes it
+    return false;  // stays in_progress; Recover resumes it
   }
   TimestampMs now = deps_.clock.NowMs();
   // A cancel ended the run already (the tracker is frozen): this only retries its write.
@@ -284,6 +288,7 @@ void MigrationRunner::Conclude(const model::Migration& m, ProgressTracker& track
                                                             : model::WebhookEventType::kFailed);
   deps_.logger.Info("migration finished", {{"migration_id", m.migration_id},
                                            {"status", model::MigrationStatusName(done.status)}});
+  return true;
 }
 
 }  // namespace ferry::migration

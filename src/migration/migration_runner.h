@@ -55,6 +55,7 @@ class MigrationRunner {
     std::atomic<bool> stop{false};
     ProgressTracker* tracker = nullptr;  // set while running
     bool cancelled = false;              // stop was a user cancel (not a shutdown)
+    bool ended = false;                  // the run recorded its end (not paused)
     std::string reason;
   };
 
@@ -63,9 +64,9 @@ class MigrationRunner {
   // Validates again and runs the stages; Aborted when stopped.
   Status RunPlan(const std::string& org_id, const model::Migration& m, ProgressTracker& tracker,
                  Active& active);
-  // Records how the run ended (unless it was paused for a shutdown) and tells the task
-  // and webhooks.
-  void Conclude(const model::Migration& m, ProgressTracker& tracker, const Status& st,
+  // Records how the run ended (unless it was paused for a shutdown: then false) and
+  // tells the task and webhooks.
+  bool Conclude(const model::Migration& m, ProgressTracker& tracker, const Status& st,
                 const Active& active);
   std::shared_ptr<Active> Register(const std::string& migration_id);
   void Unregister(const std::string& migration_id);
