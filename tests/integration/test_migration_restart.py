@@ -11,6 +11,7 @@ that it resumes it, keep its progress, and complete it."""
 import json
 import os
 import queue
+import shutil
 import signal
 import sys
 import tempfile
@@ -95,6 +96,7 @@ class MigrationRestartTest(unittest.TestCase):
         self.addCleanup(self.fake.stop)
         self.addCleanup(self.fake.stop_holding)
         tmp = tempfile.mkdtemp(prefix="ferry_restart_")
+        self.addCleanup(shutil.rmtree, tmp, True)
         config = os.path.join(tmp, "ferryd.toml")
         with open(config, "w") as f:
             f.write(CONFIG % {"url": self.fake.url(), "env": KEY_ENV})
