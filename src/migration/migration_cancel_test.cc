@@ -223,5 +223,31 @@ TEST_F(MigrationCancelTest, CancelRacingTheEndOfARunLeavesItCompleted) {
   runner_->Shutdown();
 }
 
+// A migration cancelled while it waits for a runner slot never runs; its stages and
+// resources end cancelled with it, and there is no partial target to report.
+TEST_F(MigrationCancelTest, CancelOfAQueuedMigrationEndsItsStagesAndResources) {
+  MakeSource();
+  runner_->Shutdown();
+  runner_ = std::make_unique<MigrationRunner>(*deps_, *validator_, nullptr, 1);
+  migrations_ = std::make_unique<MigrationService>(*deps_, *validator_, *runner_);
+  model::MigrationConfig config = Config(MigrationType::kCopy);
+  std::string running = CreateDraft(config);
+  auto& faults = storage_->Faults(MapId(running, source_.ns.namespace_id, false));
+  faults.CloseGate();
+  ASSERT_TRUE(migrations_->Start(caller_, running, false).ok());
+  faults.WaitUntilBlocked(1);  // the only runner slot is taken
+  std::string queued = CreateDraft(config);
+  ASSERT_TRUE(migrations_->Start(caller_, queued, false).ok());
+
+  auto cancelled = migrations_->Cancel(caller_, queued, std::string("test"));
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
+  ExpectEndedCancelled(*cancelled);
+  EXPECT_EQ(cancelled->additional_data.Get("partial_target"), nullptr);
+  const std::string at_cancel = Stored(queued);
+  faults.OpenGate();
+  runner_->WaitIdle();
+  EXPECT_EQ(Stored(queued), at_cancel);
+}
+
 }  // namespace
 }  // namespace ferry::migration::testing_support
