@@ -301,6 +301,12 @@ class FerryTestCase(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.cleanup()
 
+    def tearDown(self):
+        # ferryd must outlive every test: a crash that no request of the test noticed
+        # fails the test it happened in.
+        if self.server.proc is not None and self.server.proc.poll() is not None:
+            self.fail("ferryd died during the test: " + self.server.state())
+
     def assertStatus(self, result, status):
         self.assertEqual(result[0], status, msg=json.dumps(result[1])[:2000])
         return result[1]
