@@ -114,6 +114,29 @@ Result<bool> ProgressTracker::Finish(const std::function<void(model::Migration&)
   return true;
 }
 
+namespace {
+
+// Names the target of a cancelled run in additional_data.partial_target when the run may
+// have created it (not a dry run, namespace_setup started).
+void NamePartialTarget(model::Migration& m) {
+  const auto& stages = m.progress.stages;
+  bool setup_started =
+      !stages.empty() &&
+      stages[static_cast<int>(MigrationStage::kNamespaceSetup)].started_at.has_value();
+  const model::Value* id = m.additional_data.Get("target_namespace_id");
+  if (m.config.dry_run || !setup_started || id == nullptr || !id->is_string()) return;
+  model::ValueObject target;
+  target.Set("namespace_id", id->as_string());
+  const model::Value* name = m.additional_data.Get("target_namespace_name");
+  if (name != nullptr && name->is_string()) target.Set("namespace_name", name->as_string());
+  target.Set("partial", true);
+  model::ValueObject data = m.additional_data.as_object();
+  data.Set("partial_target", model::Value(std::move(target)));
+  m.additional_data = model::Value(std::move(data));
+}
+
+}  // namespace
+
 void MarkCancelled(model::Migration& m, TimestampMs now, const std::string& reason) {
   m.status = MigrationStatus::kCancelled;
   m.completed_at = now;
@@ -126,19 +149,7 @@ void MarkCancelled(model::Migration& m, TimestampMs now, const std::string& reas
   for (auto& r : m.progress.resources) {
     if (!IsTerminal(r.status)) r.status = MigrationStatus::kCancelled;
   }
-  const auto& setup = m.progress.stages;
-  bool setup_started =
-      !setup.empty() && setup[static_cast<int>(MigrationStage::kNamespaceSetup)].started_at;
-  const model::Value* id = m.additional_data.Get("target_namespace_id");
-  if (m.config.dry_run || !setup_started || id == nullptr || !id->is_string()) return;
-  model::ValueObject target;
-  target.Set("namespace_id", id->as_string());
-  const model::Value* name = m.additional_data.Get("target_namespace_name");
-  if (name != nullptr && name->is_string()) target.Set("namespace_name", name->as_string());
-  target.Set("partial", true);
-  model::ValueObject data = m.additional_data.as_object();
-  data.Set("partial_target", model::Value(std::move(target)));
-  m.additional_data = model::Value(std::move(data));
+  NamePartialTarget(m);
 }
 
 void ProgressTracker::Recompute(model::Migration& m) const {
