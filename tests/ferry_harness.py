@@ -27,6 +27,7 @@ DATA = os.environ.get("FERRY_TEST_DATA", os.path.join(os.path.dirname(__file__),
 ADMIN_KEY = "sk_test_admin_0123456789abcdef"
 POLL_PAUSE = 0.02  # seconds between two polls of a condition (pacing, not synchronization)
 WAIT_TIMEOUT = 300  # seconds a wait may take before the test fails
+START_TIMEOUT = 120  # seconds ferryd may take to listen
 TASK_TERMINAL = ("COMPLETED", "FAILED", "COMPLETED_WITH_ERRORS", "CANCELED")
 MIGRATION_TERMINAL = ("completed", "failed", "cancelled")
 # Methods a lost connection may repeat: they change nothing on the server.
@@ -99,15 +100,22 @@ class Ferryd:
             [FERRYD, "--data-dir", self.data_dir, "--listen", "127.0.0.1:0"] + self.extra_args,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
         self.stderr_lines = []
-        for line in self.proc.stderr:
-            self.stderr_lines.append(line)
-            if '"ferryd listening"' in line:
-                addr = json.loads(line)["address"]
-                self.port = int(addr.rsplit(":", 1)[1])
-                break
-        else:
-            raise RuntimeError("ferryd exited before listening: rc=%s\n%s"
-                               % (self.proc.wait(), "".join(self.stderr_lines)))
+        # The deadline of the start: a ferryd that does not listen by then is killed.
+        deadline = threading.Timer(START_TIMEOUT, self.proc.kill)
+        deadline.start()
+        try:
+            for line in self.proc.stderr:
+                self.stderr_lines.append(line)
+                if '"ferryd listening"' in line:
+                    addr = json.loads(line)["address"]
+                    self.port = int(addr.rsplit(":", 1)[1])
+                    break
+            else:
+                raise RuntimeError("ferryd exited before listening (killed after %ss?): rc=%s\n%s"
+                                   % (START_TIMEOUT, self.proc.wait(),
+                                      "".join(self.stderr_lines)))
+        finally:
+            deadline.cancel()
         # Keep draining the log: a full pipe would block the server on its next log line.
         self.drainer = threading.Thread(target=self._drain, args=(self.proc.stderr,),
                                         daemon=True)
