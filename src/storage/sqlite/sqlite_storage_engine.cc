@@ -16,15 +16,8 @@ Status CheckNamespaceId(const std::string& id) {
   return Status::Ok();
 }
 
-// Messages name what failed (`what`: "namespace data ns_…", "data directory"), never the
-// server's paths: they reach clients and logs.
-Status MakeDirectory(const fs::path& dir, const std::string& what) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status::Internal("create " + what + ": " + ec.message());
-  return Status::Ok();
-}
-
+// Messages name what failed (`what`: "namespace data ns_…"), never the server's paths:
+// they reach clients and logs.
 Status RemoveFile(const fs::path& path, const std::string& what) {
   std::error_code ec;
   fs::remove(path, ec);  // false without error when absent
@@ -37,7 +30,7 @@ Status RemoveFile(const fs::path& path, const std::string& what) {
 Result<std::unique_ptr<SqliteStorageEngine>> SqliteStorageEngine::Open(
     const std::string& data_dir, const CrashPoints* crash_points) {
   fs::path root(data_dir);
-  FERRY_RETURN_IF_ERROR(MakeDirectory(root / "ns", "data directory"));
+  // Private (0700) whatever the umask; see private_files.h.
   FERRY_RETURN_IF_ERROR(MakePrivateDirectory(root, "data directory"));
   FERRY_RETURN_IF_ERROR(MakePrivateDirectory(root / "ns", "data directory"));
   FERRY_ASSIGN_OR_RETURN(std::string secret_key, LoadOrCreateSecretKey(root / "secret.key"));
