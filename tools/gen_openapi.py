@@ -215,6 +215,9 @@ FERRY_LIMITS = {
     ("PatchTaxonomyRequest", "taxonomy_name"): _NAME,
     ("PatchTaxonomyRequest", "description"): _TEXT,
     ("PatchTaxonomyRequest", "metadata"): _METADATA,
+    ("MigrationConfig", "target_namespace_name"): _NAME,
+    ("MigrationConfig", "feature_extractors"): {"maxItems": 32},
+    ("MigrationConfig", "webhook_url"): {"maxLength": 2048},
 }
 _LIMIT_TYPES = {"maxLength": "string", "maxItems": "array", "maxProperties": "object"}
 

@@ -7,6 +7,7 @@
 
 #include "codec/codecs.h"
 #include "codec/limits.h"
+#include "codec/migration_codec.h"
 #include "codec/retriever_codec.h"
 
 namespace ferry::codec {
@@ -183,6 +184,23 @@ TEST(CodecLimitsTest, BucketSchemaFieldsAreBounded) {
   ASSERT_EQ(issues.size(), 1u);
   EXPECT_EQ(LocString(issues[0]), "/body/bucket_schema/properties");
   EXPECT_EQ(issues[0].msg, "Dictionary should have at most 256 items after validation, not 257");
+}
+
+TEST(CodecLimitsTest, MigrationConfigListsAndStringsAreBounded) {
+  json::object config{{"migration_type", "re_extract"},
+                      {"source_namespace_id", "ns_1"},
+                      {"target_namespace_name", std::string(limits::kName + 1, 't')},
+                      {"webhook_url", std::string(limits::kUrl + 1, 'u')},
+                      {"feature_extractors", Extractors(limits::kFeatureExtractors + 1)}};
+  model::ValidationIssues issues;
+  DecodeCreateMigration(BodyReader(json::value(json::object{{"config", config}}), &issues));
+  ASSERT_EQ(issues.size(), 3u);
+  EXPECT_EQ(LocString(issues[0]), "/body/config/target_namespace_name");
+  EXPECT_EQ(issues[0].type, "string_too_long");
+  EXPECT_EQ(LocString(issues[1]), "/body/config/feature_extractors");
+  EXPECT_EQ(issues[1].type, "too_long");
+  EXPECT_EQ(LocString(issues[2]), "/body/config/webhook_url");
+  EXPECT_EQ(issues[2].msg, "String should have at most 2048 characters");
 }
 
 }  // namespace

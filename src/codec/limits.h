@@ -18,6 +18,8 @@ inline constexpr size_t kList = 1'000;
 // Resource names: namespace, bucket, collection, retriever, taxonomy, cluster (spec:
 // CollectionModel.collection_name and InstantiateScaffoldRequest's names, maxLength 100).
 inline constexpr size_t kName = 100;
+// URLs a client gives (a migration's webhook_url) (spec: ExternalLink.url, maxLength 2048).
+inline constexpr size_t kUrl = 2'048;
 // A blob's property name (spec: CreateBlobRequest.property, maxLength 100).
 inline constexpr size_t kBlobProperty = 100;
 // Feature extractors of one namespace.

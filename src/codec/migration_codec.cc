@@ -42,7 +42,7 @@ std::optional<T> OptionalBlock(const JsonReader& parent, std::string_view key, D
 std::optional<std::vector<model::MigrationExtractor>> DecodeExtractors(JsonReader& c) {
   if (c.Member("feature_extractors") == nullptr) return std::nullopt;
   std::vector<model::MigrationExtractor> out;
-  for (auto& e : c.Elements("feature_extractors", false)) {
+  for (auto& e : c.Elements("feature_extractors", false, limits::kFeatureExtractors)) {
     if (!e.ExpectObject()) continue;
     model::MigrationExtractor ex;
     ex.name = e.String("feature_extractor_name", true).value_or("");
@@ -236,7 +236,7 @@ model::MigrationConfig DecodeMigrationConfig(JsonReader r) {
   }
   c.source_namespace_id = r.String("source_namespace_id", true).value_or("");
   c.target_namespace_id = r.String("target_namespace_id", false);
-  c.target_namespace_name = r.String("target_namespace_name", false);
+  c.target_namespace_name = r.String("target_namespace_name", false, limits::kName);
   c.feature_extractors = DecodeExtractors(r);
   c.filters = OptionalBlock<model::ResourceFilter>(r, "filters", DecodeFilters);
   c.batch_options = OptionalBlock<model::BatchOptions>(r, "batch_options", DecodeBatchOptions);
@@ -248,7 +248,7 @@ model::MigrationConfig DecodeMigrationConfig(JsonReader r) {
       OptionalBlock<model::RetrieverOptions>(r, "retriever_options", DecodeRetrieverOptions);
   ReadBool(r, "preserve_resource_ids", &c.preserve_resource_ids);
   ReadBool(r, "dry_run", &c.dry_run);
-  c.webhook_url = r.String("webhook_url", false);
+  c.webhook_url = r.String("webhook_url", false, limits::kUrl);
   return c;
 }
 
