@@ -25,13 +25,14 @@ const char* kQueries[] = {"ferries crossing river 14", "dawn at river 70", "obje
 
 class RetrieverMigrationTest : public MigrationRunnerTest {
  protected:
-  // A retriever over `sentences` with three recorded queries and feedback on two.
-  void MakeRetriever() {
+  // A retriever over `sentences` (or `chained`) with three recorded queries and feedback
+  // on two.
+  void MakeRetriever(bool over_chained = false) {
     MakeSource();
     retrievers_ = std::make_unique<service::RetrieverService>(*deps_, vectors_);
     model::RetrieverCreate create;
     create.retriever_name = "finder";
-    create.collections = {sentences_.collection_id};
+    create.collections = {over_chained ? chained_.collection_id : sentences_.collection_id};
     Value search = Obj({{"feature_uri", kV1Uri},
                         {"query", Obj({{"input_mode", "text"}, {"text", "{{inputs.query}}"}})},
                         {"top_k", int64_t{50}}});
@@ -259,6 +260,163 @@ TEST_F(RetrieverMigrationTest, ValidateReferencesFalseMigratesWithWarnings) {
   ASSERT_FALSE(warnings.empty());
   EXPECT_NE(warnings[0].as_string().find("not in the target"), std::string::npos);
   EXPECT_EQ(Target(m)->CountRetrievers().value(), 1);
+}
+
+model::MigrationConfig WithHistory(model::MigrationConfig c) {
+  model::RetrieverOptions o;
+  o.migrate_execution_history = true;
+  o.migrate_interactions = true;
+  c.retriever_options = o;
+  return c;
+}
+
+// The migration's report row of its one retriever.
+const Value& RetrieverRow(const model::Migration& m) {
+  static const Value kNull;
+  const Value* rows = m.additional_data.Get("retrievers");
+  if (rows == nullptr || rows->as_array().size() != 1) {
+    ADD_FAILURE() << "no report row for the retriever";
+    return kNull;
+  }
+  return rows->as_array()[0];
+}
+
+// The row's count of unresolved document references; -1 when it has none.
+int64_t Unresolved(const model::Migration& m) {
+  const Value* n = RetrieverRow(m).Get("unresolved_document_references");
+  return n != nullptr && n->is_int() ? n->as_int() : -1;
+}
+
+// Checks that every reference of the migrated history and interactions is a document of
+// the target derived from the same root object as the source document it replaces, and
+// (same_text) from the same chunk; returns how many were checked.
+class HistoryCheck {
+ public:
+  HistoryCheck(const model::Migration& m, storage::NamespaceStore& source,
+               storage::NamespaceStore& target)
+      : mig_(m.migration_id), source_(source), target_(target) {}
+
+  void Expect(const std::string& source_col, const std::string& source_doc,
+              const std::string& target_doc, bool same_text) {
+    SCOPED_TRACE(source_doc + " -> " + target_doc);
+    ++checked;
+    auto s = source_.GetDocument(source_col, source_doc, false);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    auto t = target_.GetDocument(MapId(mig_, source_col, false), target_doc, false);
+    ASSERT_TRUE(t.ok()) << "not in the target: " << t.status().ToString();
+    EXPECT_EQ(t->lineage.root_object_id, MapId(mig_, s->lineage.root_object_id, false));
+    if (same_text) {
+      ASSERT_NE(t->fields.Get("text"), nullptr);
+      EXPECT_EQ(t->fields.Get("text")->as_string(), s->fields.Get("text")->as_string());
+    }
+  }
+
+  int checked = 0;
+
+ private:
+  std::string mig_;
+  storage::NamespaceStore& source_;
+  storage::NamespaceStore& target_;
+};
+
+class ReExtractHistoryTest : public RetrieverMigrationTest {
+ protected:
+  // Runs `config` with history and interactions, and checks each migrated reference.
+  model::Migration RunAndCheck(const model::MigrationConfig& config, bool same_text) {
+    model::Migration m = Run(WithHistory(config));
+    ExpectCompletedProgress(m);
+    auto target = Target(m);
+    EXPECT_NE(target, nullptr);
+    if (target == nullptr) return m;
+    const std::string tid = MapId(m.migration_id, retriever_.retriever_id, false);
+    const std::string col = retriever_.collection_ids[0];
+    HistoryCheck check(m, *source_.store, *target);
+    auto history = target->ListExecutions(tid, std::nullopt, kAll).value();
+    EXPECT_EQ(history.size(), executions_.size());
+    for (const auto& source : executions_) {
+      auto e = target->GetExecution(tid, MapId(m.migration_id, source.execution_id, false));
+      EXPECT_TRUE(e.ok()) << e.status().ToString();
+      if (!e.ok()) continue;
+      EXPECT_EQ(e->results.size(), source.results.size());
+      for (size_t k = 0; k < e->results.size() && k < source.results.size(); ++k) {
+        EXPECT_EQ(e->results[k].collection_id, MapId(m.migration_id, col, false));
+        check.Expect(col, source.results[k].document_id, e->results[k].document_id, same_text);
+      }
+    }
+    auto source_feedback = source_.store->ListInteractions({}, kAll).value();
+    for (const auto& s : source_feedback) {
+      auto t = target->ListInteractions({}, kAll).value();
+      auto it = std::find_if(t.begin(), t.end(), [&](const model::Interaction& i) {
+        return i.interaction_id == MapId(m.migration_id, s.interaction_id, false);
+      });
+      EXPECT_NE(it, t.end());
+      if (it != t.end()) check.Expect(col, s.feature_id, it->feature_id, same_text);
+    }
+    EXPECT_GT(check.checked, 2 * 3);
+    EXPECT_EQ(Unresolved(m), 0);
+    return m;
+  }
+};
+
+TEST_F(ReExtractHistoryTest, HistoryAndInteractionsPointAtTheRebuiltDocuments) {
+  MakeRetriever();
+  RunAndCheck(Config(MigrationType::kReExtract), /*same_text=*/true);
+}
+
+TEST_F(ReExtractHistoryTest, ChainedCollectionsMapThroughTheirRebuiltSource) {
+  MakeRetriever(/*over_chained=*/true);
+  RunAndCheck(Config(MigrationType::kReExtract), /*same_text=*/true);
+}
+
+TEST_F(ReExtractHistoryTest, ChunkingChangedFallsBackToTheFirstChunkOfTheSameObject) {
+  MakeRetriever();
+  model::MigrationConfig c = Config(MigrationType::kReExtract);
+  (*c.feature_extractors)[0].parameters = Obj({{"split_by", "none"}});
+  // One document per object now: a reference to a second sentence goes to the object's.
+  RunAndCheck(c, /*same_text=*/false);
+  bool second_sentence = false;
+  for (const auto& e : executions_) {
+    for (const auto& r : e.results) {
+      auto d = source_.store->GetDocument(r.collection_id, r.document_id, false).value();
+      second_sentence |=
+          r.document_id != service::DocumentIdFor(r.collection_id, d.lineage.root_object_id, 0);
+    }
+  }
+  EXPECT_TRUE(second_sentence) << "the history should reference a second sentence";
+}
+
+TEST_F(ReExtractHistoryTest, ReferencesWithoutATargetDocumentAreKeptAndCounted) {
+  MakeRetriever();
+  model::RetrieverExecution gone = executions_[0];
+  gone.execution_id = "exe_gone";
+  gone.results.resize(1);
+  gone.results[0].document_id = "doc_000000000000000000000000";  // in no collection
+  ASSERT_TRUE(source_.store->InsertExecution(gone).ok());
+  model::Migration m = Run(WithHistory(Config(MigrationType::kReExtract)));
+  ExpectCompletedProgress(m);
+  const Value& row = RetrieverRow(m);
+  EXPECT_EQ(Unresolved(m), 1);
+  EXPECT_EQ(row.Get("executions_migrated")->as_int(), 4);
+  ASSERT_FALSE(row.Get("warnings")->as_array().empty());
+  EXPECT_NE(row.Get("warnings")->as_array().back().as_string().find("1 document reference"),
+            std::string::npos);
+  const std::string tid = MapId(m.migration_id, retriever_.retriever_id, false);
+  auto kept = Target(m)->GetExecution(tid, MapId(m.migration_id, "exe_gone", false));
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(kept->results[0].document_id,
+            MapId(m.migration_id, "doc_000000000000000000000000", false));
+}
+
+TEST_F(ReExtractHistoryTest, CopyKeepsTheCopyRule) {
+  MakeRetriever();
+  model::Migration m = Run(WithHistory(Config(MigrationType::kCopy)));
+  ExpectCompletedProgress(m);
+  const std::string tid = MapId(m.migration_id, retriever_.retriever_id, false);
+  auto e = Target(m)->GetExecution(tid, MapId(m.migration_id, executions_[0].execution_id, false));
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->results[0].document_id,
+            MapId(m.migration_id, executions_[0].results[0].document_id, false));
+  EXPECT_EQ(Unresolved(m), 0);
 }
 
 }  // namespace

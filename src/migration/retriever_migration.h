@@ -28,10 +28,14 @@ Result<std::vector<std::string>> DanglingReferences(const RunContext& ctx,
                                                     const RetrieverPair& pair);
 
 // Writes the target retrievers (idempotent: a resumed run replaces them) and, per
-// retriever_options, their executions and interactions. Returns one report row per
-// retriever: {source_retriever_id, target_retriever_id, executions_migrated,
-// interactions_migrated, warnings}. FailedPrecondition on a dangling reference when
-// validate_references. REQUIRES: !ctx.dry_run().
+// retriever_options, their executions and interactions. Their document references
+// (results[].document_id, feature_id) follow the copy rule into copied collections; into
+// rebuilt ones they go to the target document of the same source item and chunk position
+// (DocumentIdFor), else to that item's first chunk, else they are kept by the copy rule
+// and counted. Returns one report row per retriever: {source_retriever_id,
+// target_retriever_id, executions_migrated, interactions_migrated,
+// unresolved_document_references, warnings}. FailedPrecondition on a dangling reference
+// when validate_references. REQUIRES: !ctx.dry_run().
 Result<model::Value> MigrateRetrievers(const RunContext& ctx);
 
 }  // namespace ferry::migration
