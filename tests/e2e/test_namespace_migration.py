@@ -134,7 +134,7 @@ class NamespaceMigrationTest(FerryTestCase):
         target = self.server.client(namespace=got["additional_data"]["target_namespace_id"])
         return got, target
 
-    def check_target(self, got, target, uri, rebuilt=False):
+    def check_target(self, got, target, uri):
         data = got["additional_data"]
         self.assertTrue(data["verification"]["ok"], data["verification"])
         mapping = data["id_mapping"]
@@ -153,17 +153,15 @@ class NamespaceMigrationTest(FerryTestCase):
         self.assertEqual(len(history["results"]), len(QUERIES))
         executions = {e["execution_id"] for e in history["results"]}
         self.assertEqual(len(executions), len(QUERIES))
-        self.assertEqual(self.check_history(target, rid, executions, target_cols,
-                                            documents_exist=not rebuilt),
+        self.assertEqual(self.check_history(target, rid, executions, target_cols),
                          sum(run["pagination"]["total"] for run in self.runs))
         inter = self.assertStatus(target.post("/v1/retrievers/interactions/list",
                                               {"retriever_id": rid}), 200)
         self.assertEqual(len(inter["results"]), len(QUERIES))
         for i in inter["results"]:
             self.assertIn(i["execution_id"], executions)  # the migrated execution
-            if not rebuilt:
-                self.assertStatus(target.get("/v1/collections/%s/documents/%s"
-                                             % (r["collection_ids"][0], i["feature_id"])), 200)
+            self.assertStatus(target.get("/v1/collections/%s/documents/%s"
+                                         % (r["collection_ids"][0], i["feature_id"])), 200)
         run = self.assertStatus(target.post("/v1/retrievers/%s/execute" % rid,
                                             {"inputs": {"query": QUERIES[1]}}), 200)
         self.assertTrue(run["documents"])
@@ -264,7 +262,7 @@ class NamespaceMigrationTest(FerryTestCase):
 
     def test_re_extract(self):
         got, target = self.re_extract()
-        row = self.check_target(got, target, V2, rebuilt=True)
+        row = self.check_target(got, target, V2)
         self.assertGreater(row["overlap_at_10"], 0)
         modes = {r["resource_id"]: r["mode"] for r in
                  got["additional_data"]["verification"]["resources"]}
@@ -272,23 +270,27 @@ class NamespaceMigrationTest(FerryTestCase):
         self.assertEqual(modes[self.bucket["bucket_id"]], "copied")
 
     def test_re_extract_history_points_at_target_documents(self):
-        # Known defect, found by this check and reported with issue 10: a re_extract maps
-        # the document ids of execution history and of interactions (feature_id) by the
-        # copy rule (MapResourceId), but the documents of a rebuilt collection get new ids
-        # (service::DocumentIdFor of the target collection), so those references point at
-        # documents that do not exist. The test pins the defect and fails once it is
-        # fixed: then assert check_history(..., documents_exist=True) directly and drop the
-        # `rebuilt` exemption of check_target.
+        # A re_extract rebuilds the documents with new ids (service::DocumentIdFor of the
+        # target collection): the history and the interactions point at the rebuilt
+        # document of the same source item and chunk, never at an id the target lacks.
         got, target = self.re_extract()
         rid = got["additional_data"]["id_mapping"][self.retriever["retriever_id"]]
         history = self.assertStatus(target.post("/v1/retrievers/%s/executions/list" % rid, {}),
                                     200)
         target_cols = {c["collection_id"] for c in
                        target.post("/v1/collections/list?limit=100")[1]["results"]}
-        with self.assertRaises(AssertionError) as defect:
-            self.check_history(target, rid, {e["execution_id"] for e in history["results"]},
-                               target_cols, documents_exist=True)
-        self.assertIn("not found", str(defect.exception))
+        self.check_history(target, rid, {e["execution_id"] for e in history["results"]},
+                           target_cols, documents_exist=True)
+        target_col = got["additional_data"]["id_mapping"][self.sentences["collection_id"]]
+        inter = self.assertStatus(target.post("/v1/retrievers/interactions/list",
+                                              {"retriever_id": rid}), 200)
+        self.assertEqual(len(inter["results"]), len(QUERIES))
+        for i in inter["results"]:
+            self.assertStatus(target.get("/v1/collections/%s/documents/%s"
+                                         % (target_col, i["feature_id"])), 200)
+        rows = {r["source_retriever_id"]: r for r in got["additional_data"]["retrievers"]}
+        self.assertEqual(rows[self.retriever["retriever_id"]]["unresolved_document_references"],
+                         0)
 
 if __name__ == "__main__":
     unittest.main()
