@@ -3,6 +3,7 @@
 // fault_extractor, whose failures the test switches on and off with files.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -289,6 +290,13 @@ TEST_F(MigrationRetryTest, ShutdownReleasesLeasesSoARestartResumesAtOnce) {
   std::string id = Start(config);
   faults.WaitUntilBlocked(1);
   std::thread stopper([&] { runner_->Shutdown(); });
+  // The gate opens only after the pause reached the running migration: opened earlier,
+  // the held write and every later batch could finish before Shutdown began.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!runner_->pause_signalled() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(runner_->pause_signalled());
   faults.OpenGate();
   stopper.join();
   ASSERT_EQ(Get(id).status, MigrationStatus::kInProgress);

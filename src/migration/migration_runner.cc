@@ -87,6 +87,7 @@ void MigrationRunner::Shutdown() {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& [id, a] : active_) a->stop = true;
   }
+  pause_signalled_ = true;
   pool_.Shutdown();
 }
 

@@ -45,6 +45,9 @@ class MigrationRunner {
   void WaitIdle();
   // Pauses running migrations at an item boundary (they stay in_progress) and stops.
   void Shutdown();
+  // True once Shutdown has told every running migration to pause (its workers may still
+  // be finishing their current item).
+  bool pause_signalled() const { return pause_signalled_; }
 
   // The durable status of the migrations running in this process (see status_board.h).
   const MigrationStatusBoard& status_board() const { return board_; }
@@ -79,6 +82,7 @@ class MigrationRunner {
   MigrationValidator& validator_;
   webhooks::WebhookNotifier* const notifier_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> pause_signalled_{false};
   std::mutex mu_;
   std::condition_variable idle_cv_;
   std::map<std::string, std::shared_ptr<Active>> active_;  // queued or running
