@@ -1,6 +1,7 @@
 #include "index/hnsw_index.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -137,10 +138,18 @@ Result<std::vector<Hit>> HnswIndex::SearchUnit(std::span<const float> unit_query
 
 namespace {
 
-Status SyncFile(const std::string& path) {
+// Index files hold the namespace's vectors: readable by the server's user only (0600,
+// whatever the umask), like the databases beside them, and durable before the rename.
+Status RestrictAndSyncFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return Status::Internal("cannot open " + FileNameOf(path) + ": " + std::strerror(errno));
+  if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0) {
+    const int chmod_errno = errno;
+    ::close(fd);
+    return Status::Internal("cannot restrict " + FileNameOf(path) + ": " +
+                            std::strerror(chmod_errno));
+  }
   const int rc = ::fsync(fd);
   const int sync_errno = errno;
   ::close(fd);
@@ -221,8 +230,8 @@ Status HnswIndex::Save(const std::string& path) const {
         CheckGraphFileSize(graph_tmp, graph_->cur_element_count * graph_->size_data_per_element_));
     FERRY_RETURN_IF_ERROR(ids_.WriteFile(ids_tmp, dimension()));
   }
-  FERRY_RETURN_IF_ERROR(SyncFile(graph_tmp));
-  FERRY_RETURN_IF_ERROR(SyncFile(ids_tmp));
+  FERRY_RETURN_IF_ERROR(RestrictAndSyncFile(graph_tmp));
+  FERRY_RETURN_IF_ERROR(RestrictAndSyncFile(ids_tmp));
   FERRY_RETURN_IF_ERROR(RenameFile(graph_tmp, path));
   return RenameFile(ids_tmp, ids_path);
 }

@@ -1,6 +1,7 @@
 #include "index/hnsw_index.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -92,6 +93,23 @@ TEST(HnswIndexTest, GrowsPastInitialCapacityAndFilters) {
   ASSERT_TRUE(hits.ok());
   EXPECT_EQ(hits->size(), 30u);
   for (const Hit& h : *hits) EXPECT_TRUE(rare(h.id)) << h.id;
+}
+
+TEST(HnswIndexTest, SavedFilesAreReadableByTheOwnerOnly) {
+  constexpr size_t kDim = 8;
+  auto index = NewIndex(kDim);
+  ASSERT_TRUE(AddRows(*index, RandomUnitVectors(50, kDim, 3)).ok());
+  const std::string path = TempPath("private");
+  const mode_t old_umask = ::umask(0);
+  Status saved = index->Save(path);
+  ::umask(old_umask);
+  ASSERT_TRUE(saved.ok()) << saved.ToString();
+  for (const std::string& p : {path, HnswIndex::IdFilePath(path)}) {
+    struct stat st {};
+    ASSERT_EQ(::stat(p.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << p;
+    std::filesystem::remove(p);
+  }
 }
 
 TEST(HnswIndexTest, SaveLoadRoundTripGivesIdenticalResults) {

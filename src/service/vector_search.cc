@@ -138,8 +138,14 @@ Status VectorSearchService::Refresh(const NamespaceHandle& h, const std::string&
     auto* hnsw = static_cast<index::HnswIndex*>(built.get());
     std::filesystem::create_directories(options_.index_dir);
     FERRY_RETURN_IF_ERROR(hnsw->Save(path));
-    std::ofstream out(path + ".version", std::ios::trunc);
-    out << VersionText(version) << ' ' << hnsw->dimension() << '\n';
+    {
+      std::ofstream out(path + ".version", std::ios::trunc);
+      out << VersionText(version) << ' ' << hnsw->dimension() << '\n';
+    }
+    std::error_code ec;  // private like the index beside it; a failure is harmless
+    std::filesystem::permissions(
+        path + ".version", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+        ec);
   }
   e->index = std::move(built);
   e->version = version;
