@@ -4,9 +4,18 @@
 
 namespace ferry::service {
 
+namespace {
+// Characters (code points) of valid UTF-8 `text`, as the schema's maxLength counts them.
+size_t CharacterCount(const std::string& text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+}  // namespace
+
 void ValidateName(const std::string& name, const model::ValueArray& loc,
                   model::ValidationIssues* issues) {
-  if (name.empty() || name.size() > 100) {
+  if (name.empty() || CharacterCount(name) > 100) {
     issues->push_back({loc, "String should have between 1 and 100 characters", "string_length"});
     return;
   }

@@ -94,6 +94,17 @@ TEST_F(ServiceTest, KeysAreStoredOnlyAsHashes) {
   EXPECT_EQ(auth.Authenticate("").status().code(), StatusCode::kUnauthenticated);
 }
 
+TEST(ValidateNameTest, LengthIsCountedInCharactersAsTheSchemaCountsIt) {
+  std::string accented;
+  for (int i = 0; i < 100; ++i) accented += "\xc3\xa9";  // 100 x U+00E9, 200 bytes
+  model::ValidationIssues issues;
+  ValidateName(accented, {model::Value("body"), model::Value("namespace_name")}, &issues);
+  EXPECT_TRUE(issues.empty());
+  ValidateName(accented + "x", {model::Value("body"), model::Value("namespace_name")}, &issues);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].type, "string_length");
+}
+
 TEST_F(ServiceTest, TheBearerSchemeIsCaseInsensitive) {
   AuthService auth(*deps_);
   auto key = auth.CreateKey("acme", std::nullopt);
