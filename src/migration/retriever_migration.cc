@@ -145,7 +145,17 @@ class DocumentIdMap {
       }
     }
     FERRY_RETURN_IF_ERROR(Resolve(upstream, depth + 1));
-    std::map<std::string, std::vector<Candidate>> by_target;  // by target collection id
+    for (const auto& [tc, candidates] : CandidatesOf(docs)) {
+      FERRY_RETURN_IF_ERROR(KeepExisting(tc, candidates));
+    }
+    return Status::Ok();
+  }
+
+  // Each document's possible target ids, by target collection id. Needs the documents'
+  // upstream references resolved first.
+  std::map<std::string, std::vector<Candidate>> CandidatesOf(
+      const std::vector<model::Document>& docs) const {
+    std::map<std::string, std::vector<Candidate>> by_target;
     for (const auto& d : docs) {
       if (!Rebuilt(ctx_, d.collection_id)) continue;
       const std::string key = SourceKey(d.lineage);
@@ -161,18 +171,23 @@ class DocumentIdMap {
                                service::DocumentIdFor(tc, mapped, PositionOf(d, key).value_or(0)),
                                service::DocumentIdFor(tc, mapped, 0)});
     }
-    for (const auto& [tc, candidates] : by_target) {
-      std::set<std::string> ids;
-      for (const auto& c : candidates) ids.insert({c.at_position, c.at_zero});
-      FERRY_ASSIGN_OR_RETURN(auto found, ctx_.target->GetDocuments(tc, {ids.begin(), ids.end()}));
-      std::set<std::string> exists;
-      for (const auto& f : found) exists.insert(f.document_id);
-      for (const auto& c : candidates) {
-        if (exists.count(c.at_position) > 0) {
-          target_[c.ref] = c.at_position;
-        } else if (exists.count(c.at_zero) > 0) {
-          target_[c.ref] = c.at_zero;
-        }
+    return by_target;
+  }
+
+  // Resolves each candidate to its first target id that the target collection has.
+  Status KeepExisting(const std::string& target_collection,
+                      const std::vector<Candidate>& candidates) {
+    std::set<std::string> ids;
+    for (const auto& c : candidates) ids.insert({c.at_position, c.at_zero});
+    FERRY_ASSIGN_OR_RETURN(auto found,
+                           ctx_.target->GetDocuments(target_collection, {ids.begin(), ids.end()}));
+    std::set<std::string> exists;
+    for (const auto& f : found) exists.insert(f.document_id);
+    for (const auto& c : candidates) {
+      if (exists.count(c.at_position) > 0) {
+        target_[c.ref] = c.at_position;
+      } else if (exists.count(c.at_zero) > 0) {
+        target_[c.ref] = c.at_zero;
       }
     }
     return Status::Ok();
