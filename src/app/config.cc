@@ -134,15 +134,27 @@ uint16_t Config::port() const {
   return static_cast<uint16_t>(std::stoi(listen.substr(listen.rfind(':') + 1)));
 }
 
-Status ApplyTomlFile(const std::string& path, Config* config) {
-  // toml++ is built with exceptions here; they stop at this edge.
+namespace {
+// toml++ is built with exceptions here; they stop at this edge. `source` names the input
+// in the message.
+template <typename Parse>
+Status ApplyParsedToml(const Parse& parse, const std::string& source, Config* config) {
   try {
-    toml::table table = toml::parse_file(path);
+    toml::table table = parse();
     return ApplyTable(table, config);
   } catch (const toml::parse_error& e) {
-    return Status::InvalidArgument("cannot read config " + path + ": " +
+    return Status::InvalidArgument("cannot read config " + source + ": " +
                                    std::string(e.description()));
   }
+}
+}  // namespace
+
+Status ApplyTomlFile(const std::string& path, Config* config) {
+  return ApplyParsedToml([&] { return toml::parse_file(path); }, path, config);
+}
+
+Status ApplyTomlString(std::string_view text, Config* config) {
+  return ApplyParsedToml([&] { return toml::parse(text); }, "text", config);
 }
 
 Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* config) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -62,6 +63,8 @@ struct Config {
 // handler_threads, workers, log_level, max_connections, max_image_pixels (top level or
 // under a table such as [server]).
 Status ApplyTomlFile(const std::string& path, Config* config);
+// The same, for TOML text already in memory (the config fuzzer feeds it).
+Status ApplyTomlString(std::string_view text, Config* config);
 // Applies FERRY_DATA_DIR, FERRY_LISTEN, FERRY_MAX_BODY_BYTES, FERRY_IO_THREADS,
 // FERRY_HANDLER_THREADS, FERRY_WORKERS, FERRY_LOG_LEVEL, FERRY_WEBHOOK_ALLOW_PRIVATE,
 // FERRY_WEBHOOK_MAX_ATTEMPTS, FERRY_MAX_CONNECTIONS, FERRY_MAX_IMAGE_PIXELS from `env`.

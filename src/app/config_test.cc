@@ -81,5 +81,15 @@ TEST(ConfigTest, UnknownTomlKeyIsAnError) {
   std::remove(path);
 }
 
+TEST(ConfigTest, TomlTextIsAppliedLikeAFile) {
+  Config c;
+  ASSERT_TRUE(ApplyTomlString("listen = \"0.0.0.0:9000\"\n[server]\nworkers = 3\n", &c).ok());
+  EXPECT_EQ(c.port(), 9000);
+  EXPECT_EQ(c.workers, 3u);
+  EXPECT_FALSE(ApplyTomlString("data_dri = \"x\"\n", &c).ok());
+  Status bad = ApplyTomlString("listen = \n", &c);
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace ferry::app
