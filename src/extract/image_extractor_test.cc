@@ -191,6 +191,17 @@ std::string JpegClaiming8000x8000() {
   return jpeg;
 }
 
+// Regression (fuzz/image_decoder_fuzzer): a DHT whose 16 counts sum to more than 256
+// made stb_image write past its Huffman tables. The committed JPEG's first table, given
+// counts of 255 each (4080 symbols), is refused before stb sees it.
+TEST_P(ImageExtractorTest, JpegHuffmanTableOverflowIsRefused) {
+  std::string jpeg = ReadFile(FERRY_TEST_DATA_DIR "/gradient_32x32.jpg");
+  const size_t dht = jpeg.find("\xff\xc4");
+  ASSERT_NE(dht, std::string::npos);
+  jpeg.replace(dht + 5, 16, std::string(16, '\xff'));
+  ExpectUndecodable(jpeg, "Huffman table with more than 256 symbols");
+}
+
 TEST_P(ImageExtractorTest, HugeImagesAreRefusedBeforeDecoding) {
   auto docs = Extract(PngClaiming(10000, 10000));
   ASSERT_FALSE(docs.ok());
