@@ -5,6 +5,7 @@
 # given. New corpus entries and crash inputs go under BUILD_DIR/fuzz-work/, never into the
 # repository. Exits non-zero when any target crashed (ASan, UBSan, abort, leak, timeout,
 # out of memory); the others still run. Prints one summary line per target.
+# FUZZ_TARGETS="a_fuzzer b_fuzzer" runs only those.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:?usage: fuzz/run.sh BUILD_DIR SECONDS [RUNS]}
@@ -20,6 +21,7 @@ failed=()
 summary=()
 for source in fuzz/*_fuzzer.cc; do
   name=$(basename "$source" .cc)
+  if [ -n "${FUZZ_TARGETS:-}" ] && [[ " $FUZZ_TARGETS " != *" $name "* ]]; then continue; fi
   binary="$build/fuzz/$name"
   [ -x "$binary" ] || { echo "missing $binary (build the 'fuzzers' target)"; exit 2; }
   corpus="$work/$name/corpus"
