@@ -292,5 +292,47 @@ TEST_F(MigrationGuardsTest, NamespacesOfARunningMigrationCannotBeDeleted) {
   EXPECT_TRUE(namespaces.Delete(caller_, "source").ok());
 }
 
+TEST_F(MigrationGuardsTest, ARetryClaimsATargetItNeverCreatedAgain) {
+  // A run that failed before namespace_setup: its claim ended with it, and another
+  // organization's migration has claimed the id since. The retry must not write into it.
+  model::MigrationConfig c = Config(MigrationType::kCopy);
+  c.target_namespace_id = "ns_contested";
+  c.target_namespace_name = "contested";
+  const std::string id = CreateDraft(c);
+  model::Migration failed = migrations_->Get(caller_, id).value();
+  failed.status = MigrationStatus::kFailed;
+  failed.progress.overall_status = failed.status;
+  ASSERT_TRUE(storage_->catalog().UpdateMigration(failed).ok());
+  model::Migration other;
+  other.migration_id = "mig_claimer";
+  other.org_id = "org_elsewhere";
+  other.status = MigrationStatus::kPending;
+  other.config.source_namespace_id = "ns_x";
+  other.additional_data = Value(model::ValueObject{});
+  ASSERT_TRUE(storage_->catalog().InsertMigration(other).ok());
+  ASSERT_TRUE(storage_->catalog()
+                  .ClaimMigrationTarget("org_elsewhere", "mig_claimer", "ns_contested", "x")
+                  .ok());
+
+  auto refused = migrations_->Retry(caller_, id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("target_namespace_id 'ns_contested' is not available"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(migrations_->Get(caller_, id)->status, MigrationStatus::kFailed);
+  EXPECT_FALSE(storage_->OpenNamespace("ns_contested").ok());
+  // Once free, the retry claims it: another migration now finds it taken.
+  other.status = MigrationStatus::kFailed;
+  ASSERT_TRUE(storage_->catalog().UpdateMigration(other).ok());
+  ASSERT_TRUE(migrations_->Retry(caller_, id).ok());
+  EXPECT_EQ(storage_->catalog()
+                .ClaimMigrationTarget("org_elsewhere", "mig_claimer", "ns_contested", "x")
+                .code(),
+            StatusCode::kAlreadyExists);
+  runner_->WaitIdle();
+  ExpectCompletedProgress(migrations_->Get(caller_, id).value());
+}
+
 }  // namespace
 }  // namespace ferry::migration

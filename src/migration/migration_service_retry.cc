@@ -3,6 +3,7 @@
 #include "migration/failed_items.h"
 #include "migration/migration_service.h"
 #include "migration/progress_tracker.h"
+#include "migration/validator.h"
 
 namespace ferry::migration {
 
@@ -44,6 +45,23 @@ void ResetForRetry(model::Migration& m, TimestampMs now) {
   m.additional_data = model::Value(std::move(data));
 }
 
+// A run that failed before namespace_setup created its target released its claim when
+// it ended, and the id may have been claimed (or created) since: claim it again before
+// the retry writes anything. A target that exists in `m`'s organization protects itself.
+Status ReclaimTarget(storage::CatalogStore& catalog, const model::Migration& m) {
+  if (!m.config.target_namespace_id || !m.config.target_namespace_name) return Status::Ok();
+  const std::string& id = *m.config.target_namespace_id;
+  auto target = catalog.GetNamespace(m.org_id, id);
+  if (target.ok() || target.status().code() != StatusCode::kNotFound) return target.status();
+  Status st =
+      catalog.ClaimMigrationTarget(m.org_id, m.migration_id, id, *m.config.target_namespace_name);
+  if (st.code() != StatusCode::kAlreadyExists) return st;
+  std::string why = st.message() == "target_namespace_id"
+                        ? TargetIdUnavailable(id)
+                        : "namespace name '" + *m.config.target_namespace_name + "' is taken";
+  return Status::FailedPrecondition("cannot retry: " + why + " any more");
+}
+
 }  // namespace
 
 Result<model::ListResult<model::MigrationFailedItem>> MigrationService::ListFailedItems(
@@ -78,6 +96,7 @@ Result<model::Migration> MigrationService::Retry(const service::Caller& caller,
   }
   // Mark the migration pending first: a second retry now sees it running and is refused
   // (the batch numbers it would add are taken anyway: AlreadyExists).
+  FERRY_RETURN_IF_ERROR(ReclaimTarget(catalog, m));
   TimestampMs now = deps_.clock.NowMs();
   ResetForRetry(m, now);
   FERRY_RETURN_IF_ERROR(catalog.UpdateMigration(m));
