@@ -76,7 +76,9 @@ Status ApplyTable(const toml::table& table, Config* config) {
       value = *s;
     } else if (auto b = node.value<bool>(); b && node.is_boolean()) {
       value = *b ? "true" : "false";
-    } else if (auto i = node.value<int64_t>()) {
+    } else if (auto i = node.is_integer() ? node.value<int64_t>() : std::nullopt) {
+      // Integers only: toml++ converts a float such as 2e33 to int64 with undefined
+      // behaviour (found by fuzz/toml_config_fuzzer).
       if (*i < 0) return Status::InvalidArgument(key + " must not be negative");
       value = std::to_string(*i);
     } else {

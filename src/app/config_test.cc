@@ -91,5 +91,15 @@ TEST(ConfigTest, TomlTextIsAppliedLikeAFile) {
   EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
 }
 
+// Regression (fuzz/toml_config_fuzzer): a float where an integer belongs is refused; 2e33
+// was converted to int64 with undefined behaviour (and read as a negative number).
+TEST(ConfigTest, FloatForAnIntegerKeyIsRefused) {
+  for (const char* text : {"workers = 2e33\n", "workers = 4.0\n", "workers = nan\n"}) {
+    Config c;
+    Status st = ApplyTomlString(text, &c);
+    EXPECT_EQ(st.message(), "configuration key 'workers' has an unsupported type") << text;
+  }
+}
+
 }  // namespace
 }  // namespace ferry::app
