@@ -20,25 +20,13 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import Ferryd  # noqa: E402
+from ferry_harness import Ferryd, wait_until  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
 OBJECTS = 60
 BATCH_SIZE = 10
 WORKERS = 2
 FINISHED = ("completed", "cancelled")
-
-
-def poll(probe, what, timeout=120):
-    """Calls probe() until it returns a truthy value (returned); fails after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.02)  # pacing between polls
 
 
 class MigrationCancelTest(unittest.TestCase):
@@ -77,7 +65,7 @@ class MigrationCancelTest(unittest.TestCase):
         def task_done():
             got = c.get("/v1/tasks/" + task["task_id"])[1]
             return got["status"] not in ("PENDING", "IN_PROGRESS", "PROCESSING") and got
-        self.assertEqual(poll(task_done, "ingestion")["status"], "COMPLETED")
+        self.assertEqual(wait_until(task_done, "ingestion")["status"], "COMPLETED")
 
     def get(self, mid):
         status, body = self.api.get(BASE + "/" + mid)
@@ -116,12 +104,12 @@ class MigrationCancelTest(unittest.TestCase):
             self.assertNotIn(got["status"], ("completed", "failed", "cancelled"), got)
             stage = got["progress"]["stages"][2]
             return stage["stage"] == "batch_processing" and stage["status"] == "in_progress"
-        poll(processing, "batch_processing to run")
+        wait_until(processing, "batch_processing to run")
 
         status, cancel = self.api.post(BASE + "/%s/cancel" % mid, {"reason": "not needed"})
         self.assertEqual(status, 200, cancel)
         self.assertEqual(cancel["status"], "cancelled")
-        final = poll(lambda: (lambda g: g["status"] == "cancelled" and g)(self.get(mid)),
+        final = wait_until(lambda: (lambda g: g["status"] == "cancelled" and g)(self.get(mid)),
                      "the cancel to show", timeout=10)
         self.assertIsNotNone(final["completed_at"])
         self.assertEqual(cancel["cancelled_at"], final["completed_at"])
