@@ -74,6 +74,23 @@ bool HasOversizedHuffmanTable(std::string_view bytes) {
   return false;
 }
 
+// stb_image allocates room for a PNG's IDAT chunk as its header declares it (up to 2 GiB)
+// before it reads the data, so a 100-byte file could make it allocate gigabytes (found by
+// fuzz/image_decoder_fuzzer). A chunk that claims more data than the file holds is
+// refused first; stb would fail on it afterwards anyway ("outofdata").
+bool HasPngChunkPastTheEnd(std::string_view bytes) {
+  size_t pos = kPngSignature.size();
+  while (pos + 8 <= bytes.size()) {
+    uint64_t length = 0;
+    for (size_t i = 0; i < 4; ++i)
+      length = length << 8 | static_cast<unsigned char>(bytes[pos + i]);
+    if (length > bytes.size() - pos - 8) return true;
+    if (bytes.substr(pos + 4, 4) == "IEND") return false;
+    pos += 8 + length + 4;  // length, type, data, CRC
+  }
+  return false;
+}
+
 Status TooManyPixels(int width, int height, int64_t max_pixels) {
   std::string message = "image is ";
   message.append(std::to_string(width)).append("x").append(std::to_string(height));
@@ -93,6 +110,9 @@ Result<SampledImage> DecodeAndSample(std::string_view bytes, int64_t max_pixels)
   }
   if (bytes.starts_with(kJpegSignature) && HasOversizedHuffmanTable(bytes)) {
     return Undecodable("Huffman table with more than 256 symbols");
+  }
+  if (bytes.starts_with(kPngSignature) && HasPngChunkPastTheEnd(bytes)) {
+    return Undecodable("PNG chunk longer than the file");
   }
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   const int size = static_cast<int>(bytes.size());

@@ -202,6 +202,16 @@ TEST_P(ImageExtractorTest, JpegHuffmanTableOverflowIsRefused) {
   ExpectUndecodable(jpeg, "Huffman table with more than 256 symbols");
 }
 
+// Regression (fuzz/image_decoder_fuzzer): stb_image allocated an IDAT chunk's declared
+// length (here 2 GiB - 1) before reading it. A chunk longer than the file is refused.
+TEST_P(ImageExtractorTest, PngChunkLongerThanTheFileIsRefused) {
+  std::string png = ReadFile(FERRY_TEST_DATA_DIR "/red_16x16.png");
+  const size_t idat = png.find("IDAT");
+  ASSERT_NE(idat, std::string::npos);
+  png.replace(idat - 4, 4, std::string("\x7f\xff\xff\xff", 4));
+  ExpectUndecodable(png, "PNG chunk longer than the file");
+}
+
 TEST_P(ImageExtractorTest, HugeImagesAreRefusedBeforeDecoding) {
   auto docs = Extract(PngClaiming(10000, 10000));
   ASSERT_FALSE(docs.ok());
