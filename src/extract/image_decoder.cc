@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "extract/stb_image_guard.h"
+
 namespace ferry::extract {
 namespace {
 
@@ -116,15 +118,21 @@ Result<SampledImage> DecodeAndSample(std::string_view bytes, int64_t max_pixels)
   }
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   const int size = static_cast<int>(bytes.size());
-  int width = 0, height = 0, channels = 0;
-  if (!stbi_info_from_memory(data, size, &width, &height, &channels)) return DecodeFailure();
-  if (width <= 0 || height <= 0) return Undecodable("empty image");
-  // Both sides are positive ints, so their product fits in 64 bits.
-  if (int64_t{width} * height > max_pixels) return TooManyPixels(width, height, max_pixels);
-  std::unique_ptr<stbi_uc, StbiFree> pixels(
-      stbi_load_from_memory(data, size, &width, &height, &channels, /*desired_channels=*/3));
-  if (pixels == nullptr) return DecodeFailure();
-  return Sample(pixels.get(), width, height);
+  // stb's assertions throw and its allocations are freed by the scope (stb_image_guard.h).
+  StbAllocationScope allocations;
+  try {
+    int width = 0, height = 0, channels = 0;
+    if (!stbi_info_from_memory(data, size, &width, &height, &channels)) return DecodeFailure();
+    if (width <= 0 || height <= 0) return Undecodable("empty image");
+    // Both sides are positive ints, so their product fits in 64 bits.
+    if (int64_t{width} * height > max_pixels) return TooManyPixels(width, height, max_pixels);
+    std::unique_ptr<stbi_uc, StbiFree> pixels(
+        stbi_load_from_memory(data, size, &width, &height, &channels, /*desired_channels=*/3));
+    if (pixels == nullptr) return DecodeFailure();
+    return Sample(pixels.get(), width, height);
+  } catch (const StbAssertionFailed&) {
+    return Undecodable("inconsistent image data");
+  }
 }
 
 }  // namespace ferry::extract
