@@ -6,6 +6,7 @@
 #include <string>
 
 #include "codec/codecs.h"
+#include "codec/json_reader.h"
 #include "codec/limits.h"
 #include "codec/migration_codec.h"
 #include "codec/retriever_codec.h"
@@ -201,6 +202,37 @@ TEST(CodecLimitsTest, MigrationConfigListsAndStringsAreBounded) {
   EXPECT_EQ(issues[1].type, "too_long");
   EXPECT_EQ(LocString(issues[2]), "/body/config/webhook_url");
   EXPECT_EQ(issues[2].msg, "String should have at most 2048 characters");
+}
+
+// Regression (CI fuzz smoke): an integral JSON float beyond int64, such as a 90-digit
+// "limit", was cast to int64 directly (undefined behaviour; INT64_MIN on x86, so it was
+// reported as too small). It is now out of range on the side it is on.
+TEST(CodecLimitsTest, IntegralFloatsBeyondInt64AreRangeErrors) {
+  struct Case {
+    const char* body;
+    const char* type;
+  };
+  const Case cases[] = {
+      {R"({"n": 2055555555555555555555555555555555555555555555555555555555555555555555555})",
+       "less_than_equal"},
+      {R"({"n": 1e19})", "less_than_equal"},
+      {R"({"n": -1e19})", "greater_than_equal"},
+      {R"({"n": 1.5})", "int_type"},
+      {R"({"n": 1e400})", "int_type"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.body);
+    const json::value body = json::parse(c.body);
+    model::ValidationIssues issues;
+    JsonReader reader(&body, {}, &issues);
+    EXPECT_FALSE(reader.Int("n", true, -10, 1000));
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].type, c.type);
+  }
+  const json::value ok = json::parse(R"({"n": 7.0})");
+  model::ValidationIssues issues;
+  EXPECT_EQ(JsonReader(&ok, {}, &issues).Int("n", true, 0, 10), 7);
+  EXPECT_TRUE(issues.empty());
 }
 
 }  // namespace

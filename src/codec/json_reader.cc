@@ -1,5 +1,7 @@
 #include "codec/json_reader.h"
 
+#include <cmath>
+
 #include "codec/json_value.h"
 
 namespace ferry::codec {
@@ -141,9 +143,13 @@ std::optional<int64_t> JsonReader::Int(std::string_view key, bool required, int6
   } else if (m->is_uint64()) {
     v = m->get_uint64() > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX
                                                            : static_cast<int64_t>(m->get_uint64());
-  } else if (m->is_double() &&
-             m->get_double() == static_cast<double>(static_cast<int64_t>(m->get_double()))) {
-    v = static_cast<int64_t>(m->get_double());
+  } else if (m->is_double() && std::isfinite(m->get_double()) &&
+             std::trunc(m->get_double()) == m->get_double()) {
+    // An integral float outside int64 is clamped so the range check below
+    // reports it; casting it directly is undefined behaviour.
+    const double d = m->get_double();
+    constexpr double kTwo63 = 9223372036854775808.0;
+    v = d >= kTwo63 ? INT64_MAX : d < -kTwo63 ? INT64_MIN : static_cast<int64_t>(d);
   } else {
     AddIssue(key, "Input should be a valid integer", "int_type");
     return std::nullopt;
