@@ -18,10 +18,13 @@ FUZZ_CXX ?= clang++-14
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 
-.PHONY: deps configure build run test test-sanitize fuzz clean format
+.PHONY: deps deps-test configure build run test test-sanitize fuzz clean format
 
 deps:
 	./scripts/install-deps.sh
+
+deps-test:
+	./scripts/install-deps.sh test
 
 configure: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
@@ -32,7 +35,7 @@ build: configure
 run: build
 	$(BUILD_DIR)/ferryd --data-dir $(DATA_DIR) --listen $(LISTEN)
 
-test: build
+test: deps-test build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # Every sanitizer report fails the run: UBSan halts on the first error, and reports are
@@ -40,7 +43,7 @@ test: build
 # ctest, so that a report from a ferryd a Python test started (and whose exit status the
 # test may not check) is not lost.
 SANITIZER_REPORTS = $(abspath $(SANITIZE_DIR))/sanitizer-reports
-test-sanitize: deps
+test-sanitize: deps-test
 	cmake -S . -B $(SANITIZE_DIR) $(ROBUST_FLAGS) -DFERRY_SANITIZE=ON $(CMAKE_FLAGS)
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	rm -rf $(SANITIZER_REPORTS) && mkdir -p $(SANITIZER_REPORTS)

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian bookworm packages Ferry needs to build, run and test.
+#   scripts/install-deps.sh        what `make run` needs (build and run, embedded storage)
+#   scripts/install-deps.sh test   also what `make test` needs (the PostgreSQL 15 server
+#                                  the tests start their own throwaway cluster with)
 # Only what is missing is installed; needs root (or sudo) when something is missing.
 set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git ca-certificates curl
   libboost1.81-dev libboost-json1.81-dev
   libsqlite3-dev libssl-dev libcurl4-openssl-dev
+  libpqxx-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libstb-dev
   libgtest-dev libgmock-dev
   libhnswlib-dev
@@ -13,6 +17,9 @@ PACKAGES=(
   # `make fuzz`: libFuzzer comes with clang's runtime; llvm-14 has llvm-symbolizer.
   clang-14 libclang-rt-14-dev llvm-14
 )
+if [ "${1:-}" = test ]; then
+  PACKAGES+=(postgresql-15)
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

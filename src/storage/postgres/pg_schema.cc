@@ -1,0 +1,174 @@
+#include "storage/postgres/pg_schema.h"
+
+#include <string>
+
+namespace ferry::storage::postgres {
+namespace {
+
+struct Step {
+  int version;
+  const char* sql;
+};
+
+// Timestamps are milliseconds since the epoch (BIGINT); structured fields the code never
+// queries are record_codec bytes (BYTEA), as on SQLite. Catalog tables first.
+constexpr Step kSteps[] = {
+    {1,
+     R"sql(
+CREATE TABLE organizations (
+  org_id     TEXT PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE api_keys (
+  key_hash   TEXT PRIMARY KEY,
+  org_id     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX api_keys_by_org ON api_keys (org_id);
+CREATE TABLE namespaces (
+  namespace_id        TEXT PRIMARY KEY,
+  org_id              TEXT NOT NULL,
+  namespace_name      TEXT NOT NULL,
+  namespace_type      TEXT NOT NULL,
+  description         TEXT,
+  feature_extractors  BYTEA NOT NULL,
+  payload_indexes     BYTEA NOT NULL,
+  auto_create_indexes BOOLEAN NOT NULL,
+  created_at          BIGINT NOT NULL,
+  updated_at          BIGINT NOT NULL,
+  UNIQUE (org_id, namespace_name)
+);
+CREATE INDEX namespaces_by_created ON namespaces (org_id, created_at, namespace_id);
+CREATE TABLE tasks (
+  task_id         TEXT PRIMARY KEY,
+  org_id          TEXT NOT NULL,
+  namespace_id    TEXT NOT NULL,
+  task_type       TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  terminal        BOOLEAN NOT NULL,
+  inputs          BYTEA NOT NULL,
+  outputs         BYTEA NOT NULL,
+  additional_data BYTEA NOT NULL,
+  error           TEXT,
+  created_at      BIGINT NOT NULL,
+  updated_at      BIGINT NOT NULL
+);
+CREATE INDEX tasks_unfinished ON tasks (terminal, created_at, task_id);
+CREATE TABLE migrations (
+  migration_id        TEXT PRIMARY KEY,
+  org_id              TEXT NOT NULL,
+  status              TEXT NOT NULL,
+  migration_type      TEXT NOT NULL,
+  source_namespace_id TEXT NOT NULL,
+  created_at          BIGINT NOT NULL,
+  config              BYTEA NOT NULL,
+  progress            BYTEA NOT NULL,
+  validation_result   BYTEA,
+  dependency_graph    BYTEA,
+  task_id             TEXT,
+  started_at          BIGINT,
+  completed_at        BIGINT,
+  error_message       TEXT,
+  additional_data     BYTEA NOT NULL
+);
+CREATE INDEX migrations_by_created ON migrations (org_id, created_at DESC, migration_id);
+CREATE INDEX migrations_by_status ON migrations (status);
+CREATE TABLE migration_batches (
+  migration_id     TEXT NOT NULL,
+  batch_no         BIGINT NOT NULL,
+  resource_id      TEXT NOT NULL,
+  resource_type    TEXT NOT NULL,
+  tier             BIGINT NOT NULL,
+  item_ids         BYTEA NOT NULL,
+  status           TEXT NOT NULL,
+  attempts         BIGINT NOT NULL,
+  items_failed     BIGINT NOT NULL,
+  error            TEXT,
+  lease_owner      TEXT,
+  lease_expires_at BIGINT,
+  fencing_token    BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (migration_id, batch_no)
+);
+-- One counter for every claim of every batch: tokens only grow.
+CREATE SEQUENCE fencing_tokens;
+CREATE TABLE migration_failed_items (
+  migration_id  TEXT NOT NULL,
+  resource_id   TEXT NOT NULL,
+  item_id       TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  batch_no      BIGINT NOT NULL,
+  error         TEXT NOT NULL,
+  attempts      BIGINT NOT NULL,
+  status        TEXT NOT NULL,
+  created_at    BIGINT NOT NULL,
+  updated_at    BIGINT NOT NULL,
+  PRIMARY KEY (migration_id, resource_id, item_id)
+);
+CREATE INDEX migration_failed_items_by_status
+  ON migration_failed_items (migration_id, status, resource_id, item_id);
+CREATE TABLE migration_target_claims (
+  migration_id   TEXT PRIMARY KEY,
+  org_id         TEXT NOT NULL,
+  namespace_id   TEXT NOT NULL UNIQUE,
+  namespace_name TEXT NOT NULL,
+  UNIQUE (org_id, namespace_name)
+);
+CREATE TABLE webhook_outbox (
+  delivery_id     TEXT PRIMARY KEY,
+  org_id          TEXT NOT NULL,
+  migration_id    TEXT NOT NULL,
+  sequence        BIGINT NOT NULL,
+  event           TEXT NOT NULL,
+  url             TEXT NOT NULL,
+  body            BYTEA NOT NULL,
+  attempts        BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  status          TEXT NOT NULL,
+  last_error      TEXT,
+  created_at      BIGINT NOT NULL,
+  UNIQUE (org_id, migration_id, sequence)
+);
+CREATE INDEX webhook_outbox_pending ON webhook_outbox (status, org_id, migration_id, sequence);
+CREATE TABLE webhook_secrets (
+  org_id TEXT PRIMARY KEY,
+  secret TEXT NOT NULL
+);
+-- Content-addressed blobs: a cluster needs nothing but PostgreSQL.
+CREATE TABLE blobs (
+  content_hash TEXT PRIMARY KEY,
+  bytes        BYTEA NOT NULL,
+  created_at   BIGINT NOT NULL
+);
+)sql"},
+};
+
+// Any constant: the key of the advisory lock that serializes schema upgrades.
+constexpr int64_t kSchemaLock = 7466720002;
+
+}  // namespace
+
+int LatestSchemaVersion() { return kSteps[std::size(kSteps) - 1].version; }
+
+Status MigrateSchema(PgDb& db) {
+  return db.Run("upgrade schema", [](pqxx::work& tx) -> Status {
+    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kSchemaLock);
+    tx.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    auto r = tx.exec("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    const int current = r[0][0].as<int>();
+    if (current > LatestSchemaVersion()) {
+      return Status::FailedPrecondition(
+          "the database was written by a newer Ferry (schema version " + std::to_string(current) +
+          "; this build knows " + std::to_string(LatestSchemaVersion()) + ")");
+    }
+    for (const Step& step : kSteps) {
+      if (step.version <= current) continue;
+      tx.exec(step.sql);
+      tx.exec_params("INSERT INTO schema_version (version) VALUES ($1)", step.version);
+    }
+    return Status::Ok();
+  });
+}
+
+}  // namespace ferry::storage::postgres
