@@ -133,7 +133,7 @@ CREATE TABLE webhook_outbox (
 CREATE INDEX webhook_outbox_pending ON webhook_outbox (status, org_id, migration_id, sequence);
 CREATE TABLE webhook_secrets (
   org_id TEXT PRIMARY KEY,
-  secret TEXT NOT NULL
+  secret BYTEA NOT NULL
 );
 -- Content-addressed blobs: a cluster needs nothing but PostgreSQL.
 CREATE TABLE blobs (

@@ -1,0 +1,285 @@
+// PgCatalogStore: migrations and their batch plans (catalog_store.h).
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "storage/postgres/pg_catalog_locks.h"
+#include "storage/postgres/pg_catalog_store.h"
+#include "storage/postgres/pg_params.h"
+#include "storage/postgres/pg_records.h"
+
+namespace ferry::storage::postgres {
+namespace {
+
+constexpr char kMigrationColumns[] =
+    "migration_id, org_id, status, migration_type, source_namespace_id, created_at, config, "
+    "progress, validation_result, dependency_graph, task_id, started_at, completed_at, "
+    "error_message, additional_data";
+
+constexpr char kBatchColumns[] =
+    "migration_id, batch_no, resource_id, resource_type, tier, item_ids, status, attempts, "
+    "items_failed, error";
+
+constexpr char kFilterWhere[] =
+    "WHERE org_id = $1 AND ($2::text IS NULL OR status = $2) "
+    "AND ($3::text IS NULL OR migration_type = $3) "
+    "AND ($4::text IS NULL OR source_namespace_id = $4)";
+
+std::string SelectMigrations(std::string_view rest) {
+  std::string sql = "SELECT ";
+  sql.append(kMigrationColumns).append(" FROM migrations ").append(rest);
+  return sql;
+}
+
+// A nullable bytea parameter, in bytea's hex text form (libpqxx 6.4 cannot send an
+// optional binary parameter).
+template <typename T, typename Encode>
+std::optional<std::string> OptionalBytes(const std::optional<T>& v, Encode encode) {
+  if (!v.has_value()) return std::nullopt;
+  return HexBytes(encode(*v));
+}
+
+template <typename T, typename Decode>
+bool ReadOptionalRecord(const pqxx::field& f, Decode decode, std::optional<T>* out) {
+  out->reset();
+  if (f.is_null()) return true;
+  out->emplace();
+  return decode(ReadBytes(f), &**out);
+}
+
+bool IsActive(model::MigrationStatus s) {
+  return s == model::MigrationStatus::kValidating || s == model::MigrationStatus::kPending ||
+         s == model::MigrationStatus::kInProgress;
+}
+
+Result<model::Migration> ReadMigration(const pqxx::row& row) {
+  model::Migration m;
+  m.migration_id = ReadText(row[0]);
+  m.org_id = ReadText(row[1]);
+  auto status = model::ParseMigrationStatus(ReadText(row[2]));
+  if (!status.has_value()) return CorruptField("migrations.status");
+  m.status = *status;
+  m.created_at = ReadInt(row[5]);
+  if (!DecodeMigrationConfig(ReadBytes(row[6]), &m.config)) {
+    return CorruptField("migrations.config");
+  }
+  if (!DecodeMigrationProgress(ReadBytes(row[7]), &m.progress)) {
+    return CorruptField("migrations.progress");
+  }
+  if (!ReadOptionalRecord(row[8], DecodeValidationResult, &m.validation_result)) {
+    return CorruptField("migrations.validation_result");
+  }
+  if (!ReadOptionalRecord(row[9], DecodeDependencyGraph, &m.dependency_graph)) {
+    return CorruptField("migrations.dependency_graph");
+  }
+  m.task_id = ReadOptionalText(row[10]);
+  m.started_at = ReadOptionalInt(row[11]);
+  m.completed_at = ReadOptionalInt(row[12]);
+  m.error_message = ReadOptionalText(row[13]);
+  if (!DecodeValueBlob(ReadBytes(row[14]), &m.additional_data)) {
+    return CorruptField("migrations.additional_data");
+  }
+  return m;
+}
+
+// Runs `sql` with the 15 migration columns bound as $1..$15.
+pqxx::result ExecMigration(pqxx::work& tx, const std::string& sql, const model::Migration& m) {
+  return tx.exec_params(
+      sql, m.migration_id, m.org_id, std::string(model::MigrationStatusName(m.status)),
+      std::string(model::MigrationTypeName(m.config.migration_type)), m.config.source_namespace_id,
+      m.created_at, Bytes(EncodeMigrationConfig(m.config)),
+      Bytes(EncodeMigrationProgress(m.progress)),
+      OptionalBytes(m.validation_result, EncodeValidationResult),
+      OptionalBytes(m.dependency_graph, EncodeDependencyGraph), m.task_id, m.started_at,
+      m.completed_at, m.error_message, Bytes(EncodeValueBlob(m.additional_data)));
+}
+
+pqxx::result ExecFiltered(pqxx::work& tx, const std::string& sql, const std::string& org_id,
+                          const model::MigrationListFilter& filter, int64_t limit = 0,
+                          int64_t offset = 0) {
+  std::optional<std::string> status, type;
+  if (filter.status) status = model::MigrationStatusName(*filter.status);
+  if (filter.migration_type) type = model::MigrationTypeName(*filter.migration_type);
+  if (limit > 0) {
+    return tx.exec_params(sql, org_id, status, type, filter.source_namespace_id, limit, offset);
+  }
+  return tx.exec_params(sql, org_id, status, type, filter.source_namespace_id);
+}
+
+Result<model::MigrationBatch> ReadBatch(const pqxx::row& row) {
+  model::MigrationBatch b;
+  b.migration_id = ReadText(row[0]);
+  b.batch_no = ReadInt(row[1]);
+  b.resource_id = ReadText(row[2]);
+  auto type = model::ParseResourceType(ReadText(row[3]));
+  if (!type.has_value()) return CorruptField("migration_batches.resource_type");
+  b.resource_type = *type;
+  b.tier = static_cast<int>(ReadInt(row[4]));
+  if (!DecodeStrings(ReadBytes(row[5]), &b.item_ids)) {
+    return CorruptField("migration_batches.item_ids");
+  }
+  b.status = ReadText(row[6]);
+  b.attempts = ReadInt(row[7]);
+  b.items_failed = ReadInt(row[8]);
+  b.error = ReadOptionalText(row[9]);
+  return b;
+}
+
+Status NotFoundMigration(const std::string& migration_id) {
+  return Status::NotFound("migration not found: " + migration_id);
+}
+
+void ReleaseTargetClaim(pqxx::work& tx, const std::string& migration_id) {
+  tx.exec_params("DELETE FROM migration_target_claims WHERE migration_id = $1", migration_id);
+}
+
+}  // namespace
+
+Status PgCatalogStore::InsertMigration(const model::Migration& migration) {
+  return db_->Run("insert migration", [&](pqxx::work& tx) -> Status {
+    LockNamespaceNames(tx);  // a namespace delete checks the migrations that use it
+    std::string sql = "INSERT INTO migrations (";
+    sql.append(kMigrationColumns)
+        .append(") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)");
+    ExecMigration(tx, sql, migration);
+    return Status::Ok();
+  });
+}
+
+Status PgCatalogStore::UpdateMigration(const model::Migration& migration) {
+  return db_->Run("update migration", [&](pqxx::work& tx) -> Status {
+    auto r = ExecMigration(
+        tx,
+        "UPDATE migrations SET status = $3, migration_type = $4, source_namespace_id = $5, "
+        "created_at = $6, config = $7, progress = $8, validation_result = $9, "
+        "dependency_graph = $10, task_id = $11, started_at = $12, completed_at = $13, "
+        "error_message = $14, additional_data = $15 WHERE migration_id = $1 AND org_id = $2",
+        migration);
+    if (r.affected_rows() == 0) return NotFoundMigration(migration.migration_id);
+    if (!IsActive(migration.status)) ReleaseTargetClaim(tx, migration.migration_id);
+    return Status::Ok();
+  });
+}
+
+Result<model::Migration> PgCatalogStore::GetMigration(const std::string& org_id,
+                                                      const std::string& migration_id) {
+  return db_->Run("get migration", [&](pqxx::work& tx) -> Result<model::Migration> {
+    auto r = tx.exec_params(SelectMigrations("WHERE org_id = $1 AND migration_id = $2"), org_id,
+                            migration_id);
+    if (r.empty()) return NotFoundMigration(migration_id);
+    return ReadMigration(r[0]);
+  });
+}
+
+Result<std::vector<model::Migration>> PgCatalogStore::ListMigrations(
+    const std::string& org_id, const model::MigrationListFilter& filter, const model::Page& page) {
+  if (page.limit <= 0) return std::vector<model::Migration>{};
+  return db_->Run("list migrations", [&](pqxx::work& tx) -> Result<std::vector<model::Migration>> {
+    std::string rest = kFilterWhere;
+    rest.append(" ORDER BY created_at DESC, migration_id LIMIT $5 OFFSET $6");
+    auto r = ExecFiltered(tx, SelectMigrations(rest), org_id, filter, page.limit, page.offset);
+    std::vector<model::Migration> out;
+    for (const auto& row : r) {
+      FERRY_ASSIGN_OR_RETURN(auto m, ReadMigration(row));
+      out.push_back(std::move(m));
+    }
+    return out;
+  });
+}
+
+Result<int64_t> PgCatalogStore::CountMigrations(const std::string& org_id,
+                                                const model::MigrationListFilter& filter) {
+  return db_->Run("count migrations", [&](pqxx::work& tx) -> Result<int64_t> {
+    std::string sql = "SELECT COUNT(*) FROM migrations ";
+    return ReadInt(ExecFiltered(tx, sql.append(kFilterWhere), org_id, filter)[0][0]);
+  });
+}
+
+Status PgCatalogStore::DeleteMigration(const std::string& org_id, const std::string& migration_id) {
+  return db_->Run("delete migration", [&](pqxx::work& tx) -> Status {
+    auto r = tx.exec_params("DELETE FROM migrations WHERE org_id = $1 AND migration_id = $2",
+                            org_id, migration_id);
+    if (r.affected_rows() == 0) return NotFoundMigration(migration_id);
+    tx.exec_params("DELETE FROM migration_failed_items WHERE migration_id = $1", migration_id);
+    ReleaseTargetClaim(tx, migration_id);
+    tx.exec_params("DELETE FROM migration_batches WHERE migration_id = $1", migration_id);
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<model::Migration>> PgCatalogStore::ListUnfinishedMigrations() {
+  return db_->Run(
+      "list unfinished migrations", [&](pqxx::work& tx) -> Result<std::vector<model::Migration>> {
+        auto r =
+            tx.exec(SelectMigrations("WHERE status IN ('validating', 'pending', 'in_progress') "
+                                     "ORDER BY created_at, migration_id"));
+        std::vector<model::Migration> out;
+        for (const auto& row : r) {
+          FERRY_ASSIGN_OR_RETURN(auto m, ReadMigration(row));
+          out.push_back(std::move(m));
+        }
+        return out;
+      });
+}
+
+// ---- batch plans ----
+
+Status PgCatalogStore::InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) {
+  return db_->Run("insert migration batches", [&](pqxx::work& tx) -> Status {
+    std::string sql = "INSERT INTO migration_batches (";
+    sql.append(kBatchColumns).append(") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+    for (const auto& b : batches) {
+      tx.exec_params(sql, b.migration_id, b.batch_no, b.resource_id,
+                     std::string(model::ResourceTypeName(b.resource_type)),
+                     static_cast<int64_t>(b.tier), Bytes(EncodeStrings(b.item_ids)), b.status,
+                     b.attempts, b.items_failed, b.error);
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<model::MigrationBatch>> PgCatalogStore::ListMigrationBatches(
+    const std::string& migration_id, int64_t after_batch_no, int64_t limit) {
+  if (limit <= 0) return std::vector<model::MigrationBatch>{};
+  return db_->Run("list migration batches",
+                  [&](pqxx::work& tx) -> Result<std::vector<model::MigrationBatch>> {
+                    std::string sql = "SELECT ";
+                    sql.append(kBatchColumns)
+                        .append(
+                            " FROM migration_batches WHERE migration_id = $1 AND batch_no > $2 "
+                            "ORDER BY batch_no LIMIT $3");
+                    auto r = tx.exec_params(sql, migration_id, after_batch_no, limit);
+                    std::vector<model::MigrationBatch> out;
+                    for (const auto& row : r) {
+                      FERRY_ASSIGN_OR_RETURN(auto b, ReadBatch(row));
+                      out.push_back(std::move(b));
+                    }
+                    return out;
+                  });
+}
+
+Status PgCatalogStore::UpdateMigrationBatch(const model::MigrationBatch& batch) {
+  return db_->Run("update migration batch", [&](pqxx::work& tx) -> Status {
+    auto r = tx.exec_params(
+        "UPDATE migration_batches SET status = $1, attempts = $2, items_failed = $3, "
+        "error = $4 WHERE migration_id = $5 AND batch_no = $6",
+        batch.status, batch.attempts, batch.items_failed, batch.error, batch.migration_id,
+        batch.batch_no);
+    if (r.affected_rows() == 0) {
+      return Status::NotFound("migration batch not found: " + batch.migration_id + "/" +
+                              std::to_string(batch.batch_no));
+    }
+    return Status::Ok();
+  });
+}
+
+Status PgCatalogStore::DeleteMigrationBatches(const std::string& migration_id) {
+  return db_->Run("delete migration batches", [&](pqxx::work& tx) -> Status {
+    tx.exec_params("DELETE FROM migration_batches WHERE migration_id = $1", migration_id);
+    return Status::Ok();
+  });
+}
+
+}  // namespace ferry::storage::postgres
