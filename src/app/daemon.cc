@@ -13,6 +13,7 @@
 #include "common/crash_points.h"
 #include "common/logging.h"
 #include "extract/extractor.h"
+#include "http_client/http_client.h"
 #include "migration/migration_runner.h"
 #include "migration/migration_service.h"
 #include "migration/webhooks/curl_poster.h"
@@ -93,7 +94,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   service::CollectionService collections(deps);
   service::BatchService batches(deps, runner);
   namespace webhooks = migration::webhooks;
-  webhooks::CurlGlobal curl_global;
+  http_client::CurlGlobal curl_global;
   webhooks::CurlPosterOptions poster_options;
   poster_options.allow_private_targets = config.webhook_allow_private_targets;
   webhooks::CurlPoster poster(poster_options);

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <thread>
 
+#include "common/backoff.h"
 #include "common/ids.h"
 #include "common/thread_pool.h"
 #include "migration/batch_executor.h"
@@ -25,6 +26,9 @@ using model::MigrationStatus;
 // Upper bound on workers of one migration, whatever max_workers says.
 constexpr int64_t kMaxWorkersPerMigration = 16;
 constexpr int kMaxAttempts = 3;
+// Between attempts of a failed batch: 100 ms, 200 ms, … (no jitter).
+constexpr BackoffPolicy kBatchRetryBackoff{std::chrono::milliseconds(100), std::chrono::seconds(10),
+                                           Jitter::kNone};
 // How long a batch lease lasts without renewal: after a crash, the batches the dead
 // process held are claimed again this long after its last renewal.
 constexpr int64_t kLeaseTtlMs = 10'000;
@@ -118,8 +122,7 @@ class BatchScheduler {
                                                        {"attempt", std::to_string(attempt)},
                                                        {"error", last.ToString()}});
       if (attempt < (retry ? kMaxAttempts : 1)) {
-        // Backoff before the next attempt: 100 ms, 200 ms, …
-        std::this_thread::sleep_for(std::chrono::milliseconds(100 << (attempt - 1)));
+        std::this_thread::sleep_for(BackoffDelay(kBatchRetryBackoff, attempt - 1, 0.0));
       }
     }
     batch.status = "failed";

@@ -131,8 +131,9 @@ Result<std::vector<std::vector<float>>> HttpEmbeddingExtractor::Embed(
       config_.model, texts,
       config_.send_dimensions ? std::optional<int>(static_cast<int>(config_.dimensions))
                               : std::nullopt);
+  // Equal jitter; a server's Retry-After is honoured up to the cap.
   const BackoffPolicy policy{std::chrono::milliseconds(config_.backoff_initial_ms),
-                             std::chrono::milliseconds(config_.backoff_max_ms)};
+                             std::chrono::milliseconds(config_.backoff_max_ms), Jitter::kEqual};
   const auto start = std::chrono::steady_clock::now();
   for (int attempt = 0;; ++attempt) {
     Failure failure;

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "common/backoff.h"
 #include "extract/extractor.h"
-#include "extract/http/backoff.h"
 #include "extract/http/http_extractor_config.h"
 #include "extract/http/transport.h"
 

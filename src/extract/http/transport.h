@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "http_client/http_client.h"
 
 namespace ferry::extract::http {
 
@@ -31,17 +32,21 @@ class Transport {
  public:
   virtual ~Transport() = default;
   // A reply for any HTTP status. Transport failures: DeadlineExceeded (timed out),
-  // Unavailable (cannot connect, connection lost), InvalidArgument (bad URL).
-  // Thread-safe.
+  // Unavailable (cannot connect, connection lost), InvalidArgument (bad URL),
+  // ResourceExhausted (reply too large). Thread-safe.
   virtual Result<PostReply> Post(const PostRequest& request) const = 0;
 };
 
-// libcurl, one easy handle per request, no signals, no proxies from the environment,
-// no redirects. REQUIRES: curl_global_init has run (the app's CurlGlobal) before the
-// first call.
+// The real one, on Ferry's libcurl wrapper (http_client/): no redirects, no proxies from
+// the environment, replies of at most 512 MiB. REQUIRES: the app's
+// http_client::CurlGlobal outlives every call.
 class CurlTransport final : public Transport {
  public:
+  CurlTransport();
   Result<PostReply> Post(const PostRequest& request) const override;
+
+ private:
+  const http_client::HttpClient client_;
 };
 
 }  // namespace ferry::extract::http

@@ -141,7 +141,7 @@ Result<WebhookDispatcher::Outcome> WebhookDispatcher::RecordFailure(model::Webho
   if (abandon) {
     event.status = model::kWebhookAbandoned;
   } else {
-    event.next_attempt_at = now + backoff_.Next(event.attempts).count();
+    event.next_attempt_at = now + backoff_.Next(event.attempts - 1).count();
   }
   FERRY_RETURN_IF_ERROR(catalog_.UpdateWebhook(event));
   if (logger_ != nullptr) {

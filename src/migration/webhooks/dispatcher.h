@@ -17,10 +17,10 @@
 #include <string>
 #include <thread>
 
+#include "common/backoff.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/result.h"
-#include "migration/webhooks/backoff.h"
 #include "migration/webhooks/http_poster.h"
 #include "migration/webhooks/url_guard.h"
 #include "storage/catalog_store.h"
@@ -31,7 +31,7 @@ struct WebhookDispatcherOptions {
   // Attempts before an event is abandoned (default: 8).
   int64_t max_attempts = 8;
   // Retry delays (default: ceiling 1 s doubling to 5 min, full jitter).
-  BackoffPolicy backoff;
+  BackoffPolicy backoff{std::chrono::seconds(1), std::chrono::minutes(5), Jitter::kFull};
   // Per-request timeout (default: 10 s).
   std::chrono::milliseconds request_timeout{10000};
   // Longest sleep when nothing is due; picks up events other processes enqueued
@@ -96,7 +96,7 @@ class WebhookDispatcher {
   const HostResolver resolve_;
 
   std::mutex pass_mu_;  // serializes RunOnce; guards backoff_
-  JitteredBackoff backoff_;
+  Backoff backoff_;
 
   std::mutex mu_;  // guards the members below
   std::condition_variable cv_;
