@@ -141,6 +141,7 @@ Result<WebhookDispatcher::Outcome> WebhookDispatcher::RecordFailure(model::Webho
   if (abandon) {
     event.status = model::kWebhookAbandoned;
   } else {
+    // The n-th failure waits at most 1 s * 2^(n-1) by default (retry n-1 of the policy).
     event.next_attempt_at = now + backoff_.Next(event.attempts - 1).count();
   }
   FERRY_RETURN_IF_ERROR(catalog_.UpdateWebhook(event));
