@@ -142,6 +142,83 @@ CREATE TABLE blobs (
   created_at   BIGINT NOT NULL
 );
 )sql"},
+    // Retrievers (their executions and interactions), clusters (their executions) and
+    // taxonomies of every namespace: shared tables, namespace_id first in every key, names
+    // unique per namespace. Each struct is a record (`body`); the columns beside it exist
+    // only for lookups and ordering, as on SQLite. `interaction_types` is "|view|click|".
+    // No foreign keys: pg_retrievers/pg_clusters delete children explicitly.
+    {2,
+     R"sql(
+CREATE TABLE retrievers (
+  namespace_id   TEXT NOT NULL,
+  retriever_id   TEXT NOT NULL,
+  retriever_name TEXT NOT NULL,
+  body           BYTEA NOT NULL,
+  created_at     BIGINT NOT NULL,
+  updated_at     BIGINT NOT NULL,
+  PRIMARY KEY (namespace_id, retriever_id),
+  UNIQUE (namespace_id, retriever_name)
+);
+CREATE INDEX retrievers_by_created ON retrievers (namespace_id, created_at, retriever_id);
+CREATE TABLE retriever_executions (
+  namespace_id TEXT NOT NULL,
+  execution_id TEXT NOT NULL,
+  retriever_id TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  body         BYTEA NOT NULL,
+  created_at   BIGINT NOT NULL,
+  PRIMARY KEY (namespace_id, execution_id)
+);
+CREATE INDEX retriever_executions_by_retriever
+  ON retriever_executions (namespace_id, retriever_id, created_at DESC, execution_id);
+CREATE TABLE retriever_interactions (
+  namespace_id      TEXT NOT NULL,
+  interaction_id    TEXT NOT NULL,
+  retriever_id      TEXT,
+  execution_id      TEXT,
+  session_id        TEXT,
+  user_id           TEXT,
+  feature_id        TEXT NOT NULL,
+  interaction_types TEXT NOT NULL,
+  body              BYTEA NOT NULL,
+  created_at        BIGINT NOT NULL,
+  PRIMARY KEY (namespace_id, interaction_id)
+);
+CREATE INDEX retriever_interactions_by_created
+  ON retriever_interactions (namespace_id, created_at DESC, interaction_id);
+CREATE TABLE clusters (
+  namespace_id TEXT NOT NULL,
+  cluster_id   TEXT NOT NULL,
+  cluster_name TEXT NOT NULL,
+  body         BYTEA NOT NULL,
+  created_at   BIGINT NOT NULL,
+  updated_at   BIGINT NOT NULL,
+  PRIMARY KEY (namespace_id, cluster_id),
+  UNIQUE (namespace_id, cluster_name)
+);
+CREATE INDEX clusters_by_created ON clusters (namespace_id, created_at, cluster_id);
+CREATE TABLE cluster_executions (
+  namespace_id TEXT NOT NULL,
+  run_id       TEXT NOT NULL,
+  cluster_id   TEXT NOT NULL,
+  body         BYTEA NOT NULL,
+  created_at   BIGINT NOT NULL,
+  PRIMARY KEY (namespace_id, run_id)
+);
+CREATE INDEX cluster_executions_by_cluster
+  ON cluster_executions (namespace_id, cluster_id, created_at DESC, run_id DESC);
+CREATE TABLE taxonomies (
+  namespace_id  TEXT NOT NULL,
+  taxonomy_id   TEXT NOT NULL,
+  taxonomy_name TEXT NOT NULL,
+  body          BYTEA NOT NULL,
+  created_at    BIGINT NOT NULL,
+  updated_at    BIGINT NOT NULL,
+  PRIMARY KEY (namespace_id, taxonomy_id),
+  UNIQUE (namespace_id, taxonomy_name)
+);
+CREATE INDEX taxonomies_by_created ON taxonomies (namespace_id, created_at, taxonomy_id);
+)sql"},
 };
 
 // Any constant: the key of the advisory lock that serializes schema upgrades.
