@@ -1,0 +1,96 @@
+#pragma once
+// ForwardingCatalogStore: a CatalogStore that forwards every call to a wrapped one
+// (after LevelDB's EnvWrapper). A wrapper (fault injection, metrics) derives from it and
+// overrides only the operations it changes.
+
+#include "storage/catalog_store.h"
+
+namespace ferry::storage {
+
+class ForwardingCatalogStore : public CatalogStore {
+ public:
+  // `target` is not owned and must outlive this.
+  explicit ForwardingCatalogStore(CatalogStore& target) : target_(target) {}
+
+  // The wrapped store.
+  CatalogStore& target() const { return target_; }
+
+  // OrganizationStore
+  Status InsertOrganization(const model::Organization& org) override;
+  Result<model::Organization> GetOrganizationByName(const std::string& name) override;
+  Result<int64_t> CountOrganizations() override;
+  Status InsertApiKey(const model::ApiKey& key) override;
+  Result<model::ApiKey> GetApiKeyByHash(const std::string& key_hash) override;
+
+  // NamespaceIndexStore
+  Status InsertNamespace(const model::Namespace& ns) override;
+  Result<model::Namespace> GetNamespace(const std::string& org_id,
+                                        const std::string& namespace_id) override;
+  Result<model::Namespace> GetNamespaceByName(const std::string& org_id,
+                                              const std::string& name) override;
+  Result<std::vector<model::Namespace>> ListNamespaces(const std::string& org_id,
+                                                       const model::Page& page) override;
+  Result<int64_t> CountNamespaces(const std::string& org_id) override;
+  Status UpdateNamespace(const model::Namespace& ns) override;
+  Status DeleteNamespace(const std::string& org_id, const std::string& namespace_id) override;
+  Status ClaimMigrationTarget(const std::string& org_id, const std::string& migration_id,
+                              const std::string& namespace_id,
+                              const std::string& namespace_name) override;
+  Result<bool> NamespaceIdAvailable(const std::string& namespace_id) override;
+  Result<bool> NamespaceNameAvailable(const std::string& org_id, const std::string& name) override;
+
+  // TaskStore
+  Status UpsertTask(const model::Task& task) override;
+  Result<model::Task> GetTask(const std::string& org_id, const std::string& task_id) override;
+  Result<std::vector<model::Task>> ListUnfinishedTasks() override;
+
+  // MigrationStore
+  Status InsertMigration(const model::Migration& migration) override;
+  Status UpdateMigration(const model::Migration& migration) override;
+  Result<model::Migration> GetMigration(const std::string& org_id,
+                                        const std::string& migration_id) override;
+  Result<std::vector<model::Migration>> ListMigrations(const std::string& org_id,
+                                                       const model::MigrationListFilter& filter,
+                                                       const model::Page& page) override;
+  Result<int64_t> CountMigrations(const std::string& org_id,
+                                  const model::MigrationListFilter& filter) override;
+  Status DeleteMigration(const std::string& org_id, const std::string& migration_id) override;
+  Result<std::vector<model::Migration>> ListUnfinishedMigrations() override;
+  Status InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
+  Result<std::vector<model::MigrationBatch>> ListMigrationBatches(const std::string& migration_id,
+                                                                  int64_t after_batch_no,
+                                                                  int64_t limit) override;
+  Status UpdateMigrationBatch(const model::MigrationBatch& batch) override;
+  Status DeleteMigrationBatches(const std::string& migration_id) override;
+
+  // BatchLeaseStore
+  Result<model::BatchLease> ClaimMigrationBatch(const std::string& migration_id, int64_t batch_no,
+                                                const std::string& owner, TimestampMs now,
+                                                int64_t ttl_ms) override;
+  Result<model::BatchLease> RenewBatchLease(const model::BatchLease& lease, TimestampMs now,
+                                            int64_t ttl_ms) override;
+  Status ReleaseBatchLease(const model::BatchLease& lease) override;
+  Status CompleteMigrationBatch(const model::BatchLease& lease, const model::MigrationBatch& batch,
+                                const std::vector<model::MigrationFailedItem>& failed,
+                                TimestampMs now) override;
+  Result<std::vector<model::MigrationFailedItem>> ListMigrationFailedItems(
+      const std::string& migration_id, const std::string& status, const model::Page& page) override;
+  Result<int64_t> CountMigrationFailedItems(const std::string& migration_id,
+                                            const std::string& status,
+                                            const std::optional<std::string>& resource_id) override;
+
+  // WebhookStore
+  Result<int64_t> EnqueueWebhook(model::WebhookEvent event) override;
+  Result<std::vector<model::WebhookEvent>> ListDueWebhooks(TimestampMs now, int64_t limit) override;
+  Result<std::optional<TimestampMs>> NextWebhookAttemptAt() override;
+  Status UpdateWebhook(const model::WebhookEvent& event) override;
+  Result<std::vector<model::WebhookEvent>> ListWebhooks(const std::string& org_id,
+                                                        const std::string& migration_id) override;
+  Status SetWebhookSecret(const std::string& org_id, const std::string& secret) override;
+  Result<std::string> GetWebhookSecret(const std::string& org_id) override;
+
+ private:
+  CatalogStore& target_;
+};
+
+}  // namespace ferry::storage

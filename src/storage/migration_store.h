@@ -1,0 +1,48 @@
+#pragma once
+// Migrations and their batch plans (part of CatalogStore). Implementations are
+// thread-safe.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "model/migration.h"
+#include "model/migration_work.h"
+#include "model/resources.h"
+
+namespace ferry::storage {
+
+class MigrationStore {
+ public:
+  virtual ~MigrationStore() = default;
+
+  // Migrations. Insert: AlreadyExists on id. Update replaces the whole row (NotFound
+  // when absent). Every field of model::Migration round-trips.
+  virtual Status InsertMigration(const model::Migration& migration) = 0;
+  virtual Status UpdateMigration(const model::Migration& migration) = 0;
+  virtual Result<model::Migration> GetMigration(const std::string& org_id,
+                                                const std::string& migration_id) = 0;
+  // Newest first (created_at descending, then id), filtered.
+  virtual Result<std::vector<model::Migration>> ListMigrations(
+      const std::string& org_id, const model::MigrationListFilter& filter,
+      const model::Page& page) = 0;
+  virtual Result<int64_t> CountMigrations(const std::string& org_id,
+                                          const model::MigrationListFilter& filter) = 0;
+  // Also deletes its batch plan. NotFound when absent.
+  virtual Status DeleteMigration(const std::string& org_id, const std::string& migration_id) = 0;
+  // Migrations in validating, pending or in_progress (for recovery after a restart).
+  virtual Result<std::vector<model::Migration>> ListUnfinishedMigrations() = 0;
+
+  // A migration's batch plan. Insert is one transaction for the whole vector
+  // (AlreadyExists on a (migration_id, batch_no) already present).
+  virtual Status InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) = 0;
+  // Batches with batch_no > after_batch_no, ascending, at most `limit`.
+  virtual Result<std::vector<model::MigrationBatch>> ListMigrationBatches(
+      const std::string& migration_id, int64_t after_batch_no, int64_t limit) = 0;
+  // Replaces status, attempts, items_failed and error of (migration_id, batch_no).
+  virtual Status UpdateMigrationBatch(const model::MigrationBatch& batch) = 0;
+  virtual Status DeleteMigrationBatches(const std::string& migration_id) = 0;
+};
+
+}  // namespace ferry::storage

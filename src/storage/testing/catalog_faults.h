@@ -1,0 +1,97 @@
+#pragma once
+// Catalog fault injection for tests: FaultInjectingCatalogStore wraps a CatalogStore,
+// forwards everything (ForwardingCatalogStore) and lets a test fail chosen write
+// operations — the next N calls of one, every call from some point on, or only the
+// UpdateMigration calls that record a migration's end — so the paths that handle a
+// catalog error are tested, not hoped for. A failed call writes nothing. Reads are never
+// affected. Thread-safe.
+
+#include <array>
+#include <cstdint>
+#include <mutex>
+
+#include "storage/forwarding_catalog_store.h"
+
+namespace ferry::storage::testing {
+
+// The catalog operations whose failure can be injected.
+enum class CatalogOp {
+  kInsertMigration,
+  kUpdateMigration,
+  kUpsertTask,
+  kInsertMigrationBatches,
+  kUpdateMigrationBatch,
+  kClaimMigrationBatch,
+  kRenewBatchLease,
+  kReleaseBatchLease,
+  kCompleteMigrationBatch,
+  kEnqueueWebhook,
+  kUpdateWebhook,
+};
+inline constexpr int kCatalogOpCount = static_cast<int>(CatalogOp::kUpdateWebhook) + 1;
+
+class CatalogFaults {
+ public:
+  // A `count` meaning "every call from then on".
+  static constexpr int kEveryCall = -1;
+
+  // After `skip` more calls of `op` that go through, the next `count` calls (kEveryCall:
+  // all of them) fail with `status`. Replaces an earlier fault of `op`.
+  void Fail(CatalogOp op, Status status, int count = 1, int skip = 0);
+  // The next `count` UpdateMigration calls that write a terminal status (completed,
+  // failed, cancelled) fail with `status`; other UpdateMigration calls go through.
+  void FailFinalMigrationUpdates(Status status, int count = kEveryCall);
+  // Removes every injected fault.
+  void Clear();
+
+  // Calls of `op` so far, failed ones included.
+  int64_t calls(CatalogOp op) const;
+
+  // Hooks used by FaultInjectingCatalogStore: account for the call and return the
+  // injected failure (OK to proceed).
+  Status Before(CatalogOp op);
+  Status BeforeUpdateMigration(const model::Migration& migration);
+
+ private:
+  struct Fault {
+    int skip = 0;
+    int count = 0;  // kEveryCall or how many calls still fail
+    Status status;
+  };
+  // Under mu_: consumes one call of `fault`; its status when this call fails.
+  static Status TakeLocked(Fault& fault);
+
+  mutable std::mutex mu_;
+  std::array<Fault, kCatalogOpCount> faults_;
+  std::array<int64_t, kCatalogOpCount> calls_{};
+  Fault final_updates_;
+};
+
+// Forwards to `target` (not owned); the faultable writes first consult `faults`.
+class FaultInjectingCatalogStore final : public ForwardingCatalogStore {
+ public:
+  FaultInjectingCatalogStore(CatalogStore& target, CatalogFaults& faults)
+      : ForwardingCatalogStore(target), faults_(faults) {}
+
+  Status InsertMigration(const model::Migration& migration) override;
+  Status UpdateMigration(const model::Migration& migration) override;
+  Status UpsertTask(const model::Task& task) override;
+  Status InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
+  Status UpdateMigrationBatch(const model::MigrationBatch& batch) override;
+  Result<model::BatchLease> ClaimMigrationBatch(const std::string& migration_id, int64_t batch_no,
+                                                const std::string& owner, TimestampMs now,
+                                                int64_t ttl_ms) override;
+  Result<model::BatchLease> RenewBatchLease(const model::BatchLease& lease, TimestampMs now,
+                                            int64_t ttl_ms) override;
+  Status ReleaseBatchLease(const model::BatchLease& lease) override;
+  Status CompleteMigrationBatch(const model::BatchLease& lease, const model::MigrationBatch& batch,
+                                const std::vector<model::MigrationFailedItem>& failed,
+                                TimestampMs now) override;
+  Result<int64_t> EnqueueWebhook(model::WebhookEvent event) override;
+  Status UpdateWebhook(const model::WebhookEvent& event) override;
+
+ private:
+  CatalogFaults& faults_;
+};
+
+}  // namespace ferry::storage::testing

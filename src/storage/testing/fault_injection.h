@@ -1,0 +1,58 @@
+#pragma once
+// FaultInjection: the faults a test injects into one namespace's writes (see
+// fault_injecting_storage.h). Thread-safe.
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+#include "common/status.h"
+
+namespace ferry::storage::testing {
+
+// The faults of one namespace, shared by every store opened for it.
+class FaultInjection {
+ public:
+  // The next `count` UpsertDocuments calls fail with `status` (nothing is written).
+  void FailNextDocumentUpserts(int count, Status status);
+  // The next `count` UpsertObjects calls fail with `status` (nothing is written).
+  void FailNextObjectUpserts(int count, Status status);
+  // The next `count` UpsertDocuments calls write a corrupted first document.
+  void CorruptNextDocumentUpserts(int count);
+  // While set, every write reports ResourceExhausted("disk full") and writes nothing.
+  void SetDiskFull(bool full);
+
+  // While closed, UpsertDocuments blocks before writing until OpenGate().
+  void CloseGate();
+  void OpenGate();
+  // Blocks until at least `count` UpsertDocuments callers are waiting at the closed gate.
+  void WaitUntilBlocked(int count);
+
+  // Calls made so far (including failed and blocked ones).
+  int64_t document_upserts() const;
+  int64_t object_upserts() const;
+
+  // Hooks used by FaultInjectingNamespaceStore: account for the call, block at the gate
+  // when closed, and return the injected failure (OK to proceed).
+  Status BeforeDocumentUpsert();
+  // Whether this UpsertDocuments call is to be corrupted (consumes one).
+  bool TakeCorruption();
+  Status BeforeObjectUpsert();
+  Status BeforeOtherWrite();
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  int fail_documents_ = 0;
+  Status document_status_;
+  int fail_objects_ = 0;
+  Status object_status_;
+  bool disk_full_ = false;
+  int corrupt_documents_ = 0;
+  bool gate_closed_ = false;
+  int blocked_ = 0;
+  int64_t document_upserts_ = 0;
+  int64_t object_upserts_ = 0;
+};
+
+}  // namespace ferry::storage::testing

@@ -1,0 +1,46 @@
+#pragma once
+// The webhook outbox and per-organization signing secrets (part of CatalogStore).
+// Implementations are thread-safe.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "model/webhook.h"
+
+namespace ferry::storage {
+
+class WebhookStore {
+ public:
+  virtual ~WebhookStore() = default;
+
+  // Webhook outbox (migration/webhooks/). Enqueue assigns event.sequence atomically as
+  // 1 + the highest sequence of (org_id, migration_id) and returns it; AlreadyExists on a
+  // delivery_id already present.
+  virtual Result<int64_t> EnqueueWebhook(model::WebhookEvent event) = 0;
+  // For each migration only its lowest-sequence pending event, and only when its
+  // next_attempt_at <= now (so a migration's events go out in order); earliest
+  // next_attempt_at first, at most `limit`.
+  virtual Result<std::vector<model::WebhookEvent>> ListDueWebhooks(TimestampMs now,
+                                                                   int64_t limit) = 0;
+  // The earliest next_attempt_at of those head events (due or not); nullopt when nothing
+  // is pending. Tells a dispatcher how long it may sleep.
+  virtual Result<std::optional<TimestampMs>> NextWebhookAttemptAt() = 0;
+  // Replaces attempts, next_attempt_at, status and last_error of (org_id, delivery_id).
+  // NotFound when absent.
+  virtual Status UpdateWebhook(const model::WebhookEvent& event) = 0;
+  // A migration's events in sequence order, whatever their status.
+  virtual Result<std::vector<model::WebhookEvent>> ListWebhooks(
+      const std::string& org_id, const std::string& migration_id) = 0;
+
+  // Per-organization webhook signing secrets. The secret is an HMAC key, not a
+  // credential: it is stored as is (it must be usable for signing), never logged, and
+  // shown to the user only when created or rotated. Set replaces any previous secret.
+  virtual Status SetWebhookSecret(const std::string& org_id, const std::string& secret) = 0;
+  // NotFound when the organization has none.
+  virtual Result<std::string> GetWebhookSecret(const std::string& org_id) = 0;
+};
+
+}  // namespace ferry::storage
