@@ -12,7 +12,7 @@ constexpr std::chrono::milliseconds kClaimPoll{250};
 
 }  // namespace
 
-BatchLeaseKeeper::BatchLeaseKeeper(storage::CatalogStore& catalog, const Clock& clock,
+BatchLeaseKeeper::BatchLeaseKeeper(storage::BatchLeaseStore& catalog, const Clock& clock,
                                    const Logger& logger, std::string owner, int64_t ttl_ms)
     : catalog_(catalog),
       clock_(clock),

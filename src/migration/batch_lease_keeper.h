@@ -1,6 +1,6 @@
 #pragma once
 // BatchLeaseKeeper: the leases one batch_processing run holds on its batches
-// (CatalogStore::ClaimMigrationBatch). Claims wait while another worker holds a batch
+// (BatchLeaseStore::ClaimMigrationBatch). Claims wait while another worker holds a batch
 // (until its lease expires, e.g. after that worker's process died); held leases are
 // renewed in the background every ttl/3, so a lease expires only when its holder stops.
 // Thread-safe.
@@ -15,14 +15,14 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "model/migration_work.h"
-#include "storage/catalog_store.h"
+#include "storage/batch_lease_store.h"
 
 namespace ferry::migration {
 
 class BatchLeaseKeeper {
  public:
   // `owner` names this worker in leases; `ttl_ms` is how long a lease lasts unrenewed.
-  BatchLeaseKeeper(storage::CatalogStore& catalog, const Clock& clock, const Logger& logger,
+  BatchLeaseKeeper(storage::BatchLeaseStore& catalog, const Clock& clock, const Logger& logger,
                    std::string owner, int64_t ttl_ms);
   ~BatchLeaseKeeper();  // stops renewing (held leases then expire or are released)
 
@@ -42,7 +42,7 @@ class BatchLeaseKeeper {
   void RenewLoop();
   void RenewAll();
 
-  storage::CatalogStore& catalog_;
+  storage::BatchLeaseStore& catalog_;
   const Clock& clock_;
   const Logger& logger_;
   const std::string owner_;

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "migration/catalog_writes.h"
 #include "migration/stages.h"
 
 namespace ferry::migration {
@@ -121,7 +122,11 @@ void MigrationRunner::UpdateTask(const model::Migration& m, model::TaskStatus st
   data.Set("overall_progress_percent", m.progress.overall_progress_percent);
   task->additional_data = model::Value(std::move(data));
   task->updated_at = deps_.clock.NowMs();
-  (void)deps_.storage.catalog().UpsertTask(*task);
+  Status st = RetryCatalogWrite([&] { return deps_.storage.catalog().UpsertTask(*task); });
+  if (!st.ok()) {
+    deps_.logger.Warn("cannot update the task of a migration",
+                      {{"migration_id", m.migration_id}, {"error", st.ToString()}});
+  }
 }
 
 void MigrationRunner::Run(const std::string& org_id, const std::string& migration_id) {
@@ -168,6 +173,7 @@ Status RunStages(RunContext& ctx, const std::function<void(MigrationStage)>& on_
     if (!st.ok()) {
       MigrationStatus s = st.code() == StatusCode::kAborted ? MigrationStatus::kCancelled
                                                             : MigrationStatus::kFailed;
+      // Kept by the tracker even when this write fails: the final write carries it.
       (void)ctx.progress.StageFinished(stage, s, st.message());
       return st;
     }
@@ -207,6 +213,8 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
     }
   } detach{mu_, active};
   TimestampMs now = deps_.clock.NowMs();
+  // Not written yet is not lost: the tracker keeps the state, and every later persist
+  // (at the latest the final one, which is checked) writes the whole migration.
   (void)tracker.Update([&](model::Migration& mig) {
     mig.status = MigrationStatus::kInProgress;
     if (!mig.progress.started_at) mig.progress.started_at = mig.started_at.value_or(now);
@@ -263,22 +271,30 @@ bool MigrationRunner::Conclude(const model::Migration& m, ProgressTracker& track
     return false;  // stays in_progress; Recover resumes it
   }
   TimestampMs now = deps_.clock.NowMs();
-  // A cancel ended the run already (the tracker is frozen): this only retries its write.
-  auto ended = tracker.Finish([&](model::Migration& mig) {
-    if (st.ok()) {
-      mig.status = MigrationStatus::kCompleted;
-      mig.completed_at = now;
-    } else if (st.code() == StatusCode::kAborted || cancelled) {
-      MarkCancelled(mig, now, "");
-    } else {
-      mig.status = MigrationStatus::kFailed;
-      mig.completed_at = now;
-      mig.error_message = st.message();
-    }
+  // A cancel ended the run already (the tracker is frozen): this only retries its write,
+  // as does every attempt after the first.
+  Status recorded = RetryCatalogWrite([&] {
+    return tracker
+        .Finish([&](model::Migration& mig) {
+          if (st.ok()) {
+            mig.status = MigrationStatus::kCompleted;
+            mig.completed_at = now;
+          } else if (st.code() == StatusCode::kAborted || cancelled) {
+            MarkCancelled(mig, now, "");
+          } else {
+            mig.status = MigrationStatus::kFailed;
+            mig.completed_at = now;
+            mig.error_message = st.message();
+          }
+        })
+        .status();
   });
-  if (!ended.ok()) {
-    deps_.logger.Warn("cannot persist the end of a migration",
-                      {{"migration_id", m.migration_id}, {"error", ended.status().ToString()}});
+  if (!recorded.ok()) {
+    // Not finished until the catalog says so: no task update, no webhook. The run stays
+    // in_progress in the catalog, and Recover resumes it (its stages done are skipped).
+    deps_.logger.Error("cannot record the end of a migration; it resumes at the next start",
+                       {{"migration_id", m.migration_id}, {"error", recorded.ToString()}});
+    return false;
   }
   model::Migration done = tracker.Snapshot();
   UpdateTask(done, done.status == MigrationStatus::kCompleted   ? model::TaskStatus::kCompleted

@@ -67,8 +67,9 @@ class MigrationRunner {
   // Validates again and runs the stages; Aborted when stopped.
   Status RunPlan(const std::string& org_id, const model::Migration& m, ProgressTracker& tracker,
                  Active& active);
-  // Records how the run ended (unless it was paused for a shutdown: then false) and
-  // tells the task and webhooks.
+  // Records how the run ended (retrying the write) and then tells the task and webhooks.
+  // False, telling nobody, when it was paused for a shutdown or its end could not be
+  // written: it stays in_progress in the catalog and Recover resumes it.
   bool Conclude(const model::Migration& m, ProgressTracker& tracker, const Status& st,
                 const Active& active);
   std::shared_ptr<Active> Register(const std::string& migration_id);

@@ -46,7 +46,7 @@ model::MigrationProgress InitialProgress(const model::DependencyGraph* graph,
   return p;
 }
 
-ProgressTracker::ProgressTracker(storage::CatalogStore& catalog, const Clock& clock,
+ProgressTracker::ProgressTracker(storage::MigrationStore& catalog, const Clock& clock,
                                  model::Migration migration, MigrationStatusBoard* board)
     : catalog_(catalog), clock_(clock), board_(board), migration_(std::move(migration)) {}
 

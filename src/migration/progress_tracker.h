@@ -15,7 +15,7 @@
 #include "common/result.h"
 #include "migration/status_board.h"
 #include "model/migration.h"
-#include "storage/catalog_store.h"
+#include "storage/migration_store.h"
 
 namespace ferry::migration {
 
@@ -23,7 +23,7 @@ class ProgressTracker {
  public:
   // `board` (may be null) receives a snapshot after every successful persist; the caller
   // opens and closes the migration on it.
-  ProgressTracker(storage::CatalogStore& catalog, const Clock& clock, model::Migration migration,
+  ProgressTracker(storage::MigrationStore& catalog, const Clock& clock, model::Migration migration,
                   MigrationStatusBoard* board = nullptr);
 
   // The live state, which may be ahead of the catalog (BatchDone persists at most every
@@ -66,7 +66,7 @@ class ProgressTracker {
   bool finished_ = false;
   bool final_persisted_ = false;
 
-  storage::CatalogStore& catalog_;
+  storage::MigrationStore& catalog_;
   const Clock& clock_;
   MigrationStatusBoard* const board_;
   mutable std::mutex mu_;

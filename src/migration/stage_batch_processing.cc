@@ -12,6 +12,7 @@
 #include "common/thread_pool.h"
 #include "migration/batch_executor.h"
 #include "migration/batch_lease_keeper.h"
+#include "migration/catalog_writes.h"
 #include "migration/failed_items.h"
 #include "migration/rebuild_executor.h"
 #include "migration/stages.h"
@@ -90,9 +91,12 @@ class BatchScheduler {
     if (!lease.ok()) return lease.status();
     Status st = RunLeased(batch, *lease);
     leases_.Forget(batch.batch_no);
-    // Stopped (cancel, shutdown): give the batch up so a restart claims it at once.
+    // Stopped (cancel, shutdown): give the batch up so a restart claims it at once. When
+    // that cannot be written the lease simply expires (kLeaseTtlMs): nothing is lost.
     if (st.code() == StatusCode::kAborted) {
-      (void)ctx_.deps.storage.catalog().ReleaseBatchLease(*lease);
+      Status released =
+          RetryCatalogWrite([&] { return ctx_.deps.storage.catalog().ReleaseBatchLease(*lease); });
+      if (!released.ok()) Warn("cannot release a batch lease; it expires", batch, released);
     }
     return st;
   }
@@ -127,13 +131,26 @@ class BatchScheduler {
     }
     batch.status = "failed";
     batch.error = last.message();
-    (void)ctx_.deps.storage.catalog().CompleteMigrationBatch(lease, batch, {},
-                                                             ctx_.deps.clock.NowMs());
+    // Recorded (which also releases the lease, so a retry of the migration claims the
+    // batch at once); when that cannot be written the batch stays pending in the plan
+    // and its lease expires: the migration fails either way.
+    Status recorded = RetryCatalogWrite([&] {
+      return ctx_.deps.storage.catalog().CompleteMigrationBatch(lease, batch, {},
+                                                                ctx_.deps.clock.NowMs());
+    });
+    if (!recorded.ok()) Warn("cannot record a failed batch", batch, recorded);
+    // Kept by the tracker even when this write fails: the final write carries it.
     (void)ctx_.progress.ResourceState(batch.resource_id, MigrationStatus::kFailed, 0,
                                       last.message());
     return Status(last.code(), "batch " + std::to_string(batch.batch_no) + " of " +
                                    batch.resource_id + " failed after " +
                                    std::to_string(batch.attempts) + " attempts: " + last.message());
+  }
+
+  void Warn(const char* message, const model::MigrationBatch& batch, const Status& st) {
+    ctx_.deps.logger.Warn(message, {{"migration_id", ctx_.migration_id},
+                                    {"batch_no", std::to_string(batch.batch_no)},
+                                    {"error", st.ToString()}});
   }
 
   // After a FailedPrecondition: when the lease is no longer ours (a stale token), claims

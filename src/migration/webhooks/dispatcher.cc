@@ -30,7 +30,7 @@ LogFields EventFields(const model::WebhookEvent& event) {
 
 }  // namespace
 
-WebhookDispatcher::WebhookDispatcher(storage::CatalogStore& catalog, HttpPoster& poster,
+WebhookDispatcher::WebhookDispatcher(storage::WebhookStore& catalog, HttpPoster& poster,
                                      const Clock& clock, const Logger* logger,
                                      WebhookDispatcherOptions options, HostResolver resolve)
     : catalog_(catalog),

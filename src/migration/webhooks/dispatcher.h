@@ -23,7 +23,7 @@
 #include "common/result.h"
 #include "migration/webhooks/http_poster.h"
 #include "migration/webhooks/url_guard.h"
-#include "storage/catalog_store.h"
+#include "storage/webhook_store.h"
 
 namespace ferry::migration::webhooks {
 
@@ -56,7 +56,7 @@ struct DispatchPass {
 class WebhookDispatcher {
  public:
   // `logger` may be null. REQUIRES: catalog, poster, clock and logger outlive this.
-  WebhookDispatcher(storage::CatalogStore& catalog, HttpPoster& poster, const Clock& clock,
+  WebhookDispatcher(storage::WebhookStore& catalog, HttpPoster& poster, const Clock& clock,
                     const Logger* logger, WebhookDispatcherOptions options,
                     HostResolver resolve = ResolveHost);
   // Stops the thread.
@@ -88,7 +88,7 @@ class WebhookDispatcher {
   Result<Outcome> RecordFailure(model::WebhookEvent event, TimestampMs now, std::string error,
                                 bool final);
 
-  storage::CatalogStore& catalog_;
+  storage::WebhookStore& catalog_;
   HttpPoster& poster_;
   const Clock& clock_;
   const Logger* const logger_;

@@ -12,7 +12,7 @@
 #include "common/result.h"
 #include "model/migration.h"
 #include "model/webhook.h"
-#include "storage/catalog_store.h"
+#include "storage/webhook_store.h"
 
 namespace ferry::migration::webhooks {
 
@@ -25,7 +25,7 @@ class WebhookNotifier {
  public:
   // `dispatcher` may be null: events then wait for the dispatcher's next poll.
   // REQUIRES: catalog, clock and dispatcher outlive the notifier. Thread-safe.
-  WebhookNotifier(storage::CatalogStore& catalog, const Clock& clock, PayloadSerializer serialize,
+  WebhookNotifier(storage::WebhookStore& catalog, const Clock& clock, PayloadSerializer serialize,
                   WebhookDispatcher* dispatcher = nullptr)
       : catalog_(catalog),
         clock_(clock),
@@ -45,7 +45,7 @@ class WebhookNotifier {
                          std::optional<model::MigrationStage> stage = std::nullopt);
 
  private:
-  storage::CatalogStore& catalog_;
+  storage::WebhookStore& catalog_;
   const Clock& clock_;
   const PayloadSerializer serialize_;
   WebhookDispatcher* const dispatcher_;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "storage/catalog_store.h"
+#include "storage/webhook_store.h"
 
 namespace ferry::migration::webhooks {
 
@@ -14,10 +14,10 @@ inline constexpr char kSecretPrefix[] = "whsec_";
 
 // Replaces the organization's secret with a fresh random one and returns it. Deliveries
 // attempted from now on are signed with it (also retries of older events).
-Result<std::string> RotateSecret(storage::CatalogStore& catalog, const std::string& org_id);
+Result<std::string> RotateSecret(storage::WebhookStore& catalog, const std::string& org_id);
 
 // The organization's secret, created when it has none (the user learns it by rotating).
 // Concurrent callers converge on the stored secret.
-Result<std::string> EnsureSecret(storage::CatalogStore& catalog, const std::string& org_id);
+Result<std::string> EnsureSecret(storage::WebhookStore& catalog, const std::string& org_id);
 
 }  // namespace ferry::migration::webhooks
