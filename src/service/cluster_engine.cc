@@ -328,7 +328,7 @@ Value FieldValue(const std::string& source, const ClusterMember& m,
 
 }  // namespace
 
-Status EnrichClusterMembers(storage::NamespaceStore& store, const model::Cluster& cluster,
+Status EnrichClusterMembers(storage::DocumentStore& store, const model::Cluster& cluster,
                             const ClusteringOutcome& outcome, TimestampMs now) {
   const auto mappings = FieldMappings(cluster);
   // Members grouped by collection, in gathering order.
@@ -366,7 +366,7 @@ std::vector<std::string> ClusterFieldNames(const model::Cluster& cluster) {
   return out;
 }
 
-Status ClearClusterAssignments(storage::NamespaceStore& store, const model::Cluster& cluster,
+Status ClearClusterAssignments(storage::DocumentStore& store, const model::Cluster& cluster,
                                TimestampMs now, int64_t* cleared) {
   const auto fields = ClusterFieldNames(cluster);
   *cleared = 0;

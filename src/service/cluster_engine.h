@@ -71,7 +71,7 @@ Status WriteClusterArtifacts(storage::BlobStore& blobs, ClusteringOutcome* outco
 
 // Writes each member's cluster fields (cluster_id, cluster_label, distance_to_centroid,
 // renamed or extended by source_enrichment_config.field_mappings) into its document.
-Status EnrichClusterMembers(storage::NamespaceStore& store, const model::Cluster& cluster,
+Status EnrichClusterMembers(storage::DocumentStore& store, const model::Cluster& cluster,
                             const ClusteringOutcome& outcome, TimestampMs now);
 
 // The document fields an enrichment by `cluster` writes (the target fields of its
@@ -81,7 +81,7 @@ std::vector<std::string> ClusterFieldNames(const model::Cluster& cluster);
 // Removes ClusterFieldNames(cluster) from every document of the cluster's collections
 // that has any of them; *cleared counts the documents changed. Collections that no longer
 // exist are skipped.
-Status ClearClusterAssignments(storage::NamespaceStore& store, const model::Cluster& cluster,
+Status ClearClusterAssignments(storage::DocumentStore& store, const model::Cluster& cluster,
                                TimestampMs now, int64_t* cleared);
 
 // Gather, compute, write artifacts and (when enrich_source_collection) enrich.

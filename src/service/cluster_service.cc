@@ -98,7 +98,7 @@ void RejectUnsupported(const model::Cluster& c, model::ValidationIssues* issues)
 }
 
 // Applies `fn` to the stored cluster, re-read so that a patch made meanwhile is kept.
-Status UpdateStoredCluster(storage::NamespaceStore& store, const std::string& cluster_id,
+Status UpdateStoredCluster(storage::ClusterStore& store, const std::string& cluster_id,
                            TimestampMs now, const std::function<void(model::Cluster&)>& fn) {
   FERRY_ASSIGN_OR_RETURN(model::Cluster c, store.GetCluster(cluster_id));
   fn(c);
