@@ -5,14 +5,14 @@
 
 #include "migration/migration_test_fixture.h"
 #include "migration/status_board.h"
-#include "storage/sqlite/migration_record_codec.h"
+#include "storage/records/migration_record_codec.h"
 
 namespace ferry::migration::testing_support {
 namespace {
 
 // Everything a migration's catalog row holds, as one comparable string.
 std::string Durable(const model::Migration& m) {
-  namespace rec = storage::sqlite;
+  namespace rec = storage::records;
   auto ms = [](const std::optional<TimestampMs>& t) { return t ? std::to_string(*t) : "-"; };
   return m.migration_id + "|" + m.org_id + "|" + model::MigrationStatusName(m.status) + "|" +
          rec::EncodeMigrationConfig(m.config) + "|" + rec::EncodeMigrationProgress(m.progress) +

@@ -10,9 +10,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "storage/conformance/storage_conformance.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/sqlite_storage_engine.h"
-#include "storage/sqlite/storage_conformance.h"
 
 namespace ferry::storage::sqlite {
 namespace {

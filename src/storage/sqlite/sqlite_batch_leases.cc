@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_catalog_store.h"
 
 namespace ferry::storage::sqlite {
@@ -49,7 +49,7 @@ Result<model::MigrationFailedItem> ReadFailedItem(const Statement& row) {
   f.resource_id = row.Text(1);
   f.item_id = row.Text(2);
   auto type = model::ParseResourceType(row.Text(3));
-  if (!type.has_value()) return CorruptField("migration_failed_items.resource_type");
+  if (!type.has_value()) return records::CorruptField("migration_failed_items.resource_type");
   f.resource_type = *type;
   f.batch_no = row.Int(4);
   f.error = row.Text(5);

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/record_codec.h"
 #include "storage/sqlite/schema_migrations.h"
 #include "storage/sqlite/sqlite_target_claims.h"
 
@@ -24,11 +24,11 @@ Result<model::Namespace> ReadNamespace(const Statement& row) {
   ns.namespace_name = row.Text(2);
   ns.namespace_type = row.Text(3);
   ns.description = row.OptionalText(4);
-  if (!DecodeExtractorRefs(row.Blob(5), &ns.feature_extractors)) {
-    return CorruptField("namespaces.feature_extractors");
+  if (!records::DecodeExtractorRefs(row.Blob(5), &ns.feature_extractors)) {
+    return records::CorruptField("namespaces.feature_extractors");
   }
-  if (!DecodeValueBlob(row.Blob(6), &ns.payload_indexes)) {
-    return CorruptField("namespaces.payload_indexes");
+  if (!records::DecodeValueBlob(row.Blob(6), &ns.payload_indexes)) {
+    return records::CorruptField("namespaces.payload_indexes");
   }
   ns.auto_create_indexes = row.Int(7) != 0;
   ns.created_at = row.Int(8);
@@ -41,8 +41,8 @@ void BindNamespaceBody(Statement& stmt, int first, const model::Namespace& ns) {
   stmt.BindText(first, ns.namespace_name);
   stmt.BindText(first + 1, ns.namespace_type);
   stmt.BindOptionalText(first + 2, ns.description);
-  stmt.BindBlob(first + 3, EncodeExtractorRefs(ns.feature_extractors));
-  stmt.BindBlob(first + 4, EncodeValueBlob(ns.payload_indexes));
+  stmt.BindBlob(first + 3, records::EncodeExtractorRefs(ns.feature_extractors));
+  stmt.BindBlob(first + 4, records::EncodeValueBlob(ns.payload_indexes));
   stmt.BindInt(first + 5, ns.auto_create_indexes ? 1 : 0);
   stmt.BindInt(first + 6, ns.created_at);
   stmt.BindInt(first + 7, ns.updated_at);
@@ -55,11 +55,12 @@ Result<model::Task> ReadTask(const Statement& row) {
   task.namespace_id = row.Text(2);
   task.task_type = row.Text(3);
   auto status = model::ParseTaskStatus(row.Text(4));
-  if (!status.has_value()) return CorruptField("tasks.status");
+  if (!status.has_value()) return records::CorruptField("tasks.status");
   task.status = *status;
-  if (!DecodeValueBlob(row.Blob(5), &task.inputs) || !DecodeValueBlob(row.Blob(6), &task.outputs) ||
-      !DecodeValueBlob(row.Blob(7), &task.additional_data)) {
-    return CorruptField("tasks.inputs/outputs/additional_data");
+  if (!records::DecodeValueBlob(row.Blob(5), &task.inputs) ||
+      !records::DecodeValueBlob(row.Blob(6), &task.outputs) ||
+      !records::DecodeValueBlob(row.Blob(7), &task.additional_data)) {
+    return records::CorruptField("tasks.inputs/outputs/additional_data");
   }
   task.error = row.OptionalText(8);
   task.created_at = row.Int(9);
@@ -252,9 +253,9 @@ Status SqliteCatalogStore::UpsertTask(const model::Task& task) {
     stmt.BindText(3, task.namespace_id);
     stmt.BindText(4, task.task_type);
     stmt.BindText(5, model::TaskStatusName(task.status));
-    stmt.BindBlob(6, EncodeValueBlob(task.inputs));
-    stmt.BindBlob(7, EncodeValueBlob(task.outputs));
-    stmt.BindBlob(8, EncodeValueBlob(task.additional_data));
+    stmt.BindBlob(6, records::EncodeValueBlob(task.inputs));
+    stmt.BindBlob(7, records::EncodeValueBlob(task.outputs));
+    stmt.BindBlob(8, records::EncodeValueBlob(task.additional_data));
     stmt.BindOptionalText(9, task.error);
     stmt.BindInt(10, task.created_at);
     stmt.BindInt(11, task.updated_at);

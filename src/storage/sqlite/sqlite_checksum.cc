@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/ids.h"
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 
 namespace ferry::storage::sqlite {
@@ -80,7 +80,7 @@ Result<std::string> ObjectPage(SqliteDb& db, const ChecksumRequest& r, const std
     if (!row) return last;
     last = stmt.Text(0);
     blobs.clear();
-    if (!DecodeBlobs(stmt.Blob(3), &blobs)) return CorruptField("objects.blobs");
+    if (!records::DecodeBlobs(stmt.Blob(3), &blobs)) return records::CorruptField("objects.blobs");
     out->checksum.Add(ObjectFingerprint(map.Id(last), map.Id(stmt.Text(1)),
                                         stmt.OptionalText(2).value_or(""), blobs));
     ++out->count;
@@ -112,7 +112,8 @@ Result<std::vector<DocumentRow>> DocumentRows(SqliteDb& db, const ChecksumReques
     DocumentRow d;
     d.id = stmt.Text(0);
     d.collection = stmt.Text(1);
-    if (!DecodeValueBlob(stmt.Blob(2), &d.fields)) return CorruptField("documents.fields");
+    if (!records::DecodeValueBlob(stmt.Blob(2), &d.fields))
+      return records::CorruptField("documents.fields");
     d.source_type = stmt.Text(3);
     d.root_object = stmt.Text(4);
     d.root_bucket = stmt.Text(5);

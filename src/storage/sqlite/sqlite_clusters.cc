@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/sqlite/cluster_records.h"
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/cluster_records.h"
+#include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 
 namespace ferry::storage::sqlite {
@@ -16,14 +16,14 @@ namespace {
 
 Result<model::Cluster> ReadCluster(const Statement& row) {
   model::Cluster c;
-  if (!DecodeClusterRecord(row.Blob(0), &c)) return CorruptField("clusters.body");
+  if (!records::DecodeClusterRecord(row.Blob(0), &c)) return records::CorruptField("clusters.body");
   return c;
 }
 
 Result<model::ClusterExecution> ReadExecution(const Statement& row) {
   model::ClusterExecution e;
-  if (!DecodeClusterExecutionRecord(row.Blob(0), &e))
-    return CorruptField("cluster_executions.body");
+  if (!records::DecodeClusterExecutionRecord(row.Blob(0), &e))
+    return records::CorruptField("cluster_executions.body");
   return e;
 }
 
@@ -38,7 +38,7 @@ Status SqliteNamespaceStore::InsertCluster(const model::Cluster& c) {
                                       "created_at, updated_at) VALUES (?, ?, ?, ?, ?)"));
     stmt.BindText(1, c.cluster_id);
     stmt.BindText(2, c.cluster_name);
-    stmt.BindBlob(3, EncodeClusterRecord(c));
+    stmt.BindBlob(3, records::EncodeClusterRecord(c));
     stmt.BindInt(4, c.created_at);
     stmt.BindInt(5, c.updated_at);
     return stmt.Run();
@@ -87,7 +87,7 @@ Status SqliteNamespaceStore::UpdateCluster(const model::Cluster& c) {
                            db.Prepare("UPDATE clusters SET cluster_name = ?, body = ?, "
                                       "updated_at = ? WHERE cluster_id = ?"));
     stmt.BindText(1, c.cluster_name);
-    stmt.BindBlob(2, EncodeClusterRecord(c));
+    stmt.BindBlob(2, records::EncodeClusterRecord(c));
     stmt.BindInt(3, c.updated_at);
     stmt.BindText(4, c.cluster_id);
     FERRY_RETURN_IF_ERROR(stmt.Run());
@@ -120,7 +120,7 @@ Status SqliteNamespaceStore::UpsertClusterExecution(const model::ClusterExecutio
                    "cluster_id = ?2, body = ?3, created_at = ?4"));
     stmt.BindText(1, e.run_id);
     stmt.BindText(2, e.cluster_id);
-    stmt.BindBlob(3, EncodeClusterExecutionRecord(e));
+    stmt.BindBlob(3, records::EncodeClusterExecutionRecord(e));
     stmt.BindInt(4, e.created_at);
     return stmt.Run();
   });

@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/record_codec.h"
+#include "storage/records/taxonomy_records.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
-#include "storage/sqlite/taxonomy_records.h"
 
 namespace ferry::storage::sqlite {
 namespace {
@@ -24,20 +24,24 @@ Result<model::Collection> ReadCollection(const Statement& row) {
   c.collection_id = row.Text(0);
   c.collection_name = row.Text(1);
   c.description = row.OptionalText(2);
-  if (!DecodeSource(row.Blob(3), &c.source)) return CorruptField("collections.source");
-  if (!DecodeExtractor(row.Blob(4), &c.extractor)) return CorruptField("collections.extractor");
-  if (!DecodeSchema(row.Blob(5), &c.input_schema) || !DecodeSchema(row.Blob(6), &c.output_schema)) {
-    return CorruptField("collections.input_schema/output_schema");
+  if (!records::DecodeSource(row.Blob(3), &c.source))
+    return records::CorruptField("collections.source");
+  if (!records::DecodeExtractor(row.Blob(4), &c.extractor))
+    return records::CorruptField("collections.extractor");
+  if (!records::DecodeSchema(row.Blob(5), &c.input_schema) ||
+      !records::DecodeSchema(row.Blob(6), &c.output_schema)) {
+    return records::CorruptField("collections.input_schema/output_schema");
   }
   c.enabled = row.Int(7) != 0;
-  if (!DecodeValueBlob(row.Blob(8), &c.metadata)) return CorruptField("collections.metadata");
-  if (!DecodeStrings(row.Blob(9), &c.root_bucket_ids)) {
-    return CorruptField("collections.root_bucket_ids");
+  if (!records::DecodeValueBlob(row.Blob(8), &c.metadata))
+    return records::CorruptField("collections.metadata");
+  if (!records::DecodeStrings(row.Blob(9), &c.root_bucket_ids)) {
+    return records::CorruptField("collections.root_bucket_ids");
   }
   c.created_at = row.Int(10);
   c.updated_at = row.Int(11);
-  if (!DecodeTaxonomyApplicationsRecord(row.Blob(12), &c.taxonomy_applications)) {
-    return CorruptField("collections.taxonomy_applications");
+  if (!records::DecodeTaxonomyApplicationsRecord(row.Blob(12), &c.taxonomy_applications)) {
+    return records::CorruptField("collections.taxonomy_applications");
   }
   return c;
 }
@@ -54,16 +58,16 @@ Status SqliteNamespaceStore::InsertCollection(const model::Collection& c) {
     stmt.BindText(1, c.collection_id);
     stmt.BindText(2, c.collection_name);
     stmt.BindOptionalText(3, c.description);
-    stmt.BindBlob(4, EncodeSource(c.source));
-    stmt.BindBlob(5, EncodeExtractor(c.extractor));
-    stmt.BindBlob(6, EncodeSchema(c.input_schema));
-    stmt.BindBlob(7, EncodeSchema(c.output_schema));
+    stmt.BindBlob(4, records::EncodeSource(c.source));
+    stmt.BindBlob(5, records::EncodeExtractor(c.extractor));
+    stmt.BindBlob(6, records::EncodeSchema(c.input_schema));
+    stmt.BindBlob(7, records::EncodeSchema(c.output_schema));
     stmt.BindInt(8, c.enabled ? 1 : 0);
-    stmt.BindBlob(9, EncodeValueBlob(c.metadata));
-    stmt.BindBlob(10, EncodeStrings(c.root_bucket_ids));
+    stmt.BindBlob(9, records::EncodeValueBlob(c.metadata));
+    stmt.BindBlob(10, records::EncodeStrings(c.root_bucket_ids));
     stmt.BindInt(11, c.created_at);
     stmt.BindInt(12, c.updated_at);
-    stmt.BindBlob(13, EncodeTaxonomyApplicationsRecord(c.taxonomy_applications));
+    stmt.BindBlob(13, records::EncodeTaxonomyApplicationsRecord(c.taxonomy_applications));
     return stmt.Run();
   });
 }

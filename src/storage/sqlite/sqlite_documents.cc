@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_keyed_reads.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 #include "storage/sqlite/sqlite_write_rows.h"
@@ -28,9 +28,10 @@ Result<model::Document> ReadDocument(const Statement& row) {
   model::Document d;
   d.document_id = row.Text(0);
   d.collection_id = row.Text(1);
-  if (!DecodeValueBlob(row.Blob(2), &d.fields)) return CorruptField("documents.fields");
+  if (!records::DecodeValueBlob(row.Blob(2), &d.fields))
+    return records::CorruptField("documents.fields");
   auto source_type = model::ParseSourceType(row.Text(3));
-  if (!source_type.has_value()) return CorruptField("documents.source_type");
+  if (!source_type.has_value()) return records::CorruptField("documents.source_type");
   d.lineage.source_type = *source_type;
   d.lineage.root_object_id = row.Text(4);
   d.lineage.root_bucket_id = row.Text(5);
@@ -97,7 +98,8 @@ Status LoadAllVectors(SqliteDb& db, std::vector<model::Document>* docs) {
     if (it == index.end()) continue;
     model::FeatureVector v;
     v.feature_uri = stmt.Text(1);
-    if (!DecodeFloats(stmt.Blob(4), stmt.Int(3), &v.values)) return CorruptField("vectors.data");
+    if (!records::DecodeFloats(stmt.Blob(4), stmt.Int(3), &v.values))
+      return records::CorruptField("vectors.data");
     found[it->second.front()].emplace_back(stmt.Int(2), std::move(v));
   }
   for (const auto& [id, positions] : index) {
@@ -150,7 +152,7 @@ class DocumentRowWriter {
 
   // REQUIRES: inside a transaction; the document's collection exists.
   Status Write(const model::Document& d) {
-    std::string fields = EncodeValueBlob(d.fields);
+    std::string fields = records::EncodeValueBlob(d.fields);
     Bind(insert_, d, fields);
     Status st = insert_.Run();
     insert_.Reset();
@@ -171,7 +173,7 @@ class DocumentRowWriter {
       vector_.BindText(2, v.feature_uri);
       vector_.BindInt(3, static_cast<int64_t>(i));
       vector_.BindInt(4, static_cast<int64_t>(v.values.size()));
-      vector_.BindBlob(5, EncodeFloats(v.values));
+      vector_.BindBlob(5, records::EncodeFloats(v.values));
       st = vector_.Run();
       vector_.Reset();
       FERRY_RETURN_IF_ERROR(st);

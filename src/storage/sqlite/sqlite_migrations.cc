@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "storage/sqlite/migration_record_codec.h"
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/migration_record_codec.h"
+#include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_catalog_store.h"
 #include "storage/sqlite/sqlite_target_claims.h"
 
@@ -46,15 +46,15 @@ void BindMigration(Statement& stmt, const model::Migration& m) {
   stmt.BindText(4, model::MigrationTypeName(m.config.migration_type));
   stmt.BindText(5, m.config.source_namespace_id);
   stmt.BindInt(6, m.created_at);
-  stmt.BindBlob(7, EncodeMigrationConfig(m.config));
-  stmt.BindBlob(8, EncodeMigrationProgress(m.progress));
-  BindOptionalBlob(stmt, 9, m.validation_result, EncodeValidationResult);
-  BindOptionalBlob(stmt, 10, m.dependency_graph, EncodeDependencyGraph);
+  stmt.BindBlob(7, records::EncodeMigrationConfig(m.config));
+  stmt.BindBlob(8, records::EncodeMigrationProgress(m.progress));
+  BindOptionalBlob(stmt, 9, m.validation_result, records::EncodeValidationResult);
+  BindOptionalBlob(stmt, 10, m.dependency_graph, records::EncodeDependencyGraph);
   stmt.BindOptionalText(11, m.task_id);
   stmt.BindOptionalInt(12, m.started_at);
   stmt.BindOptionalInt(13, m.completed_at);
   stmt.BindOptionalText(14, m.error_message);
-  stmt.BindBlob(15, EncodeValueBlob(m.additional_data));
+  stmt.BindBlob(15, records::EncodeValueBlob(m.additional_data));
 }
 
 // Decodes the optional BLOB in `column` into *out (nullopt when NULL).
@@ -77,26 +77,27 @@ Result<model::Migration> ReadMigration(const Statement& row) {
   m.migration_id = row.Text(0);
   m.org_id = row.Text(1);
   auto status = model::ParseMigrationStatus(row.Text(2));
-  if (!status.has_value()) return CorruptField("migrations.status");
+  if (!status.has_value()) return records::CorruptField("migrations.status");
   m.status = *status;
   m.created_at = row.Int(5);
   // Columns 3 and 4 are copies of config fields, for filtering only.
-  if (!DecodeMigrationConfig(row.Blob(6), &m.config)) return CorruptField("migrations.config");
-  if (!DecodeMigrationProgress(row.Blob(7), &m.progress)) {
-    return CorruptField("migrations.progress");
+  if (!records::DecodeMigrationConfig(row.Blob(6), &m.config))
+    return records::CorruptField("migrations.config");
+  if (!records::DecodeMigrationProgress(row.Blob(7), &m.progress)) {
+    return records::CorruptField("migrations.progress");
   }
-  if (!ReadOptionalBlob(row, 8, DecodeValidationResult, &m.validation_result)) {
-    return CorruptField("migrations.validation_result");
+  if (!ReadOptionalBlob(row, 8, records::DecodeValidationResult, &m.validation_result)) {
+    return records::CorruptField("migrations.validation_result");
   }
-  if (!ReadOptionalBlob(row, 9, DecodeDependencyGraph, &m.dependency_graph)) {
-    return CorruptField("migrations.dependency_graph");
+  if (!ReadOptionalBlob(row, 9, records::DecodeDependencyGraph, &m.dependency_graph)) {
+    return records::CorruptField("migrations.dependency_graph");
   }
   m.task_id = row.OptionalText(10);
   m.started_at = row.OptionalInt(11);
   m.completed_at = row.OptionalInt(12);
   m.error_message = row.OptionalText(13);
-  if (!DecodeValueBlob(row.Blob(14), &m.additional_data)) {
-    return CorruptField("migrations.additional_data");
+  if (!records::DecodeValueBlob(row.Blob(14), &m.additional_data)) {
+    return records::CorruptField("migrations.additional_data");
   }
   return m;
 }
@@ -128,10 +129,11 @@ Result<model::MigrationBatch> ReadBatch(const Statement& row) {
   b.batch_no = row.Int(1);
   b.resource_id = row.Text(2);
   auto type = model::ParseResourceType(row.Text(3));
-  if (!type.has_value()) return CorruptField("migration_batches.resource_type");
+  if (!type.has_value()) return records::CorruptField("migration_batches.resource_type");
   b.resource_type = *type;
   b.tier = static_cast<int>(row.Int(4));
-  if (!DecodeStrings(row.Blob(5), &b.item_ids)) return CorruptField("migration_batches.item_ids");
+  if (!records::DecodeStrings(row.Blob(5), &b.item_ids))
+    return records::CorruptField("migration_batches.item_ids");
   b.status = row.Text(6);
   b.attempts = row.Int(7);
   b.items_failed = row.Int(8);
@@ -148,7 +150,7 @@ Status InsertBatchRow(SqliteDb& db, const model::MigrationBatch& b) {
   stmt.BindText(3, b.resource_id);
   stmt.BindText(4, model::ResourceTypeName(b.resource_type));
   stmt.BindInt(5, b.tier);
-  stmt.BindBlob(6, EncodeStrings(b.item_ids));
+  stmt.BindBlob(6, records::EncodeStrings(b.item_ids));
   stmt.BindText(7, b.status);
   stmt.BindInt(8, b.attempts);
   stmt.BindInt(9, b.items_failed);

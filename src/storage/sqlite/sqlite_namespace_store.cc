@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/record_codec.h"
 #include "storage/sqlite/schema_migrations.h"
 #include "storage/sqlite/sqlite_bulk_load.h"
 #include "storage/sqlite/sqlite_functions.h"
@@ -26,9 +26,11 @@ Result<model::Bucket> ReadBucket(const Statement& row) {
   b.bucket_id = row.Text(0);
   b.bucket_name = row.Text(1);
   b.description = row.OptionalText(2);
-  if (!DecodeSchema(row.Blob(3), &b.schema)) return CorruptField("buckets.schema");
-  if (!DecodeValueBlob(row.Blob(4), &b.unique_key) || !DecodeValueBlob(row.Blob(5), &b.metadata)) {
-    return CorruptField("buckets.unique_key/metadata");
+  if (!records::DecodeSchema(row.Blob(3), &b.schema))
+    return records::CorruptField("buckets.schema");
+  if (!records::DecodeValueBlob(row.Blob(4), &b.unique_key) ||
+      !records::DecodeValueBlob(row.Blob(5), &b.metadata)) {
+    return records::CorruptField("buckets.unique_key/metadata");
   }
   b.created_at = row.Int(6);
   b.updated_at = row.Int(7);
@@ -40,15 +42,18 @@ Result<model::Batch> ReadBatch(const Statement& row) {
   b.batch_id = row.Text(0);
   b.bucket_id = row.Text(1);
   FERRY_ASSIGN_OR_RETURN(b.status, ReadTaskStatus(row, 2, "batches.status"));
-  if (!DecodeStrings(row.Blob(3), &b.object_ids) ||
-      !DecodeStrings(row.Blob(4), &b.collection_ids) || !DecodeTiers(row.Blob(5), &b.dag_tiers)) {
-    return CorruptField("batches.object_ids/collection_ids/dag_tiers");
+  if (!records::DecodeStrings(row.Blob(3), &b.object_ids) ||
+      !records::DecodeStrings(row.Blob(4), &b.collection_ids) ||
+      !records::DecodeTiers(row.Blob(5), &b.dag_tiers)) {
+    return records::CorruptField("batches.object_ids/collection_ids/dag_tiers");
   }
   if (auto tier = row.OptionalInt(6)) b.current_tier = static_cast<int>(*tier);
   b.error = row.OptionalText(7);
-  if (!DecodeCounts(row.Blob(8), &b.error_summary)) return CorruptField("batches.error_summary");
+  if (!records::DecodeCounts(row.Blob(8), &b.error_summary))
+    return records::CorruptField("batches.error_summary");
   b.task_id = row.OptionalText(9);
-  if (!DecodeValueBlob(row.Blob(10), &b.metadata)) return CorruptField("batches.metadata");
+  if (!records::DecodeValueBlob(row.Blob(10), &b.metadata))
+    return records::CorruptField("batches.metadata");
   b.created_at = row.Int(11);
   b.updated_at = row.Int(12);
   return b;
@@ -57,7 +62,7 @@ Result<model::Batch> ReadBatch(const Statement& row) {
 
 Result<model::TaskStatus> ReadTaskStatus(const Statement& row, int column, const char* field) {
   auto status = model::ParseTaskStatus(row.Text(column));
-  if (!status.has_value()) return CorruptField(field);
+  if (!status.has_value()) return records::CorruptField(field);
   return *status;
 }
 
@@ -93,9 +98,9 @@ Status SqliteNamespaceStore::InsertBucket(const model::Bucket& bucket) {
     stmt.BindText(1, bucket.bucket_id);
     stmt.BindText(2, bucket.bucket_name);
     stmt.BindOptionalText(3, bucket.description);
-    stmt.BindBlob(4, EncodeSchema(bucket.schema));
-    stmt.BindBlob(5, EncodeValueBlob(bucket.unique_key));
-    stmt.BindBlob(6, EncodeValueBlob(bucket.metadata));
+    stmt.BindBlob(4, records::EncodeSchema(bucket.schema));
+    stmt.BindBlob(5, records::EncodeValueBlob(bucket.unique_key));
+    stmt.BindBlob(6, records::EncodeValueBlob(bucket.metadata));
     stmt.BindInt(7, bucket.created_at);
     stmt.BindInt(8, bucket.updated_at);
     return stmt.Run();
@@ -179,14 +184,14 @@ Status SqliteNamespaceStore::UpsertBatch(const model::Batch& batch) {
     stmt.BindText(1, batch.batch_id);
     stmt.BindText(2, batch.bucket_id);
     stmt.BindText(3, model::TaskStatusName(batch.status));
-    stmt.BindBlob(4, EncodeStrings(batch.object_ids));
-    stmt.BindBlob(5, EncodeStrings(batch.collection_ids));
-    stmt.BindBlob(6, EncodeTiers(batch.dag_tiers));
+    stmt.BindBlob(4, records::EncodeStrings(batch.object_ids));
+    stmt.BindBlob(5, records::EncodeStrings(batch.collection_ids));
+    stmt.BindBlob(6, records::EncodeTiers(batch.dag_tiers));
     stmt.BindOptionalInt(7, batch.current_tier);
     stmt.BindOptionalText(8, batch.error);
-    stmt.BindBlob(9, EncodeCounts(batch.error_summary));
+    stmt.BindBlob(9, records::EncodeCounts(batch.error_summary));
     stmt.BindOptionalText(10, batch.task_id);
-    stmt.BindBlob(11, EncodeValueBlob(batch.metadata));
+    stmt.BindBlob(11, records::EncodeValueBlob(batch.metadata));
     stmt.BindInt(12, batch.created_at);
     stmt.BindInt(13, batch.updated_at);
     return stmt.Run();

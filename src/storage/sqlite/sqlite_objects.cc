@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_keyed_reads.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 #include "storage/sqlite/sqlite_write_rows.h"
@@ -27,7 +27,7 @@ Result<model::Object> ReadObject(const Statement& row) {
   o.object_id = row.Text(0);
   o.bucket_id = row.Text(1);
   o.key_prefix = row.OptionalText(2);
-  if (!DecodeBlobs(row.Blob(3), &o.blobs)) return CorruptField("objects.blobs");
+  if (!records::DecodeBlobs(row.Blob(3), &o.blobs)) return records::CorruptField("objects.blobs");
   FERRY_ASSIGN_OR_RETURN(o.status, ReadTaskStatus(row, 4, "objects.status"));
   o.error = row.OptionalText(5);
   o.created_at = row.Int(6);
@@ -85,7 +85,7 @@ Status WriteObjectRows(SqliteDb& db, const model::Object& object, WriteMode mode
   stmt.BindText(1, object.object_id);
   stmt.BindText(2, object.bucket_id);
   stmt.BindOptionalText(3, object.key_prefix);
-  stmt.BindBlob(4, EncodeBlobs(object.blobs));
+  stmt.BindBlob(4, records::EncodeBlobs(object.blobs));
   stmt.BindText(5, model::TaskStatusName(object.status));
   stmt.BindOptionalText(6, object.error);
   stmt.BindInt(7, object.created_at);

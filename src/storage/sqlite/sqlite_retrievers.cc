@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/sqlite/record_codec.h"
-#include "storage/sqlite/retriever_records.h"
+#include "storage/records/record_codec.h"
+#include "storage/records/retriever_records.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 
 namespace ferry::storage::sqlite {
@@ -18,20 +18,22 @@ namespace {
 
 Result<model::Retriever> ReadRetriever(const Statement& row) {
   model::Retriever r;
-  if (!DecodeRetrieverRecord(row.Blob(0), &r)) return CorruptField("retrievers.body");
+  if (!records::DecodeRetrieverRecord(row.Blob(0), &r))
+    return records::CorruptField("retrievers.body");
   return r;
 }
 
 Result<model::RetrieverExecution> ReadExecution(const Statement& row) {
   model::RetrieverExecution e;
-  if (!DecodeRetrieverExecutionRecord(row.Blob(0), &e))
-    return CorruptField("retriever_executions.body");
+  if (!records::DecodeRetrieverExecutionRecord(row.Blob(0), &e))
+    return records::CorruptField("retriever_executions.body");
   return e;
 }
 
 Result<model::Interaction> ReadInteraction(const Statement& row) {
   model::Interaction i;
-  if (!DecodeInteractionRecord(row.Blob(0), &i)) return CorruptField("retriever_interactions.body");
+  if (!records::DecodeInteractionRecord(row.Blob(0), &i))
+    return records::CorruptField("retriever_interactions.body");
   return i;
 }
 
@@ -69,7 +71,7 @@ Status SqliteNamespaceStore::InsertRetriever(const model::Retriever& r) {
                                       "body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"));
     stmt.BindText(1, r.retriever_id);
     stmt.BindText(2, r.retriever_name);
-    stmt.BindBlob(3, EncodeRetrieverRecord(r));
+    stmt.BindBlob(3, records::EncodeRetrieverRecord(r));
     stmt.BindInt(4, r.created_at);
     stmt.BindInt(5, r.updated_at);
     return stmt.Run();
@@ -119,7 +121,7 @@ Status SqliteNamespaceStore::UpdateRetriever(const model::Retriever& r) {
                            db.Prepare("UPDATE retrievers SET retriever_name = ?, body = ?, "
                                       "updated_at = ? WHERE retriever_id = ?"));
     stmt.BindText(1, r.retriever_name);
-    stmt.BindBlob(2, EncodeRetrieverRecord(r));
+    stmt.BindBlob(2, records::EncodeRetrieverRecord(r));
     stmt.BindInt(3, r.updated_at);
     stmt.BindText(4, r.retriever_id);
     FERRY_RETURN_IF_ERROR(stmt.Run());
@@ -154,7 +156,7 @@ Status SqliteNamespaceStore::InsertExecution(const model::RetrieverExecution& e)
     stmt.BindText(1, e.execution_id);
     stmt.BindText(2, e.retriever_id);
     stmt.BindText(3, e.status);
-    stmt.BindBlob(4, EncodeRetrieverExecutionRecord(e));
+    stmt.BindBlob(4, records::EncodeRetrieverExecutionRecord(e));
     stmt.BindInt(5, e.created_at);
     return stmt.Run();
   });
@@ -217,7 +219,7 @@ Status SqliteNamespaceStore::InsertInteraction(const model::Interaction& i) {
     stmt.BindOptionalText(5, i.user_id);
     stmt.BindText(6, i.feature_id);
     stmt.BindText(7, TypesColumn(i.interaction_type));
-    stmt.BindBlob(8, EncodeInteractionRecord(i));
+    stmt.BindBlob(8, records::EncodeInteractionRecord(i));
     stmt.BindInt(9, i.created_at);
     return stmt.Run();
   });

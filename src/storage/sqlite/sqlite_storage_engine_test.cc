@@ -10,11 +10,11 @@
 #include <fstream>
 
 #include "common/crypto.h"
-#include "storage/sqlite/record_codec.h"
+#include "storage/conformance/storage_conformance.h"
+#include "storage/records/record_codec.h"
 #include "storage/sqlite/schema_migrations.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/sqlite_id_queries.h"
-#include "storage/sqlite/storage_conformance.h"
 
 namespace ferry::storage::sqlite {
 namespace {
@@ -188,9 +188,9 @@ TEST(SchemaMigrationsTest, UpgradesVersion1DatabasesInPlaceKeepingTheirRows) {
     FERRY_ASSIGN_OR_RETURN(
         Statement stmt,
         db.Prepare("INSERT INTO buckets VALUES ('bkt_1', 'b', NULL, ?, ?, ?, 1, 2)"));
-    stmt.BindBlob(1, EncodeSchema({}));
-    stmt.BindBlob(2, EncodeValueBlob(model::Value()));
-    stmt.BindBlob(3, EncodeValueBlob(model::Value()));
+    stmt.BindBlob(1, records::EncodeSchema({}));
+    stmt.BindBlob(2, records::EncodeValueBlob(model::Value()));
+    stmt.BindBlob(3, records::EncodeValueBlob(model::Value()));
     return stmt.Run();
   }));
   {
@@ -342,16 +342,6 @@ TEST(SqliteDbTest, StatementCacheSurvivesNestedUseOfTheSameSql) {
     EXPECT_EQ(outer.Int(0), 2);
     return Status::Ok();
   }));
-}
-
-TEST(RecordCodecTest, FloatsAreLittleEndianAndChecked) {
-  EXPECT_EQ(EncodeFloats({1.0f}), std::string("\x00\x00\x80\x3f", 4));
-  std::vector<float> out;
-  EXPECT_TRUE(DecodeFloats(std::string("\x00\x00\x80\x3f", 4), 1, &out));
-  EXPECT_EQ(out, std::vector<float>{1.0f});
-  EXPECT_FALSE(DecodeFloats("abc", 1, &out));
-  model::BucketSchema schema;
-  EXPECT_FALSE(DecodeSchema("not an encoded value", &schema));
 }
 
 }  // namespace

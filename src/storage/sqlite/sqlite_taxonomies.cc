@@ -4,16 +4,17 @@
 #include <string>
 #include <vector>
 
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/record_codec.h"
+#include "storage/records/taxonomy_records.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
-#include "storage/sqlite/taxonomy_records.h"
 
 namespace ferry::storage::sqlite {
 namespace {
 
 Result<model::Taxonomy> ReadTaxonomy(const Statement& row) {
   model::Taxonomy t;
-  if (!DecodeTaxonomyRecord(row.Blob(0), &t)) return CorruptField("taxonomies.body");
+  if (!records::DecodeTaxonomyRecord(row.Blob(0), &t))
+    return records::CorruptField("taxonomies.body");
   return t;
 }
 
@@ -26,7 +27,7 @@ Status SqliteNamespaceStore::InsertTaxonomy(const model::Taxonomy& t) {
                                       "created_at, updated_at) VALUES (?, ?, ?, ?, ?)"));
     stmt.BindText(1, t.taxonomy_id);
     stmt.BindText(2, t.taxonomy_name);
-    stmt.BindBlob(3, EncodeTaxonomyRecord(t));
+    stmt.BindBlob(3, records::EncodeTaxonomyRecord(t));
     stmt.BindInt(4, t.created_at);
     stmt.BindInt(5, t.updated_at);
     return stmt.Run();
@@ -75,7 +76,7 @@ Status SqliteNamespaceStore::UpdateTaxonomy(const model::Taxonomy& t) {
                            db.Prepare("UPDATE taxonomies SET taxonomy_name = ?, body = ?, "
                                       "updated_at = ? WHERE taxonomy_id = ?"));
     stmt.BindText(1, t.taxonomy_name);
-    stmt.BindBlob(2, EncodeTaxonomyRecord(t));
+    stmt.BindBlob(2, records::EncodeTaxonomyRecord(t));
     stmt.BindInt(3, t.updated_at);
     stmt.BindText(4, t.taxonomy_id);
     FERRY_RETURN_IF_ERROR(stmt.Run());

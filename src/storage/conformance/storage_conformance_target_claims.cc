@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "storage/sqlite/storage_conformance.h"
+#include "storage/conformance/storage_conformance.h"
 
 namespace ferry::storage::testing {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "model/retriever.h"
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 
 std::string EncodeRetrieverRecord(const model::Retriever& r);
 bool DecodeRetrieverRecord(std::string_view bytes, model::Retriever* r);
@@ -18,4 +18,4 @@ bool DecodeRetrieverExecutionRecord(std::string_view bytes, model::RetrieverExec
 std::string EncodeInteractionRecord(const model::Interaction& i);
 bool DecodeInteractionRecord(std::string_view bytes, model::Interaction* i);
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records

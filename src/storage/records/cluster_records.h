@@ -8,7 +8,7 @@
 
 #include "model/cluster.h"
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 
 std::string EncodeClusterRecord(const model::Cluster& c);
 bool DecodeClusterRecord(std::string_view bytes, model::Cluster* c);
@@ -16,4 +16,4 @@ bool DecodeClusterRecord(std::string_view bytes, model::Cluster* c);
 std::string EncodeClusterExecutionRecord(const model::ClusterExecution& e);
 bool DecodeClusterExecutionRecord(std::string_view bytes, model::ClusterExecution* e);
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records

@@ -1,10 +1,10 @@
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/record_codec.h"
 
 #include <bit>
 #include <optional>
 #include <utility>
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 namespace {
 
 using model::Value;
@@ -339,4 +339,4 @@ bool DecodeFloats(std::string_view bytes, int64_t dims, std::vector<float>* out)
   return true;
 }
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records

@@ -1,4 +1,4 @@
-#include "storage/sqlite/migration_record_codec.h"
+#include "storage/records/migration_record_codec.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "storage/sqlite/value_fields.h"
+#include "storage/records/value_fields.h"
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 namespace {
 
 using model::Value;
@@ -336,4 +336,4 @@ bool DecodeDependencyGraph(std::string_view bytes, model::DependencyGraph* out) 
   });
 }
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records

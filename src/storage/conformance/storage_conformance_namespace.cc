@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "storage/sqlite/storage_conformance.h"
+#include "storage/conformance/storage_conformance.h"
 
 namespace ferry::storage::testing {
 namespace {

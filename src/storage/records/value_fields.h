@@ -13,7 +13,7 @@
 
 #include "model/value.h"
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 
 model::Value StringsToValue(const std::vector<std::string>& strings);
 
@@ -131,4 +131,4 @@ class FieldReader {
   bool ok_;
 };
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records

@@ -1,8 +1,8 @@
 #pragma once
-// Encodings of the structured model fields that the SQLite schema stores as BLOBs rather
-// than columns (nothing queries inside them). Each goes through model::Value and its
-// binary EncodeValue format, so the bytes are self-describing and independent of struct
-// layout. Decode* return false on malformed bytes; callers report DataLoss.
+// Encodings of the structured model fields that a backend stores as opaque bytes (a BLOB,
+// a bytea) rather than as columns (nothing queries inside them). Each goes through model::Value and
+// its binary EncodeValue format, so the bytes are self-describing and independent of struct layout.
+// Decode* return false on malformed bytes; callers report DataLoss.
 
 #include <cstdint>
 #include <map>
@@ -13,7 +13,7 @@
 #include "common/status.h"
 #include "model/resources.h"
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 
 // DataLoss for a stored field that does not decode.
 Status CorruptField(std::string_view field);
@@ -49,4 +49,4 @@ bool DecodeCounts(std::string_view bytes, std::map<std::string, int64_t>* out);
 std::string EncodeFloats(const std::vector<float>& values);
 bool DecodeFloats(std::string_view bytes, int64_t dims, std::vector<float>* out);
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records

@@ -8,7 +8,7 @@
 
 #include "model/taxonomy.h"
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 
 std::string EncodeTaxonomyRecord(const model::Taxonomy& t);
 bool DecodeTaxonomyRecord(std::string_view bytes, model::Taxonomy* t);
@@ -18,4 +18,4 @@ std::string EncodeTaxonomyApplicationsRecord(const std::vector<model::TaxonomyAp
 bool DecodeTaxonomyApplicationsRecord(std::string_view bytes,
                                       std::vector<model::TaxonomyApplication>* apps);
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "storage/sqlite/storage_conformance.h"
+#include "storage/conformance/storage_conformance.h"
 
 namespace ferry::storage::testing {
 namespace {

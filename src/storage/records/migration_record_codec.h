@@ -11,7 +11,7 @@
 
 #include "model/migration.h"
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 
 std::string EncodeMigrationConfig(const model::MigrationConfig& config);
 bool DecodeMigrationConfig(std::string_view bytes, model::MigrationConfig* out);
@@ -25,4 +25,4 @@ bool DecodeValidationResult(std::string_view bytes, model::ValidationResult* out
 std::string EncodeDependencyGraph(const model::DependencyGraph& graph);
 bool DecodeDependencyGraph(std::string_view bytes, model::DependencyGraph* out);
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records

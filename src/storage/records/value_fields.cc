@@ -1,8 +1,8 @@
-#include "storage/sqlite/value_fields.h"
+#include "storage/records/value_fields.h"
 
 #include <limits>
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 
 using model::Value;
 
@@ -147,4 +147,4 @@ void FieldReader::Counts(std::string_view key, std::map<std::string, int64_t>* o
   }
 }
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records

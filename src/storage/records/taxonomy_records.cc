@@ -1,8 +1,8 @@
-#include "storage/sqlite/taxonomy_records.h"
+#include "storage/records/taxonomy_records.h"
 
 #include <optional>
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 namespace {
 
 using model::Value;
@@ -208,4 +208,4 @@ bool DecodeTaxonomyApplicationsRecord(std::string_view bytes,
   return true;
 }
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records

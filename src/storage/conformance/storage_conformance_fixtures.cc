@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "storage/sqlite/storage_conformance.h"
+#include "storage/conformance/storage_conformance.h"
 
 namespace ferry::storage::testing {
 

@@ -1,12 +1,12 @@
-#include "storage/sqlite/retriever_records.h"
+#include "storage/records/retriever_records.h"
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/record_codec.h"
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 namespace {
 
 using model::Value;
@@ -214,4 +214,4 @@ bool DecodeInteractionRecord(std::string_view bytes, model::Interaction* i) {
   return true;
 }
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records

@@ -1,12 +1,12 @@
-#include "storage/sqlite/cluster_records.h"
+#include "storage/records/cluster_records.h"
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "storage/sqlite/record_codec.h"
+#include "storage/records/record_codec.h"
 
-namespace ferry::storage::sqlite {
+namespace ferry::storage::records {
 namespace {
 
 using model::Value;
@@ -218,4 +218,4 @@ bool DecodeClusterExecutionRecord(std::string_view bytes, model::ClusterExecutio
   return true;
 }
 
-}  // namespace ferry::storage::sqlite
+}  // namespace ferry::storage::records
