@@ -1,21 +1,20 @@
 #pragma once
 // Storage conformance suite: behaviour every StorageEngine backend must show, written
-// against the storage/ interfaces only. A backend runs it by instantiating the
-// parameterized suite with a factory, e.g.
-//   INSTANTIATE_TEST_SUITE_P(Sqlite, StorageConformanceTest,
-//                            ::testing::Values(BackendParam{"sqlite", OpenSqlite}));
-// or, for both suites at once, FERRY_INSTANTIATE_STORAGE_CONFORMANCE(Sqlite, param).
-// Each test gets a fresh empty directory as the backend's location; Restart() closes the
-// engine and opens a new one over the same location.
+// against the storage/ interfaces only. A backend runs all of it with one line at
+// namespace scope of its test, given a BackendParam (test_store.h) that makes a fresh,
+// empty store for each test:
+//   FERRY_INSTANTIATE_STORAGE_CONFORMANCE(Sqlite, DirectoryBackend("sqlite", OpenSqlite));
+// and links ferry_storage_conformance whole-archive (README.md). Restart() closes the
+// engine and opens a new one over the same store (a process restart).
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <memory>
 #include <string>
 
 #include "model/migration.h"
 #include "model/resources.h"
+#include "storage/conformance/test_store.h"
 #include "storage/storage_engine.h"
 
 #define ASSERT_OK(expr)                                     \
@@ -46,14 +45,6 @@ StatusCode CodeOf(const Result<T>& r) {
   return r.ok() ? StatusCode::kOk : r.status().code();
 }
 
-using EngineFactory =
-    std::function<Result<std::unique_ptr<StorageEngine>>(const std::string& location)>;
-
-struct BackendParam {
-  std::string name;
-  EngineFactory open;
-};
-
 // Test name suffix: the backend's name.
 inline std::string BackendName(const ::testing::TestParamInfo<BackendParam>& info) {
   return info.param.name;
@@ -63,7 +54,7 @@ class StorageConformanceTest : public ::testing::TestWithParam<BackendParam> {
  protected:
   void SetUp() override;
   void TearDown() override;
-  // Closes the engine and opens a new one over the same location (a process restart).
+  // Closes the engine and opens a new one over the same store (a process restart).
   void Restart();
   // Creates and opens a namespace's data.
   std::shared_ptr<NamespaceStore> NewNamespace(const std::string& namespace_id);
@@ -71,7 +62,8 @@ class StorageConformanceTest : public ::testing::TestWithParam<BackendParam> {
   StorageEngine& engine() { return *engine_; }
   CatalogStore& catalog() { return engine_->catalog(); }
 
-  std::string location_;
+  std::unique_ptr<TestStore> test_store_;
+  std::string location_;  // test_store_->location()
   std::unique_ptr<StorageEngine> engine_;
 };
 

@@ -1,9 +1,5 @@
 // Fixture, sample resources and comparisons of the storage conformance suite.
 
-#include <stdlib.h>
-
-#include <filesystem>
-
 #include "storage/conformance/storage_conformance.h"
 
 namespace ferry::storage::testing {
@@ -13,23 +9,21 @@ using model::ValueArray;
 using model::ValueObject;
 
 void StorageConformanceTest::SetUp() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "ferry-storage-XXXXXX").string();
-  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-  location_ = pattern;
-  ASSERT_OK_AND_ASSIGN(engine_, GetParam().open(location_));
+  ASSERT_OK_AND_ASSIGN(test_store_, GetParam().new_store());
+  location_ = test_store_->location();
+  ASSERT_OK_AND_ASSIGN(engine_, test_store_->Open());
 }
 
 void StorageConformanceTest::TearDown() {
   if (engine_ != nullptr) engine_->Close();
   engine_.reset();
-  std::error_code ec;
-  std::filesystem::remove_all(location_, ec);
+  test_store_.reset();
 }
 
 void StorageConformanceTest::Restart() {
   engine_->Close();
   engine_.reset();
-  ASSERT_OK_AND_ASSIGN(engine_, GetParam().open(location_));
+  ASSERT_OK_AND_ASSIGN(engine_, test_store_->Open());
 }
 
 std::shared_ptr<NamespaceStore> StorageConformanceTest::NewNamespace(const std::string& id) {

@@ -1,5 +1,5 @@
-// The SQLite backend: the conformance suite, plus what only this backend has (files,
-// schema versions, error mapping).
+// What only the SQLite backend has (files, schema versions, query plans, error mapping);
+// the shared conformance suite runs in sqlite_conformance_test.cc.
 
 #include "storage/sqlite/sqlite_storage_engine.h"
 
@@ -20,15 +20,6 @@ namespace ferry::storage::sqlite {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::BackendParam;
-
-Result<std::unique_ptr<StorageEngine>> OpenSqlite(const std::string& location) {
-  FERRY_ASSIGN_OR_RETURN(auto engine, SqliteStorageEngine::Open(location));
-  return std::unique_ptr<StorageEngine>(std::move(engine));
-}
-
-const BackendParam kSqliteBackend{"sqlite", OpenSqlite};
-FERRY_INSTANTIATE_STORAGE_CONFORMANCE(Sqlite, kSqliteBackend);
 
 // A fresh directory, removed with its contents at scope exit.
 class TempDir {

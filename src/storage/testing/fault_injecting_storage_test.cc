@@ -4,19 +4,19 @@
 
 #include "storage/testing/fault_injecting_storage.h"
 
+#include "storage/conformance/storage_conformance.h"
 #include "storage/sqlite/sqlite_storage_engine.h"
-#include "storage/sqlite/storage_conformance.h"
 
 namespace ferry::storage::testing {
 namespace {
 
-Result<std::unique_ptr<StorageEngine>> OpenWrapped(const std::string& location) {
-  FERRY_ASSIGN_OR_RETURN(auto engine, sqlite::SqliteStorageEngine::Open(location));
+Result<std::unique_ptr<StorageEngine>> OpenWrapped(const std::string& directory) {
+  FERRY_ASSIGN_OR_RETURN(auto engine, sqlite::SqliteStorageEngine::Open(directory));
   return std::unique_ptr<StorageEngine>(std::make_unique<FaultInjectingStorageEngine>(
       std::unique_ptr<StorageEngine>(std::move(engine))));
 }
 
-const BackendParam kWrappedBackend{"fault_injecting_sqlite", OpenWrapped};
+const BackendParam kWrappedBackend = DirectoryBackend("fault_injecting_sqlite", OpenWrapped);
 FERRY_INSTANTIATE_STORAGE_CONFORMANCE(FaultInjecting, kWrappedBackend);
 
 class CatalogFaultsTest : public StorageConformanceTest {
