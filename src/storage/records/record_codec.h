@@ -1,8 +1,9 @@
 #pragma once
 // Encodings of the structured model fields that a backend stores as opaque bytes (a BLOB,
-// a bytea) rather than as columns (nothing queries inside them). Each goes through model::Value and
-// its binary EncodeValue format, so the bytes are self-describing and independent of struct layout.
-// Decode* return false on malformed bytes; callers report DataLoss.
+// a bytea) rather than as columns (nothing queries inside them). Each goes through
+// model::Value and its binary EncodeValue format, so the bytes are self-describing and
+// independent of struct layout. Decode* return false on malformed bytes; callers report
+// DataLoss.
 
 #include <cstdint>
 #include <map>
