@@ -30,6 +30,34 @@ WAIT_TIMEOUT = 300  # seconds a wait may take before the test fails
 START_TIMEOUT = 120  # seconds ferryd may take to listen
 TASK_TERMINAL = ("COMPLETED", "FAILED", "COMPLETED_WITH_ERRORS", "CANCELED")
 MIGRATION_TERMINAL = ("completed", "failed", "cancelled")
+# With FERRY_TEST_PG_URL_FILE (ctest's `_pg` variants of the HTTP tests), every data dir
+# gets its own database in the throwaway PostgreSQL cluster (tests/pg/pg_cluster.sh) and
+# ferryd runs with --storage on it; a restart with the same data dir finds it again.
+PG_URL_FILE = os.environ.get("FERRY_TEST_PG_URL_FILE")
+STORAGE_URL_NAME = ".test_storage_url"
+
+
+def storage_url_for(data_dir):
+    """The PostgreSQL URL of `data_dir` (created on first use), or None when the tests run
+    on embedded storage."""
+    if not PG_URL_FILE:
+        return None
+    os.makedirs(data_dir, exist_ok=True)
+    marker = os.path.join(data_dir, STORAGE_URL_NAME)
+    if os.path.exists(marker):
+        with open(marker) as f:
+            return f.read().strip()
+    with open(PG_URL_FILE) as f:
+        cluster = f.read().strip()
+    name = "t_%d_%s" % (os.getpid(), os.urandom(6).hex())
+    subprocess.run(["psql", cluster, "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                    'CREATE DATABASE "%s"' % name], check=True, capture_output=True)
+    url = cluster.rsplit("/", 1)[0] + "/" + name
+    with open(marker, "w") as f:
+        f.write(url)
+    return url
+
+
 # Methods a lost connection may repeat: they change nothing on the server.
 IDEMPOTENT = ("GET", "HEAD", "OPTIONS")
 
@@ -96,8 +124,11 @@ class Ferryd:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FERRY_")}
         env.update({"FERRY_API_KEY": ADMIN_KEY, "FERRY_WORKERS": "2"})
         env.update(self.env)
+        storage = storage_url_for(self.data_dir)
+        storage_args = ["--storage", storage] if storage else []
         self.proc = subprocess.Popen(
-            [FERRYD, "--data-dir", self.data_dir, "--listen", "127.0.0.1:0"] + self.extra_args,
+            [FERRYD, "--data-dir", self.data_dir, "--listen", "127.0.0.1:0"] + storage_args
+            + self.extra_args,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
         self.stderr_lines = []
         # The deadline of the start: a ferryd that does not listen by then is killed.
@@ -147,6 +178,30 @@ class Ferryd:
 
     def client(self, key=ADMIN_KEY, namespace=None):
         return Client(self.port, key, namespace, server=self)
+
+    def read_blob(self, content_hash):
+        """The bytes of a stored blob: a file of the embedded store, or a row of PostgreSQL's
+        `blobs` table (schema `ferry`)."""
+        storage = storage_url_for(self.data_dir)
+        if storage is None:
+            with open(os.path.join(self.data_dir, "blobs", content_hash[:2],
+                                   content_hash[2:]), "rb") as f:
+                return f.read()
+        out = subprocess.run(["psql", storage, "-At", "-v", "ON_ERROR_STOP=1", "-c",
+                              "SELECT encode(bytes, 'hex') FROM ferry.blobs "
+                              "WHERE content_hash = '%s'" % re.sub("[^0-9a-f]", "", content_hash)],
+                             capture_output=True, text=True, check=True)
+        if not out.stdout.strip():
+            raise FileNotFoundError("blob " + content_hash)
+        return bytes.fromhex(out.stdout.strip())
+
+    def create_key(self, org):
+        """`ferryd keys create` for organization `org` on this server's storage; the key."""
+        storage = storage_url_for(self.data_dir)
+        out = subprocess.run([FERRYD, "keys", "create", "--data-dir", self.data_dir, "--org", org]
+                             + (["--storage", storage] if storage else []),
+                             capture_output=True, text=True, check=True)
+        return out.stdout.strip().splitlines()[-1]
 
     def state(self):
         """How the process is doing, for failure messages: running, or its exit and log."""

@@ -27,6 +27,8 @@ Status ParseSize(const std::string& name, const std::string& text, size_t* out) 
 Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
   if (key == "data_dir") {
     c->data_dir = value;
+  } else if (key == "storage") {
+    c->storage = value;
   } else if (key == "listen") {
     c->listen = value;
   } else if (key == "max_body_bytes") {
@@ -93,6 +95,12 @@ Status ApplyTable(const toml::table& table, Config* config) {
 
 Status Config::Validate() const {
   if (data_dir.empty()) return Status::InvalidArgument("data_dir must not be empty");
+  if (!storage.empty() && storage.rfind("postgresql://", 0) != 0 &&
+      storage.rfind("postgres://", 0) != 0) {
+    // The value may hold a password: never echo it.
+    return Status::InvalidArgument(
+        "storage must be empty (embedded) or a postgresql://user@host:port/db URL");
+  }
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) {
     return Status::InvalidArgument("listen must be HOST:PORT, got '" + listen + "'");
@@ -163,6 +171,7 @@ Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* c
   static const std::pair<const char*, const char*> kVars[] = {
       {"FERRY_DATA_DIR", "data_dir"},
       {"FERRY_LISTEN", "listen"},
+      {"FERRY_STORAGE", "storage"},
       {"FERRY_MAX_BODY_BYTES", "max_body_bytes"},
       {"FERRY_IO_THREADS", "io_threads"},
       {"FERRY_HANDLER_THREADS", "handler_threads"},

@@ -17,6 +17,12 @@ namespace ferry::app {
 struct Config {
   // Where catalog.db, ns/ and blobs/ live. Default "./data".
   std::string data_dir = "./data";
+  // Where the data lives: "" (default) = the embedded store in data_dir (SQLite and
+  // files); "postgresql://user@host:port/db" = a PostgreSQL database that several ferryd
+  // processes can share (data_dir then holds only local files: the webhook secret key,
+  // which every process of a cluster must share, and vector indexes). (TOML storage, env
+  // FERRY_STORAGE, --storage.)
+  std::string storage;
   // HOST:PORT to listen on. Default "127.0.0.1:8080".
   std::string listen = "127.0.0.1:8080";
   // Largest accepted request body; bigger ones get 413. Default 16 MiB.
@@ -59,13 +65,13 @@ struct Config {
   uint16_t port() const;
 };
 
-// Applies a TOML file: keys data_dir, listen, max_body_bytes, io_threads,
+// Applies a TOML file: keys data_dir, storage, listen, max_body_bytes, io_threads,
 // handler_threads, workers, log_level, max_connections, max_image_pixels (top level or
 // under a table such as [server]).
 Status ApplyTomlFile(const std::string& path, Config* config);
 // The same, for TOML text already in memory (the config fuzzer feeds it).
 Status ApplyTomlString(std::string_view text, Config* config);
-// Applies FERRY_DATA_DIR, FERRY_LISTEN, FERRY_MAX_BODY_BYTES, FERRY_IO_THREADS,
+// Applies FERRY_DATA_DIR, FERRY_STORAGE, FERRY_LISTEN, FERRY_MAX_BODY_BYTES, FERRY_IO_THREADS,
 // FERRY_HANDLER_THREADS, FERRY_WORKERS, FERRY_LOG_LEVEL, FERRY_WEBHOOK_ALLOW_PRIVATE,
 // FERRY_WEBHOOK_MAX_ATTEMPTS, FERRY_MAX_CONNECTIONS, FERRY_MAX_IMAGE_PIXELS from `env`.
 Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* config);

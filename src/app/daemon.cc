@@ -9,6 +9,7 @@
 #include "api/http/server.h"
 #include "api/routes.h"
 #include "app/extractor_config.h"
+#include "app/storage_factory.h"
 #include "codec/webhook_codec.h"
 #include "common/crash_points.h"
 #include "common/logging.h"
@@ -27,7 +28,6 @@
 #include "service/namespace_service.h"
 #include "service/retriever_service.h"
 #include "service/vector_search.h"
-#include "storage/sqlite/sqlite_storage_engine.h"
 
 namespace ferry::app {
 
@@ -74,8 +74,7 @@ void BlockSignals() {
 Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   Logger logger(ParseLogLevel(config.log_level));
   FERRY_ASSIGN_OR_RETURN(auto crash_points, CrashPoints::Parse(config.crash_points));
-  FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(
-                                           config.data_dir, crash_points.get()));
+  FERRY_ASSIGN_OR_RETURN(auto storage, OpenStorage(config, crash_points.get()));
   auto extractors = extract::ExtractorRegistry::CreateBuiltin(
       {.max_image_pixels = static_cast<int64_t>(config.max_image_pixels)});
   FERRY_RETURN_IF_ERROR(RegisterHttpExtractors(config, *extractors, logger));
@@ -154,9 +153,9 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   return Status::Ok();
 }
 
-Status CreateKeyCommand(const std::string& data_dir, const std::string& org) {
+Status CreateKeyCommand(const Config& config, const std::string& org) {
   Logger logger(LogLevel::kWarn);
-  FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(data_dir));
+  FERRY_ASSIGN_OR_RETURN(auto storage, OpenStorage(config, nullptr));
   auto extractors = extract::ExtractorRegistry::CreateBuiltin();
   SystemClock clock;
   service::ServiceDeps deps{*storage, *extractors, clock, logger};

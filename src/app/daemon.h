@@ -25,6 +25,6 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors = nullptr
 void BlockSignals();
 
 // `ferryd keys create`: creates organization `org` if needed, prints a new API key.
-Status CreateKeyCommand(const std::string& data_dir, const std::string& org);
+Status CreateKeyCommand(const Config& config, const std::string& org);
 
 }  // namespace ferry::app

@@ -27,12 +27,16 @@ int main(int argc, char** argv) {
   std::string config_file;
   std::string data_dir;
   std::string listen;
+  std::string storage;
   std::optional<size_t> workers;
   std::optional<size_t> max_body_bytes;
   std::optional<size_t> max_connections;
   std::string log_level;
   cli.add_option("--config", config_file, "TOML configuration file");
   cli.add_option("--data-dir", data_dir, "data directory (default ./data)");
+  cli.add_option("--storage", storage,
+                 "postgresql://user@host:port/db to share a PostgreSQL database "
+                 "(default: embedded storage in the data directory)");
   cli.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   cli.add_option("--workers", workers, "extraction workers (default: all cores)");
   cli.add_option("--max-body-bytes", max_body_bytes, "largest request body (default 16 MiB)");
@@ -44,13 +48,19 @@ int main(int argc, char** argv) {
   auto* create = keys->add_subcommand("create", "create an API key (and its organization)");
   std::string key_data_dir = "./data";
   std::string org;
+  std::string key_storage;
   create->add_option("--data-dir", key_data_dir, "data directory")->capture_default_str();
+  create->add_option("--storage", key_storage, "postgresql://… (default: embedded storage)");
   create->add_option("--org", org, "organization name")->required();
   keys->require_subcommand(1);
   CLI11_PARSE(cli, argc, argv);
 
   if (*create) {
-    ferry::Status st = ferry::app::CreateKeyCommand(key_data_dir, org);
+    ferry::app::Config key_config;
+    key_config.data_dir = key_data_dir;
+    key_config.storage = key_storage;
+    if (auto st = key_config.Validate(); !st.ok()) return Fail(st);
+    ferry::Status st = ferry::app::CreateKeyCommand(key_config, org);
     return st.ok() ? 0 : Fail(st);
   }
 
@@ -67,6 +77,7 @@ int main(int argc, char** argv) {
   }
   if (!data_dir.empty()) config.data_dir = data_dir;
   if (!listen.empty()) config.listen = listen;
+  if (!storage.empty()) config.storage = storage;
   if (workers) config.workers = *workers;
   if (max_body_bytes) config.max_body_bytes = *max_body_bytes;
   if (max_connections) config.max_connections = *max_connections;

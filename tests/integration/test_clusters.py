@@ -3,12 +3,11 @@ execution through a task that recovers two well separated groups of texts, enric
 documents and writes its artifacts to the blob store, a failing execution, and isolation
 between organizations."""
 import os
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, FerryTestCase, wait_task  # noqa: E402
+from ferry_harness import FerryTestCase, wait_task  # noqa: E402
 
 URI = "mixpeek://text_extractor@v1/embedding"
 TEXT = [{"feature_extractor_name": "text_extractor", "version": "v1"}]
@@ -168,14 +167,9 @@ class ClusterTest(FerryTestCase):
         self.assertEqual(set(names), {"members", "centroids"})
         for a in names.values():
             self.assertEqual(a["uri"], "ferry://blobs/" + a["blob_hash"])
-            path = os.path.join(self.server.data_dir, "blobs", a["blob_hash"][:2],
-                                a["blob_hash"][2:])
-            with open(path, "rb") as f:
-                data = f.read()
+            data = self.server.read_blob(a["blob_hash"])
             self.assertEqual(len(data), a["size_bytes"])
-        with open(os.path.join(self.server.data_dir, "blobs", names["members"]["blob_hash"][:2],
-                               names["members"]["blob_hash"][2:])) as f:
-            rows = f.read().splitlines()
+        rows = self.server.read_blob(names["members"]["blob_hash"]).decode().splitlines()
         self.assertEqual(len(rows), 9)
         docs = {d["document_id"] for d in self.documents()}
         self.assertEqual({r.split("\t")[0] for r in rows[1:]}, docs)
@@ -227,10 +221,8 @@ class ClusterTest(FerryTestCase):
 
     def test_other_organization_sees_404(self):
         cid = self.create("private")["cluster_id"]
-        out = subprocess.run([FERRYD, "keys", "create", "--data-dir", self.server.data_dir,
-                              "--org", "clus-other-org"], capture_output=True, text=True,
-                             check=True)
-        other = self.server.client(key=out.stdout.strip().splitlines()[-1])
+        key = self.server.create_key("clus-other-org")
+        other = self.server.client(key=key)
         self.assertStatus(other.get("/v1/clusters/" + cid, namespace="clus"), 404)
         self.assertStatus(other.post("/v1/namespaces", {"namespace_name": "clus",
                                                         "feature_extractors": TEXT}), 200)

@@ -8,13 +8,12 @@ Runs ferryd_testing: ferryd plus the test-only fault_extractor, which fails a te
 test's way of fixing the cause of a failure."""
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, Ferryd, FerryTestCase, wait_task  # noqa: E402
+from ferry_harness import Ferryd, FerryTestCase, wait_task  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
 FAULT = [{"feature_extractor_name": "fault_extractor", "version": "v1"}]
@@ -183,10 +182,8 @@ class FailedItemsTest(FerryTestCase):
         self.assertStatus(self.api.get(BASE + "/mig_unknown/failed-items"), 404)
         self.assertStatus(self.api.post(BASE + "/mig_unknown/retry"), 404)
         self.assertStatus(self.api.call("GET", BASE + "/%s/retry" % mid), 405)
-        out = subprocess.run([FERRYD, "keys", "create", "--data-dir", self.server.data_dir,
-                              "--org", "failed-items-other"], capture_output=True, text=True,
-                             check=True)
-        other = self.server.client(key=out.stdout.strip().splitlines()[-1])
+        key = self.server.create_key("failed-items-other")
+        other = self.server.client(key=key)
         self.assertStatus(other.get("%s/%s/failed-items" % (BASE, mid)), 404)
         self.assertStatus(other.post("%s/%s/retry" % (BASE, mid)), 404)
 

@@ -18,14 +18,14 @@ file NAME exists in FERRYD_TEST_FAULT_DIR, so a migration is certainly running w
 test acts on it. Every JSON response is checked against ferryd's OpenAPI schema (harness).
 """
 import os
-import shutil
 import subprocess
+import shutil
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, Ferryd, wait_task, wait_until  # noqa: E402
+from ferry_harness import Ferryd, storage_url_for, wait_task, wait_until  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
 TEXT = [{"feature_extractor_name": "text_extractor", "version": "v1"}]
@@ -113,9 +113,7 @@ class MigrationGuardsTest(unittest.TestCase):
         return ns["namespace_id"]
 
     def other_org(self, org):
-        out = subprocess.run([FERRYD, "keys", "create", "--data-dir", self.server.data_dir,
-                              "--org", org], capture_output=True, text=True, check=True)
-        return self.client(key=out.stdout.strip().splitlines()[-1])
+        return self.client(key=self.server.create_key(org))
 
     def config(self, **extra):
         cfg = {"migration_type": "copy", "source_namespace_id": "gsrc"}
@@ -306,16 +304,23 @@ class MigrationGuardsTest(unittest.TestCase):
     # --- 3. no server paths in messages --------------------------------------------------
 
     def test_no_response_or_log_names_the_data_directory(self):
-        # A failure that reaches storage: a namespace whose data file cannot be opened.
+        # A failure that reaches storage: a namespace whose data cannot be opened (its file
+        # replaced by a directory; on PostgreSQL, its data row gone).
         name = "gbroken"
         status, ns = self.api.post("/v1/namespaces", {"namespace_name": name,
                                                       "feature_extractors": TEXT})
         self.assertEqual(status, 200, ns)
         self.server.stop()
         logs = self.server.remaining_stderr.splitlines()
-        db = os.path.join(self.server.data_dir, "ns", ns["namespace_id"] + ".db")
-        os.remove(db)
-        os.mkdir(db)  # a directory where the database file should be
+        storage = storage_url_for(self.server.data_dir)
+        if storage:
+            subprocess.run(["psql", storage, "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                            "DELETE FROM ferry.namespace_data WHERE namespace_id = '%s'"
+                            % ns["namespace_id"]], check=True, capture_output=True)
+        else:
+            db = os.path.join(self.server.data_dir, "ns", ns["namespace_id"] + ".db")
+            os.remove(db)
+            os.mkdir(db)  # a directory where the database file should be
         self.server.start()
         type(self).api = self.client()
         status, body = self.api.get("/v1/namespaces/" + name)
@@ -324,14 +329,15 @@ class MigrationGuardsTest(unittest.TestCase):
             source_namespace_id=name)})
         self.assertGreaterEqual(status, 400, body)
         data_dir = os.path.realpath(self.server.data_dir)
+        secrets = {data_dir, self.server.data_dir} | ({storage} if storage else set())
         for method, path, status, body in self.bodies:
             text = repr(body)
-            for d in {data_dir, self.server.data_dir}:
+            for d in secrets:
                 self.assertNotIn(d, text, "%s %s answered %d: %s" % (method, path, status, text))
         logs += self.server.stderr_lines
         for line in logs:
-            self.assertNotIn(self.server.data_dir, line)
-            self.assertNotIn(data_dir, line)
+            for d in secrets:
+                self.assertNotIn(d, line)
 
 
 if __name__ == "__main__":

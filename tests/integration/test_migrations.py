@@ -2,12 +2,11 @@
 validation, the status machine (including the forbidden transitions), list filters and
 pagination, validate creating nothing, tasks, and isolation between organizations."""
 import os
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, FerryTestCase, wait_task  # noqa: E402
+from ferry_harness import FerryTestCase, wait_task  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
 TEXT = [{"feature_extractor_name": "text_extractor", "version": "v1"}]
@@ -208,9 +207,8 @@ class MigrationApiTest(FerryTestCase):
             self.assertIn(mid, seen)
 
     def test_other_organization_gets_404(self):
-        out = subprocess.run([FERRYD, "keys", "create", "--data-dir", self.server.data_dir,
-                              "--org", "mig-other"], capture_output=True, text=True, check=True)
-        other = self.server.client(key=out.stdout.strip().splitlines()[-1])
+        key = self.server.create_key("mig-other")
+        other = self.server.client(key=key)
         m = self.create()
         mid = m["migration_id"]
         for method, path in [("GET", BASE + "/" + mid), ("POST", BASE + "/%s/start" % mid),

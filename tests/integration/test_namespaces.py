@@ -1,12 +1,11 @@
 """Namespaces over HTTP: create, get by id and name, list with pagination, patch,
 delete (with its data), validation errors, and isolation between organizations."""
 import os
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, FerryTestCase  # noqa: E402
+from ferry_harness import FerryTestCase  # noqa: E402
 
 TEXT = [{"feature_extractor_name": "text_extractor", "version": "v1"}]
 
@@ -107,9 +106,7 @@ class NamespaceTest(FerryTestCase):
         self.assertEqual(err["detail"][0]["loc"], ["query", "offset"])
 
     def test_other_organization_sees_404(self):
-        out = subprocess.run([FERRYD, "keys", "create", "--data-dir", self.server.data_dir,
-                              "--org", "other-org"], capture_output=True, text=True, check=True)
-        other_key = out.stdout.strip().splitlines()[-1]
+        other_key = self.server.create_key("other-org")
         self.assertTrue(other_key.startswith("sk_"))
         mine = self.make_namespace("ns-private")
         other = self.server.client(key=other_key)

@@ -4,12 +4,11 @@ sort / limit stages, recorded executions, interactions, and isolation between
 organizations and namespaces."""
 import math
 import os
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, FerryTestCase, wait_task  # noqa: E402
+from ferry_harness import FerryTestCase, wait_task  # noqa: E402
 
 URI = "mixpeek://text_extractor@v1/embedding"
 VECTOR_KEY = "text_extractor_v1_embedding"
@@ -243,10 +242,8 @@ class RetrieverTest(FerryTestCase):
 
     def test_other_organization_and_namespace_see_404(self):
         r = self.create("private", [search_stage()])
-        out = subprocess.run([FERRYD, "keys", "create", "--data-dir", self.server.data_dir,
-                              "--org", "ret-other-org"], capture_output=True, text=True,
-                             check=True)
-        other = self.server.client(key=out.stdout.strip().splitlines()[-1])
+        key = self.server.create_key("ret-other-org")
+        other = self.server.client(key=key)
         self.assertStatus(other.get("/v1/retrievers/" + r["retriever_id"], namespace="rets"), 404)
         self.assertStatus(other.post("/v1/namespaces", {"namespace_name": "rets",
                                                         "feature_extractors": TEXT}), 200)

@@ -3,12 +3,11 @@ isolation between organizations, execution on a collection and on sample documen
 against a hand-checkable reference set (cat / dog / car), a hierarchical taxonomy, and
 taxonomy_applications enriching the documents a batch writes into a collection."""
 import os
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import FERRYD, FerryTestCase, wait_task  # noqa: E402
+from ferry_harness import FerryTestCase, wait_task  # noqa: E402
 
 URI = "mixpeek://text_extractor@v1/embedding"
 TEXT = [{"feature_extractor_name": "text_extractor", "version": "v1"}]
@@ -217,10 +216,8 @@ class TaxonomyTest(FerryTestCase):
 
     def test_other_organization_sees_404(self):
         t = self.flat("private")
-        out = subprocess.run([FERRYD, "keys", "create", "--data-dir", self.server.data_dir,
-                              "--org", "tax-other-org"], capture_output=True, text=True,
-                             check=True)
-        other = self.server.client(key=out.stdout.strip().splitlines()[-1])
+        key = self.server.create_key("tax-other-org")
+        other = self.server.client(key=key)
         self.assertStatus(other.get("/v1/taxonomies/" + t["taxonomy_id"], namespace="tax"), 404)
         self.assertStatus(other.post("/v1/namespaces", {"namespace_name": "tax",
                                                         "feature_extractors": TEXT}), 200)

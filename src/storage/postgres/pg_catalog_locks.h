@@ -13,10 +13,10 @@ inline void LockNamespaceNames(pqxx::work& tx) {
   tx.exec("SELECT pg_advisory_xact_lock(7466720010)");
 }
 
-// One migration's webhook sequence numbers.
+// One migration's webhook sequence numbers (the two-key form: both keys are int4).
 inline void LockWebhookSequence(pqxx::work& tx, const std::string& org_id,
                                 const std::string& migration_id) {
-  tx.exec_params("SELECT pg_advisory_xact_lock(7466720011, hashtext($1))",
+  tx.exec_params("SELECT pg_advisory_xact_lock(746672011, hashtext($1))",
                  org_id + "/" + migration_id);
 }
 

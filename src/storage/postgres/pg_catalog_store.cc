@@ -5,6 +5,7 @@
 #include "storage/postgres/pg_catalog_locks.h"
 #include "storage/postgres/pg_params.h"
 #include "storage/postgres/pg_records.h"
+#include "storage/postgres/pg_rows.h"
 
 namespace ferry::storage::postgres {
 namespace {
@@ -16,12 +17,6 @@ constexpr char kNamespaceColumns[] =
 constexpr char kTaskColumns[] =
     "task_id, org_id, namespace_id, task_type, status, inputs, outputs, additional_data, "
     "error, created_at, updated_at";
-
-std::string Sql(std::initializer_list<std::string_view> parts) {
-  std::string s;
-  for (auto p : parts) s.append(p);
-  return s;
-}
 
 Result<model::Namespace> ReadNamespace(const pqxx::row& row) {
   model::Namespace ns;
@@ -60,17 +55,6 @@ Result<model::Task> ReadTask(const pqxx::row& row) {
   task.created_at = ReadInt(row[9]);
   task.updated_at = ReadInt(row[10]);
   return task;
-}
-
-template <typename T, typename Read>
-Result<std::vector<T>> ReadAll(const pqxx::result& r, Read read) {
-  std::vector<T> out;
-  out.reserve(r.size());
-  for (const auto& row : r) {
-    FERRY_ASSIGN_OR_RETURN(T v, read(row));
-    out.push_back(std::move(v));
-  }
-  return out;
 }
 
 // True when a namespace of any organization, or another migration's claim, has the id.

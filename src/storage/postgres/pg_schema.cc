@@ -219,6 +219,186 @@ CREATE TABLE taxonomies (
 );
 CREATE INDEX taxonomies_by_created ON taxonomies (namespace_id, created_at, taxonomy_id);
 )sql"},
+    // Namespace data: shared tables, namespace_id first in every key (DESIGN.md, "PostgreSQL
+    // layout"). Children cascade from their parents by foreign keys. `write_seq` takes the
+    // next value of `document_writes` on every document insert or update; a delete bumps
+    // its collection's `deleted_mark` from the same sequence (statement trigger), so the
+    // greater of the two is a collection's write mark (GetCollectionVersion).
+    {3,
+     R"sql(
+CREATE TABLE namespace_data (
+  namespace_id TEXT PRIMARY KEY,
+  created_at   BIGINT NOT NULL
+);
+CREATE TABLE buckets (
+  namespace_id TEXT NOT NULL,
+  bucket_id    TEXT NOT NULL,
+  bucket_name  TEXT NOT NULL,
+  description  TEXT,
+  schema       BYTEA NOT NULL,
+  unique_key   BYTEA NOT NULL,
+  metadata     BYTEA NOT NULL,
+  created_at   BIGINT NOT NULL,
+  updated_at   BIGINT NOT NULL,
+  PRIMARY KEY (namespace_id, bucket_id),
+  UNIQUE (namespace_id, bucket_name)
+);
+CREATE INDEX buckets_by_created ON buckets (namespace_id, created_at, bucket_id);
+CREATE TABLE objects (
+  namespace_id TEXT NOT NULL,
+  object_id    TEXT NOT NULL,
+  bucket_id    TEXT NOT NULL,
+  key_prefix   TEXT,
+  blobs        BYTEA NOT NULL,
+  status       TEXT NOT NULL,
+  error        TEXT,
+  size_bytes   BIGINT NOT NULL,
+  created_at   BIGINT NOT NULL,
+  updated_at   BIGINT NOT NULL,
+  blob_hashes  TEXT[] NOT NULL,
+  PRIMARY KEY (namespace_id, object_id),
+  FOREIGN KEY (namespace_id, bucket_id) REFERENCES buckets ON DELETE CASCADE
+);
+CREATE INDEX objects_by_bucket ON objects (namespace_id, bucket_id, created_at, object_id);
+CREATE INDEX objects_by_bucket_id ON objects (namespace_id, bucket_id, object_id, created_at);
+CREATE TABLE collections (
+  namespace_id          TEXT NOT NULL,
+  collection_id         TEXT NOT NULL,
+  collection_name       TEXT NOT NULL,
+  description           TEXT,
+  source                BYTEA NOT NULL,
+  extractor             BYTEA NOT NULL,
+  input_schema          BYTEA NOT NULL,
+  output_schema         BYTEA NOT NULL,
+  enabled               BOOLEAN NOT NULL,
+  metadata              BYTEA NOT NULL,
+  root_bucket_ids       BYTEA NOT NULL,
+  created_at            BIGINT NOT NULL,
+  updated_at            BIGINT NOT NULL,
+  taxonomy_applications BYTEA,
+  deleted_mark          BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (namespace_id, collection_id),
+  UNIQUE (namespace_id, collection_name)
+);
+CREATE INDEX collections_by_created ON collections (namespace_id, created_at, collection_id);
+CREATE SEQUENCE document_writes;
+CREATE TABLE documents (
+  namespace_id         TEXT NOT NULL,
+  document_id          TEXT NOT NULL,
+  collection_id        TEXT NOT NULL,
+  fields               BYTEA NOT NULL,
+  source_type          TEXT NOT NULL,
+  root_object_id       TEXT NOT NULL,
+  root_bucket_id       TEXT NOT NULL,
+  source_object_id     TEXT,
+  source_document_id   TEXT,
+  source_collection_id TEXT,
+  lineage_path         TEXT NOT NULL,
+  modality             TEXT NOT NULL,
+  ingestion_status     TEXT NOT NULL,
+  error                TEXT,
+  batch_id             TEXT NOT NULL,
+  created_at           BIGINT NOT NULL,
+  updated_at           BIGINT NOT NULL,
+  write_seq            BIGINT NOT NULL DEFAULT nextval('document_writes'),
+  PRIMARY KEY (namespace_id, document_id),
+  FOREIGN KEY (namespace_id, collection_id) REFERENCES collections ON DELETE CASCADE
+);
+CREATE INDEX documents_by_root ON documents (namespace_id, collection_id, root_object_id);
+CREATE INDEX documents_by_created ON documents (namespace_id, collection_id, created_at, document_id);
+CREATE INDEX documents_by_collection_id
+  ON documents (namespace_id, collection_id, document_id, created_at);
+CREATE INDEX documents_by_write ON documents (namespace_id, collection_id, write_seq);
+CREATE TABLE vectors (
+  namespace_id TEXT NOT NULL,
+  document_id  TEXT NOT NULL,
+  feature_uri  TEXT NOT NULL,
+  position     INTEGER NOT NULL,
+  dims         INTEGER NOT NULL,
+  data         BYTEA NOT NULL,
+  PRIMARY KEY (namespace_id, document_id, feature_uri),
+  FOREIGN KEY (namespace_id, document_id) REFERENCES documents ON DELETE CASCADE
+);
+CREATE FUNCTION documents_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE collections c SET deleted_mark = nextval('document_writes')
+    FROM (SELECT DISTINCT namespace_id, collection_id FROM old_rows) d
+    WHERE c.namespace_id = d.namespace_id AND c.collection_id = d.collection_id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER documents_deleted AFTER DELETE ON documents
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION documents_deleted();
+CREATE TABLE batches (
+  namespace_id   TEXT NOT NULL,
+  batch_id       TEXT NOT NULL,
+  bucket_id      TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  object_ids     BYTEA NOT NULL,
+  collection_ids BYTEA NOT NULL,
+  dag_tiers      BYTEA NOT NULL,
+  current_tier   BIGINT,
+  error          TEXT,
+  error_summary  BYTEA NOT NULL,
+  task_id        TEXT,
+  metadata       BYTEA NOT NULL,
+  created_at     BIGINT NOT NULL,
+  updated_at     BIGINT NOT NULL,
+  PRIMARY KEY (namespace_id, batch_id),
+  FOREIGN KEY (namespace_id, bucket_id) REFERENCES buckets ON DELETE CASCADE
+);
+CREATE TABLE write_fences (
+  namespace_id TEXT NOT NULL,
+  fence_key    TEXT NOT NULL,
+  token        BIGINT NOT NULL,
+  PRIMARY KEY (namespace_id, fence_key)
+);
+-- The id rule of a migration (common/ids.cc MapResourceId), for bulk copies inside the
+-- server: a canonical id (prefix + 24 hex digits) plus the first 96 bits of
+-- SHA-256(migration) modulo 2^96; any other id hashed with the migration. Tested against
+-- the C++ definition (pg_bulk_copy_test.cc).
+CREATE FUNCTION ferry_hex96(h text) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT ((('x' || substr(h, 1, 6))::bit(24)::int::numeric * 16777216
+         + ('x' || substr(h, 7, 6))::bit(24)::int) * 16777216
+         + ('x' || substr(h, 13, 6))::bit(24)::int) * 16777216
+         + ('x' || substr(h, 19, 6))::bit(24)::int
+$$;
+CREATE FUNCTION ferry_map_id(m text, id text, preserve boolean) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  u int;
+  prefix text;
+  rest text;
+  v numeric;
+  out text := '';
+  i int;
+BEGIN
+  IF id IS NULL OR preserve THEN RETURN id; END IF;
+  u := strpos(id, '_');
+  IF u = 0 THEN
+    RETURN 'id_' || substr(encode(sha256(convert_to(m || '|' || id, 'UTF8')), 'hex'), 1, 24);
+  END IF;
+  prefix := substr(id, 1, u - 1);
+  rest := substr(id, u + 1);
+  IF rest !~ '^[0-9a-f]{24}$' THEN
+    RETURN prefix || '_' ||
+           substr(encode(sha256(convert_to(m || '|' || id, 'UTF8')), 'hex'), 1, 24);
+  END IF;
+  v := mod(ferry_hex96(rest) +
+           ferry_hex96(substr(encode(sha256(convert_to(m, 'UTF8')), 'hex'), 1, 24)),
+           79228162514264337593543950336);
+  FOR i IN 1..4 LOOP
+    out := lpad(to_hex(mod(v, 16777216)::int), 6, '0') || out;
+    v := div(v, 16777216);
+  END LOOP;
+  RETURN prefix || '_' || out;
+END $$;
+CREATE FUNCTION ferry_map_path(m text, path text, preserve boolean) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN preserve OR path IS NULL OR path = '' THEN path
+         ELSE (SELECT string_agg(ferry_map_id(m, p, false), '/' ORDER BY n)
+               FROM unnest(string_to_array(path, '/')) WITH ORDINALITY AS t(p, n)) END
+$$;
+)sql"},
 };
 
 // Any constant: the key of the advisory lock that serializes schema upgrades.

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "common/ids.h"
+#include "storage/checksum_rows.h"
 #include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 
@@ -36,24 +36,6 @@ Bounds BoundsOf(const ChecksumRequest& r) {
   return b;
 }
 
-// Maps ids when the request has a mapping (the source side of a verification).
-class IdMapper {
- public:
-  explicit IdMapper(const ChecksumRequest& r) : mapping_(r.mapping) {}
-  std::string Id(const std::string& id) const {
-    return mapping_ ? MapResourceId(mapping_->migration_id, id, mapping_->preserve) : id;
-  }
-  std::string OptionalId(const std::optional<std::string>& id) const {
-    return id ? Id(*id) : std::string();
-  }
-  std::string Path(const std::string& path) const {
-    return mapping_ ? MapLineagePath(mapping_->migration_id, path, mapping_->preserve) : path;
-  }
-
- private:
-  const std::optional<IdMapping>& mapping_;
-};
-
 void BindPage(Statement& stmt, const ChecksumRequest& r, const std::string& after,
               const Bounds& b) {
   stmt.BindText(1, r.resource_id);
@@ -72,7 +54,6 @@ Result<std::string> ObjectPage(SqliteDb& db, const ChecksumRequest& r, const std
                  "WHERE bucket_id = ?1 AND object_id > ?2 AND created_at BETWEEN ?3 AND ?4 "
                  "ORDER BY object_id LIMIT ?5"));
   BindPage(stmt, r, after, b);
-  IdMapper map(r);
   std::string last;
   std::vector<model::Blob> blobs;
   for (;;) {
@@ -81,22 +62,14 @@ Result<std::string> ObjectPage(SqliteDb& db, const ChecksumRequest& r, const std
     last = stmt.Text(0);
     blobs.clear();
     if (!records::DecodeBlobs(stmt.Blob(3), &blobs)) return records::CorruptField("objects.blobs");
-    out->checksum.Add(ObjectFingerprint(map.Id(last), map.Id(stmt.Text(1)),
-                                        stmt.OptionalText(2).value_or(""), blobs));
-    ++out->count;
+    AddObjectRow(r, last, stmt.Text(1), stmt.OptionalText(2).value_or(""), blobs, out);
   }
 }
 
-// A document row of a page, owning what its DocumentView points into.
-struct DocumentRow {
-  std::string id, collection, source_type, root_object, root_bucket, source_object, source_document,
-      source_collection, path, modality, status, error;
-  model::Value fields;
-  std::vector<std::pair<std::string, std::string>> vectors;
-};
-
-Result<std::vector<DocumentRow>> DocumentRows(SqliteDb& db, const ChecksumRequest& r,
-                                              const std::string& after, const Bounds& b) {
+Result<std::vector<ChecksumDocumentRow>> ChecksumDocumentRows(SqliteDb& db,
+                                                              const ChecksumRequest& r,
+                                                              const std::string& after,
+                                                              const Bounds& b) {
   FERRY_ASSIGN_OR_RETURN(
       Statement stmt,
       db.Prepare("SELECT document_id, collection_id, fields, source_type, root_object_id, "
@@ -105,11 +78,11 @@ Result<std::vector<DocumentRow>> DocumentRows(SqliteDb& db, const ChecksumReques
                  "WHERE collection_id = ?1 AND document_id > ?2 AND created_at BETWEEN ?3 AND ?4 "
                  "ORDER BY document_id LIMIT ?5"));
   BindPage(stmt, r, after, b);
-  std::vector<DocumentRow> rows;
+  std::vector<ChecksumDocumentRow> rows;
   for (;;) {
     FERRY_ASSIGN_OR_RETURN(bool more, stmt.Step());
     if (!more) return rows;
-    DocumentRow d;
+    ChecksumDocumentRow d;
     d.id = stmt.Text(0);
     d.collection = stmt.Text(1);
     if (!records::DecodeValueBlob(stmt.Blob(2), &d.fields))
@@ -117,9 +90,9 @@ Result<std::vector<DocumentRow>> DocumentRows(SqliteDb& db, const ChecksumReques
     d.source_type = stmt.Text(3);
     d.root_object = stmt.Text(4);
     d.root_bucket = stmt.Text(5);
-    d.source_object = stmt.OptionalText(6).value_or("\x01");
-    d.source_document = stmt.OptionalText(7).value_or("\x01");
-    d.source_collection = stmt.OptionalText(8).value_or("\x01");
+    d.source_object = stmt.OptionalText(6);
+    d.source_document = stmt.OptionalText(7);
+    d.source_collection = stmt.OptionalText(8);
     d.path = stmt.Text(9);
     d.modality = stmt.Text(10);
     d.status = stmt.Text(11);
@@ -131,7 +104,8 @@ Result<std::vector<DocumentRow>> DocumentRows(SqliteDb& db, const ChecksumReques
 // The vectors of the page's documents: one range scan of (document_id, feature_uri),
 // merged into the rows (both in document id order; vectors of other documents in the
 // range — other collections, other dates — are skipped).
-Status AttachVectors(SqliteDb& db, const std::string& after, std::vector<DocumentRow>* rows) {
+Status AttachVectors(SqliteDb& db, const std::string& after,
+                     std::vector<ChecksumDocumentRow>* rows) {
   if (rows->empty()) return Status::Ok();
   FERRY_ASSIGN_OR_RETURN(Statement stmt,
                          db.Prepare("SELECT document_id, feature_uri, data FROM vectors "
@@ -150,42 +124,12 @@ Status AttachVectors(SqliteDb& db, const std::string& after, std::vector<Documen
   }
 }
 
-void AddDocument(const IdMapper& map, const FingerprintScope& scope, const DocumentRow& d,
-                 ItemChecksum* out) {
-  // "\x01" marks an absent optional id: it maps to "" (as absent ids do in MapDocument).
-  auto optional = [&map](const std::string& id) {
-    return id == "\x01" ? std::string() : map.Id(id);
-  };
-  const std::string id = map.Id(d.id), collection = map.Id(d.collection),
-                    root_object = map.Id(d.root_object), root_bucket = map.Id(d.root_bucket),
-                    source_object = optional(d.source_object),
-                    source_document = optional(d.source_document),
-                    source_collection = optional(d.source_collection), path = map.Path(d.path);
-  DocumentView v;
-  v.document_id = id;
-  v.collection_id = collection;
-  v.source_type = d.source_type;
-  v.root_object_id = root_object;
-  v.root_bucket_id = root_bucket;
-  v.source_object_id = source_object;
-  v.source_document_id = source_document;
-  v.source_collection_id = source_collection;
-  v.lineage_path = path;
-  v.modality = d.modality;
-  v.ingestion_status = d.status;
-  v.error = d.error;
-  v.fields = &d.fields;
-  for (const auto& [uri, bytes] : d.vectors) v.vectors.emplace_back(uri, bytes);
-  out->checksum.Add(DocumentFingerprint(v, scope));
-  ++out->count;
-}
-
 Result<std::string> DocumentPage(SqliteDb& db, const ChecksumRequest& r, const std::string& after,
                                  const Bounds& b, ItemChecksum* out) {
-  FERRY_ASSIGN_OR_RETURN(std::vector<DocumentRow> rows, DocumentRows(db, r, after, b));
+  FERRY_ASSIGN_OR_RETURN(std::vector<ChecksumDocumentRow> rows,
+                         ChecksumDocumentRows(db, r, after, b));
   FERRY_RETURN_IF_ERROR(AttachVectors(db, after, &rows));
-  IdMapper map(r);
-  for (const auto& d : rows) AddDocument(map, r.scope, d, out);
+  for (const auto& d : rows) AddDocumentRow(r, d, out);
   return rows.empty() ? std::string() : rows.back().id;
 }
 

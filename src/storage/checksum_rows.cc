@@ -1,0 +1,65 @@
+#include "storage/checksum_rows.h"
+
+#include "common/ids.h"
+
+namespace ferry::storage {
+namespace {
+
+// Maps ids when the request has a mapping (the source side of a verification).
+class IdMapper {
+ public:
+  explicit IdMapper(const ChecksumRequest& r) : mapping_(r.mapping) {}
+  std::string Id(const std::string& id) const {
+    return mapping_ ? MapResourceId(mapping_->migration_id, id, mapping_->preserve) : id;
+  }
+  // An absent optional id maps to "" (as absent ids do when a document is copied).
+  std::string OptionalId(const std::optional<std::string>& id) const {
+    return id ? Id(*id) : std::string();
+  }
+  std::string Path(const std::string& path) const {
+    return mapping_ ? MapLineagePath(mapping_->migration_id, path, mapping_->preserve) : path;
+  }
+
+ private:
+  const std::optional<IdMapping>& mapping_;
+};
+
+}  // namespace
+
+void AddDocumentRow(const ChecksumRequest& request, const ChecksumDocumentRow& d,
+                    ItemChecksum* out) {
+  const IdMapper map(request);
+  const std::string id = map.Id(d.id), collection = map.Id(d.collection),
+                    root_object = map.Id(d.root_object), root_bucket = map.Id(d.root_bucket),
+                    source_object = map.OptionalId(d.source_object),
+                    source_document = map.OptionalId(d.source_document),
+                    source_collection = map.OptionalId(d.source_collection),
+                    path = map.Path(d.path);
+  DocumentView v;
+  v.document_id = id;
+  v.collection_id = collection;
+  v.source_type = d.source_type;
+  v.root_object_id = root_object;
+  v.root_bucket_id = root_bucket;
+  v.source_object_id = source_object;
+  v.source_document_id = source_document;
+  v.source_collection_id = source_collection;
+  v.lineage_path = path;
+  v.modality = d.modality;
+  v.ingestion_status = d.status;
+  v.error = d.error;
+  v.fields = &d.fields;
+  for (const auto& [uri, bytes] : d.vectors) v.vectors.emplace_back(uri, bytes);
+  out->checksum.Add(DocumentFingerprint(v, request.scope));
+  ++out->count;
+}
+
+void AddObjectRow(const ChecksumRequest& request, const std::string& object_id,
+                  const std::string& bucket_id, const std::string& key_prefix,
+                  const std::vector<model::Blob>& blobs, ItemChecksum* out) {
+  const IdMapper map(request);
+  out->checksum.Add(ObjectFingerprint(map.Id(object_id), map.Id(bucket_id), key_prefix, blobs));
+  ++out->count;
+}
+
+}  // namespace ferry::storage

@@ -1,0 +1,174 @@
+// PgNamespaceStore: fenced writes, the collection fingerprint, bulk load, and the
+// streaming checksum (a page of rows at a time, fingerprinted by storage/checksum_rows).
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "storage/checksum_rows.h"
+#include "storage/postgres/pg_namespace_store.h"
+#include "storage/postgres/pg_ns_rows.h"
+#include "storage/postgres/pg_params.h"
+#include "storage/postgres/pg_records.h"
+
+namespace ferry::storage::postgres {
+namespace {
+
+constexpr int64_t kPage = 2000;
+
+// [created_after, created_before) as inclusive bounds.
+struct Bounds {
+  int64_t low = std::numeric_limits<int64_t>::min();
+  int64_t high = std::numeric_limits<int64_t>::max();
+  bool empty = false;
+};
+
+Bounds BoundsOf(const ChecksumRequest& r) {
+  Bounds b;
+  if (r.created_after) b.low = *r.created_after;
+  if (r.created_before) {
+    if (*r.created_before == std::numeric_limits<int64_t>::min()) {
+      b.empty = true;
+    } else {
+      b.high = *r.created_before - 1;
+    }
+  }
+  return b;
+}
+
+// One page of objects into `out`; the last id read, "" when the page was empty.
+Result<std::string> ObjectPage(pqxx::work& tx, const std::string& ns, const ChecksumRequest& r,
+                               const std::string& after, const Bounds& b, ItemChecksum* out) {
+  auto rows = tx.exec_params(
+      "SELECT object_id, bucket_id, key_prefix, blobs FROM objects WHERE namespace_id = $1 "
+      "AND bucket_id = $2 AND object_id > $3 AND created_at BETWEEN $4 AND $5 "
+      "ORDER BY object_id LIMIT $6",
+      ns, r.resource_id, after, b.low, b.high, kPage);
+  std::string last;
+  std::vector<model::Blob> blobs;
+  for (const auto& row : rows) {
+    last = ReadText(row[0]);
+    blobs.clear();
+    if (!DecodeBlobs(ReadBytes(row[3]), &blobs)) return CorruptField("objects.blobs");
+    AddObjectRow(r, last, ReadText(row[1]), ReadOptionalText(row[2]).value_or(""), blobs, out);
+  }
+  return last;
+}
+
+Result<std::string> DocumentPage(pqxx::work& tx, const std::string& ns, const ChecksumRequest& r,
+                                 const std::string& after, const Bounds& b, ItemChecksum* out) {
+  auto rows = tx.exec_params(
+      "SELECT document_id, collection_id, fields, source_type, root_object_id, root_bucket_id, "
+      "source_object_id, source_document_id, source_collection_id, lineage_path, modality, "
+      "ingestion_status, error FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
+      "AND document_id > $3 AND created_at BETWEEN $4 AND $5 ORDER BY document_id LIMIT $6",
+      ns, r.resource_id, after, b.low, b.high, kPage);
+  if (rows.empty()) return std::string();
+  std::vector<ChecksumDocumentRow> docs;
+  docs.reserve(rows.size());
+  for (const auto& row : rows) {
+    ChecksumDocumentRow d;
+    d.id = ReadText(row[0]);
+    d.collection = ReadText(row[1]);
+    if (!DecodeValueBlob(ReadBytes(row[2]), &d.fields)) return CorruptField("documents.fields");
+    d.source_type = ReadText(row[3]);
+    d.root_object = ReadText(row[4]);
+    d.root_bucket = ReadText(row[5]);
+    d.source_object = ReadOptionalText(row[6]);
+    d.source_document = ReadOptionalText(row[7]);
+    d.source_collection = ReadOptionalText(row[8]);
+    d.path = ReadText(row[9]);
+    d.modality = ReadText(row[10]);
+    d.status = ReadText(row[11]);
+    d.error = ReadOptionalText(row[12]).value_or("");
+    docs.push_back(std::move(d));
+  }
+  // The page's vectors in one range scan, merged by document id (both in id order).
+  auto vectors = tx.exec_params(
+      "SELECT document_id, feature_uri, data FROM vectors WHERE namespace_id = $1 "
+      "AND document_id > $2 AND document_id <= $3 ORDER BY document_id, feature_uri",
+      ns, after, docs.back().id);
+  size_t i = 0;
+  for (const auto& row : vectors) {
+    std::string id = ReadText(row[0]);
+    while (i < docs.size() && docs[i].id < id) ++i;
+    if (i == docs.size()) break;
+    if (docs[i].id == id) docs[i].vectors.emplace_back(ReadText(row[1]), ReadBytes(row[2]));
+  }
+  for (const auto& d : docs) AddDocumentRow(r, d, out);
+  return docs.back().id;
+}
+
+}  // namespace
+
+// OK, with the fence advanced to fence.token, unless a higher token wrote under the key.
+Status AdvanceWriteFence(pqxx::work& tx, const std::string& ns, const WriteFence& fence) {
+  auto r = tx.exec_params(
+      "INSERT INTO write_fences (namespace_id, fence_key, token) VALUES ($1, $2, $3) "
+      "ON CONFLICT (namespace_id, fence_key) DO UPDATE SET token = EXCLUDED.token "
+      "WHERE write_fences.token <= EXCLUDED.token RETURNING token",
+      ns, fence.key, fence.token);
+  if (!r.empty()) return Status::Ok();
+  return Status::FailedPrecondition("stale fencing token " + std::to_string(fence.token) + " for " +
+                                    fence.key + " (a newer holder wrote under it)");
+}
+
+Status PgNamespaceStore::UpsertObjectsFenced(const WriteFence& fence,
+                                             const std::vector<model::Object>& objects) {
+  return db_->Run("fenced object write", [&](pqxx::work& tx) -> Status {
+    FERRY_RETURN_IF_ERROR(AdvanceWriteFence(tx, ns_, fence));
+    return UpsertObjectRows(tx, ns_, objects);
+  });
+}
+
+Status PgNamespaceStore::UpsertDocumentsFenced(const WriteFence& fence,
+                                               const std::vector<model::Document>& docs) {
+  return db_->Run("fenced document write", [&](pqxx::work& tx) -> Status {
+    FERRY_RETURN_IF_ERROR(AdvanceWriteFence(tx, ns_, fence));
+    return UpsertDocumentRows(tx, ns_, docs);
+  });
+}
+
+Result<model::CollectionVersion> PgNamespaceStore::GetCollectionVersion(
+    const std::string& collection_id) {
+  return db_->Run("collection version", [&](pqxx::work& tx) -> Result<model::CollectionVersion> {
+    auto r = tx.exec_params(
+        "SELECT COUNT(*), COALESCE(MAX(d.updated_at), 0), GREATEST(COALESCE(MAX(d.write_seq), 0), "
+        "COALESCE((SELECT deleted_mark FROM collections WHERE namespace_id = $1 "
+        "AND collection_id = $2), 0)) FROM documents d "
+        "WHERE d.namespace_id = $1 AND d.collection_id = $2",
+        ns_, collection_id);
+    model::CollectionVersion v;
+    v.document_count = ReadInt(r[0][0]);
+    v.max_updated_at = ReadInt(r[0][1]);
+    v.write_mark = ReadInt(r[0][2]);
+    return v;
+  });
+}
+
+Status PgNamespaceStore::BeginBulkLoad() { return Status::Ok(); }
+Status PgNamespaceStore::EndBulkLoad() { return Status::Ok(); }
+
+Result<ItemChecksum> PgNamespaceStore::ChecksumItems(const ChecksumRequest& request) {
+  const bool objects = request.resource_type == model::ResourceType::kBucket;
+  if (!objects && request.resource_type != model::ResourceType::kCollection) {
+    return Status::InvalidArgument("checksums cover buckets' objects or collections' documents");
+  }
+  ItemChecksum out;
+  const Bounds bounds = BoundsOf(request);
+  if (bounds.empty) return out;
+  std::string after;
+  for (;;) {
+    const ItemChecksum before = out;  // a rerun transaction starts the page again
+    FERRY_ASSIGN_OR_RETURN(std::string last,
+                           db_->Run("checksum page", [&](pqxx::work& tx) -> Result<std::string> {
+                             out = before;
+                             return objects ? ObjectPage(tx, ns_, request, after, bounds, &out)
+                                            : DocumentPage(tx, ns_, request, after, bounds, &out);
+                           }));
+    if (last.empty()) return out;
+    after = std::move(last);
+  }
+}
+
+}  // namespace ferry::storage::postgres

@@ -1,0 +1,50 @@
+#pragma once
+// Row code shared by the postgres namespace store's files: object and document columns,
+// reads, and the writes that plain and fenced upserts both use.
+
+#include <pqxx/pqxx>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.h"
+#include "model/resources.h"
+
+namespace ferry::storage::postgres {
+
+extern const char kObjectColumns[];
+extern const char kDocumentColumns[];
+
+Result<model::Object> ReadObject(const pqxx::row& row);
+Result<model::Document> ReadDocument(const pqxx::row& row);
+
+// Writes one object row (with its blob hashes). `upsert`: replace an existing one.
+void WriteObjectRow(pqxx::work& tx, const std::string& ns, const model::Object& object,
+                    bool upsert);
+// Upserts objects; NotFound (nothing written) when a bucket is absent.
+Status UpsertObjectRows(pqxx::work& tx, const std::string& ns,
+                        const std::vector<model::Object>& objects);
+// Upserts documents with their vectors (an existing document's vectors are replaced);
+// NotFound when a collection is absent, InvalidArgument for two vectors of one feature.
+Status UpsertDocumentRows(pqxx::work& tx, const std::string& ns,
+                          const std::vector<model::Document>& docs);
+// Fills each document's vectors (in position order).
+Status LoadVectors(pqxx::work& tx, const std::string& ns, std::vector<model::Document>* docs);
+
+// `found` (one item per distinct id) arranged in the order of `ids`: absent ids skipped,
+// a repeated id repeated.
+template <typename T, typename Id>
+std::vector<T> InRequestOrder(std::vector<T> found, const std::vector<std::string>& ids, Id id_of) {
+  std::unordered_map<std::string_view, size_t> at;
+  for (size_t i = 0; i < found.size(); ++i) at.emplace(id_of(found[i]), i);
+  std::vector<T> out;
+  out.reserve(ids.size());
+  for (const std::string& id : ids) {
+    auto it = at.find(id);
+    if (it != at.end()) out.push_back(found[it->second]);
+  }
+  return out;
+}
+
+}  // namespace ferry::storage::postgres

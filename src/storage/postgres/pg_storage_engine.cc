@@ -1,0 +1,90 @@
+#include "storage/postgres/pg_storage_engine.h"
+
+#include <chrono>
+
+#include "storage/postgres/pg_clusters.h"
+#include "storage/postgres/pg_namespace_store.h"
+#include "storage/postgres/pg_retrievers.h"
+#include "storage/postgres/pg_schema.h"
+#include "storage/postgres/pg_taxonomies.h"
+
+namespace ferry::storage::postgres {
+namespace {
+
+// Every table holding a namespace's rows that its parents do not cascade to.
+constexpr const char* kNamespaceTables[] = {
+    "buckets",      // objects and batches cascade
+    "collections",  // documents and vectors cascade
+    "write_fences",
+    "namespace_data",
+};
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool NamespaceExists(pqxx::work& tx, const std::string& namespace_id) {
+  return !tx.exec_params("SELECT 1 FROM namespace_data WHERE namespace_id = $1", namespace_id)
+              .empty();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgStorageEngine>> PgStorageEngine::Open(const PgOptions& options,
+                                                               std::string secret_key) {
+  FERRY_ASSIGN_OR_RETURN(std::unique_ptr<PgDb> db, PgDb::Open(options));
+  FERRY_RETURN_IF_ERROR(MigrateSchema(*db));
+  return std::unique_ptr<PgStorageEngine>(
+      new PgStorageEngine(std::shared_ptr<PgDb>(std::move(db)), std::move(secret_key)));
+}
+
+Status PgStorageEngine::CreateNamespaceData(const std::string& namespace_id) {
+  return db_->Run("create namespace data", [&](pqxx::work& tx) -> Status {
+    auto r = tx.exec_params(
+        "INSERT INTO namespace_data (namespace_id, created_at) VALUES ($1, $2) "
+        "ON CONFLICT DO NOTHING",
+        namespace_id, NowMs());
+    if (r.affected_rows() == 0) {
+      return Status::AlreadyExists("namespace data exists: " + namespace_id);
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::shared_ptr<NamespaceStore>> PgStorageEngine::OpenNamespace(
+    const std::string& namespace_id) {
+  FERRY_ASSIGN_OR_RETURN(bool exists, db_->Run("open namespace", [&](pqxx::work& tx) {
+    return Result<bool>(NamespaceExists(tx, namespace_id));
+  }));
+  if (!exists) return Status::NotFound("namespace data not found: " + namespace_id);
+  return std::shared_ptr<NamespaceStore>(std::make_shared<PgNamespaceStore>(db_, namespace_id));
+}
+
+Status PgStorageEngine::DropNamespaceData(const std::string& namespace_id) {
+  return db_->Run("drop namespace data", [&](pqxx::work& tx) -> Status {
+    FERRY_RETURN_IF_ERROR(pg::DropRetrievers(tx, namespace_id));
+    FERRY_RETURN_IF_ERROR(pg::DropClusters(tx, namespace_id));
+    FERRY_RETURN_IF_ERROR(pg::DropTaxonomies(tx, namespace_id));
+    for (const char* table : kNamespaceTables) {
+      tx.exec_params(std::string("DELETE FROM ") + table + " WHERE namespace_id = $1",
+                     namespace_id);
+    }
+    return Status::Ok();
+  });
+}
+
+Result<BulkCopyResult> PgStorageEngine::CopyItems(const std::string& source_namespace_id,
+                                                  const std::string& target_namespace_id,
+                                                  const BulkCopyRequest& request) {
+  FERRY_ASSIGN_OR_RETURN(bool exists, db_->Run("bulk copy", [&](pqxx::work& tx) {
+    return Result<bool>(NamespaceExists(tx, source_namespace_id) &&
+                        NamespaceExists(tx, target_namespace_id));
+  }));
+  if (!exists) return Status::NotFound("namespace data not found");
+  PgNamespaceStore target(db_, target_namespace_id);
+  return target.CopyItemsFrom(source_namespace_id, request);
+}
+
+}  // namespace ferry::storage::postgres
