@@ -16,6 +16,23 @@ TEST(ConfigTest, DefaultsAreValid) {
   EXPECT_EQ(c.port(), 8080);
 }
 
+// Issue 11: `storage` picks PostgreSQL (TOML key, FERRY_STORAGE); anything but a
+// postgresql:// URL is refused without echoing the value (it may hold a password).
+TEST(ConfigTest, StorageIsEmbeddedOrAPostgresqlUrl) {
+  Config c;
+  EXPECT_TRUE(c.storage.empty());
+  ASSERT_TRUE(ApplyTomlString("storage = \"postgresql://f@db:5432/ferry\"\n", &c).ok());
+  EXPECT_EQ(c.storage, "postgresql://f@db:5432/ferry");
+  EXPECT_TRUE(c.Validate().ok());
+  ASSERT_TRUE(ApplyEnvironment({{"FERRY_STORAGE", "postgres://g@h/x"}}, &c).ok());
+  EXPECT_EQ(c.storage, "postgres://g@h/x");
+  EXPECT_TRUE(c.Validate().ok());
+  c.storage = "mysql://u:hunter2@h/x";
+  Status st = c.Validate();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.message().find("hunter2"), std::string::npos);
+}
+
 TEST(ConfigTest, FileThenEnvironmentLaterWins) {
   char path[] = "/tmp/ferry_config_XXXXXX";
   int fd = mkstemp(path);
