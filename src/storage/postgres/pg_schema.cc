@@ -10,29 +10,31 @@ struct Step {
   const char* sql;
 };
 
+// Text columns sort bytewise (COLLATE "C"), as SQLite compares ids, whatever the
+// database's locale: keyset pages and id orders are the same on both backends.
 // Timestamps are milliseconds since the epoch (BIGINT); structured fields the code never
 // queries are record_codec bytes (BYTEA), as on SQLite. Catalog tables first.
 constexpr Step kSteps[] = {
     {1,
      R"sql(
 CREATE TABLE organizations (
-  org_id     TEXT PRIMARY KEY,
-  name       TEXT NOT NULL UNIQUE,
+  org_id     TEXT COLLATE "C" PRIMARY KEY,
+  name       TEXT COLLATE "C" NOT NULL UNIQUE,
   created_at BIGINT NOT NULL
 );
 CREATE TABLE api_keys (
-  key_hash   TEXT PRIMARY KEY,
-  org_id     TEXT NOT NULL,
-  name       TEXT NOT NULL,
+  key_hash   TEXT COLLATE "C" PRIMARY KEY,
+  org_id     TEXT COLLATE "C" NOT NULL,
+  name       TEXT COLLATE "C" NOT NULL,
   created_at BIGINT NOT NULL
 );
 CREATE INDEX api_keys_by_org ON api_keys (org_id);
 CREATE TABLE namespaces (
-  namespace_id        TEXT PRIMARY KEY,
-  org_id              TEXT NOT NULL,
-  namespace_name      TEXT NOT NULL,
-  namespace_type      TEXT NOT NULL,
-  description         TEXT,
+  namespace_id        TEXT COLLATE "C" PRIMARY KEY,
+  org_id              TEXT COLLATE "C" NOT NULL,
+  namespace_name      TEXT COLLATE "C" NOT NULL,
+  namespace_type      TEXT COLLATE "C" NOT NULL,
+  description         TEXT COLLATE "C",
   feature_extractors  BYTEA NOT NULL,
   payload_indexes     BYTEA NOT NULL,
   auto_create_indexes BOOLEAN NOT NULL,
@@ -42,51 +44,51 @@ CREATE TABLE namespaces (
 );
 CREATE INDEX namespaces_by_created ON namespaces (org_id, created_at, namespace_id);
 CREATE TABLE tasks (
-  task_id         TEXT PRIMARY KEY,
-  org_id          TEXT NOT NULL,
-  namespace_id    TEXT NOT NULL,
-  task_type       TEXT NOT NULL,
-  status          TEXT NOT NULL,
+  task_id         TEXT COLLATE "C" PRIMARY KEY,
+  org_id          TEXT COLLATE "C" NOT NULL,
+  namespace_id    TEXT COLLATE "C" NOT NULL,
+  task_type       TEXT COLLATE "C" NOT NULL,
+  status          TEXT COLLATE "C" NOT NULL,
   terminal        BOOLEAN NOT NULL,
   inputs          BYTEA NOT NULL,
   outputs         BYTEA NOT NULL,
   additional_data BYTEA NOT NULL,
-  error           TEXT,
+  error           TEXT COLLATE "C",
   created_at      BIGINT NOT NULL,
   updated_at      BIGINT NOT NULL
 );
 CREATE INDEX tasks_unfinished ON tasks (terminal, created_at, task_id);
 CREATE TABLE migrations (
-  migration_id        TEXT PRIMARY KEY,
-  org_id              TEXT NOT NULL,
-  status              TEXT NOT NULL,
-  migration_type      TEXT NOT NULL,
-  source_namespace_id TEXT NOT NULL,
+  migration_id        TEXT COLLATE "C" PRIMARY KEY,
+  org_id              TEXT COLLATE "C" NOT NULL,
+  status              TEXT COLLATE "C" NOT NULL,
+  migration_type      TEXT COLLATE "C" NOT NULL,
+  source_namespace_id TEXT COLLATE "C" NOT NULL,
   created_at          BIGINT NOT NULL,
   config              BYTEA NOT NULL,
   progress            BYTEA NOT NULL,
   validation_result   BYTEA,
   dependency_graph    BYTEA,
-  task_id             TEXT,
+  task_id             TEXT COLLATE "C",
   started_at          BIGINT,
   completed_at        BIGINT,
-  error_message       TEXT,
+  error_message       TEXT COLLATE "C",
   additional_data     BYTEA NOT NULL
 );
 CREATE INDEX migrations_by_created ON migrations (org_id, created_at DESC, migration_id);
 CREATE INDEX migrations_by_status ON migrations (status);
 CREATE TABLE migration_batches (
-  migration_id     TEXT NOT NULL,
+  migration_id     TEXT COLLATE "C" NOT NULL,
   batch_no         BIGINT NOT NULL,
-  resource_id      TEXT NOT NULL,
-  resource_type    TEXT NOT NULL,
+  resource_id      TEXT COLLATE "C" NOT NULL,
+  resource_type    TEXT COLLATE "C" NOT NULL,
   tier             BIGINT NOT NULL,
   item_ids         BYTEA NOT NULL,
-  status           TEXT NOT NULL,
+  status           TEXT COLLATE "C" NOT NULL,
   attempts         BIGINT NOT NULL,
   items_failed     BIGINT NOT NULL,
-  error            TEXT,
-  lease_owner      TEXT,
+  error            TEXT COLLATE "C",
+  lease_owner      TEXT COLLATE "C",
   lease_expires_at BIGINT,
   fencing_token    BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY (migration_id, batch_no)
@@ -94,14 +96,14 @@ CREATE TABLE migration_batches (
 -- One counter for every claim of every batch: tokens only grow.
 CREATE SEQUENCE fencing_tokens;
 CREATE TABLE migration_failed_items (
-  migration_id  TEXT NOT NULL,
-  resource_id   TEXT NOT NULL,
-  item_id       TEXT NOT NULL,
-  resource_type TEXT NOT NULL,
+  migration_id  TEXT COLLATE "C" NOT NULL,
+  resource_id   TEXT COLLATE "C" NOT NULL,
+  item_id       TEXT COLLATE "C" NOT NULL,
+  resource_type TEXT COLLATE "C" NOT NULL,
   batch_no      BIGINT NOT NULL,
-  error         TEXT NOT NULL,
+  error         TEXT COLLATE "C" NOT NULL,
   attempts      BIGINT NOT NULL,
-  status        TEXT NOT NULL,
+  status        TEXT COLLATE "C" NOT NULL,
   created_at    BIGINT NOT NULL,
   updated_at    BIGINT NOT NULL,
   PRIMARY KEY (migration_id, resource_id, item_id)
@@ -109,35 +111,35 @@ CREATE TABLE migration_failed_items (
 CREATE INDEX migration_failed_items_by_status
   ON migration_failed_items (migration_id, status, resource_id, item_id);
 CREATE TABLE migration_target_claims (
-  migration_id   TEXT PRIMARY KEY,
-  org_id         TEXT NOT NULL,
-  namespace_id   TEXT NOT NULL UNIQUE,
-  namespace_name TEXT NOT NULL,
+  migration_id   TEXT COLLATE "C" PRIMARY KEY,
+  org_id         TEXT COLLATE "C" NOT NULL,
+  namespace_id   TEXT COLLATE "C" NOT NULL UNIQUE,
+  namespace_name TEXT COLLATE "C" NOT NULL,
   UNIQUE (org_id, namespace_name)
 );
 CREATE TABLE webhook_outbox (
-  delivery_id     TEXT PRIMARY KEY,
-  org_id          TEXT NOT NULL,
-  migration_id    TEXT NOT NULL,
+  delivery_id     TEXT COLLATE "C" PRIMARY KEY,
+  org_id          TEXT COLLATE "C" NOT NULL,
+  migration_id    TEXT COLLATE "C" NOT NULL,
   sequence        BIGINT NOT NULL,
-  event           TEXT NOT NULL,
-  url             TEXT NOT NULL,
+  event           TEXT COLLATE "C" NOT NULL,
+  url             TEXT COLLATE "C" NOT NULL,
   body            BYTEA NOT NULL,
   attempts        BIGINT NOT NULL,
   next_attempt_at BIGINT NOT NULL,
-  status          TEXT NOT NULL,
-  last_error      TEXT,
+  status          TEXT COLLATE "C" NOT NULL,
+  last_error      TEXT COLLATE "C",
   created_at      BIGINT NOT NULL,
   UNIQUE (org_id, migration_id, sequence)
 );
 CREATE INDEX webhook_outbox_pending ON webhook_outbox (status, org_id, migration_id, sequence);
 CREATE TABLE webhook_secrets (
-  org_id TEXT PRIMARY KEY,
+  org_id TEXT COLLATE "C" PRIMARY KEY,
   secret BYTEA NOT NULL
 );
 -- Content-addressed blobs: a cluster needs nothing but PostgreSQL.
 CREATE TABLE blobs (
-  content_hash TEXT PRIMARY KEY,
+  content_hash TEXT COLLATE "C" PRIMARY KEY,
   bytes        BYTEA NOT NULL,
   created_at   BIGINT NOT NULL
 );
@@ -150,9 +152,9 @@ CREATE TABLE blobs (
     {2,
      R"sql(
 CREATE TABLE retrievers (
-  namespace_id   TEXT NOT NULL,
-  retriever_id   TEXT NOT NULL,
-  retriever_name TEXT NOT NULL,
+  namespace_id   TEXT COLLATE "C" NOT NULL,
+  retriever_id   TEXT COLLATE "C" NOT NULL,
+  retriever_name TEXT COLLATE "C" NOT NULL,
   body           BYTEA NOT NULL,
   created_at     BIGINT NOT NULL,
   updated_at     BIGINT NOT NULL,
@@ -161,10 +163,10 @@ CREATE TABLE retrievers (
 );
 CREATE INDEX retrievers_by_created ON retrievers (namespace_id, created_at, retriever_id);
 CREATE TABLE retriever_executions (
-  namespace_id TEXT NOT NULL,
-  execution_id TEXT NOT NULL,
-  retriever_id TEXT NOT NULL,
-  status       TEXT NOT NULL,
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  execution_id TEXT COLLATE "C" NOT NULL,
+  retriever_id TEXT COLLATE "C" NOT NULL,
+  status       TEXT COLLATE "C" NOT NULL,
   body         BYTEA NOT NULL,
   created_at   BIGINT NOT NULL,
   PRIMARY KEY (namespace_id, execution_id)
@@ -172,14 +174,14 @@ CREATE TABLE retriever_executions (
 CREATE INDEX retriever_executions_by_retriever
   ON retriever_executions (namespace_id, retriever_id, created_at DESC, execution_id);
 CREATE TABLE retriever_interactions (
-  namespace_id      TEXT NOT NULL,
-  interaction_id    TEXT NOT NULL,
-  retriever_id      TEXT,
-  execution_id      TEXT,
-  session_id        TEXT,
-  user_id           TEXT,
-  feature_id        TEXT NOT NULL,
-  interaction_types TEXT NOT NULL,
+  namespace_id      TEXT COLLATE "C" NOT NULL,
+  interaction_id    TEXT COLLATE "C" NOT NULL,
+  retriever_id      TEXT COLLATE "C",
+  execution_id      TEXT COLLATE "C",
+  session_id        TEXT COLLATE "C",
+  user_id           TEXT COLLATE "C",
+  feature_id        TEXT COLLATE "C" NOT NULL,
+  interaction_types TEXT COLLATE "C" NOT NULL,
   body              BYTEA NOT NULL,
   created_at        BIGINT NOT NULL,
   PRIMARY KEY (namespace_id, interaction_id)
@@ -187,9 +189,9 @@ CREATE TABLE retriever_interactions (
 CREATE INDEX retriever_interactions_by_created
   ON retriever_interactions (namespace_id, created_at DESC, interaction_id);
 CREATE TABLE clusters (
-  namespace_id TEXT NOT NULL,
-  cluster_id   TEXT NOT NULL,
-  cluster_name TEXT NOT NULL,
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  cluster_id   TEXT COLLATE "C" NOT NULL,
+  cluster_name TEXT COLLATE "C" NOT NULL,
   body         BYTEA NOT NULL,
   created_at   BIGINT NOT NULL,
   updated_at   BIGINT NOT NULL,
@@ -198,9 +200,9 @@ CREATE TABLE clusters (
 );
 CREATE INDEX clusters_by_created ON clusters (namespace_id, created_at, cluster_id);
 CREATE TABLE cluster_executions (
-  namespace_id TEXT NOT NULL,
-  run_id       TEXT NOT NULL,
-  cluster_id   TEXT NOT NULL,
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  run_id       TEXT COLLATE "C" NOT NULL,
+  cluster_id   TEXT COLLATE "C" NOT NULL,
   body         BYTEA NOT NULL,
   created_at   BIGINT NOT NULL,
   PRIMARY KEY (namespace_id, run_id)
@@ -208,9 +210,9 @@ CREATE TABLE cluster_executions (
 CREATE INDEX cluster_executions_by_cluster
   ON cluster_executions (namespace_id, cluster_id, created_at DESC, run_id DESC);
 CREATE TABLE taxonomies (
-  namespace_id  TEXT NOT NULL,
-  taxonomy_id   TEXT NOT NULL,
-  taxonomy_name TEXT NOT NULL,
+  namespace_id  TEXT COLLATE "C" NOT NULL,
+  taxonomy_id   TEXT COLLATE "C" NOT NULL,
+  taxonomy_name TEXT COLLATE "C" NOT NULL,
   body          BYTEA NOT NULL,
   created_at    BIGINT NOT NULL,
   updated_at    BIGINT NOT NULL,
@@ -227,14 +229,14 @@ CREATE INDEX taxonomies_by_created ON taxonomies (namespace_id, created_at, taxo
     {3,
      R"sql(
 CREATE TABLE namespace_data (
-  namespace_id TEXT PRIMARY KEY,
+  namespace_id TEXT COLLATE "C" PRIMARY KEY,
   created_at   BIGINT NOT NULL
 );
 CREATE TABLE buckets (
-  namespace_id TEXT NOT NULL,
-  bucket_id    TEXT NOT NULL,
-  bucket_name  TEXT NOT NULL,
-  description  TEXT,
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  bucket_id    TEXT COLLATE "C" NOT NULL,
+  bucket_name  TEXT COLLATE "C" NOT NULL,
+  description  TEXT COLLATE "C",
   schema       BYTEA NOT NULL,
   unique_key   BYTEA NOT NULL,
   metadata     BYTEA NOT NULL,
@@ -245,13 +247,13 @@ CREATE TABLE buckets (
 );
 CREATE INDEX buckets_by_created ON buckets (namespace_id, created_at, bucket_id);
 CREATE TABLE objects (
-  namespace_id TEXT NOT NULL,
-  object_id    TEXT NOT NULL,
-  bucket_id    TEXT NOT NULL,
-  key_prefix   TEXT,
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  object_id    TEXT COLLATE "C" NOT NULL,
+  bucket_id    TEXT COLLATE "C" NOT NULL,
+  key_prefix   TEXT COLLATE "C",
   blobs        BYTEA NOT NULL,
-  status       TEXT NOT NULL,
-  error        TEXT,
+  status       TEXT COLLATE "C" NOT NULL,
+  error        TEXT COLLATE "C",
   size_bytes   BIGINT NOT NULL,
   created_at   BIGINT NOT NULL,
   updated_at   BIGINT NOT NULL,
@@ -262,10 +264,10 @@ CREATE TABLE objects (
 CREATE INDEX objects_by_bucket ON objects (namespace_id, bucket_id, created_at, object_id);
 CREATE INDEX objects_by_bucket_id ON objects (namespace_id, bucket_id, object_id, created_at);
 CREATE TABLE collections (
-  namespace_id          TEXT NOT NULL,
-  collection_id         TEXT NOT NULL,
-  collection_name       TEXT NOT NULL,
-  description           TEXT,
+  namespace_id          TEXT COLLATE "C" NOT NULL,
+  collection_id         TEXT COLLATE "C" NOT NULL,
+  collection_name       TEXT COLLATE "C" NOT NULL,
+  description           TEXT COLLATE "C",
   source                BYTEA NOT NULL,
   extractor             BYTEA NOT NULL,
   input_schema          BYTEA NOT NULL,
@@ -283,21 +285,21 @@ CREATE TABLE collections (
 CREATE INDEX collections_by_created ON collections (namespace_id, created_at, collection_id);
 CREATE SEQUENCE document_writes;
 CREATE TABLE documents (
-  namespace_id         TEXT NOT NULL,
-  document_id          TEXT NOT NULL,
-  collection_id        TEXT NOT NULL,
+  namespace_id         TEXT COLLATE "C" NOT NULL,
+  document_id          TEXT COLLATE "C" NOT NULL,
+  collection_id        TEXT COLLATE "C" NOT NULL,
   fields               BYTEA NOT NULL,
-  source_type          TEXT NOT NULL,
-  root_object_id       TEXT NOT NULL,
-  root_bucket_id       TEXT NOT NULL,
-  source_object_id     TEXT,
-  source_document_id   TEXT,
-  source_collection_id TEXT,
-  lineage_path         TEXT NOT NULL,
-  modality             TEXT NOT NULL,
-  ingestion_status     TEXT NOT NULL,
-  error                TEXT,
-  batch_id             TEXT NOT NULL,
+  source_type          TEXT COLLATE "C" NOT NULL,
+  root_object_id       TEXT COLLATE "C" NOT NULL,
+  root_bucket_id       TEXT COLLATE "C" NOT NULL,
+  source_object_id     TEXT COLLATE "C",
+  source_document_id   TEXT COLLATE "C",
+  source_collection_id TEXT COLLATE "C",
+  lineage_path         TEXT COLLATE "C" NOT NULL,
+  modality             TEXT COLLATE "C" NOT NULL,
+  ingestion_status     TEXT COLLATE "C" NOT NULL,
+  error                TEXT COLLATE "C",
+  batch_id             TEXT COLLATE "C" NOT NULL,
   created_at           BIGINT NOT NULL,
   updated_at           BIGINT NOT NULL,
   write_seq            BIGINT NOT NULL DEFAULT nextval('document_writes'),
@@ -310,9 +312,9 @@ CREATE INDEX documents_by_collection_id
   ON documents (namespace_id, collection_id, document_id, created_at);
 CREATE INDEX documents_by_write ON documents (namespace_id, collection_id, write_seq);
 CREATE TABLE vectors (
-  namespace_id TEXT NOT NULL,
-  document_id  TEXT NOT NULL,
-  feature_uri  TEXT NOT NULL,
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  document_id  TEXT COLLATE "C" NOT NULL,
+  feature_uri  TEXT COLLATE "C" NOT NULL,
   position     INTEGER NOT NULL,
   dims         INTEGER NOT NULL,
   data         BYTEA NOT NULL,
@@ -329,17 +331,17 @@ END $$;
 CREATE TRIGGER documents_deleted AFTER DELETE ON documents
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION documents_deleted();
 CREATE TABLE batches (
-  namespace_id   TEXT NOT NULL,
-  batch_id       TEXT NOT NULL,
-  bucket_id      TEXT NOT NULL,
-  status         TEXT NOT NULL,
+  namespace_id   TEXT COLLATE "C" NOT NULL,
+  batch_id       TEXT COLLATE "C" NOT NULL,
+  bucket_id      TEXT COLLATE "C" NOT NULL,
+  status         TEXT COLLATE "C" NOT NULL,
   object_ids     BYTEA NOT NULL,
   collection_ids BYTEA NOT NULL,
   dag_tiers      BYTEA NOT NULL,
   current_tier   BIGINT,
-  error          TEXT,
+  error          TEXT COLLATE "C",
   error_summary  BYTEA NOT NULL,
-  task_id        TEXT,
+  task_id        TEXT COLLATE "C",
   metadata       BYTEA NOT NULL,
   created_at     BIGINT NOT NULL,
   updated_at     BIGINT NOT NULL,
@@ -347,8 +349,8 @@ CREATE TABLE batches (
   FOREIGN KEY (namespace_id, bucket_id) REFERENCES buckets ON DELETE CASCADE
 );
 CREATE TABLE write_fences (
-  namespace_id TEXT NOT NULL,
-  fence_key    TEXT NOT NULL,
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  fence_key    TEXT COLLATE "C" NOT NULL,
   token        BIGINT NOT NULL,
   PRIMARY KEY (namespace_id, fence_key)
 );
