@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "storage/namespace_store.h"
@@ -144,6 +146,21 @@ class PgNamespaceStore final : public NamespaceStore {
   Status DeleteTaxonomy(const std::string& taxonomy_id) override;
 
  private:
+  // Runs fn(tx) in one transaction after checking, under a key-share lock that holds off
+  // a concurrent drop until it ends, that the namespace's data still exists: a store held
+  // across DropNamespaceData reports NotFound, naming the namespace.
+  template <typename Fn>
+  auto Run(std::string_view what, Fn&& fn) -> decltype(fn(std::declval<pqxx::work&>())) {
+    using R = decltype(fn(std::declval<pqxx::work&>()));
+    return db_->Run(what, [&](pqxx::work& tx) -> R {
+      if (tx.exec_params("SELECT 1 FROM namespace_data WHERE namespace_id = $1 FOR KEY SHARE", ns_)
+              .empty()) {
+        return R(Status::NotFound("namespace data not found: " + ns_));
+      }
+      return fn(tx);
+    });
+  }
+
   std::shared_ptr<PgDb> db_;
   std::string ns_;
 };

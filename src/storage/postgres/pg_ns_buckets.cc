@@ -72,7 +72,7 @@ bool BucketExists(pqxx::work& tx, const std::string& ns, const std::string& buck
 // ---- buckets ----
 
 Status PgNamespaceStore::InsertBucket(const model::Bucket& b) {
-  return db_->Run("insert bucket", [&](pqxx::work& tx) -> Status {
+  return Run("insert bucket", [&](pqxx::work& tx) -> Status {
     tx.exec_params(Sql({"INSERT INTO buckets (namespace_id, ", kBucketColumns,
                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"}),
                    ns_, b.bucket_id, b.bucket_name, b.description, Bytes(EncodeSchema(b.schema)),
@@ -83,7 +83,7 @@ Status PgNamespaceStore::InsertBucket(const model::Bucket& b) {
 }
 
 Result<model::Bucket> PgNamespaceStore::GetBucket(const std::string& bucket_id) {
-  return db_->Run("get bucket", [&](pqxx::work& tx) -> Result<model::Bucket> {
+  return Run("get bucket", [&](pqxx::work& tx) -> Result<model::Bucket> {
     auto r = tx.exec_params(Sql({"SELECT ", kBucketColumns,
                                  " FROM buckets WHERE namespace_id = $1 AND bucket_id = $2"}),
                             ns_, bucket_id);
@@ -93,7 +93,7 @@ Result<model::Bucket> PgNamespaceStore::GetBucket(const std::string& bucket_id) 
 }
 
 Result<model::Bucket> PgNamespaceStore::GetBucketByName(const std::string& name) {
-  return db_->Run("get bucket", [&](pqxx::work& tx) -> Result<model::Bucket> {
+  return Run("get bucket", [&](pqxx::work& tx) -> Result<model::Bucket> {
     auto r = tx.exec_params(Sql({"SELECT ", kBucketColumns,
                                  " FROM buckets WHERE namespace_id = $1 AND bucket_name = $2"}),
                             ns_, name);
@@ -103,7 +103,7 @@ Result<model::Bucket> PgNamespaceStore::GetBucketByName(const std::string& name)
 }
 
 Result<std::vector<model::Bucket>> PgNamespaceStore::ListBuckets(const model::Page& page) {
-  return db_->Run("list buckets", [&](pqxx::work& tx) -> Result<std::vector<model::Bucket>> {
+  return Run("list buckets", [&](pqxx::work& tx) -> Result<std::vector<model::Bucket>> {
     auto r = tx.exec_params(Sql({"SELECT ", kBucketColumns,
                                  " FROM buckets WHERE namespace_id = $1 "
                                  "ORDER BY created_at, bucket_id LIMIT $2 OFFSET $3"}),
@@ -113,14 +113,14 @@ Result<std::vector<model::Bucket>> PgNamespaceStore::ListBuckets(const model::Pa
 }
 
 Result<int64_t> PgNamespaceStore::CountBuckets() {
-  return db_->Run("count buckets", [&](pqxx::work& tx) -> Result<int64_t> {
+  return Run("count buckets", [&](pqxx::work& tx) -> Result<int64_t> {
     return ReadInt(
         tx.exec_params("SELECT COUNT(*) FROM buckets WHERE namespace_id = $1", ns_)[0][0]);
   });
 }
 
 Result<model::BucketStats> PgNamespaceStore::GetBucketStats(const std::string& bucket_id) {
-  return db_->Run("bucket stats", [&](pqxx::work& tx) -> Result<model::BucketStats> {
+  return Run("bucket stats", [&](pqxx::work& tx) -> Result<model::BucketStats> {
     if (!BucketExists(tx, ns_, bucket_id)) {
       return Status::NotFound("bucket not found: " + bucket_id);
     }
@@ -133,7 +133,7 @@ Result<model::BucketStats> PgNamespaceStore::GetBucketStats(const std::string& b
 }
 
 Status PgNamespaceStore::DeleteBucket(const std::string& bucket_id) {
-  return db_->Run("delete bucket", [&](pqxx::work& tx) -> Status {
+  return Run("delete bucket", [&](pqxx::work& tx) -> Status {
     auto r = tx.exec_params("DELETE FROM buckets WHERE namespace_id = $1 AND bucket_id = $2", ns_,
                             bucket_id);
     if (r.affected_rows() == 0) return Status::NotFound("bucket not found: " + bucket_id);
@@ -144,7 +144,7 @@ Status PgNamespaceStore::DeleteBucket(const std::string& bucket_id) {
 // ---- objects ----
 
 Status PgNamespaceStore::InsertObject(const model::Object& object) {
-  return db_->Run("insert object", [&](pqxx::work& tx) -> Status {
+  return Run("insert object", [&](pqxx::work& tx) -> Status {
     if (!BucketExists(tx, ns_, object.bucket_id)) {
       return Status::NotFound("bucket not found: " + object.bucket_id);
     }
@@ -155,7 +155,7 @@ Status PgNamespaceStore::InsertObject(const model::Object& object) {
 
 Result<model::Object> PgNamespaceStore::GetObject(const std::string& bucket_id,
                                                   const std::string& object_id) {
-  return db_->Run("get object", [&](pqxx::work& tx) -> Result<model::Object> {
+  return Run("get object", [&](pqxx::work& tx) -> Result<model::Object> {
     auto r = tx.exec_params(
         Sql({"SELECT ", kObjectColumns,
              " FROM objects WHERE namespace_id = $1 AND bucket_id = $2 AND object_id = $3"}),
@@ -167,7 +167,7 @@ Result<model::Object> PgNamespaceStore::GetObject(const std::string& bucket_id,
 
 Result<std::vector<model::Object>> PgNamespaceStore::ListObjects(const std::string& bucket_id,
                                                                  const model::Page& page) {
-  return db_->Run("list objects", [&](pqxx::work& tx) -> Result<std::vector<model::Object>> {
+  return Run("list objects", [&](pqxx::work& tx) -> Result<std::vector<model::Object>> {
     auto r = tx.exec_params(Sql({"SELECT ", kObjectColumns,
                                  " FROM objects WHERE namespace_id = $1 AND bucket_id = $2 "
                                  "ORDER BY created_at, object_id LIMIT $3 OFFSET $4"}),
@@ -177,7 +177,7 @@ Result<std::vector<model::Object>> PgNamespaceStore::ListObjects(const std::stri
 }
 
 Result<int64_t> PgNamespaceStore::CountObjects(const std::string& bucket_id) {
-  return db_->Run("count objects", [&](pqxx::work& tx) -> Result<int64_t> {
+  return Run("count objects", [&](pqxx::work& tx) -> Result<int64_t> {
     return ReadInt(
         tx.exec_params("SELECT COUNT(*) FROM objects WHERE namespace_id = $1 AND bucket_id = $2",
                        ns_, bucket_id)[0][0]);
@@ -185,14 +185,14 @@ Result<int64_t> PgNamespaceStore::CountObjects(const std::string& bucket_id) {
 }
 
 Result<int64_t> PgNamespaceStore::CountAllObjects() {
-  return db_->Run("count objects", [&](pqxx::work& tx) -> Result<int64_t> {
+  return Run("count objects", [&](pqxx::work& tx) -> Result<int64_t> {
     return ReadInt(
         tx.exec_params("SELECT COUNT(*) FROM objects WHERE namespace_id = $1", ns_)[0][0]);
   });
 }
 
 Status PgNamespaceStore::DeleteObject(const std::string& bucket_id, const std::string& object_id) {
-  return db_->Run("delete object", [&](pqxx::work& tx) -> Status {
+  return Run("delete object", [&](pqxx::work& tx) -> Status {
     auto r = tx.exec_params(
         "DELETE FROM objects WHERE namespace_id = $1 AND bucket_id = $2 AND object_id = $3", ns_,
         bucket_id, object_id);
@@ -202,13 +202,13 @@ Status PgNamespaceStore::DeleteObject(const std::string& bucket_id, const std::s
 }
 
 Status PgNamespaceStore::UpsertObjects(const std::vector<model::Object>& objects) {
-  return db_->Run("upsert objects",
-                  [&](pqxx::work& tx) -> Status { return UpsertObjectRows(tx, ns_, objects); });
+  return Run("upsert objects",
+             [&](pqxx::work& tx) -> Status { return UpsertObjectRows(tx, ns_, objects); });
 }
 
 Result<std::vector<model::Object>> PgNamespaceStore::GetObjects(
     const std::string& bucket_id, const std::vector<std::string>& ids) {
-  return db_->Run("get objects", [&](pqxx::work& tx) -> Result<std::vector<model::Object>> {
+  return Run("get objects", [&](pqxx::work& tx) -> Result<std::vector<model::Object>> {
     auto r = tx.exec_params(Sql({"SELECT ", kObjectColumns,
                                  " FROM objects WHERE namespace_id = $1 AND bucket_id = $2 "
                                  "AND object_id = ANY (string_to_array($3, chr(31)))"}),
@@ -220,7 +220,7 @@ Result<std::vector<model::Object>> PgNamespaceStore::GetObjects(
 }
 
 Result<std::vector<std::string>> PgNamespaceStore::ListBlobHashes() {
-  return db_->Run("list blob hashes", [&](pqxx::work& tx) -> Result<std::vector<std::string>> {
+  return Run("list blob hashes", [&](pqxx::work& tx) -> Result<std::vector<std::string>> {
     std::vector<std::string> out;
     for (const auto& row :
          tx.exec_params("SELECT DISTINCT h FROM objects, unnest(blob_hashes) AS h "
@@ -235,7 +235,7 @@ Result<std::vector<std::string>> PgNamespaceStore::ListBlobHashes() {
 // ---- batches ----
 
 Status PgNamespaceStore::UpsertBatch(const model::Batch& b) {
-  return db_->Run("upsert batch", [&](pqxx::work& tx) -> Status {
+  return Run("upsert batch", [&](pqxx::work& tx) -> Status {
     if (!BucketExists(tx, ns_, b.bucket_id)) {
       return Status::NotFound("bucket not found: " + b.bucket_id);
     }
@@ -261,7 +261,7 @@ Status PgNamespaceStore::UpsertBatch(const model::Batch& b) {
 
 Result<model::Batch> PgNamespaceStore::GetBatch(const std::string& bucket_id,
                                                 const std::string& batch_id) {
-  return db_->Run("get batch", [&](pqxx::work& tx) -> Result<model::Batch> {
+  return Run("get batch", [&](pqxx::work& tx) -> Result<model::Batch> {
     auto r = tx.exec_params(
         Sql({"SELECT ", kBatchColumns,
              " FROM batches WHERE namespace_id = $1 AND bucket_id = $2 AND batch_id = $3"}),

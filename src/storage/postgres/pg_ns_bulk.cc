@@ -115,7 +115,7 @@ Status AdvanceWriteFence(pqxx::work& tx, const std::string& ns, const WriteFence
 
 Status PgNamespaceStore::UpsertObjectsFenced(const WriteFence& fence,
                                              const std::vector<model::Object>& objects) {
-  return db_->Run("fenced object write", [&](pqxx::work& tx) -> Status {
+  return Run("fenced object write", [&](pqxx::work& tx) -> Status {
     FERRY_RETURN_IF_ERROR(AdvanceWriteFence(tx, ns_, fence));
     return UpsertObjectRows(tx, ns_, objects);
   });
@@ -123,7 +123,7 @@ Status PgNamespaceStore::UpsertObjectsFenced(const WriteFence& fence,
 
 Status PgNamespaceStore::UpsertDocumentsFenced(const WriteFence& fence,
                                                const std::vector<model::Document>& docs) {
-  return db_->Run("fenced document write", [&](pqxx::work& tx) -> Status {
+  return Run("fenced document write", [&](pqxx::work& tx) -> Status {
     FERRY_RETURN_IF_ERROR(AdvanceWriteFence(tx, ns_, fence));
     return UpsertDocumentRows(tx, ns_, docs);
   });
@@ -131,7 +131,7 @@ Status PgNamespaceStore::UpsertDocumentsFenced(const WriteFence& fence,
 
 Result<model::CollectionVersion> PgNamespaceStore::GetCollectionVersion(
     const std::string& collection_id) {
-  return db_->Run("collection version", [&](pqxx::work& tx) -> Result<model::CollectionVersion> {
+  return Run("collection version", [&](pqxx::work& tx) -> Result<model::CollectionVersion> {
     auto r = tx.exec_params(
         "SELECT COUNT(*), COALESCE(MAX(d.updated_at), 0), GREATEST(COALESCE(MAX(d.write_seq), 0), "
         "COALESCE((SELECT deleted_mark FROM collections WHERE namespace_id = $1 "
@@ -161,7 +161,7 @@ Result<ItemChecksum> PgNamespaceStore::ChecksumItems(const ChecksumRequest& requ
   for (;;) {
     const ItemChecksum before = out;  // a rerun transaction starts the page again
     FERRY_ASSIGN_OR_RETURN(std::string last,
-                           db_->Run("checksum page", [&](pqxx::work& tx) -> Result<std::string> {
+                           Run("checksum page", [&](pqxx::work& tx) -> Result<std::string> {
                              out = before;
                              return objects ? ObjectPage(tx, ns_, request, after, bounds, &out)
                                             : DocumentPage(tx, ns_, request, after, bounds, &out);

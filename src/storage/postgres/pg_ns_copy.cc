@@ -97,7 +97,7 @@ Result<BulkCopyResult> PgNamespaceStore::CopyItemsFrom(const std::string& source
     return Status::InvalidArgument("bulk copy moves buckets' objects or collections' documents");
   }
   if (r.item_ids.empty()) return BulkCopyResult{};
-  return db_->Run("bulk copy", [&](pqxx::work& tx) -> Result<BulkCopyResult> {
+  return Run("bulk copy", [&](pqxx::work& tx) -> Result<BulkCopyResult> {
     if (r.fence.has_value()) FERRY_RETURN_IF_ERROR(AdvanceWriteFence(tx, ns_, *r.fence));
     const std::string target =
         MapResourceId(r.mapping.migration_id, r.source_resource_id, r.mapping.preserve);

@@ -81,7 +81,7 @@ Result<int64_t> CountInRange(pqxx::work& tx, const std::string& ns, const char* 
 
 Result<std::vector<std::string>> PgNamespaceStore::ListObjectIds(const std::string& bucket_id,
                                                                  const IdQuery& query) {
-  return db_->Run("list object ids", [&](pqxx::work& tx) {
+  return Run("list object ids", [&](pqxx::work& tx) {
     return ListIds(tx, ns_, "objects", "bucket_id", "object_id", bucket_id, query);
   });
 }
@@ -89,14 +89,14 @@ Result<std::vector<std::string>> PgNamespaceStore::ListObjectIds(const std::stri
 Result<int64_t> PgNamespaceStore::CountObjectsInRange(const std::string& bucket_id,
                                                       std::optional<TimestampMs> after,
                                                       std::optional<TimestampMs> before) {
-  return db_->Run("count objects", [&](pqxx::work& tx) {
+  return Run("count objects", [&](pqxx::work& tx) {
     return CountInRange(tx, ns_, "objects", "bucket_id", bucket_id, after, before);
   });
 }
 
 Result<std::vector<std::string>> PgNamespaceStore::ListDocumentIds(const std::string& collection_id,
                                                                    const IdQuery& query) {
-  return db_->Run("list document ids", [&](pqxx::work& tx) {
+  return Run("list document ids", [&](pqxx::work& tx) {
     return ListIds(tx, ns_, "documents", "collection_id", "document_id", collection_id, query);
   });
 }
@@ -104,7 +104,7 @@ Result<std::vector<std::string>> PgNamespaceStore::ListDocumentIds(const std::st
 Result<int64_t> PgNamespaceStore::CountDocumentsInRange(const std::string& collection_id,
                                                         std::optional<TimestampMs> after,
                                                         std::optional<TimestampMs> before) {
-  return db_->Run("count documents", [&](pqxx::work& tx) {
+  return Run("count documents", [&](pqxx::work& tx) {
     return CountInRange(tx, ns_, "documents", "collection_id", collection_id, after, before);
   });
 }
@@ -112,7 +112,7 @@ Result<int64_t> PgNamespaceStore::CountDocumentsInRange(const std::string& colle
 // ---- collections ----
 
 Status PgNamespaceStore::InsertCollection(const model::Collection& c) {
-  return db_->Run("insert collection", [&](pqxx::work& tx) -> Status {
+  return Run("insert collection", [&](pqxx::work& tx) -> Status {
     tx.exec_params(Sql({"INSERT INTO collections (namespace_id, ", kCollectionColumns,
                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"}),
                    ns_, c.collection_id, c.collection_name, c.description,
@@ -126,7 +126,7 @@ Status PgNamespaceStore::InsertCollection(const model::Collection& c) {
 }
 
 Result<model::Collection> PgNamespaceStore::GetCollection(const std::string& collection_id) {
-  return db_->Run("get collection", [&](pqxx::work& tx) -> Result<model::Collection> {
+  return Run("get collection", [&](pqxx::work& tx) -> Result<model::Collection> {
     auto r =
         tx.exec_params(Sql({"SELECT ", kCollectionColumns,
                             " FROM collections WHERE namespace_id = $1 AND collection_id = $2"}),
@@ -137,7 +137,7 @@ Result<model::Collection> PgNamespaceStore::GetCollection(const std::string& col
 }
 
 Result<model::Collection> PgNamespaceStore::GetCollectionByName(const std::string& name) {
-  return db_->Run("get collection", [&](pqxx::work& tx) -> Result<model::Collection> {
+  return Run("get collection", [&](pqxx::work& tx) -> Result<model::Collection> {
     auto r =
         tx.exec_params(Sql({"SELECT ", kCollectionColumns,
                             " FROM collections WHERE namespace_id = $1 AND collection_name = $2"}),
@@ -148,25 +148,24 @@ Result<model::Collection> PgNamespaceStore::GetCollectionByName(const std::strin
 }
 
 Result<std::vector<model::Collection>> PgNamespaceStore::ListCollections(const model::Page& page) {
-  return db_->Run(
-      "list collections", [&](pqxx::work& tx) -> Result<std::vector<model::Collection>> {
-        auto r = tx.exec_params(Sql({"SELECT ", kCollectionColumns,
-                                     " FROM collections WHERE namespace_id = $1 "
-                                     "ORDER BY created_at, collection_id LIMIT $2 OFFSET $3"}),
-                                ns_, page.limit, page.offset);
-        return ReadAll<model::Collection>(r, ReadCollection);
-      });
+  return Run("list collections", [&](pqxx::work& tx) -> Result<std::vector<model::Collection>> {
+    auto r = tx.exec_params(Sql({"SELECT ", kCollectionColumns,
+                                 " FROM collections WHERE namespace_id = $1 "
+                                 "ORDER BY created_at, collection_id LIMIT $2 OFFSET $3"}),
+                            ns_, page.limit, page.offset);
+    return ReadAll<model::Collection>(r, ReadCollection);
+  });
 }
 
 Result<int64_t> PgNamespaceStore::CountCollections() {
-  return db_->Run("count collections", [&](pqxx::work& tx) -> Result<int64_t> {
+  return Run("count collections", [&](pqxx::work& tx) -> Result<int64_t> {
     return ReadInt(
         tx.exec_params("SELECT COUNT(*) FROM collections WHERE namespace_id = $1", ns_)[0][0]);
   });
 }
 
 Status PgNamespaceStore::DeleteCollection(const std::string& collection_id) {
-  return db_->Run("delete collection", [&](pqxx::work& tx) -> Status {
+  return Run("delete collection", [&](pqxx::work& tx) -> Status {
     auto r =
         tx.exec_params("DELETE FROM collections WHERE namespace_id = $1 AND collection_id = $2",
                        ns_, collection_id);
@@ -178,14 +177,14 @@ Status PgNamespaceStore::DeleteCollection(const std::string& collection_id) {
 // ---- documents ----
 
 Status PgNamespaceStore::UpsertDocuments(const std::vector<model::Document>& docs) {
-  return db_->Run("upsert documents",
-                  [&](pqxx::work& tx) -> Status { return UpsertDocumentRows(tx, ns_, docs); });
+  return Run("upsert documents",
+             [&](pqxx::work& tx) -> Status { return UpsertDocumentRows(tx, ns_, docs); });
 }
 
 Result<model::Document> PgNamespaceStore::GetDocument(const std::string& collection_id,
                                                       const std::string& document_id,
                                                       bool with_vectors) {
-  return db_->Run("get document", [&](pqxx::work& tx) -> Result<model::Document> {
+  return Run("get document", [&](pqxx::work& tx) -> Result<model::Document> {
     auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
                                  "AND document_id = $3"}),
@@ -201,7 +200,7 @@ Result<model::Document> PgNamespaceStore::GetDocument(const std::string& collect
 
 Result<std::vector<model::Document>> PgNamespaceStore::ListDocuments(
     const std::string& collection_id, const model::Page& page, bool with_vectors) {
-  return db_->Run("list documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
+  return Run("list documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
     auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
                                  "ORDER BY created_at, document_id LIMIT $3 OFFSET $4"}),
@@ -213,7 +212,7 @@ Result<std::vector<model::Document>> PgNamespaceStore::ListDocuments(
 }
 
 Result<int64_t> PgNamespaceStore::CountDocuments(const std::string& collection_id) {
-  return db_->Run("count documents", [&](pqxx::work& tx) -> Result<int64_t> {
+  return Run("count documents", [&](pqxx::work& tx) -> Result<int64_t> {
     return ReadInt(tx.exec_params(
         "SELECT COUNT(*) FROM documents WHERE namespace_id = $1 AND collection_id = $2", ns_,
         collection_id)[0][0]);
@@ -221,7 +220,7 @@ Result<int64_t> PgNamespaceStore::CountDocuments(const std::string& collection_i
 }
 
 Result<int64_t> PgNamespaceStore::CountAllDocuments() {
-  return db_->Run("count documents", [&](pqxx::work& tx) -> Result<int64_t> {
+  return Run("count documents", [&](pqxx::work& tx) -> Result<int64_t> {
     return ReadInt(
         tx.exec_params("SELECT COUNT(*) FROM documents WHERE namespace_id = $1", ns_)[0][0]);
   });
@@ -229,7 +228,7 @@ Result<int64_t> PgNamespaceStore::CountAllDocuments() {
 
 Result<std::vector<model::Document>> PgNamespaceStore::GetDocuments(
     const std::string& collection_id, const std::vector<std::string>& ids) {
-  return db_->Run("get documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
+  return Run("get documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
     auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
                                  "AND document_id = ANY (string_to_array($3, chr(31)))"}),
@@ -244,23 +243,21 @@ Result<std::vector<model::Document>> PgNamespaceStore::GetDocuments(
 
 Result<std::vector<model::Document>> PgNamespaceStore::ListDocumentsByRootObjects(
     const std::string& collection_id, const std::vector<std::string>& root_object_ids) {
-  return db_->Run(
-      "list documents by root", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
-        auto r =
-            tx.exec_params(Sql({"SELECT ", kDocumentColumns,
-                                " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
-                                "AND root_object_id = ANY (string_to_array($3, chr(31))) "
-                                "ORDER BY document_id"}),
-                           ns_, collection_id, JoinUnitSeparated(root_object_ids));
-        FERRY_ASSIGN_OR_RETURN(auto docs, ReadAll<model::Document>(r, ReadDocument));
-        FERRY_RETURN_IF_ERROR(LoadVectors(tx, ns_, &docs));
-        return docs;
-      });
+  return Run("list documents by root", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
+    auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
+                                 " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
+                                 "AND root_object_id = ANY (string_to_array($3, chr(31))) "
+                                 "ORDER BY document_id"}),
+                            ns_, collection_id, JoinUnitSeparated(root_object_ids));
+    FERRY_ASSIGN_OR_RETURN(auto docs, ReadAll<model::Document>(r, ReadDocument));
+    FERRY_RETURN_IF_ERROR(LoadVectors(tx, ns_, &docs));
+    return docs;
+  });
 }
 
 Status PgNamespaceStore::DeleteDocumentsByRootObjects(
     const std::string& collection_id, const std::vector<std::string>& root_object_ids) {
-  return db_->Run("delete documents by root", [&](pqxx::work& tx) -> Status {
+  return Run("delete documents by root", [&](pqxx::work& tx) -> Status {
     tx.exec_params(
         "DELETE FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
         "AND root_object_id = ANY (string_to_array($3, chr(31)))",

@@ -16,7 +16,6 @@ constexpr const char* kNamespaceTables[] = {
     "buckets",      // objects and batches cascade
     "collections",  // documents and vectors cascade
     "write_fences",
-    "namespace_data",
 };
 
 int64_t NowMs() {
@@ -64,6 +63,10 @@ Result<std::shared_ptr<NamespaceStore>> PgStorageEngine::OpenNamespace(
 
 Status PgStorageEngine::DropNamespaceData(const std::string& namespace_id) {
   return db_->Run("drop namespace data", [&](pqxx::work& tx) -> Status {
+    // The data row first: its delete waits for the writers holding it (key share, see
+    // PgNamespaceStore::Run) and holds off new ones, so no row is written after the
+    // tables below are emptied.
+    tx.exec_params("DELETE FROM namespace_data WHERE namespace_id = $1", namespace_id);
     FERRY_RETURN_IF_ERROR(pg::DropRetrievers(tx, namespace_id));
     FERRY_RETURN_IF_ERROR(pg::DropClusters(tx, namespace_id));
     FERRY_RETURN_IF_ERROR(pg::DropTaxonomies(tx, namespace_id));
