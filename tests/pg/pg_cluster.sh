@@ -12,6 +12,10 @@ cmd=${1:?usage: pg_cluster.sh start|stop DIR}
 dir=${2:?usage: pg_cluster.sh start|stop DIR}
 bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
+# The server's user may not be able to enter the caller's directory (a checkout under
+# /root, say): run everything from /.
+cd /
+
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
