@@ -35,6 +35,9 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kFailedPrecondition:
       return 409;
     case StatusCode::kAborted:
+    case StatusCode::kCancelled:
+    case StatusCode::kLeaseLost:
+    case StatusCode::kAlreadyCompleted:
       return 409;
     case StatusCode::kResourceExhausted:
       return 507;

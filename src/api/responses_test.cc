@@ -11,6 +11,12 @@ TEST(ResponsesTest, StatusCodesMapToHttp) {
   EXPECT_EQ(HttpStatusFor(StatusCode::kPermissionDenied), 403);
   EXPECT_EQ(HttpStatusFor(StatusCode::kNotFound), 404);
   EXPECT_EQ(HttpStatusFor(StatusCode::kAlreadyExists), 409);
+  // A code split out of FailedPrecondition or Aborted answers as they did.
+  EXPECT_EQ(HttpStatusFor(StatusCode::kFailedPrecondition), 409);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kAborted), 409);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kCancelled), 409);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kLeaseLost), 409);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kAlreadyCompleted), 409);
   EXPECT_EQ(HttpStatusFor(StatusCode::kInternal), 500);
   EXPECT_EQ(HttpStatusFor(StatusCode::kDataLoss), 500);
 }

@@ -2,15 +2,49 @@
 
 #include <atomic>
 #include <future>
+#include <utility>
 
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/ids.h"
+#include "common/status.h"
 #include "common/thread_pool.h"
 #include "common/timeout_runner.h"
 
 namespace ferry {
 namespace {
+
+// Whether a step is retried depends only on its code: one row per code.
+TEST(StatusTest, IsRetryableByCode) {
+  const std::pair<StatusCode, bool> kCodes[] = {
+      {StatusCode::kOk, false},
+      {StatusCode::kInvalidArgument, false},
+      {StatusCode::kNotFound, false},
+      {StatusCode::kAlreadyExists, false},
+      {StatusCode::kFailedPrecondition, false},
+      {StatusCode::kAborted, true},
+      {StatusCode::kCancelled, false},
+      {StatusCode::kLeaseLost, false},
+      {StatusCode::kAlreadyCompleted, false},
+      {StatusCode::kUnavailable, true},
+      {StatusCode::kDeadlineExceeded, true},
+      {StatusCode::kResourceExhausted, true},
+      {StatusCode::kUnauthenticated, false},
+      {StatusCode::kPermissionDenied, false},
+      {StatusCode::kInternal, false},
+      {StatusCode::kDataLoss, false},
+  };
+  for (const auto& [code, retryable] : kCodes) {
+    EXPECT_EQ(IsRetryable(code), retryable) << StatusCodeName(code);
+  }
+}
+
+TEST(StatusTest, EveryCodeHasItsOwnName) {
+  EXPECT_EQ(Status::Cancelled("stop").ToString(), "Cancelled: stop");
+  EXPECT_EQ(Status::LeaseLost("stale").ToString(), "LeaseLost: stale");
+  EXPECT_EQ(Status::AlreadyCompleted("done").ToString(), "AlreadyCompleted: done");
+  EXPECT_EQ(Status::Aborted("race").ToString(), "Aborted: race");
+}
 
 TEST(ClockTest, FormatsUtcWithMillisAndZ) {
   EXPECT_EQ(FormatIso8601(0), "1970-01-01T00:00:00.000Z");

@@ -16,6 +16,12 @@ const char* StatusCodeName(StatusCode code) {
       return "FailedPrecondition";
     case StatusCode::kAborted:
       return "Aborted";
+    case StatusCode::kCancelled:
+      return "Cancelled";
+    case StatusCode::kLeaseLost:
+      return "LeaseLost";
+    case StatusCode::kAlreadyCompleted:
+      return "AlreadyCompleted";
     case StatusCode::kUnavailable:
       return "Unavailable";
     case StatusCode::kDeadlineExceeded:

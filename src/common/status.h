@@ -1,6 +1,7 @@
 #pragma once
 // Status: the outcome of an operation, carried across layers instead of exceptions.
-// Whether a step may be retried depends only on its code (see IsRetryable).
+// Whether a step may be retried depends only on its code (see IsRetryable), so each
+// code has one meaning.
 
 #include <string>
 #include <utility>
@@ -12,8 +13,20 @@ enum class StatusCode {
   kInvalidArgument,
   kNotFound,
   kAlreadyExists,
+  // The system is not in the state the operation requires (a migration in the wrong
+  // status, a namespace used by a migration, ...): the caller must change it first.
   kFailedPrecondition,
+  // A conflict with a concurrent operation (e.g. a transaction that lost a race): the
+  // whole operation may succeed when tried again.
   kAborted,
+  // The operation was stopped on request (a cancel, a shutdown). Never retried.
+  kCancelled,
+  // A batch lease is no longer the caller's (its fencing token is stale: the lease was
+  // taken over or released). The caller claims the batch again; retrying the same write
+  // cannot succeed.
+  kLeaseLost,
+  // The work the operation would start is already done (a completed migration batch).
+  kAlreadyCompleted,
   kUnavailable,
   kDeadlineExceeded,
   kResourceExhausted,
@@ -40,6 +53,11 @@ class Status {
     return {StatusCode::kFailedPrecondition, std::move(m)};
   }
   static Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
+  static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
+  static Status LeaseLost(std::string m) { return {StatusCode::kLeaseLost, std::move(m)}; }
+  static Status AlreadyCompleted(std::string m) {
+    return {StatusCode::kAlreadyCompleted, std::move(m)};
+  }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status DeadlineExceeded(std::string m) {
     return {StatusCode::kDeadlineExceeded, std::move(m)};
@@ -66,7 +84,9 @@ class Status {
   std::string message_;
 };
 
-// True for failures that may succeed when tried again (transient by nature).
+// True for failures that may succeed when tried again (transient by nature):
+// Aborted, Unavailable, DeadlineExceeded, ResourceExhausted. Never for Cancelled or
+// LeaseLost.
 bool IsRetryable(StatusCode code);
 
 }  // namespace ferry

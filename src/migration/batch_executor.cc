@@ -18,7 +18,7 @@ Status WriteDocuments(RunContext& ctx, const storage::WriteFence* fence,
 // bucket, or documents of a collection that a copy or re_extract carries over unchanged.
 Result<BatchResult> BulkCopy(RunContext& ctx, const model::MigrationBatch& batch,
                              const storage::WriteFence* fence) {
-  if (ctx.cancelled) return Status::Aborted("cancelled");
+  if (ctx.cancelled) return Status::Cancelled("cancelled");
   storage::BulkCopyRequest request;
   request.resource_type = batch.resource_type;
   request.source_resource_id = batch.resource_id;
@@ -91,7 +91,7 @@ Result<BatchResult> CopyDocuments(RunContext& ctx, const model::MigrationBatch& 
     ++(failed ? r.failed : r.completed);
   }
   FERRY_RETURN_IF_ERROR(WriteDocuments(ctx, fence, out));
-  if (ctx.cancelled) return Status::Aborted("cancelled");
+  if (ctx.cancelled) return Status::Cancelled("cancelled");
   return r;
 }
 

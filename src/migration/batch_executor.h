@@ -20,9 +20,9 @@ struct BatchResult {
   std::vector<ItemFailure> failures;  // the failed items, one each
 };
 
-// Aborted when the run was cancelled between items; other errors are the batch's
+// Cancelled when the run was cancelled between items; other errors are the batch's
 // failure (retryable by the caller). With a `fence` (the batch's lease), target writes
-// are fenced: FailedPrecondition when a newer holder of the batch has written.
+// are fenced: LeaseLost when a newer holder of the batch has written.
 // REQUIRES: !ctx.dry_run().
 Result<BatchResult> ExecuteBatch(RunContext& ctx, const model::MigrationBatch& batch,
                                  const storage::WriteFence* fence = nullptr);

@@ -33,7 +33,7 @@ BatchLeaseKeeper::~BatchLeaseKeeper() {
 Result<model::BatchLease> BatchLeaseKeeper::Claim(const std::string& migration_id, int64_t batch_no,
                                                   const std::atomic<bool>& stop) {
   for (;;) {
-    if (stop) return Status::Aborted("stopped while waiting for a batch lease");
+    if (stop) return Status::Cancelled("stopped while waiting for a batch lease");
     auto lease =
         catalog_.ClaimMigrationBatch(migration_id, batch_no, owner_, clock_.NowMs(), ttl_ms_);
     if (lease.ok()) {
@@ -46,7 +46,7 @@ Result<model::BatchLease> BatchLeaseKeeper::Claim(const std::string& migration_i
     // Held by another worker: wait for it to finish or for its lease to expire.
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait_for(lock, kClaimPoll, [this] { return stopping_; });
-    if (stopping_) return Status::Aborted("lease keeper stopped");
+    if (stopping_) return Status::Cancelled("lease keeper stopped");
   }
 }
 
@@ -86,7 +86,7 @@ void BatchLeaseKeeper::RenewAll() {
     if (it == held_.end() || it->second.token != lease.token) continue;  // forgotten meanwhile
     if (renewed.ok()) {
       it->second = *renewed;
-    } else if (renewed.status().code() == StatusCode::kFailedPrecondition) {
+    } else if (renewed.status().code() == StatusCode::kLeaseLost) {
       lost_[lease.batch_no] = true;
       held_.erase(it);
       logger_.Warn("batch lease lost", {{"migration_id", lease.migration_id},

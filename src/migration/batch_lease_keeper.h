@@ -27,7 +27,7 @@ class BatchLeaseKeeper {
   ~BatchLeaseKeeper();  // stops renewing (held leases then expire or are released)
 
   // Claims a batch and renews it until Forget. Waits while another owner holds it.
-  // Aborted when `stop` is set while waiting; FailedPrecondition when the batch is
+  // Cancelled when `stop` is set while waiting; AlreadyCompleted when the batch is
   // completed; other errors from the catalog.
   Result<model::BatchLease> Claim(const std::string& migration_id, int64_t batch_no,
                                   const std::atomic<bool>& stop);

@@ -212,7 +212,7 @@ TEST_F(BatchLeaseKeeperTest, LeaseTakenOverIsLostAndItsHoldersWritesAreRefused) 
 
   // The former holder writes anyway: every write under the stale lease is refused.
   EXPECT_EQ(target->UpsertObjectsFenced(my_fence, {object("stale")}).code(),
-            StatusCode::kFailedPrecondition);
+            StatusCode::kLeaseLost);
   auto got = target->GetObject("bkt_1", "obj_1");
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->key_prefix, "/b");
@@ -221,8 +221,8 @@ TEST_F(BatchLeaseKeeperTest, LeaseTakenOverIsLostAndItsHoldersWritesAreRefused) 
   model::MigrationBatch done = batch->front();
   done.status = "completed";
   EXPECT_EQ(catalog().CompleteMigrationBatch(mine, done, {}, clock_.NowMs()).code(),
-            StatusCode::kFailedPrecondition);
-  EXPECT_EQ(catalog().ReleaseBatchLease(mine).code(), StatusCode::kFailedPrecondition);
+            StatusCode::kLeaseLost);
+  EXPECT_EQ(catalog().ReleaseBatchLease(mine).code(), StatusCode::kLeaseLost);
   batch = catalog().ListMigrationBatches("mig_1", 0, 1);
   ASSERT_TRUE(batch.ok() && batch->size() == 1u);
   EXPECT_EQ(batch->front().status, "pending");

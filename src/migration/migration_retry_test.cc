@@ -272,14 +272,13 @@ TEST_F(MigrationRetryTest, BatchOfADeadWorkerIsReclaimedWhenItsLeaseExpires) {
   model::MigrationBatch batch = plan.back();
   batch.status = "completed";
   EXPECT_EQ(catalog.CompleteMigrationBatch(*dead, batch, {}, clock_.NowMs()).code(),
-            StatusCode::kFailedPrecondition);
+            StatusCode::kLeaseLost);
   auto target = storage_->OpenNamespace("ns_lease_target").value();
   std::string target_col = MapId(id, collection_.collection_id, false);
   auto docs = target->ListDocuments(target_col, kAll, true).value();
   ASSERT_EQ(docs.size(), kTexts.size());
   storage::WriteFence fence{id + "/" + std::to_string(last), dead->token};
-  EXPECT_EQ(target->UpsertDocumentsFenced(fence, {docs[0]}).code(),
-            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(target->UpsertDocumentsFenced(fence, {docs[0]}).code(), StatusCode::kLeaseLost);
 }
 
 TEST_F(MigrationRetryTest, ShutdownReleasesLeasesSoARestartResumesAtOnce) {
@@ -411,6 +410,97 @@ TEST_F(MigrationRetryTest, MigrationFailsWhenEveryItemFailed) {
   EXPECT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
   EXPECT_EQ(Processing(m).items_failed, 0);
   EXPECT_TRUE(FailedIds(id, "failed").empty());
+}
+
+// The first batch of the source collection in the plan (the only one when the batch size
+// exceeds the collection).
+model::MigrationBatch FirstCollectionBatch(storage::CatalogStore& catalog, const std::string& id,
+                                           const std::string& collection_id) {
+  auto plan = catalog.ListMigrationBatches(id, 0, 100);
+  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  if (plan.ok()) {
+    for (const auto& b : *plan) {
+      if (b.resource_id == collection_id) return b;
+    }
+  }
+  ADD_FAILURE() << "no batch of " << collection_id;
+  return {};
+}
+
+// Aborted is a transient conflict (e.g. a lost transaction race), not a cancellation:
+// the batch is tried again and the migration completes. Before the status codes were
+// split, the runner took it for a cancel and ended the migration "cancelled".
+TEST_F(MigrationRetryTest, AConflictIsRetriedNotTakenForACancel) {
+  model::MigrationConfig config = ExtendConfig();
+  config.batch_options->batch_size = 100;  // one batch per resource
+  config.target_namespace_id = "ns_conflict_target";
+  auto& faults = storage_->Faults("ns_conflict_target");
+  faults.FailNextDocumentUpserts(1, Status::Aborted("conflict with a concurrent write"));
+  std::string id = Start(config);
+  runner_->WaitIdle();
+  model::Migration m = Get(id);
+  EXPECT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
+  EXPECT_EQ(faults.document_upserts(), 2);
+  model::MigrationBatch batch =
+      FirstCollectionBatch(storage_->catalog(), id, collection_.collection_id);
+  EXPECT_EQ(batch.status, "completed");
+  EXPECT_EQ(batch.attempts, 2);
+}
+
+// Cancelled means "stopped on request": never retried, although retry_failed is on.
+TEST_F(MigrationRetryTest, ACancelledBatchIsNeverRetried) {
+  model::MigrationConfig config = ExtendConfig();
+  config.batch_options->batch_size = 100;
+  config.batch_options->retry_failed = true;
+  config.target_namespace_id = "ns_cancelled_target";
+  auto& faults = storage_->Faults("ns_cancelled_target");
+  faults.FailNextDocumentUpserts(1, Status::Cancelled("stopped"));
+  std::string id = Start(config);
+  runner_->WaitIdle();
+  EXPECT_EQ(Get(id).status, MigrationStatus::kCancelled);
+  EXPECT_EQ(faults.document_upserts(), 1);
+  model::MigrationBatch batch =
+      FirstCollectionBatch(storage_->catalog(), id, collection_.collection_id);
+  EXPECT_EQ(batch.status, "pending");
+  // Its lease was given up: it can be claimed at once.
+  auto lease = storage_->catalog().ClaimMigrationBatch(id, batch.batch_no, "wrk_probe",
+                                                       clock_.NowMs(), 1000);
+  EXPECT_TRUE(lease.ok()) << lease.status().ToString();
+}
+
+// A write refused for a stale fencing token means this worker lost the batch's lease
+// (it stalled; another worker took the batch over and wrote). That is not a failure of
+// the batch: it is claimed again and run under the new lease, even without retries.
+TEST_F(MigrationRetryTest, AStaleFenceWriteLosesTheLeaseAndTheBatchIsClaimedAgain) {
+  model::MigrationConfig config = ExtendConfig();
+  config.batch_options->batch_size = 100;
+  config.batch_options->retry_failed = false;
+  config.target_namespace_id = "ns_stale_target";
+  auto& faults = storage_->Faults("ns_stale_target");
+  faults.CloseGate();  // holds the collection batch's document write
+  std::string id = Start(config);
+  faults.WaitUntilBlocked(1);
+  auto& catalog = storage_->catalog();
+  model::MigrationBatch batch = FirstCollectionBatch(catalog, id, collection_.collection_id);
+  // Another worker sees the lease expired (its clock is past the runner's lease), takes
+  // the batch over and writes under its newer token; then it gives the batch up.
+  auto theirs =
+      catalog.ClaimMigrationBatch(id, batch.batch_no, "wrk_other", clock_.NowMs() + 60'000, 1000);
+  ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
+  auto target = storage_->OpenNamespace("ns_stale_target").value();
+  storage::WriteFence fence{id + "/" + std::to_string(batch.batch_no), theirs->token};
+  ASSERT_TRUE(target->UpsertObjectsFenced(fence, {}).ok());
+  ASSERT_TRUE(catalog.ReleaseBatchLease(*theirs).ok());
+  faults.OpenGate();  // the runner's held write now carries a stale token
+  runner_->WaitIdle();
+  model::Migration m = Get(id);
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
+  EXPECT_EQ(faults.document_upserts(), 2);
+  batch = FirstCollectionBatch(catalog, id, collection_.collection_id);
+  EXPECT_EQ(batch.status, "completed");
+  EXPECT_EQ(batch.items_failed, 0);
+  std::string target_col = MapId(id, collection_.collection_id, false);
+  EXPECT_EQ(target->CountDocuments(target_col).value(), static_cast<int64_t>(kTexts.size()));
 }
 
 }  // namespace

@@ -160,7 +160,7 @@ Status RunStages(RunContext& ctx, const std::function<void(MigrationStage)>& on_
       {MigrationStage::kFinalization, RunFinalization},
   };
   for (const auto& [stage, fn] : stages) {
-    if (ctx.cancelled) return Status::Aborted("cancelled");
+    if (ctx.cancelled) return Status::Cancelled("cancelled");
     // After a restart, stages completed earlier are skipped — except namespace_setup,
     // which is idempotent and rebuilds the run's view of the target.
     if (stage != MigrationStage::kNamespaceSetup &&
@@ -169,10 +169,10 @@ Status RunStages(RunContext& ctx, const std::function<void(MigrationStage)>& on_
       continue;
     }
     Status st = fn != nullptr ? fn(ctx) : ctx.progress.StageStarted(stage, 0);
-    if (st.ok() && ctx.cancelled) st = Status::Aborted("cancelled");
+    if (st.ok() && ctx.cancelled) st = Status::Cancelled("cancelled");
     if (!st.ok()) {
-      MigrationStatus s = st.code() == StatusCode::kAborted ? MigrationStatus::kCancelled
-                                                            : MigrationStatus::kFailed;
+      MigrationStatus s = st.code() == StatusCode::kCancelled ? MigrationStatus::kCancelled
+                                                              : MigrationStatus::kFailed;
       // Kept by the tracker even when this write fails: the final write carries it.
       (void)ctx.progress.StageFinished(stage, s, st.message());
       return st;
@@ -266,7 +266,7 @@ bool MigrationRunner::Conclude(const model::Migration& m, ProgressTracker& track
     std::lock_guard<std::mutex> lock(mu_);
     cancelled = active.cancelled;
   }
-  if (st.code() == StatusCode::kAborted && stopping_ && !cancelled) {
+  if (st.code() == StatusCode::kCancelled && stopping_ && !cancelled) {
     deps_.logger.Info("migration paused for shutdown", {{"migration_id", m.migration_id}});
     return false;  // stays in_progress; Recover resumes it
   }
@@ -279,7 +279,7 @@ bool MigrationRunner::Conclude(const model::Migration& m, ProgressTracker& track
           if (st.ok()) {
             mig.status = MigrationStatus::kCompleted;
             mig.completed_at = now;
-          } else if (st.code() == StatusCode::kAborted || cancelled) {
+          } else if (st.code() == StatusCode::kCancelled || cancelled) {
             MarkCancelled(mig, now, "");
           } else {
             mig.status = MigrationStatus::kFailed;

@@ -64,7 +64,7 @@ class MigrationRunner {
 
   void Run(const std::string& org_id, const std::string& migration_id);
   void Execute(const std::string& org_id, model::Migration m, Active& active);
-  // Validates again and runs the stages; Aborted when stopped.
+  // Validates again and runs the stages; Cancelled when stopped.
   Status RunPlan(const std::string& org_id, const model::Migration& m, ProgressTracker& tracker,
                  Active& active);
   // Records how the run ended (retrying the write) and then tells the task and webhooks.

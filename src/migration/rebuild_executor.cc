@@ -207,7 +207,7 @@ Result<BatchResult> Rebuild(RunContext& ctx, RebuildPipeline& pipeline,
     FERRY_RETURN_IF_ERROR(rebuild.Drain(stream));
   }
   FERRY_RETURN_IF_ERROR(rebuild.WaitWritten());
-  if (ctx.cancelled) return Status::Aborted("cancelled");
+  if (ctx.cancelled) return Status::Cancelled("cancelled");
   return rebuild.Finish(batch.item_ids.size());
 }
 

@@ -65,8 +65,8 @@ struct RebuildPipeline {
   DocumentWriter writer;
 };
 
-// Aborted when the run was cancelled; other errors are the batch's failure (retryable
-// by the caller). With a `fence`, FailedPrecondition when a newer holder of the batch
+// Cancelled when the run was cancelled; other errors are the batch's failure (retryable
+// by the caller). With a `fence`, LeaseLost when a newer holder of the batch
 // has written. Uses ctx.rebuild when set (else a pipeline of its own for this batch).
 // Returns only once every write of the batch has finished. REQUIRES: batch is a
 // collection batch whose action is kRebuild.

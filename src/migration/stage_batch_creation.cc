@@ -59,7 +59,7 @@ Status Enumerate(RunContext& ctx, PlanWriter& writer, const model::DependencyNod
   q.created_after = filter.after;
   q.created_before = filter.before;
   for (;;) {
-    if (ctx.cancelled) return Status::Aborted("cancelled");
+    if (ctx.cancelled) return Status::Cancelled("cancelled");
     FERRY_ASSIGN_OR_RETURN(std::vector<std::string> ids, list(q));
     if (ids.empty()) return Status::Ok();
     q.after_id = ids.back();

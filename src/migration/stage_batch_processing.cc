@@ -85,7 +85,7 @@ class BatchScheduler {
   // another worker (this one stalled past its expiry) is claimed again.
   Status RunWithRetry(model::MigrationBatch& batch) {
     auto lease = leases_.Claim(ctx_.migration_id, batch.batch_no, ctx_.cancelled);
-    if (!lease.ok() && lease.status().code() == StatusCode::kFailedPrecondition) {
+    if (!lease.ok() && lease.status().code() == StatusCode::kAlreadyCompleted) {
       return Status::Ok();  // completed by another worker meanwhile
     }
     if (!lease.ok()) return lease.status();
@@ -93,7 +93,7 @@ class BatchScheduler {
     leases_.Forget(batch.batch_no);
     // Stopped (cancel, shutdown): give the batch up so a restart claims it at once. When
     // that cannot be written the lease simply expires (kLeaseTtlMs): nothing is lost.
-    if (st.code() == StatusCode::kAborted) {
+    if (st.code() == StatusCode::kCancelled) {
       Status released =
           RetryCatalogWrite([&] { return ctx_.deps.storage.catalog().ReleaseBatchLease(*lease); });
       if (!released.ok()) Warn("cannot release a batch lease; it expires", batch, released);
@@ -105,7 +105,7 @@ class BatchScheduler {
     bool retry = ctx_.config.effective_batch_options().retry_failed;
     Status last;
     for (int attempt = 1; attempt <= (retry ? kMaxAttempts : 1); ++attempt) {
-      if (ctx_.cancelled) return Status::Aborted("cancelled");
+      if (ctx_.cancelled) return Status::Cancelled("cancelled");
       batch.attempts += 1;
       storage::WriteFence fence{ctx_.migration_id + "/" + std::to_string(batch.batch_no),
                                 lease.token};
@@ -116,9 +116,17 @@ class BatchScheduler {
       } else {
         last = result.status();
       }
-      if (last.code() == StatusCode::kAborted) return last;
-      if (last.code() == StatusCode::kFailedPrecondition && Reclaim(batch, &lease)) {
-        continue;  // the lease was lost; run again under the new one
+      if (last.code() == StatusCode::kCancelled) return last;
+      if (last.code() == StatusCode::kLeaseLost) {
+        // Not a failure of the batch: claimed again, it does not use up an attempt.
+        auto again = leases_.Claim(ctx_.migration_id, batch.batch_no, ctx_.cancelled);
+        if (!again.ok() && again.status().code() == StatusCode::kAlreadyCompleted) {
+          return Status::Ok();  // the worker that took it over completed it
+        }
+        if (!again.ok()) return again.status();
+        lease = *again;
+        --attempt;
+        continue;
       }
       if (!IsRetryable(last.code())) break;  // retrying cannot help (STYLE: by code only)
       ctx_.deps.logger.Warn("migration batch failed", {{"migration_id", ctx_.migration_id},
@@ -151,19 +159,6 @@ class BatchScheduler {
     ctx_.deps.logger.Warn(message, {{"migration_id", ctx_.migration_id},
                                     {"batch_no", std::to_string(batch.batch_no)},
                                     {"error", st.ToString()}});
-  }
-
-  // After a FailedPrecondition: when the lease is no longer ours (a stale token), claims
-  // the batch again. False when the lease is still ours (the error was something else)
-  // or it cannot be claimed again.
-  bool Reclaim(const model::MigrationBatch& batch, model::BatchLease* lease) {
-    auto& catalog = ctx_.deps.storage.catalog();
-    auto renewed = catalog.RenewBatchLease(*lease, ctx_.deps.clock.NowMs(), kLeaseTtlMs);
-    if (renewed.ok() || renewed.status().code() != StatusCode::kFailedPrecondition) return false;
-    auto again = leases_.Claim(ctx_.migration_id, batch.batch_no, ctx_.cancelled);
-    if (!again.ok()) return false;
-    *lease = *again;
-    return true;
   }
 
   Status Finish(model::MigrationBatch& batch, const BatchResult& r,
@@ -330,7 +325,7 @@ Status RunBatchProcessing(RunContext& ctx) {
     if (ctx.cancelled || scheduler.failed()) break;
   }
   Status st = scheduler.Wait();
-  if (ctx.cancelled) return Status::Aborted("cancelled");
+  if (ctx.cancelled) return Status::Cancelled("cancelled");
   FERRY_RETURN_IF_ERROR(st);
   FERRY_RETURN_IF_ERROR(tier_load.End());
   return SettleFailedItems(ctx, items_total);

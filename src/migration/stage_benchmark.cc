@@ -166,7 +166,7 @@ Result<Value> Evaluate(RunContext& ctx, const RetrieverPair& pair,
   SideStats source, target;
   double overlap_sum = 0;
   for (const auto& q : queries) {
-    if (ctx.cancelled) return Status::Aborted("cancelled");
+    if (ctx.cancelled) return Status::Cancelled("cancelled");
     FERRY_ASSIGN_OR_RETURN(auto a, Replay(ctx, src, pair.source, q, true, &source));
     FERRY_ASSIGN_OR_RETURN(auto b, Replay(ctx, dst, pair.target, q, false, &target));
     overlap_sum += OverlapAtK(a, b, kK);

@@ -121,7 +121,7 @@ Status RunClusterExecution(RunContext& ctx) {
                                                   static_cast<int64_t>(clusters.size())));
   const model::ClusterOptions opts = EffectiveClusterOptions(ctx);
   for (const model::Cluster* source : clusters) {
-    if (ctx.cancelled) return Status::Aborted("cancelled");
+    if (ctx.cancelled) return Status::Cancelled("cancelled");
     if (ctx.dry_run()) {
       FERRY_RETURN_IF_ERROR(ctx.progress.StageItems(MigrationStage::kClusterExecution, 1, 0));
       continue;

@@ -107,7 +107,7 @@ Status RunNamespaceSetup(RunContext& ctx) {
   for (const auto& t : ctx.plan.snapshot.taxonomies) taxonomies[t.taxonomy_id] = &t;
   const ReferenceMap refs(ctx);
   for (const auto& id : order) {
-    if (ctx.cancelled) return Status::Aborted("cancelled");
+    if (ctx.cancelled) return Status::Cancelled("cancelled");
     if (auto b = buckets.find(id); b != buckets.end()) {
       model::Bucket t = TargetBucket(ctx, *b->second);
       if (!ctx.dry_run()) {

@@ -92,7 +92,7 @@ Status RunPass(RunContext& ctx, const service::NamespaceHandle& h, const Pass& p
   storage::IdQuery query;
   query.limit = kPage;
   for (;;) {
-    if (ctx.cancelled) return Status::Aborted("cancelled");
+    if (ctx.cancelled) return Status::Cancelled("cancelled");
     FERRY_ASSIGN_OR_RETURN(auto ids, ctx.target->ListDocumentIds(pass.collection_id, query));
     if (ids.empty()) return Status::Ok();
     query.after_id = ids.back();

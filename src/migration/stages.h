@@ -1,6 +1,7 @@
 #pragma once
 // The seven stages of a migration run (DESIGN.md §2 "Stages"). Each returns OK, an
-// error that fails the migration, or Aborted when the run was cancelled.
+// error that fails the migration, or Cancelled when the run was cancelled
+// or stopped.
 
 #include "migration/run_context.h"
 

@@ -120,7 +120,7 @@ void BatchRunner::Run(const BatchJob& job) {
     return;
   }
   Status st = RunTiers(job, **store, &batch.value(), &progress);
-  if (stopping_ && st.code() == StatusCode::kAborted) {
+  if (stopping_ && st.code() == StatusCode::kCancelled) {
     deps_.logger.Info("batch paused for shutdown", {{"batch_id", job.batch_id}});
     return;  // stays IN_PROGRESS; Recover resumes it
   }
@@ -185,7 +185,7 @@ Status BatchRunner::RunCollection(storage::NamespaceStore& store,
     if (!queued) wg.Done();
   }
   wg.Wait();
-  if (stopping_) return Status::Aborted("shutting down");
+  if (stopping_) return Status::Cancelled("shutting down");
   std::lock_guard<std::mutex> lock(progress->mu);
   return progress->storage_error;
 }

@@ -23,22 +23,22 @@ class BatchLeaseStore {
 
   // Claims batch (migration_id, batch_no) for `owner` until now + ttl_ms when it has no
   // lease, its lease expired, or `owner` holds it; issues a new fencing token, greater
-  // than every token issued before. NotFound: no such batch. FailedPrecondition: the
+  // than every token issued before. NotFound: no such batch. AlreadyCompleted: the
   // batch is completed. Unavailable: another owner holds an unexpired lease.
   virtual Result<model::BatchLease> ClaimMigrationBatch(const std::string& migration_id,
                                                         int64_t batch_no, const std::string& owner,
                                                         TimestampMs now, int64_t ttl_ms) = 0;
   // Extends a held lease to now + ttl_ms (also after expiry, if nobody reclaimed it).
-  // FailedPrecondition ("stale fencing token") when lease.token is no longer the batch's
+  // LeaseLost ("stale fencing token") when lease.token is no longer the batch's
   // token, the lease was released, or the batch is completed.
   virtual Result<model::BatchLease> RenewBatchLease(const model::BatchLease& lease, TimestampMs now,
                                                     int64_t ttl_ms) = 0;
-  // Gives the batch up so it can be claimed at once. FailedPrecondition when stale.
+  // Gives the batch up so it can be claimed at once. LeaseLost when stale.
   virtual Status ReleaseBatchLease(const model::BatchLease& lease) = 0;
   // Records a processed batch under its lease, in one transaction: the batch's status,
   // attempts, items_failed and error; its items that were failed and are not in `failed`
   // become resolved; `failed` is upserted (attempts + 1 for an item already known); the
-  // lease is released; `now` stamps the resolved items. FailedPrecondition when the
+  // lease is released; `now` stamps the resolved items. LeaseLost when the
   // lease is stale (nothing is written).
   virtual Status CompleteMigrationBatch(const model::BatchLease& lease,
                                         const model::MigrationBatch& batch,

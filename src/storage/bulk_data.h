@@ -38,7 +38,7 @@ struct BulkCopyRequest {
   // source resource are skipped. The target resource is the mapped source resource id.
   std::vector<std::string> item_ids;
   IdMapping mapping;
-  // When set, the slice is fenced like UpsertObjectsFenced: FailedPrecondition and
+  // When set, the slice is fenced like UpsertObjectsFenced: LeaseLost and
   // nothing written when a higher token wrote under fence->key.
   std::optional<WriteFence> fence;
 };

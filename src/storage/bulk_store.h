@@ -17,7 +17,7 @@ class BulkStore {
 
   // ---- Fenced writes (migration workers holding a batch lease) ---------------------
   // UpsertObjects / UpsertDocuments in one transaction with a check of the fence:
-  // FailedPrecondition ("stale fencing token") and nothing written when a write with a
+  // LeaseLost ("stale fencing token") and nothing written when a write with a
   // higher token for fence.key was made here before; otherwise fence.key records
   // fence.token and the rows are written.
   virtual Status UpsertObjectsFenced(const WriteFence& fence,

@@ -75,8 +75,8 @@ TEST_P(StorageConformanceTest, LeaseRenewExtendsUntilSomeoneReclaims) {
                        catalog().ClaimMigrationBatch("mig_1", 1, "w2", 2000, kTtl));
   EXPECT_GT(b.token, a.token);
   EXPECT_EQ(b.owner, "w2");
-  EXPECT_EQ(STATUS_CODE(catalog().RenewBatchLease(a, 2001, kTtl)), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(STATUS_CODE(catalog().ReleaseBatchLease(a)), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(STATUS_CODE(catalog().RenewBatchLease(a, 2001, kTtl)), StatusCode::kLeaseLost);
+  EXPECT_EQ(STATUS_CODE(catalog().ReleaseBatchLease(a)), StatusCode::kLeaseLost);
 }
 
 TEST_P(StorageConformanceTest, LeaseExpiredLeaseSurvivesRestartAndIsReclaimed) {
@@ -103,7 +103,7 @@ TEST_P(StorageConformanceTest, LeaseReleaseLetsAnotherWorkerClaimAtOnce) {
   model::MigrationBatch batch = BatchOf(catalog(), 1);
   batch.status = "completed";
   EXPECT_EQ(STATUS_CODE(catalog().CompleteMigrationBatch(a, batch, {}, 102)),
-            StatusCode::kFailedPrecondition);
+            StatusCode::kLeaseLost);
 }
 
 TEST_P(StorageConformanceTest, LeaseCompleteWithStaleTokenIsRejectedAndWritesNothing) {
@@ -118,7 +118,7 @@ TEST_P(StorageConformanceTest, LeaseCompleteWithStaleTokenIsRejectedAndWritesNot
   batch.attempts = 1;
   EXPECT_EQ(STATUS_CODE(catalog().CompleteMigrationBatch(old, batch,
                                                          {Failed(batch, "doc_a", "boom", 5)}, 5)),
-            StatusCode::kFailedPrecondition);
+            StatusCode::kLeaseLost);
   EXPECT_EQ(BatchOf(catalog(), 1).status, "pending");
   ASSERT_OK_AND_ASSIGN(int64_t n, catalog().CountMigrationFailedItems("mig_1", "", std::nullopt));
   EXPECT_EQ(n, 0);
@@ -127,9 +127,8 @@ TEST_P(StorageConformanceTest, LeaseCompleteWithStaleTokenIsRejectedAndWritesNot
   EXPECT_EQ(BatchOf(catalog(), 1).status, "completed");
   EXPECT_EQ(BatchOf(catalog(), 1).items_failed, 1);
   EXPECT_EQ(STATUS_CODE(catalog().ClaimMigrationBatch("mig_1", 1, "w3", 99999, kTtl)),
-            StatusCode::kFailedPrecondition);
-  EXPECT_EQ(STATUS_CODE(catalog().RenewBatchLease(cur, 200, kTtl)),
-            StatusCode::kFailedPrecondition);
+            StatusCode::kAlreadyCompleted);
+  EXPECT_EQ(STATUS_CODE(catalog().RenewBatchLease(cur, 200, kTtl)), StatusCode::kLeaseLost);
 }
 
 TEST_P(StorageConformanceTest, LeaseFailedItemsAreRecordedResolvedAndCounted) {
@@ -201,10 +200,10 @@ TEST_P(NamespaceConformanceTest, FencedWritesRejectStaleTokens) {
   model::Object stale = o;
   stale.key_prefix = "/stale";
   EXPECT_EQ(STATUS_CODE(store().UpsertObjectsFenced({"mig_1/1", 5}, {stale})),
-            StatusCode::kFailedPrecondition);
+            StatusCode::kLeaseLost);
   model::Document stale_doc = SampleDocument("col_1", "doc_2", "obj_1");
   EXPECT_EQ(STATUS_CODE(store().UpsertDocumentsFenced({"mig_1/1", 6}, {stale_doc})),
-            StatusCode::kFailedPrecondition);
+            StatusCode::kLeaseLost);
   ASSERT_OK_AND_ASSIGN(model::Object got, store().GetObject("bkt_1", "obj_1"));
   EXPECT_EQ(got.key_prefix, "/newer");
   EXPECT_EQ(STATUS_CODE(store().GetDocument("col_1", "doc_2", false)), StatusCode::kNotFound);
@@ -214,7 +213,7 @@ TEST_P(NamespaceConformanceTest, FencedWritesRejectStaleTokens) {
   Restart();
   ASSERT_OK_AND_ASSIGN(auto reopened, engine().OpenNamespace("ns_test"));
   EXPECT_EQ(STATUS_CODE(reopened->UpsertObjectsFenced({"mig_1/1", 6}, {stale})),
-            StatusCode::kFailedPrecondition);
+            StatusCode::kLeaseLost);
 }
 
 }  // namespace

@@ -118,13 +118,13 @@ TEST_P(BulkConformanceTest, AStaleFenceWritesNothing) {
   ASSERT_OK(copy(r).status());
   r.item_ids = {"obj_2", "obj_3"};
   r.fence->token = 6;
-  EXPECT_EQ(STATUS_CODE(copy(r)), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(STATUS_CODE(copy(r)), StatusCode::kLeaseLost);
   ASSERT_OK_AND_ASSIGN(int64_t count, target_->CountObjects(Mapped("bkt_1")));
   EXPECT_EQ(count, 1);
   // The fence is shared with the row-by-row fenced writes.
   EXPECT_EQ(STATUS_CODE(target_->UpsertObjectsFenced({"mig_bulk/1", 6},
                                                      {SampleObject(Mapped("bkt_1"), "obj_x")})),
-            StatusCode::kFailedPrecondition);
+            StatusCode::kLeaseLost);
 }
 
 TEST_P(BulkConformanceTest, NeedsTheTargetResourceAndBothNamespaces) {

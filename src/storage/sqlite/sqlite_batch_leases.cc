@@ -16,9 +16,9 @@ constexpr char kFailedItemColumns[] =
     "created_at, updated_at";
 
 Status StaleToken(const model::BatchLease& lease) {
-  return Status::FailedPrecondition("stale fencing token " + std::to_string(lease.token) +
-                                    " for batch " + std::to_string(lease.batch_no) + " of " +
-                                    lease.migration_id + ": the lease was lost");
+  return Status::LeaseLost("stale fencing token " + std::to_string(lease.token) + " for batch " +
+                           std::to_string(lease.batch_no) + " of " + lease.migration_id +
+                           ": the lease was lost");
 }
 
 // The next fencing token. REQUIRES: inside a transaction.
@@ -124,7 +124,7 @@ Result<model::BatchLease> SqliteCatalogStore::ClaimMigrationBatch(const std::str
       FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
       std::string what = "batch " + std::to_string(batch_no) + " of " + migration_id;
       if (!row) return Status::NotFound("migration " + what + " not found");
-      if (stmt.Text(0) == "completed") return Status::FailedPrecondition(what + " is completed");
+      if (stmt.Text(0) == "completed") return Status::AlreadyCompleted(what + " is completed");
       std::optional<std::string> holder = stmt.OptionalText(1);
       std::optional<int64_t> expires = stmt.OptionalInt(2);
       if (holder && *holder != owner && expires && *expires > now) {

@@ -17,9 +17,9 @@ Status AdvanceWriteFence(SqliteDb& db, const WriteFence& fence) {
   read.BindText(1, fence.key);
   FERRY_ASSIGN_OR_RETURN(bool row, read.Step());
   if (row && read.Int(0) > fence.token) {
-    return Status::FailedPrecondition("stale fencing token " + std::to_string(fence.token) +
-                                      " for " + fence.key + " (a newer holder has token " +
-                                      std::to_string(read.Int(0)) + ")");
+    return Status::LeaseLost("stale fencing token " + std::to_string(fence.token) + " for " +
+                             fence.key + " (a newer holder has token " +
+                             std::to_string(read.Int(0)) + ")");
   }
   FERRY_ASSIGN_OR_RETURN(
       Statement write, db.Prepare("INSERT INTO write_fences (fence_key, token) VALUES (?, ?) "
