@@ -19,9 +19,9 @@ constexpr char kFailedItemColumns[] =
     "created_at, updated_at";
 
 Status StaleToken(const model::BatchLease& lease) {
-  return Status::FailedPrecondition("stale fencing token " + std::to_string(lease.token) +
-                                    " for batch " + std::to_string(lease.batch_no) + " of " +
-                                    lease.migration_id + ": the lease was lost");
+  return Status::LeaseLost("stale fencing token " + std::to_string(lease.token) + " for batch " +
+                           std::to_string(lease.batch_no) + " of " + lease.migration_id +
+                           ": the lease was lost");
 }
 
 // Ok when `lease` is still the batch's current lease; locks the batch row.
@@ -87,7 +87,7 @@ Result<model::BatchLease> PgCatalogStore::ClaimMigrationBatch(const std::string&
         migration_id, batch_no);
     std::string what = "batch " + std::to_string(batch_no) + " of " + migration_id;
     if (r.empty()) return Status::NotFound("migration " + what + " not found");
-    if (ReadText(r[0][0]) == "completed") return Status::FailedPrecondition(what + " is completed");
+    if (ReadText(r[0][0]) == "completed") return Status::AlreadyCompleted(what + " is completed");
     std::optional<std::string> holder = ReadOptionalText(r[0][1]);
     std::optional<int64_t> expires = ReadOptionalInt(r[0][2]);
     if (holder && *holder != owner && expires && *expires > now) {
