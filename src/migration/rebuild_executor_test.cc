@@ -78,7 +78,7 @@ TEST_F(DocumentWriterTest, AStaleTokenIsRefusedAndWritesNothing) {
   storage::WriteFence stale{"mig_1/1", 6};
   ASSERT_TRUE(writer.Wait(writer.Submit(&newer, Docs(0, 5, 2.0f))).ok());
   auto refused = writer.Wait(writer.Submit(&stale, Docs(0, 10, 3.0f)));
-  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.code(), StatusCode::kLeaseLost);
   auto count = store_->CountDocuments("col_1");
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 5);
