@@ -26,8 +26,8 @@ TEST(RetryCatalogWriteTest, GivesUpAfterTheLastAttemptWithItsError) {
 }
 
 TEST(RetryCatalogWriteTest, AnErrorRetryingCannotHelpIsReturnedAtOnce) {
-  FlakyWrite write{1, Status::FailedPrecondition("stale fencing token")};
-  EXPECT_EQ(RetryCatalogWrite(std::ref(write)).code(), StatusCode::kFailedPrecondition);
+  FlakyWrite write{1, Status::LeaseLost("stale fencing token")};
+  EXPECT_EQ(RetryCatalogWrite(std::ref(write)).code(), StatusCode::kLeaseLost);
   EXPECT_EQ(write.calls, 1);
 }
 

@@ -113,11 +113,11 @@ TEST_F(MigrationCatalogFaultsTest, AFailedBatchIsRecordedDespiteAPassingError) {
 
 TEST_F(MigrationCatalogFaultsTest, AStoppedBatchReleasesItsLeaseDespiteAPassingError) {
   MakeSource();
-  // Held batches are stopped in their write (Aborted) and give their leases up; the
+  // Held batches are stopped in their write (Cancelled) and give their leases up; the
   // first release fails once.
   std::string id = RunHeld([&](const std::string& migration_id) {
     storage_->Faults(MapId(migration_id, source_.ns.namespace_id, false))
-        .FailNextDocumentUpserts(1000, Status::Aborted("stopped"));
+        .FailNextDocumentUpserts(1000, Status::Cancelled("stopped"));
     catalog_faults().Fail(CatalogOp::kReleaseBatchLease, Status::Unavailable("injected"), 1);
   });
   EXPECT_GT(catalog_faults().calls(CatalogOp::kReleaseBatchLease), 0);
