@@ -109,8 +109,8 @@ Status AdvanceWriteFence(pqxx::work& tx, const std::string& ns, const WriteFence
       "WHERE write_fences.token <= EXCLUDED.token RETURNING token",
       ns, fence.key, fence.token);
   if (!r.empty()) return Status::Ok();
-  return Status::FailedPrecondition("stale fencing token " + std::to_string(fence.token) + " for " +
-                                    fence.key + " (a newer holder wrote under it)");
+  return Status::LeaseLost("stale fencing token " + std::to_string(fence.token) + " for " +
+                           fence.key + " (a newer holder wrote under it)");
 }
 
 Status PgNamespaceStore::UpsertObjectsFenced(const WriteFence& fence,
