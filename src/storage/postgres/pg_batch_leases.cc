@@ -10,6 +10,7 @@
 #include "storage/postgres/pg_catalog_store.h"
 #include "storage/postgres/pg_params.h"
 #include "storage/postgres/pg_records.h"
+#include "storage/postgres/pg_rows.h"
 
 namespace ferry::storage::postgres {
 namespace {
@@ -159,12 +160,7 @@ Result<std::vector<model::MigrationFailedItem>> PgCatalogStore::ListMigrationFai
                             "AND ($2 = '' OR status = $2) "
                             "ORDER BY resource_id, item_id LIMIT $3 OFFSET $4");
                     auto r = tx.exec_params(sql, migration_id, status, page.limit, page.offset);
-                    std::vector<model::MigrationFailedItem> out;
-                    for (const auto& row : r) {
-                      FERRY_ASSIGN_OR_RETURN(auto f, ReadFailedItem(row));
-                      out.push_back(std::move(f));
-                    }
-                    return out;
+                    return ReadAll<model::MigrationFailedItem>(r, ReadFailedItem);
                   });
 }
 

@@ -1,7 +1,6 @@
 #include "storage/postgres/pg_blob_store.h"
 
-#include <chrono>
-
+#include "common/clock.h"
 #include "common/crypto.h"
 #include "storage/postgres/pg_params.h"
 
@@ -9,9 +8,7 @@ namespace ferry::storage::postgres {
 
 Result<std::string> PgBlobStore::Put(std::string_view bytes) {
   std::string hash = Sha256Hex(bytes);
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const TimestampMs now = SystemClock().NowMs();
   FERRY_RETURN_IF_ERROR(db_->Run("put blob", [&](pqxx::work& tx) -> Status {
     tx.exec_params(
         "INSERT INTO blobs (content_hash, bytes, created_at) VALUES ($1, $2, $3) "

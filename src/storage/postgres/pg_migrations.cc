@@ -9,6 +9,7 @@
 #include "storage/postgres/pg_catalog_store.h"
 #include "storage/postgres/pg_params.h"
 #include "storage/postgres/pg_records.h"
+#include "storage/postgres/pg_rows.h"
 
 namespace ferry::storage::postgres {
 namespace {
@@ -180,12 +181,7 @@ Result<std::vector<model::Migration>> PgCatalogStore::ListMigrations(
     std::string rest = kFilterWhere;
     rest.append(" ORDER BY created_at DESC, migration_id LIMIT $5 OFFSET $6");
     auto r = ExecFiltered(tx, SelectMigrations(rest), org_id, filter, page.limit, page.offset);
-    std::vector<model::Migration> out;
-    for (const auto& row : r) {
-      FERRY_ASSIGN_OR_RETURN(auto m, ReadMigration(row));
-      out.push_back(std::move(m));
-    }
-    return out;
+    return ReadAll<model::Migration>(r, ReadMigration);
   });
 }
 
@@ -215,12 +211,7 @@ Result<std::vector<model::Migration>> PgCatalogStore::ListUnfinishedMigrations()
         auto r =
             tx.exec(SelectMigrations("WHERE status IN ('validating', 'pending', 'in_progress') "
                                      "ORDER BY created_at, migration_id"));
-        std::vector<model::Migration> out;
-        for (const auto& row : r) {
-          FERRY_ASSIGN_OR_RETURN(auto m, ReadMigration(row));
-          out.push_back(std::move(m));
-        }
-        return out;
+        return ReadAll<model::Migration>(r, ReadMigration);
       });
 }
 
@@ -251,12 +242,7 @@ Result<std::vector<model::MigrationBatch>> PgCatalogStore::ListMigrationBatches(
                             " FROM migration_batches WHERE migration_id = $1 AND batch_no > $2 "
                             "ORDER BY batch_no LIMIT $3");
                     auto r = tx.exec_params(sql, migration_id, after_batch_no, limit);
-                    std::vector<model::MigrationBatch> out;
-                    for (const auto& row : r) {
-                      FERRY_ASSIGN_OR_RETURN(auto b, ReadBatch(row));
-                      out.push_back(std::move(b));
-                    }
-                    return out;
+                    return ReadAll<model::MigrationBatch>(r, ReadBatch);
                   });
 }
 

@@ -98,6 +98,12 @@ Result<BulkCopyResult> PgNamespaceStore::CopyItemsFrom(const std::string& source
   }
   if (r.item_ids.empty()) return BulkCopyResult{};
   return Run("bulk copy", [&](pqxx::work& tx) -> Result<BulkCopyResult> {
+    // The source, like the target (Run), is held against a drop until the copy ends.
+    if (tx.exec_params("SELECT 1 FROM namespace_data WHERE namespace_id = $1 FOR KEY SHARE",
+                       source_namespace_id)
+            .empty()) {
+      return Status::NotFound("namespace data not found: " + source_namespace_id);
+    }
     if (r.fence.has_value()) FERRY_RETURN_IF_ERROR(AdvanceWriteFence(tx, ns_, *r.fence));
     const std::string target =
         MapResourceId(r.mapping.migration_id, r.source_resource_id, r.mapping.preserve);

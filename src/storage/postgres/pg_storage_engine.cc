@@ -1,7 +1,6 @@
 #include "storage/postgres/pg_storage_engine.h"
 
-#include <chrono>
-
+#include "common/clock.h"
 #include "storage/postgres/pg_clusters.h"
 #include "storage/postgres/pg_namespace_store.h"
 #include "storage/postgres/pg_retrievers.h"
@@ -17,12 +16,6 @@ constexpr const char* kNamespaceTables[] = {
     "collections",  // documents and vectors cascade
     "write_fences",
 };
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool NamespaceExists(pqxx::work& tx, const std::string& namespace_id) {
   return !tx.exec_params("SELECT 1 FROM namespace_data WHERE namespace_id = $1", namespace_id)
@@ -44,7 +37,7 @@ Status PgStorageEngine::CreateNamespaceData(const std::string& namespace_id) {
     auto r = tx.exec_params(
         "INSERT INTO namespace_data (namespace_id, created_at) VALUES ($1, $2) "
         "ON CONFLICT DO NOTHING",
-        namespace_id, NowMs());
+        namespace_id, SystemClock().NowMs());
     if (r.affected_rows() == 0) {
       return Status::AlreadyExists("namespace data exists: " + namespace_id);
     }
@@ -81,11 +74,7 @@ Status PgStorageEngine::DropNamespaceData(const std::string& namespace_id) {
 Result<BulkCopyResult> PgStorageEngine::CopyItems(const std::string& source_namespace_id,
                                                   const std::string& target_namespace_id,
                                                   const BulkCopyRequest& request) {
-  FERRY_ASSIGN_OR_RETURN(bool exists, db_->Run("bulk copy", [&](pqxx::work& tx) {
-    return Result<bool>(NamespaceExists(tx, source_namespace_id) &&
-                        NamespaceExists(tx, target_namespace_id));
-  }));
-  if (!exists) return Status::NotFound("namespace data not found");
+  // Both namespaces are checked inside the copy's transaction (PgNamespaceStore).
   PgNamespaceStore target(db_, target_namespace_id);
   return target.CopyItemsFrom(source_namespace_id, request);
 }
