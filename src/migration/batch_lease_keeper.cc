@@ -1,16 +1,10 @@
 #include "migration/batch_lease_keeper.h"
 
 #include <chrono>
+#include <optional>
 #include <vector>
 
 namespace ferry::migration {
-
-namespace {
-
-// How often a waiting claim looks again at a batch another worker holds.
-constexpr std::chrono::milliseconds kClaimPoll{250};
-
-}  // namespace
 
 BatchLeaseKeeper::BatchLeaseKeeper(storage::BatchLeaseStore& catalog, const Clock& clock,
                                    const Logger& logger, std::string owner, int64_t ttl_ms)
@@ -30,24 +24,16 @@ BatchLeaseKeeper::~BatchLeaseKeeper() {
   renewer_.join();
 }
 
-Result<model::BatchLease> BatchLeaseKeeper::Claim(const std::string& migration_id, int64_t batch_no,
-                                                  const std::atomic<bool>& stop) {
-  for (;;) {
-    if (stop) return Status::Cancelled("stopped while waiting for a batch lease");
-    auto lease =
-        catalog_.ClaimMigrationBatch(migration_id, batch_no, owner_, clock_.NowMs(), ttl_ms_);
-    if (lease.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      held_[batch_no] = *lease;
-      lost_.erase(batch_no);
-      return lease;
-    }
-    if (lease.status().code() != StatusCode::kUnavailable) return lease.status();
-    // Held by another worker: wait for it to finish or for its lease to expire.
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, kClaimPoll, [this] { return stopping_; });
-    if (stopping_) return Status::Cancelled("lease keeper stopped");
+Result<std::optional<model::ClaimedBatch>> BatchLeaseKeeper::ClaimNext(
+    const std::string& migration_id, int tier) {
+  FERRY_ASSIGN_OR_RETURN(auto claimed, catalog_.ClaimNextMigrationBatch(migration_id, tier, owner_,
+                                                                        clock_.NowMs(), ttl_ms_));
+  if (claimed) {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_[claimed->lease.batch_no] = claimed->lease;
+    lost_.erase(claimed->lease.batch_no);
   }
+  return claimed;
 }
 
 void BatchLeaseKeeper::Forget(int64_t batch_no) {

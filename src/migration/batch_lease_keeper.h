@@ -1,14 +1,14 @@
 #pragma once
-// BatchLeaseKeeper: the leases one batch_processing run holds on its batches
-// (BatchLeaseStore::ClaimMigrationBatch). Claims wait while another worker holds a batch
-// (until its lease expires, e.g. after that worker's process died); held leases are
-// renewed in the background every ttl/3, so a lease expires only when its holder stops.
+// BatchLeaseKeeper: the leases one batch_processing run holds on its batches. It claims
+// the next free batch of a tier (BatchLeaseStore::ClaimNextMigrationBatch) and renews the
+// leases it holds in the background every ttl/3, so a lease expires only when its holder
+// stops (e.g. its process died) and another worker can then claim the batch.
 // Thread-safe.
 
-#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -26,11 +26,9 @@ class BatchLeaseKeeper {
                    std::string owner, int64_t ttl_ms);
   ~BatchLeaseKeeper();  // stops renewing (held leases then expire or are released)
 
-  // Claims a batch and renews it until Forget. Waits while another owner holds it.
-  // Cancelled when `stop` is set while waiting; AlreadyCompleted when the batch is
-  // completed; other errors from the catalog.
-  Result<model::BatchLease> Claim(const std::string& migration_id, int64_t batch_no,
-                                  const std::atomic<bool>& stop);
+  // Claims the next free batch of `tier` of the migration and renews its lease until
+  // Forget. nullopt when the tier has no free batch; errors from the catalog.
+  Result<std::optional<model::ClaimedBatch>> ClaimNext(const std::string& migration_id, int tier);
   // Stops renewing the batch's lease (it was completed or released).
   void Forget(int64_t batch_no);
   // True when a renewal found the lease taken over (its token is stale).

@@ -117,10 +117,14 @@ class BatchLeaseKeeperTest : public ::testing::Test {
 
   storage::CatalogStore& catalog() { return engine_->catalog(); }
 
+  // The keeper claims the next free batch; the test expects it to be `batch_no`.
   model::BatchLease Claim(int64_t batch_no) {
-    auto lease = keeper_->Claim("mig_1", batch_no, no_stop_);
-    EXPECT_TRUE(lease.ok()) << lease.status().ToString();
-    return lease.ok() ? *lease : model::BatchLease{};
+    auto claimed = keeper_->ClaimNext("mig_1", 0);
+    EXPECT_TRUE(claimed.ok()) << claimed.status().ToString();
+    if (!claimed.ok() || !claimed->has_value()) return model::BatchLease{};
+    EXPECT_EQ((*claimed)->batch.batch_no, batch_no);
+    EXPECT_EQ((*claimed)->lease.owner, "wrk_a");
+    return (*claimed)->lease;
   }
 
   // Another worker's claim, straight from the catalog at the clock's time.
@@ -143,7 +147,6 @@ class BatchLeaseKeeperTest : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<storage::sqlite::SqliteStorageEngine> engine_;
   std::unique_ptr<BatchLeaseKeeper> keeper_;
-  std::atomic<bool> no_stop_{false};
 };
 
 TEST_F(BatchLeaseKeeperTest, HeldLeaseIsRenewedAndOutlivesItsTtl) {

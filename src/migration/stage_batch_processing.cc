@@ -1,10 +1,14 @@
 // batch_processing: runs the plan's batches tier by tier on up to max_workers workers.
 // A tier starts when the one before it is done (a collection fed by another collection
-// waits for it). Batches are streamed from the durable plan with a bounded number in
-// flight; completed batches are skipped, so a resumed run continues where it stopped.
+// waits for it). Each worker claims the tier's next free batch from the catalog under a
+// lease; completed batches are never claimed, so a resumed run continues where it
+// stopped, and batches leased by a process that died are claimed once the lease expires.
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "common/backoff.h"
@@ -34,44 +38,82 @@ constexpr BackoffPolicy kBatchRetryBackoff{std::chrono::milliseconds(100), std::
 // process held are claimed again this long after its last renewal.
 constexpr int64_t kLeaseTtlMs = 10'000;
 
-class BatchScheduler {
+// How often a worker that found nothing free looks again while its tier is still open
+// (its open batches leased by other workers, or by a dead process until they expire).
+constexpr std::chrono::milliseconds kClaimPoll{250};
+
+// The workers of one run. Work is pulled, not handed out: each worker claims the next
+// free batch of the tier from the catalog (CatalogStore::ClaimNextMigrationBatch) and
+// runs it, so any worker sharing the catalog, in this process or another, takes what is
+// left, and a batch whose holder died is claimed again once its lease expires.
+class BatchWorkers {
  public:
   // `done` holds the items each resource finished in earlier attempts of this run.
-  BatchScheduler(RunContext& ctx, size_t workers, std::map<std::string, int64_t> done)
+  BatchWorkers(RunContext& ctx, size_t workers, std::map<std::string, int64_t> done)
       : ctx_(ctx),
         leases_(ctx.deps.storage.catalog(), ctx.deps.clock, ctx.deps.logger, NewId("wrk"),
                 kLeaseTtlMs),
         pool_(workers),
-        max_in_flight_(2 * workers),
         done_(std::move(done)) {
     const model::Value* per =
         ctx.progress.Snapshot().additional_data.GetPath("plan.items_per_resource");
     if (per != nullptr && per->is_object()) {
       for (const auto& [id, n] : per->as_object()) totals_[id] = n.as_int();
     }
+    ctx.deps.logger.Info("migration batch workers", {{"migration_id", ctx.migration_id},
+                                                     {"owner", leases_.owner()},
+                                                     {"workers", std::to_string(workers)}});
   }
 
-  // Queues a batch, blocking while too many are in flight.
-  void Submit(model::MigrationBatch batch) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return in_flight_ < max_in_flight_; });
-      ++in_flight_;
+  // Runs tier `tier` on every worker until it has no open batch, the run is cancelled or
+  // a batch failed; the first error, if any. REQUIRES: every lower tier is done.
+  Status RunTier(int tier) {
+    WaitGroup workers;
+    workers.Add(pool_.size());
+    for (size_t i = 0; i < pool_.size(); ++i) {
+      pool_.Submit([this, tier, &workers] {
+        Status st = WorkLoop(tier);
+        if (!st.ok()) Fail(st);
+        workers.Done();
+      });
     }
-    pool_.Submit([this, batch = std::move(batch)]() mutable {
-      Status st = RunWithRetry(batch);
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!st.ok() && error_.ok()) error_ = st;
-      --in_flight_;
-      cv_.notify_all();
-    });
+    workers.Wait();
+    std::lock_guard<std::mutex> lock(mu_);
+    return error_;
   }
 
-  // Waits for every submitted batch; the first error, if any.
-  Status Wait() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return in_flight_ == 0; });
-    return error_;
+ private:
+  Status WorkLoop(int tier) {
+    auto& catalog = ctx_.deps.storage.catalog();
+    while (!ctx_.cancelled && !failed()) {
+      FERRY_ASSIGN_OR_RETURN(auto claimed, leases_.ClaimNext(ctx_.migration_id, tier));
+      if (claimed) {
+        FERRY_RETURN_IF_ERROR(RunClaimed(std::move(*claimed)));
+        std::lock_guard<std::mutex> lock(mu_);
+        ++finished_;
+        cv_.notify_all();
+        continue;
+      }
+      // Nothing free: the tier is done, or its open batches are leased.
+      const int64_t seen = FinishedCount();
+      FERRY_ASSIGN_OR_RETURN(std::optional<int> open,
+                             catalog.LowestOpenMigrationTier(ctx_.migration_id));
+      if (!open || *open != tier) return Status::Ok();
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, kClaimPoll, [&] { return finished_ != seen || !error_.ok(); });
+    }
+    return Status::Ok();
+  }
+
+  int64_t FinishedCount() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return finished_;
+  }
+
+  void Fail(const Status& st) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (error_.ok()) error_ = st;
+    cv_.notify_all();
   }
 
   bool failed() {
@@ -79,29 +121,23 @@ class BatchScheduler {
     return !error_.ok();
   }
 
- private:
-  // Runs a batch under a lease: claimed first (waiting while another worker holds it),
-  // target writes fenced with its token, completion recorded with it. A lease lost to
-  // another worker (this one stalled past its expiry) is claimed again.
-  Status RunWithRetry(model::MigrationBatch& batch) {
-    auto lease = leases_.Claim(ctx_.migration_id, batch.batch_no, ctx_.cancelled);
-    if (!lease.ok() && lease.status().code() == StatusCode::kAlreadyCompleted) {
-      return Status::Ok();  // completed by another worker meanwhile
-    }
-    if (!lease.ok()) return lease.status();
-    Status st = RunLeased(batch, *lease);
-    leases_.Forget(batch.batch_no);
+  // Runs a claimed batch under its lease (renewed until it is done): target writes
+  // fenced with its token, completion recorded with it.
+  Status RunClaimed(model::ClaimedBatch claimed) {
+    const int64_t batch_no = claimed.batch.batch_no;
+    Status st = RunLeased(claimed.batch, claimed.lease);
+    leases_.Forget(batch_no);
     // Stopped (cancel, shutdown): give the batch up so a restart claims it at once. When
     // that cannot be written the lease simply expires (kLeaseTtlMs): nothing is lost.
     if (st.code() == StatusCode::kCancelled) {
-      Status released =
-          RetryCatalogWrite([&] { return ctx_.deps.storage.catalog().ReleaseBatchLease(*lease); });
-      if (!released.ok()) Warn("cannot release a batch lease; it expires", batch, released);
+      Status released = RetryCatalogWrite(
+          [&] { return ctx_.deps.storage.catalog().ReleaseBatchLease(claimed.lease); });
+      if (!released.ok()) Warn("cannot release a batch lease; it expires", claimed.batch, released);
     }
     return st;
   }
 
-  Status RunLeased(model::MigrationBatch& batch, model::BatchLease& lease) {
+  Status RunLeased(model::MigrationBatch& batch, const model::BatchLease& lease) {
     bool retry = ctx_.config.effective_batch_options().retry_failed;
     Status last;
     for (int attempt = 1; attempt <= (retry ? kMaxAttempts : 1); ++attempt) {
@@ -118,15 +154,10 @@ class BatchScheduler {
       }
       if (last.code() == StatusCode::kCancelled) return last;
       if (last.code() == StatusCode::kLeaseLost) {
-        // Not a failure of the batch: claimed again, it does not use up an attempt.
-        auto again = leases_.Claim(ctx_.migration_id, batch.batch_no, ctx_.cancelled);
-        if (!again.ok() && again.status().code() == StatusCode::kAlreadyCompleted) {
-          return Status::Ok();  // the worker that took it over completed it
-        }
-        if (!again.ok()) return again.status();
-        lease = *again;
-        --attempt;
-        continue;
+        // This worker stalled past its lease's expiry and another claimed the batch: its
+        // writes and completion are refused, and the new owner finishes the batch.
+        Warn("migration batch taken over", batch, last);
+        return Status::Ok();
       }
       if (!IsRetryable(last.code())) break;  // retrying cannot help (STYLE: by code only)
       ctx_.deps.logger.Warn("migration batch failed", {{"migration_id", ctx_.migration_id},
@@ -194,10 +225,9 @@ class BatchScheduler {
   RunContext& ctx_;
   BatchLeaseKeeper leases_;
   ThreadPool pool_;
-  const size_t max_in_flight_;
   std::mutex mu_;
   std::condition_variable cv_;
-  size_t in_flight_ = 0;
+  int64_t finished_ = 0;  // batches this run's workers finished (wakes waiting workers)
   Status error_;
   std::map<std::string, int64_t> totals_;
   std::map<std::string, int64_t> done_;
@@ -300,33 +330,20 @@ Status RunBatchProcessing(RunContext& ctx) {
     RunContext& ctx;
     ~ClearPipeline() { ctx.rebuild = nullptr; }
   } clear_pipeline{ctx};
-  TierLoad tier_load(ctx);  // declared before the scheduler: ends after its batches
-  BatchScheduler scheduler(ctx, workers, std::move(resumed.per_resource));
-  int64_t after = 0;
-  int current_tier = -1;
-  for (;;) {
-    // Read the plan only as far ahead as the scheduler can have in flight, so memory does
-    // not grow with the size of the migration.
-    FERRY_ASSIGN_OR_RETURN(auto page,
-                           ctx.deps.storage.catalog().ListMigrationBatches(
-                               ctx.migration_id, after, static_cast<int64_t>(2 * workers)));
-    if (page.empty()) break;
-    for (auto& b : page) {
-      after = b.batch_no;
-      if (b.status == "completed") continue;  // counted by CountResumed
-      if (b.tier != current_tier) {
-        FERRY_RETURN_IF_ERROR(scheduler.Wait());  // the previous tier is done
-        current_tier = b.tier;
-        FERRY_RETURN_IF_ERROR(tier_load.Begin(current_tier));
-      }
-      if (ctx.cancelled || scheduler.failed()) break;
-      scheduler.Submit(std::move(b));
-    }
-    if (ctx.cancelled || scheduler.failed()) break;
+  TierLoad tier_load(ctx);  // declared before the workers: ends after their batches
+  BatchWorkers batch_workers(ctx, workers, std::move(resumed.per_resource));
+  // Tier by tier, the lowest open one first: a tier's batches are claimed only when every
+  // lower tier is done. Completed batches are never claimed (counted by CountResumed).
+  while (!ctx.cancelled) {
+    FERRY_ASSIGN_OR_RETURN(std::optional<int> tier,
+                           ctx.deps.storage.catalog().LowestOpenMigrationTier(ctx.migration_id));
+    if (!tier) break;
+    FERRY_RETURN_IF_ERROR(tier_load.Begin(*tier));
+    Status st = batch_workers.RunTier(*tier);
+    if (ctx.cancelled) break;
+    FERRY_RETURN_IF_ERROR(st);
   }
-  Status st = scheduler.Wait();
   if (ctx.cancelled) return Status::Cancelled("cancelled");
-  FERRY_RETURN_IF_ERROR(st);
   FERRY_RETURN_IF_ERROR(tier_load.End());
   return SettleFailedItems(ctx, items_total);
 }

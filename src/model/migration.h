@@ -208,6 +208,9 @@ struct MigrationBatch {
   int64_t attempts = 0;
   int64_t items_failed = 0;
   std::optional<std::string> error;
+  // The lease owner whose CompleteMigrationBatch recorded the batch's status (a worker's
+  // share of the work); unset until then. Set by the catalog, ignored on insert.
+  std::optional<std::string> completed_by;
 };
 
 }  // namespace ferry::model

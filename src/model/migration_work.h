@@ -38,4 +38,11 @@ struct BatchLease {
   TimestampMs expires_at = 0;
 };
 
+// A batch a worker claimed (CatalogStore::ClaimNextMigrationBatch): its plan data and
+// the lease it holds it under.
+struct ClaimedBatch {
+  MigrationBatch batch;
+  BatchLease lease;
+};
+
 }  // namespace ferry::model

@@ -28,6 +28,21 @@ class BatchLeaseStore {
   virtual Result<model::BatchLease> ClaimMigrationBatch(const std::string& migration_id,
                                                         int64_t batch_no, const std::string& owner,
                                                         TimestampMs now, int64_t ttl_ms) = 0;
+  // Claims the next free batch of `tier` of the migration for `owner` until now + ttl_ms,
+  // atomically (two claimers never get the same batch): the lowest-numbered batch of that
+  // tier that is not completed and has no unexpired lease (never leased, released, or
+  // expired, whoever held it), with a new fencing token as ClaimMigrationBatch issues.
+  // A batch whose status is "failed" (a run exhausted its attempts) is not completed, so
+  // it is free again: the run that failed it stops claiming, and the next run (a resume
+  // or a retry) claims it as a pending one; its `attempts` keep counting. nullopt when the
+  // tier has no free batch (every batch completed or leased). Batches of one tier run only
+  // after every lower tier is done: callers claim from LowestOpenMigrationTier.
+  virtual Result<std::optional<model::ClaimedBatch>> ClaimNextMigrationBatch(
+      const std::string& migration_id, int tier, const std::string& owner, TimestampMs now,
+      int64_t ttl_ms) = 0;
+  // The lowest tier of the migration with a batch that is not completed; nullopt when
+  // every batch is completed (or there are none).
+  virtual Result<std::optional<int>> LowestOpenMigrationTier(const std::string& migration_id) = 0;
   // Extends a held lease to now + ttl_ms (also after expiry, if nobody reclaimed it).
   // LeaseLost ("stale fencing token") when lease.token is no longer the batch's
   // token, the lease was released, or the batch is completed.
@@ -38,7 +53,8 @@ class BatchLeaseStore {
   // Records a processed batch under its lease, in one transaction: the batch's status,
   // attempts, items_failed and error; its items that were failed and are not in `failed`
   // become resolved; `failed` is upserted (attempts + 1 for an item already known); the
-  // lease is released; `now` stamps the resolved items. LeaseLost when the
+  // lease is released and its owner recorded as the batch's completed_by; `now` stamps
+  // the resolved items. LeaseLost when the
   // lease is stale (nothing is written).
   virtual Status CompleteMigrationBatch(const model::BatchLease& lease,
                                         const model::MigrationBatch& batch,

@@ -135,6 +135,17 @@ Status ForwardingCatalogStore::DeleteMigrationBatches(const std::string& migrati
   return target_.DeleteMigrationBatches(migration_id);
 }
 
+Result<std::optional<model::ClaimedBatch>> ForwardingCatalogStore::ClaimNextMigrationBatch(
+    const std::string& migration_id, int tier, const std::string& owner, TimestampMs now,
+    int64_t ttl_ms) {
+  return target_.ClaimNextMigrationBatch(migration_id, tier, owner, now, ttl_ms);
+}
+
+Result<std::optional<int>> ForwardingCatalogStore::LowestOpenMigrationTier(
+    const std::string& migration_id) {
+  return target_.LowestOpenMigrationTier(migration_id);
+}
+
 Result<model::BatchLease> ForwardingCatalogStore::ClaimMigrationBatch(
     const std::string& migration_id, int64_t batch_no, const std::string& owner, TimestampMs now,
     int64_t ttl_ms) {

@@ -64,6 +64,10 @@ class ForwardingCatalogStore : public CatalogStore {
   Status DeleteMigrationBatches(const std::string& migration_id) override;
 
   // BatchLeaseStore
+  Result<std::optional<model::ClaimedBatch>> ClaimNextMigrationBatch(
+      const std::string& migration_id, int tier, const std::string& owner, TimestampMs now,
+      int64_t ttl_ms) override;
+  Result<std::optional<int>> LowestOpenMigrationTier(const std::string& migration_id) override;
   Result<model::BatchLease> ClaimMigrationBatch(const std::string& migration_id, int64_t batch_no,
                                                 const std::string& owner, TimestampMs now,
                                                 int64_t ttl_ms) override;

@@ -159,6 +159,15 @@ CREATE TABLE migration_target_claims (
   UNIQUE (org_id, namespace_name)
 );
 )sql"},
+    // Claiming the next free batch (ClaimNextMigrationBatch): the open batches of a plan
+    // in (tier, batch_no) order, so a claim and the lowest open tier are index seeks that
+    // do not step over completed batches; and who completed each batch.
+    {6,
+     R"sql(
+ALTER TABLE migration_batches ADD COLUMN completed_by TEXT;
+CREATE INDEX migration_batches_open ON migration_batches (migration_id, tier, batch_no)
+  WHERE status != 'completed';
+)sql"},
 };
 
 // Namespace: one namespace's resources. Children cascade from their parents.

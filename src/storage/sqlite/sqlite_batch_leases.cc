@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "storage/records/record_codec.h"
+#include "storage/sqlite/sqlite_batch_rows.h"
 #include "storage/sqlite/sqlite_catalog_store.h"
 
 namespace ferry::storage::sqlite {
@@ -19,14 +20,6 @@ Status StaleToken(const model::BatchLease& lease) {
   return Status::LeaseLost("stale fencing token " + std::to_string(lease.token) + " for batch " +
                            std::to_string(lease.batch_no) + " of " + lease.migration_id +
                            ": the lease was lost");
-}
-
-// The next fencing token. REQUIRES: inside a transaction.
-Result<int64_t> NextToken(SqliteDb& db) {
-  FERRY_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.Prepare("UPDATE fencing_tokens SET last = last + 1 WHERE id = 1 RETURNING last"));
-  return FetchInt(stmt);
 }
 
 // OK when `lease` is the batch's current lease (same token and owner, not released).
@@ -109,6 +102,13 @@ Status UpsertFailedItem(SqliteDb& db, const model::MigrationFailedItem& f) {
 
 }  // namespace
 
+Result<int64_t> NextFencingToken(SqliteDb& db) {
+  FERRY_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("UPDATE fencing_tokens SET last = last + 1 WHERE id = 1 RETURNING last"));
+  return FetchInt(stmt);
+}
+
 Result<model::BatchLease> SqliteCatalogStore::ClaimMigrationBatch(const std::string& migration_id,
                                                                   int64_t batch_no,
                                                                   const std::string& owner,
@@ -132,7 +132,7 @@ Result<model::BatchLease> SqliteCatalogStore::ClaimMigrationBatch(const std::str
                                    std::to_string(*expires));
       }
       model::BatchLease lease{migration_id, batch_no, owner, 0, now + ttl_ms};
-      FERRY_ASSIGN_OR_RETURN(lease.token, NextToken(db));
+      FERRY_ASSIGN_OR_RETURN(lease.token, NextFencingToken(db));
       FERRY_ASSIGN_OR_RETURN(
           Statement update,
           db.Prepare("UPDATE migration_batches SET lease_owner = ?, lease_expires_at = ?, "
@@ -194,14 +194,15 @@ Status SqliteCatalogStore::CompleteMigrationBatch(
       FERRY_ASSIGN_OR_RETURN(
           Statement stmt,
           db.Prepare("UPDATE migration_batches SET status = ?, attempts = ?, items_failed = ?, "
-                     "error = ?, lease_owner = NULL, lease_expires_at = NULL "
+                     "error = ?, completed_by = ?, lease_owner = NULL, lease_expires_at = NULL "
                      "WHERE migration_id = ? AND batch_no = ?"));
       stmt.BindText(1, batch.status);
       stmt.BindInt(2, batch.attempts);
       stmt.BindInt(3, batch.items_failed);
       stmt.BindOptionalText(4, batch.error);
-      stmt.BindText(5, lease.migration_id);
-      stmt.BindInt(6, lease.batch_no);
+      stmt.BindText(5, lease.owner);
+      stmt.BindText(6, lease.migration_id);
+      stmt.BindInt(7, lease.batch_no);
       FERRY_RETURN_IF_ERROR(stmt.Run());
       FERRY_RETURN_IF_ERROR(ResolveItems(db, batch, now));
       for (const auto& f : failed) FERRY_RETURN_IF_ERROR(UpsertFailedItem(db, f));

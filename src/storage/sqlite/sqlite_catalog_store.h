@@ -6,7 +6,8 @@
 // The implementation is split: sqlite_catalog_store.cc (open, organizations, keys,
 // namespaces, tasks), sqlite_migrations.cc (migrations and their batch plans) and
 // sqlite_webhooks.cc (webhook outbox and signing secrets), sqlite_target_claims.cc
-// (migration target claims and the namespace delete guard).
+// (migration target claims and the namespace delete guard), sqlite_batch_leases.cc and
+// sqlite_batch_claims.cc (batch leases, failed items, claiming the next free batch).
 
 #include <memory>
 #include <optional>
@@ -91,6 +92,11 @@ class SqliteCatalogStore final : public CatalogStore {
   Result<model::BatchLease> ClaimMigrationBatch(const std::string& migration_id, int64_t batch_no,
                                                 const std::string& owner, TimestampMs now,
                                                 int64_t ttl_ms) override;
+  // Claiming the next free batch: sqlite_batch_claims.cc.
+  Result<std::optional<model::ClaimedBatch>> ClaimNextMigrationBatch(
+      const std::string& migration_id, int tier, const std::string& owner, TimestampMs now,
+      int64_t ttl_ms) override;
+  Result<std::optional<int>> LowestOpenMigrationTier(const std::string& migration_id) override;
   Result<model::BatchLease> RenewBatchLease(const model::BatchLease& lease, TimestampMs now,
                                             int64_t ttl_ms) override;
   Status ReleaseBatchLease(const model::BatchLease& lease) override;

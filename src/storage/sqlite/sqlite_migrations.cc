@@ -7,6 +7,7 @@
 
 #include "storage/records/migration_record_codec.h"
 #include "storage/records/record_codec.h"
+#include "storage/sqlite/sqlite_batch_rows.h"
 #include "storage/sqlite/sqlite_catalog_store.h"
 #include "storage/sqlite/sqlite_target_claims.h"
 
@@ -19,6 +20,8 @@ constexpr char kMigrationColumns[] =
     "progress, validation_result, dependency_graph, task_id, started_at, completed_at, "
     "error_message, additional_data";
 
+// The columns of a batch row written by InsertBatchRow (kBatchSelectColumns, read by
+// ReadBatch, adds those the catalog sets).
 constexpr char kBatchColumns[] =
     "migration_id, batch_no, resource_id, resource_type, tier, item_ids, status, attempts, "
     "items_failed, error";
@@ -123,24 +126,6 @@ void BindFilter(Statement& stmt, const std::string& org_id,
   stmt.BindOptionalText(4, filter.source_namespace_id);
 }
 
-Result<model::MigrationBatch> ReadBatch(const Statement& row) {
-  model::MigrationBatch b;
-  b.migration_id = row.Text(0);
-  b.batch_no = row.Int(1);
-  b.resource_id = row.Text(2);
-  auto type = model::ParseResourceType(row.Text(3));
-  if (!type.has_value()) return records::CorruptField("migration_batches.resource_type");
-  b.resource_type = *type;
-  b.tier = static_cast<int>(row.Int(4));
-  if (!records::DecodeStrings(row.Blob(5), &b.item_ids))
-    return records::CorruptField("migration_batches.item_ids");
-  b.status = row.Text(6);
-  b.attempts = row.Int(7);
-  b.items_failed = row.Int(8);
-  b.error = row.OptionalText(9);
-  return b;
-}
-
 Status InsertBatchRow(SqliteDb& db, const model::MigrationBatch& b) {
   std::string sql = "INSERT INTO migration_batches (";
   sql.append(kBatchColumns).append(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -178,6 +163,30 @@ Status NotFoundMigration(const std::string& migration_id) {
 }
 
 }  // namespace
+
+const char kBatchSelectColumns[] =
+    "migration_id, batch_no, resource_id, resource_type, tier, item_ids, status, attempts, "
+    "items_failed, error, completed_by";
+
+Result<model::MigrationBatch> ReadBatch(const Statement& row) {
+  model::MigrationBatch b;
+  b.migration_id = row.Text(0);
+  b.batch_no = row.Int(1);
+  b.resource_id = row.Text(2);
+  auto type = model::ParseResourceType(row.Text(3));
+  if (!type.has_value()) return records::CorruptField("migration_batches.resource_type");
+  b.resource_type = *type;
+  b.tier = static_cast<int>(row.Int(4));
+  if (!records::DecodeStrings(row.Blob(5), &b.item_ids)) {
+    return records::CorruptField("migration_batches.item_ids");
+  }
+  b.status = row.Text(6);
+  b.attempts = row.Int(7);
+  b.items_failed = row.Int(8);
+  b.error = row.OptionalText(9);
+  b.completed_by = row.OptionalText(10);
+  return b;
+}
 
 // ---- migrations ----
 
@@ -298,7 +307,7 @@ Result<std::vector<model::MigrationBatch>> SqliteCatalogStore::ListMigrationBatc
   if (limit <= 0) return std::vector<model::MigrationBatch>{};  // SQLite: negative = no limit
   return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::MigrationBatch>> {
     std::string sql = "SELECT ";
-    sql.append(kBatchColumns)
+    sql.append(kBatchSelectColumns)
         .append(
             " FROM migration_batches WHERE migration_id = ? AND batch_no > ? "
             "ORDER BY batch_no LIMIT ?");
