@@ -20,10 +20,10 @@ model::MigrationBatch PlanBatch(const std::string& migration_id, int64_t no, int
   model::MigrationBatch b;
   b.migration_id = migration_id;
   b.batch_no = no;
-  b.resource_id = "col_" + std::to_string(tier);
+  b.resource_id = std::string("col_").append(std::to_string(tier));
   b.resource_type = model::ResourceType::kCollection;
   b.tier = tier;
-  b.item_ids = {"doc_" + std::to_string(no), "doc_x"};
+  b.item_ids = {std::string("doc_").append(std::to_string(no)), "doc_x"};
   return b;
 }
 
@@ -155,7 +155,7 @@ TEST_P(StorageConformanceTest, ClaimNextConcurrentClaimersGetEachBatchOnce) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([this, t, &got] {
-      const std::string owner = "w" + std::to_string(t);
+      const std::string owner = std::string("w").append(std::to_string(t));
       for (;;) {
         auto claimed = catalog().ClaimNextMigrationBatch("mig_1", 0, owner, 100, kTtl);
         EXPECT_TRUE(claimed.ok()) << claimed.status().ToString();

@@ -220,6 +220,13 @@ CREATE TABLE taxonomies (
   UNIQUE (namespace_id, taxonomy_name)
 );
 CREATE INDEX taxonomies_by_created ON taxonomies (namespace_id, created_at, taxonomy_id);
+    // Claiming the next free batch (SELECT … FOR UPDATE SKIP LOCKED on the open batches of
+    // a tier, in batch_no order) and who completed each batch, as SQLite's catalog step 6.
+    {3,
+     R"sql(
+ALTER TABLE migration_batches ADD COLUMN completed_by TEXT;
+CREATE INDEX migration_batches_open ON migration_batches (migration_id, tier, batch_no)
+  WHERE status <> 'completed';
 )sql"},
     // Namespace data: shared tables, namespace_id first in every key (DESIGN.md, "PostgreSQL
     // layout"). Children cascade from their parents by foreign keys. `write_seq` takes the
