@@ -7,7 +7,8 @@
 //
 // Split: pg_catalog_store.cc (organizations, keys, namespaces, target claims, tasks),
 // pg_migrations.cc (migrations and batch plans), pg_batch_leases.cc (leases and failed
-// items), pg_webhooks.cc (outbox and signing secrets).
+// items), pg_batch_claims.cc (the next free batch: FOR UPDATE SKIP LOCKED), pg_webhooks.cc
+// (outbox and signing secrets).
 
 #include <memory>
 #include <optional>
@@ -88,6 +89,11 @@ class PgCatalogStore final : public CatalogStore {
   Result<model::BatchLease> ClaimMigrationBatch(const std::string& migration_id, int64_t batch_no,
                                                 const std::string& owner, TimestampMs now,
                                                 int64_t ttl_ms) override;
+  // Claiming the next free batch: pg_batch_claims.cc.
+  Result<std::optional<model::ClaimedBatch>> ClaimNextMigrationBatch(
+      const std::string& migration_id, int tier, const std::string& owner, TimestampMs now,
+      int64_t ttl_ms) override;
+  Result<std::optional<int>> LowestOpenMigrationTier(const std::string& migration_id) override;
   Result<model::BatchLease> RenewBatchLease(const model::BatchLease& lease, TimestampMs now,
                                             int64_t ttl_ms) override;
   Status ReleaseBatchLease(const model::BatchLease& lease) override;

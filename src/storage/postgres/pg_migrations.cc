@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/postgres/pg_batch_rows.h"
 #include "storage/postgres/pg_catalog_locks.h"
 #include "storage/postgres/pg_catalog_store.h"
 #include "storage/postgres/pg_params.h"
@@ -19,6 +20,8 @@ constexpr char kMigrationColumns[] =
     "progress, validation_result, dependency_graph, task_id, started_at, completed_at, "
     "error_message, additional_data";
 
+// The columns of a batch row written by InsertMigrationBatches (kBatchSelectColumns, read
+// by ReadBatch, adds those the catalog sets).
 constexpr char kBatchColumns[] =
     "migration_id, batch_no, resource_id, resource_type, tier, item_ids, status, attempts, "
     "items_failed, error";
@@ -109,6 +112,20 @@ pqxx::result ExecFiltered(pqxx::work& tx, const std::string& sql, const std::str
   return tx.exec_params(sql, org_id, status, type, filter.source_namespace_id);
 }
 
+Status NotFoundMigration(const std::string& migration_id) {
+  return Status::NotFound("migration not found: " + migration_id);
+}
+
+void ReleaseTargetClaim(pqxx::work& tx, const std::string& migration_id) {
+  tx.exec_params("DELETE FROM migration_target_claims WHERE migration_id = $1", migration_id);
+}
+
+}  // namespace
+
+const char kBatchSelectColumns[] =
+    "migration_id, batch_no, resource_id, resource_type, tier, item_ids, status, attempts, "
+    "items_failed, error, completed_by";
+
 Result<model::MigrationBatch> ReadBatch(const pqxx::row& row) {
   model::MigrationBatch b;
   b.migration_id = ReadText(row[0]);
@@ -125,18 +142,9 @@ Result<model::MigrationBatch> ReadBatch(const pqxx::row& row) {
   b.attempts = ReadInt(row[7]);
   b.items_failed = ReadInt(row[8]);
   b.error = ReadOptionalText(row[9]);
+  b.completed_by = ReadOptionalText(row[10]);
   return b;
 }
-
-Status NotFoundMigration(const std::string& migration_id) {
-  return Status::NotFound("migration not found: " + migration_id);
-}
-
-void ReleaseTargetClaim(pqxx::work& tx, const std::string& migration_id) {
-  tx.exec_params("DELETE FROM migration_target_claims WHERE migration_id = $1", migration_id);
-}
-
-}  // namespace
 
 Status PgCatalogStore::InsertMigration(const model::Migration& migration) {
   return db_->Run("insert migration", [&](pqxx::work& tx) -> Status {
@@ -237,7 +245,7 @@ Result<std::vector<model::MigrationBatch>> PgCatalogStore::ListMigrationBatches(
   return db_->Run("list migration batches",
                   [&](pqxx::work& tx) -> Result<std::vector<model::MigrationBatch>> {
                     std::string sql = "SELECT ";
-                    sql.append(kBatchColumns)
+                    sql.append(kBatchSelectColumns)
                         .append(
                             " FROM migration_batches WHERE migration_id = $1 AND batch_no > $2 "
                             "ORDER BY batch_no LIMIT $3");
