@@ -55,8 +55,12 @@ class MigrationBatchClaimsTest : public MigrationRunnerTest {
     }
     ASSERT_TRUE(TierDoneBut(id, tier, held)) << "the run waited for the held batch";
     for (const auto& b : Batches(id)) {
-      if (b.batch_no == held) EXPECT_EQ(b.status, "pending");
-      if (b.tier > tier) EXPECT_EQ(b.status, "pending") << "a later tier started early";
+      if (b.batch_no == held) {
+        EXPECT_EQ(b.status, "pending");
+      }
+      if (b.tier > tier) {
+        EXPECT_EQ(b.status, "pending") << "a later tier started early";
+      }
     }
     EXPECT_EQ(Take(migrations_->Get(caller_, id)).status, MigrationStatus::kInProgress);
   }
