@@ -220,6 +220,7 @@ CREATE TABLE taxonomies (
   UNIQUE (namespace_id, taxonomy_name)
 );
 CREATE INDEX taxonomies_by_created ON taxonomies (namespace_id, created_at, taxonomy_id);
+)sql"},
     // Claiming the next free batch (SELECT … FOR UPDATE SKIP LOCKED on the open batches of
     // a tier, in batch_no order) and who completed each batch, as SQLite's catalog step 6.
     {3,
