@@ -87,6 +87,12 @@ class BatchWorkers {
     auto& catalog = ctx_.deps.storage.catalog();
     while (!ctx_.cancelled && !failed()) {
       FERRY_ASSIGN_OR_RETURN(auto claimed, leases_.ClaimNext(ctx_.migration_id, tier));
+      if (claimed && failed()) {
+        // The run failed meanwhile (the batch may be the failed one): give it back.
+        (void)ctx_.deps.storage.catalog().ReleaseBatchLease(claimed->lease);
+        leases_.Forget(claimed->lease.batch_no);
+        break;
+      }
       if (claimed) {
         FERRY_RETURN_IF_ERROR(RunClaimed(std::move(*claimed)));
         std::lock_guard<std::mutex> lock(mu_);
@@ -170,6 +176,13 @@ class BatchWorkers {
     }
     batch.status = "failed";
     batch.error = last.message();
+    const Status failure(last.code(), "batch " + std::to_string(batch.batch_no) + " of " +
+                                          batch.resource_id + " failed after " +
+                                          std::to_string(batch.attempts) +
+                                          " attempts: " + last.message());
+    // The run stops claiming before the batch is recorded: a failed batch is free to
+    // claim again (for the next run), so no worker of this one may take it.
+    Fail(failure);
     // Recorded (which also releases the lease, so a retry of the migration claims the
     // batch at once); when that cannot be written the batch stays pending in the plan
     // and its lease expires: the migration fails either way.
@@ -181,9 +194,7 @@ class BatchWorkers {
     // Kept by the tracker even when this write fails: the final write carries it.
     (void)ctx_.progress.ResourceState(batch.resource_id, MigrationStatus::kFailed, 0,
                                       last.message());
-    return Status(last.code(), "batch " + std::to_string(batch.batch_no) + " of " +
-                                   batch.resource_id + " failed after " +
-                                   std::to_string(batch.attempts) + " attempts: " + last.message());
+    return failure;
   }
 
   void Warn(const char* message, const model::MigrationBatch& batch, const Status& st) {
