@@ -94,7 +94,7 @@ TEST_F(PgBatchClaimsTest, ClaimsTheTiersFreeBatchesInOrderAndRecordsWhoCompleted
   model::MigrationBatch done = again.batch;
   done.status = "completed";
   ASSERT_TRUE(catalog_->CompleteMigrationBatch(first.lease, done, {}, 5).code() ==
-              StatusCode::kFailedPrecondition);
+              StatusCode::kLeaseLost);
   ASSERT_TRUE(catalog_->CompleteMigrationBatch(again.lease, done, {}, 5).ok());
   EXPECT_EQ(ClaimNo(0, "w3", 99999), 3) << "batch 1 is completed, 3 and 4 expired";
   auto tier = catalog_->LowestOpenMigrationTier("mig_1");

@@ -221,14 +221,6 @@ CREATE TABLE taxonomies (
 );
 CREATE INDEX taxonomies_by_created ON taxonomies (namespace_id, created_at, taxonomy_id);
 )sql"},
-    // Claiming the next free batch (SELECT … FOR UPDATE SKIP LOCKED on the open batches of
-    // a tier, in batch_no order) and who completed each batch, as SQLite's catalog step 6.
-    {3,
-     R"sql(
-ALTER TABLE migration_batches ADD COLUMN completed_by TEXT;
-CREATE INDEX migration_batches_open ON migration_batches (migration_id, tier, batch_no)
-  WHERE status <> 'completed';
-)sql"},
     // Namespace data: shared tables, namespace_id first in every key (DESIGN.md, "PostgreSQL
     // layout"). Children cascade from their parents by foreign keys. `write_seq` takes the
     // next value of `document_writes` on every document insert or update; a delete bumps
@@ -408,6 +400,14 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
          ELSE (SELECT string_agg(ferry_map_id(m, p, false), '/' ORDER BY n)
                FROM unnest(string_to_array(path, '/')) WITH ORDINALITY AS t(p, n)) END
 $$;
+)sql"},
+    // Claiming the next free batch (SELECT … FOR UPDATE SKIP LOCKED on the open batches of
+    // a tier, in batch_no order) and who completed each batch, as SQLite's catalog step 6.
+    {4,
+     R"sql(
+ALTER TABLE migration_batches ADD COLUMN completed_by TEXT;
+CREATE INDEX migration_batches_open ON migration_batches (migration_id, tier, batch_no)
+  WHERE status <> 'completed';
 )sql"},
 };
 

@@ -88,6 +88,13 @@ Result<model::BatchLease> Store::ClaimMigrationBatch(const std::string& migratio
   return ForwardingCatalogStore::ClaimMigrationBatch(migration_id, batch_no, owner, now, ttl_ms);
 }
 
+Result<std::optional<model::ClaimedBatch>> Store::ClaimNextMigrationBatch(
+    const std::string& migration_id, int tier, const std::string& owner, TimestampMs now,
+    int64_t ttl_ms) {
+  FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kClaimNextMigrationBatch));
+  return ForwardingCatalogStore::ClaimNextMigrationBatch(migration_id, tier, owner, now, ttl_ms);
+}
+
 Result<model::BatchLease> Store::RenewBatchLease(const model::BatchLease& lease, TimestampMs now,
                                                  int64_t ttl_ms) {
   FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kRenewBatchLease));

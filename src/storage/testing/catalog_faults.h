@@ -22,6 +22,7 @@ enum class CatalogOp {
   kInsertMigrationBatches,
   kUpdateMigrationBatch,
   kClaimMigrationBatch,
+  kClaimNextMigrationBatch,
   kRenewBatchLease,
   kReleaseBatchLease,
   kCompleteMigrationBatch,
@@ -78,6 +79,9 @@ class FaultInjectingCatalogStore final : public ForwardingCatalogStore {
   Status UpsertTask(const model::Task& task) override;
   Status InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
   Status UpdateMigrationBatch(const model::MigrationBatch& batch) override;
+  Result<std::optional<model::ClaimedBatch>> ClaimNextMigrationBatch(
+      const std::string& migration_id, int tier, const std::string& owner, TimestampMs now,
+      int64_t ttl_ms) override;
   Result<model::BatchLease> ClaimMigrationBatch(const std::string& migration_id, int64_t batch_no,
                                                 const std::string& owner, TimestampMs now,
                                                 int64_t ttl_ms) override;
