@@ -108,6 +108,28 @@ TEST_F(MigrationStatusTest, TrackerPublishesExactlyWhatItPersistedAndNothingAhea
   EXPECT_FALSE(board.Find(id).has_value());
 }
 
+TEST_F(MigrationStatusTest, AResumedRunDoesNotUndoAResourceItCompleted) {
+  MakeSource();
+  std::string id = CreateDraft(Config(MigrationType::kCopy));
+  model::Migration m = std::move(migrations_->Get(caller_, id)).value();
+  ASSERT_GE(m.progress.resources.size(), 2u);
+  const std::string done = m.progress.resources[0].resource_id;
+  const std::string fresh = m.progress.resources[1].resource_id;
+  ManualClock clock;
+  ProgressTracker tracker(storage_->catalog(), clock, m);
+  ASSERT_TRUE(tracker.ResourceState(done, MigrationStatus::kCompleted, 100).ok());
+  // namespace_setup of the resumed run starts every resource again.
+  ASSERT_TRUE(tracker.ResourceStarted(done).ok());
+  ASSERT_TRUE(tracker.ResourceStarted(fresh).ok());
+  for (const auto& r : tracker.Snapshot().progress.resources) {
+    if (r.resource_id == done) {
+      EXPECT_EQ(r.status, MigrationStatus::kCompleted);
+    } else if (r.resource_id == fresh) {
+      EXPECT_EQ(r.status, MigrationStatus::kInProgress);
+    }
+  }
+}
+
 TEST_F(MigrationStatusTest, RunningMigrationIsServedFromTheBoardNotTheCatalog) {
   MakeSource();
   std::string id = StartHeld();

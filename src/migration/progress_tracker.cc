@@ -217,6 +217,16 @@ Status ProgressTracker::StageFinished(MigrationStage stage, MigrationStatus stat
   });
 }
 
+Status ProgressTracker::ResourceStarted(const std::string& id) {
+  return Update([&](model::Migration& m) {
+    for (auto& r : m.progress.resources) {
+      if (r.resource_id == id && r.status != MigrationStatus::kCompleted) {
+        r.status = MigrationStatus::kInProgress;
+      }
+    }
+  });
+}
+
 Status ProgressTracker::ResourceState(const std::string& id, MigrationStatus status, double percent,
                                       std::optional<std::string> error) {
   return Update([&](model::Migration& m) {

@@ -47,6 +47,10 @@ class ProgressTracker {
   Status BatchDone(model::MigrationStage stage, const std::string& resource_id, int64_t completed,
                    int64_t failed, double resource_percent);
   static constexpr TimestampMs kPersistIntervalMs = 200;
+  // A resource's work begins (namespace_setup): in_progress, unless an earlier attempt
+  // of the run completed it (a run resumed after its last stage finished must not undo
+  // what that stage recorded).
+  Status ResourceStarted(const std::string& id);
   // Sets a resource's status and percent (kept monotonic).
   Status ResourceState(const std::string& id, model::MigrationStatus status, double percent,
                        std::optional<std::string> error = std::nullopt);

@@ -138,7 +138,7 @@ Status RunNamespaceSetup(RunContext& ctx) {
       }
       ctx.target_taxonomies[id] = std::move(t);
     }
-    FERRY_RETURN_IF_ERROR(ctx.progress.ResourceState(id, MigrationStatus::kInProgress, 0));
+    FERRY_RETURN_IF_ERROR(ctx.progress.ResourceStarted(id));
     FERRY_RETURN_IF_ERROR(ctx.progress.StageItems(MigrationStage::kNamespaceSetup, 1, 0));
   }
   return Status::Ok();
