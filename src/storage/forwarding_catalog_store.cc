@@ -182,17 +182,18 @@ Result<int64_t> ForwardingCatalogStore::EnqueueWebhook(model::WebhookEvent event
   return target_.EnqueueWebhook(std::move(event));
 }
 
-Result<std::vector<model::WebhookEvent>> ForwardingCatalogStore::ListDueWebhooks(TimestampMs now,
-                                                                                 int64_t limit) {
-  return target_.ListDueWebhooks(now, limit);
+Result<std::vector<model::WebhookEvent>> ForwardingCatalogStore::ClaimDueWebhooks(
+    TimestampMs now, int64_t limit, const std::string& owner, int64_t claim_ttl_ms) {
+  return target_.ClaimDueWebhooks(now, limit, owner, claim_ttl_ms);
 }
 
 Result<std::optional<TimestampMs>> ForwardingCatalogStore::NextWebhookAttemptAt() {
   return target_.NextWebhookAttemptAt();
 }
 
-Status ForwardingCatalogStore::UpdateWebhook(const model::WebhookEvent& event) {
-  return target_.UpdateWebhook(event);
+Status ForwardingCatalogStore::UpdateWebhook(const model::WebhookEvent& event,
+                                             const std::string& owner) {
+  return target_.UpdateWebhook(event, owner);
 }
 
 Result<std::vector<model::WebhookEvent>> ForwardingCatalogStore::ListWebhooks(

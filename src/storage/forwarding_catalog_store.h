@@ -85,9 +85,11 @@ class ForwardingCatalogStore : public CatalogStore {
 
   // WebhookStore
   Result<int64_t> EnqueueWebhook(model::WebhookEvent event) override;
-  Result<std::vector<model::WebhookEvent>> ListDueWebhooks(TimestampMs now, int64_t limit) override;
+  Result<std::vector<model::WebhookEvent>> ClaimDueWebhooks(TimestampMs now, int64_t limit,
+                                                            const std::string& owner,
+                                                            int64_t claim_ttl_ms) override;
   Result<std::optional<TimestampMs>> NextWebhookAttemptAt() override;
-  Status UpdateWebhook(const model::WebhookEvent& event) override;
+  Status UpdateWebhook(const model::WebhookEvent& event, const std::string& owner) override;
   Result<std::vector<model::WebhookEvent>> ListWebhooks(const std::string& org_id,
                                                         const std::string& migration_id) override;
   Status SetWebhookSecret(const std::string& org_id, const std::string& secret) override;

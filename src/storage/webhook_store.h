@@ -20,17 +20,25 @@ class WebhookStore {
   // 1 + the highest sequence of (org_id, migration_id) and returns it; AlreadyExists on a
   // delivery_id already present.
   virtual Result<int64_t> EnqueueWebhook(model::WebhookEvent event) = 0;
-  // For each migration only its lowest-sequence pending event, and only when its
-  // next_attempt_at <= now (so a migration's events go out in order); earliest
-  // next_attempt_at first, at most `limit`.
-  virtual Result<std::vector<model::WebhookEvent>> ListDueWebhooks(TimestampMs now,
-                                                                   int64_t limit) = 0;
-  // The earliest next_attempt_at of those head events (due or not); nullopt when nothing
-  // is pending. Tells a dispatcher how long it may sleep.
+  // Claims the due events for `owner` until now + claim_ttl_ms and returns them, so
+  // processes sharing the store never send the same event at once. Due: for each
+  // migration only its lowest-sequence pending event (so a migration's events go out in
+  // order), and only when its next_attempt_at <= now and no other claim on it is
+  // unexpired (a claim expires at now + claim_ttl_ms of its claim). Earliest
+  // next_attempt_at first, at most `limit`. Atomic: two concurrent claims never return
+  // the same event.
+  virtual Result<std::vector<model::WebhookEvent>> ClaimDueWebhooks(TimestampMs now, int64_t limit,
+                                                                    const std::string& owner,
+                                                                    int64_t claim_ttl_ms) = 0;
+  // The earliest time one of those head events may be claimed (its next_attempt_at, or
+  // the end of its claim when later), due or not; nullopt when nothing is pending. Tells
+  // a dispatcher how long it may sleep.
   virtual Result<std::optional<TimestampMs>> NextWebhookAttemptAt() = 0;
-  // Replaces attempts, next_attempt_at, status and last_error of (org_id, delivery_id).
-  // NotFound when absent.
-  virtual Status UpdateWebhook(const model::WebhookEvent& event) = 0;
+  // Records the outcome of an event `owner` claimed: replaces attempts, next_attempt_at,
+  // status and last_error of (org_id, delivery_id) and releases the claim. NotFound when
+  // absent; LeaseLost, changing nothing, when `owner` no longer holds the claim (it
+  // expired and was taken over, or was never taken).
+  virtual Status UpdateWebhook(const model::WebhookEvent& event, const std::string& owner) = 0;
   // A migration's events in sequence order, whatever their status.
   virtual Result<std::vector<model::WebhookEvent>> ListWebhooks(
       const std::string& org_id, const std::string& migration_id) = 0;

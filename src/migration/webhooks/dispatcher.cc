@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ids.h"
 #include "migration/webhooks/secrets.h"
 #include "migration/webhooks/signature.h"
 
@@ -39,6 +40,7 @@ WebhookDispatcher::WebhookDispatcher(storage::WebhookStore& catalog, HttpPoster&
       logger_(logger),
       options_(std::move(options)),
       resolve_(std::move(resolve)),
+      owner_(NewId("whk")),
       backoff_(options_.backoff, SeedOf(options_)) {}
 
 WebhookDispatcher::~WebhookDispatcher() { Stop(); }
@@ -95,14 +97,20 @@ std::chrono::milliseconds WebhookDispatcher::TimeUntilNextAttempt() {
 
 Result<DispatchPass> WebhookDispatcher::RunOnce(TimestampMs now) {
   std::lock_guard<std::mutex> lock(pass_mu_);
-  FERRY_ASSIGN_OR_RETURN(std::vector<model::WebhookEvent> due,
-                         catalog_.ListDueWebhooks(now, options_.batch_size));
+  const TimestampMs claim_end = now + options_.claim_ttl.count();
+  FERRY_ASSIGN_OR_RETURN(
+      std::vector<model::WebhookEvent> due,
+      catalog_.ClaimDueWebhooks(now, options_.batch_size, owner_, options_.claim_ttl.count()));
   DispatchPass pass;
   for (model::WebhookEvent& event : due) {
+    // A POST that could end after the claim might overlap another dispatcher's: leave the
+    // rest to whoever claims them next.
+    if (clock_.NowMs() + options_.request_timeout.count() >= claim_end) break;
     FERRY_ASSIGN_OR_RETURN(Outcome outcome, Deliver(std::move(event), now));
     if (outcome == Outcome::kDelivered) ++pass.delivered;
     if (outcome == Outcome::kRetried) ++pass.retried;
     if (outcome == Outcome::kAbandoned) ++pass.abandoned;
+    if (outcome == Outcome::kLost) ++pass.lost;
   }
   return pass;
 }
@@ -128,8 +136,7 @@ Result<WebhookDispatcher::Outcome> WebhookDispatcher::Deliver(model::WebhookEven
   ++event.attempts;
   event.status = model::kWebhookDelivered;
   event.last_error.reset();
-  FERRY_RETURN_IF_ERROR(catalog_.UpdateWebhook(event));
-  return Outcome::kDelivered;
+  return Record(event, Outcome::kDelivered);
 }
 
 Result<WebhookDispatcher::Outcome> WebhookDispatcher::RecordFailure(model::WebhookEvent event,
@@ -144,14 +151,29 @@ Result<WebhookDispatcher::Outcome> WebhookDispatcher::RecordFailure(model::Webho
     // The n-th failure waits at most 1 s * 2^(n-1) by default (retry n-1 of the policy).
     event.next_attempt_at = now + backoff_.Next(event.attempts - 1).count();
   }
-  FERRY_RETURN_IF_ERROR(catalog_.UpdateWebhook(event));
+  FERRY_ASSIGN_OR_RETURN(Outcome recorded,
+                         Record(event, abandon ? Outcome::kAbandoned : Outcome::kRetried));
+  if (recorded == Outcome::kLost) return recorded;
   if (logger_ != nullptr) {
     LogFields fields = EventFields(event);
     fields.emplace_back("error", *event.last_error);
     logger_->Log(abandon ? LogLevel::kWarn : LogLevel::kInfo,
                  abandon ? "webhook abandoned" : "webhook delivery failed; will retry", fields);
   }
-  return abandon ? Outcome::kAbandoned : Outcome::kRetried;
+  return recorded;
+}
+
+Result<WebhookDispatcher::Outcome> WebhookDispatcher::Record(const model::WebhookEvent& event,
+                                                             Outcome outcome) {
+  const Status recorded = catalog_.UpdateWebhook(event, owner_);
+  if (recorded.code() != StatusCode::kLeaseLost) {
+    FERRY_RETURN_IF_ERROR(recorded);
+    return outcome;
+  }
+  if (logger_ != nullptr) {
+    logger_->Warn("webhook claim lost; outcome not recorded", EventFields(event));
+  }
+  return Outcome::kLost;
 }
 
 }  // namespace ferry::migration::webhooks

@@ -7,7 +7,12 @@
 // have changed) is abandoned at once. Between passes the thread sleeps until the next
 // retry is due, a Notify wakes it, or idle_poll passes.
 //
-// Deliveries are at-least-once: a receiver deduplicates on X-Ferry-Delivery-Id.
+// Several processes may share one catalog: each dispatcher claims the events it sends
+// under its own owner id (WebhookStore::ClaimDueWebhooks) for claim_ttl, and does not
+// start a POST whose request could outlast its claim, so one delivery id is sent by one
+// dispatcher at a time. Records of a claim that expired and was taken over are refused
+// (LeaseLost) and dropped. Only a process that dies (or stalls past its claim) between a
+// POST and its record causes a resend: a receiver deduplicates on X-Ferry-Delivery-Id.
 
 #include <chrono>
 #include <condition_variable>
@@ -37,8 +42,13 @@ struct WebhookDispatcherOptions {
   // Longest sleep when nothing is due; picks up events other processes enqueued
   // (default: 30 s).
   std::chrono::milliseconds idle_poll{30000};
-  // Events taken per pass (default: 64).
+  // Events claimed per pass (default: 64).
   int64_t batch_size = 64;
+  // How long a pass's claim on its events lasts; others may take them over afterwards.
+  // Should cover a pass of slow receivers: events of a pass whose POST could end after the
+  // claim are left for a later pass. REQUIRES: longer than request_timeout (default:
+  // 15 min).
+  std::chrono::milliseconds claim_ttl{std::chrono::minutes(15)};
   // Allow loopback, private and link-local targets (default: false).
   bool allow_private_targets = false;
   // Seed of the jitter; unset: random (default). Set in tests for repeatable delays.
@@ -50,7 +60,8 @@ struct DispatchPass {
   int delivered = 0;
   int retried = 0;  // failed, scheduled again
   int abandoned = 0;
-  int attempted() const { return delivered + retried + abandoned; }
+  int lost = 0;  // sent, but the claim was taken over before the outcome was recorded
+  int attempted() const { return delivered + retried + abandoned + lost; }
 };
 
 class WebhookDispatcher {
@@ -63,6 +74,9 @@ class WebhookDispatcher {
   ~WebhookDispatcher();
   WebhookDispatcher(const WebhookDispatcher&) = delete;
   WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
+
+  // The owner id this dispatcher claims events under ("whk_…", unique per dispatcher).
+  const std::string& owner() const { return owner_; }
 
   // Starts the background thread. REQUIRES: not started before.
   void Start();
@@ -78,7 +92,7 @@ class WebhookDispatcher {
   Result<DispatchPass> RunOnce(TimestampMs now);
 
  private:
-  enum class Outcome { kDelivered, kRetried, kAbandoned };
+  enum class Outcome { kDelivered, kRetried, kAbandoned, kLost };
 
   void Loop();
   void WaitForWork(bool storage_ok);
@@ -87,6 +101,9 @@ class WebhookDispatcher {
   // Records a failed attempt: retried, or abandoned when attempts are used up or `final`.
   Result<Outcome> RecordFailure(model::WebhookEvent event, TimestampMs now, std::string error,
                                 bool final);
+  // Records `event` under this dispatcher's claim: `outcome`, or kLost when the claim was
+  // taken over.
+  Result<Outcome> Record(const model::WebhookEvent& event, Outcome outcome);
 
   storage::WebhookStore& catalog_;
   HttpPoster& poster_;
@@ -94,6 +111,7 @@ class WebhookDispatcher {
   const Logger* const logger_;
   const WebhookDispatcherOptions options_;
   const HostResolver resolve_;
+  const std::string owner_;
 
   std::mutex pass_mu_;  // serializes RunOnce; guards backoff_
   Backoff backoff_;

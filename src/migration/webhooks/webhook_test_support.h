@@ -7,6 +7,7 @@
 #include <atomic>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,7 @@
 
 #include "common/clock.h"
 #include "migration/webhooks/http_poster.h"
+#include "migration/webhooks/signature.h"
 #include "model/webhook.h"
 #include "storage/sqlite/sqlite_storage_engine.h"
 
@@ -66,6 +68,32 @@ class ScriptedPoster : public HttpPoster {
   std::deque<Result<int>> script_;
   Result<int> fallback_;
   std::vector<RecordedPost> posts_;
+};
+
+// How many times each delivery id was posted.
+inline std::map<std::string, int> PostsPerDelivery(const std::vector<RecordedPost>& posts) {
+  std::map<std::string, int> counts;
+  for (const RecordedPost& post : posts) ++counts[post.headers.at(kDeliveryIdHeader)];
+  return counts;
+}
+
+// A ScriptedPoster that runs `during_first_post` inside its first request, before
+// answering: what another dispatcher (or the clock) does while a POST is in flight.
+class InterruptedPoster : public ScriptedPoster {
+ public:
+  explicit InterruptedPoster(std::function<void()> during_first_post)
+      : during_first_post_(std::move(during_first_post)) {}
+
+  Result<int> Post(const std::string& url, const std::string& body, const HttpHeaders& headers,
+                   std::chrono::milliseconds timeout) override {
+    std::function<void()> hook;
+    std::swap(hook, during_first_post_);  // once, also when the hook posts through here
+    if (hook) hook();
+    return ScriptedPoster::Post(url, body, headers, timeout);
+  }
+
+ private:
+  std::function<void()> during_first_post_;
 };
 
 // Stands in for codec/'s serializer: enough JSON to tell events apart.

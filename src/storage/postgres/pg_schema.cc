@@ -409,6 +409,13 @@ ALTER TABLE migration_batches ADD COLUMN completed_by TEXT;
 CREATE INDEX migration_batches_open ON migration_batches (migration_id, tier, batch_no)
   WHERE status <> 'completed';
 )sql"},
+    // Webhook claims (pg_webhooks.cc): the dispatcher that is sending an event and until
+    // when; NULL when nobody is.
+    {5,
+     R"sql(
+ALTER TABLE webhook_outbox ADD COLUMN claim_owner TEXT COLLATE "C",
+                           ADD COLUMN claim_expires_at BIGINT;
+)sql"},
 };
 
 // Any constant: the key of the advisory lock that serializes schema upgrades.

@@ -3,8 +3,10 @@
 // advisory lock of that migration, so concurrent enqueues from several processes get
 // consecutive numbers.
 
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -54,6 +56,17 @@ std::vector<model::WebhookEvent> ReadWebhooks(const pqxx::result& r) {
   return out;
 }
 
+// kWebhookColumns of the UPDATE's row in ClaimDueWebhooks.
+constexpr char kReturnedColumns[] =
+    "w.delivery_id, w.org_id, w.migration_id, w.sequence, w.event, w.url, w.body, w.attempts, "
+    "w.next_attempt_at, w.status, w.last_error, w.created_at";
+
+// The order of due events: earliest next_attempt_at first.
+bool DueOrder(const model::WebhookEvent& a, const model::WebhookEvent& b) {
+  return std::tie(a.next_attempt_at, a.created_at, a.delivery_id) <
+         std::tie(b.next_attempt_at, b.created_at, b.delivery_id);
+}
+
 }  // namespace
 
 Result<int64_t> PgCatalogStore::EnqueueWebhook(model::WebhookEvent event) {
@@ -73,38 +86,59 @@ Result<int64_t> PgCatalogStore::EnqueueWebhook(model::WebhookEvent event) {
   });
 }
 
-Result<std::vector<model::WebhookEvent>> PgCatalogStore::ListDueWebhooks(TimestampMs now,
-                                                                         int64_t limit) {
+// One statement: the due heads are locked (FOR UPDATE SKIP LOCKED, so a concurrent claim
+// passes over them instead of waiting) and stamped. A row another claim changed meanwhile
+// is re-checked against the claim condition before it is taken.
+Result<std::vector<model::WebhookEvent>> PgCatalogStore::ClaimDueWebhooks(TimestampMs now,
+                                                                          int64_t limit,
+                                                                          const std::string& owner,
+                                                                          int64_t claim_ttl_ms) {
   if (limit <= 0) return std::vector<model::WebhookEvent>{};
-  return db_->Run("list due webhooks",
-                  [&](pqxx::work& tx) -> Result<std::vector<model::WebhookEvent>> {
-                    std::string rest = kPendingHeadWhere;
-                    rest.append(
-                        " AND next_attempt_at <= $1 "
-                        "ORDER BY next_attempt_at, created_at, delivery_id LIMIT $2");
-                    return ReadWebhooks(tx.exec_params(SelectWebhooks(rest), now, limit));
-                  });
+  std::string due = "SELECT org_id, delivery_id FROM webhook_outbox ";
+  due.append(kPendingHeadWhere)
+      .append(
+          " AND next_attempt_at <= $1 AND (claim_owner IS NULL OR claim_expires_at <= $1) "
+          "ORDER BY next_attempt_at, created_at, delivery_id LIMIT $2 FOR UPDATE SKIP LOCKED");
+  std::string sql = "WITH due AS (" + due + ") UPDATE webhook_outbox AS w SET claim_owner = $3, ";
+  sql.append("claim_expires_at = $4 FROM due WHERE w.org_id = due.org_id AND ")
+      .append("w.delivery_id = due.delivery_id RETURNING ")
+      .append(kReturnedColumns);
+  return db_->Run(
+      "claim due webhooks", [&](pqxx::work& tx) -> Result<std::vector<model::WebhookEvent>> {
+        auto events = ReadWebhooks(tx.exec_params(sql, now, limit, owner, now + claim_ttl_ms));
+        std::sort(events.begin(), events.end(), DueOrder);
+        return events;
+      });
 }
 
 Result<std::optional<TimestampMs>> PgCatalogStore::NextWebhookAttemptAt() {
   return db_->Run("next webhook attempt",
                   [&](pqxx::work& tx) -> Result<std::optional<TimestampMs>> {
-                    std::string sql = "SELECT MIN(next_attempt_at) FROM webhook_outbox ";
+                    std::string sql =
+                        "SELECT MIN(CASE WHEN claim_owner IS NULL THEN next_attempt_at "
+                        "ELSE GREATEST(next_attempt_at, claim_expires_at) END) "
+                        "FROM webhook_outbox ";
                     return ReadOptionalInt(tx.exec(sql.append(kPendingHeadWhere))[0][0]);
                   });
 }
 
-Status PgCatalogStore::UpdateWebhook(const model::WebhookEvent& event) {
+Status PgCatalogStore::UpdateWebhook(const model::WebhookEvent& event, const std::string& owner) {
   return db_->Run("update webhook", [&](pqxx::work& tx) -> Status {
     auto r = tx.exec_params(
         "UPDATE webhook_outbox SET attempts = $3, next_attempt_at = $4, status = $5, "
-        "last_error = $6 WHERE org_id = $1 AND delivery_id = $2",
+        "last_error = $6, claim_owner = NULL, claim_expires_at = NULL "
+        "WHERE org_id = $1 AND delivery_id = $2 AND claim_owner = $7",
         event.org_id, event.delivery_id, event.attempts, event.next_attempt_at, event.status,
-        event.last_error);
-    if (r.affected_rows() == 0) {
+        event.last_error, owner);
+    if (r.affected_rows() > 0) return Status::Ok();
+    auto found =
+        tx.exec_params("SELECT 1 FROM webhook_outbox WHERE org_id = $1 AND delivery_id = $2",
+                       event.org_id, event.delivery_id);
+    if (found.empty()) {
       return Status::NotFound("webhook delivery not found: " + event.delivery_id);
     }
-    return Status::Ok();
+    return Status::LeaseLost("the claim on webhook delivery " + event.delivery_id +
+                             " is not held by this dispatcher (it expired and was taken over)");
   });
 }
 

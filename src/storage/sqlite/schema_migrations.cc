@@ -168,6 +168,13 @@ ALTER TABLE migration_batches ADD COLUMN completed_by TEXT;
 CREATE INDEX migration_batches_open ON migration_batches (migration_id, tier, batch_no)
   WHERE status != 'completed';
 )sql"},
+    // Webhook claims (sqlite_webhooks.cc): the dispatcher that is sending an event and
+    // until when; NULL when nobody is.
+    {7,
+     R"sql(
+ALTER TABLE webhook_outbox ADD COLUMN claim_owner TEXT;
+ALTER TABLE webhook_outbox ADD COLUMN claim_expires_at INTEGER;
+)sql"},
 };
 
 // Namespace: one namespace's resources. Children cascade from their parents.

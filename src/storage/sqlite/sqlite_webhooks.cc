@@ -75,6 +75,11 @@ Result<int64_t> NextSequence(SqliteDb& db, const std::string& org_id,
   return FetchInt(stmt);
 }
 
+Status ClaimLost(const model::WebhookEvent& e) {
+  return Status::LeaseLost("the claim on webhook delivery " + e.delivery_id +
+                           " is not held by this dispatcher (it expired and was taken over)");
+}
+
 }  // namespace
 
 Result<int64_t> SqliteCatalogStore::EnqueueWebhook(model::WebhookEvent event) {
@@ -87,22 +92,38 @@ Result<int64_t> SqliteCatalogStore::EnqueueWebhook(model::WebhookEvent event) {
   });
 }
 
-Result<std::vector<model::WebhookEvent>> SqliteCatalogStore::ListDueWebhooks(TimestampMs now,
-                                                                             int64_t limit) {
+Result<std::vector<model::WebhookEvent>> SqliteCatalogStore::ClaimDueWebhooks(
+    TimestampMs now, int64_t limit, const std::string& owner, int64_t claim_ttl_ms) {
   return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::WebhookEvent>> {
-    std::string rest = kPendingHeadWhere;
-    rest.append(" AND next_attempt_at <= ?1 ORDER BY next_attempt_at, created_at, delivery_id ")
-        .append("LIMIT ?2");
-    FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(SelectWebhooks(rest)));
-    stmt.BindInt(1, now);
-    stmt.BindInt(2, limit);
-    return FetchAll(stmt, ReadWebhook);
+    return InTransaction(db, [&]() -> Result<std::vector<model::WebhookEvent>> {
+      std::string rest = kPendingHeadWhere;
+      rest.append(" AND next_attempt_at <= ?1 AND (claim_owner IS NULL OR claim_expires_at <= ?1) ")
+          .append("ORDER BY next_attempt_at, created_at, delivery_id LIMIT ?2");
+      FERRY_ASSIGN_OR_RETURN(Statement select, db.Prepare(SelectWebhooks(rest)));
+      select.BindInt(1, now);
+      select.BindInt(2, limit);
+      FERRY_ASSIGN_OR_RETURN(auto due, FetchAll(select, ReadWebhook));
+      for (const model::WebhookEvent& e : due) {
+        FERRY_ASSIGN_OR_RETURN(Statement claim,
+                               db.Prepare("UPDATE webhook_outbox SET claim_owner = ?3, "
+                                          "claim_expires_at = ?4 WHERE org_id = ?1 AND "
+                                          "delivery_id = ?2"));
+        claim.BindText(1, e.org_id);
+        claim.BindText(2, e.delivery_id);
+        claim.BindText(3, owner);
+        claim.BindInt(4, now + claim_ttl_ms);
+        FERRY_RETURN_IF_ERROR(claim.Run());
+      }
+      return due;
+    });
   });
 }
 
 Result<std::optional<TimestampMs>> SqliteCatalogStore::NextWebhookAttemptAt() {
   return db_->Locked([&](SqliteDb& db) -> Result<std::optional<TimestampMs>> {
-    std::string sql = "SELECT MIN(next_attempt_at) FROM webhook_outbox ";
+    std::string sql =
+        "SELECT MIN(CASE WHEN claim_owner IS NULL THEN next_attempt_at "
+        "ELSE MAX(next_attempt_at, claim_expires_at) END) FROM webhook_outbox ";
     FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql.append(kPendingHeadWhere)));
     FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return std::optional<TimestampMs>();
@@ -110,22 +131,31 @@ Result<std::optional<TimestampMs>> SqliteCatalogStore::NextWebhookAttemptAt() {
   });
 }
 
-Status SqliteCatalogStore::UpdateWebhook(const model::WebhookEvent& event) {
+Status SqliteCatalogStore::UpdateWebhook(const model::WebhookEvent& event,
+                                         const std::string& owner) {
   return db_->Locked([&](SqliteDb& db) -> Status {
     FERRY_ASSIGN_OR_RETURN(
         Statement stmt,
         db.Prepare("UPDATE webhook_outbox SET attempts = ?3, next_attempt_at = ?4, status = ?5, "
-                   "last_error = ?6 WHERE org_id = ?1 AND delivery_id = ?2"));
+                   "last_error = ?6, claim_owner = NULL, claim_expires_at = NULL "
+                   "WHERE org_id = ?1 AND delivery_id = ?2 AND claim_owner = ?7"));
     stmt.BindText(1, event.org_id);
     stmt.BindText(2, event.delivery_id);
     stmt.BindInt(3, event.attempts);
     stmt.BindInt(4, event.next_attempt_at);
     stmt.BindText(5, event.status);
     stmt.BindOptionalText(6, event.last_error);
+    stmt.BindText(7, owner);
     FERRY_RETURN_IF_ERROR(stmt.Run());
-    if (db.Changes() == 0)
-      return Status::NotFound("webhook delivery not found: " + event.delivery_id);
-    return Status::Ok();
+    if (db.Changes() > 0) return Status::Ok();
+    FERRY_ASSIGN_OR_RETURN(
+        Statement exists,
+        db.Prepare("SELECT COUNT(*) FROM webhook_outbox WHERE org_id = ? AND delivery_id = ?"));
+    exists.BindText(1, event.org_id);
+    exists.BindText(2, event.delivery_id);
+    FERRY_ASSIGN_OR_RETURN(int64_t found, FetchInt(exists));
+    return found == 0 ? Status::NotFound("webhook delivery not found: " + event.delivery_id)
+                      : ClaimLost(event);
   });
 }
 

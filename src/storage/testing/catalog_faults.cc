@@ -119,9 +119,16 @@ Result<int64_t> Store::EnqueueWebhook(model::WebhookEvent event) {
   return ForwardingCatalogStore::EnqueueWebhook(std::move(event));
 }
 
-Status Store::UpdateWebhook(const model::WebhookEvent& event) {
+Result<std::vector<model::WebhookEvent>> Store::ClaimDueWebhooks(TimestampMs now, int64_t limit,
+                                                                 const std::string& owner,
+                                                                 int64_t claim_ttl_ms) {
+  FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kClaimDueWebhooks));
+  return ForwardingCatalogStore::ClaimDueWebhooks(now, limit, owner, claim_ttl_ms);
+}
+
+Status Store::UpdateWebhook(const model::WebhookEvent& event, const std::string& owner) {
   FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kUpdateWebhook));
-  return ForwardingCatalogStore::UpdateWebhook(event);
+  return ForwardingCatalogStore::UpdateWebhook(event, owner);
 }
 
 }  // namespace ferry::storage::testing

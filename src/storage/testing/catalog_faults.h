@@ -28,8 +28,9 @@ enum class CatalogOp {
   kCompleteMigrationBatch,
   kEnqueueWebhook,
   kUpdateWebhook,
+  kClaimDueWebhooks,
 };
-inline constexpr int kCatalogOpCount = static_cast<int>(CatalogOp::kUpdateWebhook) + 1;
+inline constexpr int kCatalogOpCount = static_cast<int>(CatalogOp::kClaimDueWebhooks) + 1;
 
 class CatalogFaults {
  public:
@@ -92,7 +93,10 @@ class FaultInjectingCatalogStore final : public ForwardingCatalogStore {
                                 const std::vector<model::MigrationFailedItem>& failed,
                                 TimestampMs now) override;
   Result<int64_t> EnqueueWebhook(model::WebhookEvent event) override;
-  Status UpdateWebhook(const model::WebhookEvent& event) override;
+  Result<std::vector<model::WebhookEvent>> ClaimDueWebhooks(TimestampMs now, int64_t limit,
+                                                            const std::string& owner,
+                                                            int64_t claim_ttl_ms) override;
+  Status UpdateWebhook(const model::WebhookEvent& event, const std::string& owner) override;
 
  private:
   CatalogFaults& faults_;

@@ -81,6 +81,19 @@ TEST_P(CatalogFaultsTest, FinalUpdatesFailOnlyWhenTheyWriteATerminalStatus) {
   EXPECT_OK(catalog().UpdateMigration(m));
 }
 
+TEST_P(CatalogFaultsTest, AFailedWebhookClaimClaimsNothing) {
+  model::WebhookEvent e;
+  e.delivery_id = "whd_1";
+  e.org_id = "o";
+  e.migration_id = "m1";
+  ASSERT_OK(catalog().EnqueueWebhook(e).status());
+  faults().Fail(CatalogOp::kClaimDueWebhooks, Status::Unavailable("injected"));
+  EXPECT_EQ(STATUS_CODE(catalog().ClaimDueWebhooks(0, 10, "whk_a", 100)), StatusCode::kUnavailable);
+  ASSERT_OK_AND_ASSIGN(auto claimed, catalog().ClaimDueWebhooks(0, 10, "whk_b", 100));
+  EXPECT_EQ(claimed.size(), 1u);  // the failed call left no claim behind
+  EXPECT_EQ(faults().calls(CatalogOp::kClaimDueWebhooks), 2);
+}
+
 TEST_P(CatalogFaultsTest, ReadsAndOtherOperationsAreNotAffected) {
   Stored("m1");
   faults().Fail(CatalogOp::kUpdateMigration, Status::Internal("injected"),
