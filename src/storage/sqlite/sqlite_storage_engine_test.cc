@@ -197,10 +197,30 @@ TEST(SchemaMigrationsTest, UpgradesVersion1DatabasesInPlaceKeepingTheirRows) {
     EXPECT_EQ(ids, std::vector<std::string>{"obj_1"});
   }
   ASSERT_OK_AND_ASSIGN(int catalog, VersionOf(dir.path() / "catalog.db"));
-  EXPECT_EQ(catalog, 6);
+  EXPECT_EQ(catalog, 7);
   EXPECT_EQ(catalog, LatestSchemaVersion(SchemaKind::kCatalog));
   ASSERT_OK_AND_ASSIGN(int ns, VersionOf(dir.path() / "ns" / "ns_old.db"));
   EXPECT_EQ(ns, LatestSchemaVersion(SchemaKind::kNamespace));
+}
+
+TEST(SchemaMigrationsTest, WebhooksQueuedBeforeClaimsExistedAreClaimable) {
+  TempDir dir;
+  const fs::path path = dir.path() / "catalog.db";
+  auto steps = MigrationsFor(SchemaKind::kCatalog);
+  ASSERT_OK(WithRawDb(path, [&](SqliteDb& db) {  // every step before the claims (the last)
+    return ApplyMigrations(db, steps.first(steps.size() - 1));
+  }));
+  ASSERT_OK(WithRawDb(path, [](SqliteDb& db) {
+    return db.Exec(
+        "INSERT INTO webhook_outbox VALUES ('whd_1', 'org_1', 'mig_1', 1, 'migration.started', "
+        "'https://example.com/', x'7b7d', 0, 5, 'pending', NULL, 1)");
+  }));
+  ASSERT_OK_AND_ASSIGN(auto engine, SqliteStorageEngine::Open(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto next, engine->catalog().NextWebhookAttemptAt());
+  EXPECT_EQ(next, 5);
+  ASSERT_OK_AND_ASSIGN(auto claimed, engine->catalog().ClaimDueWebhooks(5, 10, "whk_1", 100));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].delivery_id, "whd_1");
 }
 
 // The details of EXPLAIN QUERY PLAN for `sql` (parameters unbound, i.e. NULL).
