@@ -63,6 +63,10 @@ class BatchLeaseStore {
   // A migration's failed items with `status` ("" = any), ordered by resource_id, item_id.
   virtual Result<std::vector<model::MigrationFailedItem>> ListMigrationFailedItems(
       const std::string& migration_id, const std::string& status, const model::Page& page) = 0;
+  // Inserts failed items exactly as given (status, attempts, timestamps included), all in
+  // one transaction: a storage move copies them. AlreadyExists when one is present.
+  virtual Status ImportMigrationFailedItems(
+      const std::vector<model::MigrationFailedItem>& items) = 0;
   // How many of them there are, optionally only of one source resource.
   virtual Result<int64_t> CountMigrationFailedItems(
       const std::string& migration_id, const std::string& status,

@@ -70,6 +70,9 @@ class BatchStore {
   // NotFound unless the batch exists in that bucket.
   virtual Result<model::Batch> GetBatch(const std::string& bucket_id,
                                         const std::string& batch_id) = 0;
+  // A bucket's batches, ordered by created_at then batch_id.
+  virtual Result<std::vector<model::Batch>> ListBatches(const std::string& bucket_id,
+                                                        const model::Page& page) = 0;
 };
 
 }  // namespace ferry::storage

@@ -24,6 +24,14 @@ Result<model::ApiKey> ForwardingCatalogStore::GetApiKeyByHash(const std::string&
   return target_.GetApiKeyByHash(key_hash);
 }
 
+Result<std::vector<model::Organization>> ForwardingCatalogStore::ListOrganizations() {
+  return target_.ListOrganizations();
+}
+
+Result<std::vector<model::ApiKey>> ForwardingCatalogStore::ListApiKeys(const std::string& org_id) {
+  return target_.ListApiKeys(org_id);
+}
+
 Status ForwardingCatalogStore::InsertNamespace(const model::Namespace& ns) {
   return target_.InsertNamespace(ns);
 }
@@ -83,6 +91,11 @@ Result<model::Task> ForwardingCatalogStore::GetTask(const std::string& org_id,
 
 Result<std::vector<model::Task>> ForwardingCatalogStore::ListUnfinishedTasks() {
   return target_.ListUnfinishedTasks();
+}
+
+Result<std::vector<model::Task>> ForwardingCatalogStore::ListTasks(const std::string& org_id,
+                                                                   const model::Page& page) {
+  return target_.ListTasks(org_id, page);
 }
 
 Status ForwardingCatalogStore::InsertMigration(const model::Migration& migration) {
@@ -170,6 +183,11 @@ Status ForwardingCatalogStore::CompleteMigrationBatch(
 Result<std::vector<model::MigrationFailedItem>> ForwardingCatalogStore::ListMigrationFailedItems(
     const std::string& migration_id, const std::string& status, const model::Page& page) {
   return target_.ListMigrationFailedItems(migration_id, status, page);
+}
+
+Status ForwardingCatalogStore::ImportMigrationFailedItems(
+    const std::vector<model::MigrationFailedItem>& items) {
+  return target_.ImportMigrationFailedItems(items);
 }
 
 Result<int64_t> ForwardingCatalogStore::CountMigrationFailedItems(

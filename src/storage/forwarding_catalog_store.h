@@ -21,6 +21,8 @@ class ForwardingCatalogStore : public CatalogStore {
   Result<int64_t> CountOrganizations() override;
   Status InsertApiKey(const model::ApiKey& key) override;
   Result<model::ApiKey> GetApiKeyByHash(const std::string& key_hash) override;
+  Result<std::vector<model::Organization>> ListOrganizations() override;
+  Result<std::vector<model::ApiKey>> ListApiKeys(const std::string& org_id) override;
 
   // NamespaceIndexStore
   Status InsertNamespace(const model::Namespace& ns) override;
@@ -43,6 +45,8 @@ class ForwardingCatalogStore : public CatalogStore {
   Status UpsertTask(const model::Task& task) override;
   Result<model::Task> GetTask(const std::string& org_id, const std::string& task_id) override;
   Result<std::vector<model::Task>> ListUnfinishedTasks() override;
+  Result<std::vector<model::Task>> ListTasks(const std::string& org_id,
+                                             const model::Page& page) override;
 
   // MigrationStore
   Status InsertMigration(const model::Migration& migration) override;
@@ -79,6 +83,7 @@ class ForwardingCatalogStore : public CatalogStore {
                                 TimestampMs now) override;
   Result<std::vector<model::MigrationFailedItem>> ListMigrationFailedItems(
       const std::string& migration_id, const std::string& status, const model::Page& page) override;
+  Status ImportMigrationFailedItems(const std::vector<model::MigrationFailedItem>& items) override;
   Result<int64_t> CountMigrationFailedItems(const std::string& migration_id,
                                             const std::string& status,
                                             const std::optional<std::string>& resource_id) override;

@@ -24,6 +24,12 @@ class OrganizationStore {
   virtual Status InsertApiKey(const model::ApiKey& key) = 0;
   // NotFound when no key has this hash.
   virtual Result<model::ApiKey> GetApiKeyByHash(const std::string& key_hash) = 0;
+
+  // Enumeration (a storage move copies everything). Every organization, ordered by
+  // created_at then org_id.
+  virtual Result<std::vector<model::Organization>> ListOrganizations() = 0;
+  // An organization's keys (hashes, never secrets), ordered by created_at then key_hash.
+  virtual Result<std::vector<model::ApiKey>> ListApiKeys(const std::string& org_id) = 0;
 };
 
 }  // namespace ferry::storage

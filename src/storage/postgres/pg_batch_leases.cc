@@ -164,6 +164,20 @@ Result<std::vector<model::MigrationFailedItem>> PgCatalogStore::ListMigrationFai
                   });
 }
 
+Status PgCatalogStore::ImportMigrationFailedItems(
+    const std::vector<model::MigrationFailedItem>& items) {
+  std::string sql = "INSERT INTO migration_failed_items (";
+  sql.append(kFailedItemColumns).append(") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+  return db_->Run("import failed items", [&](pqxx::work& tx) -> Status {
+    for (const auto& f : items) {
+      tx.exec_params(sql, f.migration_id, f.resource_id, f.item_id,
+                     std::string(model::ResourceTypeName(f.resource_type)), f.batch_no, f.error,
+                     f.attempts, f.status, f.created_at, f.updated_at);
+    }
+    return Status::Ok();
+  });
+}
+
 Result<int64_t> PgCatalogStore::CountMigrationFailedItems(
     const std::string& migration_id, const std::string& status,
     const std::optional<std::string>& resource_id) {

@@ -140,6 +140,31 @@ Result<model::ApiKey> PgCatalogStore::GetApiKeyByHash(const std::string& key_has
   });
 }
 
+Result<std::vector<model::Organization>> PgCatalogStore::ListOrganizations() {
+  return db_->Run(
+      "list organizations", [&](pqxx::work& tx) -> Result<std::vector<model::Organization>> {
+        auto r = tx.exec(
+            "SELECT org_id, name, created_at FROM organizations "
+            "ORDER BY created_at, org_id");
+        return ReadAll<model::Organization>(
+            r, [](const pqxx::row& row) -> Result<model::Organization> {
+              return model::Organization{ReadText(row[0]), ReadText(row[1]), ReadInt(row[2])};
+            });
+      });
+}
+
+Result<std::vector<model::ApiKey>> PgCatalogStore::ListApiKeys(const std::string& org_id) {
+  return db_->Run("list api keys", [&](pqxx::work& tx) -> Result<std::vector<model::ApiKey>> {
+    auto r = tx.exec_params(
+        "SELECT key_hash, org_id, name, created_at FROM api_keys WHERE org_id = $1 "
+        "ORDER BY created_at, key_hash",
+        org_id);
+    return ReadAll<model::ApiKey>(r, [](const pqxx::row& row) -> Result<model::ApiKey> {
+      return model::ApiKey{ReadText(row[0]), ReadText(row[1]), ReadText(row[2]), ReadInt(row[3])};
+    });
+  });
+}
+
 // ---- namespaces ----
 
 Status PgCatalogStore::InsertNamespace(const model::Namespace& ns) {
@@ -291,6 +316,17 @@ Result<std::vector<model::Task>> PgCatalogStore::ListUnfinishedTasks() {
   return db_->Run("list unfinished tasks", [&](pqxx::work& tx) -> Result<std::vector<model::Task>> {
     auto r = tx.exec(Sql(
         {"SELECT ", kTaskColumns, " FROM tasks WHERE NOT terminal ORDER BY created_at, task_id"}));
+    return ReadAll<model::Task>(r, ReadTask);
+  });
+}
+
+Result<std::vector<model::Task>> PgCatalogStore::ListTasks(const std::string& org_id,
+                                                           const model::Page& page) {
+  return db_->Run("list tasks", [&](pqxx::work& tx) -> Result<std::vector<model::Task>> {
+    auto r = tx.exec_params(Sql({"SELECT ", kTaskColumns,
+                                 " FROM tasks WHERE org_id = $1"
+                                 " ORDER BY created_at, task_id LIMIT $2 OFFSET $3"}),
+                            org_id, page.limit, page.offset);
     return ReadAll<model::Task>(r, ReadTask);
   });
 }

@@ -80,6 +80,8 @@ class PgNamespaceStore final : public NamespaceStore {
 
   Status UpsertBatch(const model::Batch& batch) override;
   Result<model::Batch> GetBatch(const std::string& bucket_id, const std::string& batch_id) override;
+  Result<std::vector<model::Batch>> ListBatches(const std::string& bucket_id,
+                                                const model::Page& page) override;
 
   // Retrievers, executions, interactions (pg_ns_resources.cc).
   Status InsertRetriever(const model::Retriever& r) override;

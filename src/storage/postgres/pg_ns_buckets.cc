@@ -271,4 +271,15 @@ Result<model::Batch> PgNamespaceStore::GetBatch(const std::string& bucket_id,
   });
 }
 
+Result<std::vector<model::Batch>> PgNamespaceStore::ListBatches(const std::string& bucket_id,
+                                                                const model::Page& page) {
+  return Run("list batches", [&](pqxx::work& tx) -> Result<std::vector<model::Batch>> {
+    auto r = tx.exec_params(Sql({"SELECT ", kBatchColumns,
+                                 " FROM batches WHERE namespace_id = $1 AND bucket_id = $2"
+                                 " ORDER BY created_at, batch_id LIMIT $3 OFFSET $4"}),
+                            ns_, bucket_id, page.limit, page.offset);
+    return ReadAll<model::Batch>(r, ReadBatch);
+  });
+}
+
 }  // namespace ferry::storage::postgres

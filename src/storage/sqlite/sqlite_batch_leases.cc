@@ -229,6 +229,31 @@ Result<std::vector<model::MigrationFailedItem>> SqliteCatalogStore::ListMigratio
   });
 }
 
+Status SqliteCatalogStore::ImportMigrationFailedItems(
+    const std::vector<model::MigrationFailedItem>& items) {
+  std::string sql = "INSERT INTO migration_failed_items (";
+  sql.append(kFailedItemColumns).append(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    return InTransaction(db, [&]() -> Status {
+      for (const auto& f : items) {
+        FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
+        stmt.BindText(1, f.migration_id);
+        stmt.BindText(2, f.resource_id);
+        stmt.BindText(3, f.item_id);
+        stmt.BindText(4, model::ResourceTypeName(f.resource_type));
+        stmt.BindInt(5, f.batch_no);
+        stmt.BindText(6, f.error);
+        stmt.BindInt(7, f.attempts);
+        stmt.BindText(8, f.status);
+        stmt.BindInt(9, f.created_at);
+        stmt.BindInt(10, f.updated_at);
+        FERRY_RETURN_IF_ERROR(stmt.Run());
+      }
+      return Status::Ok();
+    });
+  });
+}
+
 Result<int64_t> SqliteCatalogStore::CountMigrationFailedItems(
     const std::string& migration_id, const std::string& status,
     const std::optional<std::string>& resource_id) {

@@ -147,6 +147,30 @@ Result<model::ApiKey> SqliteCatalogStore::GetApiKeyByHash(const std::string& key
   });
 }
 
+Result<std::vector<model::Organization>> SqliteCatalogStore::ListOrganizations() {
+  return db_->Locked([](SqliteDb& db) -> Result<std::vector<model::Organization>> {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(
+            "SELECT org_id, name, created_at FROM organizations ORDER BY created_at, org_id"));
+    return FetchAll(stmt, [](const Statement& row) -> Result<model::Organization> {
+      return model::Organization{row.Text(0), row.Text(1), row.Int(2)};
+    });
+  });
+}
+
+Result<std::vector<model::ApiKey>> SqliteCatalogStore::ListApiKeys(const std::string& org_id) {
+  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::ApiKey>> {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare("SELECT key_hash, org_id, name, created_at FROM api_keys "
+                                      "WHERE org_id = ? ORDER BY created_at, key_hash"));
+    stmt.BindText(1, org_id);
+    return FetchAll(stmt, [](const Statement& row) -> Result<model::ApiKey> {
+      return model::ApiKey{row.Text(0), row.Text(1), row.Text(2), row.Int(3)};
+    });
+  });
+}
+
 // ---- namespaces ----
 
 Status SqliteCatalogStore::InsertNamespace(const model::Namespace& ns) {
@@ -282,6 +306,20 @@ Result<std::vector<model::Task>> SqliteCatalogStore::ListUnfinishedTasks() {
     FERRY_ASSIGN_OR_RETURN(
         Statement stmt, db.Prepare(std::string("SELECT ") + kTaskColumns +
                                    " FROM tasks WHERE terminal = 0 ORDER BY created_at, task_id"));
+    return FetchAll(stmt, ReadTask);
+  });
+}
+
+Result<std::vector<model::Task>> SqliteCatalogStore::ListTasks(const std::string& org_id,
+                                                               const model::Page& page) {
+  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Task>> {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare(std::string("SELECT ") + kTaskColumns +
+                                      " FROM tasks WHERE org_id = ?"
+                                      " ORDER BY created_at, task_id LIMIT ? OFFSET ?"));
+    stmt.BindText(1, org_id);
+    stmt.BindInt(2, page.limit);
+    stmt.BindInt(3, page.offset);
     return FetchAll(stmt, ReadTask);
   });
 }

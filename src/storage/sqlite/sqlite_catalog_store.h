@@ -35,6 +35,8 @@ class SqliteCatalogStore final : public CatalogStore {
   Result<int64_t> CountOrganizations() override;
   Status InsertApiKey(const model::ApiKey& key) override;
   Result<model::ApiKey> GetApiKeyByHash(const std::string& key_hash) override;
+  Result<std::vector<model::Organization>> ListOrganizations() override;
+  Result<std::vector<model::ApiKey>> ListApiKeys(const std::string& org_id) override;
 
   Status InsertNamespace(const model::Namespace& ns) override;
   Result<model::Namespace> GetNamespace(const std::string& org_id,
@@ -57,6 +59,8 @@ class SqliteCatalogStore final : public CatalogStore {
   Status UpsertTask(const model::Task& task) override;
   Result<model::Task> GetTask(const std::string& org_id, const std::string& task_id) override;
   Result<std::vector<model::Task>> ListUnfinishedTasks() override;
+  Result<std::vector<model::Task>> ListTasks(const std::string& org_id,
+                                             const model::Page& page) override;
 
   // Migrations and batch plans: sqlite_migrations.cc.
   Status InsertMigration(const model::Migration& migration) override;
@@ -107,6 +111,7 @@ class SqliteCatalogStore final : public CatalogStore {
                                 TimestampMs now) override;
   Result<std::vector<model::MigrationFailedItem>> ListMigrationFailedItems(
       const std::string& migration_id, const std::string& status, const model::Page& page) override;
+  Status ImportMigrationFailedItems(const std::vector<model::MigrationFailedItem>& items) override;
   Result<int64_t> CountMigrationFailedItems(const std::string& migration_id,
                                             const std::string& status,
                                             const std::optional<std::string>& resource_id) override;

@@ -210,4 +210,18 @@ Result<model::Batch> SqliteNamespaceStore::GetBatch(const std::string& bucket_id
   });
 }
 
+Result<std::vector<model::Batch>> SqliteNamespaceStore::ListBatches(const std::string& bucket_id,
+                                                                    const model::Page& page) {
+  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Batch>> {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare(Select(kBatchColumns,
+                                             "FROM batches WHERE bucket_id = ? "
+                                             "ORDER BY created_at, batch_id LIMIT ? OFFSET ?")));
+    stmt.BindText(1, bucket_id);
+    stmt.BindInt(2, page.limit);
+    stmt.BindInt(3, page.offset);
+    return FetchAll(stmt, ReadBatch);
+  });
+}
+
 }  // namespace ferry::storage::sqlite

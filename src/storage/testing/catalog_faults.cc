@@ -114,6 +114,11 @@ Status Store::CompleteMigrationBatch(const model::BatchLease& lease,
   return ForwardingCatalogStore::CompleteMigrationBatch(lease, batch, failed, now);
 }
 
+Status Store::ImportMigrationFailedItems(const std::vector<model::MigrationFailedItem>& items) {
+  FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kImportMigrationFailedItems));
+  return ForwardingCatalogStore::ImportMigrationFailedItems(items);
+}
+
 Result<int64_t> Store::EnqueueWebhook(model::WebhookEvent event) {
   FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kEnqueueWebhook));
   return ForwardingCatalogStore::EnqueueWebhook(std::move(event));

@@ -26,6 +26,7 @@ enum class CatalogOp {
   kRenewBatchLease,
   kReleaseBatchLease,
   kCompleteMigrationBatch,
+  kImportMigrationFailedItems,
   kEnqueueWebhook,
   kUpdateWebhook,
   kClaimDueWebhooks,
@@ -92,6 +93,7 @@ class FaultInjectingCatalogStore final : public ForwardingCatalogStore {
   Status CompleteMigrationBatch(const model::BatchLease& lease, const model::MigrationBatch& batch,
                                 const std::vector<model::MigrationFailedItem>& failed,
                                 TimestampMs now) override;
+  Status ImportMigrationFailedItems(const std::vector<model::MigrationFailedItem>& items) override;
   Result<int64_t> EnqueueWebhook(model::WebhookEvent event) override;
   Result<std::vector<model::WebhookEvent>> ClaimDueWebhooks(TimestampMs now, int64_t limit,
                                                             const std::string& owner,
