@@ -8,6 +8,7 @@
 
 #include "api/http/server.h"
 #include "api/routes.h"
+#include "app/data_dir_lock.h"
 #include "app/extractor_config.h"
 #include "app/storage_factory.h"
 #include "codec/webhook_codec.h"
@@ -74,6 +75,8 @@ void BlockSignals() {
 Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   Logger logger(ParseLogLevel(config.log_level));
   FERRY_ASSIGN_OR_RETURN(auto crash_points, CrashPoints::Parse(config.crash_points));
+  // Held until the server stops: `ferryd move-storage` refuses a data directory in use.
+  FERRY_ASSIGN_OR_RETURN(auto data_dir_lock, LockEmbeddedDataDir(config));
   FERRY_ASSIGN_OR_RETURN(auto storage, OpenStorage(config, crash_points.get()));
   auto extractors = extract::ExtractorRegistry::CreateBuiltin(
       {.max_image_pixels = static_cast<int64_t>(config.max_image_pixels)});

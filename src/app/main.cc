@@ -1,6 +1,7 @@
 // ferryd: the Ferry server.
 //   ferryd [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--workers N] …
 //   ferryd keys create --data-dir DIR --org NAME
+//   ferryd move-storage --data-dir DIR --to postgresql://user@host:port/db
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -9,6 +10,7 @@
 
 #include "app/config.h"
 #include "app/daemon.h"
+#include "app/move_storage.h"
 #ifdef FERRY_TESTING_BUILD
 #include "extract/testing/fault_extractor.h"
 #endif
@@ -53,7 +55,19 @@ int main(int argc, char** argv) {
   create->add_option("--storage", key_storage, "postgresql://… (default: embedded storage)");
   create->add_option("--org", org, "organization name")->required();
   keys->require_subcommand(1);
+
+  auto* move = cli.add_subcommand(
+      "move-storage", "copy an embedded data directory into an empty PostgreSQL database");
+  std::string move_data_dir;
+  std::string move_to;
+  move->add_option("--data-dir", move_data_dir, "the embedded data directory to copy")->required();
+  move->add_option("--to", move_to, "postgresql://user@host:port/db (empty)")->required();
   CLI11_PARSE(cli, argc, argv);
+
+  if (*move) {
+    ferry::Status st = ferry::app::MoveStorageCommand(move_data_dir, move_to, std::cout);
+    return st.ok() ? 0 : Fail(st);
+  }
 
   if (*create) {
     ferry::app::Config key_config;
