@@ -144,6 +144,11 @@ Status ForwardingCatalogStore::UpdateMigrationBatch(const model::MigrationBatch&
   return target_.UpdateMigrationBatch(batch);
 }
 
+Status ForwardingCatalogStore::ImportMigrationBatches(
+    const std::vector<model::MigrationBatch>& batches) {
+  return target_.ImportMigrationBatches(batches);
+}
+
 Status ForwardingCatalogStore::DeleteMigrationBatches(const std::string& migration_id) {
   return target_.DeleteMigrationBatches(migration_id);
 }

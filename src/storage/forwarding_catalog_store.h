@@ -61,6 +61,7 @@ class ForwardingCatalogStore : public CatalogStore {
   Status DeleteMigration(const std::string& org_id, const std::string& migration_id) override;
   Result<std::vector<model::Migration>> ListUnfinishedMigrations() override;
   Status InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
+  Status ImportMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
   Result<std::vector<model::MigrationBatch>> ListMigrationBatches(const std::string& migration_id,
                                                                   int64_t after_batch_no,
                                                                   int64_t limit) override;

@@ -37,6 +37,9 @@ class MigrationStore {
   // A migration's batch plan. Insert is one transaction for the whole vector
   // (AlreadyExists on a (migration_id, batch_no) already present).
   virtual Status InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) = 0;
+  // The same, keeping completed_by as given (InsertMigrationBatches leaves it unset): a
+  // storage move copies plans exactly as they were.
+  virtual Status ImportMigrationBatches(const std::vector<model::MigrationBatch>& batches) = 0;
   // Batches with batch_no > after_batch_no, ascending, at most `limit`.
   virtual Result<std::vector<model::MigrationBatch>> ListMigrationBatches(
       const std::string& migration_id, int64_t after_batch_no, int64_t limit) = 0;

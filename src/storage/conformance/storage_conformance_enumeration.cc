@@ -92,6 +92,28 @@ TEST_P(NamespaceConformanceTest, ListBatchesReturnsOneBucketsBatchesPaged) {
   EXPECT_TRUE(none.empty());
 }
 
+TEST_P(StorageConformanceTest, ImportedMigrationBatchesKeepWhoCompletedThem) {
+  model::MigrationBatch done = SampleMigrationBatch("mig_1", 1);
+  done.status = "completed";
+  done.attempts = 2;
+  done.error = "first try failed";
+  done.completed_by = "worker-7";
+  model::MigrationBatch open = SampleMigrationBatch("mig_1", 2);
+  ASSERT_OK(catalog().ImportMigrationBatches({done, open}));
+  ASSERT_OK_AND_ASSIGN(auto got, catalog().ListMigrationBatches("mig_1", 0, 10));
+  ASSERT_EQ(got.size(), 2u);
+  ExpectSame(done, got[0]);
+  EXPECT_EQ(got[0].completed_by, "worker-7");
+  ExpectSame(open, got[1]);
+  EXPECT_EQ(got[1].completed_by, std::nullopt);
+  // One transaction: a batch already present fails the whole import.
+  EXPECT_EQ(STATUS_CODE(catalog().ImportMigrationBatches(
+                {SampleMigrationBatch("mig_1", 3), SampleMigrationBatch("mig_1", 2)})),
+            StatusCode::kAlreadyExists);
+  ASSERT_OK_AND_ASSIGN(auto after, catalog().ListMigrationBatches("mig_1", 0, 10));
+  EXPECT_EQ(after.size(), 2u);
+}
+
 model::MigrationFailedItem FailedItem(const std::string& item_id, const std::string& status,
                                       int64_t attempts) {
   model::MigrationFailedItem f;

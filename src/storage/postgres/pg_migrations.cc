@@ -239,6 +239,21 @@ Status PgCatalogStore::InsertMigrationBatches(const std::vector<model::Migration
   });
 }
 
+Status PgCatalogStore::ImportMigrationBatches(const std::vector<model::MigrationBatch>& batches) {
+  return db_->Run("import migration batches", [&](pqxx::work& tx) -> Status {
+    std::string sql = "INSERT INTO migration_batches (";
+    sql.append(kBatchColumns)
+        .append(", completed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+    for (const auto& b : batches) {
+      tx.exec_params(sql, b.migration_id, b.batch_no, b.resource_id,
+                     std::string(model::ResourceTypeName(b.resource_type)),
+                     static_cast<int64_t>(b.tier), Bytes(EncodeStrings(b.item_ids)), b.status,
+                     b.attempts, b.items_failed, b.error, b.completed_by);
+    }
+    return Status::Ok();
+  });
+}
+
 Result<std::vector<model::MigrationBatch>> PgCatalogStore::ListMigrationBatches(
     const std::string& migration_id, int64_t after_batch_no, int64_t limit) {
   if (limit <= 0) return std::vector<model::MigrationBatch>{};

@@ -302,6 +302,26 @@ Status SqliteCatalogStore::InsertMigrationBatches(
   });
 }
 
+Status SqliteCatalogStore::ImportMigrationBatches(
+    const std::vector<model::MigrationBatch>& batches) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    return InTransaction(db, [&]() -> Status {
+      for (const auto& batch : batches) {
+        FERRY_RETURN_IF_ERROR(InsertBatchRow(db, batch));
+        if (!batch.completed_by) continue;
+        FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                               db.Prepare("UPDATE migration_batches SET completed_by = ? "
+                                          "WHERE migration_id = ? AND batch_no = ?"));
+        stmt.BindText(1, *batch.completed_by);
+        stmt.BindText(2, batch.migration_id);
+        stmt.BindInt(3, batch.batch_no);
+        FERRY_RETURN_IF_ERROR(stmt.Run());
+      }
+      return Status::Ok();
+    });
+  });
+}
+
 Result<std::vector<model::MigrationBatch>> SqliteCatalogStore::ListMigrationBatches(
     const std::string& migration_id, int64_t after_batch_no, int64_t limit) {
   if (limit <= 0) return std::vector<model::MigrationBatch>{};  // SQLite: negative = no limit

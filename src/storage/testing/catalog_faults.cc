@@ -76,6 +76,11 @@ Status Store::InsertMigrationBatches(const std::vector<model::MigrationBatch>& b
   return ForwardingCatalogStore::InsertMigrationBatches(batches);
 }
 
+Status Store::ImportMigrationBatches(const std::vector<model::MigrationBatch>& batches) {
+  FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kImportMigrationBatches));
+  return ForwardingCatalogStore::ImportMigrationBatches(batches);
+}
+
 Status Store::UpdateMigrationBatch(const model::MigrationBatch& batch) {
   FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kUpdateMigrationBatch));
   return ForwardingCatalogStore::UpdateMigrationBatch(batch);

@@ -26,6 +26,7 @@ enum class CatalogOp {
   kRenewBatchLease,
   kReleaseBatchLease,
   kCompleteMigrationBatch,
+  kImportMigrationBatches,
   kImportMigrationFailedItems,
   kEnqueueWebhook,
   kUpdateWebhook,
@@ -80,6 +81,7 @@ class FaultInjectingCatalogStore final : public ForwardingCatalogStore {
   Status UpdateMigration(const model::Migration& migration) override;
   Status UpsertTask(const model::Task& task) override;
   Status InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
+  Status ImportMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
   Status UpdateMigrationBatch(const model::MigrationBatch& batch) override;
   Result<std::optional<model::ClaimedBatch>> ClaimNextMigrationBatch(
       const std::string& migration_id, int tier, const std::string& owner, TimestampMs now,

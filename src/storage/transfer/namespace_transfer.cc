@@ -9,6 +9,16 @@
 namespace ferry::storage::transfer {
 namespace {
 
+// Copies one blob unless the target has it already.
+Status CopyBlob(const std::string& hash, BlobStores blobs, TransferCounts* counts) {
+  if (blobs.to.Contains(hash)) return Status::Ok();
+  FERRY_ASSIGN_OR_RETURN(std::string bytes, blobs.from.Get(hash));
+  FERRY_ASSIGN_OR_RETURN(std::string stored, blobs.to.Put(bytes));
+  if (stored != hash) return Status::DataLoss("blob " + hash + " was stored as " + stored);
+  ++counts->blobs;
+  return Status::Ok();
+}
+
 Status CopyBuckets(NamespaceStore& from, NamespaceStore& to, TransferCounts* counts) {
   return ForEachPage([&](const model::Page& p) { return from.ListBuckets(p); },
                      [&](const std::vector<model::Bucket>& buckets) -> Status {
@@ -67,23 +77,32 @@ Status CopyTaxonomies(NamespaceStore& from, NamespaceStore& to, TransferCounts* 
                      });
 }
 
-Status CopyClusters(NamespaceStore& from, NamespaceStore& to, TransferCounts* counts) {
+// A cluster's runs, with the blobs of their artifacts.
+Status CopyClusterRuns(NamespaceStore& from, NamespaceStore& to, const std::string& cluster_id,
+                       BlobStores blobs, TransferCounts* counts) {
+  return ForEachPage(
+      [&](const model::Page& p) { return from.ListClusterExecutions(cluster_id, p); },
+      [&](const std::vector<model::ClusterExecution>& runs) -> Status {
+        for (const auto& run : runs) {
+          for (const auto& artifact : run.artifacts) {
+            FERRY_RETURN_IF_ERROR(CopyBlob(artifact.blob_hash, blobs, counts));
+          }
+          FERRY_RETURN_IF_ERROR(to.UpsertClusterExecution(run));
+          ++counts->cluster_executions;
+        }
+        return Status::Ok();
+      });
+}
+
+Status CopyClusters(NamespaceStore& from, NamespaceStore& to, BlobStores blobs,
+                    TransferCounts* counts) {
   return ForEachPage(
       [&](const model::Page& p) { return from.ListClusters(p); },
       [&](const std::vector<model::Cluster>& clusters) -> Status {
         for (const auto& cluster : clusters) {
           FERRY_RETURN_IF_ERROR(to.InsertCluster(cluster));
           ++counts->clusters;
-          const std::string& id = cluster.cluster_id;
-          FERRY_RETURN_IF_ERROR(
-              ForEachPage([&](const model::Page& p) { return from.ListClusterExecutions(id, p); },
-                          [&](const std::vector<model::ClusterExecution>& runs) -> Status {
-                            for (const auto& run : runs) {
-                              FERRY_RETURN_IF_ERROR(to.UpsertClusterExecution(run));
-                              ++counts->cluster_executions;
-                            }
-                            return Status::Ok();
-                          }));
+          FERRY_RETURN_IF_ERROR(CopyClusterRuns(from, to, cluster.cluster_id, blobs, counts));
         }
         return Status::Ok();
       });
@@ -131,26 +150,20 @@ Status CheckCount(const char* what, const Result<int64_t>& want, const Result<in
 
 }  // namespace
 
-Status TransferNamespaceData(NamespaceStore& from, NamespaceStore& to, TransferCounts* counts) {
+Status TransferNamespaceData(NamespaceStore& from, NamespaceStore& to, BlobStores blobs,
+                             TransferCounts* counts) {
   FERRY_RETURN_IF_ERROR(CopyBuckets(from, to, counts));
   FERRY_RETURN_IF_ERROR(CopyCollections(from, to, counts));
   FERRY_RETURN_IF_ERROR(CopyTaxonomies(from, to, counts));
-  FERRY_RETURN_IF_ERROR(CopyClusters(from, to, counts));
+  FERRY_RETURN_IF_ERROR(CopyClusters(from, to, blobs, counts));
   FERRY_RETURN_IF_ERROR(CopyRetrievers(from, to, counts));
   FERRY_RETURN_IF_ERROR(CheckCount("objects", from.CountAllObjects(), to.CountAllObjects()));
   return CheckCount("documents", from.CountAllDocuments(), to.CountAllDocuments());
 }
 
-Status TransferBlobs(NamespaceStore& from, BlobStore& from_blobs, BlobStore& to_blobs,
-                     TransferCounts* counts) {
+Status TransferBlobs(NamespaceStore& from, BlobStores blobs, TransferCounts* counts) {
   FERRY_ASSIGN_OR_RETURN(std::vector<std::string> hashes, from.ListBlobHashes());
-  for (const auto& hash : hashes) {
-    if (to_blobs.Contains(hash)) continue;
-    FERRY_ASSIGN_OR_RETURN(std::string bytes, from_blobs.Get(hash));
-    FERRY_ASSIGN_OR_RETURN(std::string stored, to_blobs.Put(bytes));
-    if (stored != hash) return Status::DataLoss("blob " + hash + " was stored as " + stored);
-    ++counts->blobs;
-  }
+  for (const auto& hash : hashes) FERRY_RETURN_IF_ERROR(CopyBlob(hash, blobs, counts));
   return Status::Ok();
 }
 

@@ -9,13 +9,20 @@
 
 namespace ferry::storage::transfer {
 
-// Copies every bucket (objects, ingestion batches), collection (documents with
-// vectors), taxonomy, cluster (executions) and retriever (executions, interactions) of
-// `from` into the empty `to`, then checks the object and document counts agree.
-Status TransferNamespaceData(NamespaceStore& from, NamespaceStore& to, TransferCounts* counts);
+// The blob stores of the two engines.
+struct BlobStores {
+  BlobStore& from;
+  BlobStore& to;
+};
 
-// Copies the blobs that objects of `from` reference and `to_blobs` lacks.
-Status TransferBlobs(NamespaceStore& from, BlobStore& from_blobs, BlobStore& to_blobs,
-                     TransferCounts* counts);
+// Copies every bucket (objects, ingestion batches), collection (documents with
+// vectors), taxonomy, cluster (executions, and their artifacts' blobs) and retriever
+// (executions, interactions) of `from` into the empty `to`, then checks the object and
+// document counts agree.
+Status TransferNamespaceData(NamespaceStore& from, NamespaceStore& to, BlobStores blobs,
+                             TransferCounts* counts);
+
+// Copies the blobs that objects of `from` reference and `blobs.to` lacks.
+Status TransferBlobs(NamespaceStore& from, BlobStores blobs, TransferCounts* counts);
 
 }  // namespace ferry::storage::transfer

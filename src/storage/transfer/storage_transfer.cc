@@ -36,8 +36,9 @@ Status CopyNamespace(StorageEngine& source, StorageEngine& target, const model::
   FERRY_RETURN_IF_ERROR(target.catalog().InsertNamespace(ns));
   ++counts->namespaces;
   FERRY_ASSIGN_OR_RETURN(std::shared_ptr<NamespaceStore> to, target.OpenNamespace(ns.namespace_id));
-  FERRY_RETURN_IF_ERROR(TransferBlobs(*from, source.blobs(), target.blobs(), counts));
-  return TransferNamespaceData(*from, *to, counts);
+  BlobStores blobs{source.blobs(), target.blobs()};
+  FERRY_RETURN_IF_ERROR(TransferBlobs(*from, blobs, counts));
+  return TransferNamespaceData(*from, *to, blobs, counts);
 }
 
 Status CopyTasks(CatalogStore& from, CatalogStore& to, const std::string& org_id,
@@ -60,7 +61,7 @@ Status CopyMigrationWork(CatalogStore& from, CatalogStore& to, const model::Migr
                            from.ListMigrationBatches(m.migration_id, after, kPageSize));
     if (batches.empty()) break;
     after = batches.back().batch_no;
-    FERRY_RETURN_IF_ERROR(to.InsertMigrationBatches(batches));
+    FERRY_RETURN_IF_ERROR(to.ImportMigrationBatches(batches));
     counts->migration_batches += static_cast<int64_t>(batches.size());
   }
   FERRY_RETURN_IF_ERROR(ForEachPage(

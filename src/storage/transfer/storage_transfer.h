@@ -2,8 +2,8 @@
 // Storage transfer: copies everything one StorageEngine holds into another, empty one,
 // through the storage interfaces only (so any backend to any backend): organizations,
 // API keys (hashes), webhook secrets, namespaces with all their data, the blobs their
-// objects reference, tasks, migrations with their batch plans, failed items and target
-// claims, and the webhook outbox. `ferryd move-storage` uses it to move an embedded data
+// objects and cluster runs reference, tasks, migrations with their batch plans, failed
+// items and target claims, and the webhook outbox. `ferryd move-storage` uses it to move an embedded data
 // directory into PostgreSQL. The source must not change meanwhile (stop its server).
 
 #include <cstdint>

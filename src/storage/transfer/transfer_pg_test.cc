@@ -54,7 +54,7 @@ TEST_F(PgTransferTest, MovesEveryKindOfRecordFromSqliteIntoPostgres) {
     ASSERT_OK_AND_ASSIGN(auto target, OpenPg());
     ASSERT_OK_AND_ASSIGN(TransferCounts counts, TransferAll(*source, *target));
     EXPECT_EQ(counts.documents, 2);
-    EXPECT_EQ(counts.blobs, 1);
+    EXPECT_EQ(counts.blobs, 2);
     testing::ExpectSameContents(*source, *target);
     target->Close();
   }

@@ -43,7 +43,7 @@ std::unique_ptr<StorageEngine> OpenDir(const std::string& dir) {
 
 constexpr char kEveryKindCounts[] =
     "organizations 2, api_keys 2, webhook_secrets 1, namespaces 1, buckets 1, objects 2, "
-    "batches 1, blobs 1, collections 1, documents 2, taxonomies 1, clusters 1, "
+    "batches 1, blobs 2, collections 1, documents 2, taxonomies 1, clusters 1, "
     "cluster_executions 1, retrievers 1, retriever_executions 1, interactions 2, tasks 1, "
     "migrations 1, migration_batches 2, failed_items 2, webhooks 2";
 

@@ -54,7 +54,9 @@ void ExpectSameCollections(NamespaceStore& want, NamespaceStore& got) {
   EXPECT_EQ(Must(want.CountCollections()), Must(got.CountCollections()));
 }
 
-void ExpectSameNamespaceResources(NamespaceStore& want, NamespaceStore& got) {
+// Adds the hashes of cluster artifacts to `blob_hashes`.
+void ExpectSameNamespaceResources(NamespaceStore& want, NamespaceStore& got,
+                                  std::vector<std::string>* blob_hashes) {
   for (const auto& t : Must(want.ListTaxonomies(kAll))) {
     EXPECT_EQ(records::EncodeTaxonomyRecord(t),
               records::EncodeTaxonomyRecord(Must(got.GetTaxonomy(t.taxonomy_id))));
@@ -64,6 +66,7 @@ void ExpectSameNamespaceResources(NamespaceStore& want, NamespaceStore& got) {
     EXPECT_EQ(records::EncodeClusterRecord(c),
               records::EncodeClusterRecord(Must(got.GetCluster(c.cluster_id))));
     for (const auto& e : Must(want.ListClusterExecutions(c.cluster_id, kAll))) {
+      for (const auto& a : e.artifacts) blob_hashes->push_back(a.blob_hash);
       EXPECT_EQ(records::EncodeClusterExecutionRecord(e),
                 records::EncodeClusterExecutionRecord(
                     Must(got.GetClusterExecution(c.cluster_id, e.run_id))));
@@ -96,8 +99,9 @@ void ExpectSameNamespace(StorageEngine& want, StorageEngine& got, const model::N
   ASSERT_TRUE(want_ns && got_ns);
   ExpectSameBuckets(*want_ns, *got_ns);
   ExpectSameCollections(*want_ns, *got_ns);
-  ExpectSameNamespaceResources(*want_ns, *got_ns);
-  for (const auto& hash : Must(want_ns->ListBlobHashes())) {
+  std::vector<std::string> hashes = Must(want_ns->ListBlobHashes());
+  ExpectSameNamespaceResources(*want_ns, *got_ns, &hashes);
+  for (const auto& hash : hashes) {
     EXPECT_EQ(Must(want.blobs().Get(hash)), Must(got.blobs().Get(hash)));
   }
 }
@@ -144,7 +148,10 @@ void ExpectSameMigration(CatalogStore& want, CatalogStore& got, const model::Mig
   auto batches = Must(want.ListMigrationBatches(m.migration_id, -1, 100000));
   auto got_batches = Must(got.ListMigrationBatches(m.migration_id, -1, 100000));
   ASSERT_EQ(batches.size(), got_batches.size());
-  for (size_t i = 0; i < batches.size(); ++i) ExpectSame(batches[i], got_batches[i]);
+  for (size_t i = 0; i < batches.size(); ++i) {
+    ExpectSame(batches[i], got_batches[i]);
+    EXPECT_EQ(batches[i].completed_by, got_batches[i].completed_by);
+  }
   ExpectSameFailedItems(want, got, m.migration_id);
   ExpectSameWebhooks(want, got, m);
   if (m.config.target_namespace_id) {

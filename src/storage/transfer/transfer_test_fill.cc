@@ -46,7 +46,7 @@ model::Cluster Cluster() {
   return c;
 }
 
-model::ClusterExecution ClusterRun() {
+model::ClusterExecution ClusterRun(const std::string& artifact_hash) {
   model::ClusterExecution e;
   e.run_id = "run_1";
   e.cluster_id = "clust_1";
@@ -55,7 +55,7 @@ model::ClusterExecution ClusterRun() {
   e.num_points = 3;
   e.silhouette_score = 0.75;
   e.centroids = {{"cl_0", "Cluster 0", 2, {0.5f, -1.25f}}, {"cl_1", "Cluster 1", 1, {1.0f, 0.0f}}};
-  e.artifacts = {{"members", "ab12", 99, "text/tab-separated-values"}};
+  e.artifacts = {{"members", artifact_hash, 99, "text/tab-separated-values"}};
   e.created_at = 410;
   e.completed_at = 413;
   return e;
@@ -157,9 +157,11 @@ Status FillCatalog(CatalogStore& c) {
   m.config.target_namespace_name = "moving-v2";
   FERRY_RETURN_IF_ERROR(c.InsertMigration(m));
   FERRY_RETURN_IF_ERROR(c.ClaimMigrationTarget("org_a", "mig_1", "ns_target", "moving-v2"));
+  model::MigrationBatch done = storage::testing::SampleMigrationBatch("mig_1", 1);
+  done.status = "completed";
+  done.completed_by = "ferryd-host-1";
   FERRY_RETURN_IF_ERROR(
-      c.InsertMigrationBatches({storage::testing::SampleMigrationBatch("mig_1", 1),
-                                storage::testing::SampleMigrationBatch("mig_1", 2)}));
+      c.ImportMigrationBatches({done, storage::testing::SampleMigrationBatch("mig_1", 2)}));
   FERRY_RETURN_IF_ERROR(c.ImportMigrationFailedItems(
       {FailedItem("obj_1", "resolved"), FailedItem("obj_2", "failed")}));
   FERRY_RETURN_IF_ERROR(c.EnqueueWebhook(Webhook("whd_1", "delivered")).status());
@@ -167,7 +169,8 @@ Status FillCatalog(CatalogStore& c) {
   return c.EnqueueWebhook(Webhook("whd_2", "pending")).status();
 }
 
-Status FillNamespace(NamespaceStore& ns, const std::string& blob_hash) {
+Status FillNamespace(NamespaceStore& ns, const std::string& blob_hash,
+                     const std::string& artifact_hash) {
   FERRY_RETURN_IF_ERROR(ns.InsertBucket(storage::testing::SampleBucket("bkt_1", "files")));
   // Both objects hold the same bytes: one blob, referenced twice.
   model::Object first = storage::testing::SampleObject("bkt_1", "obj_1");
@@ -182,7 +185,7 @@ Status FillNamespace(NamespaceStore& ns, const std::string& blob_hash) {
                           storage::testing::SampleDocument("col_1", "doc_2", "obj_2")}));
   FERRY_RETURN_IF_ERROR(ns.InsertTaxonomy(Taxonomy()));
   FERRY_RETURN_IF_ERROR(ns.InsertCluster(Cluster()));
-  FERRY_RETURN_IF_ERROR(ns.UpsertClusterExecution(ClusterRun()));
+  FERRY_RETURN_IF_ERROR(ns.UpsertClusterExecution(ClusterRun(artifact_hash)));
   FERRY_RETURN_IF_ERROR(ns.InsertRetriever(Retriever()));
   FERRY_RETURN_IF_ERROR(ns.InsertExecution(Execution()));
   FERRY_RETURN_IF_ERROR(ns.InsertInteraction(Interaction("int_1", 520)));
@@ -195,8 +198,9 @@ Status FillEveryKind(StorageEngine& engine) {
   FERRY_RETURN_IF_ERROR(engine.CreateNamespaceData("ns_move"));
   FERRY_RETURN_IF_ERROR(FillCatalog(engine.catalog()));
   FERRY_ASSIGN_OR_RETURN(std::string hash, engine.blobs().Put("the bytes of obj_1"));
+  FERRY_ASSIGN_OR_RETURN(std::string artifact, engine.blobs().Put("cl_0\tobj_1\n"));
   FERRY_ASSIGN_OR_RETURN(std::shared_ptr<NamespaceStore> ns, engine.OpenNamespace("ns_move"));
-  return FillNamespace(*ns, hash);
+  return FillNamespace(*ns, hash, artifact);
 }
 
 }  // namespace ferry::storage::transfer::testing

@@ -9,11 +9,11 @@
 namespace ferry::storage::transfer::testing {
 
 // One organization ("org_a") with two keys and a webhook secret, a second organization
-// with nothing else, and in "ns_move": a bucket with objects (one with a blob in
+// with nothing else, and in "ns_move": a bucket with objects (sharing a blob in
 // engine.blobs()), an ingestion batch, a collection with documents and vectors, a
-// taxonomy, a cluster with a run, a retriever with an execution and interactions; plus a
-// task, an in-progress migration with a target claim, batches, failed items and webhook
-// events. Returns the first failure.
+// taxonomy, a cluster with a run (its artifact a blob), a retriever with an execution
+// and interactions; plus a task, an in-progress migration with a target claim, batches
+// (one completed by a worker), failed items and webhook events. Returns the first failure.
 Status FillEveryKind(StorageEngine& engine);
 
 // Expects `got` to hold exactly what `want` holds (enumerated from `want`).
