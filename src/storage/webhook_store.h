@@ -18,7 +18,8 @@ class WebhookStore {
 
   // Webhook outbox (migration/webhooks/). Enqueue assigns event.sequence atomically as
   // 1 + the highest sequence of (org_id, migration_id) and returns it; AlreadyExists on a
-  // delivery_id already present.
+  // delivery_id already present. The other fields are stored as given (attempts, status,
+  // next_attempt_at, last_error, created_at): a storage move copies events with it.
   virtual Result<int64_t> EnqueueWebhook(model::WebhookEvent event) = 0;
   // Claims the due events for `owner` until now + claim_ttl_ms and returns them, so
   // processes sharing the store never send the same event at once. Due: for each

@@ -1,9 +1,11 @@
-// Conformance: the enumeration a storage move relies on (organizations, keys, tasks,
-// ingestion batches) and the import of failed items exactly as they were.
+// Conformance: what a storage move relies on — enumeration (organizations, keys, tasks,
+// ingestion batches), imports of batch plans and failed items exactly as they were, and
+// webhook events enqueued with their delivery state.
 
 #include <string>
 #include <vector>
 
+#include "model/webhook.h"
 #include "storage/conformance/storage_conformance.h"
 
 namespace ferry::storage::testing {
@@ -157,6 +159,30 @@ TEST_P(StorageConformanceTest, ImportingAFailedItemTwiceWritesNothing) {
             StatusCode::kAlreadyExists);
   ASSERT_OK_AND_ASSIGN(int64_t count, catalog().CountMigrationFailedItems("mig_1", "", {}));
   EXPECT_EQ(count, 1);
+}
+
+TEST_P(StorageConformanceTest, EnqueuedWebhooksKeepTheirDeliveryState) {
+  model::WebhookEvent e;
+  e.delivery_id = "whd_moved";
+  e.org_id = "org_1";
+  e.migration_id = "mig_1";
+  e.event = "migration.completed";
+  e.url = "https://example.com/hook";
+  e.body = "{}";
+  e.attempts = 3;
+  e.next_attempt_at = 4242;
+  e.status = model::kWebhookDelivered;
+  e.last_error = "HTTP 502";
+  e.created_at = 77;
+  ASSERT_OK(catalog().EnqueueWebhook(e).status());
+  ASSERT_OK_AND_ASSIGN(auto got, catalog().ListWebhooks("org_1", "mig_1"));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].sequence, 1);
+  EXPECT_EQ(got[0].attempts, 3);
+  EXPECT_EQ(got[0].next_attempt_at, 4242);
+  EXPECT_EQ(got[0].status, model::kWebhookDelivered);
+  EXPECT_EQ(got[0].last_error, "HTTP 502");
+  EXPECT_EQ(got[0].created_at, 77);
 }
 
 }  // namespace

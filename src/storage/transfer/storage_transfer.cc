@@ -72,10 +72,9 @@ Status CopyMigrationWork(CatalogStore& from, CatalogStore& to, const model::Migr
       }));
   FERRY_ASSIGN_OR_RETURN(auto events, from.ListWebhooks(m.org_id, m.migration_id));
   for (const auto& event : events) {
-    // The store numbers events 1, 2, … per migration, as the source did; Update then
-    // restores the delivery state (attempts, status, next attempt, last error).
+    // Stored as given (delivery state included), numbered 1, 2, … per migration as the
+    // source numbered them. No claim is copied: the source is stopped.
     FERRY_RETURN_IF_ERROR(to.EnqueueWebhook(event).status());
-    FERRY_RETURN_IF_ERROR(to.UpdateWebhook(event));
     ++counts->webhooks;
   }
   return Status::Ok();
