@@ -1,12 +1,14 @@
 """A fake OpenAI-compatible embeddings server for tests (Python standard library only).
 
     python3 tests/fake_embeddings.py [--port N] [--dimensions D] [--api-key KEY]
+                                     [--latency-ms MS]
 
 prints "LISTENING <port>" once ready. POST /v1/embeddings answers
 {"object": "list", "data": [{"object": "embedding", "index": i, "embedding": [...]}], ...}
 with a deterministic unit vector per (model, text) (see embed()); "dimensions" in the
 request overrides the default length. With --api-key, any other Authorization than
-"Bearer KEY" gets 401.
+"Bearer KEY" gets 401. With --latency-ms, every embeddings request is answered that long
+after it arrived (a model server's latency; requests are served concurrently).
 
 Behaviour is controlled with POST /admin/behaviour, a JSON object of any of:
   {"fail_status": 429, "fail_count": 3, "retry_after": 0}  next 3 requests fail that way
@@ -23,6 +25,7 @@ import math
 import random
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -36,9 +39,10 @@ def embed(model, text, dimensions):
 
 
 class FakeEmbeddingServer:
-    def __init__(self, port=0, dimensions=16, api_key=None):
+    def __init__(self, port=0, dimensions=16, api_key=None, latency_ms=0):
         self.dimensions = dimensions
         self.api_key = api_key
+        self.latency = latency_ms / 1000.0
         self.lock = threading.Lock()
         self.requests = []
         self.release = threading.Event()
@@ -157,6 +161,8 @@ class FakeEmbeddingServer:
             stall_seconds = self.stall_seconds
         if stall:
             self.release.wait(stall_seconds)
+        if self.latency > 0:
+            time.sleep(self.latency)  # the simulated model's answer time
         if not authorized:
             record["status"] = 401
             return 401, {"error": {"message": "Incorrect API key provided"}}, None
@@ -177,8 +183,9 @@ def main():
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--dimensions", type=int, default=16)
     p.add_argument("--api-key", default=None)
+    p.add_argument("--latency-ms", type=int, default=0)
     args = p.parse_args()
-    server = FakeEmbeddingServer(args.port, args.dimensions, args.api_key)
+    server = FakeEmbeddingServer(args.port, args.dimensions, args.api_key, args.latency_ms)
     print("LISTENING %d" % server.port, flush=True)
     try:
         server.httpd.serve_forever()

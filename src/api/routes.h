@@ -7,6 +7,8 @@
 namespace ferry::api {
 
 void RegisterRoutes(http::Router& router, ApiContext& ctx);
+// Only GET /healthz: what a worker process serves (ferryd --role worker).
+void RegisterHealthRoute(http::Router& router, ApiContext& ctx);
 
 // Per-resource registration, one file each.
 void RegisterNamespaceRoutes(http::Router& router, ApiContext& ctx);

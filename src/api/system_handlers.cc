@@ -36,8 +36,12 @@ http::HttpResponse RotateWebhookSecret(ApiContext& ctx, const Request& req) {
 
 }  // namespace
 
-void RegisterSystemRoutes(http::Router& router, ApiContext& ctx) {
+void RegisterHealthRoute(http::Router& router, ApiContext& ctx) {
   router.Add("GET", "/healthz", Public(ctx, Healthz));
+}
+
+void RegisterSystemRoutes(http::Router& router, ApiContext& ctx) {
+  RegisterHealthRoute(router, ctx);
   router.Add("GET", "/openapi.json", Public(ctx, OpenApi));
   router.Add("GET", "/v1/tasks/{task_id}", Authenticated(ctx, GetTask));
   router.Add("POST", "/v1/webhooks/secret/rotate", Authenticated(ctx, RotateWebhookSecret));

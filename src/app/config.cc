@@ -29,6 +29,10 @@ Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
     c->data_dir = value;
   } else if (key == "storage") {
     c->storage = value;
+  } else if (key == "role") {
+    c->role = value;
+  } else if (key == "node_name") {
+    c->node_name = value;
   } else if (key == "listen") {
     c->listen = value;
   } else if (key == "max_body_bytes") {
@@ -101,6 +105,15 @@ Status Config::Validate() const {
     return Status::InvalidArgument(
         "storage must be empty (embedded) or a postgresql://user@host:port/db URL");
   }
+  if (role != "all" && role != "api" && role != "worker") {
+    return Status::InvalidArgument("role must be all, api or worker, got '" + role + "'");
+  }
+  if (role != "all" && storage.empty()) {
+    return Status::InvalidArgument(
+        "role " + role +
+        " needs shared storage (--storage postgresql://…): on the embedded "
+        "store one process does everything");
+  }
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) {
     return Status::InvalidArgument("listen must be HOST:PORT, got '" + listen + "'");
@@ -172,6 +185,8 @@ Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* c
       {"FERRY_DATA_DIR", "data_dir"},
       {"FERRY_LISTEN", "listen"},
       {"FERRY_STORAGE", "storage"},
+      {"FERRY_ROLE", "role"},
+      {"FERRY_NODE_NAME", "node_name"},
       {"FERRY_MAX_BODY_BYTES", "max_body_bytes"},
       {"FERRY_IO_THREADS", "io_threads"},
       {"FERRY_HANDLER_THREADS", "handler_threads"},

@@ -23,6 +23,16 @@ struct Config {
   // which every process of a cluster must share, and vector indexes). (TOML storage, env
   // FERRY_STORAGE, --storage.)
   std::string storage;
+  // What this process does: "all" (default) serves the API and runs migrations; "api"
+  // serves the API and runs no migration batches; "worker" runs migrations (its own
+  // starts, and batches of any process's) and serves only /healthz. Roles matter with
+  // shared storage; the embedded store has one process. (TOML role, env FERRY_ROLE,
+  // --role.)
+  std::string role = "all";
+  // Names this process in the leases it takes on shared storage (and in each migration's
+  // additional_data.batch_processing_workers). Default: "local" on embedded storage, else
+  // "<hostname>-<pid>-<random>". (TOML node_name, env FERRY_NODE_NAME, --node-name.)
+  std::string node_name;
   // HOST:PORT to listen on. Default "127.0.0.1:8080".
   std::string listen = "127.0.0.1:8080";
   // Largest accepted request body; bigger ones get 413. Default 16 MiB.
@@ -60,12 +70,14 @@ struct Config {
 
   // Checks ranges and formats; InvalidArgument naming the field.
   Status Validate() const;
+  bool serves_api() const { return role != "worker"; }
+  bool runs_work() const { return role != "api"; }
   // Splits `listen` into host and port. REQUIRES: Validate().ok().
   std::string host() const;
   uint16_t port() const;
 };
 
-// Applies a TOML file: keys data_dir, storage, listen, max_body_bytes, io_threads,
+// Applies a TOML file: keys data_dir, storage, role, node_name, listen, max_body_bytes, io_threads,
 // handler_threads, workers, log_level, max_connections, max_image_pixels (top level or
 // under a table such as [server]).
 Status ApplyTomlFile(const std::string& path, Config* config);

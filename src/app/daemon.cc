@@ -1,6 +1,7 @@
 #include "app/daemon.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "app/storage_factory.h"
 #include "codec/webhook_codec.h"
 #include "common/crash_points.h"
+#include "common/ids.h"
 #include "common/logging.h"
 #include "extract/extractor.h"
 #include "http_client/http_client.h"
@@ -50,6 +52,16 @@ Status BootstrapKey(service::AuthService& auth, const Logger& logger) {
   std::cout << "Created organization 'default'. Admin API key (shown once, store it now):\n  "
             << key << std::endl;
   return Status::Ok();
+}
+
+// The owner name of this process's leases (Config::node_name).
+std::string NodeName(const Config& config) {
+  if (!config.node_name.empty()) return config.node_name;
+  if (config.storage.empty()) return "local";
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  return std::string(host[0] != '\0' ? host : "ferryd") + "-" + std::to_string(getpid()) + "-" +
+         NewId("n").substr(2, 8);
 }
 
 int WaitForTermination() {
@@ -109,7 +121,12 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
                                      &dispatcher);
   migration::ExtractorSpeedTable speeds;
   migration::MigrationValidator validator(deps, speeds, config.webhook_allow_private_targets);
-  migration::MigrationRunner migration_runner(deps, validator, &notifier);
+  migration::MigrationRunnerOptions runner_options;
+  runner_options.owner = NodeName(config);
+  runner_options.execute = config.runs_work();
+  // On shared storage other processes start migrations, die, and have batches to share.
+  if (!config.storage.empty()) runner_options.poll = std::chrono::milliseconds(500);
+  migration::MigrationRunner migration_runner(deps, validator, &notifier, runner_options);
   migration::MigrationService migrations(deps, validator, migration_runner);
   ThreadPool handler_pool(config.handler_threads);
   service::VectorSearchService vector_search({.index_dir = config.data_dir + "/ns"});
@@ -125,7 +142,11 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   api::ApiContext ctx{auth,        namespaces, buckets,      collections, batches,  migrations,
                       *extractors, logger,     handler_pool, retrievers,  clusters, taxonomies};
   api::http::Router router;
-  api::RegisterRoutes(router, ctx);
+  if (config.serves_api()) {
+    api::RegisterRoutes(router, ctx);
+  } else {
+    api::RegisterHealthRoute(router, ctx);
+  }
 
   api::http::ServerOptions options;
   options.host = config.host();
@@ -138,10 +159,15 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   FERRY_RETURN_IF_ERROR(runner.Recover());
   FERRY_RETURN_IF_ERROR(migration_runner.Recover());
   FERRY_RETURN_IF_ERROR(clusters.Recover());
-  dispatcher.Start();
+  if (config.runs_work()) {
+    dispatcher.Start();
+    migration_runner.StartPolling();
+  }
   // No data_dir: server paths appear in no message or log.
   logger.Info("ferryd listening", {{"address", options.host + ":" + std::to_string(server.port())},
-                                   {"workers", std::to_string(workers)}});
+                                   {"workers", std::to_string(workers)},
+                                   {"role", config.role},
+                                   {"node", runner_options.owner}});
 
   int sig = WaitForTermination();
   logger.Info("shutting down", {{"signal", std::to_string(sig)}});

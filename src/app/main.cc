@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   std::string data_dir;
   std::string listen;
   std::string storage;
+  std::string role;
+  std::string node_name;
   std::optional<size_t> workers;
   std::optional<size_t> max_body_bytes;
   std::optional<size_t> max_connections;
@@ -39,6 +41,11 @@ int main(int argc, char** argv) {
   cli.add_option("--storage", storage,
                  "postgresql://user@host:port/db to share a PostgreSQL database "
                  "(default: embedded storage in the data directory)");
+  cli.add_option("--role", role,
+                 "all (default): API and migrations; api: API only; worker: migrations and "
+                 "/healthz only (roles other than all need --storage)");
+  cli.add_option("--node-name", node_name,
+                 "this process's name in leases on shared storage (default host-pid-random)");
   cli.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   cli.add_option("--workers", workers, "extraction workers (default: all cores)");
   cli.add_option("--max-body-bytes", max_body_bytes, "largest request body (default 16 MiB)");
@@ -92,6 +99,8 @@ int main(int argc, char** argv) {
   if (!data_dir.empty()) config.data_dir = data_dir;
   if (!listen.empty()) config.listen = listen;
   if (!storage.empty()) config.storage = storage;
+  if (!role.empty()) config.role = role;
+  if (!node_name.empty()) config.node_name = node_name;
   if (workers) config.workers = *workers;
   if (max_body_bytes) config.max_body_bytes = *max_body_bytes;
   if (max_connections) config.max_connections = *max_connections;

@@ -7,12 +7,14 @@
 namespace ferry::migration {
 
 BatchLeaseKeeper::BatchLeaseKeeper(storage::BatchLeaseStore& catalog, const Clock& clock,
-                                   const Logger& logger, std::string owner, int64_t ttl_ms)
+                                   const Logger& logger, std::string owner, int64_t ttl_ms,
+                                   std::function<void()> on_cancelled)
     : catalog_(catalog),
       clock_(clock),
       logger_(logger),
       owner_(std::move(owner)),
       ttl_ms_(ttl_ms),
+      on_cancelled_(std::move(on_cancelled)),
       renewer_([this] { RenewLoop(); }) {}
 
 BatchLeaseKeeper::~BatchLeaseKeeper() {
@@ -67,6 +69,11 @@ void BatchLeaseKeeper::RenewAll() {
   }
   for (const auto& lease : leases) {
     auto renewed = catalog_.RenewBatchLease(lease, clock_.NowMs(), ttl_ms_);
+    if (renewed.status().code() == StatusCode::kCancelled) {
+      // The lease stays held until its batch stops (at its next item) and releases it.
+      if (on_cancelled_) on_cancelled_();
+      continue;
+    }
     std::lock_guard<std::mutex> lock(mu_);
     auto it = held_.find(lease.batch_no);
     if (it == held_.end() || it->second.token != lease.token) continue;  // forgotten meanwhile

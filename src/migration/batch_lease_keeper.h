@@ -6,6 +6,7 @@
 // Thread-safe.
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -22,8 +23,10 @@ namespace ferry::migration {
 class BatchLeaseKeeper {
  public:
   // `owner` names this worker in leases; `ttl_ms` is how long a lease lasts unrenewed.
+  // `on_cancelled` (may be empty) is called, from the renewing thread, when a renewal
+  // finds the migration cancelled (by any process sharing the catalog).
   BatchLeaseKeeper(storage::BatchLeaseStore& catalog, const Clock& clock, const Logger& logger,
-                   std::string owner, int64_t ttl_ms);
+                   std::string owner, int64_t ttl_ms, std::function<void()> on_cancelled = {});
   ~BatchLeaseKeeper();  // stops renewing (held leases then expire or are released)
 
   // Claims the next free batch of `tier` of the migration and renews its lease until
@@ -45,6 +48,7 @@ class BatchLeaseKeeper {
   const Logger& logger_;
   const std::string owner_;
   const int64_t ttl_ms_;
+  const std::function<void()> on_cancelled_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -228,7 +228,8 @@ TEST_F(MigrationCancelTest, CancelRacingTheEndOfARunLeavesItCompleted) {
 TEST_F(MigrationCancelTest, CancelOfAQueuedMigrationEndsItsStagesAndResources) {
   MakeSource();
   runner_->Shutdown();
-  runner_ = std::make_unique<MigrationRunner>(*deps_, *validator_, nullptr, 1);
+  runner_ = std::make_unique<MigrationRunner>(*deps_, *validator_, nullptr,
+                                              MigrationRunnerOptions{.concurrent_migrations = 1});
   migrations_ = std::make_unique<MigrationService>(*deps_, *validator_, *runner_);
   model::MigrationConfig config = Config(MigrationType::kCopy);
   std::string running = CreateDraft(config);

@@ -11,11 +11,14 @@ using model::MigrationStage;
 using model::MigrationStatus;
 
 MigrationRunner::MigrationRunner(const service::ServiceDeps& deps, MigrationValidator& validator,
-                                 webhooks::WebhookNotifier* notifier, size_t concurrent_migrations)
+                                 webhooks::WebhookNotifier* notifier,
+                                 MigrationRunnerOptions options)
     : deps_(deps),
       validator_(validator),
       notifier_(notifier),
-      pool_(std::max<size_t>(1, concurrent_migrations)) {}
+      options_(std::move(options)),
+      run_leases_(deps.storage.catalog(), deps.clock, deps.logger, options_.run_lease_ttl_ms),
+      pool_(std::max<size_t>(1, options_.concurrent_migrations)) {}
 
 void MigrationRunner::Notify(const model::Migration& m, model::WebhookEventType type,
                              std::optional<model::MigrationStage> stage) {
@@ -44,6 +47,7 @@ void MigrationRunner::Unregister(const std::string& id) {
 
 bool MigrationRunner::Enqueue(const std::string& org_id, const std::string& migration_id) {
   if (stopping_) return false;
+  if (!options_.execute) return true;  // a process that polls the catalog runs it
   Register(migration_id);
   bool queued = pool_.Submit([this, org_id, migration_id] { Run(org_id, migration_id); });
   if (!queued) Unregister(migration_id);
@@ -83,7 +87,12 @@ void MigrationRunner::WaitIdle() {
 }
 
 void MigrationRunner::Shutdown() {
-  stopping_ = true;
+  {
+    std::lock_guard<std::mutex> lock(poll_mu_);
+    stopping_ = true;
+  }
+  poll_cv_.notify_all();
+  if (poller_.joinable()) poller_.join();
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& [id, a] : active_) a->stop = true;
@@ -93,9 +102,12 @@ void MigrationRunner::Shutdown() {
 }
 
 Status MigrationRunner::Recover() {
+  if (!options_.execute) return Status::Ok();
   FERRY_ASSIGN_OR_RETURN(auto migrations, deps_.storage.catalog().ListUnfinishedMigrations());
   for (const auto& m : migrations) {
     if (m.status == MigrationStatus::kValidating) {
+      // Only a process alone on its catalog knows that no start is still validating.
+      if (options_.poll.count() > 0) continue;
       // A start that never finished (the process died while validating): nothing has run
       // and no one was told it started, so it is a draft again and can be started anew.
       model::Migration draft = m;
@@ -131,13 +143,56 @@ void MigrationRunner::UpdateTask(const model::Migration& m, model::TaskStatus st
 
 void MigrationRunner::Run(const std::string& org_id, const std::string& migration_id) {
   std::shared_ptr<Active> active = Register(migration_id);
+  active->org_id = org_id;
+  // Run only under the migration's run lease: another process may hold it.
+  auto lease = deps_.storage.catalog().ClaimMigrationRun(
+      migration_id, options_.owner, deps_.clock.NowMs(), options_.run_lease_ttl_ms);
+  if (!lease.ok()) {
+    const StatusCode code = lease.status().code();
+    if (code != StatusCode::kUnavailable && code != StatusCode::kFailedPrecondition &&
+        code != StatusCode::kNotFound) {
+      deps_.logger.Warn("cannot claim a migration run",
+                        {{"migration_id", migration_id}, {"error", lease.status().ToString()}});
+    }
+    Unregister(migration_id);
+    return;
+  }
+  run_leases_.Hold(*lease, {[this, migration_id] { StopCancelledElsewhere(migration_id); },
+                            [active] {
+                              active->lost = true;
+                              active->stop = true;
+                            }});
   auto m = deps_.storage.catalog().GetMigration(org_id, migration_id);
   if (m.ok() &&
       (m->status == MigrationStatus::kPending || m->status == MigrationStatus::kInProgress) &&
       !active->stop) {
     Execute(org_id, std::move(m).value(), *active);
   }
+  // Given up unless it was lost: a run paused for a shutdown is taken over at once by
+  // another process (or by this one's next start); an ended run needs it no more.
+  run_leases_.Drop(migration_id, /*release=*/!active->lost);
   Unregister(migration_id);
+}
+
+void MigrationRunner::StopCancelledElsewhere(const std::string& migration_id) {
+  std::shared_ptr<Active> active;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = active_.find(migration_id);
+    if (it == active_.end()) return;
+    active = it->second;
+  }
+  std::string reason;
+  if (!active->joined) {
+    // Kept in the final state this run writes (MarkCancelled in Conclude).
+    auto stored = deps_.storage.catalog().GetMigration(active->org_id, migration_id);
+    if (stored.ok() && stored->error_message) reason = *stored->error_message;
+  }
+  deps_.logger.Info("migration cancelled by another process", {{"migration_id", migration_id}});
+  std::lock_guard<std::mutex> lock(mu_);
+  active->cancelled = true;
+  if (active->reason.empty()) active->reason = reason;
+  active->stop = true;
 }
 
 namespace {
@@ -228,33 +283,42 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
   detach.ended = Conclude(m, tracker, st, active);
 }
 
-Status MigrationRunner::RunPlan(const std::string& org_id, const model::Migration& m,
-                                ProgressTracker& tracker, Active& active) {
+Result<std::unique_ptr<RunContext>> MigrationRunner::MakeContext(const std::string& org_id,
+                                                                 const model::Migration& m,
+                                                                 ProgressTracker& tracker,
+                                                                 Active& active) {
   auto plan = validator_.Validate(org_id, m.config, /*check_target=*/false);
   if (!plan.ok()) return plan.status();
   if (!plan->result.valid) {
     return Status::FailedPrecondition("migration is no longer valid: " +
                                       plan->result.errors.front().msg);
   }
-  RunContext ctx{deps_,
-                 tracker,
-                 active.stop,
-                 stopping_,
-                 m.migration_id,
-                 org_id,
-                 m.config,
-                 std::move(plan).value(),
-                 DataString(m, "target_namespace_id"),
-                 DataString(m, "target_namespace_name"),
-                 nullptr,
-                 nullptr,
-                 {},
-                 {}};
-  ctx.retrievers = &retrievers_;
-  auto source = deps_.storage.OpenNamespace(ctx.plan.source->namespace_id);
-  if (!source.ok()) return source.status();
-  ctx.source = *source;
-  return RunStages(ctx, [&](MigrationStage stage) {
+  auto ctx = std::unique_ptr<RunContext>(new RunContext{deps_,
+                                                        tracker,
+                                                        active.stop,
+                                                        stopping_,
+                                                        m.migration_id,
+                                                        org_id,
+                                                        m.config,
+                                                        std::move(plan).value(),
+                                                        DataString(m, "target_namespace_id"),
+                                                        DataString(m, "target_namespace_name"),
+                                                        nullptr,
+                                                        nullptr,
+                                                        {},
+                                                        {}});
+  ctx->retrievers = &retrievers_;
+  ctx->lease_owner = options_.owner;
+  ctx->shared = options_.poll.count() > 0;
+  ctx->stop_cancelled = [this, id = m.migration_id] { StopCancelledElsewhere(id); };
+  FERRY_ASSIGN_OR_RETURN(ctx->source, deps_.storage.OpenNamespace(ctx->plan.source->namespace_id));
+  return ctx;
+}
+
+Status MigrationRunner::RunPlan(const std::string& org_id, const model::Migration& m,
+                                ProgressTracker& tracker, Active& active) {
+  FERRY_ASSIGN_OR_RETURN(auto ctx, MakeContext(org_id, m, tracker, active));
+  return RunStages(*ctx, [&](MigrationStage stage) {
     Notify(tracker.Snapshot(), model::WebhookEventType::kStageCompleted, stage);
   });
 }
@@ -262,9 +326,17 @@ Status MigrationRunner::RunPlan(const std::string& org_id, const model::Migratio
 bool MigrationRunner::Conclude(const model::Migration& m, ProgressTracker& tracker,
                                const Status& st, const Active& active) {
   bool cancelled;
+  std::string reason;
   {
     std::lock_guard<std::mutex> lock(mu_);
     cancelled = active.cancelled;
+    reason = active.reason;
+  }
+  if (active.lost && !cancelled) {
+    // Another process took the run over (this one stalled past its lease): it writes the
+    // migration from now on.
+    deps_.logger.Warn("migration run lost to another process", {{"migration_id", m.migration_id}});
+    return false;
   }
   if (st.code() == StatusCode::kCancelled && stopping_ && !cancelled) {
     deps_.logger.Info("migration paused for shutdown", {{"migration_id", m.migration_id}});
@@ -280,7 +352,7 @@ bool MigrationRunner::Conclude(const model::Migration& m, ProgressTracker& track
             mig.status = MigrationStatus::kCompleted;
             mig.completed_at = now;
           } else if (st.code() == StatusCode::kCancelled || cancelled) {
-            MarkCancelled(mig, now, "");
+            MarkCancelled(mig, now, reason);
           } else {
             mig.status = MigrationStatus::kFailed;
             mig.completed_at = now;

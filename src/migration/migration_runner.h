@@ -3,16 +3,26 @@
 // `concurrent_migrations` at a time, stage by stage (DESIGN.md §2). Cancellation is
 // cooperative: workers stop after their current item. Shutdown pauses running
 // migrations at an item boundary; Recover resumes them from their durable plan.
+//
+// Several processes may share one catalog (PostgreSQL). Each migration is run by one of
+// them, the holder of its run lease (its coordinator); the others, polling the catalog,
+// join its batch_processing and claim its batches too. A cancel recorded by any process
+// reaches the coordinator and every joined run at their next lease renewal; a crashed
+// coordinator's runs are taken over once their lease expires.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "common/thread_pool.h"
 #include "migration/progress_tracker.h"
+#include "migration/run_context.h"
+#include "migration/run_lease_keeper.h"
 #include "migration/status_board.h"
 #include "migration/validator.h"
 #include "migration/webhooks/notifier.h"
@@ -21,15 +31,36 @@
 
 namespace ferry::migration {
 
+struct MigrationRunnerOptions {
+  size_t concurrent_migrations = 2;
+  // Names this process in run and batch leases (and in batches' completed_by). Processes
+  // sharing a catalog need distinct owners; a process restarted under the same owner takes
+  // its runs back at once, others wait for their leases to expire.
+  std::string owner = "local";
+  // Runs migrations here (roles all and worker). False (role api): a started migration is
+  // left to the processes that poll the catalog for work.
+  bool execute = true;
+  // How often to look in the catalog for migrations to run (started by another process, or
+  // whose coordinator died) and batch_processing runs to join; 0: never (one process on
+  // its own catalog: Enqueue and Recover suffice).
+  std::chrono::milliseconds poll{0};
+  // How long a run lease lasts unrenewed: a dead coordinator's runs are taken over after it.
+  int64_t run_lease_ttl_ms = 10'000;
+};
+
 class MigrationRunner {
  public:
   // `notifier` (may be null) receives the migration.* webhook events.
   MigrationRunner(const service::ServiceDeps& deps, MigrationValidator& validator,
-                  webhooks::WebhookNotifier* notifier = nullptr, size_t concurrent_migrations = 2);
+                  webhooks::WebhookNotifier* notifier = nullptr,
+                  MigrationRunnerOptions options = {});
   ~MigrationRunner();
 
-  // Queues a pending migration. False once Shutdown has begun.
+  // Queues a pending migration to run here (when this process executes migrations; else
+  // it is left to those that poll). False once Shutdown has begun.
   bool Enqueue(const std::string& org_id, const std::string& migration_id);
+  // Starts polling the catalog for work (options.poll > 0 and execute).
+  void StartPolling();
   enum class CancelResult { kNotHeld, kQueued, kRunning, kFinished };
   // Asks a queued or running migration to stop. When running, its final state is
   // persisted at once in one write (MarkCancelled: status, completed_at, unfinished stages
@@ -59,10 +90,24 @@ class MigrationRunner {
     ProgressTracker* tracker = nullptr;  // set while running
     bool cancelled = false;              // stop was a user cancel (not a shutdown)
     bool ended = false;                  // the run recorded its end (not paused)
+    bool joined = false;                 // joins another process's batch_processing
+    std::atomic<bool> lost{false};       // another process took the run over
+    std::string org_id;                  // set before the run starts
     std::string reason;
   };
 
   void Run(const std::string& org_id, const std::string& migration_id);
+  // Joins another process's batch_processing of the migration (migration_runner_join.cc).
+  void Join(const std::string& org_id, const std::string& migration_id);
+  void RunJoined(const std::string& org_id, const std::string& migration_id, Active& active);
+  void PollLoop();
+  void PollOnce();
+  // Builds the context of a run (validating the plan again) and opens its source.
+  Result<std::unique_ptr<RunContext>> MakeContext(const std::string& org_id,
+                                                  const model::Migration& m,
+                                                  ProgressTracker& tracker, Active& active);
+  // Stops a run because the migration was cancelled by another process.
+  void StopCancelledElsewhere(const std::string& migration_id);
   void Execute(const std::string& org_id, model::Migration m, Active& active);
   // Validates again and runs the stages; Cancelled when stopped.
   Status RunPlan(const std::string& org_id, const model::Migration& m, ProgressTracker& tracker,
@@ -82,6 +127,7 @@ class MigrationRunner {
   const service::ServiceDeps& deps_;
   MigrationValidator& validator_;
   webhooks::WebhookNotifier* const notifier_;
+  const MigrationRunnerOptions options_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> pause_signalled_{false};
   std::mutex mu_;
@@ -92,7 +138,12 @@ class MigrationRunner {
   // (indexes of source and target namespaces live only while they are being compared).
   service::VectorSearchService vectors_{service::VectorSearchOptions{}};
   service::RetrieverService retrievers_{deps_, vectors_};
+  RunLeaseKeeper run_leases_;
   ThreadPool pool_;
+  // Polling (StartPolling): stopped by Shutdown.
+  std::mutex poll_mu_;
+  std::condition_variable poll_cv_;
+  std::thread poller_;
 };
 
 }  // namespace ferry::migration

@@ -60,7 +60,8 @@ class MigrationServiceTest : public ::testing::Test {
     validator_ = std::make_unique<MigrationValidator>(*deps_, speeds_);
     // One migration at a time, so a second started one stays pending while the first
     // is held in progress.
-    runner_ = std::make_unique<MigrationRunner>(*deps_, *validator_, nullptr, 1);
+    runner_ = std::make_unique<MigrationRunner>(*deps_, *validator_, nullptr,
+                                                MigrationRunnerOptions{.concurrent_migrations = 1});
     migrations_ = std::make_unique<MigrationService>(*deps_, *validator_, *runner_);
     MakeSource();
   }

@@ -48,7 +48,10 @@ model::MigrationProgress InitialProgress(const model::DependencyGraph* graph,
 
 ProgressTracker::ProgressTracker(storage::MigrationStore& catalog, const Clock& clock,
                                  model::Migration migration, MigrationStatusBoard* board)
-    : catalog_(catalog), clock_(clock), board_(board), migration_(std::move(migration)) {}
+    : catalog_(&catalog), clock_(clock), board_(board), migration_(std::move(migration)) {}
+
+ProgressTracker::ProgressTracker(const Clock& clock, model::Migration migration)
+    : catalog_(nullptr), clock_(clock), board_(nullptr), migration_(std::move(migration)) {}
 
 model::Migration ProgressTracker::Snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -75,7 +78,8 @@ Status ProgressTracker::Update(const std::function<void(model::Migration&)>& fn)
 
 Status ProgressTracker::PersistLocked() {
   last_persist_ms_ = clock_.NowMs();
-  Status st = catalog_.UpdateMigration(migration_);
+  if (catalog_ == nullptr) return Status::Ok();
+  Status st = catalog_->UpdateMigration(migration_);
   // Published only once durable, and under mu_, so snapshots reach the board in the
   // order they were written.
   if (st.ok() && board_ != nullptr) board_->Publish(migration_);
@@ -215,6 +219,18 @@ Status ProgressTracker::StageFinished(MigrationStage stage, MigrationStatus stat
     if (!s.started_at) s.started_at = now;
     s.error_message = std::move(error);
   });
+}
+
+Status ProgressTracker::StageCountersAtLeast(MigrationStage stage, int64_t completed,
+                                             int64_t failed) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (Status st; FrozenLocked(&st)) return st;
+  auto& s = migration_.progress.stages[static_cast<int>(stage)];
+  s.items_completed = std::max(s.items_completed, completed);
+  s.items_failed = std::max(s.items_failed, failed);
+  Recompute(migration_);
+  if (clock_.NowMs() - last_persist_ms_ < kPersistIntervalMs) return Status::Ok();
+  return PersistLocked();
 }
 
 Status ProgressTracker::ResourceStarted(const std::string& id) {

@@ -25,6 +25,9 @@ class ProgressTracker {
   // opens and closes the migration on it.
   ProgressTracker(storage::MigrationStore& catalog, const Clock& clock, model::Migration migration,
                   MigrationStatusBoard* board = nullptr);
+  // Keeps the state in memory only, persisting nothing: the view of a run that joined
+  // another process's batch_processing, whose coordinator owns the record.
+  ProgressTracker(const Clock& clock, model::Migration migration);
 
   // The live state, which may be ahead of the catalog (BatchDone persists at most every
   // kPersistIntervalMs). What GET serves is the board's snapshot, never this.
@@ -51,6 +54,9 @@ class ProgressTracker {
   // of the run completed it (a run resumed after its last stage finished must not undo
   // what that stage recorded).
   Status ResourceStarted(const std::string& id);
+  // Raises a stage's counters to at least these: work other processes did, recounted from
+  // the catalog by the coordinator. Persisted like BatchDone.
+  Status StageCountersAtLeast(model::MigrationStage stage, int64_t completed, int64_t failed);
   // Sets a resource's status and percent (kept monotonic).
   Status ResourceState(const std::string& id, model::MigrationStatus status, double percent,
                        std::optional<std::string> error = std::nullopt);
@@ -70,7 +76,7 @@ class ProgressTracker {
   bool finished_ = false;
   bool final_persisted_ = false;
 
-  storage::MigrationStore& catalog_;
+  storage::MigrationStore* const catalog_;  // null: in memory only
   const Clock& clock_;
   MigrationStatusBoard* const board_;
   mutable std::mutex mu_;

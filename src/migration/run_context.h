@@ -2,6 +2,7 @@
 // RunContext: everything one migration run shares between its stages and workers.
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,6 +38,18 @@ struct RunContext {
   // Runs retriever definitions (source ones, and target ones before they are written)
   // for benchmark_evaluation and enrichment. Set by the runner.
   const service::RetrieverService* retrievers = nullptr;
+  // Sets `cancelled` from inside the run: a lease renewal found the migration cancelled
+  // by another process. Set by the runner.
+  std::function<void()> stop_cancelled{};
+  // Identifies this process in the batch leases it takes (and in completed_by). Set by
+  // the runner.
+  std::string lease_owner{};
+  // The run joins another process's batch_processing: it runs batches only, and the
+  // coordinator (the run lease holder) owns the migration record and its progress.
+  bool joined = false;
+  // Other processes may run batches of this migration: the coordinator recounts progress
+  // from the catalog while batch_processing runs.
+  bool shared = false;
   // The re_extract pipeline of batch_processing (extraction threads, document writer),
   // shared by its workers; null outside that stage (rebuild_executor.h).
   RebuildPipeline* rebuild = nullptr;

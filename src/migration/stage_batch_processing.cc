@@ -51,8 +51,9 @@ class BatchWorkers {
   // `done` holds the items each resource finished in earlier attempts of this run.
   BatchWorkers(RunContext& ctx, size_t workers, std::map<std::string, int64_t> done)
       : ctx_(ctx),
-        leases_(ctx.deps.storage.catalog(), ctx.deps.clock, ctx.deps.logger, NewId("wrk"),
-                kLeaseTtlMs),
+        leases_(ctx.deps.storage.catalog(), ctx.deps.clock, ctx.deps.logger,
+                ctx.lease_owner.empty() ? NewId("wrk") : ctx.lease_owner, kLeaseTtlMs,
+                ctx.stop_cancelled),
         pool_(workers),
         done_(std::move(done)) {
     const model::Value* per =
@@ -244,17 +245,23 @@ class BatchWorkers {
   std::map<std::string, int64_t> done_;
 };
 
-// What completed batches of earlier attempts of this run (before a restart) did.
-struct Resumed {
+// What the completed batches of the plan did: those of earlier attempts of this run
+// (before a restart), and those other processes ran.
+struct Tally {
   int64_t completed = 0;
   int64_t failed = 0;
   std::map<std::string, int64_t> per_resource;  // items completed or failed
+  struct Share {
+    int64_t batches = 0;
+    int64_t items = 0;
+  };
+  std::map<std::string, Share> per_owner;  // by completed_by (the process that ran it)
 };
 
-// Reads the whole durable plan once, page by page, so a resumed stage reports what is
-// already done from its start: its counters never go backwards across a restart.
-Result<Resumed> CountResumed(RunContext& ctx) {
-  Resumed r;
+// Reads the whole durable plan, page by page: a resumed stage reports what is already
+// done from its start, so its counters never go backwards across a restart.
+Result<Tally> TallyCompleted(RunContext& ctx) {
+  Tally r;
   int64_t after = 0;
   for (;;) {
     FERRY_ASSIGN_OR_RETURN(
@@ -263,12 +270,76 @@ Result<Resumed> CountResumed(RunContext& ctx) {
     for (const auto& b : page) {
       after = b.batch_no;
       if (b.status != "completed") continue;
+      const auto items = static_cast<int64_t>(b.item_ids.size());
       r.failed += b.items_failed;
-      r.completed += static_cast<int64_t>(b.item_ids.size()) - b.items_failed;
-      r.per_resource[b.resource_id] += static_cast<int64_t>(b.item_ids.size());
+      r.completed += items - b.items_failed;
+      r.per_resource[b.resource_id] += items;
+      Tally::Share& share = r.per_owner[b.completed_by.value_or("")];
+      share.batches += 1;
+      share.items += items;
     }
   }
 }
+
+// Ferry's extension: additional_data.batch_processing_workers, the batches and items
+// each process (lease owner) completed.
+Status ReportShares(RunContext& ctx, const Tally& tally) {
+  model::ValueObject shares;
+  for (const auto& [owner, share] : tally.per_owner) {
+    model::ValueObject one;
+    one.Set("batches", share.batches);
+    one.Set("items", share.items);
+    shares.Set(owner.empty() ? "unknown" : owner, model::Value(std::move(one)));
+  }
+  return ctx.progress.Update([&](model::Migration& m) {
+    model::ValueObject data =
+        m.additional_data.is_object() ? m.additional_data.as_object() : model::ValueObject{};
+    data.Set("batch_processing_workers", model::Value(std::move(shares)));
+    m.additional_data = model::Value(std::move(data));
+  });
+}
+
+// While batch_processing runs and other processes may take part (RunContext::shared),
+// the coordinator recounts the stage's progress from the catalog every interval: the
+// batches other processes complete count as they are done, not when the stage ends.
+class ProgressSync {
+ public:
+  explicit ProgressSync(RunContext& ctx) : ctx_(ctx) {
+    if (ctx_.shared) thread_ = std::thread([this] { Loop(); });
+  }
+  ~ProgressSync() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  static constexpr std::chrono::milliseconds kInterval{1000};
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, kInterval, [this] { return stopping_; })) {
+      lock.unlock();
+      Sync();
+      lock.lock();
+    }
+  }
+  void Sync() {
+    auto tally = TallyCompleted(ctx_);
+    if (!tally.ok()) return;  // the next interval tries again
+    (void)ctx_.progress.StageCountersAtLeast(MigrationStage::kBatchProcessing, tally->completed,
+                                             tally->failed);
+  }
+
+  RunContext& ctx_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 // Whether every batch of `tier` is a copy inside the storage engine (buckets, and
 // collections copied without added vectors) or a rebuild from bucket objects: such a
@@ -326,7 +397,7 @@ Status RunBatchProcessing(RunContext& ctx) {
   int64_t items_total = total != nullptr && total->is_int() ? total->as_int() : 0;
   // A dry run processes nothing; what it would process is in additional_data.plan.
   if (ctx.dry_run()) return ctx.progress.StageStarted(MigrationStage::kBatchProcessing, 0);
-  FERRY_ASSIGN_OR_RETURN(Resumed resumed, CountResumed(ctx));
+  FERRY_ASSIGN_OR_RETURN(Tally resumed, TallyCompleted(ctx));
   FERRY_RETURN_IF_ERROR(ctx.progress.StageStarted(MigrationStage::kBatchProcessing, items_total,
                                                   resumed.completed, resumed.failed));
   size_t workers = static_cast<size_t>(
@@ -341,21 +412,31 @@ Status RunBatchProcessing(RunContext& ctx) {
     RunContext& ctx;
     ~ClearPipeline() { ctx.rebuild = nullptr; }
   } clear_pipeline{ctx};
-  TierLoad tier_load(ctx);  // declared before the workers: ends after their batches
+  // Only the coordinator suspends the target's indexes: a joined run writes into the
+  // target as the coordinator left it.
+  std::optional<TierLoad> tier_load;
+  if (!ctx.joined) tier_load.emplace(ctx);  // ends after the workers' batches
+  ProgressSync sync(ctx);
   BatchWorkers batch_workers(ctx, workers, std::move(resumed.per_resource));
   // Tier by tier, the lowest open one first: a tier's batches are claimed only when every
-  // lower tier is done. Completed batches are never claimed (counted by CountResumed).
+  // lower tier is done. Completed batches are never claimed (counted by TallyCompleted).
   while (!ctx.cancelled) {
     FERRY_ASSIGN_OR_RETURN(std::optional<int> tier,
                            ctx.deps.storage.catalog().LowestOpenMigrationTier(ctx.migration_id));
     if (!tier) break;
-    FERRY_RETURN_IF_ERROR(tier_load.Begin(*tier));
+    if (tier_load) FERRY_RETURN_IF_ERROR(tier_load->Begin(*tier));
     Status st = batch_workers.RunTier(*tier);
     if (ctx.cancelled) break;
     FERRY_RETURN_IF_ERROR(st);
   }
   if (ctx.cancelled) return Status::Cancelled("cancelled");
-  FERRY_RETURN_IF_ERROR(tier_load.End());
+  sync.Stop();
+  if (ctx.joined) return Status::Ok();  // the coordinator settles the stage
+  FERRY_RETURN_IF_ERROR(tier_load->End());
+  FERRY_ASSIGN_OR_RETURN(Tally done, TallyCompleted(ctx));
+  FERRY_RETURN_IF_ERROR(ctx.progress.StageCountersAtLeast(MigrationStage::kBatchProcessing,
+                                                          done.completed, done.failed));
+  FERRY_RETURN_IF_ERROR(ReportShares(ctx, done));
   return SettleFailedItems(ctx, items_total);
 }
 

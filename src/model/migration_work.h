@@ -45,4 +45,20 @@ struct ClaimedBatch {
   BatchLease lease;
 };
 
+// A process's hold on running a migration (its coordinator: the one process that runs
+// its stages and owns its record; other processes may join its batch_processing by
+// claiming batches). `token` grows with every claim of the migration.
+struct RunLease {
+  std::string migration_id;
+  std::string owner;
+  int64_t token = 0;
+  TimestampMs expires_at = 0;
+};
+
+// Names a migration across organizations (what a process may run or join).
+struct MigrationRef {
+  std::string org_id;
+  std::string migration_id;
+};
+
 }  // namespace ferry::model

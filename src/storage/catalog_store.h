@@ -9,6 +9,7 @@
 // from ForwardingCatalogStore (forwarding_catalog_store.h).
 
 #include "storage/batch_lease_store.h"
+#include "storage/migration_run_store.h"
 #include "storage/migration_store.h"
 #include "storage/namespace_index_store.h"
 #include "storage/organization_store.h"
@@ -22,6 +23,7 @@ class CatalogStore : public OrganizationStore,
                      public TaskStore,
                      public MigrationStore,
                      public BatchLeaseStore,
+                     public MigrationRunStore,
                      public WebhookStore {
  public:
   ~CatalogStore() override = default;

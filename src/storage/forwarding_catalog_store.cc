@@ -170,6 +170,31 @@ Result<model::BatchLease> ForwardingCatalogStore::ClaimMigrationBatch(
   return target_.ClaimMigrationBatch(migration_id, batch_no, owner, now, ttl_ms);
 }
 
+Result<model::RunLease> ForwardingCatalogStore::ClaimMigrationRun(const std::string& migration_id,
+                                                                  const std::string& owner,
+                                                                  TimestampMs now, int64_t ttl_ms) {
+  return target_.ClaimMigrationRun(migration_id, owner, now, ttl_ms);
+}
+
+Result<model::RunLease> ForwardingCatalogStore::RenewMigrationRun(const model::RunLease& lease,
+                                                                  TimestampMs now, int64_t ttl_ms) {
+  return target_.RenewMigrationRun(lease, now, ttl_ms);
+}
+
+Status ForwardingCatalogStore::ReleaseMigrationRun(const model::RunLease& lease) {
+  return target_.ReleaseMigrationRun(lease);
+}
+
+Result<std::vector<model::MigrationRef>> ForwardingCatalogStore::ListRunnableMigrations(
+    const std::string& owner, TimestampMs now, int64_t limit) {
+  return target_.ListRunnableMigrations(owner, now, limit);
+}
+
+Result<std::vector<model::MigrationRef>> ForwardingCatalogStore::ListJoinableMigrations(
+    const std::string& owner, TimestampMs now, int64_t limit) {
+  return target_.ListJoinableMigrations(owner, now, limit);
+}
+
 Result<model::BatchLease> ForwardingCatalogStore::RenewBatchLease(const model::BatchLease& lease,
                                                                   TimestampMs now, int64_t ttl_ms) {
   return target_.RenewBatchLease(lease, now, ttl_ms);

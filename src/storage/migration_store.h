@@ -18,7 +18,10 @@ class MigrationStore {
   virtual ~MigrationStore() = default;
 
   // Migrations. Insert: AlreadyExists on id. Update replaces the whole row (NotFound
-  // when absent). Every field of model::Migration round-trips.
+  // when absent). Every field of model::Migration round-trips. A stored cancelled status
+  // is final: Update to any other status is refused with Cancelled and writes nothing (a
+  // cancel recorded by one process is never undone by another still running the
+  // migration; writing a cancelled state over it is allowed).
   virtual Status InsertMigration(const model::Migration& migration) = 0;
   virtual Status UpdateMigration(const model::Migration& migration) = 0;
   virtual Result<model::Migration> GetMigration(const std::string& org_id,

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/postgres/pg_batch_rows.h"
 #include "storage/postgres/pg_catalog_store.h"
 #include "storage/postgres/pg_params.h"
 #include "storage/postgres/pg_records.h"
@@ -108,6 +109,7 @@ Result<model::BatchLease> PgCatalogStore::ClaimMigrationBatch(const std::string&
 Result<model::BatchLease> PgCatalogStore::RenewBatchLease(const model::BatchLease& lease,
                                                           TimestampMs now, int64_t ttl_ms) {
   return db_->Run("renew batch lease", [&](pqxx::work& tx) -> Result<model::BatchLease> {
+    FERRY_RETURN_IF_ERROR(CheckNotCancelled(tx, lease.migration_id));
     model::BatchLease renewed = lease;
     renewed.expires_at = now + ttl_ms;
     auto r = tx.exec_params(

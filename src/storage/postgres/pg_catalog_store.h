@@ -101,6 +101,19 @@ class PgCatalogStore final : public CatalogStore {
       const std::string& migration_id, int tier, const std::string& owner, TimestampMs now,
       int64_t ttl_ms) override;
   Result<std::optional<int>> LowestOpenMigrationTier(const std::string& migration_id) override;
+  // MigrationRunStore
+  Result<model::RunLease> ClaimMigrationRun(const std::string& migration_id,
+                                            const std::string& owner, TimestampMs now,
+                                            int64_t ttl_ms) override;
+  Result<model::RunLease> RenewMigrationRun(const model::RunLease& lease, TimestampMs now,
+                                            int64_t ttl_ms) override;
+  Status ReleaseMigrationRun(const model::RunLease& lease) override;
+  Result<std::vector<model::MigrationRef>> ListRunnableMigrations(const std::string& owner,
+                                                                  TimestampMs now,
+                                                                  int64_t limit) override;
+  Result<std::vector<model::MigrationRef>> ListJoinableMigrations(const std::string& owner,
+                                                                  TimestampMs now,
+                                                                  int64_t limit) override;
   Result<model::BatchLease> RenewBatchLease(const model::BatchLease& lease, TimestampMs now,
                                             int64_t ttl_ms) override;
   Status ReleaseBatchLease(const model::BatchLease& lease) override;

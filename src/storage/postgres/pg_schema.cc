@@ -416,6 +416,16 @@ CREATE INDEX migration_batches_open ON migration_batches (migration_id, tier, ba
 ALTER TABLE webhook_outbox ADD COLUMN claim_owner TEXT COLLATE "C",
                            ADD COLUMN claim_expires_at BIGINT;
 )sql"},
+    // Run leases (MigrationRunStore): which process coordinates each running migration.
+    {6,
+     R"sql(
+CREATE TABLE migration_runs (
+  migration_id TEXT COLLATE "C" PRIMARY KEY,
+  owner        TEXT COLLATE "C",
+  token        BIGINT NOT NULL,
+  expires_at   BIGINT NOT NULL
+);
+)sql"},
 };
 
 // Any constant: the key of the advisory lock that serializes schema upgrades.

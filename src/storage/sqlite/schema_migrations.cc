@@ -175,6 +175,16 @@ CREATE INDEX migration_batches_open ON migration_batches (migration_id, tier, ba
 ALTER TABLE webhook_outbox ADD COLUMN claim_owner TEXT;
 ALTER TABLE webhook_outbox ADD COLUMN claim_expires_at INTEGER;
 )sql"},
+    // Run leases (MigrationRunStore): which process coordinates each running migration.
+    {8,
+     R"sql(
+CREATE TABLE migration_runs (
+  migration_id TEXT PRIMARY KEY,
+  owner        TEXT,
+  token        INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+)sql"},
 };
 
 // Namespace: one namespace's resources. Children cascade from their parents.

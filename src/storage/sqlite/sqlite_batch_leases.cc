@@ -151,6 +151,7 @@ Result<model::BatchLease> SqliteCatalogStore::ClaimMigrationBatch(const std::str
 Result<model::BatchLease> SqliteCatalogStore::RenewBatchLease(const model::BatchLease& lease,
                                                               TimestampMs now, int64_t ttl_ms) {
   return db_->Locked([&](SqliteDb& db) -> Result<model::BatchLease> {
+    FERRY_RETURN_IF_ERROR(CheckNotCancelled(db, lease.migration_id));
     FERRY_ASSIGN_OR_RETURN(
         Statement stmt,
         db.Prepare("UPDATE migration_batches SET lease_expires_at = ? WHERE migration_id = ? "

@@ -14,6 +14,10 @@ extern const char kBatchSelectColumns[];
 // A batch from a row selected with kBatchSelectColumns.
 Result<model::MigrationBatch> ReadBatch(const Statement& row);
 
+// Cancelled when the migration's status is cancelled (a cancel recorded by any process
+// stops the holders of its leases at their next renewal); OK otherwise, also when absent.
+Status CheckNotCancelled(SqliteDb& db, const std::string& migration_id);
+
 // The next fencing token, greater than every token issued before.
 // REQUIRES: inside a write transaction.
 Result<int64_t> NextFencingToken(SqliteDb& db);

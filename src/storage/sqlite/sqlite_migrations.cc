@@ -75,6 +75,20 @@ bool IsActive(model::MigrationStatus s) {
          s == model::MigrationStatus::kInProgress;
 }
 
+// After an UPDATE of `m` changed no row: Cancelled when the row exists (its status is
+// cancelled, which only a cancelled state may replace: a cancel recorded by one process is
+// never undone by another still running the migration), else NotFound.
+Status WhyNotUpdated(SqliteDb& db, const model::Migration& m) {
+  auto stmt = db.Prepare("SELECT 1 FROM migrations WHERE migration_id = ? AND org_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, m.migration_id);
+  stmt->BindText(2, m.org_id);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("migration " + m.migration_id + " not found");
+  return Status::Cancelled("migration " + m.migration_id + " was cancelled");
+}
+
 Result<model::Migration> ReadMigration(const Statement& row) {
   model::Migration m;
   m.migration_id = row.Text(0);
@@ -208,17 +222,18 @@ Status SqliteCatalogStore::UpdateMigration(const model::Migration& migration) {
                    "source_namespace_id = ?5, created_at = ?6, config = ?7, progress = ?8, "
                    "validation_result = ?9, dependency_graph = ?10, task_id = ?11, "
                    "started_at = ?12, completed_at = ?13, error_message = ?14, "
-                   "additional_data = ?15 WHERE migration_id = ?1 AND org_id = ?2"));
+                   "additional_data = ?15 WHERE migration_id = ?1 AND org_id = ?2 "
+                   "AND (status != 'cancelled' OR ?3 = 'cancelled')"));
     BindMigration(stmt, migration);
     if (IsActive(migration.status)) {
       FERRY_RETURN_IF_ERROR(stmt.Run());
-      if (db.Changes() == 0) return NotFoundMigration(migration.migration_id);
+      if (db.Changes() == 0) return WhyNotUpdated(db, migration);
       return Status::Ok();
     }
     // Leaving the unfinished states releases the target claim, in the same transaction.
     return InTransaction(db, [&]() -> Status {
       FERRY_RETURN_IF_ERROR(stmt.Run());
-      if (db.Changes() == 0) return NotFoundMigration(migration.migration_id);
+      if (db.Changes() == 0) return WhyNotUpdated(db, migration);
       return ReleaseTargetClaim(db, migration.migration_id);
     });
   });
