@@ -156,9 +156,11 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   options.max_connections = config.max_connections;
   api::http::HttpServer server(options, api::MakeDispatcher(router), logger);
   FERRY_RETURN_IF_ERROR(server.Start());
-  FERRY_RETURN_IF_ERROR(runner.Recover());
+  // Ingestion batches and cluster executions run in the process whose API received them
+  // (docs/postgres.md, "Roles"): a worker resumes none of them.
+  if (config.serves_api()) FERRY_RETURN_IF_ERROR(runner.Recover());
   FERRY_RETURN_IF_ERROR(migration_runner.Recover());
-  FERRY_RETURN_IF_ERROR(clusters.Recover());
+  if (config.serves_api()) FERRY_RETURN_IF_ERROR(clusters.Recover());
   if (config.runs_work()) {
     dispatcher.Start();
     migration_runner.StartPolling();
