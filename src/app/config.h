@@ -49,7 +49,8 @@ struct Config {
   size_t io_threads = 2;
   // Threads running handler bodies (storage access). Default 8.
   size_t handler_threads = 8;
-  // Extraction workers for batches. Default: the number of cores (at least 2).
+  // Extraction workers for batches, and extraction threads of each migration run
+  // (--workers). Default: the number of cores (at least 2 for batches).
   size_t workers = 0;
   // debug | info | warn | error. Default "info".
   std::string log_level = "info";

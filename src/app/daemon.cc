@@ -124,6 +124,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   migration::MigrationRunnerOptions runner_options;
   runner_options.owner = NodeName(config);
   runner_options.execute = config.runs_work();
+  runner_options.extraction_threads = config.workers;  // 0: every core
   // On shared storage other processes start migrations, die, and have batches to share.
   if (!config.storage.empty()) runner_options.poll = std::chrono::milliseconds(500);
   migration::MigrationRunner migration_runner(deps, validator, &notifier, runner_options);

@@ -310,6 +310,7 @@ Result<std::unique_ptr<RunContext>> MigrationRunner::MakeContext(const std::stri
   ctx->retrievers = &retrievers_;
   ctx->lease_owner = options_.owner;
   ctx->shared = options_.poll.count() > 0;
+  ctx->extraction_threads = options_.extraction_threads;
   ctx->stop_cancelled = [this, id = m.migration_id] { StopCancelledElsewhere(id); };
   FERRY_ASSIGN_OR_RETURN(ctx->source, deps_.storage.OpenNamespace(ctx->plan.source->namespace_id));
   return ctx;

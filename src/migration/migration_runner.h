@@ -44,6 +44,8 @@ struct MigrationRunnerOptions {
   // whose coordinator died) and batch_processing runs to join; 0: never (one process on
   // its own catalog: Enqueue and Recover suffice).
   std::chrono::milliseconds poll{0};
+  // Threads extracting for one run's batch_processing; 0: every core.
+  size_t extraction_threads = 0;
   // How long a run lease lasts unrenewed: a dead coordinator's runs are taken over after it.
   int64_t run_lease_ttl_ms = 10'000;
 };

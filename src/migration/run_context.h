@@ -47,6 +47,8 @@ struct RunContext {
   // The run joins another process's batch_processing: it runs batches only, and the
   // coordinator (the run lease holder) owns the migration record and its progress.
   bool joined = false;
+  // Threads that extract for batch_processing (the process's --workers); 0: every core.
+  size_t extraction_threads = 0;
   // Other processes may run batches of this migration: the coordinator recounts progress
   // from the catalog while batch_processing runs.
   bool shared = false;

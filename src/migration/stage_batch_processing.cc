@@ -402,11 +402,13 @@ Status RunBatchProcessing(RunContext& ctx) {
                                                   resumed.completed, resumed.failed));
   size_t workers = static_cast<size_t>(
       std::min(ctx.config.effective_batch_options().max_workers, kMaxWorkersPerMigration));
-  // Extraction runs on every core whatever max_workers is: workers claim, read and
-  // complete batches; the pipeline extracts and writes for all of them (re_extract,
-  // rebuild_executor.h).
-  RebuildPipeline pipeline(ctx.target, std::max(1u, std::thread::hardware_concurrency()),
-                           ctx.deps.item_timeout);
+  // Extraction runs on every core (or the process's extraction_threads) whatever
+  // max_workers is: workers claim, read and complete batches; the pipeline extracts and
+  // writes for all of them (re_extract, rebuild_executor.h).
+  const size_t threads = ctx.extraction_threads > 0
+                             ? ctx.extraction_threads
+                             : std::max(1u, std::thread::hardware_concurrency());
+  RebuildPipeline pipeline(ctx.target, threads, ctx.deps.item_timeout);
   ctx.rebuild = &pipeline;
   struct ClearPipeline {
     RunContext& ctx;
