@@ -23,14 +23,17 @@ Result<int64_t> ParseInt(std::string_view flag, std::string_view text, int64_t m
 }  // namespace
 
 const char* BenchUsage() {
-  return "usage: ferry-bench [--n N] [--data-dir DIR] [--workers W] [--batch-size B]\n"
-         "                   [--reference-n R]\n"
+  return "usage: ferry-bench [--n N] [--data-dir DIR] [--storage URL] [--workers W]\n"
+         "                   [--batch-size B] [--reference-n R] [--no-re-extract]\n"
          "  --n N           text objects in the source namespace (default 100000)\n"
          "  --data-dir DIR  data directory, kept afterwards (default: fresh temp dir, removed)\n"
+         "  --storage URL   postgresql://user@host:port/db: run on PostgreSQL and compare the\n"
+         "                  copy with PostgreSQL's INSERT ... SELECT (default: embedded SQLite)\n"
          "  --workers W     migration max_workers, 1-50 (default: number of cores)\n"
          "  --batch-size B  migration batch_size, 1-1000 (default 1000)\n"
          "  --reference-n R first migrate a namespace of R objects in the same process and\n"
-         "                  quote items/s at N relative to it (default 10000; 0 = none)\n";
+         "                  quote items/s at N relative to it (default 10000; 0 = none)\n"
+         "  --no-re-extract measure the copy and its baseline only\n";
 }
 
 Result<BenchOptions> ParseBenchOptions(int argc, char** argv) {
@@ -39,6 +42,10 @@ Result<BenchOptions> ParseBenchOptions(int argc, char** argv) {
     std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") {
       options.help = true;
+      continue;
+    }
+    if (flag == "--no-re-extract") {
+      options.re_extract = false;
       continue;
     }
     if (i + 1 >= argc) {
@@ -50,6 +57,11 @@ Result<BenchOptions> ParseBenchOptions(int argc, char** argv) {
       FERRY_ASSIGN_OR_RETURN(options.n, ParseInt(flag, value, 1, 100'000'000));
     } else if (flag == "--data-dir") {
       options.data_dir = std::string(value);
+    } else if (flag == "--storage") {
+      if (!value.starts_with("postgresql://") && !value.starts_with("postgres://")) {
+        return Status::InvalidArgument("--storage must be a postgresql:// URL");
+      }
+      options.storage = std::string(value);
     } else if (flag == "--workers") {
       FERRY_ASSIGN_OR_RETURN(options.workers, ParseInt(flag, value, 1, 50));
     } else if (flag == "--reference-n") {

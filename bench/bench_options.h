@@ -1,6 +1,7 @@
 #pragma once
 // Command line of ferry-bench:
-//   ferry-bench [--n N] [--data-dir DIR] [--workers W] [--batch-size B] [--reference-n R]
+//   ferry-bench [--n N] [--data-dir DIR] [--storage URL] [--workers W] [--batch-size B]
+//               [--reference-n R] [--no-re-extract]
 
 #include <cstdint>
 #include <string>
@@ -15,6 +16,10 @@ struct BenchOptions {
   // Where the server data and the baseline database go (default: "" = a fresh temporary
   // directory, removed at the end). A given directory is kept.
   std::string data_dir;
+  // Storage of the server data: "" = the embedded SQLite store in data_dir (default), or
+  // postgresql://user@host:port/db (the backend's schema `ferry` in that database; the
+  // baseline is then PostgreSQL's INSERT … SELECT, pg_baselines.h).
+  std::string storage;
   // batch_options.max_workers of both migrations, 1–50 (default: 0 = number of cores).
   int64_t workers = 0;
   // batch_options.batch_size of both migrations, 1–1000 (default: 1000).
@@ -23,6 +28,8 @@ struct BenchOptions {
   // migration's items/s at N is quoted relative to the same migration at this size
   // (flat cost per item). 0 or equal to n: no reference run (default 10000).
   int64_t reference_n = 10000;
+  // False with --no-re-extract: only the copy and its baseline are measured (default true).
+  bool re_extract = true;
   // True when --help was given; nothing else is run.
   bool help = false;
 };

@@ -1,6 +1,7 @@
 // ferry-bench: builds a namespace of N text objects, runs a copy and a re_extract
 // migration in-process, and compares them with two baselines measured in the same run
-// (see baselines.h). Prints a table; docs/benchmarks.md has the figures and the method.
+// (see baselines.h; on PostgreSQL, --storage, pg_baselines.h). Prints a table;
+// docs/benchmarks.md has the figures and the method.
 
 #include <unistd.h>
 
@@ -17,16 +18,19 @@
 #include "migration/migration_runner.h"
 #include "migration/migration_service.h"
 #include "migration_timing.h"
+#include "pg_baselines.h"
 #include "process_memory.h"
 #include "service/auth_service.h"
 #include "source_namespace.h"
+#include "storage/postgres/pg_storage_engine.h"
 #include "storage/sqlite/sqlite_storage_engine.h"
 
 namespace ferry::bench {
 namespace {
 
-// Copy must reach this share of SQLite's INSERT … SELECT; re_extract this share of the
-// extractor alone (the targets).
+// Copy must reach this share of the store's own INSERT … SELECT (SQLite's, or
+// PostgreSQL's with --storage); re_extract this share of the extractor alone (the issues'
+// targets).
 constexpr double kCopyTarget = 0.5;
 constexpr double kReExtractTarget = 0.8;
 
@@ -37,12 +41,13 @@ struct Results {
   int threads = 0;
   double setup_seconds = 0;
   MigrationRun copy;
-  MigrationRun re_extract;
+  std::optional<MigrationRun> re_extract;  // absent with --no-re-extract
   // The same two migrations of a reference namespace (--reference-n), run first.
   int64_t reference_n = 0;
   std::optional<MigrationRun> reference_copy;
   std::optional<MigrationRun> reference_re_extract;
-  SqliteBaselines sqlite;
+  std::optional<SqliteBaselines> sqlite;  // embedded store
+  std::optional<PgBaselines> pg;          // --storage postgresql://…
   BaselineRun extractor;
 };
 
@@ -60,15 +65,24 @@ std::string PhaseRss(const MigrationRun& r) {
   return buf;
 }
 
+void PrintCopyBaseline(const Results& r, double copy_rate) {
+  const BaselineRun& a = r.sqlite ? r.sqlite->insert_select : r.pg->insert_select;
+  const double copy_ratio = copy_rate / a.per_second();
+  std::printf("\nbaseline A row size: %lld bytes (fields + vector)\n",
+              static_cast<long long>(r.sqlite ? r.sqlite->row_bytes : r.pg->row_bytes));
+  std::printf("copy / A          = %.3f  (target >= %.1f: %s)\n", copy_ratio, kCopyTarget,
+              copy_ratio >= kCopyTarget ? "met" : "MISSED");
+  if (r.sqlite) {
+    std::printf("copy / A'         = %.3f\n", copy_rate / r.sqlite->row_by_row.per_second());
+  }
+}
+
 void PrintResults(const Results& r) {
   const double copy_rate = Rate(r.copy.items_completed, r.copy.seconds);
-  const double re_docs = Rate(r.re_extract.target_documents, r.re_extract.seconds);
-  const double re_items = Rate(r.re_extract.items_completed, r.re_extract.seconds);
-  const double copy_ratio = copy_rate / r.sqlite.insert_select.per_second();
-  const double re_ratio = re_docs / r.extractor.per_second();
-  std::printf("\nferry-bench  N=%lld  workers=%lld  batch_size=%lld  cores=%d\n",
+  std::printf("\nferry-bench  N=%lld  workers=%lld  batch_size=%lld  cores=%d  storage=%s\n",
               static_cast<long long>(r.n), static_cast<long long>(r.workers),
-              static_cast<long long>(r.batch_size), r.threads);
+              static_cast<long long>(r.batch_size), r.threads,
+              r.pg ? "postgresql" : "sqlite (embedded)");
   std::printf("%-34s %10s %10s %12s\n", "phase", "items", "seconds", "items/s");
   auto row = [](const char* name, int64_t items, double secs) {
     std::printf("%-34s %10lld %10.2f %12.0f\n", name, static_cast<long long>(items), secs,
@@ -76,48 +90,91 @@ void PrintResults(const Results& r) {
   };
   row("setup (objects+documents)", 2 * r.n, r.setup_seconds);
   row("copy migration (objects+docs)", r.copy.items_completed, r.copy.seconds);
-  row("A: sqlite INSERT..SELECT (rows)", r.sqlite.insert_select.items,
-      r.sqlite.insert_select.seconds);
-  row("A': same, WHERE 1 (row by row)", r.sqlite.row_by_row.items, r.sqlite.row_by_row.seconds);
-  row("re_extract migration (documents)", r.re_extract.target_documents, r.re_extract.seconds);
-  row("re_extract migration (objs+docs)", r.re_extract.items_completed, r.re_extract.seconds);
-  row("B: text_extractor v2 alone", r.extractor.items, r.extractor.seconds);
-  for (const MigrationRun* m : {&r.copy, &r.re_extract}) {
+  if (r.sqlite) {
+    row("A: sqlite INSERT..SELECT (rows)", r.sqlite->insert_select.items,
+        r.sqlite->insert_select.seconds);
+    row("A': same, WHERE 1 (row by row)", r.sqlite->row_by_row.items, r.sqlite->row_by_row.seconds);
+  } else {
+    row("A: postgresql INSERT..SELECT (rows)", r.pg->insert_select.items,
+        r.pg->insert_select.seconds);
+  }
+  if (r.re_extract) {
+    row("re_extract migration (documents)", r.re_extract->target_documents, r.re_extract->seconds);
+    row("re_extract migration (objs+docs)", r.re_extract->items_completed, r.re_extract->seconds);
+    row("B: text_extractor v2 alone", r.extractor.items, r.extractor.seconds);
+  }
+  for (const MigrationRun* m : {&r.copy, r.re_extract ? &*r.re_extract : nullptr}) {
+    if (m == nullptr) continue;
     std::printf("%s stages (s):", m == &r.copy ? "copy" : "re_extract");
     for (const auto& [name, secs] : m->stage_seconds) std::printf(" %s=%.2f", name.c_str(), secs);
     std::printf("\n");
   }
-  if (r.reference_copy && r.reference_re_extract) {
+  if (r.reference_copy) {
     const double ref_copy = Rate(r.reference_copy->items_completed, r.reference_copy->seconds);
-    const double ref_re =
-        Rate(r.reference_re_extract->target_documents, r.reference_re_extract->seconds);
-    std::printf("reference N=%lld in this process: copy %.0f items/s, re_extract %.0f docs/s\n",
-                static_cast<long long>(r.reference_n), ref_copy, ref_re);
+    std::printf("reference N=%lld in this process: copy %.0f items/s\n",
+                static_cast<long long>(r.reference_n), ref_copy);
     std::printf("copy at N / copy at N=%lld             = %.3f\n",
                 static_cast<long long>(r.reference_n), copy_rate / ref_copy);
-    std::printf("re_extract at N / re_extract at N=%lld = %.3f\n",
-                static_cast<long long>(r.reference_n), re_docs / ref_re);
+    if (r.re_extract && r.reference_re_extract) {
+      const double ref_re =
+          Rate(r.reference_re_extract->target_documents, r.reference_re_extract->seconds);
+      std::printf("reference re_extract %.0f docs/s; re_extract at N / at N=%lld = %.3f\n", ref_re,
+                  static_cast<long long>(r.reference_n),
+                  Rate(r.re_extract->target_documents, r.re_extract->seconds) / ref_re);
+    }
   }
-  std::printf("\nbaseline A row size: %lld bytes (fields + vector)\n",
-              static_cast<long long>(r.sqlite.row_bytes));
-  std::printf("copy / A          = %.3f  (target >= %.1f: %s)\n", copy_ratio, kCopyTarget,
-              copy_ratio >= kCopyTarget ? "met" : "MISSED");
-  std::printf("copy / A'         = %.3f\n", copy_rate / r.sqlite.row_by_row.per_second());
-  std::printf("re_extract / B    = %.3f  (target >= %.1f: %s)  [documents/s]\n", re_ratio,
-              kReExtractTarget, re_ratio >= kReExtractTarget ? "met" : "MISSED");
-  std::printf("re_extract(items) / B = %.3f  [objects+documents/s]\n",
-              re_items / r.extractor.per_second());
+  PrintCopyBaseline(r, copy_rate);
+  if (r.re_extract) {
+    const double re_docs = Rate(r.re_extract->target_documents, r.re_extract->seconds);
+    const double re_items = Rate(r.re_extract->items_completed, r.re_extract->seconds);
+    const double re_ratio = re_docs / r.extractor.per_second();
+    std::printf("re_extract / B    = %.3f  (target >= %.1f: %s)  [documents/s]\n", re_ratio,
+                kReExtractTarget, re_ratio >= kReExtractTarget ? "met" : "MISSED");
+    std::printf("re_extract(items) / B = %.3f  [objects+documents/s]\n",
+                re_items / r.extractor.per_second());
+  }
   std::printf("failed items: copy %lld, re_extract %lld\n",
               static_cast<long long>(r.copy.items_failed),
-              static_cast<long long>(r.re_extract.items_failed));
+              static_cast<long long>(r.re_extract ? r.re_extract->items_failed : 0));
   std::printf("RSS during copy:       %s\n", PhaseRss(r.copy).c_str());
-  std::printf("RSS during re_extract: %s\n", PhaseRss(r.re_extract).c_str());
+  if (r.re_extract) std::printf("RSS during re_extract: %s\n", PhaseRss(*r.re_extract).c_str());
   std::printf("peak RSS of the process (ru_maxrss): %.1f MiB\n", Mib(PeakRssKib()));
+}
+
+// The embedded store in data_dir, or PostgreSQL at options.storage. The webhook secret
+// key is random: the bench creates no webhooks.
+Result<std::unique_ptr<storage::StorageEngine>> OpenBenchStorage(const BenchOptions& options,
+                                                                 const std::string& data_dir) {
+  if (options.storage.empty()) {
+    FERRY_ASSIGN_OR_RETURN(auto engine, storage::sqlite::SqliteStorageEngine::Open(data_dir));
+    return std::unique_ptr<storage::StorageEngine>(std::move(engine));
+  }
+  storage::postgres::PgOptions pg;
+  pg.url = options.storage;
+  FERRY_ASSIGN_OR_RETURN(auto engine, storage::postgres::PgStorageEngine::Open(pg, RandomHex(16)));
+  return std::unique_ptr<storage::StorageEngine>(std::move(engine));
+}
+
+// Baseline A of the store the bench runs on, for the source collection.
+Status RunCopyBaseline(const BenchOptions& options, const std::string& data_dir,
+                       const SourceNamespace& source, Results* r) {
+  if (!options.storage.empty()) {
+    std::cerr << "baseline A (postgresql INSERT ... SELECT) ..." << std::endl;
+    FERRY_ASSIGN_OR_RETURN(r->pg,
+                           RunPgBaseline(options.storage, storage::postgres::PgOptions{}.schema,
+                                         source.namespace_id, source.collection_id));
+    return Status::Ok();
+  }
+  std::cerr << "baseline A (sqlite INSERT ... SELECT) ..." << std::endl;
+  const std::string ns_db = data_dir + "/ns/" + source.namespace_id + ".db";
+  FERRY_ASSIGN_OR_RETURN(r->sqlite,
+                         RunSqliteBaseline(data_dir + "/baseline.db", ns_db, source.collection_id));
+  return Status::Ok();
 }
 
 Status Run(const BenchOptions& options, const std::string& data_dir) {
   Logger logger(LogLevel::kWarn);
-  FERRY_ASSIGN_OR_RETURN(auto storage, storage::sqlite::SqliteStorageEngine::Open(data_dir));
+  FERRY_ASSIGN_OR_RETURN(auto storage, OpenBenchStorage(options, data_dir));
   auto extractors = extract::ExtractorRegistry::CreateBuiltin();
   SystemClock clock;
   service::ServiceDeps deps{*storage, *extractors, clock, logger};
@@ -158,8 +215,10 @@ Status Run(const BenchOptions& options, const std::string& data_dir) {
     config.migration_type = model::MigrationType::kReExtract;
     config.feature_extractors =
         std::vector<model::MigrationExtractor>{{"text_extractor", "v2", {}}};
-    FERRY_ASSIGN_OR_RETURN(r.reference_re_extract,
-                           RunMigration(deps, migrations, migration_runner, caller, config));
+    if (options.re_extract) {
+      FERRY_ASSIGN_OR_RETURN(r.reference_re_extract,
+                             RunMigration(deps, migrations, migration_runner, caller, config));
+    }
     config.feature_extractors.reset();
   }
   std::cerr << "setup: " << options.n << " objects ..." << std::endl;
@@ -175,21 +234,19 @@ Status Run(const BenchOptions& options, const std::string& data_dir) {
   std::cerr << "copy migration ..." << std::endl;
   FERRY_ASSIGN_OR_RETURN(r.copy, RunMigration(deps, migrations, migration_runner, caller, config));
 
-  std::cerr << "baseline A (sqlite INSERT ... SELECT) ..." << std::endl;
-  const std::string ns_db = data_dir + "/ns/" + source.namespace_id + ".db";
-  FERRY_ASSIGN_OR_RETURN(r.sqlite,
-                         RunSqliteBaseline(data_dir + "/baseline.db", ns_db, source.collection_id));
-
-  config.migration_type = model::MigrationType::kReExtract;
-  config.feature_extractors = std::vector<model::MigrationExtractor>{{"text_extractor", "v2", {}}};
-  std::cerr << "re_extract migration ..." << std::endl;
-  FERRY_ASSIGN_OR_RETURN(r.re_extract,
-                         RunMigration(deps, migrations, migration_runner, caller, config));
-
-  std::cerr << "baseline B (extractor alone) ..." << std::endl;
-  const extract::FeatureExtractor* v2 = extractors->Find("text_extractor", "v2");
-  if (v2 == nullptr) return Status::Internal("text_extractor v2 is not registered");
-  FERRY_ASSIGN_OR_RETURN(r.extractor, RunExtractorBaseline(*v2, options.n, threads));
+  FERRY_RETURN_IF_ERROR(RunCopyBaseline(options, data_dir, source, &r));
+  if (options.re_extract) {
+    config.migration_type = model::MigrationType::kReExtract;
+    config.feature_extractors =
+        std::vector<model::MigrationExtractor>{{"text_extractor", "v2", {}}};
+    std::cerr << "re_extract migration ..." << std::endl;
+    FERRY_ASSIGN_OR_RETURN(r.re_extract,
+                           RunMigration(deps, migrations, migration_runner, caller, config));
+    std::cerr << "baseline B (extractor alone) ..." << std::endl;
+    const extract::FeatureExtractor* v2 = extractors->Find("text_extractor", "v2");
+    if (v2 == nullptr) return Status::Internal("text_extractor v2 is not registered");
+    FERRY_ASSIGN_OR_RETURN(r.extractor, RunExtractorBaseline(*v2, options.n, threads));
+  }
 
   PrintResults(r);
   batch_runner.Shutdown();
