@@ -151,7 +151,7 @@ class BatchWorkers {
       if (ctx_.cancelled) return Status::Cancelled("cancelled");
       batch.attempts += 1;
       storage::WriteFence fence{ctx_.migration_id + "/" + std::to_string(batch.batch_no),
-                                lease.token};
+                                lease.token, ctx_.migration_id, batch.batch_no};
       auto result = ExecuteBatch(ctx_, batch, &fence);
       if (result.ok()) {
         last = Finish(batch, *result, lease);

@@ -15,10 +15,16 @@
 namespace ferry::storage {
 
 // Guards a write made under a batch lease (CatalogStore::ClaimMigrationBatch): `key`
-// names the fenced work (e.g. "mig_…/12"), `token` is the lease's fencing token.
+// names the fenced work (e.g. "mig_…/12"), `token` is the lease's fencing token. Every
+// backend refuses a token older than one already written under the key (LeaseLost). When
+// the lease's batch is named (migration_id not empty), a backend whose catalog shares the
+// write's transaction (PostgreSQL) also checks the lease itself there: a write whose
+// token is no longer the batch's is refused even before the new holder wrote anything.
 struct WriteFence {
   std::string key;
   int64_t token = 0;
+  std::string migration_id;
+  int64_t batch_no = 0;
 };
 
 // The id rule of a migration (common/ids.h MapResourceId): every id of a copied item —

@@ -199,6 +199,33 @@ class ScaleOutTest(FerryTestCase):
                             d["document_id"])
             self.assertNotIn("fake_embed_v1_embedding", d)
 
+    def test_z_a_cancel_stops_the_batches_of_another_process(self):
+        # Runs after the main test (alphabetical order): worker-2 is alive, worker-1 dead.
+        self.fake.latency = LATENCY_MS / 1000.0
+        api = self.server.client()
+        m = self.assertStatus(api.post(BASE + "/", {"config": {
+            "source_namespace_id": "origin", "migration_type": "re_extract",
+            "feature_extractors": [{"feature_extractor_name": "fake_embed", "version": "v2"}],
+            "batch_options": {"batch_size": BATCH, "max_workers": 1}}}), 201)
+        mid = m["migration_id"]
+        self.assertStatus(api.post(BASE + "/%s/start" % mid, {"force": True}), 200)
+        wait_until(lambda: self.leased_by("worker-2", mid), "worker-2 to join and hold a batch")
+        # Sent to all-1 (the coordinator): worker-2 learns it at its next lease renewal.
+        got = self.assertStatus(api.post(BASE + "/%s/cancel" % mid, {"reason": "enough"}), 200)
+        self.assertEqual(got["status"], "cancelled")
+        left = '"left migration"'
+        wait_until(lambda: any(left in line and mid in line
+                               for line in self.procs["worker-2"].stderr_lines),
+                   "worker-2 to stop its batches", timeout=60)
+        self.assertEqual(self.leased_by("worker-2", mid), [])
+        done = self.sql("SELECT count(*) FROM ferry.migration_batches WHERE migration_id = '%s' "
+                        "AND status = 'completed'" % mid)
+        final = wait_until(lambda: self.ended(api, mid), "the cancelled migration")
+        self.assertEqual(final["status"], "cancelled")
+        self.assertEqual(final["error_message"], "enough")
+        self.assertLess(int(done[0][0]), int(self.sql(
+            "SELECT count(*) FROM ferry.migration_batches WHERE migration_id = '%s'" % mid)[0][0]))
+
     def freeze_holding(self, name, migration_id):
         """SIGSTOPs `name` when it holds a batch lease; the batch, or None (then it runs on)."""
         proc = self.procs[name].proc

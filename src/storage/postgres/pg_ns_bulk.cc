@@ -101,8 +101,22 @@ Result<std::string> DocumentPage(pqxx::work& tx, const std::string& ns, const Ch
 
 }  // namespace
 
-// OK, with the fence advanced to fence.token, unless a higher token wrote under the key.
+// OK, with the fence advanced to fence.token, unless a higher token wrote under the key
+// or (when the fence names its batch) the token is no longer the batch's lease: lease,
+// fence and target rows are checked and written in one transaction. The lease row is
+// key-share locked, so a takeover (which updates the row) waits for this write or happens
+// before it and is seen.
 Status AdvanceWriteFence(pqxx::work& tx, const std::string& ns, const WriteFence& fence) {
+  if (!fence.migration_id.empty()) {
+    auto lease = tx.exec_params(
+        "SELECT 1 FROM migration_batches WHERE migration_id = $1 AND batch_no = $2 "
+        "AND fencing_token = $3 AND status <> 'completed' FOR SHARE",
+        fence.migration_id, fence.batch_no, fence.token);
+    if (lease.empty()) {
+      return Status::LeaseLost("stale fencing token " + std::to_string(fence.token) + " for " +
+                               fence.key + " (the batch's lease was taken over)");
+    }
+  }
   auto r = tx.exec_params(
       "INSERT INTO write_fences (namespace_id, fence_key, token) VALUES ($1, $2, $3) "
       "ON CONFLICT (namespace_id, fence_key) DO UPDATE SET token = EXCLUDED.token "
