@@ -23,7 +23,7 @@ namespace ferry::storage {
 struct WriteFence {
   std::string key;
   int64_t token = 0;
-  std::string migration_id;
+  std::string migration_id{};
   int64_t batch_no = 0;
 };
 
