@@ -154,6 +154,8 @@ class ScaleOutTest(FerryTestCase):
         # worker-2 is frozen while it holds a batch, until that lease has been taken over.
         frozen = wait_until(lambda: self.freeze_holding("worker-2", mid),
                             "worker-2 frozen while holding a batch")
+        # Thawed even when a check below fails, so that the next test finds it running.
+        self.addCleanup(self.procs["worker-2"].proc.send_signal, signal.SIGCONT)
         wait_until(lambda: self.sql(
             "SELECT 1 FROM ferry.migration_batches WHERE migration_id = '%s' AND batch_no = %s "
             "AND (lease_owner <> 'worker-2' OR status = 'completed')" % (mid, frozen)),
@@ -243,4 +245,4 @@ class ScaleOutTest(FerryTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    unittest.main(failfast=True)

@@ -1,6 +1,8 @@
 #include "storage/postgres/pg_db.h"
 
+#include <algorithm>
 #include <chrono>
+#include <string>
 
 namespace ferry::storage::postgres {
 namespace {
@@ -57,6 +59,8 @@ Result<std::unique_ptr<pqxx::connection>> PgDb::Connect() const {
     auto c = std::make_unique<pqxx::connection>(options_.url);
     pqxx::nontransaction n(*c);
     n.exec("SET search_path TO " + c->quote_name(options_.schema));
+    n.exec("SET idle_in_transaction_session_timeout = " +
+           std::to_string(std::max(0, options_.idle_transaction_timeout_ms)));
     return c;
   } catch (const std::exception& e) {
     return PgStatus(e, "connect to postgresql");

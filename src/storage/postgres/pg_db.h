@@ -27,6 +27,12 @@ struct PgOptions {
   std::string url;               // postgresql://user@host:port/db
   std::string schema = "ferry";  // created when missing
   int pool_size = 8;             // connections opened on demand, at most this many
+  // A transaction left idle this long by its client (a process frozen, swapped out or
+  // stopped in a debugger mid-transaction) is ended by the server, so the row locks it
+  // holds (a batch's lease row, a migration's row) do not outlive the leases they guard:
+  // kept below the shortest lease (10 s) so another process can take a stalled holder's
+  // batch over. 0 disables it.
+  int idle_transaction_timeout_ms = 5000;
 };
 
 // Maps a libpqxx exception to a Status with `context`: unique violation → AlreadyExists,
@@ -112,6 +118,13 @@ auto PgDb::Run(std::string_view what, Fn&& fn) -> decltype(fn(std::declval<pqxx:
       continue;
     } catch (const std::exception& e) {
       last = PgStatus(e, what);
+      if (!c->is_open()) {
+        // The server ended the session (e.g. the idle-transaction timeout): nothing was
+        // committed, so the function reruns on a new connection.
+        Drop(std::move(c));
+        last = Status::Unavailable(last.message());
+        continue;
+      }
       Return(std::move(c));
       if (last.code() != StatusCode::kAborted) return R(last);
       continue;

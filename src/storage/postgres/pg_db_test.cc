@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -80,6 +83,69 @@ TEST_F(PgDbTest, DriverErrorsBecomeStatuses) {
   Status bad = run("SELECT * FROM no_such_table");
   EXPECT_EQ(bad.code(), StatusCode::kInternal);
   EXPECT_EQ(bad.message().find(options_.url), std::string::npos);
+}
+
+// A process frozen in the middle of a transaction (here: a function that stalls after it
+// locked a row) must not hold the row past the idle-transaction timeout: the server ends
+// the session, another connection can lock the row, and the stalled function's transaction
+// is rerun on a new connection rather than committed.
+TEST_F(PgDbTest, AStalledTransactionLosesItsLocksAndIsRerun) {
+  options_.idle_transaction_timeout_ms = 300;
+  auto db = PgDb::Open(options_);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)
+                  ->Run("setup",
+                        [](pqxx::work& tx) -> Status {
+                          tx.exec("CREATE TABLE lease (k TEXT PRIMARY KEY, n BIGINT)");
+                          tx.exec("INSERT INTO lease VALUES ('batch', 0)");
+                          return Status::Ok();
+                        })
+                  .ok());
+  std::mutex mu;
+  std::condition_variable cv;
+  bool taken_over = false;
+  int attempts = 0;
+  std::thread holder([&] {
+    Status s = (*db)->Run("stalled holder", [&](pqxx::work& tx) -> Status {
+      tx.exec("SELECT 1 FROM lease WHERE k = 'batch' FOR SHARE");
+      std::unique_lock<std::mutex> lock(mu);
+      if (++attempts == 1) {
+        // Frozen until the row has been locked by another connection (or the deadline).
+        cv.wait_for(lock, std::chrono::seconds(30), [&] { return taken_over; });
+      }
+      lock.unlock();
+      tx.exec("UPDATE lease SET n = n + 1 WHERE k = 'batch'");
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  });
+  // Another process takes the row over: NOWAIT fails while the stalled holder has it.
+  auto other = PgDb::Open(options_);
+  ASSERT_TRUE(other.ok());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  Status lock = Status::Internal("not tried");
+  while (std::chrono::steady_clock::now() < deadline) {
+    lock = (*other)->Run("take over", [](pqxx::work& tx) -> Status {
+      tx.exec("SELECT 1 FROM lease WHERE k = 'batch' FOR UPDATE NOWAIT");
+      tx.exec("UPDATE lease SET n = n + 100 WHERE k = 'batch'");
+      return Status::Ok();
+    });
+    if (lock.ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // pacing between attempts
+  }
+  {
+    std::lock_guard<std::mutex> guard(mu);
+    taken_over = lock.ok();
+  }
+  cv.notify_all();
+  holder.join();
+  ASSERT_TRUE(lock.ok()) << "the stalled transaction kept its row lock: " << lock.ToString();
+  EXPECT_EQ(attempts, 2);  // the first transaction was ended by the server, then rerun
+  auto n = (*db)->Run("read", [](pqxx::work& tx) -> Result<int64_t> {
+    return tx.exec("SELECT n FROM lease")[0][0].as<int64_t>();
+  });
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 101);  // the takeover's write and the rerun's, not the stalled one's
 }
 
 TEST_F(PgDbTest, UnreachableServerIsUnavailableWithoutTheUrl) {
