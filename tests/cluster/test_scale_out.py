@@ -151,8 +151,10 @@ class ScaleOutTest(FerryTestCase):
         wait_until(lambda: self.completed_by("worker-1", mid) >= 1 and
                    self.leased_by("worker-1", mid), "worker-1 to complete a batch and hold one")
         self.procs["worker-1"].stop(signal.SIGKILL)
-        # worker-2 is frozen while it holds a batch, until that lease has been taken over.
-        frozen = wait_until(lambda: self.freeze_holding("worker-2", mid),
+        # worker-2 is frozen while it holds a batch, until that lease has been taken over
+        # (after it completed one: its share is checked below).
+        frozen = wait_until(lambda: self.completed_by("worker-2", mid) >= 1 and
+                            self.freeze_holding("worker-2", mid),
                             "worker-2 frozen while holding a batch")
         # Thawed even when a check below fails, so that the next test finds it running.
         self.addCleanup(self.procs["worker-2"].proc.send_signal, signal.SIGCONT)
