@@ -149,6 +149,27 @@ FERRY_PATHS = {
                 "schema": {"$ref": "#/components/schemas/FerryRetryMigrationResponse"}}}},
             "401": _error("Unauthorized"), "404": _error("Not Found"),
             "409": _error("Conflict"), "503": _error("Service Unavailable")}}},
+    "/v1/namespaces/migrations/{migration_id}/events": {"get": {
+        "operationId": "ferry_migration_events",
+        "summary": "The migration's live event stream (Ferry extension): Server-Sent Events. "
+                   "Each event is `id: <digest of the state>`, `event: migration` and `data:` "
+                   "the body GET /v1/namespaces/migrations/{migration_id} answers, on one line. "
+                   "The first event is the current state; then one per change, at most 4 per "
+                   "second; a terminal state (completed, failed, cancelled) comes as "
+                   "`event: end` and ends the stream. `: keep-alive` comments every 15 s "
+                   "while nothing changes. Served by any process of a deployment; a client "
+                   "that reconnects with Last-Event-ID is not sent the state it has. 503 when "
+                   "the process serves too many streams.",
+        "parameters": [
+            _MIGRATION_ID,
+            {"name": "Last-Event-ID", "in": "header", "required": False,
+             "schema": {"type": "string", "maxLength": 64},
+             "description": "The id of the last event received (on reconnect)"}],
+        "responses": {
+            "200": {"description": "The event stream", "content": {"text/event-stream": {
+                "schema": {"type": "string"}}}},
+            "401": _error("Unauthorized"), "404": _error("Not Found"),
+            "503": _error("Service Unavailable")}}},
     "/healthz": {"get": {
         "operationId": "ferry_healthz",
         "summary": "Liveness of this ferryd process (Ferry extension).",

@@ -2,6 +2,7 @@
 // What the handlers reach: the services and the pool that runs handler bodies off the
 // I/O threads. Built by app/ and passed in; no globals.
 
+#include "api/migration_event_hub.h"
 #include "common/logging.h"
 #include "common/thread_pool.h"
 #include "extract/extractor.h"
@@ -30,6 +31,7 @@ struct ApiContext {
   service::RetrieverService& retrievers;
   service::ClusterService& clusters;
   service::TaxonomyService& taxonomies;
+  MigrationEventHub& events;
 };
 
 }  // namespace ferry::api

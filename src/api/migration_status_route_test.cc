@@ -48,9 +48,16 @@ class MigrationStatusRouteTest : public MigrationRunnerTest {
     retrievers_ = std::make_unique<service::RetrieverService>(*deps_, *vectors_);
     clusters_ = std::make_unique<service::ClusterService>(*deps_);
     taxonomies_ = std::make_unique<service::TaxonomyService>(*deps_, *retrievers_);
-    ctx_ = std::make_unique<ApiContext>(ApiContext{*auth_, *namespaces_, *buckets_, *collections_,
-                                                   *batches_, *migrations_, *extractors_, logger_,
-                                                   pool_, *retrievers_, *clusters_, *taxonomies_});
+    events_ = std::make_unique<MigrationEventHub>(
+        [this](const service::Caller& caller,
+               const std::string& id) -> Result<std::shared_ptr<const model::Migration>> {
+          FERRY_ASSIGN_OR_RETURN(auto view, migrations_->GetStatus(caller, id));
+          return view.migration;
+        },
+        logger_);
+    ctx_ = std::make_unique<ApiContext>(
+        ApiContext{*auth_, *namespaces_, *buckets_, *collections_, *batches_, *migrations_,
+                   *extractors_, logger_, pool_, *retrievers_, *clusters_, *taxonomies_, *events_});
     route_ = MigrationStatusRoute(*ctx_, state_);
   }
 
@@ -115,6 +122,7 @@ class MigrationStatusRouteTest : public MigrationRunnerTest {
   std::unique_ptr<service::RetrieverService> retrievers_;
   std::unique_ptr<service::ClusterService> clusters_;
   std::unique_ptr<service::TaxonomyService> taxonomies_;
+  std::unique_ptr<MigrationEventHub> events_;
   std::unique_ptr<ApiContext> ctx_;
   std::shared_ptr<MigrationStatusRouteState> state_ = std::make_shared<MigrationStatusRouteState>();
   http::RouteFn route_;

@@ -11,6 +11,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterCollectionRoutes(router, ctx);
   RegisterMigrationRoutes(router, ctx);
   RegisterMigrationRetryRoutes(router, ctx);
+  RegisterMigrationEventRoutes(router, ctx);
   RegisterRetrieverRoutes(router, ctx);
   RegisterClusterRoutes(router, ctx);
   RegisterTaxonomyRoutes(router, ctx);

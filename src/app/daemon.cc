@@ -140,8 +140,16 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
     service::BatchRunner& runner;
     ~StopBatches() { runner.Shutdown(); }
   } stop_batches{runner};
-  api::ApiContext ctx{auth,        namespaces, buckets,      collections, batches,  migrations,
-                      *extractors, logger,     handler_pool, retrievers,  clusters, taxonomies};
+  api::MigrationEventHub events(
+      [&migrations](const service::Caller& caller,
+                    const std::string& id) -> Result<std::shared_ptr<const model::Migration>> {
+        FERRY_ASSIGN_OR_RETURN(auto view, migrations.GetStatus(caller, id));
+        return view.migration;
+      },
+      logger);
+  api::ApiContext ctx{auth,       namespaces,  buckets, collections,  batches,
+                      migrations, *extractors, logger,  handler_pool, retrievers,
+                      clusters,   taxonomies,  events};
   api::http::Router router;
   if (config.serves_api()) {
     api::RegisterRoutes(router, ctx);
@@ -174,6 +182,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
 
   int sig = WaitForTermination();
   logger.Info("shutting down", {{"signal", std::to_string(sig)}});
+  events.Stop();                // event streams end (their clients reconnect elsewhere)
   server.Stop();                // no new requests; in-flight ones answered
   handler_pool.Shutdown();      // handler bodies done
   runner.Shutdown();            // batches paused at a chunk boundary, resumed on next start

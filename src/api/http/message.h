@@ -29,6 +29,23 @@ struct HttpRequest {
   std::optional<std::string> QueryParam(std::string_view name) const;
 };
 
+// The producer's end of a streamed response body (Server-Sent Events). Thread-safe; the
+// producer keeps it for as long as it streams.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Queues `bytes` as the body's next part. False once the stream is closed: the client
+  // left, a write failed or timed out, more than kMaxQueuedBytes wait unsent (a client
+  // that stopped reading), the server is stopping, or End was called. Then nothing is
+  // sent and the producer should let the stream go.
+  virtual bool Write(std::string bytes) = 0;
+  // Sends what is queued, ends the body and closes the connection. Idempotent.
+  virtual void End() = 0;
+  virtual bool open() const = 0;
+
+  static constexpr size_t kMaxQueuedBytes = 1 << 20;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
@@ -39,6 +56,11 @@ struct HttpResponse {
   // Extra headers. The server itself sets Content-Type, Content-Length, Connection, Server
   // and X-Request-Id; do not repeat those here.
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the body is streamed instead of `body`: the header goes out with chunked
+  // transfer coding (to an HTTP/1.0 client: no length, the close ends the body), then
+  // `on_stream` is called once, on an I/O thread (so it must not block), with the stream
+  // to write to. The connection is closed after a streamed body, never reused.
+  std::function<void(std::shared_ptr<BodyStream>)> on_stream;
 };
 
 // Sends the response to one request. Callable from any thread. Only the first call counts;

@@ -1,5 +1,6 @@
 #include "api/http/server_state.h"
 
+#include <boost/asio/post.hpp>
 #include <exception>
 #include <utility>
 
@@ -78,6 +79,14 @@ void ServerState::EndRequest() {
     --in_flight_;
   }
   drained_.notify_all();
+}
+
+bool ServerState::PostIfOpen(const boost::asio::any_io_executor& executor,
+                             std::function<void()> fn) {
+  std::lock_guard lock(mu_);
+  if (closed_) return false;
+  boost::asio::post(executor, std::move(fn));
+  return true;
 }
 
 Admission ServerState::Register(Session* session, std::weak_ptr<Session> handle) {

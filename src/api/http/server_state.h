@@ -10,9 +10,11 @@
 // Thread-safe. No Session is ever destroyed while mu_ is held (~Session calls Unregister).
 
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,6 +51,11 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   bool Dispatch(const std::shared_ptr<Session>& session, HttpRequest request);
   // Called by the session once the response to a dispatched request is written (or failed).
   void EndRequest();
+
+  // Posts `fn` to `executor` (a session's strand) unless the server is closed: the one
+  // safe way for another thread (a BodyStream's producer) to reach a session, since a
+  // closed server's io_context may be gone. Returns false when not posted.
+  bool PostIfOpen(const boost::asio::any_io_executor& executor, std::function<void()> fn);
 
   // Records a live session so that Stop can close it, and admits it if fewer than
   // options().max_connections admitted sessions are open (0 = no cap). A session over the

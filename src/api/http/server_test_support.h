@@ -126,6 +126,15 @@ class HttpServerTest : public ::testing::Test {
       response.body = std::string(kLargeBody, 'L');
       return respond(std::move(response));
     }
+    if (request.path == "/stream") {
+      HttpResponse response;
+      response.content_type = "text/event-stream";
+      response.headers.emplace_back("Cache-Control", "no-store");
+      response.on_stream = [this](std::shared_ptr<BodyStream> stream) {
+        stream_.set_value(std::move(stream));
+      };
+      return respond(std::move(response));
+    }
     if (request.path == "/pool") {
       pool_.Submit([request, respond] { respond(Echo(request)); });
       return;
@@ -138,7 +147,8 @@ class HttpServerTest : public ::testing::Test {
   Logger logger_{LogLevel::kError};
   ThreadPool pool_{2};
   std::atomic<int> handled_{0};
-  std::promise<Responder> held_;  // the Responder of the request to "/hold"
+  std::promise<Responder> held_;                      // the Responder of the request to "/hold"
+  std::promise<std::shared_ptr<BodyStream>> stream_;  // the body stream of "/stream"
   std::shared_ptr<const std::string> shared_body_ =
       std::make_shared<const std::string>(std::string(100'000, 'x') + "end");
   std::unique_ptr<HttpServer> server_;

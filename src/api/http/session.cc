@@ -95,7 +95,10 @@ void Session::PostClose() {
 
 void Session::PostCloseIfIdle() {
   asio::post(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->phase_ == Phase::kReading || self->phase_ == Phase::kClosing) self->Close();
+    if (self->phase_ == Phase::kReading || self->phase_ == Phase::kStreaming ||
+        self->phase_ == Phase::kClosing) {
+      self->Close();
+    }
   });
 }
 
@@ -246,6 +249,7 @@ void Session::WriteError(int status, std::string_view type, const std::string& m
 }
 
 void Session::Write(HttpResponse response, bool dispatched) {
+  if (response.on_stream && dispatched) return StartStream(std::move(response));
   phase_ = Phase::kWriting;
   const bool keep_alive = keep_alive_ && !state_->stopping();
   const int status = response.status >= 100 && response.status <= 599 ? response.status : 500;
@@ -300,6 +304,7 @@ void Session::Discard() {
 
 void Session::Close() {
   phase_ = Phase::kClosing;
+  if (stream_shared_ != nullptr) stream_shared_->open = false;
   beast::error_code ec;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   stream_.close();

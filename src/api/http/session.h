@@ -5,12 +5,17 @@
 //   its framing is unsafe, see framing.h; 413 if Content-Length is over the limit) → read
 //   body → Dispatch to the handler → (Responder posts back) → write response → next
 //   request, or close.
+// A response with `on_stream` (a streamed body) goes through StartStream instead of Write:
+// the header, then the producer's parts as chunks, then the connection closes
+// (session_stream.cc).
 // Transport errors are answered here (400/413/431/501) and end the connection. A
 // connection over the server's max_connections gets 503 and is closed without being read.
 //
 // Ownership: pending Asio operations hold the session while reading and writing;
 // ServerState holds it while a handler owns the request.
 
+#include <array>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -18,6 +23,7 @@
 #include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +34,12 @@
 namespace ferry::api::http {
 
 class ServerState;
+
+// What a session and the BodyStream it hands to a producer share.
+struct StreamShared {
+  std::atomic<bool> open{true};
+  std::atomic<size_t> queued{0};  // bytes written by the producer and not yet sent
+};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -45,9 +57,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void PostCloseIfIdle();
   // Closes the connection, whatever it is doing. Thread-safe.
   void PostClose();
+  // On the strand, for a streamed body: sends `bytes` as its next part, or (`last`) ends
+  // the body and closes the connection.
+  void SendStreamPart(std::string bytes, bool last);
 
  private:
-  enum class Phase { kReading, kHandling, kWriting, kClosing };
+  enum class Phase { kReading, kHandling, kWriting, kStreaming, kClosing };
   using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
   void ReadHeader();
@@ -61,6 +76,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void WriteError(int status, std::string_view type, const std::string& message);
   void Write(HttpResponse response, bool dispatched);
   void OnWrite(boost::beast::error_code ec, bool keep_alive, bool dispatched, int status);
+  void StartStream(HttpResponse response);
+  void PumpStream();
+  void WatchPeer();
   void LingerThenClose();
   void Discard();
   void Close();
@@ -83,6 +101,14 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string path_;
   bool keep_alive_ = false;
   std::chrono::steady_clock::time_point started_;
+
+  // A streamed body (phase kStreaming): parts framed and waiting, and their payload sizes.
+  std::shared_ptr<StreamShared> stream_shared_;
+  std::deque<std::pair<std::string, size_t>> stream_out_;
+  bool stream_writing_ = false;
+  bool stream_ended_ = false;
+  bool chunked_ = true;
+  std::array<char, 512> peer_bytes_{};  // what a streaming client sends (read, dropped)
 };
 
 }  // namespace ferry::api::http
