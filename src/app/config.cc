@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <filesystem>
 #include <thread>
 
 #include "app/extractor_config.h"
@@ -58,6 +59,8 @@ Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
     return ParseSize(key, value, &c->item_timeout_seconds);
   } else if (key == "max_attempts") {
     return ParseSize(key, value, &c->webhook_max_attempts);
+  } else if (key == "ui_dir") {
+    c->ui_dir = value;
   } else if (key == "crash_points") {
     c->crash_points = value;
   } else {
@@ -198,6 +201,7 @@ Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* c
       {"FERRY_CRASH_POINTS", "crash_points"},
       {"FERRY_MAX_CONNECTIONS", "max_connections"},
       {"FERRY_MAX_IMAGE_PIXELS", "max_image_pixels"},
+      {"FERRY_UI_DIR", "ui_dir"},
   };
   for (const auto& [var, key] : kVars) {
     auto it = env.find(var);
@@ -215,6 +219,16 @@ std::map<std::string, std::string> FerryEnvironment() {
     if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   return env;
+}
+
+std::string ResolveUiDir(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  std::error_code ec;
+  auto exe_dir = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+  if (ec) return "ui";
+  auto beside = exe_dir / "ui";
+  if (std::filesystem::is_directory(beside, ec)) return beside.string();
+  return (exe_dir.parent_path() / "share" / "ferry" / "ui").string();
 }
 
 }  // namespace ferry::app

@@ -66,6 +66,10 @@ struct Config {
   // itself the N-th time it reaches a named crash point (common/crash_points.h).
   // Default "" (none).
   std::string crash_points;
+  // The web dashboard's files, served at /ui/. Default "": the `ui` folder beside the
+  // ferryd binary, else ../share/ferry/ui from it (where `cmake --install` puts it).
+  // (TOML ui_dir, env FERRY_UI_DIR.)
+  std::string ui_dir;
   // HTTP embedding extractors ([[extractors.http]] tables; TOML only). See README.
   std::vector<extract::http::HttpExtractorConfig> http_extractors;
 
@@ -79,16 +83,21 @@ struct Config {
 };
 
 // Applies a TOML file: keys data_dir, storage, role, node_name, listen, max_body_bytes, io_threads,
-// handler_threads, workers, log_level, max_connections, max_image_pixels (top level or
+// handler_threads, workers, log_level, max_connections, max_image_pixels, ui_dir (top level or
 // under a table such as [server]).
 Status ApplyTomlFile(const std::string& path, Config* config);
 // The same, for TOML text already in memory (the config fuzzer feeds it).
 Status ApplyTomlString(std::string_view text, Config* config);
 // Applies FERRY_DATA_DIR, FERRY_STORAGE, FERRY_LISTEN, FERRY_MAX_BODY_BYTES, FERRY_IO_THREADS,
 // FERRY_HANDLER_THREADS, FERRY_WORKERS, FERRY_LOG_LEVEL, FERRY_WEBHOOK_ALLOW_PRIVATE,
-// FERRY_WEBHOOK_MAX_ATTEMPTS, FERRY_MAX_CONNECTIONS, FERRY_MAX_IMAGE_PIXELS from `env`.
+// FERRY_WEBHOOK_MAX_ATTEMPTS, FERRY_MAX_CONNECTIONS, FERRY_MAX_IMAGE_PIXELS, FERRY_UI_DIR
+// from `env`.
 Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* config);
 // The process environment's FERRY_* variables.
 std::map<std::string, std::string> FerryEnvironment();
+// The dashboard's directory: `configured` when set, else `ui` beside the running binary
+// when it exists, else ../share/ferry/ui from the binary (which may not exist: /ui/ then
+// answers 404).
+std::string ResolveUiDir(const std::string& configured);
 
 }  // namespace ferry::app

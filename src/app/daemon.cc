@@ -9,6 +9,7 @@
 
 #include "api/http/server.h"
 #include "api/routes.h"
+#include "api/ui_routes.h"
 #include "app/data_dir_lock.h"
 #include "app/extractor_config.h"
 #include "app/storage_factory.h"
@@ -153,6 +154,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   api::http::Router router;
   if (config.serves_api()) {
     api::RegisterRoutes(router, ctx);
+    api::RegisterUiRoutes(router, ctx, ResolveUiDir(config.ui_dir));
   } else {
     api::RegisterHealthRoute(router, ctx);
   }
