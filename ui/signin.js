@@ -1,0 +1,36 @@
+// Sign-in: the key is checked with one API call, then kept in sessionStorage.
+
+import { api, signIn, signOut } from "./api.js";
+import { errorBox, h } from "./dom.js";
+
+export function renderSignIn(root, { onSignedIn }) {
+  const input = h("input", {
+    id: "api-key", name: "api-key", type: "password", autocomplete: "off", required: true,
+    placeholder: "sk_…", spellcheck: false,
+  });
+  const status = h("div", { class: "form-status" });
+  const form = h("form", { class: "card signin", id: "sign-in-form" },
+    h("h1", null, "Sign in"),
+    h("p", { class: "muted" },
+      "Paste an API key. It is kept in this tab only (sessionStorage) and sent in the ",
+      h("code", null, "Authorization"), " header."),
+    h("label", { for: "api-key" }, "API key"),
+    input,
+    h("button", { type: "submit", class: "primary" }, "Sign in"),
+    status);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    status.replaceChildren("Checking…");
+    signIn(input.value.trim());
+    try {
+      await api.listNamespaces();
+      input.value = "";
+      onSignedIn();
+    } catch (err) {
+      signOut();
+      status.replaceChildren(errorBox(err.status === 401 ? "That API key was not accepted." : err));
+    }
+  });
+  root.replaceChildren(form);
+  input.focus();
+}
