@@ -2,7 +2,9 @@
 # Installs the Debian bookworm packages Ferry needs to build, run and test.
 #   scripts/install-deps.sh        what `make run` needs (build and run, embedded storage)
 #   scripts/install-deps.sh test   also what `make test` needs (the PostgreSQL 15 server
-#                                  the tests start their own throwaway cluster with)
+#                                  the tests start their own throwaway cluster with;
+#                                  chromium, and node with npm when npm is missing, for
+#                                  the dashboard's browser test)
 # Only what is missing is installed; needs root (or sudo) when something is missing.
 set -euo pipefail
 PACKAGES=(
@@ -18,7 +20,8 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev llvm-14
 )
 if [ "${1:-}" = test ]; then
-  PACKAGES+=(postgresql-15)
+  PACKAGES+=(postgresql-15 chromium)
+  command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,7 +1,7 @@
 // The form that validates, creates and starts a migration from a namespace's resources.
 
 import { api } from "./api.js";
-import { errorBox, h } from "./dom.js";
+import { clear, errorBox, fill, h } from "./dom.js";
 import { dependencyGraph } from "./graph.js";
 import { TYPES } from "./list.js";
 import { validationView } from "./report.js";
@@ -41,7 +41,7 @@ export function renderCreate(root, { signal, navigate }) {
     extractorsField,
     h("div", { class: "toolbar" }, validateBtn, createBtn, startBtn),
     message, result);
-  root.replaceChildren(form);
+  fill(root, form);
 
   const updateType = () => { extractorsField.hidden = type.value === "copy"; };
   type.addEventListener("change", updateType);
@@ -60,17 +60,17 @@ export function renderCreate(root, { signal, navigate }) {
   }
 
   async function run(action) {
-    message.replaceChildren();
+    clear(message);
     try {
       await action();
     } catch (e) {
-      if (!signal.aborted) message.replaceChildren(errorBox(e));
+      if (!signal.aborted) fill(message, errorBox(e));
     }
   }
 
   validateBtn.addEventListener("click", () => run(async () => {
     const res = await api.validate(config());
-    result.replaceChildren(h("h2", null, "Validation"), validationView(res.validation_result),
+    fill(result, h("h2", null, "Validation"), validationView(res.validation_result),
       res.dependency_graph ? dependencyGraph(res.dependency_graph) : null);
   }));
   form.addEventListener("submit", (e) => {
@@ -78,7 +78,7 @@ export function renderCreate(root, { signal, navigate }) {
     run(async () => {
       const res = await api.create(config());
       created = res.migration_id;
-      result.replaceChildren(h("h2", null, "Created ", h("span", { class: "mono" }, created)),
+      fill(result, h("h2", null, "Created ", h("span", { class: "mono" }, created)),
         h("p", null, res.message), res.validation_result ? validationView(res.validation_result) : null);
       startBtn.hidden = false;
       createBtn.disabled = true;
@@ -97,9 +97,9 @@ export function renderCreate(root, { signal, navigate }) {
 
   Promise.all([api.listNamespaces(), api.listExtractors()]).then(([nss, exs]) => {
     if (signal.aborted) return;
-    ns.replaceChildren(...nss.results.map((n) => h("option", { value: n.namespace_id }, n.namespace_name)));
-    extractors.replaceChildren(...exs.map((x) => h("label", null,
+    fill(ns, ...nss.results.map((n) => h("option", { value: n.namespace_id }, n.namespace_name)));
+    fill(extractors, ...exs.map((x) => h("label", null,
       h("input", { type: "checkbox", dataset: { name: x.feature_extractor_name, version: x.version } }),
       ` ${x.feature_extractor_name}@${x.version}`)));
-  }).catch((e) => message.replaceChildren(errorBox(e)));
+  }).catch((e) => fill(message, errorBox(e)));
 }

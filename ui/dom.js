@@ -37,6 +37,11 @@ export function clear(el) {
   return el;
 }
 
+// Replaces el's children; null, undefined and false children are left out.
+export function fill(el, ...children) {
+  return append(clear(el), children);
+}
+
 // A horizontal bar: role=progressbar with aria-valuenow, the fill sized by CSSOM.
 export function bar(percent, label) {
   const p = Math.max(0, Math.min(100, Number(percent) || 0));

@@ -39,9 +39,13 @@ function layout(nodes) {
 export function dependencyGraph(graph, statuses = new Map()) {
   const nodes = (graph && graph.nodes) || [];
   const { order, pos, width, height } = layout(nodes);
+  const w = Math.max(width, 200);
+  const ht = Math.max(height, 80);
   const root = svg("svg", {
     class: "graph",
-    viewBox: `0 0 ${Math.max(width, 200)} ${Math.max(height, 80)}`,
+    viewBox: `0 0 ${w} ${ht}`,
+    width: String(w),
+    height: String(ht),
     role: "img",
     "aria-label": `dependency graph: ${nodes.length} resources in ${order.length} tiers`,
   });

@@ -2,7 +2,7 @@
 // two seconds while shown so that statuses stay live.
 
 import { api } from "./api.js";
-import { bar, errorBox, formatTime, h, statusBadge } from "./dom.js";
+import { bar, clear, errorBox, fill, formatTime, h, statusBadge } from "./dom.js";
 
 export const STATUSES = ["draft", "validating", "pending", "in_progress", "completed", "failed", "cancelled"];
 export const TYPES = ["re_extract", "copy", "extend"];
@@ -39,7 +39,7 @@ export function renderList(root, { signal, filters, onFilters }) {
   const nsSelect = form.querySelector("#source_namespace_id");
   let names = new Map();
 
-  root.replaceChildren(h("div", { class: "page-head" }, h("h1", null, "Migrations"), total,
+  fill(root, h("div", { class: "page-head" }, h("h1", null, "Migrations"), total,
     h("a", { class: "button primary", href: "#/new" }, "New migration")),
   form, message,
   h("div", { class: "table-wrap card" }, h("table", { class: "list", id: "migrations" },
@@ -57,15 +57,15 @@ export function renderList(root, { signal, filters, onFilters }) {
     try {
       const res = await api.listMigrations(current());
       if (signal.aborted) return;
-      total.replaceChildren(`${res.total} migration${res.total === 1 ? "" : "s"}`);
-      table.replaceChildren(...res.results.map((m) => row(m, names)));
+      fill(total, `${res.total} migration${res.total === 1 ? "" : "s"}`);
+      fill(table, ...res.results.map((m) => row(m, names)));
       if (!res.results.length) {
-        table.replaceChildren(h("tr", null, h("td", { colSpan: 6, class: "muted" }, "No migrations match.")));
+        fill(table, h("tr", null, h("td", { colSpan: 6, class: "muted" }, "No migrations match.")));
       }
-      message.replaceChildren();
+      clear(message);
     } catch (e) {
       if (signal.aborted) return;
-      message.replaceChildren(errorBox(e));
+      fill(message, errorBox(e));
     }
     if (!signal.aborted) timer = setTimeout(refresh, REFRESH_MS);
   }

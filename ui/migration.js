@@ -3,7 +3,7 @@
 // Cancel. Updated live by live.js (event stream, or polling as a fallback).
 
 import { api } from "./api.js";
-import { bar, clear, errorBox, h, section, statusBadge } from "./dom.js";
+import { bar, clear, errorBox, fill, h, section, statusBadge } from "./dom.js";
 import { dependencyGraph } from "./graph.js";
 import { isTerminal, watchMigration } from "./live.js";
 import { benchmarkView, resourcesView, stagesView, summaryView, validationView, verificationView } from "./report.js";
@@ -28,6 +28,7 @@ export function renderMigration(root, id, { signal }) {
   const title = h("h1", { class: "mono" }, id);
   const status = h("span", { id: "migration-status" });
   const live = h("span", { class: "live muted small", id: "live-mode" });
+  const startBtn = h("button", { type: "button", class: "primary", id: "start", hidden: true }, "Start");
   const cancelBtn = h("button", { type: "button", class: "danger", id: "cancel", hidden: true }, "Cancel migration");
   const actionsMsg = h("div");
   const message = h("div");
@@ -43,18 +44,17 @@ export function renderMigration(root, id, { signal }) {
   const retryBtn = h("button", { type: "button", id: "retry", disabled: true }, "Retry failed items");
   const failed = h("div", { id: "failed" });
 
-  root.replaceChildren(
+  fill(root,
     h("div", { class: "page-head" }, h("a", { href: "#/migrations", class: "back" }, "← Migrations"),
-      title, status, live, cancelBtn),
+      title, status, live, h("span", { class: "actions" }, startBtn, cancelBtn)),
     actionsMsg, message,
     h("div", { class: "grid two" },
       section("Progress", overall, stages),
       section("Summary", summary)),
     section("Dependency graph", graph),
     section("Resources", resources),
-    h("div", { class: "grid two" },
-      section("Validation", validation),
-      section("Verification", verification)),
+    section("Validation", validation),
+    section("Verification: counts and checksums", verification),
     section("Benchmark: source vs target", benchmark),
     section("Failed items", h("div", { class: "toolbar" }, failedCount, retryBtn), failed));
 
@@ -68,44 +68,60 @@ export function renderMigration(root, id, { signal }) {
     try {
       const list = await api.failedItems(id);
       if (signal.aborted) return;
-      failedCount.replaceChildren(`${list.total} failed item${list.total === 1 ? "" : "s"}`);
-      failed.replaceChildren(failedItemsTable(list));
+      fill(failedCount, `${list.total} failed item${list.total === 1 ? "" : "s"}`);
+      fill(failed, failedItemsTable(list));
       retryBtn.disabled = !(list.total > 0 && isTerminal(current.status));
     } catch (e) {
-      failed.replaceChildren(errorBox(e));
+      fill(failed, errorBox(e));
     }
   }
 
   function render(m) {
     current = m;
     root.dataset.status = m.status;
-    status.replaceChildren(statusBadge(m.status));
+    fill(status, statusBadge(m.status));
     cancelBtn.hidden = isTerminal(m.status);
+    startBtn.hidden = m.status !== "draft";
     const p = m.progress || {};
-    overall.replaceChildren(h("div", { class: "overall-head" }, h("strong", null, `${Math.round(p.overall_progress_percent || 0)}%`),
+    fill(overall, h("div", { class: "overall-head" }, h("strong", null, `${Math.round(p.overall_progress_percent || 0)}%`),
       h("span", { class: "muted" }, p.current_stage ? " · " + p.current_stage.replace(/_/g, " ") : "")),
     bar(p.overall_progress_percent, "overall progress"),
     m.error_message ? h("div", { class: "error-text" }, m.error_message) : null);
-    summary.replaceChildren(summaryView(m));
-    stages.replaceChildren(stagesView(m));
+    fill(summary, summaryView(m));
+    fill(stages, stagesView(m));
     const statuses = new Map((p.resources || []).map((r) => [r.resource_id, r.status]));
-    graph.replaceChildren(m.dependency_graph && (m.dependency_graph.nodes || []).length
+    fill(graph, m.dependency_graph && (m.dependency_graph.nodes || []).length
       ? dependencyGraph(m.dependency_graph, statuses) : h("p", { class: "muted" }, "No dependency graph yet."));
-    resources.replaceChildren(resourcesView(m));
-    validation.replaceChildren(validationView(m.validation_result));
-    verification.replaceChildren(verificationView(m));
-    benchmark.replaceChildren(benchmarkView(m));
+    fill(resources, resourcesView(m));
+    fill(validation, validationView(m.validation_result));
+    fill(verification, verificationView(m));
+    fill(benchmark, benchmarkView(m));
     loadFailed(m);
   }
+
+  startBtn.addEventListener("click", async () => {
+    const warnings = ((current && current.validation_result && current.validation_result.warnings) || []).length;
+    const force = warnings > 0;
+    if (force && !window.confirm(`Start despite ${warnings} validation warning(s)?`)) return;
+    startBtn.disabled = true;
+    try {
+      const res = await api.start(id, force);
+      fill(actionsMsg, h("div", { class: "notice" }, res.message || "Started."));
+    } catch (e) {
+      fill(actionsMsg, errorBox(e));
+    } finally {
+      startBtn.disabled = false;
+    }
+  });
 
   cancelBtn.addEventListener("click", async () => {
     if (!window.confirm("Cancel this migration? Work done so far stays in the target namespace.")) return;
     cancelBtn.disabled = true;
     try {
       const res = await api.cancel(id, "cancelled from the dashboard");
-      actionsMsg.replaceChildren(h("div", { class: "notice" }, res.message || "Cancel requested."));
+      fill(actionsMsg, h("div", { class: "notice" }, res.message || "Cancel requested."));
     } catch (e) {
-      actionsMsg.replaceChildren(errorBox(e));
+      fill(actionsMsg, errorBox(e));
     } finally {
       cancelBtn.disabled = false;
     }
@@ -115,12 +131,12 @@ export function renderMigration(root, id, { signal }) {
     retryBtn.disabled = true;
     try {
       const res = await api.retry(id);
-      actionsMsg.replaceChildren(h("div", { class: "notice", id: "retry-accepted" },
+      fill(actionsMsg, h("div", { class: "notice", id: "retry-accepted" },
         res.message || `Retrying ${res.items_to_retry} item(s)`));
       failedKey = null;
       restartWatch();
     } catch (e) {
-      actionsMsg.replaceChildren(errorBox(e));
+      fill(actionsMsg, errorBox(e));
       retryBtn.disabled = false;
     }
   });
@@ -134,11 +150,11 @@ export function renderMigration(root, id, { signal }) {
       signal: watch.signal,
       onState: (m, mode) => {
         live.dataset.mode = mode;
-        live.replaceChildren(mode === "stream" ? "● live" : "● polling");
-        if (m) { message.replaceChildren(); render(m); }
-        if (m && isTerminal(m.status)) live.replaceChildren("");
+        fill(live, mode === "stream" ? "● live" : "● polling");
+        if (m) { clear(message); render(m); }
+        if (m && isTerminal(m.status)) fill(live, "");
       },
-      onError: (e) => message.replaceChildren(errorBox(e)),
+      onError: (e) => fill(message, errorBox(e)),
     });
   }
   clear(graph).append(h("p", { class: "muted" }, "Loading…"));

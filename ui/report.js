@@ -29,7 +29,7 @@ export function resourcesView(m) {
   if (!resources.length) return h("p", { class: "muted" }, "No resources yet.");
   return h("div", { class: "table-wrap" }, h("table", { class: "resources" },
     h("thead", null, h("tr", null, ["Resource", "Type", "Items", "Status", "Progress"].map((t) => h("th", null, t)))),
-    h("tbody", null, resources.map((r) => h("tr", { dataset: { resourceId: r.resource_id } },
+    h("tbody", null, resources.map((r) => h("tr", { class: "status-" + r.status, dataset: { resourceId: r.resource_id } },
       h("td", { class: "mono" }, r.resource_id),
       h("td", null, r.resource_type),
       h("td", null, plan[r.resource_id] !== undefined ? String(plan[r.resource_id]) : "—"),

@@ -1,7 +1,7 @@
 // Sign-in: the key is checked with one API call, then kept in sessionStorage.
 
 import { api, signIn, signOut } from "./api.js";
-import { errorBox, h } from "./dom.js";
+import { errorBox, fill, h } from "./dom.js";
 
 export function renderSignIn(root, { onSignedIn }) {
   const input = h("input", {
@@ -20,7 +20,7 @@ export function renderSignIn(root, { onSignedIn }) {
     status);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    status.replaceChildren("Checking…");
+    fill(status, "Checking…");
     signIn(input.value.trim());
     try {
       await api.listNamespaces();
@@ -28,9 +28,9 @@ export function renderSignIn(root, { onSignedIn }) {
       onSignedIn();
     } catch (err) {
       signOut();
-      status.replaceChildren(errorBox(err.status === 401 ? "That API key was not accepted." : err));
+      fill(status, errorBox(err.status === 401 ? "That API key was not accepted." : err));
     }
   });
-  root.replaceChildren(form);
+  fill(root, form);
   input.focus();
 }

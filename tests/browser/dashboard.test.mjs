@@ -1,0 +1,201 @@
+// The dashboard in Debian's chromium, driven by playwright-core. Started by
+// test_dashboard.py, which prepares the data and passes it in the environment:
+//   FERRY_URL, FERRY_KEY, SLOW_MIGRATION (a running re_extract), SLOW_RESOURCES (its
+//   resources → tier), FAILED_MIGRATION (completed with 2 failed items whose cause is
+//   gone), CHROMIUM, ARTIFACTS (screenshot folder).
+// Waiting is Playwright's auto-waiting and waitForFunction with timeouts; no fixed sleeps.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+};
+const URL = env("FERRY_URL");
+const KEY = env("FERRY_KEY");
+const SLOW = env("SLOW_MIGRATION");
+const SLOW_RESOURCES = JSON.parse(env("SLOW_RESOURCES"));
+const FAILED = env("FAILED_MIGRATION");
+const ARTIFACTS = env("ARTIFACTS");
+const WAIT = { timeout: 120_000 };
+
+const problems = [];
+const shots = [];
+
+async function shot(page, name, target) {
+  const file = path.join(ARTIFACTS, name + ".png");
+  await (target || page).screenshot({ path: file, ...(target ? {} : { fullPage: true }) });
+  shots.push(file);
+}
+
+function step(name) {
+  console.log(`[browser] ${new Date().toISOString()} ${name}`);
+}
+
+const stageValue = (page, stage) =>
+  page.locator(`li[data-stage="${stage}"] [role="progressbar"]`).getAttribute("aria-valuenow").then(Number);
+
+async function signIn(page) {
+  step("sign in");
+  await page.goto(URL + "/ui/");
+  await page.fill("#api-key", KEY);
+  await page.click("#sign-in-form button[type=submit]");
+  await page.waitForSelector("#migrations tbody tr[data-migration-id]", WAIT);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("ferry.apiKey")), KEY);
+  assert.equal(await page.evaluate(() => localStorage.length), 0, "nothing in localStorage");
+  assert.ok(!page.url().includes(KEY), "the key is not in the URL");
+  await page.waitForSelector(`#migrations tr[data-migration-id="${SLOW}"]`, WAIT);
+  await shot(page, "01-migrations");
+}
+
+async function watchStagesAdvance(page) {
+  step("watch the running re_extract's stage bars advance");
+  await page.click(`#migrations a[href="#/migrations/${SLOW}"]`);
+  await page.waitForFunction(() => {
+    const b = document.querySelector('li[data-stage="batch_processing"] [role="progressbar"]');
+    const v = b && Number(b.getAttribute("aria-valuenow"));
+    return v > 0 && v < 100;
+  }, null, WAIT);
+  const first = await stageValue(page, "batch_processing");
+  const firstItems = Number(await page.locator('li[data-stage="batch_processing"]').getAttribute("data-completed"));
+  await page.waitForFunction((before) => {
+    const b = document.querySelector('li[data-stage="batch_processing"] [role="progressbar"]');
+    return Number(b.getAttribute("aria-valuenow")) > before;
+  }, first, WAIT);
+  const second = await stageValue(page, "batch_processing");
+  const secondItems = Number(await page.locator('li[data-stage="batch_processing"]').getAttribute("data-completed"));
+  assert.ok(second > first && secondItems > firstItems, `bar grew: ${first} → ${second}`);
+  assert.equal(await stageValue(page, "namespace_setup"), 100, "earlier stages are full");
+  assert.equal(await page.locator("ol.stages > li").count(), 7, "the seven stages");
+  assert.ok(await page.locator("#cancel").isVisible(), "a running migration can be cancelled");
+  assert.ok(!(await page.locator("#start").isVisible()), "only a draft has a Start button");
+  console.log(`[browser] batch_processing ${first}% (${firstItems} items) → ${second}% (${secondItems} items), ` +
+    `live mode: ${await page.locator("#live-mode").getAttribute("data-mode")}`);
+  await shot(page, "02-migration-running");
+}
+
+async function checkGraph(page) {
+  step("open the dependency graph");
+  const graph = page.locator("#graph svg.graph");
+  await graph.scrollIntoViewIfNeeded();
+  const nodes = graph.locator("g.node");
+  await page.waitForFunction((n) => document.querySelectorAll("#graph g.node").length === n,
+    Object.keys(SLOW_RESOURCES).length, WAIT);
+  const seen = {};
+  for (const node of await nodes.all()) {
+    seen[await node.getAttribute("data-resource-id")] = Number(await node.getAttribute("data-tier"));
+  }
+  assert.deepEqual(seen, SLOW_RESOURCES, "one node per resource, in its tier");
+  // Tiers are columns, left to right.
+  const xs = {};
+  for (const [id, tier] of Object.entries(SLOW_RESOURCES)) {
+    xs[tier] = (await graph.locator(`g.node[data-resource-id="${id}"]`).boundingBox()).x;
+  }
+  assert.ok(xs[0] < xs[1], "tier 0 is left of tier 1");
+  assert.equal(await graph.locator("path.edge").count(), 1, "the collection depends on its bucket");
+  await shot(page, "03-graph", page.locator("#graph"));
+}
+
+async function createAndCancel(page) {
+  step("create, validate and start a migration with the form");
+  await page.click('#nav a[href="#/new"]');
+  await page.waitForSelector("#source option", { state: "attached", ...WAIT });
+  await page.selectOption("#source", { label: "slowsrc" });
+  await page.selectOption("#type", "re_extract");
+  await page.check('#extractors input[data-name="fake_embed"][data-version="v2"]');
+  await page.fill("#target-name", "cancel-me");
+  await page.fill("#batch-size", "5");
+  await page.fill("#workers", "1");
+  await page.check("#force"); // its validation warns about the re-extraction's cost
+  await page.click("#validate");
+  await page.waitForSelector('#validation-result .validation[data-valid="true"]', WAIT);
+  assert.equal(await page.locator("#validation-result svg.graph g.node").count(), 2, "validation shows the graph");
+  await shot(page, "04-create-validated");
+  await page.click("#create");
+  await page.waitForSelector("#start:not([hidden])", WAIT);
+  await page.click("#start");
+  await page.waitForURL(/#\/migrations\/mig_/, WAIT);
+  const id = decodeURIComponent(page.url().split("#/migrations/")[1]);
+  assert.notEqual(id, SLOW);
+  step(`cancel ${id} from its page`);
+  page.once("dialog", (d) => d.accept());
+  await page.click("#cancel");
+  await page.waitForSelector('#migration-status [data-status="cancelled"]', WAIT);
+  await page.waitForSelector("#cancel", { state: "hidden", ...WAIT });
+  await shot(page, "05-cancelled");
+  return id;
+}
+
+async function retryFailedItems(page) {
+  step("retry the failed items of a completed migration");
+  await page.goto(URL + "/ui/#/migrations/" + FAILED);
+  await page.waitForFunction(() => document.querySelectorAll("#failed-items tbody tr").length === 2, null, WAIT);
+  const before = await page.locator("#failed-items tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.itemId));
+  await page.waitForSelector("#retry:not([disabled])", WAIT);
+  assert.ok(!(await page.locator("#cancel").isVisible()), "an ended migration has no Cancel");
+  await shot(page, "06-failed-items");
+  await page.click("#retry");
+  await page.waitForSelector("#retry-accepted", WAIT);
+  assert.match(await page.locator("#retry-accepted").textContent(), /2/);
+  // The retry re-runs both items; their cause is gone, so the list empties.
+  await page.waitForSelector("#no-failed-items", WAIT);
+  await page.waitForSelector('#migration-status [data-status="completed"]', WAIT);
+  console.log(`[browser] retried ${before.join(", ")}: none left failed`);
+  await shot(page, "07-retried");
+}
+
+async function phoneLayout(page) {
+  step("phone-sized layout");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(URL + "/ui/#/migrations/" + SLOW);
+  await page.waitForSelector("#graph svg.graph", WAIT);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no sideways scrolling of the page (overflow ${overflow}px)`);
+  await shot(page, "08-phone");
+}
+
+async function signOut(page) {
+  step("sign out");
+  await page.click("#sign-out");
+  await page.waitForSelector("#sign-in-form", WAIT);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("ferry.apiKey")), null);
+}
+
+const browser = await chromium.launch({
+  executablePath: env("CHROMIUM"),
+  headless: true,
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+let failed = false;
+try {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => problems.push("page error: " + e.message));
+  page.on("console", (m) => {
+    // A 404 of the event stream (a server without it) is the expected fallback to polling.
+    if (m.type() === "error" && !/\/events\b|404/.test(m.text() + (m.location().url || ""))) {
+      problems.push("console error: " + m.text());
+    }
+  });
+  await signIn(page);
+  await watchStagesAdvance(page);
+  await checkGraph(page);
+  await createAndCancel(page);
+  await retryFailedItems(page);
+  await phoneLayout(page);
+  await signOut(page);
+  assert.deepEqual(problems, [], "no script errors or CSP violations");
+} catch (e) {
+  failed = true;
+  console.error(e);
+  console.error("problems seen in the page:", problems);
+  for (const p of browser.contexts().flatMap((c) => c.pages())) {
+    await shot(p, "zz-failure").catch(() => {});
+  }
+} finally {
+  await browser.close();
+  for (const s of shots) console.log("[browser] screenshot: " + s);
+}
+process.exit(failed ? 1 : 0);
