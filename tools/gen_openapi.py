@@ -189,6 +189,24 @@ FERRY_PATHS = {
                                           "message": {"type": "string"}}}}}},
             "401": {"description": "Unauthorized", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}}}},
+    "/ui/": {"get": {
+        "operationId": "ferry_ui_index",
+        "summary": "The web dashboard's page (Ferry extension; GET /ui redirects here). No "
+                   "authentication: the page holds no data, its API calls carry the user's key.",
+        "responses": {"200": {"description": "index.html", "content": {"text/html": {
+            "schema": {"type": "string"}}}}, "404": _error("Not Found")}}},
+    "/ui/{path}": {"get": {
+        "operationId": "ferry_ui_file",
+        "summary": "A static file of the web dashboard (Ferry extension), read from ui_dir; "
+                   "no authentication. Paths leading out of ui_dir, and anything but a regular "
+                   "file, are 404.",
+        "parameters": [{"name": "path", "in": "path", "required": True,
+                        "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "The file, typed by its extension", "content": {
+            "text/javascript": {"schema": {"type": "string"}},
+            "text/css": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}}}},
+            "404": _error("Not Found")}}},
     "/openapi.json": {"get": {
         "operationId": "ferry_openapi",
         "summary": "This document (Ferry extension).",
