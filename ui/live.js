@@ -87,8 +87,10 @@ async function readStream(id, state, onState, signal) {
 }
 
 // Calls onState(migration, mode) with every new state until the migration ends or
-// `signal` aborts; mode is "stream" or "polling". onError(err) reports failed polls.
-export async function watchMigration(id, { onState, onError, signal }) {
+// `signal` aborts; mode is "stream" or "polling" (onState(null, "stream") when a stream
+// opens). onError(err) reports failed polls. pollMs and streamRetryPolls are for tests.
+export async function watchMigration(id, { onState, onError, signal, pollMs = POLL_MS,
+  streamRetryPolls = STREAM_RETRY_POLLS }) {
   const state = { lastEventId: null, streamWorked: false };
   let useStream = true;
   let polls = 0;
@@ -109,7 +111,7 @@ export async function watchMigration(id, { onState, onError, signal }) {
       onError(e);
       if (e.status === 401 || e.status === 404) return;
     }
-    await delay(POLL_MS, signal);
-    if (state.streamWorked && ++polls >= STREAM_RETRY_POLLS) useStream = true;
+    await delay(pollMs, signal);
+    if (state.streamWorked && ++polls >= streamRetryPolls) useStream = true;
   }
 }
