@@ -134,6 +134,25 @@ async function retryFailedItems(page) {
   await page.waitForFunction(() => document.querySelectorAll("#failed-items tbody tr").length === 2, null, WAIT);
   const before = await page.locator("#failed-items tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.itemId));
   await page.waitForSelector("#retry:not([disabled])", WAIT);
+  // The verification (counts and checksums per resource) and the benchmark, side by side.
+  const verified = page.locator("#verification .verification[data-ok=true] tbody tr");
+  assert.ok(await verified.count() >= 2, "a verification row per resource");
+  for (const cells of await verified.evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)))) {
+    assert.equal(cells[3], cells[4], "source and target counts match");
+    assert.match(cells[5], /^[0-9a-f]{12}…$/, "a checksum");
+    assert.equal(cells[7], "✓");
+  }
+  const bench = page.locator("#benchmark .benchmark table.side-by-side");
+  assert.equal(await bench.count(), 1, "one benchmarked retriever");
+  const metrics = await bench.locator("tbody tr").evaluateAll((rows) =>
+    Object.fromEntries(rows.map((r) => [r.cells[0].textContent, [...r.cells].slice(1).map((c) => c.textContent)])));
+  for (const name of ["NDCG@10", "MRR", "p50 latency (ms)"]) {
+    assert.equal(metrics[name].length, 2, `${name}: source and target`);
+    assert.match(metrics[name][0], /^\d/, `${name} source is a number`);
+    assert.match(metrics[name][1], /^\d/, `${name} target is a number`);
+  }
+  assert.match(metrics["overlap@10"][0], /^\d/);
+  assert.equal(await page.locator("#graph g.node").count(), 3, "bucket, collection, retriever");
   assert.ok(!(await page.locator("#cancel").isVisible()), "an ended migration has no Cancel");
   await shot(page, "06-failed-items");
   await page.click("#retry");

@@ -23,6 +23,11 @@ from ferry_harness import ADMIN_KEY, FerryTestCase, Ferryd, wait_migration, wait
 from fake_embeddings import FakeEmbeddingServer  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
+SEARCH = {"stage_name": "search", "stage_type": "filter", "config": {
+    "stage_id": "feature_search", "parameters": {
+        "searches": [{"feature_uri": "mixpeek://text_extractor@v1/embedding", "top_k": 10,
+                      "query": {"input_mode": "text", "text": "{{inputs.query}}"}}],
+        "final_top_k": 10}}}
 SLOW_OBJECTS = 300
 LATENCY_MS = 200
 CHROMIUM = os.environ.get("FERRY_CHROMIUM", "/usr/bin/chromium")
@@ -103,12 +108,29 @@ class DashboardBrowserTest(FerryTestCase):
         wait_task(c, task["task_id"])
         return bucket, col
 
+    def recorded_queries(self, namespace, collection_id):
+        """A retriever with executed queries and clicks, so that the migration's benchmark
+        replays them on both sides."""
+        c = self.server.client(namespace=namespace)
+        rid = self.assertStatus(c.post("/v1/retrievers", {
+            "retriever_name": "finder", "collection_identifiers": [collection_id],
+            "input_schema": {"query": {"type": "text"}}, "stages": [SEARCH]}),
+            200)["retriever"]["retriever_id"]
+        for q in ("fine 1", "fine 3", "bad one"):
+            run = self.assertStatus(c.post("/v1/retrievers/%s/execute" % rid,
+                                           {"inputs": {"query": q}}), 200)
+            self.assertStatus(c.post("/v1/retrievers/interactions", {
+                "feature_id": run["documents"][0]["document_id"], "interaction_type": ["click"],
+                "position": 0, "execution_id": run["execution_id"], "retriever_id": rid,
+                "query_snapshot": {"query": q}}), 200)
+
     def failed_migration(self):
         """A completed extend whose fault_extractor failed two items; the cause is then gone,
-        so that a retry resolves them."""
+        so that a retry resolves them. Its namespace has a retriever with recorded queries."""
         texts = ["fine %d" % i for i in range(4)] + ["bad one [fail:flaky]", "bad two [fail:flaky]"]
-        self.namespace("faulty", {"feature_extractor_name": "text_extractor", "version": "v1"},
-                       texts)
+        _, col = self.namespace("faulty", {"feature_extractor_name": "text_extractor",
+                                           "version": "v1"}, texts)
+        self.recorded_queries("faulty", col["collection_id"])
         open(os.path.join(self.faults, "flaky"), "w").close()
         m = self.assertStatus(self.api.post(BASE + "/", {"config": {
             "migration_type": "extend", "source_namespace_id": "faulty",
@@ -117,6 +139,8 @@ class DashboardBrowserTest(FerryTestCase):
         got = wait_migration(self.api, m["migration_id"])
         failed = self.assertStatus(self.api.get(BASE + "/%s/failed-items" % m["migration_id"]), 200)
         self.assertEqual(failed["total"], 2, failed)
+        self.assertEqual(len(got["additional_data"]["benchmark"]["retrievers"]), 1, got)
+        self.assertTrue(got["additional_data"]["verification"]["resources"], got)
         os.remove(os.path.join(self.faults, "flaky"))
         return got
 
