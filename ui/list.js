@@ -52,11 +52,13 @@ export function renderList(root, { signal, filters, onFilters }) {
     return f;
   };
   let timer = null;
+  let latest = 0; // a filter change outdates answers still on their way
   async function refresh() {
     clearTimeout(timer);
+    const mine = ++latest;
     try {
       const res = await api.listMigrations(current());
-      if (signal.aborted) return;
+      if (signal.aborted || mine !== latest) return;
       fill(total, `${res.total} migration${res.total === 1 ? "" : "s"}`);
       fill(table, ...res.results.map((m) => row(m, names)));
       if (!res.results.length) {
@@ -64,7 +66,7 @@ export function renderList(root, { signal, filters, onFilters }) {
       }
       clear(message);
     } catch (e) {
-      if (signal.aborted) return;
+      if (signal.aborted || mine !== latest) return;
       fill(message, errorBox(e));
     }
     if (!signal.aborted) timer = setTimeout(refresh, REFRESH_MS);

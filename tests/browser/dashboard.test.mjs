@@ -47,6 +47,11 @@ async function signIn(page) {
   assert.equal(await page.evaluate(() => localStorage.length), 0, "nothing in localStorage");
   assert.ok(!page.url().includes(KEY), "the key is not in the URL");
   await page.waitForSelector(`#migrations tr[data-migration-id="${SLOW}"]`, WAIT);
+  // The list refreshes itself: the running migration's bar grows without a reload.
+  const listBar = `#migrations tr[data-migration-id="${SLOW}"] [role="progressbar"]`;
+  const before = Number(await page.locator(listBar).getAttribute("aria-valuenow"));
+  await page.waitForFunction(([sel, v]) => Number(document.querySelector(sel).getAttribute("aria-valuenow")) > v,
+    [listBar, before], WAIT);
   await shot(page, "01-migrations");
 }
 
@@ -125,6 +130,16 @@ async function createAndCancel(page) {
   await page.waitForSelector('#migration-status [data-status="cancelled"]', WAIT);
   await page.waitForSelector("#cancel", { state: "hidden", ...WAIT });
   await shot(page, "05-cancelled");
+  step("filter the list by status");
+  await page.click('#nav a[href="#/migrations"]');
+  await page.selectOption("#status", "cancelled");
+  await page.waitForFunction((want) => {
+    const rows = [...document.querySelectorAll("#migrations tbody tr[data-migration-id]")];
+    return rows.length === 1 && rows[0].dataset.migrationId === want && rows[0].dataset.status === "cancelled";
+  }, id, WAIT);
+  await page.selectOption("#status", "in_progress");
+  await page.waitForSelector(`#migrations tr[data-migration-id="${SLOW}"]`, WAIT);
+  assert.equal(await page.locator(`#migrations tr[data-migration-id="${id}"]`).count(), 0);
   return id;
 }
 
