@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 namespace ferry::app {
@@ -31,6 +32,25 @@ TEST(ConfigTest, StorageIsEmbeddedOrAPostgresqlUrl) {
   Status st = c.Validate();
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(st.message().find("hunter2"), std::string::npos);
+}
+
+// Issue 12: the dashboard's directory (TOML ui_dir, FERRY_UI_DIR); unset, the `ui` folder
+// beside the binary, else ../share/ferry/ui from it.
+TEST(ConfigTest, UiDirComesFromFileAndEnvironment) {
+  Config c;
+  EXPECT_TRUE(c.ui_dir.empty());
+  ASSERT_TRUE(ApplyTomlString("[server]\nui_dir = \"/srv/ferry/ui\"\n", &c).ok());
+  EXPECT_EQ(c.ui_dir, "/srv/ferry/ui");
+  ASSERT_TRUE(ApplyEnvironment({{"FERRY_UI_DIR", "/opt/ui"}}, &c).ok());
+  EXPECT_EQ(c.ui_dir, "/opt/ui");
+  EXPECT_EQ(ResolveUiDir("/opt/ui"), "/opt/ui");
+  auto exe_dir = std::filesystem::read_symlink("/proc/self/exe").parent_path();
+  std::string resolved = ResolveUiDir("");
+  if (std::filesystem::is_directory(exe_dir / "ui")) {
+    EXPECT_EQ(resolved, (exe_dir / "ui").string());
+  } else {
+    EXPECT_EQ(resolved, (exe_dir.parent_path() / "share" / "ferry" / "ui").string());
+  }
 }
 
 TEST(ConfigTest, FileThenEnvironmentLaterWins) {
