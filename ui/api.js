@@ -47,8 +47,8 @@ async function errorFrom(response) {
   return new ApiError(response.status, "Error", "HTTP " + response.status);
 }
 
-export async function request(method, path, body, { signal } = {}) {
-  const init = { method, headers: authHeaders(), signal, cache: "no-store" };
+export async function request(method, path, body, { signal, headers } = {}) {
+  const init = { method, headers: authHeaders(headers), signal, cache: "no-store" };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -67,6 +67,8 @@ export async function request(method, path, body, { signal } = {}) {
 export const api = {
   listNamespaces: () => request("POST", "/v1/namespaces/list?limit=100", {}),
   listExtractors: () => request("GET", "/v1/collections/features/extractors"),
+  listCollections: (namespaceId) =>
+    request("POST", "/v1/collections/list?limit=100", {}, { headers: { "X-Namespace": namespaceId } }),
   listMigrations: (filters) => request("POST", MIGRATIONS + "/list", { limit: 100, ...filters }),
   getMigration: (id, opts) => request("GET", MIGRATIONS + "/" + encodeURIComponent(id), undefined, opts),
   validate: (config) => request("POST", MIGRATIONS + "/validate", { config }),

@@ -15,6 +15,7 @@ export function renderCreate(root, { signal, navigate }) {
   const type = h("select", { id: "type", name: "type" }, TYPES.map((t) => h("option", { value: t }, t)));
   const targetName = h("input", { id: "target-name", name: "target-name", placeholder: "generated when empty" });
   const extractors = h("div", { id: "extractors", class: "checks" }, h("span", { class: "muted" }, "Loading…"));
+  const collections = h("div", { id: "collections", class: "checks" });
   const batchSize = h("input", { id: "batch-size", type: "number", min: "1", max: "1000", value: "100" });
   const workers = h("input", { id: "workers", type: "number", min: "1", max: "50", value: "10" });
   const dryRun = h("input", { id: "dry-run", type: "checkbox" });
@@ -38,6 +39,7 @@ export function renderCreate(root, { signal, navigate }) {
       h("div", { class: "field checks" },
         h("label", null, dryRun, " Dry run (validate and plan, write nothing)"),
         h("label", null, force, " Start even with validation warnings"))),
+    field("Collections", collections, "only these (and what they depend on); none checked: the whole namespace"),
     extractorsField,
     h("div", { class: "toolbar" }, validateBtn, createBtn, startBtn),
     message, result);
@@ -52,6 +54,8 @@ export function renderCreate(root, { signal, navigate }) {
       batch_options: { batch_size: Number(batchSize.value), max_workers: Number(workers.value) },
       dry_run: dryRun.checked };
     if (targetName.value.trim()) c.target_namespace_name = targetName.value.trim();
+    const picked = [...collections.querySelectorAll("input:checked")].map((el) => el.value);
+    if (picked.length) c.filters = { collection_ids: picked, auto_include_dependencies: true };
     if (type.value !== "copy") {
       c.feature_extractors = [...extractors.querySelectorAll("input:checked")].map((el) => ({
         feature_extractor_name: el.dataset.name, version: el.dataset.version }));
@@ -95,9 +99,25 @@ export function renderCreate(root, { signal, navigate }) {
     createBtn.disabled = false;
   });
 
+  async function loadCollections() {
+    const namespaceId = ns.value;
+    fill(collections, h("span", { class: "muted" }, "Loading…"));
+    try {
+      const res = await api.listCollections(namespaceId);
+      if (signal.aborted || namespaceId !== ns.value) return; // another namespace was picked
+      fill(collections, ...res.results.map((col) => h("label", null,
+        h("input", { type: "checkbox", value: col.collection_id }), " " + col.collection_name)));
+      if (!res.results.length) fill(collections, h("span", { class: "muted" }, "No collections."));
+    } catch (e) {
+      if (namespaceId === ns.value) fill(collections, errorBox(e));
+    }
+  }
+  ns.addEventListener("change", loadCollections);
+
   Promise.all([api.listNamespaces(), api.listExtractors()]).then(([nss, exs]) => {
     if (signal.aborted) return;
     fill(ns, ...nss.results.map((n) => h("option", { value: n.namespace_id }, n.namespace_name)));
+    if (nss.results.length) loadCollections();
     fill(extractors, ...exs.map((x) => h("label", null,
       h("input", { type: "checkbox", dataset: { name: x.feature_extractor_name, version: x.version } }),
       ` ${x.feature_extractor_name}@${x.version}`)));

@@ -108,6 +108,7 @@ async function createAndCancel(page) {
   await page.click('#nav a[href="#/new"]');
   await page.waitForSelector("#source option", { state: "attached", ...WAIT });
   await page.selectOption("#source", { label: "slowsrc" });
+  await page.check('#collections label:has-text("texts") input'); // the namespace's own resources
   await page.selectOption("#type", "re_extract");
   await page.check('#extractors input[data-name="fake_embed"][data-version="v2"]');
   await page.fill("#target-name", "cancel-me");

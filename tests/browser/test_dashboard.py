@@ -171,7 +171,12 @@ class DashboardBrowserTest(FerryTestCase):
         # What the browser did, seen through the API.
         cancelled = self.assertStatus(self.api.post(BASE + "/list", {"status": "cancelled"}), 200)
         self.assertEqual(len(cancelled["results"]), 1, cancelled)
-        self.assertEqual(cancelled["results"][0]["config"]["migration_type"], "re_extract")
+        made = cancelled["results"][0]["config"]
+        self.assertEqual(made["migration_type"], "re_extract")
+        self.assertEqual(made["target_namespace_name"], "cancel-me")
+        self.assertEqual(made["filters"]["collection_ids"], [col["collection_id"]])
+        self.assertEqual(made["batch_options"]["batch_size"], 5)
+        self.assertEqual(made["feature_extractors"][0]["feature_extractor_name"], "fake_embed")
         resolved = self.assertStatus(self.api.get(
             BASE + "/%s/failed-items?status=resolved" % failed["migration_id"]), 200)
         self.assertEqual(resolved["total"], 2, resolved)
