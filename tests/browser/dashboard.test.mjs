@@ -76,8 +76,10 @@ async function watchStagesAdvance(page) {
   assert.equal(await page.locator("ol.stages > li").count(), 7, "the seven stages");
   assert.ok(await page.locator("#cancel").isVisible(), "a running migration can be cancelled");
   assert.ok(!(await page.locator("#start").isVisible()), "only a draft has a Start button");
+  const mode = await page.locator("#live-mode").getAttribute("data-mode");
   console.log(`[browser] batch_processing ${first}% (${firstItems} items) → ${second}% (${secondItems} items), ` +
-    `live mode: ${await page.locator("#live-mode").getAttribute("data-mode")}`);
+    `live mode: ${mode}`);
+  assert.equal(mode, "stream", "updates come from the server's event stream, not polling");
   await shot(page, "02-migration-running");
 }
 
