@@ -47,7 +47,11 @@ async function errorFrom(response) {
   return new ApiError(response.status, "Error", "HTTP " + response.status);
 }
 
-export async function request(method, path, body, { signal, headers } = {}) {
+// A request refused with 401 while signed in means the key is no longer accepted: the
+// app listens for this event and signs out.
+export const UNAUTHORIZED = "ferry:unauthorized";
+
+export async function request(method, path, body, { signal, headers, checkingKey = false } = {}) {
   const init = { method, headers: authHeaders(headers), signal, cache: "no-store" };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
@@ -60,12 +64,17 @@ export async function request(method, path, body, { signal, headers } = {}) {
     if (e.name === "AbortError") throw e;
     throw new ApiError(0, "NetworkError", "the server cannot be reached");
   }
-  if (!response.ok) throw await errorFrom(response);
+  if (!response.ok) {
+    const err = await errorFrom(response);
+    if (response.status === 401 && !checkingKey) window.dispatchEvent(new CustomEvent(UNAUTHORIZED));
+    throw err;
+  }
   return response.status === 204 ? null : response.json();
 }
 
 export const api = {
   listNamespaces: () => request("POST", "/v1/namespaces/list?limit=100", {}),
+  checkKey: () => request("POST", "/v1/namespaces/list?limit=1", {}, { checkingKey: true }),
   listExtractors: () => request("GET", "/v1/collections/features/extractors"),
   listCollections: (namespaceId) =>
     request("POST", "/v1/collections/list?limit=100", {}, { headers: { "X-Namespace": namespaceId } }),

@@ -1,7 +1,7 @@
 // The dashboard's entry point: hash routes (#/migrations, #/migrations/{id}, #/new) and
 // the sign-in gate. Nothing secret ever goes in the URL.
 
-import { apiKey, signOut } from "./api.js";
+import { UNAUTHORIZED, apiKey, signOut } from "./api.js";
 import { renderCreate } from "./create.js";
 import { renderList } from "./list.js";
 import { renderMigration } from "./migration.js";
@@ -17,13 +17,13 @@ function navigate(hash) {
   else location.hash = hash;
 }
 
-function route() {
+function route(notice) {
   if (page) page.abort();
   page = new AbortController();
   const signal = page.signal;
   if (!apiKey()) {
     nav.hidden = true;
-    renderSignIn(root, { onSignedIn: route });
+    renderSignIn(root, { onSignedIn: () => route(), notice });
     return;
   }
   nav.hidden = false;
@@ -39,5 +39,10 @@ document.getElementById("sign-out").addEventListener("click", () => {
   signOut();
   route();
 });
-window.addEventListener("hashchange", route);
+window.addEventListener(UNAUTHORIZED, () => {
+  if (!apiKey()) return;
+  signOut();
+  route("The API key is no longer accepted: sign in again.");
+});
+window.addEventListener("hashchange", () => route());
 route();

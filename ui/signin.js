@@ -3,7 +3,7 @@
 import { api, signIn, signOut } from "./api.js";
 import { errorBox, fill, h } from "./dom.js";
 
-export function renderSignIn(root, { onSignedIn }) {
+export function renderSignIn(root, { onSignedIn, notice }) {
   const input = h("input", {
     id: "api-key", name: "api-key", type: "password", autocomplete: "off", required: true,
     placeholder: "sk_…", spellcheck: false,
@@ -18,12 +18,13 @@ export function renderSignIn(root, { onSignedIn }) {
     input,
     h("button", { type: "submit", class: "primary" }, "Sign in"),
     status);
+  if (notice) fill(status, errorBox(notice));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     fill(status, "Checking…");
     signIn(input.value.trim());
     try {
-      await api.listNamespaces();
+      await api.checkKey();
       input.value = "";
       onSignedIn();
     } catch (err) {

@@ -22,6 +22,7 @@ const ARTIFACTS = env("ARTIFACTS");
 const WAIT = { timeout: 120_000 };
 
 const problems = [];
+let expect401 = false; // the browser logs the 401s of the wrong-key step
 const shots = [];
 
 async function shot(page, name, target) {
@@ -198,6 +199,17 @@ async function signOut(page) {
   await page.click("#sign-out");
   await page.waitForSelector("#sign-in-form", WAIT);
   assert.equal(await page.evaluate(() => sessionStorage.getItem("ferry.apiKey")), null);
+  step("a wrong key is refused; a key that stops working signs out");
+  expect401 = true;
+  await page.fill("#api-key", "sk_not_a_key");
+  await page.click("#sign-in-form button[type=submit]");
+  await page.waitForSelector('#sign-in-form [role="alert"]:has-text("not accepted")', WAIT);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("ferry.apiKey")), null);
+  await page.evaluate(() => sessionStorage.setItem("ferry.apiKey", "sk_revoked_key"));
+  await page.goto(URL + "/ui/#/migrations");
+  await page.waitForSelector('#sign-in-form [role="alert"]:has-text("no longer accepted")', WAIT);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("ferry.apiKey")), null);
+  await shot(page, "09-signed-out");
 }
 
 const browser = await chromium.launch({
@@ -212,7 +224,8 @@ try {
   page.on("pageerror", (e) => problems.push("page error: " + e.message));
   page.on("console", (m) => {
     // A 404 of the event stream (a server without it) is the expected fallback to polling.
-    if (m.type() === "error" && !/\/events\b|404/.test(m.text() + (m.location().url || ""))) {
+    const text = m.text() + (m.location().url || "");
+    if (m.type() === "error" && !/\/events\b|404/.test(text) && !(expect401 && /401/.test(text))) {
       problems.push("console error: " + m.text());
     }
   });
