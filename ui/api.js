@@ -66,7 +66,7 @@ export async function request(method, path, body, { signal, headers, checkingKey
   }
   if (!response.ok) {
     const err = await errorFrom(response);
-    if (response.status === 401 && !checkingKey) window.dispatchEvent(new CustomEvent(UNAUTHORIZED));
+    if (response.status === 401 && !checkingKey) globalThis.dispatchEvent?.(new Event(UNAUTHORIZED));
     throw err;
   }
   return response.status === 204 ? null : response.json();

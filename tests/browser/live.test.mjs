@@ -10,7 +10,11 @@ import { after, before, test } from "node:test";
 const KEY = "sk_live_test_key";
 globalThis.sessionStorage = new Map([["ferry.apiKey", KEY]]);
 globalThis.sessionStorage.getItem = function (k) { return this.has(k) ? this.get(k) : null; };
+// The page's window: api.js signals a refused key on it.
+const pageEvents = new EventTarget();
+globalThis.dispatchEvent = (e) => pageEvents.dispatchEvent(e);
 const { watchMigration } = await import("../../ui/live.js");
+const { UNAUTHORIZED } = await import("../../ui/api.js");
 
 const m = (status, pct) => ({ migration_id: "mig_1", status, progress: { overall_progress_percent: pct } });
 let handler = null;
@@ -111,7 +115,9 @@ test("a broken stream falls back to polling, then resumes with Last-Event-ID", a
   assert.deepEqual(seen.at(-1), ["failed", 80, "stream"]);
 });
 
-test("a poll refused with 401 is reported and ends the watch", async () => {
+test("a poll refused with 401 is reported, ends the watch and signals the page", async () => {
+  let signalled = 0;
+  pageEvents.addEventListener(UNAUTHORIZED, () => { signalled += 1; });
   handler = (req, res) => {
     if (req.url.endsWith("/events")) return notFound(res);
     res.writeHead(401, { "Content-Type": "application/json" });
@@ -122,4 +128,5 @@ test("a poll refused with 401 is reported and ends the watch", async () => {
   assert.equal(errors.length, 1);
   assert.equal(errors[0].status, 401);
   assert.equal(errors[0].message, "invalid API key");
+  assert.equal(signalled, 1, "the page is told to sign out");
 });
