@@ -60,6 +60,15 @@ export function renderMigration(root, id, { signal }) {
 
   let current = null;
   let failedKey = null;
+  // A section is rebuilt only when what it shows changed (events come up to 4 per second):
+  // the graph and the reports stay put while the bars move.
+  const shown = new Map();
+  const update = (el, data, view) => {
+    const key = JSON.stringify(data === undefined ? null : data);
+    if (shown.get(el) === key) return;
+    shown.set(el, key);
+    fill(el, view());
+  };
 
   async function loadFailed(m) {
     const key = m.status + ":" + failedTotal(m);
@@ -87,15 +96,17 @@ export function renderMigration(root, id, { signal }) {
       h("span", { class: "muted" }, p.current_stage ? " · " + p.current_stage.replace(/_/g, " ") : "")),
     bar(p.overall_progress_percent, "overall progress"),
     m.error_message ? h("div", { class: "error-text" }, m.error_message) : null);
-    fill(summary, summaryView(m));
+    update(summary, [m.config, m.namespace_id, m.additional_data && m.additional_data.target_namespace_name,
+      m.created_at, m.started_at, m.completed_at], () => summaryView(m));
     fill(stages, stagesView(m));
     const statuses = new Map((p.resources || []).map((r) => [r.resource_id, r.status]));
-    fill(graph, m.dependency_graph && (m.dependency_graph.nodes || []).length
-      ? dependencyGraph(m.dependency_graph, statuses) : h("p", { class: "muted" }, "No dependency graph yet."));
+    update(graph, [m.dependency_graph, [...statuses]], () => (m.dependency_graph && (m.dependency_graph.nodes || []).length
+      ? dependencyGraph(m.dependency_graph, statuses) : h("p", { class: "muted" }, "No dependency graph yet.")));
     fill(resources, resourcesView(m));
-    fill(validation, validationView(m.validation_result));
-    fill(verification, verificationView(m));
-    fill(benchmark, benchmarkView(m));
+    update(validation, m.validation_result, () => validationView(m.validation_result));
+    const data = m.additional_data || {};
+    update(verification, data.verification, () => verificationView(m));
+    update(benchmark, data.benchmark, () => benchmarkView(m));
     loadFailed(m);
   }
 

@@ -35,8 +35,12 @@ function step(name) {
   console.log(`[browser] ${new Date().toISOString()} ${name}`);
 }
 
-const stageValue = (page, stage) =>
-  page.locator(`li[data-stage="${stage}"] [role="progressbar"]`).getAttribute("aria-valuenow").then(Number);
+// A stage's bar value and item count, read together (the page re-renders on every event).
+const readStage = (page, stage) => page.evaluate((name) => {
+  const li = document.querySelector(`li[data-stage="${name}"]`);
+  return { value: Number(li.querySelector('[role="progressbar"]').getAttribute("aria-valuenow")),
+    items: Number(li.dataset.completed) };
+}, stage);
 
 async function signIn(page) {
   step("sign in");
@@ -64,16 +68,15 @@ async function watchStagesAdvance(page) {
     const v = b && Number(b.getAttribute("aria-valuenow"));
     return v > 0 && v < 100;
   }, null, WAIT);
-  const first = await stageValue(page, "batch_processing");
-  const firstItems = Number(await page.locator('li[data-stage="batch_processing"]').getAttribute("data-completed"));
+  const { value: first, items: firstItems } = await readStage(page, "batch_processing");
   await page.waitForFunction((before) => {
     const b = document.querySelector('li[data-stage="batch_processing"] [role="progressbar"]');
     return Number(b.getAttribute("aria-valuenow")) > before;
   }, first, WAIT);
-  const second = await stageValue(page, "batch_processing");
-  const secondItems = Number(await page.locator('li[data-stage="batch_processing"]').getAttribute("data-completed"));
-  assert.ok(second > first && secondItems > firstItems, `bar grew: ${first} → ${second}`);
-  assert.equal(await stageValue(page, "namespace_setup"), 100, "earlier stages are full");
+  const { value: second, items: secondItems } = await readStage(page, "batch_processing");
+  assert.ok(second > first && secondItems > firstItems,
+    `bar grew: ${first}% (${firstItems} items) → ${second}% (${secondItems} items)`);
+  assert.equal((await readStage(page, "namespace_setup")).value, 100, "earlier stages are full");
   assert.equal(await page.locator("ol.stages > li").count(), 7, "the seven stages");
   assert.ok(await page.locator("#cancel").isVisible(), "a running migration can be cancelled");
   assert.ok(!(await page.locator("#start").isVisible()), "only a draft has a Start button");
@@ -86,23 +89,20 @@ async function watchStagesAdvance(page) {
 
 async function checkGraph(page) {
   step("open the dependency graph");
-  const graph = page.locator("#graph svg.graph");
-  await graph.scrollIntoViewIfNeeded();
-  const nodes = graph.locator("g.node");
   await page.waitForFunction((n) => document.querySelectorAll("#graph g.node").length === n,
     Object.keys(SLOW_RESOURCES).length, WAIT);
-  const seen = {};
-  for (const node of await nodes.all()) {
-    seen[await node.getAttribute("data-resource-id")] = Number(await node.getAttribute("data-tier"));
-  }
+  await page.locator("#graph").scrollIntoViewIfNeeded();
+  // Read in one go: nodes, their tiers and where they are drawn.
+  const drawn = await page.evaluate(() => ({
+    nodes: [...document.querySelectorAll("#graph g.node")].map((g) => ({
+      id: g.dataset.resourceId, tier: Number(g.dataset.tier), x: g.getBoundingClientRect().x })),
+    edges: document.querySelectorAll("#graph path.edge").length,
+  }));
+  const seen = Object.fromEntries(drawn.nodes.map((n) => [n.id, n.tier]));
   assert.deepEqual(seen, SLOW_RESOURCES, "one node per resource, in its tier");
-  // Tiers are columns, left to right.
-  const xs = {};
-  for (const [id, tier] of Object.entries(SLOW_RESOURCES)) {
-    xs[tier] = (await graph.locator(`g.node[data-resource-id="${id}"]`).boundingBox()).x;
-  }
-  assert.ok(xs[0] < xs[1], "tier 0 is left of tier 1");
-  assert.equal(await graph.locator("path.edge").count(), 1, "the collection depends on its bucket");
+  const xs = Object.fromEntries(drawn.nodes.map((n) => [n.tier, n.x]));
+  assert.ok(xs[0] < xs[1], "tiers are columns, left to right");
+  assert.equal(drawn.edges, 1, "the collection depends on its bucket");
   await shot(page, "03-graph", page.locator("#graph"));
 }
 
