@@ -57,6 +57,13 @@ export function bar(percent, label) {
   }, fill);
 }
 
+// Moves an existing bar() to `percent` in place (its width change is animated by CSS).
+export function setBar(el, percent) {
+  const p = Math.max(0, Math.min(100, Number(percent) || 0));
+  el.firstChild.style.width = p + "%";
+  el.setAttribute("aria-valuenow", p.toFixed(1));
+}
+
 export function statusBadge(status) {
   return h("span", { class: "badge status-" + String(status || "unknown"), dataset: { status: status || "" } },
     String(status || "unknown").replace("_", " "));

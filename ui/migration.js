@@ -6,7 +6,7 @@ import { api } from "./api.js";
 import { bar, clear, errorBox, fill, h, section, statusBadge } from "./dom.js";
 import { dependencyGraph } from "./graph.js";
 import { isTerminal, watchMigration } from "./live.js";
-import { benchmarkView, resourcesView, stagesView, summaryView, validationView, verificationView } from "./report.js";
+import { benchmarkView, resourcesView, summaryView, syncStages, validationView, verificationView } from "./report.js";
 
 function failedItemsTable(list) {
   if (!list.results.length) return h("p", { class: "muted", id: "no-failed-items" }, "No failed items.");
@@ -34,7 +34,7 @@ export function renderMigration(root, id, { signal }) {
   const message = h("div");
   const overall = h("div", { class: "overall" });
   const summary = h("div");
-  const stages = h("div", { id: "stages" });
+  const stages = h("ol", { id: "stages", class: "stages" });
   const graph = h("div", { id: "graph", class: "graph-wrap" });
   const resources = h("div", { id: "resources" });
   const validation = h("div", { id: "validation" });
@@ -98,7 +98,7 @@ export function renderMigration(root, id, { signal }) {
     m.error_message ? h("div", { class: "error-text" }, m.error_message) : null);
     update(summary, [m.config, m.namespace_id, m.additional_data && m.additional_data.target_namespace_name,
       m.created_at, m.started_at, m.completed_at], () => summaryView(m));
-    fill(stages, stagesView(m));
+    syncStages(stages, m);
     const statuses = new Map((p.resources || []).map((r) => [r.resource_id, r.status]));
     update(graph, [m.dependency_graph, [...statuses]], () => (m.dependency_graph && (m.dependency_graph.nodes || []).length
       ? dependencyGraph(m.dependency_graph, statuses) : h("p", { class: "muted" }, "No dependency graph yet.")));

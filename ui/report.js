@@ -1,26 +1,35 @@
 // The read-only parts of a migration page: stages, resources, validation, verification and
 // the benchmark report. Each function returns fresh DOM for one state of the migration.
 
-import { bar, formatNumber, formatTime, h, statusBadge } from "./dom.js";
+import { bar, fill, formatNumber, formatTime, h, setBar, statusBadge } from "./dom.js";
 
 export const STAGES = ["namespace_setup", "batch_creation", "batch_processing", "cluster_execution",
   "taxonomy_enrichment", "benchmark_evaluation", "finalization"];
 
 const label = (s) => s.replace(/_/g, " ");
 
-export function stagesView(m) {
+// The seven stages, drawn into `list` (an <ol>) the first time and updated in place after,
+// so that the bars glide from one value to the next.
+export function syncStages(list, m) {
   const byName = new Map(((m.progress && m.progress.stages) || []).map((s) => [s.stage, s]));
-  return h("ol", { class: "stages" }, STAGES.map((name) => {
-    const s = byName.get(name) || { status: "pending", progress_percent: 0, items_total: 0, items_completed: 0, items_failed: 0 };
-    return h("li", { class: "stage status-" + s.status, dataset: { stage: name, status: s.status,
-      completed: String(s.items_completed || 0), total: String(s.items_total || 0) } },
-    h("div", { class: "stage-head" }, h("span", { class: "stage-name" }, label(name)), statusBadge(s.status)),
-    bar(s.progress_percent, label(name)),
-    h("div", { class: "stage-meta muted small" },
-      `${s.items_completed || 0} / ${s.items_total || 0} items`,
+  if (list.children.length !== STAGES.length) {
+    fill(list, STAGES.map((name) => h("li", { dataset: { stage: name } },
+      h("div", { class: "stage-head" }, h("span", { class: "stage-name" }, label(name)), h("span")),
+      bar(0, label(name)),
+      h("div", { class: "stage-meta muted small" }))));
+  }
+  for (const li of list.children) {
+    const s = byName.get(li.dataset.stage) ||
+      { status: "pending", progress_percent: 0, items_total: 0, items_completed: 0, items_failed: 0 };
+    li.className = "stage status-" + s.status;
+    Object.assign(li.dataset, { status: s.status, completed: String(s.items_completed || 0),
+      total: String(s.items_total || 0) });
+    li.querySelector(".stage-head").lastChild.replaceWith(statusBadge(s.status));
+    setBar(li.querySelector('[role="progressbar"]'), s.progress_percent);
+    fill(li.querySelector(".stage-meta"), `${s.items_completed || 0} / ${s.items_total || 0} items`,
       s.items_failed ? h("span", { class: "failed-count" }, ` · ${s.items_failed} failed`) : null,
-      s.error_message ? h("div", { class: "error-text" }, s.error_message) : null));
-  }));
+      s.error_message ? h("div", { class: "error-text" }, s.error_message) : null);
+  }
 }
 
 export function resourcesView(m) {
