@@ -15,12 +15,13 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libstb-dev
   libgtest-dev libgmock-dev
   libhnswlib-dev
+  prometheus-cpp-dev
   python3 python3-jsonschema
   # `make fuzz`: libFuzzer comes with clang's runtime; llvm-14 has llvm-symbolizer.
   clang-14 libclang-rt-14-dev llvm-14
 )
 if [ "${1:-}" = test ]; then
-  PACKAGES+=(postgresql-15 chromium)
+  PACKAGES+=(postgresql-15 chromium python3-prometheus-client)
   command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 fi
 missing=()

@@ -207,6 +207,15 @@ FERRY_PATHS = {
             "text/css": {"schema": {"type": "string"}},
             "text/html": {"schema": {"type": "string"}}}},
             "404": _error("Not Found")}}},
+    "/metrics": {"get": {
+        "operationId": "ferry_metrics",
+        "summary": "Prometheus metrics of this ferryd process (Ferry extension), in the text "
+                   "exposition format 0.0.4. No authentication unless the server runs with "
+                   "metrics_require_auth = true. Served by every role, workers included.",
+        "responses": {
+            "200": {"description": "Metrics", "content": {
+                "text/plain; version=0.0.4; charset=utf-8": {"schema": {"type": "string"}}}},
+            "401": _error("Unauthorized")}}},
     "/openapi.json": {"get": {
         "operationId": "ferry_openapi",
         "summary": "This document (Ferry extension).",

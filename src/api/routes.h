@@ -4,10 +4,14 @@
 #include "api/api_context.h"
 #include "api/http/router.h"
 
+namespace ferry::metrics {
+class Metrics;
+}  // namespace ferry::metrics
+
 namespace ferry::api {
 
 void RegisterRoutes(http::Router& router, ApiContext& ctx);
-// Only GET /healthz: what a worker process serves (ferryd --role worker).
+// Only GET /healthz: with RegisterMetricsRoute, what a worker process serves (--role worker).
 void RegisterHealthRoute(http::Router& router, ApiContext& ctx);
 
 // Per-resource registration, one file each.
@@ -24,7 +28,13 @@ void RegisterRetrieverRoutes(http::Router& router, ApiContext& ctx);
 void RegisterClusterRoutes(http::Router& router, ApiContext& ctx);
 void RegisterTaxonomyRoutes(http::Router& router, ApiContext& ctx);
 
-// Dispatches a request through the router: 404/405 envelopes for unknown routes.
-http::Handler MakeDispatcher(const http::Router& router);
+// GET /metrics (Prometheus text); needs an API key when `require_auth`. Every role serves it.
+void RegisterMetricsRoute(http::Router& router, ApiContext& ctx, metrics::Metrics& metrics,
+                          bool require_auth);
+
+// Dispatches a request through the router: 404/405 envelopes for unknown routes. With
+// `metrics` (may be null), every response is counted and timed under its route's pattern
+// (metrics::Metrics::kUnmatchedRoute for 404/405).
+http::Handler MakeDispatcher(const http::Router& router, metrics::Metrics* metrics = nullptr);
 
 }  // namespace ferry::api

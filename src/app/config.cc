@@ -25,6 +25,14 @@ Status ParseSize(const std::string& name, const std::string& text, size_t* out) 
   return Status::Ok();
 }
 
+Status ParseBool(const std::string& name, const std::string& text, bool* out) {
+  if (text != "true" && text != "false" && text != "1" && text != "0") {
+    return Status::InvalidArgument(name + " must be true or false");
+  }
+  *out = text == "true" || text == "1";
+  return Status::Ok();
+}
+
 Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
   if (key == "data_dir") {
     c->data_dir = value;
@@ -55,6 +63,8 @@ Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
       return Status::InvalidArgument("allow_private_targets must be true or false");
     }
     c->webhook_allow_private_targets = value == "true" || value == "1";
+  } else if (key == "metrics_require_auth") {
+    return ParseBool(key, value, &c->metrics_require_auth);
   } else if (key == "item_timeout_seconds") {
     return ParseSize(key, value, &c->item_timeout_seconds);
   } else if (key == "max_attempts") {
@@ -202,6 +212,7 @@ Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* c
       {"FERRY_MAX_CONNECTIONS", "max_connections"},
       {"FERRY_MAX_IMAGE_PIXELS", "max_image_pixels"},
       {"FERRY_UI_DIR", "ui_dir"},
+      {"FERRY_METRICS_REQUIRE_AUTH", "metrics_require_auth"},
   };
   for (const auto& [var, key] : kVars) {
     auto it = env.find(var);

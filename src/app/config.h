@@ -25,7 +25,7 @@ struct Config {
   std::string storage;
   // What this process does: "all" (default) serves the API and runs migrations; "api"
   // serves the API and runs no migration batches; "worker" runs migrations (its own
-  // starts, and batches of any process's) and serves only /healthz. Roles matter with
+  // starts, and batches of any process's) and serves only /healthz and /metrics. Roles matter with
   // shared storage; the embedded store has one process. (TOML role, env FERRY_ROLE,
   // --role.)
   std::string role = "all";
@@ -60,6 +60,9 @@ struct Config {
   // Longest one item's extraction may take before it fails (batches and migrations).
   // Default 60 s.
   size_t item_timeout_seconds = 60;
+  // GET /metrics needs a valid API key (401 otherwise). Default false: open, as
+  // Prometheus exporters are. (TOML metrics_require_auth, env FERRY_METRICS_REQUIRE_AUTH.)
+  bool metrics_require_auth = false;
   // Delivery attempts before a webhook is abandoned. Default 8.
   size_t webhook_max_attempts = 8;
   // Testing hook (env FERRY_CRASH_POINTS only): "name=N,…" makes the process SIGKILL
@@ -90,8 +93,8 @@ Status ApplyTomlFile(const std::string& path, Config* config);
 Status ApplyTomlString(std::string_view text, Config* config);
 // Applies FERRY_DATA_DIR, FERRY_STORAGE, FERRY_LISTEN, FERRY_MAX_BODY_BYTES, FERRY_IO_THREADS,
 // FERRY_HANDLER_THREADS, FERRY_WORKERS, FERRY_LOG_LEVEL, FERRY_WEBHOOK_ALLOW_PRIVATE,
-// FERRY_WEBHOOK_MAX_ATTEMPTS, FERRY_MAX_CONNECTIONS, FERRY_MAX_IMAGE_PIXELS, FERRY_UI_DIR
-// from `env`.
+// FERRY_WEBHOOK_MAX_ATTEMPTS, FERRY_MAX_CONNECTIONS, FERRY_MAX_IMAGE_PIXELS, FERRY_UI_DIR,
+// FERRY_METRICS_REQUIRE_AUTH from `env`.
 Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* config);
 // The process environment's FERRY_* variables.
 std::map<std::string, std::string> FerryEnvironment();

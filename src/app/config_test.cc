@@ -128,6 +128,17 @@ TEST(ConfigTest, TomlTextIsAppliedLikeAFile) {
   EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
 }
 
+TEST(ConfigTest, MetricsRequireAuthFromTomlAndEnvironment) {
+  Config c;
+  EXPECT_FALSE(c.metrics_require_auth);
+  ASSERT_TRUE(ApplyTomlString("metrics_require_auth = true\n", &c).ok());
+  EXPECT_TRUE(c.metrics_require_auth);
+  ASSERT_TRUE(ApplyEnvironment({{"FERRY_METRICS_REQUIRE_AUTH", "0"}}, &c).ok());
+  EXPECT_FALSE(c.metrics_require_auth);
+  Status bad = ApplyEnvironment({{"FERRY_METRICS_REQUIRE_AUTH", "yes"}}, &c);
+  EXPECT_EQ(bad.message(), "metrics_require_auth must be true or false");
+}
+
 // Regression (fuzz/toml_config_fuzzer): a float where an integer belongs is refused; 2e33
 // was converted to int64 with undefined behaviour (and read as a negative number).
 TEST(ConfigTest, FloatForAnIntegerKeyIsRefused) {

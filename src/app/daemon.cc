@@ -19,6 +19,10 @@
 #include "common/logging.h"
 #include "extract/extractor.h"
 #include "http_client/http_client.h"
+#include "metrics/metered_extractor.h"
+#include "metrics/metered_storage.h"
+#include "metrics/metrics.h"
+#include "metrics/migration_counts.h"
 #include "migration/migration_runner.h"
 #include "migration/migration_service.h"
 #include "migration/webhooks/curl_poster.h"
@@ -90,14 +94,21 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   FERRY_ASSIGN_OR_RETURN(auto crash_points, CrashPoints::Parse(config.crash_points));
   // Held until the server stops: `ferryd move-storage` refuses a data directory in use.
   FERRY_ASSIGN_OR_RETURN(auto data_dir_lock, LockEmbeddedDataDir(config));
-  FERRY_ASSIGN_OR_RETURN(auto storage, OpenStorage(config, crash_points.get()));
-  auto extractors = extract::ExtractorRegistry::CreateBuiltin(
+  FERRY_ASSIGN_OR_RETURN(auto opened_storage, OpenStorage(config, crash_points.get()));
+  metrics::Metrics metrics;
+  // Everything below reaches storage and extractors through these metered wrappers.
+  auto storage = std::make_unique<metrics::MeteredStorageEngine>(*opened_storage, metrics);
+  metrics.SetMigrationCountSource(
+      [&catalog = storage->catalog()] { return metrics::CountMigrationsByStatus(catalog); });
+  auto builtin_extractors = extract::ExtractorRegistry::CreateBuiltin(
       {.max_image_pixels = static_cast<int64_t>(config.max_image_pixels)});
-  FERRY_RETURN_IF_ERROR(RegisterHttpExtractors(config, *extractors, logger));
-  if (extra_extractors != nullptr) extra_extractors(*extractors);
+  FERRY_RETURN_IF_ERROR(RegisterHttpExtractors(config, *builtin_extractors, logger));
+  if (extra_extractors != nullptr) extra_extractors(*builtin_extractors);
+  auto extractors = metrics::MeterExtractors(*builtin_extractors, metrics);
   SystemClock clock;
-  service::ServiceDeps deps{*storage, *extractors, clock, logger,
-                            std::chrono::seconds(config.item_timeout_seconds)};
+  service::ServiceDeps deps{
+      *storage, *extractors, clock, logger, std::chrono::seconds(config.item_timeout_seconds),
+      &metrics};
   service::AuthService auth(deps);
   FERRY_RETURN_IF_ERROR(BootstrapKey(auth, logger));
 
@@ -116,6 +127,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   webhooks::WebhookDispatcherOptions dispatch_options;
   dispatch_options.max_attempts = static_cast<int64_t>(config.webhook_max_attempts);
   dispatch_options.allow_private_targets = config.webhook_allow_private_targets;
+  dispatch_options.metrics = &metrics;
   webhooks::WebhookDispatcher dispatcher(storage->catalog(), poster, clock, &logger,
                                          dispatch_options);
   webhooks::WebhookNotifier notifier(storage->catalog(), clock, codec::EncodeWebhookPayload,
@@ -158,6 +170,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   } else {
     api::RegisterHealthRoute(router, ctx);
   }
+  api::RegisterMetricsRoute(router, ctx, metrics, config.metrics_require_auth);
 
   api::http::ServerOptions options;
   options.host = config.host();
@@ -165,7 +178,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   options.io_threads = config.io_threads;
   options.max_body_bytes = config.max_body_bytes;
   options.max_connections = config.max_connections;
-  api::http::HttpServer server(options, api::MakeDispatcher(router), logger);
+  api::http::HttpServer server(options, api::MakeDispatcher(router, &metrics), logger);
   FERRY_RETURN_IF_ERROR(server.Start());
   // Ingestion batches and cluster executions run in the process whose API received them
   // (docs/postgres.md, "Roles"): a worker resumes none of them.

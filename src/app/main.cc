@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
                  "(default: embedded storage in the data directory)");
   cli.add_option("--role", role,
                  "all (default): API and migrations; api: API only; worker: migrations and "
-                 "/healthz only (roles other than all need --storage)");
+                 "/healthz and /metrics only (roles other than all need --storage)");
   cli.add_option("--node-name", node_name,
                  "this process's name in leases on shared storage (default host-pid-random)");
   cli.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");

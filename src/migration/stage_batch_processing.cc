@@ -14,6 +14,7 @@
 #include "common/backoff.h"
 #include "common/ids.h"
 #include "common/thread_pool.h"
+#include "metrics/metrics.h"
 #include "migration/batch_executor.h"
 #include "migration/batch_lease_keeper.h"
 #include "migration/catalog_writes.h"
@@ -95,6 +96,7 @@ class BatchWorkers {
         break;
       }
       if (claimed) {
+        if (ctx_.deps.metrics != nullptr) ctx_.deps.metrics->BatchLeaseClaimed();
         FERRY_RETURN_IF_ERROR(RunClaimed(std::move(*claimed)));
         std::lock_guard<std::mutex> lock(mu_);
         ++finished_;
@@ -164,6 +166,7 @@ class BatchWorkers {
         // This worker stalled past its lease's expiry and another claimed the batch: its
         // writes and completion are refused, and the new owner finishes the batch.
         Warn("migration batch taken over", batch, last);
+        if (ctx_.deps.metrics != nullptr) ctx_.deps.metrics->BatchLeaseLost();
         return Status::Ok();
       }
       if (!IsRetryable(last.code())) break;  // retrying cannot help (STYLE: by code only)
@@ -223,6 +226,10 @@ class BatchWorkers {
     }
     FERRY_RETURN_IF_ERROR(
         ctx_.deps.storage.catalog().CompleteMigrationBatch(lease, batch, failed, now));
+    if (ctx_.deps.metrics != nullptr) {
+      ctx_.deps.metrics->MigrationItems(model::MigrationTypeName(ctx_.config.migration_type),
+                                        r.completed, r.failed);
+    }
     double percent = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);

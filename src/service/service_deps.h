@@ -8,6 +8,10 @@
 #include "extract/extractor.h"
 #include "storage/storage_engine.h"
 
+namespace ferry::metrics {
+class Metrics;
+}  // namespace ferry::metrics
+
 namespace ferry::service {
 
 struct ServiceDeps {
@@ -18,6 +22,9 @@ struct ServiceDeps {
   // Longest one item's extraction may take before it fails with DeadlineExceeded
   // (config item_timeout_seconds; default 60 s).
   std::chrono::milliseconds item_timeout{60'000};
+  // Where migrations record items and batch leases (metrics/metrics.h); null (tests,
+  // tools): nothing is recorded. Built by app/.
+  metrics::Metrics* metrics = nullptr;
 };
 
 // The authenticated caller of an operation.

@@ -30,6 +30,7 @@ struct Router::Node {
   struct Route {
     RouteFn fn;
     std::vector<std::string> param_names;  // in path order
+    std::string pattern;
   };
   std::map<std::string, std::unique_ptr<Node>, std::less<>> literals;
   std::unique_ptr<Node> param;
@@ -55,7 +56,7 @@ void Router::Add(std::string method, std::string pattern, RouteFn fn) {
     if (!*child) *child = std::make_unique<Node>();
     node = child->get();
   }
-  node->methods[method] = Node::Route{std::move(fn), std::move(param_names)};
+  node->methods[method] = Node::Route{std::move(fn), std::move(param_names), pattern};
   auto entry = std::make_pair(std::move(method), std::move(pattern));
   if (std::find(routes_.begin(), routes_.end(), entry) == routes_.end()) {
     routes_.push_back(std::move(entry));
@@ -79,6 +80,7 @@ bool Router::FindIn(const Node& node, const std::vector<std::string_view>& segme
     auto route = node.methods.find(method);
     if (route == node.methods.end()) return false;
     match.fn = &route->second.fn;
+    match.pattern = &route->second.pattern;
     for (size_t i = 0; i < captures.size(); ++i) {
       match.params[route->second.param_names[i]] = std::string(captures[i]);
     }

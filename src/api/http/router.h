@@ -32,6 +32,9 @@ class Router {
     // Add() or the Router's destruction.
     const RouteFn* fn = nullptr;
     PathParams params;
+    // The matched route's pattern as given to Add (e.g. "/v1/buckets/{bucket_identifier}"),
+    // or null. Points into the Router like `fn`.
+    const std::string* pattern = nullptr;
     // True if some route matches the path, with any method. So fn == null && path_known
     // means 405 Method Not Allowed, and fn == null && !path_known means 404.
     bool path_known = false;

@@ -30,6 +30,16 @@ TEST(RouterTest, CapturesParams) {
   EXPECT_EQ(match.params, (PathParams{{"bucket_identifier", "b1"}, {"object_identifier", "o 2"}}));
 }
 
+TEST(RouterTest, MatchNamesThePatternNotThePath) {
+  Router router;
+  router.Add("GET", "/v1/buckets/{bucket_identifier}/objects/{object_identifier}", Named("object"));
+  auto match = router.Find("GET", "/v1/buckets/b1/objects/o2/");
+  ASSERT_NE(match.pattern, nullptr);
+  EXPECT_EQ(*match.pattern, "/v1/buckets/{bucket_identifier}/objects/{object_identifier}");
+  EXPECT_EQ(router.Find("GET", "/v1/nothing").pattern, nullptr);
+  EXPECT_EQ(router.Find("POST", "/v1/buckets/b1/objects/o2").pattern, nullptr);
+}
+
 TEST(RouterTest, LiteralSegmentBeatsParam) {
   Router router;
   router.Add("GET", "/v1/collections/{collection_identifier}/extractors", Named("param"));

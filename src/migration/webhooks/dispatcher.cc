@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/ids.h"
+#include "metrics/metrics.h"
 #include "migration/webhooks/secrets.h"
 #include "migration/webhooks/signature.h"
 
@@ -111,6 +112,13 @@ Result<DispatchPass> WebhookDispatcher::RunOnce(TimestampMs now) {
     if (outcome == Outcome::kRetried) ++pass.retried;
     if (outcome == Outcome::kAbandoned) ++pass.abandoned;
     if (outcome == Outcome::kLost) ++pass.lost;
+    if (options_.metrics != nullptr) {
+      using metrics::WebhookResult;
+      options_.metrics->WebhookDelivery(outcome == Outcome::kDelivered   ? WebhookResult::kDelivered
+                                        : outcome == Outcome::kRetried   ? WebhookResult::kRetried
+                                        : outcome == Outcome::kAbandoned ? WebhookResult::kGivenUp
+                                                                         : WebhookResult::kLost);
+    }
   }
   return pass;
 }

@@ -30,6 +30,10 @@
 #include "migration/webhooks/url_guard.h"
 #include "storage/webhook_store.h"
 
+namespace ferry::metrics {
+class Metrics;
+}  // namespace ferry::metrics
+
 namespace ferry::migration::webhooks {
 
 struct WebhookDispatcherOptions {
@@ -51,6 +55,8 @@ struct WebhookDispatcherOptions {
   std::chrono::milliseconds claim_ttl{std::chrono::minutes(15)};
   // Allow loopback, private and link-local targets (default: false).
   bool allow_private_targets = false;
+  // Where each attempt's outcome is counted; null (default): nowhere. Not owned.
+  metrics::Metrics* metrics = nullptr;
   // Seed of the jitter; unset: random (default). Set in tests for repeatable delays.
   std::optional<uint64_t> jitter_seed;
 };
