@@ -22,8 +22,11 @@ using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
 // What the callbacks of one request share.
 struct Exchange {
   const ClientOptions* options = nullptr;
+  const StreamHandlers* stream = nullptr;  // GetStream only
+  CURL* easy = nullptr;
   Response response;
   bool too_large = false;
+  bool stopped = false;           // a stream handler asked to stop
   std::optional<Status> refused;  // the connect guard's verdict, when it refused
 };
 
@@ -43,9 +46,23 @@ std::string Lowercase(std::string_view s) {
   return out;
 }
 
+bool Streaming2xx(const Exchange& exchange) {
+  if (exchange.stream == nullptr) return false;
+  long status = 0;
+  curl_easy_getinfo(exchange.easy, CURLINFO_RESPONSE_CODE, &status);
+  return status >= 200 && status < 300;
+}
+
 size_t WriteBody(char* data, size_t size, size_t count, void* userdata) {
   auto* exchange = static_cast<Exchange*>(userdata);
   const size_t n = size * count;
+  if (Streaming2xx(*exchange)) {
+    if (exchange->stream->on_data && !exchange->stream->on_data(std::string_view(data, n))) {
+      exchange->stopped = true;
+      return 0;  // aborts the transfer
+    }
+    return n;
+  }
   if (exchange->options->discard_body) return n;
   std::string& body = exchange->response.body;
   if (body.size() + n > exchange->options->max_response_bytes) {
@@ -69,6 +86,15 @@ size_t ReadHeader(char* data, size_t size, size_t count, void* userdata) {
                                             std::string(Trim(line.substr(colon + 1))));
   }
   return size * count;
+}
+
+int StreamProgress(void* clientp, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* exchange = static_cast<Exchange*>(clientp);
+  if (exchange->stream->should_stop && exchange->stream->should_stop()) {
+    exchange->stopped = true;
+    return 1;  // aborts the transfer
+  }
+  return 0;
 }
 
 curl_socket_t OpenGuardedSocket(void* clientp, curlsocktype /*purpose*/, curl_sockaddr* address) {
@@ -113,21 +139,38 @@ Status TransportError(CURLcode code, const Exchange& exchange, const char* detai
   }
 }
 
-void SetTransferOptions(CURL* h, const ClientOptions& options, const Request& request) {
+void SetTimeouts(CURL* h, const Request& request, bool stream) {
   const long timeout_ms = static_cast<long>(std::max<int64_t>(request.timeout.count(), 1));
   const long connect_ms = std::min(
       timeout_ms, static_cast<long>(std::max<int64_t>(request.connect_timeout.count(), 1)));
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  if (!stream) {
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    return;
+  }
+  // No total timeout; fewer than 1 byte/s over the idle time is a timeout.
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 0L);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (timeout_ms + 999) / 1000);
+}
+
+void SetTransferOptions(CURL* h, const ClientOptions& options, const Request& request,
+                        Method method, bool stream) {
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  SetTimeouts(h, request, stream);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_PROXY, "");
   curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(h, CURLOPT_POST, 1L);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  if (method == Method::kPost) {
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  } else {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    if (method == Method::kDelete) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
+  }
 }
 
 void SetCallbacks(CURL* h, Exchange* exchange) {
@@ -135,6 +178,11 @@ void SetCallbacks(CURL* h, Exchange* exchange) {
   curl_easy_setopt(h, CURLOPT_WRITEDATA, exchange);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, ReadHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, exchange);
+  if (exchange->stream != nullptr) {
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, StreamProgress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, exchange);
+  }
   if (exchange->options->connect_guard) {
     curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OpenGuardedSocket);
     curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, exchange);
@@ -169,19 +217,39 @@ std::optional<std::chrono::milliseconds> RetryAfter(const Response& response) {
 }
 
 Result<Response> HttpClient::Post(const Request& request) const {
+  return Perform(Method::kPost, request, nullptr);
+}
+
+Result<Response> HttpClient::Get(const Request& request) const {
+  return Perform(Method::kGet, request, nullptr);
+}
+
+Result<Response> HttpClient::Delete(const Request& request) const {
+  return Perform(Method::kDelete, request, nullptr);
+}
+
+Result<Response> HttpClient::GetStream(const Request& request,
+                                       const StreamHandlers& handlers) const {
+  return Perform(Method::kGet, request, &handlers);
+}
+
+Result<Response> HttpClient::Perform(Method method, const Request& request,
+                                     const StreamHandlers* stream) const {
   EasyHandle easy(curl_easy_init());
   if (easy == nullptr) return Status::ResourceExhausted("curl_easy_init failed");
   FERRY_ASSIGN_OR_RETURN(HeaderList header_list, BuildHeaders(request.headers));
   Exchange exchange;
   exchange.options = &options_;
+  exchange.stream = stream;
+  exchange.easy = easy.get();
   char error[CURL_ERROR_SIZE] = {};
   CURL* h = easy.get();
-  SetTransferOptions(h, options_, request);
+  SetTransferOptions(h, options_, request, method, stream != nullptr);
   SetCallbacks(h, &exchange);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
   const CURLcode code = curl_easy_perform(h);
-  if (code != CURLE_OK) return TransportError(code, exchange, error);
+  if (code != CURLE_OK && !exchange.stopped) return TransportError(code, exchange, error);
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   exchange.response.status = static_cast<int>(status);

@@ -1,7 +1,8 @@
 #pragma once
-// The one libcurl wrapper of Ferry: POST a body, get the status, headers and body back.
-// The HTTP extractor (extract/http) and the webhook poster (migration/webhooks) both use
-// it; each keeps its own small interface as a test seam and adapts to this one.
+// The one libcurl wrapper of Ferry: POST, GET or DELETE, get the status, headers and body
+// back, or read a long-lived GET (an event stream) as it arrives. The HTTP extractor
+// (extract/http) and the webhook poster (migration/webhooks) POST through it; the `ferry`
+// CLI (cli/) uses all of it. Each user keeps its own small interface as a test seam.
 //
 // Every request uses its own easy handle, no signals (safe in a multi-threaded daemon),
 // no proxy from the environment (a connect guard must see the real target), no
@@ -86,6 +87,18 @@ struct Response {
 // date is not honoured).
 std::optional<std::chrono::milliseconds> RetryAfter(const Response& response);
 
+enum class Method { kGet, kPost, kDelete };
+
+// How GetStream hands over a body as it arrives, and how its caller stops it.
+struct StreamHandlers {
+  // Called with each piece of a 2xx response's body as it arrives (pieces split anywhere);
+  // returning false stops the transfer.
+  std::function<bool(std::string_view data)> on_data{};
+  // Polled while the transfer runs (at least every 100 ms or so, also while nothing
+  // arrives); returning true stops the transfer. Empty = never.
+  std::function<bool()> should_stop{};
+};
+
 class HttpClient {
  public:
   explicit HttpClient(ClientOptions options) : options_(std::move(options)) {}
@@ -96,8 +109,23 @@ class HttpClient {
   // (response body above max_response_bytes), or the connect guard's status.
   // REQUIRES: a CurlGlobal outlives the call. Thread-safe.
   Result<Response> Post(const Request& request) const;
+  // GET and DELETE: as Post; the request's body is not sent.
+  Result<Response> Get(const Request& request) const;
+  Result<Response> Delete(const Request& request) const;
+
+  // GETs a long-lived response (Server-Sent Events): a 2xx body goes to
+  // handlers.on_data as it arrives, without a size limit, and Response::body stays empty;
+  // any other status's body is read into Response::body as Get does. There is no total
+  // timeout: `request.timeout` (rounded up to whole seconds) bounds the time the transfer
+  // may go without receiving a byte (DeadlineExceeded beyond). A stop asked by either
+  // handler is not an error: the Response so far is returned. The server closing the
+  // stream is the normal end (a Response); a connection lost midway is Unavailable.
+  Result<Response> GetStream(const Request& request, const StreamHandlers& handlers) const;
 
  private:
+  Result<Response> Perform(Method method, const Request& request,
+                           const StreamHandlers* stream) const;
+
   const ClientOptions options_;
 };
 

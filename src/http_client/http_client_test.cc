@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <chrono>
 #include <string>
 
 #include "http_client/testing/loopback_server.h"
@@ -171,6 +172,95 @@ TEST_F(HttpClientTest, RetryAfterArrivesThroughTheWire) {
   Result<Response> response = HttpClient(ClientOptions{}).Post({.url = server.Url("/")});
   ASSERT_TRUE(response.ok()) << response.status().ToString();
   EXPECT_EQ(RetryAfter(*response), std::chrono::milliseconds(3000));
+}
+
+TEST_F(HttpClientTest, GetAndDeleteSendTheirMethodAndNoBody) {
+  for (Method method : {Method::kGet, Method::kDelete}) {
+    LoopbackServer server(CannedResponse{.status = 200, .body = "got"});
+    HttpClient client(ClientOptions{});
+    Request request{.url = server.Url("/thing"), .body = "ignored", .headers = {{"X-K", "v"}}};
+    Result<Response> response =
+        method == Method::kGet ? client.Get(request) : client.Delete(request);
+    server.Join();
+    ASSERT_TRUE(response.ok()) << response.status().ToString();
+    EXPECT_EQ(response->body, "got");
+    const std::string& sent = server.request();
+    const char* line =
+        method == Method::kGet ? "GET /thing HTTP/1.1\r\n" : "DELETE /thing HTTP/1.1\r\n";
+    EXPECT_EQ(sent.rfind(line, 0), 0u) << sent;
+    EXPECT_NE(sent.find("\r\nX-K: v\r\n"), std::string::npos);
+    EXPECT_EQ(sent.find("ignored"), std::string::npos);
+  }
+}
+
+TEST_F(HttpClientTest, GetStreamHandsA2xxBodyToOnDataAsItArrives) {
+  const std::string events(100 * 1024, 'e');
+  LoopbackServer server(CannedResponse{
+      .status = 200, .headers = {{"Content-Type", "text/event-stream"}}, .body = events});
+  std::string seen;
+  StreamHandlers handlers{.on_data = [&seen](std::string_view data) {
+    seen.append(data);
+    return true;
+  }};
+  // No size limit applies to a stream.
+  HttpClient client(ClientOptions{.max_response_bytes = 10});
+  Result<Response> response = client.GetStream({.url = server.Url("/events")}, handlers);
+  server.Join();
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->Header("content-type"), "text/event-stream");
+  EXPECT_TRUE(response->body.empty());
+  EXPECT_EQ(seen, events);
+  EXPECT_EQ(server.request().rfind("GET /events HTTP/1.1\r\n", 0), 0u);
+}
+
+TEST_F(HttpClientTest, GetStreamReadsAnErrorStatusBodyLikeGet) {
+  LoopbackServer server(CannedResponse{.status = 404, .body = R"({"success":false})"});
+  bool called = false;
+  StreamHandlers handlers{.on_data = [&called](std::string_view) { return called = true; }};
+  Result<Response> response =
+      HttpClient(ClientOptions{}).GetStream({.url = server.Url("/events")}, handlers);
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->status, 404);
+  EXPECT_EQ(response->body, R"({"success":false})");
+  EXPECT_FALSE(called);
+}
+
+TEST_F(HttpClientTest, GetStreamStopsWhenOnDataSaysSo) {
+  LoopbackServer server(CannedResponse{.body = std::string(1 << 20, 'x')});
+  int calls = 0;
+  StreamHandlers handlers{.on_data = [&calls](std::string_view) { return ++calls < 2; }};
+  Result<Response> response =
+      HttpClient(ClientOptions{}).GetStream({.url = server.Url("/")}, handlers);
+  server.Shutdown();
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(calls, 2);
+}
+
+TEST_F(HttpClientTest, GetStreamStopsWhenAskedWhileNothingArrives) {
+  LoopbackServer server(CannedResponse{.hang = true});
+  const auto start = std::chrono::steady_clock::now();
+  StreamHandlers handlers{.should_stop = [start] {
+    return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(200);
+  }};
+  Result<Response> response =
+      HttpClient(ClientOptions{})
+          .GetStream({.url = server.Url("/"), .timeout = std::chrono::seconds(60)}, handlers);
+  server.Shutdown();
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST_F(HttpClientTest, GetStreamWithoutAByteForItsTimeoutIsDeadlineExceeded) {
+  LoopbackServer server(CannedResponse{.hang = true});
+  Result<Response> response =
+      HttpClient(ClientOptions{})
+          .GetStream({.url = server.Url("/"), .timeout = std::chrono::milliseconds(1000)},
+                     StreamHandlers{});
+  server.Shutdown();
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kDeadlineExceeded);
 }
 
 }  // namespace
