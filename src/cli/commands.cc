@@ -7,6 +7,7 @@
 
 #include "cli/api_client.h"
 #include "cli/exit_codes.h"
+#include "cli/json_access.h"
 #include "cli/requests.h"
 #include "cli/table.h"
 #include "cli/watch.h"
@@ -18,11 +19,16 @@ namespace json = boost::json;
 namespace {
 
 const char* const kFooter =
-    "Exit codes: 0 success (watch: migration completed), 1 watch: migration failed,\n"
-    "2 watch: migration cancelled, 3 the server answered with an error (its message and\n"
-    "type are printed), 4 the server is unreachable, 64 bad flag or argument (usage is\n"
-    "printed), 130 watch interrupted by Ctrl-C (the migration keeps running).\n"
-    "--output json prints the server's JSON body as it was received.";
+    "Exit codes:\n"
+    "  0    success; watch: the migration completed\n"
+    "  1    watch: the migration failed; validate: the config is invalid\n"
+    "  2    watch: the migration was cancelled\n"
+    "  3    the server answered with an error (its message and type are printed)\n"
+    "  4    the server is unreachable\n"
+    "  64   bad flag or argument (usage is printed)\n"
+    "  130  watch stopped by Ctrl-C (the migration keeps running)\n"
+    "Environment: FERRY_URL, FERRY_API_KEY, FERRY_NAMESPACE. Global options may follow the\n"
+    "command. --output json prints the server's JSON body as received (compact).";
 
 enum class Render { kObject, kMigration, kMigrations, kNamespaces, kFailedItems };
 
@@ -63,20 +69,16 @@ json::object MigrationConfig(const Args& args) {
   return std::move(*config);
 }
 
-int Print(const CliEnv& env, const Args& args, const ApiReply& reply, Render render,
-          const std::string& done_message) {
+void Print(const CliEnv& env, const Args& args, const ApiReply& reply, Render render,
+           const std::string& done_message) {
   if (args.output == "json") {
     if (!reply.body.empty()) env.out << reply.body << "\n";
-    return kExitOk;
-  }
-  if (reply.body.empty()) {
-    env.out << done_message << "\n";
-    return kExitOk;
+    return;
   }
   Result<json::value> body = codec::ParseBody(reply.body);
-  if (!body.ok()) {
+  if (reply.body.empty() || !body.ok()) {
     env.out << done_message << "\n";
-    return kExitOk;
+    return;
   }
   switch (render) {
     case Render::kMigration:
@@ -95,11 +97,20 @@ int Print(const CliEnv& env, const Args& args, const ApiReply& reply, Render ren
       env.out << ObjectLines(*body);
       break;
   }
-  return kExitOk;
+}
+
+// The exit code of a 2xx reply; `validate` answers 200 with valid false for a bad config.
+using Verdict = int (*)(const ApiReply& reply);
+int Success(const ApiReply&) { return kExitOk; }
+int ValidVerdict(const ApiReply& reply) {
+  Result<json::value> body = codec::ParseBody(reply.body);
+  if (!body.ok()) return kExitOk;
+  return Member(Member(*body, "validation_result"), "valid") == false ? kExitInvalidConfig
+                                                                      : kExitOk;
 }
 
 int Call(const CliEnv& env, const Args& args, const ApiRequest& request, Render render,
-         const std::string& done_message = "done") {
+         const std::string& done_message = "done", Verdict verdict = Success) {
   const ApiClient api(env.http, args.connection);
   Result<ApiReply> reply = api.Send(request);
   if (!reply.ok()) {
@@ -110,7 +121,8 @@ int Call(const CliEnv& env, const Args& args, const ApiRequest& request, Render 
     env.err << "error: " << DescribeError(reply->status, reply->body) << "\n";
     return kExitHttpError;
   }
-  return Print(env, args, *reply, render, done_message);
+  Print(env, args, *reply, render, done_message);
+  return verdict(*reply);
 }
 
 void MigrationConfigFlags(CLI::App* cmd, Args* a) {
@@ -139,6 +151,7 @@ struct Commands {
 
 Commands Define(CLI::App& app, Args* a) {
   Commands c{};
+  app.fallthrough();  // global options are also accepted after the command
   app.add_option("--url", a->connection.url, "server URL")
       ->envname("FERRY_URL")
       ->capture_default_str();
@@ -193,8 +206,10 @@ int Watch(const CliEnv& env, const Args& args) {
 }
 
 int Dispatch(const CliEnv& env, const Commands& c, const Args& a) {
-  if (c.validate->parsed())
-    return Call(env, a, ValidateMigration(MigrationConfig(a)), Render::kObject);
+  if (c.validate->parsed()) {
+    return Call(env, a, ValidateMigration(MigrationConfig(a)), Render::kObject, "done",
+                ValidVerdict);
+  }
   if (c.create->parsed()) {
     return Call(env, a, CreateMigration(MigrationConfig(a), a.flags.start), Render::kObject);
   }

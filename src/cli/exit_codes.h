@@ -7,6 +7,7 @@ namespace ferry::cli {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitMigrationFailed = 1;     // watch: the migration ended `failed`
+inline constexpr int kExitInvalidConfig = 1;       // validate: the config is not valid
 inline constexpr int kExitMigrationCancelled = 2;  // watch: the migration ended `cancelled`
 inline constexpr int kExitHttpError = 3;           // the server answered with an error
 inline constexpr int kExitUnreachable = 4;         // no answer from the server
