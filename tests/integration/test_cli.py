@@ -9,7 +9,8 @@ Checked: every command once; a bad flag exits 64 with usage; an unreachable serv
 line and exit 4; a server error prints its message and type (exit 3); `watch` under a
 pseudo-terminal redraws in place (cursor movement) with the stage bars advancing and exits
 0 at completion; without a terminal it prints one line per change; exit 2 for a migration
-cancelled while watched; Ctrl-C exits 130 and leaves the migration running. Against a
+cancelled while watched; Ctrl-C exits 130 and leaves the migration running; watch follows
+ferryd's event stream (its log shows the events route, and no GET of the migration). Against a
 small scripted HTTP server: watch reads the event stream (no GET of the migration) and
 reconnects with Last-Event-ID, falls back to polling GET when /events answers 404, and
 exits 1 for a failed migration."""
@@ -384,10 +385,29 @@ class CliTest(FerryTestCase):
         self.assertIn("failures: 0 item(s)", out)
         self.assertRegex(out.split("\x1b[J")[-1], r"%s\s+re_extract\s+completed" % mid)
 
+    def requests_logged(self, since):
+        """(method, path, status) of the requests ferryd logged after line `since`."""
+        out = []
+        for line in self.server.stderr_lines[since:]:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if "path" in entry and "method" in entry:
+                out.append((entry["method"], entry["path"], entry.get("status")))
+        return out
+
     def test_watch_without_a_terminal_prints_one_line_per_change(self):
         mid = self.slow_re_extract()
+        since = len(self.server.stderr_lines)
         result = self.cli.run("migrations", "watch", mid)
         lines = self.ok(result).splitlines()
+        # It followed ferryd's event stream: the events route answered 200 and the
+        # migration was not polled (ferryd logs a stream when it ends).
+        events = ("GET", BASE + "/%s/events" % mid, "200")
+        wait_until(lambda: events in self.requests_logged(since), "the stream's log line")
+        self.assertNotIn(("GET", BASE + "/" + mid, "200"), self.requests_logged(since))
+        self.assertNotIn("polling", result.stderr)
         self.assertNotIn("\x1b", result.stdout)
         self.assertGreaterEqual(len(lines), 3, lines)
         for before, after in zip(lines, lines[1:]):
