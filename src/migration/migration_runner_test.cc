@@ -168,6 +168,14 @@ TEST_F(MigrationRunnerTest, PreserveResourceIdsKeepsSourceIds) {
   EXPECT_EQ(m.additional_data.GetPath("id_mapping")->Get(bucket_.bucket_id)->as_string(),
             bucket_.bucket_id);
   EXPECT_EQ(DumpSource(), before);
+  // Where a later sync catches up from: the source's change log before the copy read it
+  // (the source's objects and documents were written by clients, so it is past 0).
+  const model::Value* seq = m.additional_data.GetPath("live.source_seq_at_start");
+  ASSERT_NE(seq, nullptr);
+  auto latest = source_.store->LatestChangeSeq();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_GT(*latest, 0);
+  EXPECT_EQ(seq->as_int(), *latest);
 }
 
 TEST_F(MigrationRunnerTest, DryRunWritesNothing) {

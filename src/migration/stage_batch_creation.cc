@@ -112,6 +112,13 @@ Status RunBatchCreation(RunContext& ctx) {
   if (!ctx.dry_run()) {
     FERRY_RETURN_IF_ERROR(ctx.deps.storage.catalog().DeleteMigrationBatches(ctx.migration_id));
   }
+  // The source's change log position before any of its items is read: a later sync of
+  // this migration applies the source's writes from here on (issue 13), so a write made
+  // while the plan is enumerated or its batches copied is caught up, however it raced.
+  int64_t source_seq = 0;
+  if (!ctx.dry_run()) {
+    FERRY_ASSIGN_OR_RETURN(source_seq, ctx.source->LatestChangeSeq());
+  }
   PlanWriter writer(ctx);
   for (const auto& id : order) {
     FERRY_RETURN_IF_ERROR(EnumerateNode(ctx, writer, *ctx.plan.graph.Find(id)));
@@ -132,6 +139,12 @@ Status RunBatchCreation(RunContext& ctx) {
     plan.Set("items", total);
     plan.Set("items_per_resource", model::Value(per_resource));
     data.Set("plan", model::Value(std::move(plan)));
+    model::ValueObject live;
+    if (const model::Value* had = m.additional_data.Get("live"); had && had->is_object()) {
+      live = had->as_object();
+    }
+    live.Set("source_seq_at_start", source_seq);
+    data.Set("live", model::Value(std::move(live)));
     m.additional_data = model::Value(std::move(data));
   });
 }

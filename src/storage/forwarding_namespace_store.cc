@@ -330,4 +330,14 @@ Result<ItemChecksum> ForwardingNamespaceStore::ChecksumItems(const ChecksumReque
   return target_->ChecksumItems(request);
 }
 
+Result<int64_t> ForwardingNamespaceStore::LatestChangeSeq() { return target_->LatestChangeSeq(); }
+
+Result<std::vector<ChangeEntry>> ForwardingNamespaceStore::ListChanges(int64_t after, int limit) {
+  return target_->ListChanges(after, limit);
+}
+
+Result<int64_t> ForwardingNamespaceStore::TrimChanges(int64_t upto) {
+  return target_->TrimChanges(upto);
+}
+
 }  // namespace ferry::storage

@@ -133,6 +133,11 @@ class ForwardingNamespaceStore : public NamespaceStore {
   Status EndBulkLoad() override;
   Result<ItemChecksum> ChecksumItems(const ChecksumRequest& request) override;
 
+  // ChangeLogStore
+  Result<int64_t> LatestChangeSeq() override;
+  Result<std::vector<ChangeEntry>> ListChanges(int64_t after, int limit) override;
+  Result<int64_t> TrimChanges(int64_t upto) override;
+
  private:
   const std::shared_ptr<NamespaceStore> target_;
 };

@@ -8,6 +8,7 @@
 
 #include "storage/bucket_store.h"
 #include "storage/bulk_store.h"
+#include "storage/change_log_store.h"
 #include "storage/cluster_store.h"
 #include "storage/collection_store.h"
 #include "storage/retriever_store.h"
@@ -23,7 +24,8 @@ class NamespaceStore : public BucketStore,
                        public RetrieverStore,
                        public ClusterStore,
                        public TaxonomyStore,
-                       public BulkStore {
+                       public BulkStore,
+                       public ChangeLogStore {
  public:
   ~NamespaceStore() override = default;
 };

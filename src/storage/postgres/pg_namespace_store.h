@@ -138,6 +138,11 @@ class PgNamespaceStore final : public NamespaceStore {
   Result<BulkCopyResult> CopyItemsFrom(const std::string& source_namespace_id,
                                        const BulkCopyRequest& request);
 
+  // The change log of client writes (pg_change_log.cc).
+  Result<int64_t> LatestChangeSeq() override;
+  Result<std::vector<ChangeEntry>> ListChanges(int64_t after, int limit) override;
+  Result<int64_t> TrimChanges(int64_t upto) override;
+
   // Taxonomies (pg_ns_resources.cc).
   Status InsertTaxonomy(const model::Taxonomy& t) override;
   Result<model::Taxonomy> GetTaxonomy(const std::string& taxonomy_id) override;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/postgres/pg_change_log.h"
 #include "storage/postgres/pg_namespace_store.h"
 #include "storage/postgres/pg_ns_rows.h"
 #include "storage/postgres/pg_params.h"
@@ -149,6 +150,8 @@ Status PgNamespaceStore::InsertObject(const model::Object& object) {
       return Status::NotFound("bucket not found: " + object.bucket_id);
     }
     WriteObjectRow(tx, ns_, object, /*upsert=*/false);
+    LogChanges(tx, ns_,
+               {{ChangeItem::kObject, object.bucket_id, object.object_id, ChangeOp::kUpsert}});
     return Status::Ok();
   });
 }
@@ -197,13 +200,22 @@ Status PgNamespaceStore::DeleteObject(const std::string& bucket_id, const std::s
         "DELETE FROM objects WHERE namespace_id = $1 AND bucket_id = $2 AND object_id = $3", ns_,
         bucket_id, object_id);
     if (r.affected_rows() == 0) return Status::NotFound("object not found: " + object_id);
+    LogChanges(tx, ns_, {{ChangeItem::kObject, bucket_id, object_id, ChangeOp::kDelete}});
     return Status::Ok();
   });
 }
 
 Status PgNamespaceStore::UpsertObjects(const std::vector<model::Object>& objects) {
-  return Run("upsert objects",
-             [&](pqxx::work& tx) -> Status { return UpsertObjectRows(tx, ns_, objects); });
+  return Run("upsert objects", [&](pqxx::work& tx) -> Status {
+    FERRY_RETURN_IF_ERROR(UpsertObjectRows(tx, ns_, objects));
+    std::vector<ChangeRecord> log;
+    log.reserve(objects.size());
+    for (const auto& o : objects) {
+      log.push_back({ChangeItem::kObject, o.bucket_id, o.object_id, ChangeOp::kUpsert});
+    }
+    LogChanges(tx, ns_, log);
+    return Status::Ok();
+  });
 }
 
 Result<std::vector<model::Object>> PgNamespaceStore::GetObjects(

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/postgres/pg_change_log.h"
 #include "storage/postgres/pg_namespace_store.h"
 #include "storage/postgres/pg_ns_rows.h"
 #include "storage/postgres/pg_params.h"
@@ -177,8 +178,16 @@ Status PgNamespaceStore::DeleteCollection(const std::string& collection_id) {
 // ---- documents ----
 
 Status PgNamespaceStore::UpsertDocuments(const std::vector<model::Document>& docs) {
-  return Run("upsert documents",
-             [&](pqxx::work& tx) -> Status { return UpsertDocumentRows(tx, ns_, docs); });
+  return Run("upsert documents", [&](pqxx::work& tx) -> Status {
+    FERRY_RETURN_IF_ERROR(UpsertDocumentRows(tx, ns_, docs));
+    std::vector<ChangeRecord> log;
+    log.reserve(docs.size());
+    for (const auto& d : docs) {
+      log.push_back({ChangeItem::kDocument, d.collection_id, d.document_id, ChangeOp::kUpsert});
+    }
+    LogChanges(tx, ns_, log);
+    return Status::Ok();
+  });
 }
 
 Result<model::Document> PgNamespaceStore::GetDocument(const std::string& collection_id,
@@ -258,6 +267,7 @@ Result<std::vector<model::Document>> PgNamespaceStore::ListDocumentsByRootObject
 Status PgNamespaceStore::DeleteDocumentsByRootObjects(
     const std::string& collection_id, const std::vector<std::string>& root_object_ids) {
   return Run("delete documents by root", [&](pqxx::work& tx) -> Status {
+    LogDocumentDeletesByRoots(tx, ns_, collection_id, JoinUnitSeparated(root_object_ids));
     tx.exec_params(
         "DELETE FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
         "AND root_object_id = ANY (string_to_array($3, chr(31)))",

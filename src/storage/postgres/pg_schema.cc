@@ -426,6 +426,27 @@ CREATE TABLE migration_runs (
   expires_at   BIGINT NOT NULL
 );
 )sql"},
+    // The change log of client writes (storage/change_log_store.h): entries by namespace
+    // and sequence; change_seqs holds each namespace's last sequence given out. A write
+    // takes its sequence numbers by updating that row, whose lock it holds until it
+    // commits, so a namespace's sequence numbers commit in order.
+    {7,
+     R"sql(
+CREATE TABLE change_seqs (
+  namespace_id TEXT COLLATE "C" PRIMARY KEY,
+  seq          BIGINT NOT NULL
+);
+CREATE TABLE change_log (
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  seq          BIGINT NOT NULL,
+  item         TEXT COLLATE "C" NOT NULL CHECK (item IN ('object', 'document')),
+  resource_id  TEXT COLLATE "C" NOT NULL,
+  item_id      TEXT COLLATE "C" NOT NULL,
+  op           TEXT COLLATE "C" NOT NULL CHECK (op IN ('upsert', 'delete')),
+  at           BIGINT NOT NULL,
+  PRIMARY KEY (namespace_id, seq)
+);
+)sql"},
 };
 
 // Any constant: the key of the advisory lock that serializes schema upgrades.

@@ -15,6 +15,8 @@ constexpr const char* kNamespaceTables[] = {
     "buckets",      // objects and batches cascade
     "collections",  // documents and vectors cascade
     "write_fences",
+    "change_log",
+    "change_seqs",
 };
 
 bool NamespaceExists(pqxx::work& tx, const std::string& namespace_id) {

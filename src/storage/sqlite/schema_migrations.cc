@@ -405,6 +405,19 @@ CREATE TABLE taxonomies (
 CREATE INDEX taxonomies_by_created ON taxonomies (created_at, taxonomy_id);
 ALTER TABLE collections ADD COLUMN taxonomy_applications BLOB;
 )sql"},
+    // v8: the change log of client writes (storage/change_log_store.h). AUTOINCREMENT, so a
+    // sequence number is never given out twice, even after the log was trimmed.
+    {8,
+     R"sql(
+CREATE TABLE change_log (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  item        TEXT NOT NULL CHECK (item IN ('object', 'document')),
+  resource_id TEXT NOT NULL,
+  item_id     TEXT NOT NULL,
+  op          TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+  at          INTEGER NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

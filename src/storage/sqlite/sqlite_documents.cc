@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "storage/records/record_codec.h"
+#include "storage/sqlite/sqlite_change_log.h"
 #include "storage/sqlite/sqlite_keyed_reads.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 #include "storage/sqlite/sqlite_write_rows.h"
@@ -262,7 +263,15 @@ Status UpsertDocumentRows(SqliteDb& db, const std::vector<model::Document>& docs
 
 Status SqliteNamespaceStore::UpsertDocuments(const std::vector<model::Document>& docs) {
   return db_->Locked([&](SqliteDb& db) -> Status {
-    return InTransaction(db, [&] { return UpsertDocumentsLocked(db, docs); });
+    return InTransaction(db, [&]() -> Status {
+      FERRY_RETURN_IF_ERROR(UpsertDocumentsLocked(db, docs));
+      FERRY_ASSIGN_OR_RETURN(ChangeLogWriter log, ChangeLogWriter::Create(db));
+      for (const model::Document& d : docs) {
+        FERRY_RETURN_IF_ERROR(
+            log.Add(ChangeItem::kDocument, d.collection_id, d.document_id, ChangeOp::kUpsert));
+      }
+      return Status::Ok();
+    });
   });
 }
 
@@ -359,6 +368,7 @@ Status SqliteNamespaceStore::DeleteDocumentsByRootObjects(
   return db_->Locked([&](SqliteDb& db) -> Status {
     return InTransaction(db, [&]() -> Status {
       for (const std::string& root : Distinct(root_object_ids)) {
+        FERRY_RETURN_IF_ERROR(LogDocumentDeletesByRoot(db, collection_id, root));
         FERRY_ASSIGN_OR_RETURN(
             Statement stmt,
             db.Prepare("DELETE FROM documents WHERE collection_id = ? AND root_object_id = ?"));

@@ -149,6 +149,11 @@ class SqliteNamespaceStore final : public NamespaceStore {
   // Detaches `source_path` if a bulk copy left it attached (its namespace is dropped).
   Status DetachSource(const std::string& source_path);
 
+  // The change log of client writes (sqlite_change_log.cc).
+  Result<int64_t> LatestChangeSeq() override;
+  Result<std::vector<ChangeEntry>> ListChanges(int64_t after, int limit) override;
+  Result<int64_t> TrimChanges(int64_t upto) override;
+
   // Taxonomies (sqlite_taxonomies.cc).
   Status InsertTaxonomy(const model::Taxonomy& t) override;
   Result<model::Taxonomy> GetTaxonomy(const std::string& taxonomy_id) override;

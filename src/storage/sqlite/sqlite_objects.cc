@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/records/record_codec.h"
+#include "storage/sqlite/sqlite_change_log.h"
 #include "storage/sqlite/sqlite_keyed_reads.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 #include "storage/sqlite/sqlite_write_rows.h"
@@ -108,7 +109,11 @@ Status UpsertObjectRows(SqliteDb& db, const std::vector<model::Object>& objects)
 
 Status SqliteNamespaceStore::InsertObject(const model::Object& object) {
   return db_->Locked([&](SqliteDb& db) -> Status {
-    return InTransaction(db, [&] { return WriteObjectRows(db, object, WriteMode::kInsert); });
+    return InTransaction(db, [&]() -> Status {
+      FERRY_RETURN_IF_ERROR(WriteObjectRows(db, object, WriteMode::kInsert));
+      return LogChange(db, ChangeItem::kObject, object.bucket_id, object.object_id,
+                       ChangeOp::kUpsert);
+    });
   });
 }
 
@@ -158,13 +163,15 @@ Result<int64_t> SqliteNamespaceStore::CountAllObjects() {
 Status SqliteNamespaceStore::DeleteObject(const std::string& bucket_id,
                                           const std::string& object_id) {
   return db_->Locked([&](SqliteDb& db) -> Status {
-    FERRY_ASSIGN_OR_RETURN(Statement stmt,
-                           db.Prepare("DELETE FROM objects WHERE bucket_id = ? AND object_id = ?"));
-    stmt.BindText(1, bucket_id);
-    stmt.BindText(2, object_id);
-    FERRY_RETURN_IF_ERROR(stmt.Run());
-    if (db.Changes() == 0) return Status::NotFound("object not found: " + object_id);
-    return Status::Ok();
+    return InTransaction(db, [&]() -> Status {
+      FERRY_ASSIGN_OR_RETURN(
+          Statement stmt, db.Prepare("DELETE FROM objects WHERE bucket_id = ? AND object_id = ?"));
+      stmt.BindText(1, bucket_id);
+      stmt.BindText(2, object_id);
+      FERRY_RETURN_IF_ERROR(stmt.Run());
+      if (db.Changes() == 0) return Status::NotFound("object not found: " + object_id);
+      return LogChange(db, ChangeItem::kObject, bucket_id, object_id, ChangeOp::kDelete);
+    });
   });
 }
 
@@ -173,6 +180,11 @@ Status SqliteNamespaceStore::UpsertObjects(const std::vector<model::Object>& obj
     return InTransaction(db, [&]() -> Status {
       for (const auto& object : objects) {
         FERRY_RETURN_IF_ERROR(WriteObjectRows(db, object, WriteMode::kUpsert));
+      }
+      FERRY_ASSIGN_OR_RETURN(ChangeLogWriter log, ChangeLogWriter::Create(db));
+      for (const auto& object : objects) {
+        FERRY_RETURN_IF_ERROR(
+            log.Add(ChangeItem::kObject, object.bucket_id, object.object_id, ChangeOp::kUpsert));
       }
       return Status::Ok();
     });
