@@ -4,6 +4,7 @@
 // checked the tenant owns the namespace. Implementations are thread-safe; each call is
 // atomic (one transaction).
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,22 @@ class CollectionStore {
   virtual Result<model::CollectionVersion> GetCollectionVersion(
       const std::string& collection_id) = 0;
 };
+
+// Which documents of a collection EditDocuments / DeleteDocuments apply to.
+struct DocumentSelection {
+  // These documents (absent and repeated ids are skipped); every document of the
+  // collection when unset.
+  std::optional<std::vector<std::string>> ids;
+  // Narrows the selection further when set; called inside the transaction.
+  std::function<bool(const model::Document&)> where;
+  // Edits see the documents' vectors and may replace them.
+  bool with_vectors = false;
+};
+
+// Changes one selected document in place (fields, updated_at and, with vectors, its
+// vectors; never its ids or lineage): true to write it, false to leave it unchanged. An
+// error aborts the whole call, nothing written.
+using DocumentEdit = std::function<Result<bool>(model::Document*)>;
 
 class DocumentStore {
  public:
@@ -66,6 +83,19 @@ class DocumentStore {
   // with vectors, ordered by id. Feeds chained collections.
   virtual Result<std::vector<model::Document>> ListDocumentsByRootObjects(
       const std::string& collection_id, const std::vector<std::string>& root_object_ids) = 0;
+  // Client writes (the document endpoints) go through UpsertDocuments, EditDocuments and
+  // DeleteDocuments only.
+  //
+  // Applies `edit` to each selected document and writes the ones it changed, all in one
+  // transaction. Returns the written documents (with vectors when which.with_vectors), in
+  // the order of which.ids, else by id.
+  virtual Result<std::vector<model::Document>> EditDocuments(const std::string& collection_id,
+                                                             const DocumentSelection& which,
+                                                             const DocumentEdit& edit) = 0;
+  // Deletes the selected documents with their vectors in one transaction; returns their
+  // ids, in the order of which.ids, else by id.
+  virtual Result<std::vector<std::string>> DeleteDocuments(const std::string& collection_id,
+                                                           const DocumentSelection& which) = 0;
   // Deletes a collection's documents derived from these root objects (re-processing).
   virtual Status DeleteDocumentsByRootObjects(const std::string& collection_id,
                                               const std::vector<std::string>& root_object_ids) = 0;

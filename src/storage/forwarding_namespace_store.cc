@@ -171,6 +171,16 @@ Status ForwardingNamespaceStore::DeleteDocumentsByRootObjects(
   return target_->DeleteDocumentsByRootObjects(collection_id, root_object_ids);
 }
 
+Result<std::vector<model::Document>> ForwardingNamespaceStore::EditDocuments(
+    const std::string& collection_id, const DocumentSelection& which, const DocumentEdit& edit) {
+  return target_->EditDocuments(collection_id, which, edit);
+}
+
+Result<std::vector<std::string>> ForwardingNamespaceStore::DeleteDocuments(
+    const std::string& collection_id, const DocumentSelection& which) {
+  return target_->DeleteDocuments(collection_id, which);
+}
+
 Status ForwardingNamespaceStore::InsertRetriever(const model::Retriever& r) {
   return target_->InsertRetriever(r);
 }

@@ -76,6 +76,11 @@ class ForwardingNamespaceStore : public NamespaceStore {
       const std::string& collection_id, const std::vector<std::string>& root_object_ids) override;
   Status DeleteDocumentsByRootObjects(const std::string& collection_id,
                                       const std::vector<std::string>& root_object_ids) override;
+  Result<std::vector<model::Document>> EditDocuments(const std::string& collection_id,
+                                                     const DocumentSelection& which,
+                                                     const DocumentEdit& edit) override;
+  Result<std::vector<std::string>> DeleteDocuments(const std::string& collection_id,
+                                                   const DocumentSelection& which) override;
 
   // RetrieverStore
   Status InsertRetriever(const model::Retriever& r) override;

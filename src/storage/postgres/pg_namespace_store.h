@@ -77,6 +77,11 @@ class PgNamespaceStore final : public NamespaceStore {
       const std::string& collection_id, const std::vector<std::string>& root_object_ids) override;
   Status DeleteDocumentsByRootObjects(const std::string& collection_id,
                                       const std::vector<std::string>& root_object_ids) override;
+  Result<std::vector<model::Document>> EditDocuments(const std::string& collection_id,
+                                                     const DocumentSelection& which,
+                                                     const DocumentEdit& edit) override;
+  Result<std::vector<std::string>> DeleteDocuments(const std::string& collection_id,
+                                                   const DocumentSelection& which) override;
 
   Status UpsertBatch(const model::Batch& batch) override;
   Result<model::Batch> GetBatch(const std::string& bucket_id, const std::string& batch_id) override;

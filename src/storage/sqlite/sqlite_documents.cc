@@ -253,6 +253,84 @@ std::set<std::string> Distinct(const std::vector<std::string>& ids) {
   return std::set<std::string>(ids.begin(), ids.end());
 }
 
+// The selected documents of a collection, in the order of which.ids (else by id), with
+// vectors when which.with_vectors.
+Result<std::vector<model::Document>> SelectDocuments(SqliteDb& db, const std::string& collection_id,
+                                                     const DocumentSelection& which) {
+  std::vector<model::Document> docs;
+  if (which.ids.has_value()) {
+    std::vector<std::string> ids;
+    std::set<std::string_view> seen;
+    for (const std::string& id : *which.ids) {
+      if (seen.insert(id).second) ids.push_back(id);
+    }
+    FERRY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(Select(kDocumentColumns,
+                          "FROM documents WHERE document_id = ? AND collection_id = ?")));
+    FERRY_ASSIGN_OR_RETURN(
+        docs, ReadByIdsInKeyOrder<model::Document>(stmt, collection_id, ids, ReadDocument));
+  } else {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare(Select(kDocumentColumns,
+                                             "FROM documents WHERE collection_id = ? "
+                                             "ORDER BY document_id")));
+    stmt.BindText(1, collection_id);
+    FERRY_ASSIGN_OR_RETURN(docs, FetchAll(stmt, ReadDocument));
+  }
+  if (which.where) std::erase_if(docs, [&](const auto& d) { return !which.where(d); });
+  if (which.with_vectors) FERRY_RETURN_IF_ERROR(LoadAllVectors(db, &docs));
+  return docs;
+}
+
+// Writes an edited document's fields and updated_at (REQUIRES: inside a transaction).
+Status WriteFields(Statement& update, const model::Document& d) {
+  update.BindBlob(1, records::EncodeValueBlob(d.fields));
+  update.BindInt(2, d.updated_at);
+  update.BindText(3, d.document_id);
+  Status st = update.Run();
+  update.Reset();
+  return st;
+}
+
+Result<std::vector<model::Document>> EditLocked(SqliteDb& db, const std::string& collection_id,
+                                                const DocumentSelection& which,
+                                                const DocumentEdit& edit) {
+  FERRY_ASSIGN_OR_RETURN(std::vector<model::Document> docs,
+                         SelectDocuments(db, collection_id, which));
+  std::vector<model::Document> written;
+  for (model::Document& d : docs) {
+    FERRY_ASSIGN_OR_RETURN(bool changed, edit(&d));
+    if (changed) written.push_back(std::move(d));
+  }
+  if (which.with_vectors) {
+    FERRY_RETURN_IF_ERROR(UpsertDocumentsLocked(db, written));
+    return written;
+  }
+  FERRY_ASSIGN_OR_RETURN(
+      Statement update,
+      db.Prepare("UPDATE documents SET fields = ?1, updated_at = ?2 WHERE document_id = ?3"));
+  for (const model::Document& d : written) FERRY_RETURN_IF_ERROR(WriteFields(update, d));
+  return written;
+}
+
+Result<std::vector<std::string>> DeleteLocked(SqliteDb& db, const std::string& collection_id,
+                                              const DocumentSelection& which) {
+  DocumentSelection plain = which;
+  plain.with_vectors = false;
+  FERRY_ASSIGN_OR_RETURN(std::vector<model::Document> docs,
+                         SelectDocuments(db, collection_id, plain));
+  FERRY_ASSIGN_OR_RETURN(Statement del, db.Prepare("DELETE FROM documents WHERE document_id = ?"));
+  std::vector<std::string> ids;
+  for (const model::Document& d : docs) {
+    del.BindText(1, d.document_id);
+    Status st = del.Run();
+    del.Reset();
+    FERRY_RETURN_IF_ERROR(st);
+    ids.push_back(d.document_id);
+  }
+  return ids;
+}
 }  // namespace
 
 Status UpsertDocumentRows(SqliteDb& db, const std::vector<model::Document>& docs) {
@@ -378,6 +456,24 @@ Status SqliteNamespaceStore::DeleteDocumentsByRootObjects(
       }
       return Status::Ok();
     });
+  });
+}
+
+}  // namespace ferry::storage::sqlite
+
+namespace ferry::storage::sqlite {
+
+Result<std::vector<model::Document>> SqliteNamespaceStore::EditDocuments(
+    const std::string& collection_id, const DocumentSelection& which, const DocumentEdit& edit) {
+  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Document>> {
+    return InTransaction(db, [&] { return EditLocked(db, collection_id, which, edit); });
+  });
+}
+
+Result<std::vector<std::string>> SqliteNamespaceStore::DeleteDocuments(
+    const std::string& collection_id, const DocumentSelection& which) {
+  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<std::string>> {
+    return InTransaction(db, [&] { return DeleteLocked(db, collection_id, which); });
   });
 }
 

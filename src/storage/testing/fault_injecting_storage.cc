@@ -82,6 +82,19 @@ Status Store::DeleteDocumentsByRootObjects(const std::string& collection_id,
   return ForwardingNamespaceStore::DeleteDocumentsByRootObjects(collection_id, root_object_ids);
 }
 
+Result<std::vector<model::Document>> Store::EditDocuments(const std::string& collection_id,
+                                                          const DocumentSelection& which,
+                                                          const DocumentEdit& edit) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
+  return ForwardingNamespaceStore::EditDocuments(collection_id, which, edit);
+}
+
+Result<std::vector<std::string>> Store::DeleteDocuments(const std::string& collection_id,
+                                                        const DocumentSelection& which) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
+  return ForwardingNamespaceStore::DeleteDocuments(collection_id, which);
+}
+
 Status Store::UpsertObjectsFenced(const WriteFence& fence,
                                   const std::vector<model::Object>& objects) {
   FERRY_RETURN_IF_ERROR(faults_->BeforeObjectUpsert());

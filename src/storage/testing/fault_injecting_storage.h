@@ -48,6 +48,11 @@ class FaultInjectingNamespaceStore final : public ForwardingNamespaceStore {
   Status UpsertDocuments(const std::vector<model::Document>& docs) override;
   Status DeleteDocumentsByRootObjects(const std::string& collection_id,
                                       const std::vector<std::string>& root_object_ids) override;
+  Result<std::vector<model::Document>> EditDocuments(const std::string& collection_id,
+                                                     const DocumentSelection& which,
+                                                     const DocumentEdit& edit) override;
+  Result<std::vector<std::string>> DeleteDocuments(const std::string& collection_id,
+                                                   const DocumentSelection& which) override;
 
   Status UpsertObjectsFenced(const WriteFence& fence,
                              const std::vector<model::Object>& objects) override;

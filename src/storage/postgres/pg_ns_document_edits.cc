@@ -1,0 +1,99 @@
+// PgNamespaceStore: the client document writes that edit or delete a selection of a
+// collection's documents (EditDocuments, DeleteDocuments), each in one transaction.
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "storage/postgres/pg_namespace_store.h"
+#include "storage/postgres/pg_ns_rows.h"
+#include "storage/postgres/pg_params.h"
+#include "storage/postgres/pg_records.h"
+#include "storage/postgres/pg_rows.h"
+
+namespace ferry::storage::postgres {
+namespace {
+
+std::vector<std::string> Distinct(const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  std::set<std::string_view> seen;
+  for (const std::string& id : ids) {
+    if (seen.insert(id).second) out.push_back(id);
+  }
+  return out;
+}
+
+// The selected documents, in the order of which.ids (else by id), with vectors when
+// which.with_vectors.
+Result<std::vector<model::Document>> SelectDocuments(pqxx::work& tx, const std::string& ns,
+                                                     const std::string& collection_id,
+                                                     const DocumentSelection& which) {
+  std::vector<model::Document> docs;
+  if (which.ids.has_value()) {
+    std::vector<std::string> ids = Distinct(*which.ids);
+    auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
+                                 " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
+                                 "AND document_id = ANY (string_to_array($3, chr(31)))"}),
+                            ns, collection_id, JoinUnitSeparated(ids));
+    FERRY_ASSIGN_OR_RETURN(auto found, ReadAll<model::Document>(r, ReadDocument));
+    docs = InRequestOrder(
+        std::move(found), ids,
+        [](const model::Document& d) -> const auto& { return d.document_id; });
+  } else {
+    auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
+                                 " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
+                                 "ORDER BY document_id"}),
+                            ns, collection_id);
+    FERRY_ASSIGN_OR_RETURN(docs, ReadAll<model::Document>(r, ReadDocument));
+  }
+  if (which.where) std::erase_if(docs, [&](const auto& d) { return !which.where(d); });
+  if (which.with_vectors) FERRY_RETURN_IF_ERROR(LoadVectors(tx, ns, &docs));
+  return docs;
+}
+
+}  // namespace
+
+Result<std::vector<model::Document>> PgNamespaceStore::EditDocuments(
+    const std::string& collection_id, const DocumentSelection& which, const DocumentEdit& edit) {
+  return Run("edit documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
+    FERRY_ASSIGN_OR_RETURN(auto docs, SelectDocuments(tx, ns_, collection_id, which));
+    std::vector<model::Document> written;
+    for (model::Document& d : docs) {
+      FERRY_ASSIGN_OR_RETURN(bool changed, edit(&d));
+      if (changed) written.push_back(std::move(d));
+    }
+    if (which.with_vectors) {
+      FERRY_RETURN_IF_ERROR(UpsertDocumentRows(tx, ns_, written));
+      return written;
+    }
+    for (const model::Document& d : written) {
+      tx.exec_params(
+          "UPDATE documents SET fields = $3, updated_at = $4, "
+          "write_seq = nextval('document_writes') WHERE namespace_id = $1 AND document_id = $2",
+          ns_, d.document_id, Bytes(EncodeValueBlob(d.fields)), d.updated_at);
+    }
+    return written;
+  });
+}
+
+Result<std::vector<std::string>> PgNamespaceStore::DeleteDocuments(const std::string& collection_id,
+                                                                   const DocumentSelection& which) {
+  return Run("delete documents", [&](pqxx::work& tx) -> Result<std::vector<std::string>> {
+    DocumentSelection plain = which;
+    plain.with_vectors = false;
+    FERRY_ASSIGN_OR_RETURN(auto docs, SelectDocuments(tx, ns_, collection_id, plain));
+    std::vector<std::string> ids;
+    ids.reserve(docs.size());
+    for (const model::Document& d : docs) ids.push_back(d.document_id);
+    if (ids.empty()) return ids;
+    tx.exec_params(
+        "DELETE FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
+        "AND document_id = ANY (string_to_array($3, chr(31)))",
+        ns_, collection_id, JoinUnitSeparated(ids));
+    return ids;
+  });
+}
+
+}  // namespace ferry::storage::postgres
