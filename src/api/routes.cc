@@ -32,6 +32,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterNamespaceRoutes(router, ctx);
   RegisterBucketRoutes(router, ctx);
   RegisterCollectionRoutes(router, ctx);
+  RegisterDocumentRoutes(router, ctx);
   RegisterMigrationRoutes(router, ctx);
   RegisterMigrationRetryRoutes(router, ctx);
   RegisterMigrationEventRoutes(router, ctx);

@@ -18,6 +18,7 @@ void RegisterHealthRoute(http::Router& router, ApiContext& ctx);
 void RegisterNamespaceRoutes(http::Router& router, ApiContext& ctx);
 void RegisterBucketRoutes(http::Router& router, ApiContext& ctx);
 void RegisterCollectionRoutes(http::Router& router, ApiContext& ctx);
+void RegisterDocumentRoutes(http::Router& router, ApiContext& ctx);
 void RegisterSystemRoutes(http::Router& router, ApiContext& ctx);
 void RegisterMigrationRoutes(http::Router& router, ApiContext& ctx);
 // Failed items and retry of migrations (Ferry extensions).

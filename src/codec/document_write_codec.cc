@@ -1,6 +1,7 @@
 #include "codec/document_write_codec.h"
 
 #include <cmath>
+#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -83,7 +84,7 @@ model::Value UserFields(JsonReader& body) {
     if (key == "features" || kOutputOnlyKeys.contains(key)) continue;
     if (key == "document_id" || key == "collection_id") {
       if (!value.is_string()) body.AddIssue(key, "Input should be a valid string", "string_type");
-      continue;  // checked against the path by the service
+      continue;  // the path names the document
     }
     if (kLineageKeys.contains(key)) {
       body.AddIssue(key, "lineage is set when a document is created and cannot be changed",
@@ -141,6 +142,13 @@ model::DocumentFilter DecodeCondition(JsonReader c, bool case_sensitive) {
   }
   if ((f.op == "starts_with" || f.op == "ends_with" || f.op == "regex") && !f.value.is_string()) {
     c.AddIssue("value", "Input should be a valid string for operator " + f.op, "string_type");
+  }
+  if (f.op == "regex" && f.value.is_string()) {
+    try {
+      std::regex check(f.value.as_string());
+    } catch (const std::regex_error&) {
+      c.AddIssue("value", "Value is not a valid regular expression", "value_error");
+    }
   }
   return f;
 }

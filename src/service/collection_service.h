@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "model/document_requests.h"
 #include "model/requests.h"
 #include "service/namespace_service.h"
 
@@ -33,7 +34,38 @@ class CollectionService {
                                                            const std::string& collection,
                                                            const model::Page& page) const;
 
+  // Document writes (document_writes.cc). Vectors must be the collection's extractor's
+  // feature with its dimensions; problems are appended to `issues`, located in the request
+  // (InvalidArgument when any). Each write is one storage call (one transaction).
+  //
+  // A new document (id generated; "manual": no root object unless the request names one).
+  Result<model::Document> CreateDocument(const NamespaceHandle& h, const std::string& collection,
+                                         const model::DocumentCreate& req,
+                                         model::ValidationIssues* issues);
+  // PUT (`replace`: the user fields become req.fields) or PATCH (merge). NotFound when
+  // the document is absent.
+  Result<model::Document> UpdateDocument(const NamespaceHandle& h, const std::string& collection,
+                                         const std::string& document_id,
+                                         const model::DocumentUpdate& req, bool replace,
+                                         model::ValidationIssues* issues);
+  Status DeleteDocument(const NamespaceHandle& h, const std::string& collection,
+                        const std::string& document_id);
+  // Absent ids are failed items of the result; the others are written together.
+  Result<model::DocumentBatchResult> BatchUpdateDocuments(const NamespaceHandle& h,
+                                                          const std::string& collection,
+                                                          const model::DocumentBatchUpdate& req);
+  Result<model::DocumentBatchResult> BatchDeleteDocuments(const NamespaceHandle& h,
+                                                          const std::string& collection,
+                                                          const model::DocumentBatchDelete& req);
+  // The number of documents updated.
+  Result<int64_t> BulkUpdateDocuments(const NamespaceHandle& h, const std::string& collection,
+                                      const model::DocumentBulkUpdate& req);
+
  private:
+  // The collection's vectors from a request's vector inputs.
+  Result<std::vector<model::FeatureVector>> ResolveVectors(
+      const model::Collection& c, const std::vector<model::DocumentVectorInput>& inputs,
+      model::ValidationIssues* issues) const;
   // Fills input_schema, root_bucket_ids and checks the source exists.
   Status ResolveSource(const NamespaceHandle& h, model::Collection* c) const;
   void ValidateExtractor(model::Collection* c, model::ValidationIssues* issues) const;
