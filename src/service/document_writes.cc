@@ -17,25 +17,18 @@ namespace {
 
 using model::Value;
 
-// {"a.b": 1} → {"a": {"b": 1}} (top-level keys only; later keys win).
-Value ExpandDottedKeys(const Value& patch) {
-  if (!patch.is_object()) return patch;
-  model::ValueObject out;
-  for (const auto& [key, value] : patch.as_object()) {
-    model::ValueObject* at = &out;
-    std::string rest = key;
-    for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) {
-      std::string part = rest.substr(0, dot);
-      Value* next = at->Find(part);
-      if (next == nullptr || !next->is_object()) {
-        at->Set(part, Value(model::ValueObject{}));
-        next = at->Find(part);
-      }
-      at = &next->mutable_object();
-    }
-    at->Set(rest, value);
+// The merge patch of one top-level patch entry: "a.b": 1 → {"a": {"b": 1}}.
+Value NestedPatch(const std::string& key, const Value& value) {
+  Value out = value;
+  std::string path = key;
+  for (size_t dot; (dot = path.rfind('.')) != std::string::npos; path.resize(dot)) {
+    model::ValueObject wrap;
+    wrap.Set(path.substr(dot + 1), std::move(out));
+    out = Value(std::move(wrap));
   }
-  return Value(std::move(out));
+  model::ValueObject top;
+  top.Set(path, std::move(out));
+  return Value(std::move(top));
 }
 
 // RFC 7396 JSON merge patch: objects merge recursively, null removes, anything else replaces.
@@ -66,10 +59,15 @@ model::ValueArray Sibling(const model::ValueArray& loc, size_t up, const char* k
   return out;
 }
 
-// An edit merging `patch` (dotted keys expanded) into a document's fields.
+// An edit merging `patch` into a document's fields, one top-level entry after the other
+// (a dotted key "a.b" addresses a nested field), so {"m.x": 1, "m": {"y": 2}} sets both.
 storage::DocumentEdit MergeEdit(const Value& patch, TimestampMs now) {
-  return [expanded = ExpandDottedKeys(patch), now](model::Document* d) -> Result<bool> {
-    ApplyMergePatch(&d->fields, expanded);
+  std::vector<Value> steps;
+  if (patch.is_object()) {
+    for (const auto& [key, value] : patch.as_object()) steps.push_back(NestedPatch(key, value));
+  }
+  return [steps = std::move(steps), now](model::Document* d) -> Result<bool> {
+    for (const Value& step : steps) ApplyMergePatch(&d->fields, step);
     d->updated_at = now;
     return true;
   };
