@@ -84,7 +84,8 @@ TEST(DocumentFilterTest, LogicalGroupsNest) {
   EXPECT_FALSE(MatchesFilter(Group(Kind::kOr, {}), d));
   EXPECT_TRUE(MatchesFilter(Group(Kind::kNot, {no}), d));
   EXPECT_FALSE(MatchesFilter(Group(Kind::kNot, {no, yes}), d));
-  EXPECT_TRUE(MatchesFilter(Group(Kind::kAnd, {Group(Kind::kOr, {no, yes}), Group(Kind::kNot, {no})}), d));
+  EXPECT_TRUE(
+      MatchesFilter(Group(Kind::kAnd, {Group(Kind::kOr, {no, yes}), Group(Kind::kNot, {no})}), d));
 }
 
 }  // namespace
