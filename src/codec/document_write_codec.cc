@@ -1,7 +1,6 @@
 #include "codec/document_write_codec.h"
 
 #include <cmath>
-#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -27,8 +26,8 @@ const std::set<std::string_view> kLineageKeys = {
 const std::set<std::string_view> kOutputOnlyKeys = {"_internal", "document_blobs"};
 
 const std::vector<std::string> kOperators = {
-    "eq",  "ne",       "gt",          "lt",        "gte",   "lte",    "in",
-    "nin", "contains", "starts_with", "ends_with", "regex", "exists", "is_null"};
+    "eq",       "ne",          "gt",        "lt",    "gte",    "lte",     "in",  "nin",
+    "contains", "starts_with", "ends_with", "regex", "exists", "is_null", "text"};
 
 model::ValueArray Loc(const JsonReader& r, std::string_view key) {
   model::ValueArray loc = r.loc();
@@ -140,15 +139,15 @@ model::DocumentFilter DecodeCondition(JsonReader c, bool case_sensitive) {
   if ((f.op == "in" || f.op == "nin") && !f.value.is_array()) {
     c.AddIssue("value", "Input should be a valid list for operator " + f.op, "list_type");
   }
-  if ((f.op == "starts_with" || f.op == "ends_with" || f.op == "regex") && !f.value.is_string()) {
+  if ((f.op == "starts_with" || f.op == "ends_with") && !f.value.is_string()) {
     c.AddIssue("value", "Input should be a valid string for operator " + f.op, "string_type");
   }
-  if (f.op == "regex" && f.value.is_string()) {
-    try {
-      std::regex check(f.value.as_string());
-    } catch (const std::regex_error&) {
-      c.AddIssue("value", "Value is not a valid regular expression", "value_error");
-    }
+  if (f.op == "regex" || f.op == "text") {
+    // std::regex recurses per character (a long field could exhaust the stack), and there
+    // is no full-text index: refused rather than half-supported.
+    std::string msg = "operator ";
+    msg.append(f.op).append(" is not supported by Ferry");
+    c.AddIssue("operator", std::move(msg), "value_error");
   }
   return f;
 }

@@ -146,10 +146,12 @@ TEST(DocumentWriteCodecTest, FiltersDecodeOperatorsGroupsAndShorthand) {
   EXPECT_EQ(f.children[2].field, "metadata.kind");
 
   EXPECT_EQ(IssuesOf(R"({"filters": {"AND": [{"field": "a", "operator": "like", "value": 1},
-                         {"field": "b", "operator": "in", "value": 1}, {"field": "c"}], "OR": 4}})",
+                         {"field": "b", "operator": "in", "value": 1}, {"field": "c"},
+                         {"field": "d", "operator": "regex", "value": "x"}], "OR": 4}})",
                      DecodeDocumentBatchDelete),
             "/body/filters/AND/0/operator:enum /body/filters/AND/1/value:list_type "
-            "/body/filters/AND/2/value:missing /body/filters/OR:list_type");
+            "/body/filters/AND/2/value:missing /body/filters/AND/3/operator:value_error "
+            "/body/filters/OR:list_type");
 }
 
 TEST(DocumentWriteCodecTest, BatchResponsesHaveTheSpecsShape) {

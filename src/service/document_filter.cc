@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
-#include <regex>
 #include <string>
 
 namespace ferry::service {
@@ -49,13 +48,7 @@ bool StringTest(const Value& field, const Value& value, const std::string& op, b
   std::string v = sensitive ? value.as_string() : Lower(value.as_string());
   if (op == "contains") return s.find(v) != std::string::npos;
   if (op == "starts_with") return s.starts_with(v);
-  if (op == "ends_with") return s.ends_with(v);
-  try {  // regex (the codec checked it compiles)
-    auto flags = std::regex::ECMAScript | (sensitive ? std::regex::flag_type{} : std::regex::icase);
-    return std::regex_search(field.as_string(), std::regex(value.as_string(), flags));
-  } catch (const std::regex_error&) {
-    return false;
-  }
+  return op == "ends_with" && s.ends_with(v);
 }
 
 const Value* FieldOf(const model::Document& d, const std::string& field, Value* scratch) {
@@ -84,7 +77,7 @@ bool MatchesCondition(const model::DocumentFilter& c, const model::Document& d) 
   if (op == "in") return InList(*field, c.value, sensitive);
   if (op == "nin") return !InList(*field, c.value, sensitive);
   if (op == "contains" && field->is_array()) return InList(c.value, *field, sensitive);
-  if (op == "contains" || op == "starts_with" || op == "ends_with" || op == "regex") {
+  if (op == "contains" || op == "starts_with" || op == "ends_with") {
     return StringTest(*field, c.value, op, sensitive);
   }
   auto cmp = Compare(*field, c.value, true);
