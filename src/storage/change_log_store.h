@@ -2,7 +2,7 @@
 // ChangeLogStore: a namespace's ordered log of client writes (part of NamespaceStore), what a
 // live migration catches up from (issue 13). Every write a client makes through the
 // ordinary write methods — InsertObject, UpsertObjects, DeleteObject, UpsertDocuments,
-// DeleteDocumentsByRootObjects — appends one entry per item it wrote, in the write's own
+// EditDocuments, DeleteDocuments, DeleteDocumentsByRootObjects — appends one entry per item it wrote, in the write's own
 // transaction: no write without its entry, no entry without its write. Sequence numbers
 // start at 1, increase by one per entry in commit order, and are never reused (not even
 // after a trim). A migration's own writes into its target (the fenced writes and bulk

@@ -166,4 +166,30 @@ TEST_P(NamespaceConformanceTest, DocumentEditDeleteByIdsAndByPredicate) {
   EXPECT_EQ(count, 1);
 }
 
+// Client writes: EditDocuments and DeleteDocuments log one entry per written document, in
+// their own transaction (a failed edit logs nothing).
+TEST_P(NamespaceConformanceTest, DocumentEditAndDeleteAppendToTheChangeLog) {
+  ASSERT_OK(SeedDocuments(store()));
+  ASSERT_OK_AND_ASSIGN(int64_t start, store().LatestChangeSeq());
+  DocumentSelection which;
+  which.ids = {"doc_2", "doc_1", "doc_missing"};
+  ASSERT_OK(store().EditDocuments("col_1", which, SetTag("x")).status());
+  auto failing = [](model::Document*) -> Result<bool> { return Status::Internal("no"); };
+  EXPECT_FALSE(store().EditDocuments("col_1", which, failing).ok());
+  DocumentSelection one;
+  one.ids = {"doc_3"};
+  ASSERT_OK(store().DeleteDocuments("col_1", one).status());
+  ASSERT_OK_AND_ASSIGN(auto log, store().ListChanges(start, 100));
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].item_id, "doc_2");
+  EXPECT_EQ(log[1].item_id, "doc_1");
+  EXPECT_EQ(log[2].item_id, "doc_3");
+  for (const auto& e : log) {
+    EXPECT_EQ(e.item, ChangeItem::kDocument);
+    EXPECT_EQ(e.resource_id, "col_1");
+  }
+  EXPECT_EQ(log[0].op, ChangeOp::kUpsert);
+  EXPECT_EQ(log[2].op, ChangeOp::kDelete);
+}
+
 }  // namespace ferry::storage::testing

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/postgres/pg_change_log.h"
 #include "storage/postgres/pg_namespace_store.h"
 #include "storage/postgres/pg_ns_rows.h"
 #include "storage/postgres/pg_params.h"
@@ -23,6 +24,14 @@ std::vector<std::string> Distinct(const std::vector<std::string>& ids) {
     if (seen.insert(id).second) out.push_back(id);
   }
   return out;
+}
+
+void LogDocuments(pqxx::work& tx, const std::string& ns, const std::string& collection_id,
+                  const std::vector<std::string>& ids, ChangeOp op) {
+  std::vector<ChangeRecord> log;
+  log.reserve(ids.size());
+  for (const auto& id : ids) log.push_back({ChangeItem::kDocument, collection_id, id, op});
+  LogChanges(tx, ns, log);
 }
 
 // The selected documents, in the order of which.ids (else by id), with vectors when
@@ -66,14 +75,17 @@ Result<std::vector<model::Document>> PgNamespaceStore::EditDocuments(
     }
     if (which.with_vectors) {
       FERRY_RETURN_IF_ERROR(UpsertDocumentRows(tx, ns_, written));
-      return written;
+    } else {
+      for (const model::Document& d : written) {
+        tx.exec_params(
+            "UPDATE documents SET fields = $3, updated_at = $4, "
+            "write_seq = nextval('document_writes') WHERE namespace_id = $1 AND document_id = $2",
+            ns_, d.document_id, Bytes(EncodeValueBlob(d.fields)), d.updated_at);
+      }
     }
-    for (const model::Document& d : written) {
-      tx.exec_params(
-          "UPDATE documents SET fields = $3, updated_at = $4, "
-          "write_seq = nextval('document_writes') WHERE namespace_id = $1 AND document_id = $2",
-          ns_, d.document_id, Bytes(EncodeValueBlob(d.fields)), d.updated_at);
-    }
+    std::vector<std::string> ids;
+    for (const model::Document& d : written) ids.push_back(d.document_id);
+    LogDocuments(tx, ns_, collection_id, ids, ChangeOp::kUpsert);
     return written;
   });
 }
@@ -88,6 +100,7 @@ Result<std::vector<std::string>> PgNamespaceStore::DeleteDocuments(const std::st
     ids.reserve(docs.size());
     for (const model::Document& d : docs) ids.push_back(d.document_id);
     if (ids.empty()) return ids;
+    LogDocuments(tx, ns_, collection_id, ids, ChangeOp::kDelete);
     tx.exec_params(
         "DELETE FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
         "AND document_id = ANY (string_to_array($3, chr(31)))",

@@ -305,12 +305,17 @@ Result<std::vector<model::Document>> EditLocked(SqliteDb& db, const std::string&
   }
   if (which.with_vectors) {
     FERRY_RETURN_IF_ERROR(UpsertDocumentsLocked(db, written));
-    return written;
+  } else {
+    FERRY_ASSIGN_OR_RETURN(
+        Statement update,
+        db.Prepare("UPDATE documents SET fields = ?1, updated_at = ?2 WHERE document_id = ?3"));
+    for (const model::Document& d : written) FERRY_RETURN_IF_ERROR(WriteFields(update, d));
   }
-  FERRY_ASSIGN_OR_RETURN(
-      Statement update,
-      db.Prepare("UPDATE documents SET fields = ?1, updated_at = ?2 WHERE document_id = ?3"));
-  for (const model::Document& d : written) FERRY_RETURN_IF_ERROR(WriteFields(update, d));
+  FERRY_ASSIGN_OR_RETURN(ChangeLogWriter log, ChangeLogWriter::Create(db));
+  for (const model::Document& d : written) {
+    FERRY_RETURN_IF_ERROR(
+        log.Add(ChangeItem::kDocument, collection_id, d.document_id, ChangeOp::kUpsert));
+  }
   return written;
 }
 
@@ -321,12 +326,15 @@ Result<std::vector<std::string>> DeleteLocked(SqliteDb& db, const std::string& c
   FERRY_ASSIGN_OR_RETURN(std::vector<model::Document> docs,
                          SelectDocuments(db, collection_id, plain));
   FERRY_ASSIGN_OR_RETURN(Statement del, db.Prepare("DELETE FROM documents WHERE document_id = ?"));
+  FERRY_ASSIGN_OR_RETURN(ChangeLogWriter log, ChangeLogWriter::Create(db));
   std::vector<std::string> ids;
   for (const model::Document& d : docs) {
     del.BindText(1, d.document_id);
     Status st = del.Run();
     del.Reset();
     FERRY_RETURN_IF_ERROR(st);
+    FERRY_RETURN_IF_ERROR(
+        log.Add(ChangeItem::kDocument, collection_id, d.document_id, ChangeOp::kDelete));
     ids.push_back(d.document_id);
   }
   return ids;
