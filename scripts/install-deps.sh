@@ -24,6 +24,13 @@ if [ "${1:-}" = test ]; then
   PACKAGES+=(postgresql-15 chromium python3-prometheus-client)
   command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 fi
+# The CLI's tests run `ferry migrations watch` under a pseudo-terminal: a bare chroot (a
+# debootstrap root, say) may have no devpts mounted, and then no terminal can be opened.
+if [ "${1:-}" = test ] && [ ! -e /dev/pts/ptmx ] && [ "$(id -u)" -eq 0 ]; then
+  mkdir -p /dev/pts
+  mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts ||
+    echo "warning: no devpts at /dev/pts (the CLI's terminal tests will fail)" >&2
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
