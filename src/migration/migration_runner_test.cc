@@ -1,5 +1,6 @@
 // End-to-end migration runs: copy, re_extract, extend, ids, dry run, cancel, retries,
 // storage faults and date ranges (fixture in migration_test_fixture.h).
+#include <chrono>
 #include <thread>
 
 #include "migration/migration_test_fixture.h"
@@ -390,8 +391,16 @@ TEST_F(MigrationRunnerTest, ResumedBatchProcessingCountsFinishedBatchesFromItsSt
   ASSERT_TRUE(migrations_->Start(caller_, id, false).ok());
   faults.WaitUntilBlocked(1);                      // objects are copied; documents wait at the gate
   std::thread stop([&] { runner_->Shutdown(); });  // pauses the run at an item boundary
+  // The pause is signalled before the gate opens: otherwise (a loaded machine) the run
+  // could finish every batch first, and the resumed run would never reach the gate.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!runner_->pause_signalled() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // pacing between polls
+  }
+  const bool signalled = runner_->pause_signalled();
   faults.OpenGate();
   stop.join();
+  ASSERT_TRUE(signalled);
   int64_t done = 0;
   for (const auto& b : Take(storage_->catalog().ListMigrationBatches(id, 0, 1000))) {
     if (b.status == "completed") done += static_cast<int64_t>(b.item_ids.size());
