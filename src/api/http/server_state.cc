@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <exception>
+#include <optional>
 #include <utility>
 
 #include "api/http/session.h"
@@ -81,11 +82,31 @@ void ServerState::EndRequest() {
   drained_.notify_all();
 }
 
-bool ServerState::PostIfOpen(const boost::asio::any_io_executor& executor,
-                             std::function<void()> fn) {
+uint64_t ServerState::RegisterStream(boost::asio::any_io_executor strand,
+                                     std::weak_ptr<Session> session) {
+  std::lock_guard lock(mu_);
+  const uint64_t id = ++next_stream_;
+  if (!closed_) streams_.emplace(id, StreamTarget{std::move(strand), std::move(session)});
+  return id;
+}
+
+void ServerState::UnregisterStream(uint64_t stream_id) {
+  std::optional<StreamTarget> gone;  // destroyed after the lock
+  std::lock_guard lock(mu_);
+  auto it = streams_.find(stream_id);
+  if (it == streams_.end()) return;
+  gone.emplace(std::move(it->second));
+  streams_.erase(it);
+}
+
+bool ServerState::PostToStream(uint64_t stream_id, std::function<void(Session&)> fn) {
   std::lock_guard lock(mu_);
   if (closed_) return false;
-  boost::asio::post(executor, std::move(fn));
+  auto it = streams_.find(stream_id);
+  if (it == streams_.end()) return false;
+  boost::asio::post(it->second.strand, [session = it->second.session, fn = std::move(fn)]() {
+    if (auto s = session.lock()) fn(*s);
+  });
   return true;
 }
 
@@ -134,9 +155,11 @@ bool ServerState::WaitDrained(std::chrono::milliseconds timeout) {
 
 void ServerState::Close() {
   std::map<uint64_t, std::shared_ptr<Session>> orphans;  // destroyed after the lock
+  std::map<uint64_t, StreamTarget> streams;              // strands go with the io_context
   std::lock_guard lock(mu_);
   closed_ = true;
   orphans.swap(awaiting_);
+  streams.swap(streams_);
 }
 
 }  // namespace ferry::api::http

@@ -52,10 +52,14 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   // Called by the session once the response to a dispatched request is written (or failed).
   void EndRequest();
 
-  // Posts `fn` to `executor` (a session's strand) unless the server is closed: the one
-  // safe way for another thread (a BodyStream's producer) to reach a session, since a
-  // closed server's io_context may be gone. Returns false when not posted.
-  bool PostIfOpen(const boost::asio::any_io_executor& executor, std::function<void()> fn);
+  // Streamed bodies: a session that streams registers its strand here, and a producer
+  // (on any thread) reaches it only through PostToStream, which posts `fn` to that strand
+  // unless the stream was unregistered or the server closed. The strand is held here, not
+  // by the producer, so no copy of it outlives the io_context (Close drops them all).
+  // Returns false when not posted.
+  uint64_t RegisterStream(boost::asio::any_io_executor strand, std::weak_ptr<Session> session);
+  void UnregisterStream(uint64_t stream_id);
+  bool PostToStream(uint64_t stream_id, std::function<void(Session&)> fn);
 
   // Records a live session so that Stop can close it, and admits it if fewer than
   // options().max_connections admitted sessions are open (0 = no cap). A session over the
@@ -99,6 +103,12 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   std::map<Session*, LiveSession> sessions_;               // guarded by mu_
   size_t admitted_ = 0;                                    // guarded by mu_
   std::map<uint64_t, std::shared_ptr<Session>> awaiting_;  // guarded by mu_
+  struct StreamTarget {
+    boost::asio::any_io_executor strand;
+    std::weak_ptr<Session> session;
+  };
+  uint64_t next_stream_ = 0;                  // guarded by mu_
+  std::map<uint64_t, StreamTarget> streams_;  // guarded by mu_
 };
 
 }  // namespace ferry::api::http

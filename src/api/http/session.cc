@@ -64,7 +64,10 @@ Session::Session(asio::ip::tcp::socket socket, std::shared_ptr<ServerState> stat
   if (!ec) remote_ = peer.address().to_string() + ":" + std::to_string(peer.port());
 }
 
-Session::~Session() { state_->Unregister(this); }
+Session::~Session() {
+  if (stream_id_ != 0) state_->UnregisterStream(stream_id_);
+  state_->Unregister(this);
+}
 
 void Session::Start() {
   // Hop onto the strand: from Register on, Stop may post to this session concurrently.
@@ -305,6 +308,7 @@ void Session::Discard() {
 void Session::Close() {
   phase_ = Phase::kClosing;
   if (stream_shared_ != nullptr) stream_shared_->open = false;
+  if (stream_id_ != 0) state_->UnregisterStream(stream_id_);
   beast::error_code ec;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   stream_.close();

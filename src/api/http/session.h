@@ -108,6 +108,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool stream_writing_ = false;
   bool stream_ended_ = false;
   bool chunked_ = true;
+  uint64_t stream_id_ = 0;              // registered with the state while streaming; 0 before
   std::array<char, 512> peer_bytes_{};  // what a streaming client sends (read, dropped)
 };
 

@@ -1,6 +1,6 @@
 // Streamed response bodies (Server-Sent Events): the Session side and the BodyStream a
 // producer writes to. The producer's thread never touches the session: each part is posted
-// to the session's strand through ServerState::PostIfOpen, where it is framed as a chunk
+// to the session's strand through ServerState::PostToStream, where it is framed as a chunk
 // and queued; one write is in flight at a time. The session reads from the client while it
 // streams, only to notice at once when the client leaves.
 
@@ -24,12 +24,9 @@ namespace bhttp = boost::beast::http;
 
 class SessionBodyStream : public BodyStream {
  public:
-  SessionBodyStream(std::shared_ptr<ServerState> state, std::weak_ptr<Session> session,
-                    asio::any_io_executor strand, std::shared_ptr<StreamShared> shared)
-      : state_(std::move(state)),
-        session_(std::move(session)),
-        strand_(std::move(strand)),
-        shared_(std::move(shared)) {}
+  SessionBodyStream(std::shared_ptr<ServerState> state, uint64_t stream_id,
+                    std::shared_ptr<StreamShared> shared)
+      : state_(std::move(state)), stream_id_(stream_id), shared_(std::move(shared)) {}
   ~SessionBodyStream() override { End(); }
 
   bool Write(std::string bytes) override {
@@ -54,14 +51,13 @@ class SessionBodyStream : public BodyStream {
 
  private:
   bool Post(std::string bytes, bool last) {
-    return state_->PostIfOpen(strand_, [session = session_, bytes = std::move(bytes), last]() {
-      if (auto s = session.lock()) s->SendStreamPart(std::move(bytes), last);
+    return state_->PostToStream(stream_id_, [bytes = std::move(bytes), last](Session& s) mutable {
+      s.SendStreamPart(std::move(bytes), last);
     });
   }
 
   const std::shared_ptr<ServerState> state_;
-  const std::weak_ptr<Session> session_;
-  const asio::any_io_executor strand_;
+  const uint64_t stream_id_;
   const std::shared_ptr<StreamShared> shared_;
 };
 
@@ -99,8 +95,8 @@ void Session::StartStream(HttpResponse response) {
   state_->EndRequest();
   PumpStream();
   WatchPeer();
-  response.on_stream(std::make_shared<SessionBodyStream>(state_, weak_from_this(),
-                                                         stream_.get_executor(), stream_shared_));
+  stream_id_ = state_->RegisterStream(stream_.get_executor(), weak_from_this());
+  response.on_stream(std::make_shared<SessionBodyStream>(state_, stream_id_, stream_shared_));
 }
 
 void Session::SendStreamPart(std::string bytes, bool last) {
