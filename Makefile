@@ -49,6 +49,7 @@ test-sanitize: deps-test
 	rm -rf $(SANITIZER_REPORTS) && mkdir -p $(SANITIZER_REPORTS)
 	cd $(SANITIZE_DIR) && \
 	  ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:log_path=$(SANITIZER_REPORTS)/asan:log_exe_name=1 \
+	  LSAN_OPTIONS=suppressions=$(abspath tests/sanitizer/lsan.supp):print_suppressions=0 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$(SANITIZER_REPORTS)/ubsan:log_exe_name=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 1800 -E '$(SANITIZE_EXCLUDE)'; \
 	rc=$$?; \
