@@ -6,7 +6,11 @@ endpoints. Re-run after adding a route:
     tools/gen_openapi.py ../shared/spec/mixpeek-openapi.json > src/api/openapi.json
 """
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from openapi_live import LIVE_PATHS, LIVE_SCHEMAS  # noqa: E402
 
 # (method, path) of every Mixpeek operation Ferry serves; keep in step with api/*_handlers.cc.
 IMPLEMENTED = [
@@ -336,6 +340,8 @@ def main():
     for method, path in IMPLEMENTED:
         paths.setdefault(path, {})[method] = with_extra_errors(spec["paths"][path][method])
     paths.update(FERRY_PATHS)
+    paths.update(LIVE_PATHS)
+    FERRY_SCHEMAS.update(LIVE_SCHEMAS)
     needed, frontier = set(), set()
     refs(paths, frontier)
     refs(FERRY_SCHEMAS, frontier)

@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "common/thread_pool.h"
 #include "extract/extractor.h"
+#include "migration/live_migrations.h"
 #include "migration/migration_service.h"
 #include "service/auth_service.h"
 #include "service/batch_service.h"
@@ -32,6 +33,7 @@ struct ApiContext {
   service::ClusterService& clusters;
   service::TaxonomyService& taxonomies;
   MigrationEventHub& events;
+  migration::LiveMigrations& live;
 };
 
 }  // namespace ferry::api

@@ -55,9 +55,10 @@ class MigrationStatusRouteTest : public MigrationRunnerTest {
           return view.migration;
         },
         logger_);
-    ctx_ = std::make_unique<ApiContext>(
-        ApiContext{*auth_, *namespaces_, *buckets_, *collections_, *batches_, *migrations_,
-                   *extractors_, logger_, pool_, *retrievers_, *clusters_, *taxonomies_, *events_});
+    live_ = std::make_unique<migration::LiveMigrations>(*deps_, *validator_, nullptr);
+    ctx_ = std::make_unique<ApiContext>(ApiContext{
+        *auth_, *namespaces_, *buckets_, *collections_, *batches_, *migrations_, *extractors_,
+        logger_, pool_, *retrievers_, *clusters_, *taxonomies_, *events_, *live_});
     route_ = MigrationStatusRoute(*ctx_, state_);
   }
 
@@ -113,6 +114,7 @@ class MigrationStatusRouteTest : public MigrationRunnerTest {
 
   ThreadPool pool_{2};
   std::unique_ptr<service::AuthService> auth_;
+  std::unique_ptr<migration::LiveMigrations> live_;
   std::unique_ptr<service::NamespaceService> namespaces_;
   std::unique_ptr<service::BucketService> buckets_;
   std::unique_ptr<service::CollectionService> collections_;

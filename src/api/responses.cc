@@ -38,6 +38,7 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kCancelled:
     case StatusCode::kLeaseLost:
     case StatusCode::kAlreadyCompleted:
+    case StatusCode::kWritesPaused:
       return 409;
     case StatusCode::kResourceExhausted:
       return 507;
@@ -83,6 +84,8 @@ http::HttpResponse FromStatus(const Status& status) {
   int code = HttpStatusFor(status.code());
   http::HttpResponse r = Json(code, codec::EncodeError(code, ErrorTypeFor(code), status.message()));
   if (code == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  // A paused namespace (a cutover) takes writes again within a second or so.
+  if (status.code() == StatusCode::kWritesPaused) r.headers.emplace_back("Retry-After", "1");
   return r;
 }
 

@@ -31,6 +31,14 @@ TEST(ResponsesTest, ErrorEnvelopeShape) {
   EXPECT_EQ(u.headers[0].first, "WWW-Authenticate");
 }
 
+TEST(ResponsesTest, PausedWritesAreAConflictToRetryShortly) {
+  auto r = FromStatus(Status::WritesPaused("namespace 'ns' is cutting over"));
+  EXPECT_EQ(r.status, 409);
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0].first, "Retry-After");
+  EXPECT_EQ(r.headers[0].second, "1");
+}
+
 TEST(ResponsesTest, ValidationIssuesBecome422Detail) {
   model::ValidationIssues issues = {
       {{model::Value("body"), model::Value("blobs"), model::Value(int64_t{2})}, "bad", "x"}};

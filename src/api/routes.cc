@@ -35,6 +35,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterDocumentRoutes(router, ctx);
   RegisterMigrationRoutes(router, ctx);
   RegisterMigrationRetryRoutes(router, ctx);
+  RegisterMigrationLiveRoutes(router, ctx);
   RegisterMigrationEventRoutes(router, ctx);
   RegisterRetrieverRoutes(router, ctx);
   RegisterClusterRoutes(router, ctx);

@@ -23,6 +23,7 @@ void RegisterSystemRoutes(http::Router& router, ApiContext& ctx);
 void RegisterMigrationRoutes(http::Router& router, ApiContext& ctx);
 // Failed items and retry of migrations (Ferry extensions).
 void RegisterMigrationRetryRoutes(http::Router& router, ApiContext& ctx);
+void RegisterMigrationLiveRoutes(http::Router& router, ApiContext& ctx);
 // The live event stream of a migration (Ferry extension, migration_event_hub.h).
 void RegisterMigrationEventRoutes(http::Router& router, ApiContext& ctx);
 void RegisterRetrieverRoutes(http::Router& router, ApiContext& ctx);

@@ -142,6 +142,12 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   if (!config.storage.empty()) runner_options.poll = std::chrono::milliseconds(500);
   migration::MigrationRunner migration_runner(deps, validator, &notifier, runner_options);
   migration::MigrationService migrations(deps, validator, migration_runner);
+  migration::LiveOptions live_options;
+  live_options.extraction_threads = config.workers;  // 0: every core
+  live_options.crash_points = crash_points.get();
+  // Sync, cutover and rollback (Ferry extensions); stopped before storage closes, also on
+  // an early return.
+  migration::LiveMigrations live(deps, validator, &notifier, live_options);
   ThreadPool handler_pool(config.handler_threads);
   service::VectorSearchService vector_search({.index_dir = config.data_dir + "/ns"});
   service::RetrieverService retrievers(deps, vector_search);
@@ -162,7 +168,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
       logger);
   api::ApiContext ctx{auth,       namespaces,  buckets, collections,  batches,
                       migrations, *extractors, logger,  handler_pool, retrievers,
-                      clusters,   taxonomies,  events};
+                      clusters,   taxonomies,  events,  live};
   api::http::Router router;
   if (config.serves_api()) {
     api::RegisterRoutes(router, ctx);
@@ -185,6 +191,8 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   if (config.serves_api()) FERRY_RETURN_IF_ERROR(runner.Recover());
   FERRY_RETURN_IF_ERROR(migration_runner.Recover());
   if (config.serves_api()) FERRY_RETURN_IF_ERROR(clusters.Recover());
+  // Live syncs follow in the process whose API started them, like ingestion batches.
+  if (config.serves_api()) FERRY_RETURN_IF_ERROR(live.Recover());
   if (config.runs_work()) {
     dispatcher.Start();
     migration_runner.StartPolling();
@@ -200,6 +208,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   events.Stop();                // event streams end (their clients reconnect elsewhere)
   server.Stop();                // no new requests; in-flight ones answered
   handler_pool.Shutdown();      // handler bodies done
+  live.Shutdown();              // followers stop after their pass; resumed on next start
   runner.Shutdown();            // batches paused at a chunk boundary, resumed on next start
   migration_runner.Shutdown();  // migrations paused at an item boundary, resumed likewise
   clusters.Shutdown();          // queued cluster executions finish

@@ -277,6 +277,11 @@ std::optional<std::string> DecodeCancelMigration(JsonReader body) {
   return body.String("reason", false);
 }
 
+bool DecodeSyncMigration(JsonReader body) {
+  if (AbsentBody(body) || !body.ExpectObject()) return false;
+  return body.Bool("follow", false).value_or(false);
+}
+
 ListMigrationsRequest DecodeListMigrations(JsonReader body) {
   ListMigrationsRequest req;
   if (AbsentBody(body) || !body.ExpectObject()) return req;

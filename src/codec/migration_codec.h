@@ -46,6 +46,9 @@ bool DecodeStartMigration(JsonReader body);
 // CancelMigrationRequest: `reason`. An absent or null body is the default.
 std::optional<std::string> DecodeCancelMigration(JsonReader body);
 
+// Ferry's sync request: `follow` (default false). An absent or null body is the default.
+bool DecodeSyncMigration(JsonReader body);
+
 // ListMigrationsRequest. An absent or null body gives the defaults.
 ListMigrationsRequest DecodeListMigrations(JsonReader body);
 

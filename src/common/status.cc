@@ -22,6 +22,8 @@ const char* StatusCodeName(StatusCode code) {
       return "LeaseLost";
     case StatusCode::kAlreadyCompleted:
       return "AlreadyCompleted";
+    case StatusCode::kWritesPaused:
+      return "WritesPaused";
     case StatusCode::kUnavailable:
       return "Unavailable";
     case StatusCode::kDeadlineExceeded:
@@ -47,7 +49,8 @@ std::string Status::ToString() const {
 
 bool IsRetryable(StatusCode code) {
   return code == StatusCode::kUnavailable || code == StatusCode::kAborted ||
-         code == StatusCode::kDeadlineExceeded || code == StatusCode::kResourceExhausted;
+         code == StatusCode::kWritesPaused || code == StatusCode::kDeadlineExceeded ||
+         code == StatusCode::kResourceExhausted;
 }
 
 }  // namespace ferry

@@ -27,6 +27,9 @@ enum class StatusCode {
   kLeaseLost,
   // The work the operation would start is already done (a completed migration batch).
   kAlreadyCompleted,
+  // Writes to a namespace are paused for a moment (a live migration's cutover): nothing
+  // was written; the same write succeeds when tried again shortly.
+  kWritesPaused,
   kUnavailable,
   kDeadlineExceeded,
   kResourceExhausted,
@@ -58,6 +61,7 @@ class Status {
   static Status AlreadyCompleted(std::string m) {
     return {StatusCode::kAlreadyCompleted, std::move(m)};
   }
+  static Status WritesPaused(std::string m) { return {StatusCode::kWritesPaused, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status DeadlineExceeded(std::string m) {
     return {StatusCode::kDeadlineExceeded, std::move(m)};
@@ -85,7 +89,7 @@ class Status {
 };
 
 // True for failures that may succeed when tried again (transient by nature):
-// Aborted, Unavailable, DeadlineExceeded, ResourceExhausted. Never for Cancelled or
+// Aborted, WritesPaused, Unavailable, DeadlineExceeded, ResourceExhausted. Never for Cancelled or
 // LeaseLost.
 bool IsRetryable(StatusCode code);
 

@@ -17,10 +17,16 @@ enum class WebhookEventType {
   kCompleted,
   kFailed,
   kCancelled,
+  // Live migrations (Ferry extensions): a sync pass applied changes, a cutover swapped
+  // the namespaces' names, a rollback swapped them back.
+  kSynced,
+  kCutover,
+  kRolledBack,
 };
 
 // "migration.started", "migration.stage_completed", "migration.completed",
-// "migration.failed", "migration.cancelled".
+// "migration.failed", "migration.cancelled", "migration.synced", "migration.cutover",
+// "migration.rolled_back".
 inline const char* WebhookEventName(WebhookEventType type) {
   switch (type) {
     case WebhookEventType::kStarted:
@@ -33,6 +39,12 @@ inline const char* WebhookEventName(WebhookEventType type) {
       return "migration.failed";
     case WebhookEventType::kCancelled:
       return "migration.cancelled";
+    case WebhookEventType::kSynced:
+      return "migration.synced";
+    case WebhookEventType::kCutover:
+      return "migration.cutover";
+    case WebhookEventType::kRolledBack:
+      return "migration.rolled_back";
   }
   return "migration.unknown";
 }

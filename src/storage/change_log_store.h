@@ -2,12 +2,12 @@
 // ChangeLogStore: a namespace's ordered log of client writes (part of NamespaceStore), what a
 // live migration catches up from (issue 13). Every write a client makes through the
 // ordinary write methods — InsertObject, UpsertObjects, DeleteObject, UpsertDocuments,
-// EditDocuments, DeleteDocuments, DeleteDocumentsByRootObjects — appends one entry per item it wrote, in the write's own
-// transaction: no write without its entry, no entry without its write. Sequence numbers
-// start at 1, increase by one per entry in commit order, and are never reused (not even
-// after a trim). A migration's own writes into its target (the fenced writes and bulk
-// copies of BulkStore) are not client writes and are not logged.
-// Implementations are thread-safe; each call is atomic.
+// EditDocuments, DeleteDocuments, DeleteDocumentsByRootObjects — appends one entry per item it
+// wrote, in the write's own transaction: no write without its entry, no entry without its write.
+// Sequence numbers start at 1, increase by one per entry in commit order, and are never reused (not
+// even after a trim). A migration's own writes into its target (the fenced writes and bulk copies
+// of BulkStore) are not client writes and are not logged. Implementations are thread-safe; each
+// call is atomic.
 
 #include <cstdint>
 #include <string>
@@ -43,6 +43,12 @@ class ChangeLogStore {
   virtual Result<std::vector<ChangeEntry>> ListChanges(int64_t after, int limit) = 0;
   // Removes the entries with seq <= upto; how many.
   virtual Result<int64_t> TrimChanges(int64_t upto) = 0;
+  // Pauses client writes until `until` (wall-clock milliseconds since the epoch): every
+  // logged write method fails with WritesPaused and writes nothing until then. A pause in
+  // the past (0) lifts it. Writes in flight when it is called commit before it returns,
+  // so once it returns LatestChangeSeq stays put until the pause ends. The migration's own
+  // writes (BulkStore's fenced writes and copies) are not paused.
+  virtual Status PauseWrites(TimestampMs until) = 0;
 };
 
 }  // namespace ferry::storage

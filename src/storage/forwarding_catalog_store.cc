@@ -59,6 +59,12 @@ Status ForwardingCatalogStore::UpdateNamespace(const model::Namespace& ns) {
   return target_.UpdateNamespace(ns);
 }
 
+Status ForwardingCatalogStore::RenameNamespaces(
+    const std::string& org_id, const std::vector<std::pair<std::string, std::string>>& renames,
+    TimestampMs now) {
+  return target_.RenameNamespaces(org_id, renames, now);
+}
+
 Status ForwardingCatalogStore::DeleteNamespace(const std::string& org_id,
                                                const std::string& namespace_id) {
   return target_.DeleteNamespace(org_id, namespace_id);

@@ -34,6 +34,9 @@ class ForwardingCatalogStore : public CatalogStore {
                                                        const model::Page& page) override;
   Result<int64_t> CountNamespaces(const std::string& org_id) override;
   Status UpdateNamespace(const model::Namespace& ns) override;
+  Status RenameNamespaces(const std::string& org_id,
+                          const std::vector<std::pair<std::string, std::string>>& renames,
+                          TimestampMs now) override;
   Status DeleteNamespace(const std::string& org_id, const std::string& namespace_id) override;
   Status ClaimMigrationTarget(const std::string& org_id, const std::string& migration_id,
                               const std::string& namespace_id,

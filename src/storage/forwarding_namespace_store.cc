@@ -350,4 +350,8 @@ Result<int64_t> ForwardingNamespaceStore::TrimChanges(int64_t upto) {
   return target_->TrimChanges(upto);
 }
 
+Status ForwardingNamespaceStore::PauseWrites(TimestampMs until) {
+  return target_->PauseWrites(until);
+}
+
 }  // namespace ferry::storage

@@ -142,6 +142,7 @@ class ForwardingNamespaceStore : public NamespaceStore {
   Result<int64_t> LatestChangeSeq() override;
   Result<std::vector<ChangeEntry>> ListChanges(int64_t after, int limit) override;
   Result<int64_t> TrimChanges(int64_t upto) override;
+  Status PauseWrites(TimestampMs until) override;
 
  private:
   const std::shared_ptr<NamespaceStore> target_;

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -28,6 +29,13 @@ class NamespaceIndexStore {
   virtual Result<int64_t> CountNamespaces(const std::string& org_id) = 0;
   // Replaces the row with ns.namespace_id (same org). NotFound / AlreadyExists (name).
   virtual Status UpdateNamespace(const model::Namespace& ns) = 0;
+  // Gives each namespace (by id, of the organization) its new name, all in one
+  // transaction: a live migration's cutover swaps two names, so that exactly one namespace
+  // holds each name at every moment. NotFound when a namespace is absent; AlreadyExists
+  // when a new name is held by a namespace outside `renames`; nothing changes then.
+  virtual Status RenameNamespaces(const std::string& org_id,
+                                  const std::vector<std::pair<std::string, std::string>>& renames,
+                                  TimestampMs now) = 0;
   // NotFound when absent. FailedPrecondition, naming the migration, while an unfinished
   // migration (validating, pending, in_progress) of the organization reads the namespace
   // as its source or holds it as its claimed target; checked in the same transaction.

@@ -126,6 +126,40 @@ TEST_P(StorageConformanceTest, UpdateAndDeleteNamespace) {
   EXPECT_EQ(STATUS_CODE(catalog().DeleteNamespace("org_1", "ns_1")), StatusCode::kNotFound);
 }
 
+TEST_P(StorageConformanceTest, RenameNamespacesSwapsNamesInOneStep) {
+  ASSERT_OK(catalog().InsertNamespace(SampleNamespace("org_1", "ns_src", "prod")));
+  ASSERT_OK(catalog().InsertNamespace(SampleNamespace("org_1", "ns_dst", "prod-v2")));
+  ASSERT_OK(catalog().InsertNamespace(SampleNamespace("org_1", "ns_other", "other")));
+  ASSERT_OK(catalog().InsertNamespace(SampleNamespace("org_2", "ns_foreign", "foreign")));
+  ASSERT_OK(
+      catalog().RenameNamespaces("org_1", {{"ns_src", "prod-pre-abc"}, {"ns_dst", "prod"}}, 4242));
+  ASSERT_OK_AND_ASSIGN(model::Namespace prod, catalog().GetNamespaceByName("org_1", "prod"));
+  EXPECT_EQ(prod.namespace_id, "ns_dst");
+  EXPECT_EQ(prod.updated_at, 4242);
+  ASSERT_OK_AND_ASSIGN(model::Namespace pre, catalog().GetNamespaceByName("org_1", "prod-pre-abc"));
+  EXPECT_EQ(pre.namespace_id, "ns_src");
+  EXPECT_EQ(STATUS_CODE(catalog().GetNamespaceByName("org_1", "prod-v2")), StatusCode::kNotFound);
+  // A plain swap, back.
+  ASSERT_OK(
+      catalog().RenameNamespaces("org_1", {{"ns_src", "prod"}, {"ns_dst", "prod-pre-abc"}}, 1));
+  ASSERT_OK_AND_ASSIGN(prod, catalog().GetNamespaceByName("org_1", "prod"));
+  EXPECT_EQ(prod.namespace_id, "ns_src");
+  // A name held outside the renames, or a namespace that is not there (or another
+  // organization's): nothing changes.
+  EXPECT_EQ(STATUS_CODE(
+                catalog().RenameNamespaces("org_1", {{"ns_src", "other"}, {"ns_dst", "prod"}}, 2)),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(STATUS_CODE(
+                catalog().RenameNamespaces("org_1", {{"ns_src", "x"}, {"ns_foreign", "prod"}}, 2)),
+            StatusCode::kNotFound);
+  ASSERT_OK_AND_ASSIGN(prod, catalog().GetNamespaceByName("org_1", "prod"));
+  EXPECT_EQ(prod.namespace_id, "ns_src");
+  ASSERT_OK_AND_ASSIGN(pre, catalog().GetNamespaceByName("org_1", "prod-pre-abc"));
+  EXPECT_EQ(pre.namespace_id, "ns_dst");
+  ASSERT_OK_AND_ASSIGN(model::Namespace foreign, catalog().GetNamespace("org_2", "ns_foreign"));
+  EXPECT_EQ(foreign.namespace_name, "foreign");
+}
+
 TEST_P(StorageConformanceTest, TasksUpsertAndListUnfinished) {
   model::Task task = SampleTask("org_1", "task_1", TaskStatus::kInProgress);
   ASSERT_OK(catalog().UpsertTask(task));

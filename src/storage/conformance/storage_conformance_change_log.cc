@@ -3,6 +3,7 @@
 // that failed or for a migration's fenced writes and bulk copies; paging; trims that never
 // let a sequence number be given out twice; each namespace its own sequence.
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,57 @@ TEST_P(NamespaceConformanceTest, ChangesPageAndTrimsNeverReuseASequence) {
   EXPECT_EQ(latest, 5) << "a trim does not lower the last sequence";
   ASSERT_OK(store().DeleteObject("bkt_1", "obj_1"));
   EXPECT_EQ(Changes(store()), (std::vector<Seen>{{6, kObj, "bkt_1", "obj_1", kDel}}));
+}
+
+TimestampMs WallNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+TEST_P(NamespaceConformanceTest, PausedWritesFailAndWriteNothingUntilThePauseEnds) {
+  ASSERT_OK(store().InsertBucket(SampleBucket("bkt_1", "b1")));
+  ASSERT_OK(store().InsertCollection(SampleCollection("col_1", "c1")));
+  ASSERT_OK(store().InsertObject(SampleObject("bkt_1", "obj_1")));
+  ASSERT_OK(store().UpsertDocuments({SampleDocument("col_1", "doc_1", "obj_1")}));
+  ASSERT_OK(store().PauseWrites(WallNowMs() + 60'000));
+  EXPECT_EQ(STATUS_CODE(store().InsertObject(SampleObject("bkt_1", "obj_2"))),
+            StatusCode::kWritesPaused);
+  EXPECT_EQ(STATUS_CODE(store().UpsertObjects({SampleObject("bkt_1", "obj_3")})),
+            StatusCode::kWritesPaused);
+  EXPECT_EQ(STATUS_CODE(store().DeleteObject("bkt_1", "obj_1")), StatusCode::kWritesPaused);
+  EXPECT_EQ(STATUS_CODE(store().UpsertDocuments({SampleDocument("col_1", "doc_2", "obj_1")})),
+            StatusCode::kWritesPaused);
+  EXPECT_EQ(STATUS_CODE(store().DeleteDocumentsByRootObjects("col_1", {"obj_1"})),
+            StatusCode::kWritesPaused);
+  DocumentSelection all;
+  all.ids = {"doc_1"};
+  EXPECT_EQ(STATUS_CODE(store().DeleteDocuments("col_1", all)), StatusCode::kWritesPaused);
+  // Nothing was written: items and log as before the pause.
+  EXPECT_EQ(STATUS_CODE(store().GetObject("bkt_1", "obj_2")), StatusCode::kNotFound);
+  EXPECT_OK(store().GetObject("bkt_1", "obj_1").status());
+  EXPECT_OK(store().GetDocument("col_1", "doc_1", false).status());
+  ASSERT_OK_AND_ASSIGN(int64_t latest, store().LatestChangeSeq());
+  EXPECT_EQ(latest, 2);
+  // A migration's own writes are not paused.
+  ASSERT_OK(store().UpsertObjectsFenced({"mig_1/1", 1}, {SampleObject("bkt_1", "obj_m")}));
+  // Lifting the pause (or a pause that has ended) lets writes through again.
+  ASSERT_OK(store().PauseWrites(0));
+  ASSERT_OK(store().InsertObject(SampleObject("bkt_1", "obj_2")));
+  ASSERT_OK(store().PauseWrites(WallNowMs() - 1));
+  ASSERT_OK(store().DeleteObject("bkt_1", "obj_2"));
+  ASSERT_OK_AND_ASSIGN(latest, store().LatestChangeSeq());
+  EXPECT_EQ(latest, 4);
+}
+
+TEST_P(StorageConformanceTest, APauseHoldsOnlyItsOwnNamespace) {
+  auto a = NewNamespace("ns_a");
+  auto b = NewNamespace("ns_b");
+  for (auto* s : {a.get(), b.get()}) ASSERT_OK(s->InsertBucket(SampleBucket("bkt_1", "b1")));
+  ASSERT_OK(a->PauseWrites(WallNowMs() + 60'000));
+  EXPECT_EQ(STATUS_CODE(a->InsertObject(SampleObject("bkt_1", "obj_1"))),
+            StatusCode::kWritesPaused);
+  ASSERT_OK(b->InsertObject(SampleObject("bkt_1", "obj_1")));
 }
 
 TEST_P(StorageConformanceTest, EachNamespaceHasItsOwnChangeSequence) {

@@ -235,6 +235,26 @@ Status PgCatalogStore::UpdateNamespace(const model::Namespace& ns) {
   });
 }
 
+Status PgCatalogStore::RenameNamespaces(
+    const std::string& org_id, const std::vector<std::pair<std::string, std::string>>& renames,
+    TimestampMs now) {
+  return db_->Run("rename namespaces", [&](pqxx::work& tx) -> Status {
+    LockNamespaceNames(tx);
+    // First out of the way (a name no client can give: it has a control character),
+    // then to the new names, so names can be swapped under the unique index.
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const auto& [id, name] : renames) {
+        auto r = tx.exec_params(
+            "UPDATE namespaces SET namespace_name = $1, updated_at = $2 "
+            "WHERE namespace_id = $3 AND org_id = $4",
+            pass == 0 ? "\x01" + id : name, now, id, org_id);
+        if (r.affected_rows() == 0) return Status::NotFound("namespace not found: " + id);
+      }
+    }
+    return Status::Ok();
+  });
+}
+
 Status PgCatalogStore::DeleteNamespace(const std::string& org_id, const std::string& namespace_id) {
   return db_->Run("delete namespace", [&](pqxx::work& tx) -> Status {
     LockNamespaceNames(tx);

@@ -12,6 +12,12 @@ namespace ferry::storage::postgres {
 namespace {
 
 constexpr const char* kNowMs = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+// The new sequence of a namespace's change_seqs row `c` advanced by EXCLUDED.seq, unless its
+// writes are paused (then the statement fails with SQLSTATE FY001).
+constexpr const char* kAdvanceSeq =
+    "DO UPDATE SET seq = CASE WHEN c.paused_until > "
+    "(extract(epoch from clock_timestamp()) * 1000)::bigint THEN ferry_writes_paused() "
+    "ELSE c.seq + EXCLUDED.seq END ";
 
 const char* ItemName(ChangeItem item) {
   return item == ChangeItem::kObject ? "object" : "document";
@@ -46,10 +52,11 @@ void LogChanges(pqxx::work& tx, const std::string& ns, const std::vector<ChangeR
   }
   tx.exec_params(
       std::string(
-          "WITH s AS (INSERT INTO change_seqs AS c VALUES ($1, $2) ON CONFLICT (namespace_id) "
-          "DO UPDATE SET seq = c.seq + EXCLUDED.seq RETURNING seq) "
+          "WITH s AS (INSERT INTO change_seqs AS c VALUES ($1, $2) ON CONFLICT (namespace_id) ") +
+          kAdvanceSeq +
+          "RETURNING seq) "
           "INSERT INTO change_log (namespace_id, seq, item, resource_id, item_id, op, at) "
-          "SELECT $1, (SELECT seq FROM s) - $2 + t.n, t.item, t.rid, t.iid, t.op, ") +
+          "SELECT $1, (SELECT seq FROM s) - $2 + t.n, t.item, t.rid, t.iid, t.op, " +
           kNowMs +
           " FROM unnest(string_to_array($3, chr(31)), string_to_array($4, chr(31)), "
           "string_to_array($5, chr(31)), string_to_array($6, chr(31))) "
@@ -61,16 +68,17 @@ void LogChanges(pqxx::work& tx, const std::string& ns, const std::vector<ChangeR
 void LogDocumentDeletesByRoots(pqxx::work& tx, const std::string& ns,
                                const std::string& collection_id, const std::string& root_ids) {
   tx.exec_params(
-      std::string(
-          "WITH d AS (SELECT document_id, row_number() OVER (ORDER BY document_id) AS n "
-          "FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
-          "AND root_object_id = ANY (string_to_array($3, chr(31)))), "
-          "k AS (SELECT count(*) AS k FROM d), "
-          "s AS (INSERT INTO change_seqs AS c SELECT $1, k FROM k WHERE k > 0 "
-          "ON CONFLICT (namespace_id) DO UPDATE SET seq = c.seq + EXCLUDED.seq RETURNING seq) "
+      std::string("WITH d AS (SELECT document_id, row_number() OVER (ORDER BY document_id) AS n "
+                  "FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
+                  "AND root_object_id = ANY (string_to_array($3, chr(31)))), "
+                  "k AS (SELECT count(*) AS k FROM d), "
+                  "s AS (INSERT INTO change_seqs AS c SELECT $1, k FROM k WHERE k > 0 "
+                  "ON CONFLICT (namespace_id) ") +
+          kAdvanceSeq +
+          "RETURNING seq) "
           "INSERT INTO change_log (namespace_id, seq, item, resource_id, item_id, op, at) "
           "SELECT $1, (SELECT seq FROM s) - (SELECT k FROM k) + d.n, 'document', $2, "
-          "d.document_id, 'delete', ") +
+          "d.document_id, 'delete', " +
           kNowMs + " FROM d",
       ns, collection_id, root_ids);
 }
@@ -102,6 +110,16 @@ Result<int64_t> PgNamespaceStore::TrimChanges(int64_t upto) {
     auto r =
         tx.exec_params("DELETE FROM change_log WHERE namespace_id = $1 AND seq <= $2", ns_, upto);
     return static_cast<int64_t>(r.affected_rows());
+  });
+}
+
+Status PgNamespaceStore::PauseWrites(TimestampMs until) {
+  return Run("pause writes", [&](pqxx::work& tx) -> Status {
+    tx.exec_params(
+        "INSERT INTO change_seqs AS c (namespace_id, seq, paused_until) VALUES ($1, 0, $2) "
+        "ON CONFLICT (namespace_id) DO UPDATE SET paused_until = EXCLUDED.paused_until",
+        ns_, until);
+    return Status::Ok();
   });
 }
 

@@ -27,6 +27,12 @@ Status PgStatus(const std::exception& e, std::string_view context) {
       dynamic_cast<const pqxx::deadlock_detected*>(&e) != nullptr) {
     return Status::Aborted(msg);
   }
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+      sql != nullptr && sql->sqlstate() == "FY001") {
+    return Status::WritesPaused(
+        "writes to this namespace are paused for a moment (a migration is cutting over); "
+        "retry shortly");
+  }
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
     return Status::Unavailable(std::string(context) + ": connection lost during commit");
   }

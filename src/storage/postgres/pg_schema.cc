@@ -447,6 +447,19 @@ CREATE TABLE change_log (
   PRIMARY KEY (namespace_id, seq)
 );
 )sql"},
+    // A pause of client writes (ChangeLogStore::PauseWrites): a write advances its
+    // namespace's change_seqs row, and while paused_until is ahead that update raises
+    // SQLSTATE FY001 (PgStatus: WritesPaused). The pause itself is an update of the same
+    // row, so it waits for the writes in flight.
+    {8,
+     R"sql(
+ALTER TABLE change_seqs ADD COLUMN paused_until BIGINT NOT NULL DEFAULT 0;
+CREATE FUNCTION ferry_writes_paused() RETURNS BIGINT LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'writes to this namespace are paused' USING ERRCODE = 'FY001';
+END
+$$;
+)sql"},
 };
 
 // Any constant: the key of the advisory lock that serializes schema upgrades.

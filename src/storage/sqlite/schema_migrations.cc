@@ -418,6 +418,16 @@ CREATE TABLE change_log (
   at          INTEGER NOT NULL
 );
 )sql"},
+    // v9: a pause of client writes (ChangeLogStore::PauseWrites), checked by every logged
+    // write in its transaction; one row, `until` in wall-clock ms (0: not paused).
+    {9,
+     R"sql(
+CREATE TABLE write_pause (
+  id    INTEGER PRIMARY KEY CHECK (id = 1),
+  until INTEGER NOT NULL
+);
+INSERT INTO write_pause VALUES (1, 0);
+)sql"},
 };
 
 }  // namespace

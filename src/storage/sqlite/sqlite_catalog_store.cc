@@ -248,6 +248,31 @@ Status SqliteCatalogStore::UpdateNamespace(const model::Namespace& ns) {
   });
 }
 
+Status SqliteCatalogStore::RenameNamespaces(
+    const std::string& org_id, const std::vector<std::pair<std::string, std::string>>& renames,
+    TimestampMs now) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    return InTransaction(db, [&]() -> Status {
+      // First out of the way (a name no client can give: it has a control character),
+      // then to the new names, so names can be swapped under the unique index.
+      for (int pass = 0; pass < 2; ++pass) {
+        for (const auto& [id, name] : renames) {
+          FERRY_ASSIGN_OR_RETURN(
+              Statement stmt, db.Prepare("UPDATE namespaces SET namespace_name = ?, updated_at = ? "
+                                         "WHERE namespace_id = ? AND org_id = ?"));
+          stmt.BindText(1, pass == 0 ? "\x01" + id : name);
+          stmt.BindInt(2, now);
+          stmt.BindText(3, id);
+          stmt.BindText(4, org_id);
+          FERRY_RETURN_IF_ERROR(stmt.Run());
+          if (db.Changes() == 0) return Status::NotFound("namespace not found: " + id);
+        }
+      }
+      return Status::Ok();
+    });
+  });
+}
+
 Status SqliteCatalogStore::DeleteNamespace(const std::string& org_id,
                                            const std::string& namespace_id) {
   return db_->Locked([&](SqliteDb& db) -> Status {

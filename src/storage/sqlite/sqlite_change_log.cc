@@ -38,13 +38,27 @@ Result<ChangeEntry> ReadEntry(const Statement& row) {
   return e;
 }
 
+// WritesPaused while a pause of client writes (write_pause) lasts.
+Status CheckNotPaused(SqliteDb& db, TimestampMs now) {
+  FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("SELECT until FROM write_pause WHERE id = 1"));
+  FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (row && stmt.Int(0) > now) {
+    return Status::WritesPaused(
+        "writes to this namespace are paused for a moment (a migration is cutting over); "
+        "retry shortly");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ChangeLogWriter> ChangeLogWriter::Create(SqliteDb& db) {
+  const TimestampMs now = Now();
+  FERRY_RETURN_IF_ERROR(CheckNotPaused(db, now));
   FERRY_ASSIGN_OR_RETURN(Statement stmt,
                          db.Prepare("INSERT INTO change_log (item, resource_id, item_id, op, at) "
                                     "VALUES (?, ?, ?, ?, ?)"));
-  return ChangeLogWriter(std::move(stmt), Now());
+  return ChangeLogWriter(std::move(stmt), now);
 }
 
 Status ChangeLogWriter::Add(ChangeItem item, const std::string& resource_id,
@@ -67,6 +81,7 @@ Status LogChange(SqliteDb& db, ChangeItem item, const std::string& resource_id,
 
 Status LogDocumentDeletesByRoot(SqliteDb& db, const std::string& collection_id,
                                 const std::string& root_object_id) {
+  FERRY_RETURN_IF_ERROR(CheckNotPaused(db, Now()));
   FERRY_ASSIGN_OR_RETURN(
       Statement stmt,
       db.Prepare("INSERT INTO change_log (item, resource_id, item_id, op, at) "
@@ -111,6 +126,16 @@ Result<int64_t> SqliteNamespaceStore::TrimChanges(int64_t upto) {
     stmt.BindInt(1, upto);
     FERRY_RETURN_IF_ERROR(stmt.Run());
     return static_cast<int64_t>(db.Changes());
+  });
+}
+
+Status SqliteNamespaceStore::PauseWrites(TimestampMs until) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    // The connection's lock orders this after every write in flight (one writer).
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare("UPDATE write_pause SET until = ? WHERE id = 1"));
+    stmt.BindInt(1, until);
+    return stmt.Run();
   });
 }
 
