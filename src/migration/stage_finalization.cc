@@ -53,6 +53,7 @@ Value Row(const ResourceVerification& v, const char* mode) {
   row.Set("source_checksum", v.source_checksum.empty() ? Value() : Value(v.source_checksum));
   row.Set("target_checksum", v.target_checksum.empty() ? Value() : Value(v.target_checksum));
   row.Set("match", v.match);
+  row.Set("changed_since_start", v.changed_since_start);
   model::ValueArray diffs;
   for (const auto& d : v.differences) diffs.emplace_back(d);
   row.Set("differences", Value(std::move(diffs)));
@@ -61,9 +62,25 @@ Value Row(const ResourceVerification& v, const char* mode) {
 
 // Copied buckets and collections: counts and content checksums must match. Rebuilt
 // collections are new content: their counts are reported, not compared.
+// The source items clients wrote while the migration ran, by resource: the source's change
+// log after the sequence batch_creation recorded.
+Result<std::map<std::string, std::set<std::string>>> ChangedSinceStart(RunContext& ctx) {
+  std::map<std::string, std::set<std::string>> out;
+  const Value* seq = ctx.progress.Snapshot().additional_data.GetPath("live.source_seq_at_start");
+  if (seq == nullptr || !seq->is_int()) return out;
+  for (int64_t after = seq->as_int();;) {
+    FERRY_ASSIGN_OR_RETURN(auto page, ctx.source->ListChanges(after, 5000));
+    if (page.empty()) return out;
+    for (const auto& e : page) out[e.resource_id].insert(e.item_id);
+    after = page.back().seq;
+  }
+}
+
 Result<Value> Verify(RunContext& ctx, std::string* first_mismatch) {
   model::ValueArray rows;
   bool ok = true;
+  FERRY_ASSIGN_OR_RETURN(auto changed, ChangedSinceStart(ctx));
+  static const std::set<std::string> kNone;
   for (const auto& id : ctx.plan.graph.execution_order) {
     const model::DependencyNode& node = *ctx.plan.graph.Find(id);
     const bool bucket = node.resource_type == model::ResourceType::kBucket;
@@ -75,7 +92,8 @@ Result<Value> Verify(RunContext& ctx, std::string* first_mismatch) {
       FERRY_ASSIGN_OR_RETURN(v, CountRebuilt(ctx, node));
     } else {
       FERRY_ASSIGN_OR_RETURN(
-          v, VerifyCopiedResource(ctx, node, bucket ? FingerprintScope{} : ScopeOf(ctx, id)));
+          v, VerifyCopiedResource(ctx, node, bucket ? FingerprintScope{} : ScopeOf(ctx, id),
+                                  changed.count(id) != 0 ? changed.at(id) : kNone));
     }
     if (!v.match && first_mismatch->empty()) {
       *first_mismatch = std::string(model::ResourceTypeName(node.resource_type)) + " " + id +

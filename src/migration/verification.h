@@ -35,12 +35,17 @@ struct ResourceVerification {
   bool match = true;
   // The first differences, e.g. "document doc_… differs (fields or vectors)".
   std::vector<std::string> differences;
+  // Items a client wrote in the source while the migration ran (its change log after
+  // additional_data.live.source_seq_at_start): not compared — a sync carries them.
+  int64_t changed_since_start = 0;
 };
 
 // Compares a copied bucket's objects or a copied collection's documents (source items
-// limited to the migration's date range). REQUIRES: !ctx.dry_run().
+// limited to the migration's date range), leaving out `changed`: the source ids of the
+// resource's items that clients wrote while the migration ran. REQUIRES: !ctx.dry_run().
 Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
                                                   const model::DependencyNode& node,
-                                                  const FingerprintScope& scope);
+                                                  const FingerprintScope& scope,
+                                                  const std::set<std::string>& changed = {});
 
 }  // namespace ferry::migration
