@@ -11,7 +11,7 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from ferry_harness import Ferryd, FerryTestCase  # noqa: E402
+from ferry_harness import Ferryd, FerryTestCase, wait_until  # noqa: E402
 
 BASE = "/v1/namespaces/migrations"
 TEXT = [{"feature_extractor_name": "text_extractor", "version": "v1"}]
@@ -100,6 +100,41 @@ class WebhookTest(FerryTestCase):
         self.assertEqual(events[-1]["status"], "completed")
         got = self.assertStatus(self.api.get(BASE + "/" + m["migration_id"]), 200)
         self.assertEqual(got["status"], "completed")
+
+    def test_live_migration_events(self):
+        """migration.synced, migration.cutover and migration.rolled_back (issue 13)."""
+        self.api.post("/v1/namespaces", {"namespace_name": "hooked-live", "feature_extractors": TEXT})
+        c = self.server.client(namespace="hooked-live")
+        c.post("/v1/buckets", {"bucket_name": "b", "bucket_schema": {
+            "properties": {"content": {"type": "text"}}}})
+        receiver = Receiver(failures=0)
+        try:
+            m = self.assertStatus(self.api.post(BASE + "/", {"config": {
+                "migration_type": "copy", "source_namespace_id": "hooked-live",
+                "webhook_url": receiver.url}, "start_immediately": True}), 201)
+            self.assertTrue(receiver.done.wait(120), "no migration.completed webhook")
+            self.assertStatus(c.post("/v1/buckets/b/objects", {"blobs": [
+                {"property": "content", "type": "text", "data": "written later"}]}), 200)
+            mid = m["migration_id"]
+            for op in ("sync", "cutover", "rollback"):
+                self.assertStatus(self.api.post(BASE + "/%s/%s" % (mid, op)), 200)
+
+            def live_events():
+                events = [json.loads(b) for _, b in receiver.accepted]
+                names = [e["event"] for e in events if e["event"] in (
+                    "migration.synced", "migration.cutover", "migration.rolled_back")]
+                return events if len(names) == 3 else None
+
+            events = wait_until(live_events, "the three live-migration webhooks")
+        finally:
+            receiver.close()
+        live = [e for e in events if e["event"] in (
+            "migration.synced", "migration.cutover", "migration.rolled_back")]
+        self.assertEqual([e["event"] for e in live],
+                         ["migration.synced", "migration.cutover", "migration.rolled_back"])
+        for e in live:
+            self.assertEqual(e["migration_id"], mid)
+            self.assertEqual(e["status"], "completed")
 
     def test_a_dead_receiver_does_not_slow_or_fail_the_migration(self):
         m = self.assertStatus(self.api.post(BASE + "/", {"config": {
