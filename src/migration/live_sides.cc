@@ -83,7 +83,9 @@ Result<ApplyPlan> LiveMigrations::Sides::Reverse() const {
   plan.from = target.get();
   plan.to = source.get();
   plan.batch_id = forward.batch_id + "-rollback";
-  for (const auto& [from_bucket, to_bucket] : forward.buckets) {
+  for (const auto& entry : forward.buckets) {
+    const std::string& from_bucket = entry.first;  // named: lambdas capture it below
+    const std::string& to_bucket = entry.second;
     plan.buckets[to_bucket] = from_bucket;
     (*inverse)[to_bucket] = from_bucket;
     FERRY_RETURN_IF_ERROR(
