@@ -62,16 +62,18 @@ Value Row(const ResourceVerification& v, const char* mode) {
 
 // Copied buckets and collections: counts and content checksums must match. Rebuilt
 // collections are new content: their counts are reported, not compared.
-// The source items clients wrote while the migration ran, by resource: the source's change
-// log after the sequence batch_creation recorded.
-Result<std::map<std::string, std::set<std::string>>> ChangedSinceStart(RunContext& ctx) {
-  std::map<std::string, std::set<std::string>> out;
+// The source items of `resource_id` clients wrote while the migration ran: the source's
+// change log after the sequence batch_creation recorded.
+Result<std::set<std::string>> ChangedSinceStart(RunContext& ctx, const std::string& resource_id) {
+  std::set<std::string> out;
   const Value* seq = ctx.progress.Snapshot().additional_data.GetPath("live.source_seq_at_start");
   if (seq == nullptr || !seq->is_int()) return out;
   for (int64_t after = seq->as_int();;) {
     FERRY_ASSIGN_OR_RETURN(auto page, ctx.source->ListChanges(after, 5000));
     if (page.empty()) return out;
-    for (const auto& e : page) out[e.resource_id].insert(e.item_id);
+    for (const auto& e : page) {
+      if (e.resource_id == resource_id) out.insert(e.item_id);
+    }
     after = page.back().seq;
   }
 }
@@ -79,8 +81,6 @@ Result<std::map<std::string, std::set<std::string>>> ChangedSinceStart(RunContex
 Result<Value> Verify(RunContext& ctx, std::string* first_mismatch) {
   model::ValueArray rows;
   bool ok = true;
-  FERRY_ASSIGN_OR_RETURN(auto changed, ChangedSinceStart(ctx));
-  static const std::set<std::string> kNone;
   for (const auto& id : ctx.plan.graph.execution_order) {
     const model::DependencyNode& node = *ctx.plan.graph.Find(id);
     const bool bucket = node.resource_type == model::ResourceType::kBucket;
@@ -93,7 +93,7 @@ Result<Value> Verify(RunContext& ctx, std::string* first_mismatch) {
     } else {
       FERRY_ASSIGN_OR_RETURN(
           v, VerifyCopiedResource(ctx, node, bucket ? FingerprintScope{} : ScopeOf(ctx, id),
-                                  changed.count(id) != 0 ? changed.at(id) : kNone));
+                                  [&ctx, &id] { return ChangedSinceStart(ctx, id); }));
     }
     if (!v.match && first_mismatch->empty()) {
       *first_mismatch = std::string(model::ResourceTypeName(node.resource_type)) + " " + id +

@@ -85,7 +85,8 @@ void Exclude(const std::set<std::string>& excluded, Side* side) {
 Status CompareSides(const char* noun, const storage::ItemChecksum& source,
                     const storage::ItemChecksum& target,
                     const std::function<Status(Side*, Side*)>& scan,
-                    const std::set<std::string>& excluded, ResourceVerification* out) {
+                    const std::function<Result<std::set<std::string>>()>& excluded_after_scan,
+                    ResourceVerification* out) {
   out->source_count = source.count;
   out->target_count = target.count;
   out->source_checksum = source.checksum.Hex();
@@ -94,6 +95,11 @@ Status CompareSides(const char* noun, const storage::ItemChecksum& source,
   if (out->match) return Status::Ok();
   Side kept_source{true, {}, {}}, kept_target{true, {}, {}};
   FERRY_RETURN_IF_ERROR(scan(&kept_source, &kept_target));
+  std::set<std::string> excluded;
+  if (excluded_after_scan) {
+    FERRY_ASSIGN_OR_RETURN(excluded, excluded_after_scan());
+    out->changed_since_start = static_cast<int64_t>(excluded.size());
+  }
   if (!excluded.empty()) {
     // Items written by clients during the migration differ by design: compare the rest.
     Exclude(excluded, &kept_source);
@@ -151,7 +157,7 @@ Result<std::pair<storage::ItemChecksum, storage::ItemChecksum>> StreamChecksums(
 Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
                                                   const model::DependencyNode& node,
                                                   const FingerprintScope& scope,
-                                                  const std::set<std::string>& changed) {
+                                                  const ChangedItems& changed) {
   const auto filter = ctx.config.effective_filters();
   ResourceVerification out;
   out.resource_id = node.resource_id;
@@ -160,9 +166,16 @@ Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
   const std::string& src_id = node.resource_id;
   const std::string& dst_id = out.target_resource_id;
   FERRY_ASSIGN_OR_RETURN(auto sums, StreamChecksums(ctx, node, dst_id, scope));
-  out.changed_since_start = static_cast<int64_t>(changed.size());
-  std::set<std::string> excluded;
-  for (const auto& id : changed) excluded.insert(ctx.TargetId(id));
+  // Asked after the rescan of a mismatch: a write the scans saw is in the log by then.
+  std::function<Result<std::set<std::string>>()> excluded;
+  if (changed) {
+    excluded = [&]() -> Result<std::set<std::string>> {
+      FERRY_ASSIGN_OR_RETURN(auto ids, changed());
+      std::set<std::string> mapped;
+      for (const auto& id : ids) mapped.insert(ctx.TargetId(id));
+      return mapped;
+    };
+  }
   if (node.resource_type == model::ResourceType::kBucket) {
     auto prints = [&](storage::NamespaceStore& store, const std::string& bucket, bool map) {
       return [&store, bucket, map, &ctx](const std::vector<std::string>& ids)

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -40,12 +41,16 @@ struct ResourceVerification {
   int64_t changed_since_start = 0;
 };
 
+// The source ids of a resource's items that clients wrote while the migration ran.
+using ChangedItems = std::function<Result<std::set<std::string>>()>;
+
 // Compares a copied bucket's objects or a copied collection's documents (source items
-// limited to the migration's date range), leaving out `changed`: the source ids of the
-// resource's items that clients wrote while the migration ran. REQUIRES: !ctx.dry_run().
+// limited to the migration's date range), leaving out the items `changed` names. It is
+// asked only on a mismatch, after both sides were read, so every write the reads saw is
+// in its answer. REQUIRES: !ctx.dry_run().
 Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
                                                   const model::DependencyNode& node,
                                                   const FingerprintScope& scope,
-                                                  const std::set<std::string>& changed = {});
+                                                  const ChangedItems& changed = nullptr);
 
 }  // namespace ferry::migration
