@@ -79,6 +79,7 @@ IMPLEMENTED = [
     ("patch", "/v1/taxonomies/{taxonomy_identifier}"),
     ("delete", "/v1/taxonomies/{taxonomy_identifier}"),
     ("post", "/v1/taxonomies/execute/{taxonomy_identifier}"),
+    ("post", "/v1/namespaces/{namespace_identifier}/clone"),
 ]
 
 def _error(description):
@@ -277,6 +278,8 @@ FERRY_LIMITS = {
     ("MigrationConfig", "target_namespace_name"): _NAME,
     ("MigrationConfig", "feature_extractors"): {"maxItems": 32},
     ("MigrationConfig", "webhook_url"): {"maxLength": 2048},
+    ("CloneNamespaceRequest", "namespace_name"): _NAME,
+    ("CloneNamespaceRequest", "description"): _TEXT,
 }
 _LIMIT_TYPES = {"maxLength": "string", "maxItems": "array", "maxProperties": "object"}
 

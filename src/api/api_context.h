@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "common/thread_pool.h"
 #include "extract/extractor.h"
+#include "migration/clone_service.h"
 #include "migration/live_migrations.h"
 #include "migration/migration_service.h"
 #include "service/auth_service.h"
@@ -34,6 +35,7 @@ struct ApiContext {
   service::TaxonomyService& taxonomies;
   MigrationEventHub& events;
   migration::LiveMigrations& live;
+  migration::CloneService& clones;
 };
 
 }  // namespace ferry::api

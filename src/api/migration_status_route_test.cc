@@ -56,9 +56,10 @@ class MigrationStatusRouteTest : public MigrationRunnerTest {
         },
         logger_);
     live_ = std::make_unique<migration::LiveMigrations>(*deps_, *validator_, nullptr);
+    clones_ = std::make_unique<migration::CloneService>(*deps_, *migrations_);
     ctx_ = std::make_unique<ApiContext>(ApiContext{
         *auth_, *namespaces_, *buckets_, *collections_, *batches_, *migrations_, *extractors_,
-        logger_, pool_, *retrievers_, *clusters_, *taxonomies_, *events_, *live_});
+        logger_, pool_, *retrievers_, *clusters_, *taxonomies_, *events_, *live_, *clones_});
     route_ = MigrationStatusRoute(*ctx_, state_);
   }
 
@@ -125,6 +126,7 @@ class MigrationStatusRouteTest : public MigrationRunnerTest {
   std::unique_ptr<service::ClusterService> clusters_;
   std::unique_ptr<service::TaxonomyService> taxonomies_;
   std::unique_ptr<MigrationEventHub> events_;
+  std::unique_ptr<migration::CloneService> clones_;
   std::unique_ptr<ApiContext> ctx_;
   std::shared_ptr<MigrationStatusRouteState> state_ = std::make_shared<MigrationStatusRouteState>();
   http::RouteFn route_;

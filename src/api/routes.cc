@@ -40,6 +40,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterRetrieverRoutes(router, ctx);
   RegisterClusterRoutes(router, ctx);
   RegisterTaxonomyRoutes(router, ctx);
+  RegisterCloneRoutes(router, ctx);
 }
 
 http::Handler MakeDispatcher(const http::Router& router, metrics::Metrics* metrics) {

@@ -29,6 +29,8 @@ void RegisterMigrationEventRoutes(http::Router& router, ApiContext& ctx);
 void RegisterRetrieverRoutes(http::Router& router, ApiContext& ctx);
 void RegisterClusterRoutes(http::Router& router, ApiContext& ctx);
 void RegisterTaxonomyRoutes(http::Router& router, ApiContext& ctx);
+// Namespace and collection clones (copy migrations, clone_handlers.cc).
+void RegisterCloneRoutes(http::Router& router, ApiContext& ctx);
 
 // GET /metrics (Prometheus text); needs an API key when `require_auth`. Every role serves it.
 void RegisterMetricsRoute(http::Router& router, ApiContext& ctx, metrics::Metrics& metrics,

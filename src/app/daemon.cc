@@ -166,9 +166,10 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
         return view.migration;
       },
       logger);
+  migration::CloneService clones(deps, migrations);
   api::ApiContext ctx{auth,       namespaces,  buckets, collections,  batches,
                       migrations, *extractors, logger,  handler_pool, retrievers,
-                      clusters,   taxonomies,  events,  live};
+                      clusters,   taxonomies,  events,  live,         clones};
   api::http::Router router;
   if (config.serves_api()) {
     api::RegisterRoutes(router, ctx);

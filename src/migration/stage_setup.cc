@@ -32,6 +32,15 @@ std::vector<model::ExtractorRef> TargetExtractors(const RunContext& ctx) {
   return out;
 }
 
+// The description a namespace clone asked for (clone_service.h), if any.
+std::optional<std::string> CloneDescription(const RunContext& ctx) {
+  model::Migration m = ctx.progress.Snapshot();
+  const model::Value* clone = m.additional_data.Get("clone");
+  const model::Value* d = clone != nullptr ? clone->Get("description") : nullptr;
+  if (d == nullptr || !d->is_string()) return std::nullopt;
+  return d->as_string();
+}
+
 Status CreateTargetNamespace(RunContext& ctx) {
   auto& catalog = ctx.deps.storage.catalog();
   if (catalog.GetNamespace(ctx.org_id, ctx.target_namespace_id).ok()) {
@@ -42,7 +51,8 @@ Status CreateTargetNamespace(RunContext& ctx) {
     ns.org_id = ctx.org_id;
     ns.namespace_name = ctx.target_namespace_name;
     ns.namespace_type = ctx.plan.source->namespace_type;
-    ns.description = ctx.plan.source->description;
+    auto clone_description = CloneDescription(ctx);
+    ns.description = clone_description ? clone_description : ctx.plan.source->description;
     ns.feature_extractors = TargetExtractors(ctx);
     ns.payload_indexes = ctx.plan.source->payload_indexes;
     ns.auto_create_indexes = ctx.plan.source->auto_create_indexes;
