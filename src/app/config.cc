@@ -69,6 +69,10 @@ Status ApplyKey(const std::string& key, const std::string& value, Config* c) {
     return ParseSize(key, value, &c->item_timeout_seconds);
   } else if (key == "max_attempts") {
     return ParseSize(key, value, &c->webhook_max_attempts);
+  } else if (key == "change_log_retention_seconds") {
+    return ParseSize(key, value, &c->change_log_retention_seconds);
+  } else if (key == "change_log_trim_interval_ms") {
+    return ParseSize(key, value, &c->change_log_trim_interval_ms);
   } else if (key == "ui_dir") {
     c->ui_dir = value;
   } else if (key == "crash_points") {
@@ -158,6 +162,12 @@ Status Config::Validate() const {
   if (webhook_max_attempts < 1 || webhook_max_attempts > 100) {
     return Status::InvalidArgument("webhooks max_attempts must be 1-100");
   }
+  if (change_log_retention_seconds > 315'360'000) {
+    return Status::InvalidArgument("change_log_retention_seconds must be 0-315360000");
+  }
+  if (change_log_trim_interval_ms < 10 || change_log_trim_interval_ms > 86'400'000) {
+    return Status::InvalidArgument("change_log_trim_interval_ms must be 10-86400000");
+  }
   if (log_level != "debug" && log_level != "info" && log_level != "warn" && log_level != "error") {
     return Status::InvalidArgument("log_level must be debug, info, warn or error");
   }
@@ -213,6 +223,8 @@ Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* c
       {"FERRY_MAX_IMAGE_PIXELS", "max_image_pixels"},
       {"FERRY_UI_DIR", "ui_dir"},
       {"FERRY_METRICS_REQUIRE_AUTH", "metrics_require_auth"},
+      {"FERRY_CHANGE_LOG_RETENTION_SECONDS", "change_log_retention_seconds"},
+      {"FERRY_CHANGE_LOG_TRIM_INTERVAL_MS", "change_log_trim_interval_ms"},
   };
   for (const auto& [var, key] : kVars) {
     auto it = env.find(var);

@@ -73,6 +73,15 @@ struct Config {
   // ferryd binary, else ../share/ferry/ui from it (where `cmake --install` puts it).
   // (TOML ui_dir, env FERRY_UI_DIR.)
   std::string ui_dir;
+  // Change-log entries (issue 13 §2) younger than this are kept even when no migration
+  // needs them; older ones are trimmed once none does. Default 86400 (a day); 0 trims as
+  // soon as no migration needs them. (TOML change_log_retention_seconds, env
+  // FERRY_CHANGE_LOG_RETENTION_SECONDS, --change-log-retention-seconds.)
+  size_t change_log_retention_seconds = 86400;
+  // Time between two passes of the change-log trimmer. Default 60000 (a minute); 10 at
+  // least. (TOML change_log_trim_interval_ms, env FERRY_CHANGE_LOG_TRIM_INTERVAL_MS,
+  // --change-log-trim-interval-ms.)
+  size_t change_log_trim_interval_ms = 60000;
   // HTTP embedding extractors ([[extractors.http]] tables; TOML only). See README.
   std::vector<extract::http::HttpExtractorConfig> http_extractors;
 
@@ -86,7 +95,8 @@ struct Config {
 };
 
 // Applies a TOML file: keys data_dir, storage, role, node_name, listen, max_body_bytes, io_threads,
-// handler_threads, workers, log_level, max_connections, max_image_pixels, ui_dir (top level or
+// handler_threads, workers, log_level, max_connections, max_image_pixels, ui_dir,
+// change_log_retention_seconds, change_log_trim_interval_ms (top level or
 // under a table such as [server]).
 Status ApplyTomlFile(const std::string& path, Config* config);
 // The same, for TOML text already in memory (the config fuzzer feeds it).
@@ -94,7 +104,8 @@ Status ApplyTomlString(std::string_view text, Config* config);
 // Applies FERRY_DATA_DIR, FERRY_STORAGE, FERRY_LISTEN, FERRY_MAX_BODY_BYTES, FERRY_IO_THREADS,
 // FERRY_HANDLER_THREADS, FERRY_WORKERS, FERRY_LOG_LEVEL, FERRY_WEBHOOK_ALLOW_PRIVATE,
 // FERRY_WEBHOOK_MAX_ATTEMPTS, FERRY_MAX_CONNECTIONS, FERRY_MAX_IMAGE_PIXELS, FERRY_UI_DIR,
-// FERRY_METRICS_REQUIRE_AUTH from `env`.
+// FERRY_METRICS_REQUIRE_AUTH, FERRY_CHANGE_LOG_RETENTION_SECONDS,
+// FERRY_CHANGE_LOG_TRIM_INTERVAL_MS from `env`.
 Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config* config);
 // The process environment's FERRY_* variables.
 std::map<std::string, std::string> FerryEnvironment();

@@ -139,6 +139,28 @@ TEST(ConfigTest, MetricsRequireAuthFromTomlAndEnvironment) {
   EXPECT_EQ(bad.message(), "metrics_require_auth must be true or false");
 }
 
+TEST(ConfigTest, ChangeLogRetentionFromTomlAndEnvironmentWithinRange) {
+  Config c;
+  EXPECT_EQ(c.change_log_retention_seconds, 86400u);
+  EXPECT_EQ(c.change_log_trim_interval_ms, 60000u);
+  ASSERT_TRUE(ApplyTomlString("[change_log]\nchange_log_retention_seconds = 0\n"
+                              "change_log_trim_interval_ms = 50\n",
+                              &c)
+                  .ok());
+  EXPECT_EQ(c.change_log_retention_seconds, 0u);
+  EXPECT_EQ(c.change_log_trim_interval_ms, 50u);
+  EXPECT_TRUE(c.Validate().ok());
+  ASSERT_TRUE(ApplyEnvironment({{"FERRY_CHANGE_LOG_RETENTION_SECONDS", "3600"},
+                                {"FERRY_CHANGE_LOG_TRIM_INTERVAL_MS", "5"}},
+                               &c)
+                  .ok());
+  EXPECT_EQ(c.change_log_retention_seconds, 3600u);
+  EXPECT_EQ(c.Validate().message(), "change_log_trim_interval_ms must be 10-86400000");
+  c.change_log_trim_interval_ms = 10;
+  c.change_log_retention_seconds = 315'360'001;
+  EXPECT_EQ(c.Validate().message(), "change_log_retention_seconds must be 0-315360000");
+}
+
 // Regression (fuzz/toml_config_fuzzer): a float where an integer belongs is refused; 2e33
 // was converted to int64 with undefined behaviour (and read as a negative number).
 TEST(ConfigTest, FloatForAnIntegerKeyIsRefused) {

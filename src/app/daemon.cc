@@ -23,6 +23,7 @@
 #include "metrics/metered_storage.h"
 #include "metrics/metrics.h"
 #include "metrics/migration_counts.h"
+#include "migration/change_log_retention.h"
 #include "migration/migration_runner.h"
 #include "migration/migration_service.h"
 #include "migration/webhooks/curl_poster.h"
@@ -194,8 +195,13 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   if (config.serves_api()) FERRY_RETURN_IF_ERROR(clusters.Recover());
   // Live syncs follow in the process whose API started them, like ingestion batches.
   if (config.serves_api()) FERRY_RETURN_IF_ERROR(live.Recover());
+  migration::ChangeLogTrimmer change_log_trimmer(
+      *storage, clock, logger,
+      {std::chrono::seconds(config.change_log_retention_seconds),
+       std::chrono::milliseconds(config.change_log_trim_interval_ms)});
   if (config.runs_work()) {
     dispatcher.Start();
+    change_log_trimmer.Start();
     migration_runner.StartPolling();
   }
   // No data_dir: server paths appear in no message or log.
@@ -214,6 +220,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   migration_runner.Shutdown();  // migrations paused at an item boundary, resumed likewise
   clusters.Shutdown();          // queued cluster executions finish
   dispatcher.Stop();            // undelivered webhooks stay in the durable outbox
+  change_log_trimmer.Stop();    // a pass in progress ends; the next process trims on
   storage->Close();
   logger.Info("shutdown complete");
   return Status::Ok();

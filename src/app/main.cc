@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   std::optional<size_t> max_body_bytes;
   std::optional<size_t> max_connections;
   std::string log_level;
+  std::optional<size_t> change_log_retention_seconds;
+  std::optional<size_t> change_log_trim_interval_ms;
   cli.add_option("--config", config_file, "TOML configuration file");
   cli.add_option("--data-dir", data_dir, "data directory (default ./data)");
   cli.add_option("--storage", storage,
@@ -52,6 +54,10 @@ int main(int argc, char** argv) {
   cli.add_option("--max-connections", max_connections,
                  "open connections at most; more get 503 (default 1024)");
   cli.add_option("--log-level", log_level, "debug|info|warn|error");
+  cli.add_option("--change-log-retention-seconds", change_log_retention_seconds,
+                 "keep change-log entries at least this long (default 86400)");
+  cli.add_option("--change-log-trim-interval-ms", change_log_trim_interval_ms,
+                 "time between two change-log trims (default 60000)");
 
   auto* keys = cli.add_subcommand("keys", "manage API keys");
   auto* create = keys->add_subcommand("create", "create an API key (and its organization)");
@@ -105,6 +111,11 @@ int main(int argc, char** argv) {
   if (max_body_bytes) config.max_body_bytes = *max_body_bytes;
   if (max_connections) config.max_connections = *max_connections;
   if (!log_level.empty()) config.log_level = log_level;
+  if (change_log_retention_seconds) {
+    config.change_log_retention_seconds = *change_log_retention_seconds;
+  }
+  if (change_log_trim_interval_ms)
+    config.change_log_trim_interval_ms = *change_log_trim_interval_ms;
   if (auto st = config.Validate(); !st.ok()) return Fail(st);
 
   ferry::app::BlockSignals();

@@ -49,6 +49,9 @@ class ChangeLogStore {
   // so once it returns LatestChangeSeq stays put until the pause ends. The migration's own
   // writes (BulkStore's fenced writes and copies) are not paused.
   virtual Status PauseWrites(TimestampMs until) = 0;
+  // Removes the entries with seq <= upto that were written before `before` (at < before);
+  // how many. What a retention trims (migration/change_log_retention.h).
+  virtual Result<int64_t> TrimChangesWrittenBefore(int64_t upto, TimestampMs before) = 0;
 };
 
 }  // namespace ferry::storage

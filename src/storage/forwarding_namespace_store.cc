@@ -354,4 +354,9 @@ Status ForwardingNamespaceStore::PauseWrites(TimestampMs until) {
   return target_->PauseWrites(until);
 }
 
+Result<int64_t> ForwardingNamespaceStore::TrimChangesWrittenBefore(int64_t upto,
+                                                                   TimestampMs before) {
+  return target_->TrimChangesWrittenBefore(upto, before);
+}
+
 }  // namespace ferry::storage

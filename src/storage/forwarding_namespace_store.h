@@ -143,6 +143,7 @@ class ForwardingNamespaceStore : public NamespaceStore {
   Result<std::vector<ChangeEntry>> ListChanges(int64_t after, int limit) override;
   Result<int64_t> TrimChanges(int64_t upto) override;
   Status PauseWrites(TimestampMs until) override;
+  Result<int64_t> TrimChangesWrittenBefore(int64_t upto, TimestampMs before) override;
 
  private:
   const std::shared_ptr<NamespaceStore> target_;

@@ -3,10 +3,12 @@
 // that failed or for a migration's fenced writes and bulk copies; paging; trims that never
 // let a sequence number be given out twice; each namespace its own sequence.
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "storage/conformance/storage_conformance.h"
 
 namespace ferry::storage::testing {
@@ -159,6 +161,49 @@ TEST_P(StorageConformanceTest, APauseHoldsOnlyItsOwnNamespace) {
   EXPECT_EQ(STATUS_CODE(a->InsertObject(SampleObject("bkt_1", "obj_1"))),
             StatusCode::kWritesPaused);
   ASSERT_OK(b->InsertObject(SampleObject("bkt_1", "obj_1")));
+}
+
+// The entries' write times, by seq.
+std::vector<TimestampMs> WriteTimes(NamespaceStore& store) {
+  std::vector<TimestampMs> out;
+  auto got = store.ListChanges(0, 1000);
+  EXPECT_TRUE(got.ok()) << got.status().ToString();
+  if (got.ok()) {
+    for (const ChangeEntry& e : *got) out.push_back(e.at);
+  }
+  return out;
+}
+
+TEST_P(NamespaceConformanceTest, ATimeBoundedTrimRemovesOnlyEntriesBothOldAndLowEnough) {
+  ASSERT_OK(store().InsertBucket(SampleBucket("bkt_1", "b1")));
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_OK(store().InsertObject(SampleObject("bkt_1", "obj_" + std::to_string(i))));
+  }
+  std::vector<TimestampMs> first = WriteTimes(store());
+  ASSERT_EQ(first.size(), 3u);
+  const TimestampMs first_max = *std::max_element(first.begin(), first.end());
+  // The next writes get a later write time (entries carry the wall clock in ms).
+  while (SystemClock().NowMs() <= first_max) {
+  }
+  for (int i = 4; i <= 5; ++i) {
+    ASSERT_OK(store().InsertObject(SampleObject("bkt_1", "obj_" + std::to_string(i))));
+  }
+  const TimestampMs first_min = *std::min_element(first.begin(), first.end());
+  ASSERT_OK_AND_ASSIGN(int64_t trimmed, store().TrimChangesWrittenBefore(100, first_min));
+  EXPECT_EQ(trimmed, 0) << "nothing was written before the earliest entry";
+  ASSERT_OK_AND_ASSIGN(trimmed, store().TrimChangesWrittenBefore(2, first_max + 1));
+  EXPECT_EQ(trimmed, 2) << "old enough, but only up to seq 2";
+  EXPECT_EQ(Changes(store()).front().seq, 3);
+  ASSERT_OK_AND_ASSIGN(trimmed, store().TrimChangesWrittenBefore(100, first_max + 1));
+  EXPECT_EQ(trimmed, 1) << "low enough, but entries 4 and 5 are younger";
+  EXPECT_EQ(Changes(store()), (std::vector<Seen>{{4, kObj, "bkt_1", "obj_4", kUp},
+                                                 {5, kObj, "bkt_1", "obj_5", kUp}}));
+  ASSERT_OK_AND_ASSIGN(trimmed, store().TrimChangesWrittenBefore(4, SystemClock().NowMs() + 1));
+  EXPECT_EQ(trimmed, 1);
+  ASSERT_OK_AND_ASSIGN(int64_t latest, store().LatestChangeSeq());
+  EXPECT_EQ(latest, 5) << "a trim does not lower the last sequence";
+  ASSERT_OK(store().DeleteObject("bkt_1", "obj_1"));
+  EXPECT_EQ(Changes(store()).back().seq, 6);
 }
 
 TEST_P(StorageConformanceTest, EachNamespaceHasItsOwnChangeSequence) {

@@ -123,4 +123,13 @@ Status PgNamespaceStore::PauseWrites(TimestampMs until) {
   });
 }
 
+Result<int64_t> PgNamespaceStore::TrimChangesWrittenBefore(int64_t upto, TimestampMs before) {
+  return Run("trim changes", [&](pqxx::work& tx) -> Result<int64_t> {
+    auto r =
+        tx.exec_params("DELETE FROM change_log WHERE namespace_id = $1 AND seq <= $2 AND at < $3",
+                       ns_, upto, before);
+    return static_cast<int64_t>(r.affected_rows());
+  });
+}
+
 }  // namespace ferry::storage::postgres

@@ -139,4 +139,15 @@ Status SqliteNamespaceStore::PauseWrites(TimestampMs until) {
   });
 }
 
+Result<int64_t> SqliteNamespaceStore::TrimChangesWrittenBefore(int64_t upto, TimestampMs before) {
+  return db_->Locked([&](SqliteDb& db) -> Result<int64_t> {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare("DELETE FROM change_log WHERE seq <= ? AND at < ?"));
+    stmt.BindInt(1, upto);
+    stmt.BindInt(2, before);
+    FERRY_RETURN_IF_ERROR(stmt.Run());
+    return static_cast<int64_t>(db.Changes());
+  });
+}
+
 }  // namespace ferry::storage::sqlite

@@ -159,6 +159,7 @@ class SqliteNamespaceStore final : public NamespaceStore {
   Result<std::vector<ChangeEntry>> ListChanges(int64_t after, int limit) override;
   Result<int64_t> TrimChanges(int64_t upto) override;
   Status PauseWrites(TimestampMs until) override;
+  Result<int64_t> TrimChangesWrittenBefore(int64_t upto, TimestampMs before) override;
 
   // Taxonomies (sqlite_taxonomies.cc).
   Status InsertTaxonomy(const model::Taxonomy& t) override;
