@@ -35,7 +35,7 @@ class OpenApiTest(FerryTestCase):
                         self.assertNotIn("no route", json.loads(body)["error"]["message"])
 
     def test_undocumented_routes_are_not_served(self):
-        for method, path in [("POST", "/v1/namespaces/x/clone"), ("POST", "/v1/retrievers/x/clone"),
+        for method, path in [("POST", "/v1/taxonomies/x/clone"), ("POST", "/v1/retrievers/x/clone"),
                              ("PUT", "/v1/buckets/x")]:
             status, _, _ = self.api.raw(method, path)
             self.assertIn(status, (404, 405))
