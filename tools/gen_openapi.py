@@ -80,6 +80,7 @@ IMPLEMENTED = [
     ("delete", "/v1/taxonomies/{taxonomy_identifier}"),
     ("post", "/v1/taxonomies/execute/{taxonomy_identifier}"),
     ("post", "/v1/namespaces/{namespace_identifier}/clone"),
+    ("post", "/v1/collections/{collection_identifier}/clone"),
 ]
 
 def _error(description):
@@ -280,6 +281,9 @@ FERRY_LIMITS = {
     ("MigrationConfig", "webhook_url"): {"maxLength": 2048},
     ("CloneNamespaceRequest", "namespace_name"): _NAME,
     ("CloneNamespaceRequest", "description"): _TEXT,
+    ("CloneCollectionRequest", "collection_name"): _NAME,
+    ("CloneCollectionRequest", "description"): _TEXT,
+    ("CloneCollectionRequest", "metadata"): _METADATA,
 }
 _LIMIT_TYPES = {"maxLength": "string", "maxItems": "array", "maxProperties": "object"}
 

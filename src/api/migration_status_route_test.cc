@@ -56,7 +56,7 @@ class MigrationStatusRouteTest : public MigrationRunnerTest {
         },
         logger_);
     live_ = std::make_unique<migration::LiveMigrations>(*deps_, *validator_, nullptr);
-    clones_ = std::make_unique<migration::CloneService>(*deps_, *migrations_);
+    clones_ = std::make_unique<migration::CloneService>(*deps_, *migrations_, *collections_);
     ctx_ = std::make_unique<ApiContext>(ApiContext{
         *auth_, *namespaces_, *buckets_, *collections_, *batches_, *migrations_, *extractors_,
         logger_, pool_, *retrievers_, *clusters_, *taxonomies_, *events_, *live_, *clones_});

@@ -167,7 +167,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
         return view.migration;
       },
       logger);
-  migration::CloneService clones(deps, migrations);
+  migration::CloneService clones(deps, migrations, collections);
   api::ApiContext ctx{auth,       namespaces,  buckets, collections,  batches,
                       migrations, *extractors, logger,  handler_pool, retrievers,
                       clusters,   taxonomies,  events,  live,         clones};

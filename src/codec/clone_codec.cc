@@ -30,4 +30,10 @@ json::object EncodeNamespaceClone(const model::NamespaceClone& clone) {
                       {"cloned_resources", nullptr}};
 }
 
+json::object EncodeCollectionClone(const model::CollectionClone& clone, const std::string& org_id) {
+  return json::object{
+      {"collection", EncodeCollection(clone.collection, clone.documents_copied, org_id)},
+      {"source_collection_id", clone.source_collection_id}};
+}
+
 }  // namespace ferry::codec

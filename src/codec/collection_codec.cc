@@ -1,3 +1,4 @@
+#include "codec/clone_codec.h"
 #include "codec/codecs.h"
 #include "codec/json_value.h"
 #include "codec/taxonomy_codec.h"
@@ -148,6 +149,25 @@ model::CollectionCreate DecodeCollectionCreate(JsonReader body) {
   req.enabled = body.Bool("enabled", false).value_or(true);
   req.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);
   req.taxonomy_applications = DecodeTaxonomyApplications(body, "taxonomy_applications");
+  return req;
+}
+
+model::CollectionCloneRequest DecodeCollectionClone(JsonReader body) {
+  model::CollectionCloneRequest req;
+  if (!body.ExpectObject()) return req;
+  req.collection_name = body.String("collection_name", true, limits::kName).value_or("");
+  req.description = body.String("description", false);
+  if (body.Member("source") != nullptr) req.source = DecodeSource(body.Child("source"));
+  if (body.Member("feature_extractor") != nullptr) {
+    req.extractor = DecodeExtractor(body.Child("feature_extractor"));
+  }
+  req.enabled = body.Bool("enabled", false);
+  if (body.Member("metadata") != nullptr) {
+    req.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);
+  }
+  if (body.Member("taxonomy_applications") != nullptr) {
+    req.taxonomy_applications = DecodeTaxonomyApplications(body, "taxonomy_applications");
+  }
   return req;
 }
 

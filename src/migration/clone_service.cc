@@ -1,5 +1,6 @@
 #include "migration/clone_service.h"
 
+#include "migration/collection_copy.h"
 #include "service/namespace_service.h"
 
 namespace ferry::migration {
@@ -54,6 +55,53 @@ model::Namespace ClonedNamespace(const model::Namespace& source, const std::stri
   if (description) ns.description = description;
   ns.created_at = ns.updated_at = now;
   return ns;
+}
+
+bool SameDerivation(const model::Collection& a, const model::Collection& b) {
+  const auto& x = a.extractor;
+  const auto& y = b.extractor;
+  if (a.source.type != b.source.type || a.source.bucket_ids != b.source.bucket_ids ||
+      a.source.collection_id != b.source.collection_id || x.name != y.name ||
+      x.version != y.version || !(x.parameters == y.parameters) ||
+      !(x.input_mappings == y.input_mappings) ||
+      x.include_all_source_fields != y.include_all_source_fields ||
+      x.field_passthrough.size() != y.field_passthrough.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < x.field_passthrough.size(); ++i) {
+    const auto& p = x.field_passthrough[i];
+    const auto& q = y.field_passthrough[i];
+    if (p.source_path != q.source_path || p.target_path != q.target_path ||
+        !(p.default_value == q.default_value) || p.required != q.required) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<model::CollectionClone> CloneService::CloneCollection(
+    const service::NamespaceHandle& h, const std::string& ident,
+    const model::CollectionCloneRequest& req, model::ValidationIssues* issues) {
+  service::ValidateName(req.collection_name, ValueArray{Value("body"), Value("collection_name")},
+                        issues);
+  if (!issues->empty()) return Status::InvalidArgument("invalid clone request");
+  FERRY_ASSIGN_OR_RETURN(model::Collection source, collections_.Get(h, ident));
+  model::CollectionCreate create;
+  create.collection_name = req.collection_name;
+  create.description = req.description ? req.description : source.description;
+  create.source = req.source.value_or(source.source);
+  create.extractor = req.extractor.value_or(source.extractor);
+  create.enabled = req.enabled.value_or(source.enabled);
+  create.metadata = req.metadata.value_or(source.metadata);
+  create.taxonomy_applications = req.taxonomy_applications.value_or(source.taxonomy_applications);
+  model::CollectionClone out;
+  out.source_collection_id = source.collection_id;
+  FERRY_ASSIGN_OR_RETURN(out.collection, collections_.Create(h, create, issues));
+  if (SameDerivation(source, out.collection)) {
+    FERRY_ASSIGN_OR_RETURN(out.documents_copied,
+                           CopyCollectionDocuments(*h.store, source, out.collection));
+  }
+  return out;
 }
 
 Result<model::Namespace> CloneService::ResolveSource(const service::Caller& caller,

@@ -10,6 +10,7 @@
 #include "common/result.h"
 #include "migration/migration_service.h"
 #include "model/clone.h"
+#include "service/collection_service.h"
 
 namespace ferry::migration {
 
@@ -28,10 +29,15 @@ model::Namespace ClonedNamespace(const model::Namespace& source, const std::stri
                                  const std::string& name,
                                  const std::optional<std::string>& description, TimestampMs now);
 
+// True when documents made for `a` are valid documents of `b`: the same source and the
+// same extractor (name, version, parameters, input mappings, passthrough fields).
+bool SameDerivation(const model::Collection& a, const model::Collection& b);
+
 class CloneService {
  public:
-  CloneService(const service::ServiceDeps& deps, MigrationService& migrations)
-      : deps_(deps), migrations_(migrations) {}
+  CloneService(const service::ServiceDeps& deps, MigrationService& migrations,
+               service::CollectionService& collections)
+      : deps_(deps), migrations_(migrations), collections_(collections) {}
 
   // Starts a clone of the caller's namespace `ident` (id or name). Bad input is appended
   // to `issues` (then InvalidArgument). NotFound for an unknown source (or another
@@ -41,6 +47,18 @@ class CloneService {
                                                const std::string& ident,
                                                const model::NamespaceCloneRequest& req,
                                                model::ValidationIssues* issues);
+
+  // POST /v1/collections/{id}/clone: a new collection in the same namespace, named
+  // req.collection_name, with the source's settings where the request does not override
+  // them, validated as a create is (issues appended, InvalidArgument; AlreadyExists for a
+  // taken name; NotFound for an unknown source). When its source and extractor are the
+  // source collection's, the documents are copied into it before this returns
+  // (collection_copy.h); otherwise it starts empty, and processing its source fills it
+  // as for any new collection.
+  Result<model::CollectionClone> CloneCollection(const service::NamespaceHandle& h,
+                                                 const std::string& ident,
+                                                 const model::CollectionCloneRequest& req,
+                                                 model::ValidationIssues* issues);
 
  private:
   Result<model::Namespace> ResolveSource(const service::Caller& caller,
@@ -52,6 +70,7 @@ class CloneService {
 
   const service::ServiceDeps& deps_;
   MigrationService& migrations_;
+  service::CollectionService& collections_;
 };
 
 }  // namespace ferry::migration

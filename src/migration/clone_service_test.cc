@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "migration/collection_copy.h"
+#include "migration/run_context.h"
+
 namespace ferry::migration {
 namespace {
 
@@ -68,6 +71,49 @@ TEST(ClonedNamespaceTest, KeepsTheSourceConfigurationUnderTheNewIdAndName) {
   EXPECT_EQ(ns.feature_extractors.size(), 1u);
   EXPECT_EQ(ns.created_at, 42);
   EXPECT_EQ(ClonedNamespace(source, "ns_new", "s", "other", 1).description, "other");
+}
+
+TEST(CollectionCopyTest, ACopyHasANewIdInTheTargetAndKeepsItsLineage) {
+  model::Collection target;
+  target.collection_id = "col_new";
+  model::Document d;
+  d.document_id = "doc_1";
+  d.collection_id = "col_old";
+  d.lineage.root_object_id = "obj_1";
+  d.lineage.root_bucket_id = "bkt_1";
+  d.lineage.source_object_id = "obj_1";
+  d.lineage.path = "bkt_1/col_old";
+  d.vectors = {{"mixpeek://text_extractor@v1/embedding", {1, 2}}};
+  model::Document c = CopiedDocument(d, target);
+  EXPECT_EQ(c.document_id, MapId("col_new", "doc_1", false));
+  EXPECT_EQ(c.document_id.rfind("doc_", 0), 0u);
+  EXPECT_NE(c.document_id, "doc_1");
+  EXPECT_EQ(c.collection_id, "col_new");
+  EXPECT_EQ(c.lineage.root_object_id, "obj_1");
+  EXPECT_EQ(c.lineage.source_object_id, "obj_1");
+  EXPECT_EQ(c.lineage.path, "bkt_1/col_new");
+  EXPECT_EQ(c.vectors.size(), 1u);
+  EXPECT_EQ(CopiedDocument(d, target).document_id, c.document_id) << "deterministic";
+}
+
+TEST(SameDerivationTest, SourceAndExtractorDecide) {
+  model::Collection a;
+  a.source.bucket_ids = {"bkt_1"};
+  a.extractor.name = "text_extractor";
+  a.extractor.version = "v1";
+  a.extractor.field_passthrough = {{"rank", std::nullopt, model::Value(), false}};
+  model::Collection b = a;
+  b.collection_name = "other";
+  b.metadata = model::Value(model::ValueObject{});
+  EXPECT_TRUE(SameDerivation(a, b));
+  b.extractor.field_passthrough.clear();
+  EXPECT_FALSE(SameDerivation(a, b));
+  b = a;
+  b.source.bucket_ids = {"bkt_2"};
+  EXPECT_FALSE(SameDerivation(a, b));
+  b = a;
+  b.extractor.version = "v2";
+  EXPECT_FALSE(SameDerivation(a, b));
 }
 
 }  // namespace

@@ -4,8 +4,10 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/migration.h"
+#include "model/requests.h"
 #include "model/resources.h"
 
 namespace ferry::model {
@@ -26,6 +28,25 @@ struct NamespaceClone {
   Namespace target;
   std::string source_namespace_id;
   Migration migration;
+};
+
+// CloneCollectionRequest: a new name, and optional overrides of the source's settings.
+struct CollectionCloneRequest {
+  std::string collection_name;
+  std::optional<std::string> description;
+  std::optional<CollectionSource> source;
+  std::optional<CollectionExtractor> extractor;  // feature_extractor
+  std::optional<bool> enabled;
+  std::optional<Value> metadata;
+  std::optional<std::vector<TaxonomyApplication>> taxonomy_applications;
+};
+
+// A collection clone: the new collection, its source, and how many documents were copied
+// into it.
+struct CollectionClone {
+  Collection collection;
+  std::string source_collection_id;
+  int64_t documents_copied = 0;
 };
 
 }  // namespace ferry::model

@@ -1,10 +1,14 @@
-"""Namespace clones over HTTP (issue 13 §1): POST /v1/namespaces/{id}/clone starts a copy
-migration into a new namespace and answers as Mixpeek's spec says (validated against
-/openapi.json). Once its task completes the clone holds what the source holds: objects
-with their blobs, documents with the same fields and vectors, the retriever (which finds
-the same documents), the collection. Also: the description override, include_resources,
-bad input (422 with its location), unknown or another organization's source (404), a
-taken name (409)."""
+"""Clones over HTTP (issue 13 §1), answering as Mixpeek's spec says (validated against
+/openapi.json).
+- POST /v1/namespaces/{id}/clone starts a copy migration into a new namespace. Once its
+  task completes the clone holds what the source holds: objects with their blobs,
+  documents with the same fields and vectors, the retriever (which finds the same
+  documents), the collection. The description override, include_resources.
+- POST /v1/collections/{id}/clone makes a new collection in the same namespace holding
+  copies of the source's documents (same fields, vectors and lineage); with another
+  extractor configuration it starts empty and is filled by processing its source.
+Also: bad input (422 with its location), unknown or another organization's source (404),
+a taken name (409)."""
 import os
 import sys
 import unittest
@@ -93,7 +97,7 @@ class CloneTest(FerryTestCase):
             page = c.post("/v1/collections/%s/documents/list?limit=100" % col["collection_id"],
                           {"return_vectors": True})[1]
             for d in page["results"]:
-                docs.append((col["collection_name"], d["text"], d["rank"], d[VECTOR_KEY]))
+                docs.append((col["collection_name"], d["text"], d.get("rank"), d[VECTOR_KEY]))
         rets = self.assertStatus(c.post("/v1/retrievers/list", {}), 200)["results"]
         return {"buckets": sorted(b["bucket_name"] for b in buckets),
                 "objects": sorted(objects),
@@ -189,6 +193,79 @@ class CloneTest(FerryTestCase):
         self.clone({"namespace_name": "stolen"}, 404, source="theirs")
         self.assertStatus(other.get("/v1/namespaces/stolen"), 404)
         self.assertStatus(self.api.get("/v1/namespaces/stolen"), 404)
+
+
+    # Collection clones.
+
+    def docs_of(self, collection_id):
+        page = self.assertStatus(self.c.post(
+            "/v1/collections/%s/documents/list?limit=100" % collection_id,
+            {"return_vectors": True}), 200)
+        return page["results"]
+
+    def comparable(self, docs):
+        return sorted((d["text"], d.get("rank"), d[VECTOR_KEY],
+                       d["_internal"]["lineage"]["root_object_id"]) for d in docs)
+
+    def test_collection_clone_copies_the_documents(self):
+        out = self.assertStatus(self.c.post("/v1/collections/texts/clone", {
+            "collection_name": "texts-copy", "description": "a copy",
+            "metadata": {"team": "search"}}), 201)
+        col = out["collection"]
+        self.assertEqual(out["source_collection_id"], self.cid)
+        self.assertNotEqual(col["collection_id"], self.cid)
+        self.assertEqual(col["collection_name"], "texts-copy")
+        self.assertEqual(col["description"], "a copy")
+        self.assertEqual(col["metadata"], {"team": "search"})
+        self.assertEqual(col["source"]["bucket_ids"], [self.bucket["bucket_id"]])
+        source_docs, copies = self.docs_of(self.cid), self.docs_of(col["collection_id"])
+        self.assertEqual(len(copies), len(TEXTS))
+        self.assertEqual(self.comparable(copies), self.comparable(source_docs))
+        self.assertFalse({d["document_id"] for d in copies} & {d["document_id"]
+                                                               for d in source_docs})
+        self.assertTrue(all(d["collection_id"] == col["collection_id"] for d in copies))
+        got = self.assertStatus(self.c.get("/v1/collections/texts-copy"), 200)
+        self.assertEqual(got["collection_id"], col["collection_id"])
+        self.assertEqual(self.docs_of(self.cid), source_docs)  # the source is unchanged
+        # By id, with a different extractor configuration: no copies; processing fills it.
+        other = self.assertStatus(self.c.post("/v1/collections/%s/clone" % self.cid, {
+            "collection_name": "texts-no-rank", "feature_extractor": {
+                "feature_extractor_name": "text_extractor", "version": "v1",
+                "input_mappings": {"text": "content"}}}), 201)["collection"]
+        self.assertEqual(self.docs_of(other["collection_id"]), [])
+        bid = self.bucket["bucket_id"]
+        ids = [o["object_id"] for o in self.c.post(
+            "/v1/buckets/%s/objects/list?limit=100" % bid, {})[1]["results"]]
+        batch = self.c.post("/v1/buckets/%s/batches" % bid, {"object_ids": ids})[1]
+        task = self.c.post("/v1/buckets/%s/batches/%s/submit" % (bid, batch["batch_id"]))[1]
+        self.wait_task(self.c, task["task_id"], want=("COMPLETED",))
+        made = self.docs_of(other["collection_id"])
+        self.assertEqual(sorted(d["text"] for d in made), sorted(t for t, _ in TEXTS))
+        self.assertTrue(all("rank" not in d for d in made))
+
+    def test_collection_clone_bad_input(self):
+        path = "/v1/collections/texts/clone"
+        for body, loc in [({}, ("body", "collection_name")),
+                          ({"collection_name": ""}, ("body", "collection_name")),
+                          ({"collection_name": "a/b"}, ("body", "collection_name")),
+                          ({"collection_name": "ab"}, ("body", "collection_name")),
+                          ({"collection_name": "okay", "enabled": "maybe"}, ("body", "enabled")),
+                          ({"collection_name": "okay", "metadata": [1]}, ("body", "metadata"))]:
+            with self.subTest(body=body):
+                self.assertEqual(locs(self.assertStatus(self.c.post(path, body), 422)), [loc])
+        self.assertStatus(self.c.post(path, {
+            "collection_name": "okay", "source": {"type": "bucket", "bucket_ids": ["bkt_nope"]}}),
+            404)
+        self.assertStatus(self.c.post(path, {"collection_name": "texts"}), 409)
+        self.assertStatus(self.c.post("/v1/collections/col_missing/clone",
+                                      {"collection_name": "xyz"}), 404)
+        other = self.server.client(key=self.server.create_key("org_clone_col"),
+                                   namespace="clone-src")
+        self.assertStatus(other.post(path, {"collection_name": "stolen"}), 404)
+        self.assertStatus(other.post("/v1/collections/%s/clone" % self.cid,
+                                     {"collection_name": "stolen"}), 404)
+        listed = self.c.post("/v1/collections/list", {})[1]["results"]
+        self.assertFalse({"okay", "ab", "xyz", "stolen"} & {c["collection_name"] for c in listed})
 
 
 if __name__ == "__main__":
