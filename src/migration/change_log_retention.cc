@@ -12,9 +12,15 @@ using model::MigrationStatus;
 
 constexpr int64_t kPage = 1000;
 
+// live[key], nullptr when absent or null.
+const model::Value* Present(const model::Value& live, std::string_view key) {
+  const model::Value* v = live.Get(key);
+  return v == nullptr || v->is_null() ? nullptr : v;
+}
+
 // A time in additional_data: milliseconds, or an ISO-8601 string.
 std::optional<TimestampMs> TimeAt(const model::Value& live, std::string_view key) {
-  const model::Value* v = live.Get(key);
+  const model::Value* v = Present(live, key);
   if (v == nullptr) return std::nullopt;
   if (v->is_int()) return v->as_int();
   if (v->is_double()) return static_cast<TimestampMs>(v->as_double());
@@ -23,22 +29,25 @@ std::optional<TimestampMs> TimeAt(const model::Value& live, std::string_view key
 }
 
 std::optional<int64_t> SeqAt(const model::Value& live, std::string_view key) {
-  const model::Value* v = live.Get(key);
+  const model::Value* v = Present(live, key);
   if (v == nullptr || !v->is_number()) return std::nullopt;
   return v->is_int() ? v->as_int() : static_cast<int64_t>(v->as_double());
 }
 
-// Cut over or rolled back, with no sync after it.
-bool SwitchedOver(const model::Value& live) {
-  auto cutover = TimeAt(live, "cutover_at");
-  auto rolled_back = TimeAt(live, "rolled_back_at");
-  bool switched = live.Get("cutover_at") != nullptr || live.Get("rolled_back_at") != nullptr;
-  if (!switched) return false;
-  const model::Value* following = live.Get("following");
-  if (following != nullptr && following->is_bool() && following->as_bool()) return false;
-  auto synced = TimeAt(live, "synced_at");
-  TimestampMs last_switch = std::max(cutover.value_or(0), rolled_back.value_or(0));
-  return !synced || *synced <= last_switch;
+// A sync ran after the cutover and rollback: the migration reads its source again.
+bool SyncedSince(const model::Value& live) {
+  const model::Value* following = Present(live, "following");
+  if (following != nullptr && following->is_bool() && following->as_bool()) return true;
+  auto synced = TimeAt(live, "last_synced_at");
+  TimestampMs last_switch =
+      std::max(TimeAt(live, "cutover_at").value_or(0), TimeAt(live, "rolled_back_at").value_or(0));
+  return synced && *synced > last_switch;
+}
+
+std::string TargetNamespaceId(const model::Migration& m) {
+  const model::Value* v = m.additional_data.Get("target_namespace_id");
+  if (v != nullptr && v->is_string()) return v->as_string();
+  return m.config.target_namespace_id.value_or("");
 }
 
 template <typename T, typename Fetch>
@@ -53,15 +62,24 @@ Result<std::vector<T>> AllPages(Fetch fetch) {
 
 }  // namespace
 
-std::optional<int64_t> ChangeLogHeldAfter(const model::Migration& m) {
+std::vector<ChangeLogHold> ChangeLogHolds(const model::Migration& m) {
   if (m.status == MigrationStatus::kDraft || m.status == MigrationStatus::kFailed ||
       m.status == MigrationStatus::kCancelled) {
-    return std::nullopt;
+    return {};
   }
   const model::Value* live = m.additional_data.Get("live");
-  if (live == nullptr || !live->is_object() || SwitchedOver(*live)) return std::nullopt;
-  if (auto applied = SeqAt(*live, "applied_seq")) return applied;
-  return SeqAt(*live, "source_seq_at_start");
+  if (live == nullptr || !live->is_object()) return {};
+  bool cut_over = Present(*live, "cutover_at") != nullptr;
+  bool rolled_back = Present(*live, "rolled_back_at") != nullptr;
+  if ((cut_over || rolled_back) && !SyncedSince(*live)) {
+    auto target_seq = SeqAt(*live, "target_seq_at_cutover");
+    if (rolled_back || !target_seq) return {};
+    return {{TargetNamespaceId(m), *target_seq}};
+  }
+  auto after = SeqAt(*live, "applied_seq");
+  if (!after) after = SeqAt(*live, "source_seq_at_start");
+  if (!after) return {};
+  return {{m.config.source_namespace_id, *after}};
 }
 
 Result<int64_t> ChangeLogTrimmer::TrimOrganization(const std::string& org_id, TimestampMs before) {
@@ -84,9 +102,10 @@ Result<int64_t> ChangeLogTrimmer::TrimOrganization(const std::string& org_id, Ti
                            return catalog.ListMigrations(org_id, model::MigrationListFilter{}, p);
                          }));
   for (const auto& m : migrations) {
-    auto it = upto.find(m.config.source_namespace_id);
-    auto held = ChangeLogHeldAfter(m);
-    if (it != upto.end() && held) it->second = std::min(it->second, *held);
+    for (const ChangeLogHold& hold : ChangeLogHolds(m)) {
+      auto it = upto.find(hold.namespace_id);
+      if (it != upto.end()) it->second = std::min(it->second, hold.after);
+    }
   }
   int64_t total = 0;
   for (const auto& [id, bound] : upto) {

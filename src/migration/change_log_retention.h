@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/logging.h"
@@ -22,16 +23,25 @@
 
 namespace ferry::migration {
 
-// The sequence after which migration `m` still needs its source's change log: its
-// additional_data.live.applied_seq once it has synced, else live.source_seq_at_start;
-// nullopt when it holds nothing:
-//  - a draft, or a run that has not recorded source_seq_at_start yet (it records a
-//    sequence no lower than any the trimmer saw before listing the migrations);
-//  - failed and cancelled migrations;
-//  - migrations cut over or rolled back (live.cutover_at / live.rolled_back_at, ms or
-//    ISO-8601), unless a sync followed: live.following is true, or live.synced_at is later
-//    than the later of the two.
-std::optional<int64_t> ChangeLogHeldAfter(const model::Migration& m);
+// A part of a namespace's change log that a migration still needs: entries after `after`.
+struct ChangeLogHold {
+  std::string namespace_id;
+  int64_t after = 0;
+  bool operator==(const ChangeLogHold&) const = default;
+};
+
+// What migration `m` still needs (additional_data.live, live_state.h; null keys count as
+// absent, times are ISO-8601 strings or ms):
+//  - its source's log after live.applied_seq once it has synced, else after
+//    live.source_seq_at_start;
+//  - once cut over (live.cutover_at) and until rolled back: nothing of the source's, but
+//    the target's log after live.target_seq_at_cutover, which a rollback carries back;
+//  - nothing when rolled back (live.rolled_back_at), failed, cancelled, a draft, or before
+//    the run records source_seq_at_start (it records a sequence no lower than any the
+//    trimmer read before listing the migrations).
+// A sync after the cutover or rollback (live.following, or live.last_synced_at later than
+// both) makes it hold its source's log again.
+std::vector<ChangeLogHold> ChangeLogHolds(const model::Migration& m);
 
 struct ChangeLogRetentionOptions {
   // Entries younger than this are kept, needed or not. Config change_log_retention_seconds

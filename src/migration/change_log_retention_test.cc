@@ -16,7 +16,10 @@ using model::ValueObject;
 model::Migration WithLive(MigrationStatus status, ValueObject live) {
   model::Migration m;
   m.status = status;
+  m.config.source_namespace_id = "ns_src";
+  m.config.target_namespace_id = "ns_tgt";
   ValueObject data;
+  data.Set("target_namespace_id", Value("ns_tgt"));
   data.Set("live", Value(std::move(live)));
   m.additional_data = Value(std::move(data));
   return m;
@@ -28,37 +31,57 @@ ValueObject Live(std::initializer_list<std::pair<const char*, Value>> fields) {
   return o;
 }
 
-TEST(ChangeLogHeldAfterTest, ARunHoldsFromItsStartThenFromWhatItApplied) {
-  auto started = Live({{"source_seq_at_start", Value(int64_t{7})}});
-  EXPECT_EQ(ChangeLogHeldAfter(WithLive(MigrationStatus::kInProgress, started)), 7);
-  EXPECT_EQ(ChangeLogHeldAfter(WithLive(MigrationStatus::kCompleted, started)), 7)
+std::vector<ChangeLogHold> Source(int64_t after) { return {{"ns_src", after}}; }
+const std::vector<ChangeLogHold> kNothing;
+
+TEST(ChangeLogHoldsTest, ARunHoldsItsSourceFromItsStartThenFromWhatItApplied) {
+  auto started = Live({{"source_seq_at_start", Value(int64_t{7})}, {"applied_seq", Value()}});
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kInProgress, started)), Source(7));
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kCompleted, started)), Source(7))
       << "a completed copy may still sync";
   started.Set("applied_seq", Value(int64_t{12}));
-  EXPECT_EQ(ChangeLogHeldAfter(WithLive(MigrationStatus::kCompleted, started)), 12);
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kCompleted, started)), Source(12));
 }
 
-TEST(ChangeLogHeldAfterTest, NothingRecordedOrOverHoldsNothing) {
+TEST(ChangeLogHoldsTest, NothingRecordedOrOverHoldsNothing) {
   model::Migration draft;
-  EXPECT_EQ(ChangeLogHeldAfter(draft), std::nullopt);
-  EXPECT_EQ(ChangeLogHeldAfter(WithLive(MigrationStatus::kPending, {})), std::nullopt);
+  EXPECT_EQ(ChangeLogHolds(draft), kNothing);
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kPending, {})), kNothing);
   auto started = Live({{"source_seq_at_start", Value(int64_t{3})}});
-  EXPECT_EQ(ChangeLogHeldAfter(WithLive(MigrationStatus::kFailed, started)), std::nullopt);
-  EXPECT_EQ(ChangeLogHeldAfter(WithLive(MigrationStatus::kCancelled, started)), std::nullopt);
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kFailed, started)), kNothing);
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kCancelled, started)), kNothing);
 }
 
-TEST(ChangeLogHeldAfterTest, CutOverOrRolledBackReleasesUnlessASyncFollowed) {
+TEST(ChangeLogHoldsTest, ACutoverHoldsOnlyTheTargetForARollbackWhichReleasesIt) {
+  // The shape live_state.cc writes: absent times are null.
   auto live = Live({{"source_seq_at_start", Value(int64_t{3})},
                     {"applied_seq", Value(int64_t{9})},
-                    {"cutover_at", Value("2026-12-05T10:00:00.000Z")}});
-  EXPECT_EQ(ChangeLogHeldAfter(WithLive(MigrationStatus::kCompleted, live)), std::nullopt);
-  live.Set("synced_at", Value("2026-12-05T09:59:59.000Z"));
-  EXPECT_EQ(ChangeLogHeldAfter(WithLive(MigrationStatus::kCompleted, live)), std::nullopt);
-  live.Set("synced_at", Value("2026-12-05T10:00:01.000Z"));
-  EXPECT_EQ(ChangeLogHeldAfter(WithLive(MigrationStatus::kCompleted, live)), 9);
+                    {"following", Value(false)},
+                    {"last_synced_at", Value("2026-12-05T09:59:59.000Z")},
+                    {"cutover_at", Value()},
+                    {"target_seq_at_cutover", Value(int64_t{0})},
+                    {"rolled_back_at", Value()}});
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kCompleted, live)), Source(9));
+  live.Set("cutover_at", Value("2026-12-05T10:00:00.000Z"));
+  live.Set("target_seq_at_cutover", Value(int64_t{40}));
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kCompleted, live)),
+            (std::vector<ChangeLogHold>{{"ns_tgt", 40}}));
   live.Set("rolled_back_at", Value(*ParseIso8601("2026-12-05T10:05:00Z")));  // ms also read
-  EXPECT_EQ(ChangeLogHeldAfter(WithLive(MigrationStatus::kCompleted, live)), std::nullopt);
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kCompleted, live)), kNothing);
+}
+
+TEST(ChangeLogHoldsTest, ASyncAfterTheSwitchHoldsTheSourceAgain) {
+  auto live = Live({{"source_seq_at_start", Value(int64_t{3})},
+                    {"applied_seq", Value(int64_t{9})},
+                    {"cutover_at", Value("2026-12-05T10:00:00.000Z")},
+                    {"rolled_back_at", Value("2026-12-05T10:05:00.000Z")},
+                    {"last_synced_at", Value("2026-12-05T10:04:00.000Z")}});
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kCompleted, live)), kNothing);
+  live.Set("last_synced_at", Value("2026-12-05T10:06:00.000Z"));
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kCompleted, live)), Source(9));
+  live.Set("last_synced_at", Value());
   live.Set("following", Value(true));
-  EXPECT_EQ(ChangeLogHeldAfter(WithLive(MigrationStatus::kCompleted, live)), 9);
+  EXPECT_EQ(ChangeLogHolds(WithLive(MigrationStatus::kCompleted, live)), Source(9));
 }
 
 class SetClock final : public Clock {
@@ -100,12 +123,20 @@ class ChangeLogTrimmerTest : public ::testing::Test {
   }
 
   // A migration of ns_a that holds its log after `seq`.
-  void AddMigration(const std::string& id, MigrationStatus status, int64_t seq) {
-    model::Migration m = WithLive(status, Live({{"source_seq_at_start", Value(seq)}}));
+  // A migration from ns_a to ns_b with this live state.
+  void AddMigration(const std::string& id, MigrationStatus status, ValueObject live) {
+    model::Migration m = WithLive(status, std::move(live));
     m.migration_id = id;
     m.org_id = "org_1";
     m.config.source_namespace_id = "ns_a";
+    m.config.target_namespace_id = "ns_b";
+    ValueObject data = m.additional_data.as_object();
+    data.Set("target_namespace_id", Value("ns_b"));
+    m.additional_data = Value(std::move(data));
     ASSERT_TRUE(storage_->catalog().InsertMigration(m).ok());
+  }
+  void AddMigration(const std::string& id, MigrationStatus status, int64_t seq) {
+    AddMigration(id, status, Live({{"source_seq_at_start", Value(seq)}}));
   }
 
   int64_t FirstSeq(const std::string& ns) {
@@ -134,6 +165,24 @@ TEST_F(ChangeLogTrimmerTest, TrimsWhatNoMigrationNeedsOnceOlderThanTheRetention)
   ASSERT_TRUE(storage_->catalog().DeleteMigration("org_1", "mig_hold").ok());
   EXPECT_EQ(trimmer.TrimOnce().value(), 2);
   EXPECT_EQ(FirstSeq("ns_a"), 0);
+}
+
+TEST_F(ChangeLogTrimmerTest, ACutOverMigrationHoldsItsTargetUntilRolledBack) {
+  auto live = Live({{"source_seq_at_start", Value(int64_t{1})},
+                    {"cutover_at", Value("2026-12-05T10:00:00.000Z")},
+                    {"target_seq_at_cutover", Value(int64_t{3})},
+                    {"rolled_back_at", Value()}});
+  AddMigration("mig_cut", MigrationStatus::kCompleted, live);
+  ChangeLogTrimmer trimmer(*storage_, clock_, logger_, {std::chrono::milliseconds(0)});
+  clock_.now = SystemClock().NowMs() + 1000;
+  EXPECT_EQ(trimmer.TrimOnce().value(), 4 + 3) << "all of the source, the target up to 3";
+  EXPECT_EQ(FirstSeq("ns_a"), 0);
+  EXPECT_EQ(FirstSeq("ns_b"), 4);
+  live.Set("rolled_back_at", Value("2026-12-05T10:05:00.000Z"));
+  ASSERT_TRUE(storage_->catalog().DeleteMigration("org_1", "mig_cut").ok());
+  AddMigration("mig_cut", MigrationStatus::kCompleted, live);
+  EXPECT_EQ(trimmer.TrimOnce().value(), 1);
+  EXPECT_EQ(FirstSeq("ns_b"), 0);
 }
 
 TEST_F(ChangeLogTrimmerTest, TheBackgroundThreadTrimsUntilStopped) {
