@@ -110,6 +110,32 @@ http::HttpResponse DeleteObject(ApiContext& ctx, const Request& req) {
   return NoContent();
 }
 
+// PUT (replace = true) and PATCH of an object.
+http::HttpResponse UpdateObject(ApiContext& ctx, const Request& req, bool replace) {
+  http::HttpResponse error;
+  auto body = ParseJson(req.http, false, &error);
+  if (!body) return error;
+  API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
+  API_ASSIGN_OR_RESPOND(auto bucket, ctx.buckets.Get(h, req.Param("bucket_identifier")));
+  model::ValidationIssues issues;
+  auto reader = codec::BodyReader(*body, &issues);
+  auto update =
+      replace ? codec::DecodeObjectUpdate(reader) : codec::DecodeObjectPatch(reader, bucket.schema);
+  if (!issues.empty()) return Unprocessable(issues);
+  auto obj = ctx.buckets.UpdateObject(h, bucket.bucket_id, req.Param("object_identifier"), update,
+                                      &issues);
+  if (!issues.empty()) return Unprocessable(issues);
+  if (!obj.ok()) return FromStatus(obj.status());
+  return Json(200, codec::EncodeObject(*obj, h.ns.org_id));
+}
+
+http::HttpResponse ReplaceObject(ApiContext& ctx, const Request& req) {
+  return UpdateObject(ctx, req, true);
+}
+http::HttpResponse PatchObject(ApiContext& ctx, const Request& req) {
+  return UpdateObject(ctx, req, false);
+}
+
 http::HttpResponse CreateBatch(ApiContext& ctx, const Request& req) {
   http::HttpResponse error;
   auto body = ParseJson(req.http, false, &error);
@@ -154,6 +180,8 @@ void RegisterBucketRoutes(http::Router& router, ApiContext& ctx) {
   router.Add("POST", bucket + "/objects/list", Authenticated(ctx, ListObjects));
   router.Add("GET", bucket + "/objects/{object_identifier}", Authenticated(ctx, GetObject));
   router.Add("DELETE", bucket + "/objects/{object_identifier}", Authenticated(ctx, DeleteObject));
+  router.Add("PUT", bucket + "/objects/{object_identifier}", Authenticated(ctx, ReplaceObject));
+  router.Add("PATCH", bucket + "/objects/{object_identifier}", Authenticated(ctx, PatchObject));
   router.Add("POST", bucket + "/batches", Authenticated(ctx, CreateBatch));
   router.Add("GET", bucket + "/batches/{batch_id}", Authenticated(ctx, GetBatch));
   router.Add("POST", bucket + "/batches/{batch_id}/submit", Authenticated(ctx, SubmitBatch));

@@ -68,7 +68,6 @@ std::optional<boost::json::value> ParseJson(const http::HttpRequest& req, bool a
   return std::move(parsed).value();
 }
 
-namespace {
 std::optional<int64_t> QueryInt(const http::HttpRequest& req, const char* name, int64_t min,
                                 int64_t max, model::ValidationIssues* issues) {
   auto raw = req.QueryParam(name);
@@ -92,7 +91,6 @@ std::optional<int64_t> QueryInt(const http::HttpRequest& req, const char* name, 
   }
   return v;
 }
-}  // namespace
 
 model::Page ParsePage(const http::HttpRequest& req, model::ValidationIssues* issues) {
   model::Page page;

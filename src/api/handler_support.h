@@ -42,6 +42,9 @@ std::optional<boost::json::value> ParseJson(const http::HttpRequest& req, bool a
 
 // limit (1–1000, default 10), offset (0–10000) or cursor from the query string.
 model::Page ParsePage(const http::HttpRequest& req, model::ValidationIssues* issues);
+// An integer query parameter within [min, max]; nullopt when absent or invalid (issue).
+std::optional<int64_t> QueryInt(const http::HttpRequest& req, const char* name, int64_t min,
+                                int64_t max, model::ValidationIssues* issues);
 // A boolean query parameter ("true"/"false"), `fallback` when absent.
 bool QueryBool(const http::HttpRequest& req, const char* name, bool fallback,
                model::ValidationIssues* issues);

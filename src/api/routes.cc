@@ -41,6 +41,8 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterClusterRoutes(router, ctx);
   RegisterTaxonomyRoutes(router, ctx);
   RegisterCloneRoutes(router, ctx);
+  RegisterBatchRoutes(router, ctx);
+  RegisterTaskRoutes(router, ctx);
 }
 
 http::Handler MakeDispatcher(const http::Router& router, metrics::Metrics* metrics) {

@@ -19,6 +19,10 @@ void RegisterNamespaceRoutes(http::Router& router, ApiContext& ctx);
 void RegisterBucketRoutes(http::Router& router, ApiContext& ctx);
 void RegisterCollectionRoutes(http::Router& router, ApiContext& ctx);
 void RegisterDocumentRoutes(http::Router& router, ApiContext& ctx);
+// Batches beyond create/get/submit (list, delete, cancel, retry, failed documents).
+void RegisterBatchRoutes(http::Router& router, ApiContext& ctx);
+// POST /v1/tasks/list and DELETE /v1/tasks/{task_id} (GET is a system route).
+void RegisterTaskRoutes(http::Router& router, ApiContext& ctx);
 void RegisterSystemRoutes(http::Router& router, ApiContext& ctx);
 void RegisterMigrationRoutes(http::Router& router, ApiContext& ctx);
 // Failed items and retry of migrations (Ferry extensions).

@@ -28,6 +28,11 @@ boost::json::object EncodeBucket(const model::Bucket& b, const model::BucketStat
 // Objects. Blob payloads are decoded here (base64 for binary types).
 model::ObjectCreate DecodeObjectCreate(JsonReader body);
 boost::json::object EncodeObject(const model::Object& o, const std::string& org_id);
+// PUT (UpdateObjectRequest): key_prefix and blobs; object metadata is refused (objects
+// carry none here). PATCH (PatchObjectRequest): key_prefix, and every other root field
+// names a property of `schema` whose blob takes that value (null removes it).
+model::ObjectUpdate DecodeObjectUpdate(JsonReader body);
+model::ObjectUpdate DecodeObjectPatch(JsonReader body, const model::BucketSchema& schema);
 
 // Batches.
 model::BatchCreate DecodeBatchCreate(JsonReader body);

@@ -26,10 +26,12 @@ std::string_view StripDataUri(std::string_view s, std::optional<std::string>* mi
   return s.substr(comma + 1);
 }
 
-// Checks the JSON type of `data` against the blob type and fills the decoded payload.
-void DecodeBlobData(JsonReader& r, const json::value& data, model::BlobCreate* blob) {
+// Checks the JSON type of `data` against the blob type and fills the decoded payload;
+// issues are located at `key` of `r`.
+void DecodeBlobData(JsonReader& r, std::string_view key, const json::value& data,
+                    model::BlobCreate* blob) {
   using model::FieldType;
-  auto bad = [&](const char* msg, const char* type) { r.AddIssue("data", msg, type); };
+  auto bad = [&](const char* msg, const char* type) { r.AddIssue(key, msg, type); };
   switch (blob->type) {
     case FieldType::kString:
     case FieldType::kDate:
@@ -103,7 +105,7 @@ model::BlobCreate DecodeBlob(JsonReader r) {
     r.AddIssue("data", "Field required", "missing");
     return blob;
   }
-  DecodeBlobData(r, *data, &blob);
+  DecodeBlobData(r, "data", *data, &blob);
   return blob;
 }
 
@@ -114,6 +116,53 @@ model::ObjectCreate DecodeObjectCreate(JsonReader body) {
   if (!body.ExpectObject()) return req;
   req.key_prefix = body.String("key_prefix", false);
   for (auto& b : body.Elements("blobs", false, limits::kBlobs)) req.blobs.push_back(DecodeBlob(b));
+  return req;
+}
+
+model::ObjectUpdate DecodeObjectUpdate(JsonReader body) {
+  model::ObjectUpdate req;
+  if (!body.ExpectObject()) return req;
+  req.key_prefix = body.String("key_prefix", false);
+  body.Bool("skip_duplicates", false);
+  if (body.Member("metadata") != nullptr) {
+    body.AddIssue("metadata",
+                  "object metadata is not supported by this server; put values in blobs",
+                  "value_error");
+  }
+  for (auto& b : body.Elements("blobs", false, limits::kBlobs)) req.blobs.push_back(DecodeBlob(b));
+  return req;
+}
+
+model::ObjectUpdate DecodeObjectPatch(JsonReader body, const model::BucketSchema& schema) {
+  model::ObjectUpdate req;
+  if (!body.ExpectObject()) return req;
+  req.key_prefix = body.String("key_prefix", false);
+  body.Bool("skip_duplicates", false);
+  const json::object& fields = body.value()->as_object();
+  if (fields.size() > limits::kBlobs + 2) {
+    body.AddIssueHere("Object should have at most " + std::to_string(limits::kBlobs + 2) +
+                          " fields, not " + std::to_string(fields.size()),
+                      "too_long");
+    return req;
+  }
+  for (const auto& [key, value] : fields) {
+    if (key == "key_prefix" || key == "skip_duplicates") continue;
+    const model::SchemaField* field = schema.Find(std::string(key));
+    if (field == nullptr) {
+      body.AddIssue(key, "property '" + std::string(key) + "' is not defined in the bucket schema",
+                    "value_error");
+      continue;
+    }
+    if (value.is_null()) {
+      req.removed.emplace_back(key);
+      continue;
+    }
+    model::BlobCreate blob;
+    blob.property = key;
+    blob.type = field->type;
+    DecodeBlobData(body, key, value, &blob);
+    req.blobs.push_back(std::move(blob));
+  }
   return req;
 }
 

@@ -76,6 +76,42 @@ struct BatchCreate {
   Value metadata;
 };
 
+// PUT / PATCH of an object (UpdateObjectRequest / PatchObjectRequest).
+struct ObjectUpdate {
+  std::optional<std::string> key_prefix;  // unchanged when unset
+  // Each replaces the object's blob of the same property, or is added.
+  std::vector<BlobCreate> blobs;
+  // Properties whose blob is removed (PATCH with a null value).
+  std::vector<std::string> removed;
+};
+
+// POST …/batches/list (ListBatchesRequest).
+struct BatchListQuery {
+  std::optional<TaskStatus> status;
+  Page page;
+};
+
+// POST …/batches/{id}/retry (RetryBatchRequest).
+struct BatchRetry {
+  bool transient_only = true;  // retry_mode "transient_only" (default) or "all"
+  std::vector<int> tier_nums;  // empty: every tier
+  int max_retry_count = 3;     // 1–10
+};
+
+// GET …/batches/{id}/failed-documents.
+struct FailedDocumentsQuery {
+  std::optional<int> tier_num;
+  std::optional<std::string> collection_id;
+  Page page;
+};
+
+// POST /v1/tasks/list (ListTasksRequest).
+struct TaskListQuery {
+  std::optional<TaskStatus> status;
+  std::optional<std::string> task_type;
+  Page page;
+};
+
 // A list request's window and whether to count the total.
 struct ListQuery {
   Page page;

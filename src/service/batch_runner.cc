@@ -4,6 +4,7 @@
 #include <set>
 
 #include "service/document_builder.h"
+#include "service/object_reprocessing.h"
 
 namespace ferry::service {
 
@@ -58,6 +59,36 @@ std::vector<std::vector<std::string>> CollectionTiers(
   return tiers;
 }
 
+namespace {
+
+// After a chunk's write: deletes the marked documents it did not rewrite (content the
+// objects no longer have), and marks again the documents of objects that changed while
+// the chunk was extracted (the write replaced their marks with the older version read).
+Status SettleReprocessing(storage::NamespaceStore& store, const std::string& collection_id,
+                          const std::string& bucket_id, const std::vector<model::Object>& read,
+                          const std::vector<model::Document>& written,
+                          std::vector<std::string> pending, TimestampMs now) {
+  if (!pending.empty()) {
+    std::set<std::string> ids;
+    for (const auto& d : written) ids.insert(d.document_id);
+    std::erase_if(pending, [&](const std::string& id) { return ids.count(id) > 0; });
+    FERRY_RETURN_IF_ERROR(DeleteStillPending(store, collection_id, pending));
+  }
+  if (read.empty()) return Status::Ok();
+  std::vector<std::string> read_ids;
+  for (const auto& o : read) read_ids.push_back(o.object_id);
+  FERRY_ASSIGN_OR_RETURN(auto now_objects, store.GetObjects(bucket_id, read_ids));
+  for (const auto& o : now_objects) {
+    auto before = std::find_if(read.begin(), read.end(),
+                               [&](const model::Object& r) { return r.object_id == o.object_id; });
+    if (before->updated_at == o.updated_at) continue;
+    FERRY_RETURN_IF_ERROR(MarkDerivedDocuments(store, {collection_id}, o.object_id, now).status());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 BatchRunner::BatchRunner(const ServiceDeps& deps, size_t workers, size_t concurrent_batches)
     : deps_(deps),
       extract_pool_(std::max<size_t>(1, workers)),
@@ -67,20 +98,57 @@ BatchRunner::~BatchRunner() { Shutdown(); }
 
 bool BatchRunner::Enqueue(BatchJob job) {
   if (stopping_) return false;
+  auto state = std::make_shared<JobState>(job);
   {
     std::lock_guard<std::mutex> lock(idle_mu_);
     ++active_jobs_;
+    jobs_[job.task_id] = state;
   }
-  auto done = [this] {
+  auto done = [this, task_id = job.task_id, state] {
     std::lock_guard<std::mutex> lock(idle_mu_);
-    if (--active_jobs_ == 0) idle_cv_.notify_all();
+    auto it = jobs_.find(task_id);
+    if (it != jobs_.end() && it->second == state) jobs_.erase(it);
+    --active_jobs_;
+    idle_cv_.notify_all();
   };
-  bool queued = job_pool_.Submit([this, job = std::move(job), done] {
-    Run(job);
+  bool queued = job_pool_.Submit([this, job = std::move(job), state, done] {
+    Run(job, *state);
     done();
   });
   if (!queued) done();
   return queued;
+}
+
+BatchRunner::CancelOutcome BatchRunner::Cancel(const std::string& task_id) {
+  std::shared_ptr<JobState> state;
+  {
+    std::lock_guard<std::mutex> lock(idle_mu_);
+    auto it = jobs_.find(task_id);
+    if (it == jobs_.end()) return CancelOutcome::kNotHere;
+    state = it->second;
+  }
+  std::lock_guard<std::mutex> lock(state->mu);
+  if (state->finished) return CancelOutcome::kAlreadyFinished;
+  state->cancelled = true;
+  Status st = RecordBatchCanceled(deps_.storage, state->job, deps_.clock.NowMs());
+  if (!st.ok()) deps_.logger.Error("cannot record batch cancel", {{"error", st.ToString()}});
+  return CancelOutcome::kCancelled;
+}
+
+Status RecordBatchCanceled(storage::StorageEngine& storage, const BatchJob& job, TimestampMs now) {
+  FERRY_ASSIGN_OR_RETURN(model::Task task, storage.catalog().GetTask(job.org_id, job.task_id));
+  task.status = model::TaskStatus::kCanceled;
+  task.updated_at = now;
+  FERRY_RETURN_IF_ERROR(storage.catalog().UpsertTask(task));
+  FERRY_ASSIGN_OR_RETURN(auto store, storage.OpenNamespace(job.namespace_id));
+  auto batch = store->GetBatch(job.bucket_id, job.batch_id);
+  if (!batch.ok()) {
+    return batch.status().code() == StatusCode::kNotFound ? Status::Ok() : batch.status();
+  }
+  if (batch->task_id != job.task_id) return Status::Ok();
+  batch->status = model::TaskStatus::kCanceled;
+  batch->updated_at = now;
+  return store->UpsertBatch(*batch);
 }
 
 void BatchRunner::WaitIdle() {
@@ -102,40 +170,60 @@ Status BatchRunner::Recover() {
     const model::Value* batch = t.additional_data.Get("batch_id");
     if (bucket == nullptr || batch == nullptr) continue;
     deps_.logger.Info("resuming batch", {{"batch_id", batch->as_string()}, {"task_id", t.task_id}});
-    Enqueue({t.org_id, t.namespace_id, bucket->as_string(), batch->as_string(), t.task_id});
+    BatchJob job{t.org_id, t.namespace_id, bucket->as_string(), batch->as_string(), t.task_id, {},
+                 {}};
+    if (const model::Value* ids = t.additional_data.Get("retry_object_ids");
+        ids != nullptr && ids->is_array()) {
+      for (const auto& id : ids->as_array()) job.object_ids.push_back(id.as_string());
+    }
+    if (const model::Value* tiers = t.additional_data.Get("tier_nums");
+        tiers != nullptr && tiers->is_array()) {
+      for (const auto& n : tiers->as_array()) job.tier_nums.push_back(static_cast<int>(n.as_int()));
+    }
+    Enqueue(std::move(job));
   }
   return Status::Ok();
 }
 
-void BatchRunner::Run(const BatchJob& job) {
+void BatchRunner::Run(const BatchJob& job, JobState& state) {
   Progress progress;
   auto store = deps_.storage.OpenNamespace(job.namespace_id);
   if (!store.ok()) {
-    Finish(job, nullptr, nullptr, progress, store.status());
+    Finish(job, state, nullptr, nullptr, progress, store.status());
     return;
   }
   auto batch = (*store)->GetBatch(job.bucket_id, job.batch_id);
   if (!batch.ok()) {
-    Finish(job, store->get(), nullptr, progress, batch.status());
+    Finish(job, state, store->get(), nullptr, progress, batch.status());
     return;
   }
-  Status st = RunTiers(job, **store, &batch.value(), &progress);
-  if (stopping_ && st.code() == StatusCode::kCancelled) {
+  Status st = RunTiers(job, state, **store, &batch.value(), &progress);
+  if (stopping_ && !state.cancelled && st.code() == StatusCode::kCancelled) {
     deps_.logger.Info("batch paused for shutdown", {{"batch_id", job.batch_id}});
     return;  // stays IN_PROGRESS; Recover resumes it
   }
-  Finish(job, store->get(), &batch.value(), progress, st);
+  Finish(job, state, store->get(), &batch.value(), progress, st);
 }
 
-Status BatchRunner::RunTiers(const BatchJob& job, storage::NamespaceStore& store,
-                             model::Batch* batch, Progress* progress) {
+Status BatchRunner::RunTiers(const BatchJob& job, const JobState& state,
+                             storage::NamespaceStore& store, model::Batch* batch,
+                             Progress* progress) {
   auto task = deps_.storage.catalog().GetTask(job.org_id, job.task_id);
   FERRY_RETURN_IF_ERROR(task.status());
+  // Killed before it started (BatchService wrote CANCELED while it was not queued here).
+  if (task->status == model::TaskStatus::kCanceled || state.cancelled) {
+    return Status::Cancelled("cancelled");
+  }
+  const std::vector<std::string>& ids = job.object_ids.empty() ? batch->object_ids : job.object_ids;
   task->status = model::TaskStatus::kInProgress;
   task->updated_at = deps_.clock.NowMs();
   FERRY_RETURN_IF_ERROR(deps_.storage.catalog().UpsertTask(*task));
   batch->status = model::TaskStatus::kInProgress;
   for (size_t t = 0; t < batch->dag_tiers.size(); ++t) {
+    if (!job.tier_nums.empty() && std::find(job.tier_nums.begin(), job.tier_nums.end(),
+                                            static_cast<int>(t)) == job.tier_nums.end()) {
+      continue;
+    }
     batch->current_tier = static_cast<int>(t);
     batch->updated_at = deps_.clock.NowMs();
     FERRY_RETURN_IF_ERROR(store.UpsertBatch(*batch));
@@ -145,14 +233,14 @@ Status BatchRunner::RunTiers(const BatchJob& job, storage::NamespaceStore& store
         if (collection.status().code() == StatusCode::kNotFound) continue;  // deleted since
         return collection.status();
       }
-      FERRY_RETURN_IF_ERROR(RunCollection(store, *collection, *batch, progress));
+      FERRY_RETURN_IF_ERROR(RunCollection(store, *collection, *batch, ids, state, progress));
       if (post_ != nullptr && !collection->taxonomy_applications.empty()) {
         NamespaceHandle h;
         h.ns.namespace_id = job.namespace_id;
         h.ns.org_id = job.org_id;
         // Non-owning: `store` outlives this call (Run holds the shared store).
         h.store = std::shared_ptr<storage::NamespaceStore>(std::shared_ptr<void>(), &store);
-        FERRY_RETURN_IF_ERROR(post_->AfterBatch(h, *collection, batch->object_ids));
+        FERRY_RETURN_IF_ERROR(post_->AfterBatch(h, *collection, ids));
       }
     }
   }
@@ -161,6 +249,7 @@ Status BatchRunner::RunTiers(const BatchJob& job, storage::NamespaceStore& store
 
 Status BatchRunner::RunCollection(storage::NamespaceStore& store,
                                   const model::Collection& collection, const model::Batch& batch,
+                                  const std::vector<std::string>& ids, const JobState& state,
                                   Progress* progress) {
   const extract::FeatureExtractor* fx =
       deps_.extractors.Find(collection.extractor.name, collection.extractor.version);
@@ -168,14 +257,17 @@ Status BatchRunner::RunCollection(storage::NamespaceStore& store,
     return Status::FailedPrecondition("extractor " + collection.extractor.id() + " is unknown");
   }
   WaitGroup wg;
-  const auto& ids = batch.object_ids;
   for (size_t begin = 0; begin < ids.size(); begin += kChunkSize) {
-    if (stopping_) break;
+    if (Stopped(state)) break;
     std::vector<std::string> chunk(ids.begin() + begin,
                                    ids.begin() + std::min(ids.size(), begin + kChunkSize));
     wg.Add();
     bool queued = extract_pool_.Submit([&, chunk = std::move(chunk)] {
-      Status st = RunChunk(store, collection, *fx, batch, chunk, progress);
+      if (Stopped(state)) {  // queued before a cancel or shutdown: not started
+        wg.Done();
+        return;
+      }
+      Status st = RunChunk(store, collection, *fx, batch, chunk, state, progress);
       if (!st.ok()) {
         std::lock_guard<std::mutex> lock(progress->mu);
         if (progress->storage_error.ok()) progress->storage_error = st;
@@ -185,6 +277,7 @@ Status BatchRunner::RunCollection(storage::NamespaceStore& store,
     if (!queued) wg.Done();
   }
   wg.Wait();
+  if (state.cancelled) return Status::Cancelled("cancelled");
   if (stopping_) return Status::Cancelled("shutting down");
   std::lock_guard<std::mutex> lock(progress->mu);
   return progress->storage_error;
@@ -192,7 +285,8 @@ Status BatchRunner::RunCollection(storage::NamespaceStore& store,
 
 Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collection& collection,
                              const extract::FeatureExtractor& fx, const model::Batch& batch,
-                             const std::vector<std::string>& object_ids, Progress* progress) {
+                             const std::vector<std::string>& object_ids, const JobState& state,
+                             Progress* progress) {
   DocumentBuilder builder(collection, fx, deps_.storage.blobs(), deps_.clock.NowMs(),
                           batch.batch_id, deps_.item_timeout);
   std::vector<model::Document> out;
@@ -209,9 +303,13 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
     }
     return Status::Ok();
   };
+  // Documents marked for re-processing (object_reprocessing.h) that this run does not
+  // rewrite belong to content the objects no longer have: deleted after the write.
+  FERRY_ASSIGN_OR_RETURN(auto pending,
+                         PendingDocumentIds(store, collection.collection_id, object_ids));
+  std::vector<model::Object> objects;  // read, for a bucket-fed collection
   // Items go to the builder together, so extractors that batch (HTTP) can.
   if (collection.source.type == model::SourceType::kBucket) {
-    std::vector<model::Object> objects;
     for (const auto& id : object_ids) {
       auto obj = store.GetObject(batch.bucket_id, id);
       if (!obj.ok()) {
@@ -237,7 +335,13 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
       FERRY_RETURN_IF_ERROR(collect(sources[i].document_id, std::move(built[i])));
     }
   }
+  // Under the job's lock: a cancel either comes before (nothing written) or after.
+  std::unique_lock<std::mutex> job_lock(state.mu);
+  if (state.cancelled) return Status::Ok();
   FERRY_RETURN_IF_ERROR(store.UpsertDocuments(out));
+  job_lock.unlock();
+  FERRY_RETURN_IF_ERROR(SettleReprocessing(store, collection.collection_id, batch.bucket_id,
+                                           objects, out, std::move(pending), deps_.clock.NowMs()));
   std::lock_guard<std::mutex> lock(progress->mu);
   progress->items_total += items;
   progress->documents_written += static_cast<int64_t>(out.size() - failures.size());
@@ -247,16 +351,22 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
   return Status::Ok();
 }
 
-void BatchRunner::Finish(const BatchJob& job, storage::NamespaceStore* store, model::Batch* batch,
-                         const Progress& progress, const Status& status) {
+void BatchRunner::Finish(const BatchJob& job, JobState& state, storage::NamespaceStore* store,
+                         model::Batch* batch, const Progress& progress, const Status& status) {
+  std::lock_guard<std::mutex> lock(state.mu);
+  state.finished = true;
   bool all_failed = progress.items_total > 0 && progress.items_failed == progress.items_total;
-  bool failed = !status.ok() || all_failed;
+  bool cancelled = state.cancelled || status.code() == StatusCode::kCancelled;
+  bool failed = !cancelled && (!status.ok() || all_failed);
+  model::TaskStatus final_status = cancelled ? model::TaskStatus::kCanceled
+                                   : failed  ? model::TaskStatus::kFailed
+                                             : model::TaskStatus::kCompleted;
   std::string error = !status.ok() ? status.message()
                       : all_failed ? "every item of the batch failed"
                                    : "";
   TimestampMs now = deps_.clock.NowMs();
   if (store != nullptr && batch != nullptr) {
-    batch->status = failed ? model::TaskStatus::kFailed : model::TaskStatus::kCompleted;
+    batch->status = final_status;
     batch->error_summary = progress.error_summary;
     if (failed) batch->error = error;
     batch->updated_at = now;
@@ -265,7 +375,7 @@ void BatchRunner::Finish(const BatchJob& job, storage::NamespaceStore* store, mo
   }
   auto task = deps_.storage.catalog().GetTask(job.org_id, job.task_id);
   if (!task.ok()) return;
-  task->status = failed ? model::TaskStatus::kFailed : model::TaskStatus::kCompleted;
+  task->status = final_status;
   if (failed) task->error = error;
   model::ValueObject data =
       task->additional_data.is_object() ? task->additional_data.as_object() : model::ValueObject{};

@@ -27,6 +27,9 @@ struct BatchJob {
   std::string bucket_id;
   std::string batch_id;
   std::string task_id;
+  // A retry runs only these objects (empty: the batch's) and these tiers (empty: all).
+  std::vector<std::string> object_ids;
+  std::vector<int> tier_nums;
 };
 
 // Work a collection needs after a batch wrote its documents (taxonomy applications).
@@ -51,6 +54,12 @@ class BatchRunner {
   Status Recover();
   // Blocks until no job is queued or running.
   void WaitIdle();
+  enum class CancelOutcome { kNotHere, kCancelled, kAlreadyFinished };
+  // Cancels the job of `task_id`, queued or running here: its batch and task are
+  // recorded CANCELED before this returns, no chunk starts after it, and a chunk being
+  // extracted is not written past (documents it already wrote stay). kAlreadyFinished when
+  // the job was recording its result; kNotHere when no such job is queued or running.
+  CancelOutcome Cancel(const std::string& task_id);
   // Stops taking jobs; running ones stop at the next chunk boundary and stay
   // IN_PROGRESS, to be resumed by Recover on the next start. Blocks until they stop.
   void Shutdown();
@@ -64,26 +73,43 @@ class BatchRunner {
 
  private:
   struct Progress;
-  void Run(const BatchJob& job);
-  Status RunTiers(const BatchJob& job, storage::NamespaceStore& store, model::Batch* batch,
-                  Progress* progress);
+  // A queued or running job: whether it was asked to stop. `mu` orders a cancel against
+  // the job recording its result.
+  struct JobState {
+    explicit JobState(BatchJob j) : job(std::move(j)) {}
+    const BatchJob job;
+    std::atomic<bool> cancelled{false};
+    mutable std::mutex mu;
+    bool finished = false;  // guarded by mu
+  };
+  void Run(const BatchJob& job, JobState& state);
+  Status RunTiers(const BatchJob& job, const JobState& state, storage::NamespaceStore& store,
+                  model::Batch* batch, Progress* progress);
   Status RunCollection(storage::NamespaceStore& store, const model::Collection& collection,
-                       const model::Batch& batch, Progress* progress);
+                       const model::Batch& batch, const std::vector<std::string>& ids,
+                       const JobState& state, Progress* progress);
   Status RunChunk(storage::NamespaceStore& store, const model::Collection& collection,
                   const extract::FeatureExtractor& fx, const model::Batch& batch,
-                  const std::vector<std::string>& object_ids, Progress* progress);
-  void Finish(const BatchJob& job, storage::NamespaceStore* store, model::Batch* batch,
-              const Progress& progress, const Status& status);
+                  const std::vector<std::string>& object_ids, const JobState& state,
+                  Progress* progress);
+  void Finish(const BatchJob& job, JobState& state, storage::NamespaceStore* store,
+              model::Batch* batch, const Progress& progress, const Status& status);
+  bool Stopped(const JobState& state) const { return stopping_ || state.cancelled; }
 
   const ServiceDeps& deps_;
   CollectionPostProcessor* post_ = nullptr;
   std::atomic<bool> stopping_{false};
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;
-  size_t active_jobs_ = 0;  // queued or running; guarded by idle_mu_
+  size_t active_jobs_ = 0;                                 // queued or running; guarded by idle_mu_
+  std::map<std::string, std::shared_ptr<JobState>> jobs_;  // by task id; guarded by idle_mu_
   ThreadPool extract_pool_;
   ThreadPool job_pool_;
 };
+
+// Records a batch job's task and batch CANCELED (the batch only while it still points at
+// that task).
+Status RecordBatchCanceled(storage::StorageEngine& storage, const BatchJob& job, TimestampMs now);
 
 // Collections consuming `bucket_id`, by tier: tier 0 reads the bucket, tier k+1 reads
 // a collection of tier k. Disabled collections are left out.

@@ -49,6 +49,18 @@ Result<model::Task> BatchService::Submit(const Caller& caller, const NamespaceHa
                                       model::TaskStatusName(batch.status) + ")");
   }
   FERRY_ASSIGN_OR_RETURN(auto collections, h.store->ListCollections(model::Page{0, 1'000'000}));
+  batch.dag_tiers = CollectionTiers(collections, bucket.bucket_id);
+  batch.collection_ids.clear();
+  for (const auto& tier : batch.dag_tiers) {
+    batch.collection_ids.insert(batch.collection_ids.end(), tier.begin(), tier.end());
+  }
+  BatchJob job{caller.org_id, h.ns.namespace_id, bucket.bucket_id, batch_id, "", {}, {}};
+  return Launch(caller, h, std::move(batch), std::move(job), {});
+}
+
+Result<model::Task> BatchService::Launch(const Caller& caller, const NamespaceHandle& h,
+                                         model::Batch batch, BatchJob job,
+                                         model::ValueObject extra) {
   TimestampMs now = deps_.clock.NowMs();
   model::Task task;
   task.task_id = NewId("task");
@@ -56,20 +68,16 @@ Result<model::Task> BatchService::Submit(const Caller& caller, const NamespaceHa
   task.namespace_id = h.ns.namespace_id;
   task.task_type = "api_buckets_batches_submit";
   task.status = model::TaskStatus::kPending;
-  task.inputs = model::Value(model::ValueArray{model::Value(batch_id)});
+  task.inputs = model::Value(model::ValueArray{model::Value(batch.batch_id)});
   model::ValueObject data;
   data.Set("namespace_id", h.ns.namespace_id);
-  data.Set("bucket_id", bucket.bucket_id);
-  data.Set("batch_id", batch_id);
+  data.Set("bucket_id", batch.bucket_id);
+  data.Set("batch_id", batch.batch_id);
   data.Set("object_count", static_cast<int64_t>(batch.object_ids.size()));
+  for (const auto& [key, value] : extra) data.Set(key, value);
   task.additional_data = model::Value(std::move(data));
   task.created_at = task.updated_at = now;
 
-  batch.dag_tiers = CollectionTiers(collections, bucket.bucket_id);
-  batch.collection_ids.clear();
-  for (const auto& tier : batch.dag_tiers) {
-    batch.collection_ids.insert(batch.collection_ids.end(), tier.begin(), tier.end());
-  }
   batch.status = model::TaskStatus::kPending;
   batch.task_id = task.task_id;
   batch.error.reset();
@@ -80,8 +88,8 @@ Result<model::Task> BatchService::Submit(const Caller& caller, const NamespaceHa
   // task that Recover finds rather than a batch nobody runs.
   FERRY_RETURN_IF_ERROR(deps_.storage.catalog().UpsertTask(task));
   FERRY_RETURN_IF_ERROR(h.store->UpsertBatch(batch));
-  if (!runner_.Enqueue(
-          {caller.org_id, h.ns.namespace_id, bucket.bucket_id, batch_id, task.task_id})) {
+  job.task_id = task.task_id;
+  if (!runner_.Enqueue(std::move(job))) {
     return Status::Unavailable("server is shutting down; the batch will run on the next start");
   }
   return task;

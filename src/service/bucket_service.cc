@@ -1,8 +1,11 @@
 #include "service/bucket_service.h"
 
+#include <algorithm>
 #include <set>
 
 #include "common/ids.h"
+#include "service/batch_runner.h"
+#include "service/object_reprocessing.h"
 
 namespace ferry::service {
 
@@ -71,11 +74,12 @@ Status BucketService::Delete(const NamespaceHandle& h, const std::string& ident)
   return h.store->DeleteBucket(b.bucket_id);
 }
 
-void BucketService::ValidateBlobs(const model::Bucket& bucket, const model::ObjectCreate& req,
+void BucketService::ValidateBlobs(const model::Bucket& bucket,
+                                  const std::vector<model::BlobCreate>& blobs, bool require_all,
                                   model::ValidationIssues* issues) const {
   std::set<std::string> seen;
-  for (size_t i = 0; i < req.blobs.size(); ++i) {
-    const auto& blob = req.blobs[i];
+  for (size_t i = 0; i < blobs.size(); ++i) {
+    const auto& blob = blobs[i];
     const model::SchemaField* field = bucket.schema.Find(blob.property);
     if (field == nullptr) {
       issues->push_back({BlobLoc(i, "property"),
@@ -95,6 +99,7 @@ void BucketService::ValidateBlobs(const model::Bucket& bucket, const model::Obje
                          "value_error"});
     }
   }
+  if (!require_all) return;
   for (const auto& f : bucket.schema.properties) {
     if (f.required && seen.count(f.name) == 0) {
       issues->push_back({{model::Value("body"), model::Value("blobs")},
@@ -139,7 +144,7 @@ Result<model::Object> BucketService::CreateObject(const NamespaceHandle& h,
                                                   const model::ObjectCreate& req,
                                                   model::ValidationIssues* issues) {
   FERRY_ASSIGN_OR_RETURN(model::Bucket bucket, Get(h, bucket_ident));
-  ValidateBlobs(bucket, req, issues);
+  ValidateBlobs(bucket, req.blobs, true, issues);
   if (!issues->empty()) return Status::InvalidArgument("invalid request");
   model::Object obj;
   obj.object_id = NewId("obj");
@@ -183,6 +188,91 @@ Status BucketService::DeleteObject(const NamespaceHandle& h, const std::string& 
     return Status::NotFound("object '" + object_id + "' not found");
   }
   return st;
+}
+
+namespace {
+
+// Whether two blob lists hold the same content (what extraction reads), in any order.
+bool SameContent(const std::vector<model::Blob>& a, const std::vector<model::Blob>& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& x : a) {
+    auto same = [&](const model::Blob& y) {
+      return y.property == x.property && y.type == x.type && y.data == x.data &&
+             y.content_hash == x.content_hash && y.mime_type == x.mime_type;
+    };
+    if (std::find_if(b.begin(), b.end(), same) == b.end()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<model::Object> BucketService::UpdateObject(const NamespaceHandle& h,
+                                                  const std::string& bucket_ident,
+                                                  const std::string& object_id,
+                                                  const model::ObjectUpdate& update,
+                                                  model::ValidationIssues* issues) {
+  FERRY_ASSIGN_OR_RETURN(model::Bucket bucket, Get(h, bucket_ident));
+  FERRY_ASSIGN_OR_RETURN(model::Object obj, GetObject(h, bucket.bucket_id, object_id));
+  ValidateBlobs(bucket, update.blobs, false, issues);
+  for (const auto& property : update.removed) {
+    const model::SchemaField* field = bucket.schema.Find(property);
+    if (field != nullptr && field->required) {
+      issues->push_back({{model::Value("body"), model::Value(property)},
+                         "required property '" + property + "' cannot be removed",
+                         "value_error"});
+    }
+  }
+  if (!issues->empty()) return Status::InvalidArgument("invalid request");
+  model::Object next = obj;
+  if (update.key_prefix) next.key_prefix = update.key_prefix;
+  std::erase_if(next.blobs, [&](const model::Blob& b) {
+    return std::find(update.removed.begin(), update.removed.end(), b.property) !=
+           update.removed.end();
+  });
+  for (const auto& in : update.blobs) {
+    FERRY_ASSIGN_OR_RETURN(model::Blob blob, StoreBlob(in));
+    auto old = std::find_if(next.blobs.begin(), next.blobs.end(),
+                            [&](const model::Blob& b) { return b.property == in.property; });
+    if (old == next.blobs.end()) {
+      next.blobs.push_back(std::move(blob));
+    } else if (SameContent({*old}, {blob})) {
+      old->key_prefix = blob.key_prefix;  // same payload: the blob keeps its id
+      old->metadata = blob.metadata;
+    } else {
+      *old = std::move(blob);
+    }
+  }
+  const bool content_changed = !SameContent(obj.blobs, next.blobs);
+  if (!content_changed && next.key_prefix == obj.key_prefix &&
+      std::equal(next.blobs.begin(), next.blobs.end(), obj.blobs.begin(), obj.blobs.end(),
+                 [](const model::Blob& x, const model::Blob& y) {
+                   return x.blob_id == y.blob_id && x.key_prefix == y.key_prefix &&
+                          x.metadata == y.metadata;
+                 })) {
+    return obj;  // nothing changed: nothing written
+  }
+  next.updated_at = deps_.clock.NowMs();
+  std::vector<std::string> derived;
+  if (content_changed) {
+    // Marked before the object is written: a crash in between leaves documents marked
+    // for an unchanged object (re-processing rebuilds the same), never stale and unmarked.
+    FERRY_ASSIGN_OR_RETURN(auto collections, h.store->ListCollections(model::Page{0, 1'000'000}));
+    for (const auto& tier : CollectionTiers(collections, bucket.bucket_id)) {
+      derived.insert(derived.end(), tier.begin(), tier.end());
+    }
+    FERRY_RETURN_IF_ERROR(
+        MarkDerivedDocuments(*h.store, derived, obj.object_id, next.updated_at).status());
+  }
+  FERRY_RETURN_IF_ERROR(h.store->UpsertObjects({next}));
+  if (content_changed) {
+    // Again after the write: a batch run that read the previous version may have
+    // rewritten (and unmarked) documents in between; it marks them itself only when it
+    // sees this version (BatchRunner).
+    FERRY_RETURN_IF_ERROR(
+        MarkDerivedDocuments(*h.store, derived, obj.object_id, next.updated_at).status());
+  }
+  return next;
 }
 
 }  // namespace ferry::service

@@ -36,10 +36,22 @@ class BucketService {
                                                        const model::Page& page) const;
   Status DeleteObject(const NamespaceHandle& h, const std::string& bucket_ident,
                       const std::string& object_id);
+  // PUT and PATCH: sets key_prefix when given, replaces or adds each given blob (by
+  // property; validated as Create does, issues at ["body","blobs",i,…]) and removes the
+  // `removed` ones (a required property cannot be: issue at ["body",property]). When the
+  // blobs' content changed, the derived documents are first marked for re-processing
+  // (object_reprocessing.h); then the object is written (a logged UpsertObjects). An
+  // update that changes nothing writes nothing. NotFound for an unknown bucket or object.
+  Result<model::Object> UpdateObject(const NamespaceHandle& h, const std::string& bucket_ident,
+                                     const std::string& object_id,
+                                     const model::ObjectUpdate& update,
+                                     model::ValidationIssues* issues);
 
  private:
-  void ValidateBlobs(const model::Bucket& bucket, const model::ObjectCreate& req,
-                     model::ValidationIssues* issues) const;
+  // Issues for blobs not matching the schema; with `require_all`, for required
+  // properties missing too.
+  void ValidateBlobs(const model::Bucket& bucket, const std::vector<model::BlobCreate>& blobs,
+                     bool require_all, model::ValidationIssues* issues) const;
   Result<model::Blob> StoreBlob(const model::BlobCreate& in);
 
   const ServiceDeps& deps_;

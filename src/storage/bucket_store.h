@@ -73,6 +73,8 @@ class BatchStore {
   // A bucket's batches, ordered by created_at then batch_id.
   virtual Result<std::vector<model::Batch>> ListBatches(const std::string& bucket_id,
                                                         const model::Page& page) = 0;
+  // Removes a batch (not the documents it wrote). NotFound unless it exists in that bucket.
+  virtual Status DeleteBatch(const std::string& bucket_id, const std::string& batch_id) = 0;
 };
 
 }  // namespace ferry::storage

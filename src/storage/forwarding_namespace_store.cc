@@ -88,6 +88,10 @@ Result<model::Batch> ForwardingNamespaceStore::GetBatch(const std::string& bucke
   return target_->GetBatch(bucket_id, batch_id);
 }
 
+Status ForwardingNamespaceStore::DeleteBatch(const std::string& bucket_id,
+                                             const std::string& batch_id) {
+  return target_->DeleteBatch(bucket_id, batch_id);
+}
 Result<std::vector<model::Batch>> ForwardingNamespaceStore::ListBatches(
     const std::string& bucket_id, const model::Page& page) {
   return target_->ListBatches(bucket_id, page);

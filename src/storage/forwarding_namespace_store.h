@@ -46,6 +46,7 @@ class ForwardingNamespaceStore : public NamespaceStore {
   Result<std::vector<std::string>> ListBlobHashes() override;
   Status UpsertBatch(const model::Batch& batch) override;
   Result<model::Batch> GetBatch(const std::string& bucket_id, const std::string& batch_id) override;
+  Status DeleteBatch(const std::string& bucket_id, const std::string& batch_id) override;
   Result<std::vector<model::Batch>> ListBatches(const std::string& bucket_id,
                                                 const model::Page& page) override;
 

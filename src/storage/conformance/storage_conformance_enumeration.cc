@@ -94,6 +94,20 @@ TEST_P(NamespaceConformanceTest, ListBatchesReturnsOneBucketsBatchesPaged) {
   EXPECT_TRUE(none.empty());
 }
 
+TEST_P(NamespaceConformanceTest, DeleteBatchRemovesOnlyThatBatch) {
+  ASSERT_OK(store().InsertBucket(SampleBucket("bkt_1", "one")));
+  ASSERT_OK(store().InsertBucket(SampleBucket("bkt_2", "two")));
+  ASSERT_OK(store().UpsertBatch(SampleBatch("bkt_1", "btch_a")));
+  ASSERT_OK(store().UpsertBatch(SampleBatch("bkt_1", "btch_b")));
+  EXPECT_EQ(store().DeleteBatch("bkt_2", "btch_a").code(), StatusCode::kNotFound);
+  ASSERT_OK(store().DeleteBatch("bkt_1", "btch_a"));
+  EXPECT_EQ(store().GetBatch("bkt_1", "btch_a").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store().DeleteBatch("bkt_1", "btch_a").code(), StatusCode::kNotFound);
+  ASSERT_OK_AND_ASSIGN(auto left, store().ListBatches("bkt_1", model::Page{}));
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].batch_id, "btch_b");
+}
+
 TEST_P(StorageConformanceTest, ImportedMigrationBatchesKeepWhoCompletedThem) {
   model::MigrationBatch done = SampleMigrationBatch("mig_1", 1);
   done.status = "completed";

@@ -283,6 +283,16 @@ Result<model::Batch> PgNamespaceStore::GetBatch(const std::string& bucket_id,
   });
 }
 
+Status PgNamespaceStore::DeleteBatch(const std::string& bucket_id, const std::string& batch_id) {
+  return Run("delete batch", [&](pqxx::work& tx) -> Status {
+    auto r = tx.exec_params(
+        "DELETE FROM batches WHERE namespace_id = $1 AND bucket_id = $2 AND batch_id = $3", ns_,
+        bucket_id, batch_id);
+    if (r.affected_rows() == 0) return Status::NotFound("batch not found: " + batch_id);
+    return Status::Ok();
+  });
+}
+
 Result<std::vector<model::Batch>> PgNamespaceStore::ListBatches(const std::string& bucket_id,
                                                                 const model::Page& page) {
   return Run("list batches", [&](pqxx::work& tx) -> Result<std::vector<model::Batch>> {

@@ -210,6 +210,19 @@ Result<model::Batch> SqliteNamespaceStore::GetBatch(const std::string& bucket_id
   });
 }
 
+Status SqliteNamespaceStore::DeleteBatch(const std::string& bucket_id,
+                                         const std::string& batch_id) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare("DELETE FROM batches WHERE bucket_id = ? AND batch_id = ?"));
+    stmt.BindText(1, bucket_id);
+    stmt.BindText(2, batch_id);
+    FERRY_RETURN_IF_ERROR(stmt.Run());
+    if (db.Changes() == 0) return Status::NotFound("batch not found: " + batch_id);
+    return Status::Ok();
+  });
+}
+
 Result<std::vector<model::Batch>> SqliteNamespaceStore::ListBatches(const std::string& bucket_id,
                                                                     const model::Page& page) {
   return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Batch>> {
