@@ -61,18 +61,26 @@ std::vector<std::vector<std::string>> CollectionTiers(
 
 namespace {
 
-// After a chunk's write: deletes the marked documents it did not rewrite (content the
-// objects no longer have), and marks again the documents of objects that changed while
-// the chunk was extracted (the write replaced their marks with the older version read).
+// After a chunk's write: deletes the marked documents of the roots it derived again that
+// it did not rewrite (content the objects no longer have; a root with nothing to derive
+// from, e.g. a source document still marked, keeps its marks), and marks again the
+// documents of objects that changed while the chunk was extracted (the write replaced
+// their marks with the older version read).
 Status SettleReprocessing(storage::NamespaceStore& store, const std::string& collection_id,
                           const std::string& bucket_id, const std::vector<model::Object>& read,
+                          const std::set<std::string>& derived_roots,
                           const std::vector<model::Document>& written,
-                          std::vector<std::string> pending, TimestampMs now) {
+                          const std::vector<model::Document>& pending, TimestampMs now) {
   if (!pending.empty()) {
     std::set<std::string> ids;
     for (const auto& d : written) ids.insert(d.document_id);
-    std::erase_if(pending, [&](const std::string& id) { return ids.count(id) > 0; });
-    FERRY_RETURN_IF_ERROR(DeleteStillPending(store, collection_id, pending));
+    std::vector<std::string> stale;
+    for (const auto& d : pending) {
+      if (ids.count(d.document_id) == 0 && derived_roots.count(d.lineage.root_object_id) > 0) {
+        stale.push_back(d.document_id);
+      }
+    }
+    FERRY_RETURN_IF_ERROR(DeleteStillPending(store, collection_id, stale));
   }
   if (read.empty()) return Status::Ok();
   std::vector<std::string> read_ids;
@@ -263,7 +271,7 @@ Status BatchRunner::RunCollection(storage::NamespaceStore& store,
                                    ids.begin() + std::min(ids.size(), begin + kChunkSize));
     wg.Add();
     bool queued = extract_pool_.Submit([&, chunk = std::move(chunk)] {
-      if (Stopped(state)) {  // queued before a cancel or shutdown: not started
+      if (Stopped(state) || CancelledInStorage(state)) {  // cancelled or shutting down
         wg.Done();
         return;
       }
@@ -306,8 +314,9 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
   // Documents marked for re-processing (object_reprocessing.h) that this run does not
   // rewrite belong to content the objects no longer have: deleted after the write.
   FERRY_ASSIGN_OR_RETURN(auto pending,
-                         PendingDocumentIds(store, collection.collection_id, object_ids));
-  std::vector<model::Object> objects;  // read, for a bucket-fed collection
+                         PendingDocuments(store, collection.collection_id, object_ids));
+  std::vector<model::Object> objects;   // read, for a bucket-fed collection
+  std::set<std::string> derived_roots;  // the root objects derived again
   // Items go to the builder together, so extractors that batch (HTTP) can.
   if (collection.source.type == model::SourceType::kBucket) {
     for (const auto& id : object_ids) {
@@ -322,6 +331,7 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
     }
     FERRY_ASSIGN_OR_RETURN(auto built, builder.FromObjects(objects));
     for (size_t i = 0; i < objects.size(); ++i) {
+      derived_roots.insert(objects[i].object_id);
       FERRY_RETURN_IF_ERROR(collect(objects[i].object_id, std::move(built[i])));
     }
   } else {
@@ -332,6 +342,7 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
     });
     FERRY_ASSIGN_OR_RETURN(auto built, builder.FromDocuments(sources));
     for (size_t i = 0; i < sources.size(); ++i) {
+      derived_roots.insert(sources[i].lineage.root_object_id);
       FERRY_RETURN_IF_ERROR(collect(sources[i].document_id, std::move(built[i])));
     }
   }
@@ -341,7 +352,8 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
   FERRY_RETURN_IF_ERROR(store.UpsertDocuments(out));
   job_lock.unlock();
   FERRY_RETURN_IF_ERROR(SettleReprocessing(store, collection.collection_id, batch.bucket_id,
-                                           objects, out, std::move(pending), deps_.clock.NowMs()));
+                                           objects, derived_roots, out, pending,
+                                           deps_.clock.NowMs()));
   std::lock_guard<std::mutex> lock(progress->mu);
   progress->items_total += items;
   progress->documents_written += static_cast<int64_t>(out.size() - failures.size());
@@ -351,8 +363,16 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
   return Status::Ok();
 }
 
+bool BatchRunner::CancelledInStorage(const JobState& state) const {
+  auto task = deps_.storage.catalog().GetTask(state.job.org_id, state.job.task_id);
+  if (!task.ok() || task->status != model::TaskStatus::kCanceled) return false;
+  state.cancelled = true;
+  return true;
+}
+
 void BatchRunner::Finish(const BatchJob& job, JobState& state, storage::NamespaceStore* store,
                          model::Batch* batch, const Progress& progress, const Status& status) {
+  CancelledInStorage(state);
   std::lock_guard<std::mutex> lock(state.mu);
   state.finished = true;
   bool all_failed = progress.items_total > 0 && progress.items_failed == progress.items_total;

@@ -78,7 +78,9 @@ class BatchRunner {
   struct JobState {
     explicit JobState(BatchJob j) : job(std::move(j)) {}
     const BatchJob job;
-    std::atomic<bool> cancelled{false};
+    // Set by Cancel, or when the task is found CANCELED in storage (killed through
+    // another process) before a chunk starts.
+    mutable std::atomic<bool> cancelled{false};
     mutable std::mutex mu;
     bool finished = false;  // guarded by mu
   };
@@ -95,6 +97,8 @@ class BatchRunner {
   void Finish(const BatchJob& job, JobState& state, storage::NamespaceStore* store,
               model::Batch* batch, const Progress& progress, const Status& status);
   bool Stopped(const JobState& state) const { return stopping_ || state.cancelled; }
+  // Whether the job's task is recorded CANCELED (then marks the state cancelled).
+  bool CancelledInStorage(const JobState& state) const;
 
   const ServiceDeps& deps_;
   CollectionPostProcessor* post_ = nullptr;

@@ -35,16 +35,18 @@ Result<int64_t> MarkDerivedDocuments(storage::NamespaceStore& store,
   return marked;
 }
 
-Result<std::vector<std::string>> PendingDocumentIds(storage::DocumentStore& store,
-                                                    const std::string& collection_id,
-                                                    const std::vector<std::string>& root_ids) {
-  std::vector<std::string> ids;
-  if (root_ids.empty()) return ids;
+Result<std::vector<model::Document>> PendingDocuments(storage::DocumentStore& store,
+                                                      const std::string& collection_id,
+                                                      const std::vector<std::string>& root_ids) {
+  std::vector<model::Document> out;
+  if (root_ids.empty()) return out;
   FERRY_ASSIGN_OR_RETURN(auto docs, store.ListDocumentsByRootObjects(collection_id, root_ids));
-  for (const auto& d : docs) {
-    if (IsPending(d)) ids.push_back(d.document_id);
+  for (auto& d : docs) {
+    if (!IsPending(d)) continue;
+    d.vectors.clear();
+    out.push_back(std::move(d));
   }
-  return ids;
+  return out;
 }
 
 Status DeleteStillPending(storage::DocumentStore& store, const std::string& collection_id,

@@ -25,10 +25,10 @@ Result<int64_t> MarkDerivedDocuments(storage::NamespaceStore& store,
                                      const std::vector<std::string>& collection_ids,
                                      const std::string& object_id, TimestampMs now);
 
-// Ids of a collection's marked documents derived from these root objects.
-Result<std::vector<std::string>> PendingDocumentIds(storage::DocumentStore& store,
-                                                    const std::string& collection_id,
-                                                    const std::vector<std::string>& root_ids);
+// A collection's marked documents derived from these root objects (without vectors).
+Result<std::vector<model::Document>> PendingDocuments(storage::DocumentStore& store,
+                                                      const std::string& collection_id,
+                                                      const std::vector<std::string>& root_ids);
 
 // Deletes those of `ids` that are still marked, in one transaction.
 Status DeleteStillPending(storage::DocumentStore& store, const std::string& collection_id,

@@ -142,6 +142,40 @@ TEST_F(ObjectUpdateTest, MarkedDocumentsARunDoesNotRewriteAreDeleted) {
   EXPECT_EQ(docs[0].fields.Get("text")->as_string(), "new text");
 }
 
+TEST_F(ObjectUpdateTest, ADownstreamRunKeepsMarksWhileItsSourceIsStillMarked) {
+  Caller caller{"org_test"};
+  auto h = MakeFixture(caller);
+  model::Collection down = AddDownstream(h);
+  BatchRunner runner(*deps_, 2);
+  RunBatch(runner, caller, h, object_ids_);
+  BucketService buckets(*deps_);
+  model::ValidationIssues issues;
+  ASSERT_TRUE(buckets.UpdateObject(h, "b", object_ids_[0], NewText("renewed"), &issues).ok());
+  // Only tier 1 runs: its source documents are still marked, so nothing is derived and
+  // its own marked document stays (not deleted as stale).
+  BatchService batches(*deps_, runner);
+  model::BatchCreate bc;
+  bc.object_ids = {object_ids_[0]};
+  auto batch = batches.Create(h, bucket_, bc, &issues).value();
+  batch.dag_tiers = {{collection_.collection_id}, {down.collection_id}};
+  batch.status = model::TaskStatus::kPending;
+  batch.task_id = "task_tier1";
+  ASSERT_TRUE(h.store->UpsertBatch(batch).ok());
+  model::Task task;
+  task.task_id = "task_tier1";
+  task.org_id = caller.org_id;
+  task.namespace_id = h.ns.namespace_id;
+  task.task_type = "api_buckets_batches_submit";
+  ASSERT_TRUE(storage_->catalog().UpsertTask(task).ok());
+  runner.Enqueue(
+      {caller.org_id, h.ns.namespace_id, bucket_.bucket_id, batch.batch_id, task.task_id, {}, {1}});
+  runner.WaitIdle();
+  auto docs = DocsOf(h, down.collection_id, object_ids_[0]);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].ingestion_status, kReprocessingPending);
+  EXPECT_EQ(docs[0].fields.Get("text")->as_string(), "alpha beta");
+}
+
 TEST_F(ObjectUpdateTest, BadUpdatesAreRefusedWithTheirLocation) {
   Caller caller{"org_test"};
   auto h = MakeFixture(caller);

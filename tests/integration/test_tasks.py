@@ -1,6 +1,7 @@
 """The task endpoints over HTTP (issue 13 §1): POST /v1/tasks/list (status and task_type
 filters, paging) and DELETE /v1/tasks/{task_id}, which kills the job a task stands for: a
-batch run stops, its batch and task become CANCELED and no document is written after.
+batch run stops, its batch and task become CANCELED and no document is written after; a
+migration is cancelled.
 Killing is idempotent, as Mixpeek's (an absent or finished task answers success); another
 organization's task is never listed and cannot be killed. Responses are validated against
 /openapi.json. Runs on ferryd_testing: fault_extractor holds a text holding "[hold:NAME]"
@@ -123,6 +124,44 @@ class TasksTest(FerryTestCase):
         again = self.assertStatus(self.c.delete(path), 200)
         self.assertIn("not running", again["message"])
         self.assertTrue(self.assertStatus(self.c.delete("/v1/tasks/task_missing"), 200)["success"])
+
+    def test_delete_kills_a_running_migration(self):
+        self.api.post("/v1/namespaces", {"namespace_name": "msrc", "feature_extractors": [
+            {"feature_extractor_name": "text_extractor", "version": "v1"}]})
+        c = self.server.client(namespace="msrc")
+        bucket = c.post("/v1/buckets", {"bucket_name": "docs", "bucket_schema": {
+            "properties": {"content": {"type": "text"}}}})[1]
+        self.assertStatus(c.post("/v1/collections", {
+            "collection_name": "texts",
+            "source": {"type": "bucket", "bucket_ids": [bucket["bucket_id"]]},
+            "feature_extractor": {"feature_extractor_name": "text_extractor", "version": "v1"}}),
+            200)
+        ids = [c.post("/v1/buckets/docs/objects", {"blobs": [
+            {"property": "content", "type": "text", "data": "item %d [hold:mgate]" % i}]}
+        )[1]["object_id"] for i in range(20)]
+        batch = c.post("/v1/buckets/docs/batches", {"object_ids": ids})[1]
+        wait_task(c, c.post("/v1/buckets/docs/batches/%s/submit" % batch["batch_id"])[1]["task_id"])
+        self.set_fault("mgate", True)
+        try:
+            m = self.assertStatus(self.api.post("/v1/namespaces/migrations/", {
+                "start_immediately": True, "config": {
+                    "migration_type": "extend", "source_namespace_id": "msrc",
+                    "feature_extractors": EXTRACTORS,
+                    "batch_options": {"batch_size": 5, "max_workers": 2}}}), 201)
+            path = "/v1/namespaces/migrations/" + m["migration_id"]
+
+            def processing():
+                got = self.api.get(path)[1]
+                stage = got["progress"]["stages"][2]
+                return stage["status"] == "in_progress" and got
+            task_id = wait_until(processing, "batch_processing to run")["task_id"]
+            self.assertEqual(self.api.get("/v1/tasks/" + task_id)[1]["task_type"],
+                             "api_namespaces_migrations_run")
+            killed = self.assertStatus(self.api.delete("/v1/tasks/" + task_id), 200)
+            self.assertIn("killed", killed["message"])
+            self.assertEqual(self.api.get(path)[1]["status"], "cancelled")
+        finally:
+            self.set_fault("mgate", False)
 
 
 if __name__ == "__main__":
