@@ -58,6 +58,30 @@ Result<std::vector<model::FailedDocument>> AllFailed(storage::NamespaceStore& st
   return out;
 }
 
+// What a retry runs: the objects of the failed documents that match `req` (every object
+// of a cancelled batch, or of a failed one without failed documents) and the tiers asked.
+void ChooseRetry(const model::Batch& batch, const std::vector<model::FailedDocument>& failed,
+                 const model::BatchRetry& req, model::BatchRetryResult* out) {
+  auto in_tiers = [&](int t) {
+    return req.tier_nums.empty() ||
+           std::find(req.tier_nums.begin(), req.tier_nums.end(), t) != req.tier_nums.end();
+  };
+  std::set<std::string> chosen;
+  for (const auto& f : failed) {
+    if (in_tiers(f.tier_num) && (f.transient || !req.transient_only)) {
+      chosen.insert(f.document.lineage.root_object_id);
+    }
+  }
+  bool whole = batch.status == model::TaskStatus::kCanceled ||
+               (batch.status == model::TaskStatus::kFailed && failed.empty());
+  for (const auto& id : batch.object_ids) {
+    if (whole || chosen.count(id) > 0) out->object_ids.push_back(id);
+  }
+  for (size_t t = 0; t < batch.dag_tiers.size(); ++t) {
+    if (in_tiers(static_cast<int>(t))) out->tier_nums.push_back(static_cast<int>(t));
+  }
+}
+
 }  // namespace
 
 bool IsTransientItemError(std::string_view error) {
@@ -174,28 +198,11 @@ Result<model::BatchRetryResult> BatchService::Retry(const Caller& caller, const 
                                       std::to_string(req.max_retry_count) + ")");
   }
   FERRY_ASSIGN_OR_RETURN(auto failed, AllFailed(*h.store, batch));
-  auto in_tiers = [&](int t) {
-    return req.tier_nums.empty() ||
-           std::find(req.tier_nums.begin(), req.tier_nums.end(), t) != req.tier_nums.end();
-  };
-  std::set<std::string> chosen;
-  for (const auto& f : failed) {
-    if (in_tiers(f.tier_num) && (f.transient || !req.transient_only)) {
-      chosen.insert(f.document.lineage.root_object_id);
-    }
-  }
   model::BatchRetryResult out;
-  bool whole = batch.status == model::TaskStatus::kCanceled ||
-               (batch.status == model::TaskStatus::kFailed && failed.empty());
-  for (const auto& id : batch.object_ids) {
-    if (whole || chosen.count(id) > 0) out.object_ids.push_back(id);
-  }
+  ChooseRetry(batch, failed, req, &out);
   if (out.object_ids.empty()) {
     return Status::FailedPrecondition("batch " + batch_id + " has no failed documents to retry" +
                                       (req.transient_only ? " (retry_mode transient_only)" : ""));
-  }
-  for (size_t t = 0; t < batch.dag_tiers.size(); ++t) {
-    if (in_tiers(static_cast<int>(t))) out.tier_nums.push_back(static_cast<int>(t));
   }
   out.retry_count = static_cast<int>(retries + 1);
   model::ValueObject extra;
