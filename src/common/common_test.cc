@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "common/clock.h"
@@ -127,6 +130,37 @@ TEST(IdsTest, PrefixAndUniqueness) {
   EXPECT_EQ(a.size(), 4u + 24u);
   EXPECT_NE(a, NewId("col"));
   EXPECT_FALSE(HasIdPrefix("colx", "col"));
+}
+
+// Ids made one after another are keys in order (so key-ordered scans and copies of new
+// data read pages in order), and their first 12 digits are the milliseconds of creation.
+TEST(IdsTest, IncreaseInCreationOrderWithTheTimeFirst) {
+  const auto ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  const int64_t before = ms();
+  std::string last = NewId("doc");
+  for (int i = 0; i < 100000; ++i) {
+    std::string next = NewId("doc");
+    ASSERT_LT(last, next) << "at " << i;
+    last = std::move(next);
+  }
+  const int64_t stamped = std::stoll(last.substr(4, 12), nullptr, 16);
+  EXPECT_GE(stamped, before);
+  EXPECT_LE(stamped, ms());
+}
+
+// Secrets (RandomHex, OpenSSL's CSPRNG): lowercase hex of the asked length, never repeated.
+TEST(IdsTest, RandomHexIsUniqueAndHex) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 10000; ++i) {
+    std::string h = RandomHex(16);
+    ASSERT_EQ(h.size(), 32u);
+    ASSERT_EQ(h.find_first_not_of("0123456789abcdef"), std::string::npos);
+    ASSERT_TRUE(seen.insert(h).second);
+  }
 }
 
 TEST(ThreadPoolTest, RunsEverythingAndWaitGroupWaits) {

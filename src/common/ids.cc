@@ -1,6 +1,8 @@
 #include "common/ids.h"
 
+#include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <random>
 
 #include "common/crypto.h"
@@ -8,6 +10,9 @@
 namespace ferry {
 
 namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
 std::mt19937_64& Rng() {
   thread_local std::mt19937_64 rng([] {
     std::random_device rd;
@@ -16,15 +21,49 @@ std::mt19937_64& Rng() {
   }());
   return rng;
 }
+
+void AppendHex(uint64_t v, int digits, std::string* out) {
+  for (int i = digits - 1; i >= 0; --i) out->push_back(kHex[(v >> (4 * i)) & 0xf]);
+}
+
+// A 96-bit id value: milliseconds since the epoch in the top 48 bits, 48 random bits
+// below; strictly increasing per thread (a value not above the thread's last one is the
+// last one plus 1), so ids made one after another are keys in order.
+struct IdValue {
+  uint64_t high = 0;  // the top 48 bits: the milliseconds
+  uint64_t low = 0;   // the bottom 48 bits
+};
+
+IdValue NextIdValue() {
+  thread_local IdValue last;
+  constexpr uint64_t kMask48 = (uint64_t{1} << 48) - 1;
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  IdValue v;
+  v.high =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) &
+      kMask48;
+  v.low = Rng()() & kMask48;
+  if (v.high < last.high || (v.high == last.high && v.low <= last.low)) {
+    v = last;
+    if (++v.low > kMask48) {
+      v.low = 0;
+      v.high = (v.high + 1) & kMask48;
+    }
+  }
+  last = v;
+  return v;
+}
+
 }  // namespace
 
 std::string RandomHex(size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
+  // Secrets (API keys, webhook secrets) come from here: OpenSSL's CSPRNG, never the
+  // Mersenne Twister behind ids, whose state the ids a tenant sees would reveal.
+  Result<std::string> bytes = RandomBytes(n);
+  if (!bytes.ok()) std::abort();  // no entropy: nothing safe to hand out
   std::string out;
   out.reserve(2 * n);
-  auto& rng = Rng();
-  for (size_t i = 0; i < n; ++i) {
-    auto b = static_cast<unsigned>(rng() & 0xff);
+  for (unsigned char b : *bytes) {
     out.push_back(kHex[b >> 4]);
     out.push_back(kHex[b & 0xf]);
   }
@@ -32,9 +71,12 @@ std::string RandomHex(size_t n) {
 }
 
 std::string NewId(std::string_view prefix) {
+  const IdValue v = NextIdValue();
   std::string id(prefix);
+  id.reserve(prefix.size() + 25);
   id += '_';
-  id += RandomHex(12);
+  AppendHex(v.high, 12, &id);
+  AppendHex(v.low, 12, &id);
   return id;
 }
 

@@ -1,16 +1,20 @@
 #pragma once
-// Resource identifiers: a type prefix and 24 random lowercase hex digits ("col_1f3a…").
+// Resource identifiers: a type prefix and 24 lowercase hex digits ("col_1f3a…"): 12 of
+// milliseconds, then 12 random, so new ids sort in creation order (like UUIDv7/ULID) and
+// every key-ordered scan or copy of recent data reads its pages in order.
 
 #include <string>
 #include <string_view>
 
 namespace ferry {
 
-// Returns prefix + "_" + 24 hex digits from a thread-local CSPRNG-seeded generator.
-// Thread-safe.
+// Returns prefix + "_" + 24 hex digits: the time in milliseconds (48 bits) and 48 bits
+// from a thread-local generator, strictly increasing per thread. Not a secret: RandomHex
+// makes those. Thread-safe.
 std::string NewId(std::string_view prefix);
 
-// Returns `n` random bytes as lowercase hex (2n characters). Thread-safe.
+// Returns `n` random bytes from OpenSSL's CSPRNG as lowercase hex (2n characters), for
+// secrets. Thread-safe.
 std::string RandomHex(size_t n);
 
 // True if `id` starts with `prefix` followed by '_'.
