@@ -114,9 +114,42 @@ Result<std::string> RandomBytes(size_t n) {
   return out;
 }
 
+namespace {
+
+// SHA-256 with the algorithm fetched once per thread and its context reused: OpenSSL 3's
+// one-shot SHA256() fetches the algorithm on every call (a locked lookup), which cost
+// more than hashing a 1.5 KB document (checksums hash one per item).
+class Sha256Context {
+ public:
+  Sha256Context() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {}
+  ~Sha256Context() {
+    EVP_MD_CTX_free(ctx_);
+    EVP_MD_free(md_);
+  }
+  Sha256Context(const Sha256Context&) = delete;
+  Sha256Context& operator=(const Sha256Context&) = delete;
+
+  // False when OpenSSL failed (no memory, no provider).
+  bool Digest(std::string_view data, unsigned char* out) {
+    unsigned int len = 0;
+    return md_ != nullptr && ctx_ != nullptr && EVP_DigestInit_ex2(ctx_, md_, nullptr) == 1 &&
+           EVP_DigestUpdate(ctx_, data.data(), data.size()) == 1 &&
+           EVP_DigestFinal_ex(ctx_, out, &len) == 1;
+  }
+
+ private:
+  EVP_MD* md_;
+  EVP_MD_CTX* ctx_;
+};
+
+}  // namespace
+
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  thread_local Sha256Context context;
+  if (!context.Digest(data, digest)) {
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  }
   return ToHex(digest, sizeof(digest));
 }
 

@@ -58,9 +58,11 @@ Status RunSlice(SqliteDb& db, const char* sql, const BulkCopyRequest& r, const s
   return stmt.Run();
 }
 
-// Objects, then their blob hash references (rewritten, as an
-// upsert of the object rewrites them).
-Result<int64_t> CopyObjectRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids) {
+// Objects, then their blob hash references (rewritten, as an upsert of the object
+// rewrites them; on a slice's first write under its fence none of its items exist in the
+// target, so there is nothing to remove first).
+Result<int64_t> CopyObjectRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids,
+                               bool first_write) {
   FERRY_RETURN_IF_ERROR(RunSlice(
       db,
       "INSERT INTO objects (object_id, bucket_id, key_prefix, blobs, status, error, created_at, "
@@ -75,10 +77,12 @@ Result<int64_t> CopyObjectRows(SqliteDb& db, const BulkCopyRequest& r, const std
       "updated_at = excluded.updated_at, size_bytes = excluded.size_bytes",
       r, ids));
   const int64_t copied = db.Changes();
-  FERRY_RETURN_IF_ERROR(RunSlice(db,
-                                 "DELETE FROM object_blob_hashes WHERE object_id IN "
-                                 "(SELECT ferry_map_id(?1, value, ?2) FROM json_each(?3))",
-                                 r, ids, false));
+  if (!first_write) {
+    FERRY_RETURN_IF_ERROR(RunSlice(db,
+                                   "DELETE FROM object_blob_hashes WHERE object_id IN "
+                                   "(SELECT ferry_map_id(?1, value, ?2) FROM json_each(?3))",
+                                   r, ids, false));
+  }
   FERRY_RETURN_IF_ERROR(
       RunSlice(db,
                "INSERT OR IGNORE INTO object_blob_hashes (object_id, content_hash) "
@@ -91,8 +95,9 @@ Result<int64_t> CopyObjectRows(SqliteDb& db, const BulkCopyRequest& r, const std
 }
 
 // Documents with every id of their lineage mapped, then their vectors (replaced, as an
-// upsert of the document replaces them).
-Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids) {
+// upsert of the document replaces them; not removed first on the slice's first write).
+Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids,
+                                 bool first_write) {
   FERRY_RETURN_IF_ERROR(RunSlice(
       db,
       "INSERT INTO documents (document_id, collection_id, fields, source_type, root_object_id, "
@@ -118,10 +123,12 @@ Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const s
       "updated_at = excluded.updated_at",
       r, ids));
   const int64_t copied = db.Changes();
-  FERRY_RETURN_IF_ERROR(RunSlice(db,
-                                 "DELETE FROM vectors WHERE document_id IN "
-                                 "(SELECT ferry_map_id(?1, value, ?2) FROM json_each(?3))",
-                                 r, ids, false));
+  if (!first_write) {
+    FERRY_RETURN_IF_ERROR(RunSlice(db,
+                                   "DELETE FROM vectors WHERE document_id IN "
+                                   "(SELECT ferry_map_id(?1, value, ?2) FROM json_each(?3))",
+                                   r, ids, false));
+  }
   FERRY_RETURN_IF_ERROR(RunSlice(
       db,
       "INSERT INTO vectors (document_id, feature_uri, position, dims, data) "
@@ -142,7 +149,10 @@ Result<int64_t> CopyInTransaction(SqliteDb& db, const BulkCopyRequest& r,
   const bool bucket = r.resource_type == model::ResourceType::kBucket;
   FERRY_RETURN_IF_ERROR(db.Exec("BEGIN"));
   auto body = [&]() -> Result<int64_t> {
-    if (r.fence.has_value()) FERRY_RETURN_IF_ERROR(AdvanceWriteFence(db, *r.fence));
+    // A fenced slice writing for the first time under its key writes items no earlier
+    // attempt wrote (slices are disjoint, and a fence row commits with its slice).
+    bool first_write = false;
+    if (r.fence.has_value()) FERRY_RETURN_IF_ERROR(AdvanceWriteFence(db, *r.fence, &first_write));
     const std::string target =
         MapResourceId(r.mapping.migration_id, r.source_resource_id, r.mapping.preserve);
     FERRY_ASSIGN_OR_RETURN(bool exists,
@@ -153,7 +163,8 @@ Result<int64_t> CopyInTransaction(SqliteDb& db, const BulkCopyRequest& r,
                               " not found: " + target);
     }
     const std::string ids = JsonArray(r.item_ids);
-    return bucket ? CopyObjectRows(db, r, ids) : CopyDocumentRows(db, r, ids);
+    return bucket ? CopyObjectRows(db, r, ids, first_write)
+                  : CopyDocumentRows(db, r, ids, first_write);
   };
   Result<int64_t> copied = body();
   if (!copied.ok()) {

@@ -11,11 +11,12 @@
 namespace ferry::storage::sqlite {
 // OK, with the fence advanced to fence.token, unless a higher token wrote under the key.
 // REQUIRES: inside a transaction.
-Status AdvanceWriteFence(SqliteDb& db, const WriteFence& fence) {
+Status AdvanceWriteFence(SqliteDb& db, const WriteFence& fence, bool* first_write) {
   FERRY_ASSIGN_OR_RETURN(Statement read,
                          db.Prepare("SELECT token FROM write_fences WHERE fence_key = ?"));
   read.BindText(1, fence.key);
   FERRY_ASSIGN_OR_RETURN(bool row, read.Step());
+  if (first_write != nullptr) *first_write = !row;
   if (row && read.Int(0) > fence.token) {
     return Status::LeaseLost("stale fencing token " + std::to_string(fence.token) + " for " +
                              fence.key + " (a newer holder has token " +

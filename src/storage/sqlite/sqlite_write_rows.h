@@ -14,7 +14,8 @@ namespace ferry::storage::sqlite {
 // UpsertObjects without its transaction.
 Status UpsertObjectRows(SqliteDb& db, const std::vector<model::Object>& objects);
 // Checks and advances a write fence (NamespaceStore::UpsertObjectsFenced's contract).
-Status AdvanceWriteFence(SqliteDb& db, const WriteFence& fence);
+// `first_write`, when given, is set to whether no token had written under the key before.
+Status AdvanceWriteFence(SqliteDb& db, const WriteFence& fence, bool* first_write = nullptr);
 // UpsertDocuments without its transaction.
 Status UpsertDocumentRows(SqliteDb& db, const std::vector<model::Document>& docs);
 
