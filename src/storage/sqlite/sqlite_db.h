@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "storage/sqlite/wal_checkpointer.h"
 
 // The driver's handles, declared here so includers do not need <sqlite3.h>.
 struct sqlite3;
@@ -75,6 +76,10 @@ struct SqliteOpenOptions {
   bool create_if_missing = true;
   // How long a statement waits for a lock held by another connection (default: 5000).
   int busy_timeout_ms = 5000;
+  // When set, the connection's WAL checkpoints run on this checkpointer's thread instead
+  // of inside the commit that fills the WAL (wal_checkpointer.h). It may be destroyed
+  // before the connection.
+  WalCheckpointer* checkpointer = nullptr;
 };
 
 class SqliteDb {
@@ -127,6 +132,7 @@ class SqliteDb {
   std::mutex mu_;
   sqlite3* db_;
   std::string path_;
+  std::unique_ptr<WalCheckpointer::Hook> wal_hook_;  // referenced by db_ until it closes
   std::string name_;
   std::string dir_;  // path_'s directory with its trailing '/'
   // SQL text → idle prepared statement. A statement in use is absent from the map, so a

@@ -75,9 +75,11 @@ Result<bool> RowExists(SqliteDb& db, const char* table, const char* id_column,
 }
 
 Result<std::unique_ptr<SqliteNamespaceStore>> SqliteNamespaceStore::Open(
-    const std::string& path, bool create_if_missing, const CrashPoints* crash_points) {
+    const std::string& path, bool create_if_missing, const CrashPoints* crash_points,
+    WalCheckpointer* checkpointer) {
   SqliteOpenOptions options;
   options.create_if_missing = create_if_missing;
+  options.checkpointer = checkpointer;
   FERRY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path, options));
   FERRY_RETURN_IF_ERROR(
       db->Locked([](SqliteDb& d) { return MigrateSchema(d, SchemaKind::kNamespace); }));

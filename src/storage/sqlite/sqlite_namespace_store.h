@@ -26,7 +26,8 @@ class SqliteNamespaceStore final : public NamespaceStore {
   // `crash_points` (testing; may be null) arms "bulk_copy.before_commit" (inside a bulk
   // copy slice) and "fenced_write.before_commit" (inside a fenced document write).
   static Result<std::unique_ptr<SqliteNamespaceStore>> Open(
-      const std::string& path, bool create_if_missing, const CrashPoints* crash_points = nullptr);
+      const std::string& path, bool create_if_missing, const CrashPoints* crash_points = nullptr,
+      WalCheckpointer* checkpointer = nullptr);
 
   // Checkpoints and closes the database; later calls return Unavailable. Idempotent.
   void Close() { db_->Close(); }

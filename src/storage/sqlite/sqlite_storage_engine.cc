@@ -54,8 +54,8 @@ Status SqliteStorageEngine::CreateNamespaceData(const std::string& namespace_id)
   if (namespaces_.contains(namespace_id) || fs::exists(path, ec)) {
     return Status::AlreadyExists("namespace data exists: " + namespace_id);
   }
-  FERRY_ASSIGN_OR_RETURN(auto store,
-                         SqliteNamespaceStore::Open(path.string(), true, crash_points_));
+  FERRY_ASSIGN_OR_RETURN(
+      auto store, SqliteNamespaceStore::Open(path.string(), true, crash_points_, &checkpointer_));
   namespaces_.emplace(namespace_id, std::move(store));
   return Status::Ok();
 }
@@ -70,8 +70,9 @@ Result<std::shared_ptr<SqliteNamespaceStore>> SqliteStorageEngine::OpenSqliteNam
   fs::path path = NamespacePath(namespace_id);
   std::error_code ec;
   if (!fs::exists(path, ec)) return Status::NotFound("namespace data not found: " + namespace_id);
-  FERRY_ASSIGN_OR_RETURN(std::shared_ptr<SqliteNamespaceStore> store,
-                         SqliteNamespaceStore::Open(path.string(), false, crash_points_));
+  FERRY_ASSIGN_OR_RETURN(
+      std::shared_ptr<SqliteNamespaceStore> store,
+      SqliteNamespaceStore::Open(path.string(), false, crash_points_, &checkpointer_));
   namespaces_.emplace(namespace_id, store);
   return store;
 }

@@ -59,6 +59,9 @@ class SqliteStorageEngine final : public StorageEngine {
   const std::unique_ptr<SqliteCatalogStore> catalog_;
   const std::unique_ptr<FileBlobStore> blobs_;
   const CrashPoints* const crash_points_;
+  // Checkpoints the namespace files off their writers' commits (wal_checkpointer.h);
+  // declared before the stores, so it stops after they close.
+  WalCheckpointer checkpointer_;
 
   std::mutex mu_;  // guards the members below
   bool closed_ = false;

@@ -1,0 +1,62 @@
+#pragma once
+// WalCheckpointer: WAL checkpoints of namespace databases on a background thread. By
+// default SQLite checkpoints inside the commit that pushes the WAL past its threshold:
+// that commit copies every page of the WAL into the database file and waits for two
+// fsyncs, and the writer's mutex is held meanwhile, so a migration's single writer (and
+// every extraction waiting on it) stalls for the length of a 128 MiB copy. Here the commit
+// only queues the file; a thread of the engine checkpoints it (PASSIVE, on a connection
+// of its own) while the writer goes on. When the background falls far behind (the WAL at
+// 4x the threshold) the committing connection checkpoints itself, as SQLite would.
+// Durability is unchanged: a checkpoint only moves committed frames.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+struct sqlite3;
+
+namespace ferry::storage::sqlite {
+
+class WalCheckpointer {
+ public:
+  struct State;
+  // What a connection's WAL hook refers to; kept alive by the connection's SqliteDb.
+  struct Hook;
+
+  // `threshold_pages`: a commit leaving at least this many frames in the WAL queues a
+  // checkpoint of its file.
+  explicit WalCheckpointer(int threshold_pages = 32768);
+  // Finishes the checkpoint in progress and drops the queued ones. Connections attached
+  // to it may outlive it: they then checkpoint themselves.
+  ~WalCheckpointer();
+  WalCheckpointer(const WalCheckpointer&) = delete;
+  WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+
+  // Hands the checkpoints of `db` (the connection of the database file `path`) to this
+  // checkpointer: installs a WAL hook, which replaces the connection's auto-checkpoint.
+  // The connection must keep the returned hook until it is closed.
+  std::unique_ptr<Hook> Attach(sqlite3* db, const std::string& path);
+
+  // Background checkpoints completed so far, and a wait for the count to reach `n`
+  // (false after `timeout_ms`): for tests.
+  int64_t completed() const;
+  bool WaitForCompleted(int64_t n, int timeout_ms) const;
+
+ private:
+  void Loop();
+
+  std::shared_ptr<State> state_;
+  std::thread thread_;
+};
+
+struct WalCheckpointer::Hook {
+  std::shared_ptr<State> state;
+  std::string path;
+};
+
+}  // namespace ferry::storage::sqlite
