@@ -13,27 +13,12 @@
 #include "storage/conformance/storage_conformance.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/sqlite_storage_engine.h"
+#include "storage/sqlite/temp_dir_for_tests.h"
 
 namespace ferry::storage::sqlite {
 namespace {
 
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "ferry-private-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // Sets the process umask for the scope (0: everything would be world-writable).
 class ScopedUmask {

@@ -15,28 +15,12 @@
 #include "storage/sqlite/schema_migrations.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/sqlite_id_queries.h"
+#include "storage/sqlite/temp_dir_for_tests.h"
 
 namespace ferry::storage::sqlite {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh directory, removed with its contents at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "ferry-sqlite-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // Opens a raw connection to `path` and runs fn(db) under its lock.
 template <typename Fn>

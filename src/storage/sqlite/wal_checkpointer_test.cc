@@ -12,6 +12,7 @@
 #include <string>
 
 #include "storage/sqlite/sqlite_db.h"
+#include "storage/sqlite/temp_dir_for_tests.h"
 
 namespace ferry::storage::sqlite {
 namespace {
@@ -20,16 +21,6 @@ namespace fs = std::filesystem;
 
 class WalCheckpointerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ferry_wal_ckpt_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = (dir_ / "ns.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::unique_ptr<SqliteDb> Open(WalCheckpointer* checkpointer) {
     SqliteOpenOptions options;
     options.checkpointer = checkpointer;
@@ -56,8 +47,8 @@ class WalCheckpointerTest : public ::testing::Test {
 
   uintmax_t DatabaseFileSize() const { return fs::file_size(path_); }
 
-  fs::path dir_;
-  std::string path_;
+  TempDir dir_;
+  const std::string path_ = (dir_.path() / "ns.db").string();
 };
 
 TEST_F(WalCheckpointerTest, ACommitThatFillsTheWalIsCheckpointedInTheBackground) {
