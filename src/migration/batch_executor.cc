@@ -2,6 +2,7 @@
 
 #include "common/ids.h"
 #include "migration/rebuild_executor.h"
+#include "migration/verification.h"
 #include "service/document_builder.h"
 
 namespace ferry::migration {
@@ -28,7 +29,9 @@ Result<BatchResult> BulkCopy(RunContext& ctx, const model::MigrationBatch& batch
   FERRY_ASSIGN_OR_RETURN(
       storage::BulkCopyResult copied,
       ctx.deps.storage.CopyItems(ctx.plan.source->namespace_id, ctx.target_namespace_id, request));
-  return BatchResult{copied.copied, 0, {}};
+  BatchResult r{copied.copied, 0, {}, std::nullopt};
+  FERRY_ASSIGN_OR_RETURN(r.checksums, ChecksumCopiedSlice(ctx, batch));
+  return r;
 }
 
 // The text or image an extend extractor reads for one copied document.

@@ -18,6 +18,8 @@ struct BatchResult {
   int64_t completed = 0;              // items done
   int64_t failed = 0;                 // items recorded as failed (their error is in the document)
   std::vector<ItemFailure> failures;  // the failed items, one each
+  // A slice copied inside the storage engine, read back on both sides (verification.h).
+  std::optional<model::BatchChecksums> checksums;
 };
 
 // Cancelled when the run was cancelled between items; other errors are the batch's

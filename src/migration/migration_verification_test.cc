@@ -1,5 +1,7 @@
 // Verification in finalization: content checksums of copied resources, and a corrupted
 // copy caught with the differing document named.
+#include <map>
+
 #include "migration/migration_test_fixture.h"
 #include "migration/verification.h"
 
@@ -38,6 +40,25 @@ TEST(ContentChecksumTest, IndependentOfOrderSensitiveToMultiplicity) {
   c.Add(x);
   c.Add(y);
   EXPECT_FALSE(a == c);
+}
+
+TEST(ContentChecksumTest, MergesAndReadsBackItsHex) {
+  const std::string x = std::string(64, 'f'), y = std::string(63, '0') + "1";
+  ContentChecksum a, b, both;
+  a.Add(x);
+  b.Add(y);
+  b.Add(y);
+  both.Add(y);
+  both.Add(x);
+  both.Add(y);
+  a.Merge(b);
+  EXPECT_EQ(a, both);
+  auto read = ContentChecksum::FromHex(both.Hex(), both.count());
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(*read, both);
+  EXPECT_FALSE(ContentChecksum::FromHex(both.Hex().substr(1), 3).has_value());
+  EXPECT_FALSE(ContentChecksum::FromHex(std::string(64, 'F'), 3).has_value());
+  EXPECT_FALSE(ContentChecksum::FromHex(both.Hex(), -1).has_value());
 }
 
 TEST(DocumentFingerprintTest, CoversIdsFieldsAndVectorsButNotKeyOrder) {
@@ -91,6 +112,42 @@ TEST_F(VerificationTest, CopyReportsMatchingChecksumsPerResource) {
     EXPECT_EQ(row.Get("source_checksum")->as_string(), row.Get("target_checksum")->as_string());
     EXPECT_EQ(row.Get("source_count")->as_int(), row.Get("target_count")->as_int());
     EXPECT_TRUE(row.Get("differences")->as_array().empty());
+  }
+}
+
+// Each bulk-copied slice is read back by the worker that copied it and its checksums are
+// recorded with the batch; finalization adds them up instead of reading both sides again.
+TEST_F(VerificationTest, CopiedSlicesAreCheckedByTheirWorkersAndAddedUp) {
+  MakeSource();
+  model::MigrationConfig config = Config(MigrationType::kCopy);
+  config.batch_options = model::BatchOptions{2, 2, true};  // several slices per resource
+  std::string id = CreateDraft(config);
+  ASSERT_TRUE(migrations_->Start(caller_, id, /*force=*/true).ok());
+  runner_->WaitIdle();
+  model::Migration m = std::move(migrations_->Get(caller_, id)).value();
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
+  auto& target = storage_->Faults(MapId(id, source_.ns.namespace_id, false));
+  auto& source = storage_->Faults(source_.ns.namespace_id);
+  EXPECT_EQ(target.full_checksums(), 0);
+  EXPECT_EQ(source.full_checksums(), 0);
+  auto batches = storage_->catalog().ListMigrationBatches(id, -1, 1000);
+  ASSERT_TRUE(batches.ok());
+  EXPECT_EQ(target.slice_checksums(), static_cast<int64_t>(batches->size()));
+  std::map<std::string, ContentChecksum> sums;
+  for (const auto& b : *batches) {
+    ASSERT_TRUE(b.checksums.has_value()) << b.batch_no;
+    EXPECT_EQ(b.checksums->source_checksum, b.checksums->target_checksum);
+    EXPECT_EQ(b.checksums->source_count, static_cast<int64_t>(b.item_ids.size()));
+    sums[b.resource_id].Merge(
+        *ContentChecksum::FromHex(b.checksums->target_checksum, b.checksums->target_count));
+  }
+  const auto& rows = m.additional_data.GetPath("verification.resources")->as_array();
+  ASSERT_EQ(rows.size(), 3u);
+  for (const auto& row : rows) {
+    const std::string resource = row.Get("resource_id")->as_string();
+    EXPECT_TRUE(row.Get("match")->as_bool()) << resource;
+    EXPECT_EQ(row.Get("target_checksum")->as_string(), sums[resource].Hex()) << resource;
+    EXPECT_EQ(row.Get("target_count")->as_int(), sums[resource].count()) << resource;
   }
 }
 

@@ -180,6 +180,7 @@ class BatchWorkers {
     }
     batch.status = "failed";
     batch.error = last.message();
+    batch.checksums.reset();
     const Status failure(last.code(), "batch " + std::to_string(batch.batch_no) + " of " +
                                           batch.resource_id + " failed after " +
                                           std::to_string(batch.attempts) +
@@ -211,6 +212,7 @@ class BatchWorkers {
                 const model::BatchLease& lease) {
     batch.status = "completed";
     batch.items_failed = r.failed;
+    batch.checksums = r.checksums;
     TimestampMs now = ctx_.deps.clock.NowMs();
     std::vector<model::MigrationFailedItem> failed;
     for (const auto& f : r.failures) {

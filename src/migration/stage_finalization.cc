@@ -2,10 +2,8 @@
 // (counts and content checksums per resource, source vs target, verification.h), the source →
 // target id map, every resource marked completed.
 
-#include "migration/cluster_targets.h"
 #include "migration/retriever_migration.h"
 #include "migration/stages.h"
-#include "migration/taxonomy_migration.h"
 #include "migration/verification.h"
 
 namespace ferry::migration {
@@ -27,19 +25,6 @@ Result<ResourceVerification> CountRebuilt(RunContext& ctx, const model::Dependen
                                              node.resource_id, filter.after, filter.before));
   FERRY_ASSIGN_OR_RETURN(v.target_count, ctx.target->CountDocuments(v.target_resource_id));
   return v;
-}
-
-// What a copied collection's checksum leaves out: the vectors an extend adds and the
-// cluster fields cluster_execution rewrites.
-FingerprintScope ScopeOf(const RunContext& ctx, const std::string& collection_id) {
-  FingerprintScope scope;
-  scope.excluded_fields = ClusterFieldsRewritten(ctx, collection_id);
-  for (const auto& [fx, params] : ctx.plan.actions.at(collection_id).extra) {
-    scope.excluded_vector_uris.insert(fx->info().feature_uri());
-    scope.ignore_error = true;
-  }
-  if (EnrichmentRewritesFields(ctx)) EnrichmentFieldsOf(ctx, collection_id, &scope);
-  return scope;
 }
 
 Value Row(const ResourceVerification& v, const char* mode) {
@@ -91,9 +76,14 @@ Result<Value> Verify(RunContext& ctx, std::string* first_mismatch) {
     if (rebuilt) {
       FERRY_ASSIGN_OR_RETURN(v, CountRebuilt(ctx, node));
     } else {
-      FERRY_ASSIGN_OR_RETURN(
-          v, VerifyCopiedResource(ctx, node, bucket ? FingerprintScope{} : ScopeOf(ctx, id),
-                                  [&ctx, &id] { return ChangedSinceStart(ctx, id); }));
+      const ChangedItems changed = [&ctx, &id] { return ChangedSinceStart(ctx, id); };
+      FERRY_ASSIGN_OR_RETURN(std::optional<ResourceVerification> summed,
+                             VerifyFromSlices(ctx, node, changed));
+      if (summed) {
+        v = std::move(*summed);
+      } else {
+        FERRY_ASSIGN_OR_RETURN(v, VerifyCopiedResource(ctx, node, ScopeOf(ctx, node), changed));
+      }
     }
     if (!v.match && first_mismatch->empty()) {
       *first_mismatch = std::string(model::ResourceTypeName(node.resource_type)) + " " + id +

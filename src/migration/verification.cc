@@ -5,6 +5,8 @@
 #include <unordered_map>
 
 #include "migration/batch_executor.h"
+#include "migration/cluster_targets.h"
+#include "migration/taxonomy_migration.h"
 
 namespace ferry::migration {
 
@@ -226,6 +228,108 @@ Result<ResourceVerification> VerifyCopiedResource(const RunContext& ctx,
       },
       excluded, &out));
   return out;
+}
+
+FingerprintScope ScopeOf(const RunContext& ctx, const model::DependencyNode& node) {
+  FingerprintScope scope;
+  if (node.resource_type != model::ResourceType::kCollection) return scope;
+  const std::string& collection_id = node.resource_id;
+  scope.excluded_fields = ClusterFieldsRewritten(ctx, collection_id);
+  if (auto action = ctx.plan.actions.find(collection_id); action != ctx.plan.actions.end()) {
+    for (const auto& [fx, params] : action->second.extra) {
+      scope.excluded_vector_uris.insert(fx->info().feature_uri());
+      scope.ignore_error = true;
+    }
+  }
+  if (EnrichmentRewritesFields(ctx)) EnrichmentFieldsOf(ctx, collection_id, &scope);
+  return scope;
+}
+
+Result<model::BatchChecksums> ChecksumCopiedSlice(const RunContext& ctx,
+                                                  const model::MigrationBatch& batch) {
+  const model::DependencyNode* node = ctx.plan.graph.Find(batch.resource_id);
+  if (node == nullptr) return Status::Internal("batch of a resource outside the plan");
+  storage::ChecksumRequest source;
+  source.resource_type = batch.resource_type;
+  source.resource_id = batch.resource_id;
+  source.mapping = storage::IdMapping{ctx.migration_id, ctx.config.preserve_resource_ids};
+  source.scope = ScopeOf(ctx, *node);
+  source.item_ids = batch.item_ids;
+  storage::ChecksumRequest target = source;
+  target.resource_id = ctx.TargetId(batch.resource_id);
+  target.mapping.reset();
+  target.item_ids->clear();
+  for (const auto& id : batch.item_ids) target.item_ids->push_back(ctx.TargetId(id));
+  // Different files with their own reader connections: both sides at once.
+  auto source_sum =
+      std::async(std::launch::async, [&ctx, &source] { return ctx.source->ChecksumItems(source); });
+  Result<storage::ItemChecksum> target_sum = ctx.target->ChecksumItems(target);
+  Result<storage::ItemChecksum> source_got = source_sum.get();
+  FERRY_RETURN_IF_ERROR(source_got.status());
+  FERRY_RETURN_IF_ERROR(target_sum.status());
+  return model::BatchChecksums{source_got->count, source_got->checksum.Hex(), target_sum->count,
+                               target_sum->checksum.Hex()};
+}
+
+namespace {
+
+// The recorded checksums of the resource's slices added up; nullopt when a batch of the
+// resource has none (not a bulk copy, or not completed) or failed items.
+Result<std::optional<std::pair<ContentChecksum, ContentChecksum>>> SumSlices(
+    const RunContext& ctx, const std::string& resource_id) {
+  using Sums = std::optional<std::pair<ContentChecksum, ContentChecksum>>;
+  constexpr int64_t kBatchPage = 64;  // each batch carries its item ids
+  ContentChecksum source, target;
+  int64_t after = -1;
+  for (;;) {
+    FERRY_ASSIGN_OR_RETURN(auto page, ctx.deps.storage.catalog().ListMigrationBatches(
+                                          ctx.migration_id, after, kBatchPage));
+    if (page.empty()) return Sums(std::make_pair(source, target));
+    for (const auto& b : page) {
+      if (b.resource_id != resource_id) continue;
+      if (b.status != "completed" || b.items_failed != 0 || !b.checksums) return Sums();
+      auto s = ContentChecksum::FromHex(b.checksums->source_checksum, b.checksums->source_count);
+      auto t = ContentChecksum::FromHex(b.checksums->target_checksum, b.checksums->target_count);
+      if (!s || !t) return Sums();
+      source.Merge(*s);
+      target.Merge(*t);
+    }
+    after = page.back().batch_no;
+  }
+}
+
+}  // namespace
+
+Result<std::optional<ResourceVerification>> VerifyFromSlices(const RunContext& ctx,
+                                                             const model::DependencyNode& node,
+                                                             const ChangedItems& changed) {
+  using Verified = std::optional<ResourceVerification>;
+  if (changed) {
+    FERRY_ASSIGN_OR_RETURN(auto written, changed());
+    if (!written.empty()) return Verified();
+  }
+  FERRY_ASSIGN_OR_RETURN(auto sums, SumSlices(ctx, node.resource_id));
+  if (!sums) return Verified();
+  const auto filter = ctx.config.effective_filters();
+  ResourceVerification out;
+  out.resource_id = node.resource_id;
+  out.resource_type = node.resource_type;
+  out.target_resource_id = ctx.TargetId(node.resource_id);
+  const bool bucket = node.resource_type == model::ResourceType::kBucket;
+  FERRY_ASSIGN_OR_RETURN(
+      out.source_count,
+      bucket ? ctx.source->CountObjectsInRange(node.resource_id, filter.after, filter.before)
+             : ctx.source->CountDocumentsInRange(node.resource_id, filter.after, filter.before));
+  FERRY_ASSIGN_OR_RETURN(out.target_count,
+                         bucket ? ctx.target->CountObjects(out.target_resource_id)
+                                : ctx.target->CountDocuments(out.target_resource_id));
+  const auto& [source, target] = *sums;
+  out.source_checksum = source.Hex();
+  out.target_checksum = target.Hex();
+  out.match =
+      source == target && source.count() == out.source_count && target.count() == out.target_count;
+  if (!out.match) return Verified();
+  return Verified(std::move(out));
 }
 
 }  // namespace ferry::migration

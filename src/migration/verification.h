@@ -6,11 +6,15 @@
 //
 // Fingerprints and checksums are defined in storage/fingerprint.h. Each side's checksum
 // is streamed inside the storage engine (NamespaceStore::ChecksumItems), without loading
-// items one by one; only a mismatch reads the items again, to name the differences.
+// items one by one; only a mismatch reads the items again, to name the differences. A
+// resource copied in bulk slices is checksummed slice by slice, by the worker that copied
+// each slice right after it (ChecksumCopiedSlice, on every worker and in parallel with
+// the other slices' writes); finalization then only adds the slices' checksums up.
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -43,6 +47,27 @@ struct ResourceVerification {
 
 // The source ids of a resource's items that clients wrote while the migration ran.
 using ChangedItems = std::function<Result<std::set<std::string>>()>;
+
+// What a copied resource's checksum leaves out: nothing of a bucket's objects; of a
+// collection's documents, the vectors an extend adds and the fields cluster_execution and
+// taxonomy enrichment rewrite.
+FingerprintScope ScopeOf(const RunContext& ctx, const model::DependencyNode& node);
+
+// A slice copied inside the storage engine, read back on both sides: the source items as
+// the target should hold them, and the target's copies (NamespaceStore::ChecksumItems of
+// the batch's ids). The worker that copied the slice records them with its completion.
+Result<model::BatchChecksums> ChecksumCopiedSlice(const RunContext& ctx,
+                                                  const model::MigrationBatch& batch);
+
+// A copied resource verified from the checksums its slices recorded, without reading it
+// again: when every batch of the resource recorded them, nothing failed, no client wrote
+// to it in the source since the migration started (`changed` is empty), and the items
+// counted now on each side are the slices' items, the verification is their sum.
+// nullopt when any of that does not hold or the sums differ: the caller then reads both
+// sides in full (VerifyCopiedResource), which also names the differences.
+Result<std::optional<ResourceVerification>> VerifyFromSlices(const RunContext& ctx,
+                                                             const model::DependencyNode& node,
+                                                             const ChangedItems& changed);
 
 // Compares a copied bucket's objects or a copied collection's documents (source items
 // limited to the migration's date range), leaving out the items `changed` names. It is

@@ -197,6 +197,17 @@ struct MigrationListFilter {
 };
 
 // One unit of batch_processing work in a persisted plan.
+// The content checksums of a slice copied inside the storage engine, read back by the
+// worker that copied it (storage::ContentChecksum hex): the source items as the target
+// should hold them, and the target's items. Verification adds them up per resource.
+struct BatchChecksums {
+  int64_t source_count = 0;
+  std::string source_checksum;
+  int64_t target_count = 0;
+  std::string target_checksum;
+  bool operator==(const BatchChecksums&) const = default;
+};
+
 struct MigrationBatch {
   std::string migration_id;
   int64_t batch_no = 0;     // unique within the migration, in plan order
@@ -211,6 +222,8 @@ struct MigrationBatch {
   // The lease owner whose CompleteMigrationBatch recorded the batch's status (a worker's
   // share of the work); unset until then. Set by the catalog, ignored on insert.
   std::optional<std::string> completed_by;
+  // Set by the completion of a bulk-copied slice; unset for other batches.
+  std::optional<BatchChecksums> checksums;
 };
 
 }  // namespace ferry::model

@@ -66,6 +66,9 @@ struct ChecksumRequest {
   // Only items with created_at in [created_after, created_before) (either optional).
   std::optional<TimestampMs> created_after;
   std::optional<TimestampMs> created_before;
+  // When set, only the items with these ids (as stored; missing ones are skipped): the
+  // checksum of one copied slice, read back by the worker that wrote it.
+  std::optional<std::vector<std::string>> item_ids;
 };
 
 struct ItemChecksum {

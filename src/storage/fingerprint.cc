@@ -94,6 +94,24 @@ void ContentChecksum::Add(std::string_view hex) {
   ++count_;
 }
 
+void ContentChecksum::Merge(const ContentChecksum& other) {
+  for (size_t lane = 0; lane < lanes_.size(); ++lane) lanes_[lane] += other.lanes_[lane];
+  count_ += other.count_;
+}
+
+std::optional<ContentChecksum> ContentChecksum::FromHex(std::string_view hex, int64_t count) {
+  if (hex.size() != 64 || count < 0) return std::nullopt;
+  for (char c : hex) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  }
+  ContentChecksum out;
+  for (size_t lane = 0; lane < out.lanes_.size(); ++lane) {
+    out.lanes_[lane] = HexLane(hex.substr(lane * 16, 16));
+  }
+  out.count_ = count;
+  return out;
+}
+
 std::string ContentChecksum::Hex() const {
   std::string out;
   char buf[17];

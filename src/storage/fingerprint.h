@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -29,6 +30,11 @@ class ContentChecksum {
   void Add(std::string_view sha256_hex);
   std::string Hex() const;
   int64_t count() const { return count_; }
+  // Adds another checksum's fingerprints: the checksum of the union of two disjoint sets.
+  void Merge(const ContentChecksum& other);
+  // The checksum Hex() printed, of `count` fingerprints; nullopt unless `hex` is 64
+  // lowercase hex digits.
+  static std::optional<ContentChecksum> FromHex(std::string_view hex, int64_t count);
   bool operator==(const ContentChecksum& o) const {
     return lanes_ == o.lanes_ && count_ == o.count_;
   }

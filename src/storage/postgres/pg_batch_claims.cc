@@ -28,7 +28,7 @@ constexpr char kClaimNext[] =
     "WHERE b.migration_id = next.migration_id AND b.batch_no = next.batch_no "
     "RETURNING b.migration_id, b.batch_no, b.resource_id, b.resource_type, b.tier, "
     "b.item_ids, b.status, b.attempts, b.items_failed, b.error, b.completed_by, "
-    "b.fencing_token";
+    "b.checksums, b.fencing_token";
 
 }  // namespace
 
@@ -42,7 +42,7 @@ Result<std::optional<model::ClaimedBatch>> PgCatalogStore::ClaimNextMigrationBat
                             expires_at);
     if (r.empty()) return Claimed{};
     FERRY_ASSIGN_OR_RETURN(model::MigrationBatch batch, ReadBatch(r[0]));
-    model::BatchLease lease{migration_id, batch.batch_no, owner, ReadInt(r[0][11]), expires_at};
+    model::BatchLease lease{migration_id, batch.batch_no, owner, ReadInt(r[0][12]), expires_at};
     return Claimed{model::ClaimedBatch{std::move(batch), std::move(lease)}};
   });
 }

@@ -140,10 +140,13 @@ Status PgCatalogStore::CompleteMigrationBatch(const model::BatchLease& lease,
     FERRY_RETURN_IF_ERROR(CheckCurrent(tx, lease));
     tx.exec_params(
         "UPDATE migration_batches SET status = $1, attempts = $2, items_failed = $3, "
-        "error = $4, completed_by = $5, lease_owner = NULL, lease_expires_at = NULL "
-        "WHERE migration_id = $6 AND batch_no = $7",
+        "error = $4, completed_by = $5, checksums = $8, lease_owner = NULL, "
+        "lease_expires_at = NULL WHERE migration_id = $6 AND batch_no = $7",
         batch.status, batch.attempts, batch.items_failed, batch.error, lease.owner,
-        lease.migration_id, lease.batch_no);
+        lease.migration_id, lease.batch_no,
+        batch.checksums
+            ? std::optional<std::string>(HexBytes(EncodeBatchChecksums(*batch.checksums)))
+            : std::nullopt);
     ResolveItems(tx, batch, now);
     for (const auto& f : failed) UpsertFailedItem(tx, f);
     return Status::Ok();

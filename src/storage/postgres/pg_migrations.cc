@@ -124,7 +124,7 @@ void ReleaseTargetClaim(pqxx::work& tx, const std::string& migration_id) {
 
 const char kBatchSelectColumns[] =
     "migration_id, batch_no, resource_id, resource_type, tier, item_ids, status, attempts, "
-    "items_failed, error, completed_by";
+    "items_failed, error, completed_by, checksums";
 
 Result<model::MigrationBatch> ReadBatch(const pqxx::row& row) {
   model::MigrationBatch b;
@@ -143,6 +143,12 @@ Result<model::MigrationBatch> ReadBatch(const pqxx::row& row) {
   b.items_failed = ReadInt(row[8]);
   b.error = ReadOptionalText(row[9]);
   b.completed_by = ReadOptionalText(row[10]);
+  if (!row[11].is_null()) {
+    b.checksums.emplace();
+    if (!DecodeBatchChecksums(ReadBytes(row[11]), &*b.checksums)) {
+      return CorruptField("migration_batches.checksums");
+    }
+  }
   return b;
 }
 

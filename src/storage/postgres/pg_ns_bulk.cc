@@ -1,7 +1,9 @@
 // PgNamespaceStore: fenced writes, the collection fingerprint, bulk load, and the
 // streaming checksum (a page of rows at a time, fingerprinted by storage/checksum_rows).
 
+#include <algorithm>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +16,7 @@
 namespace ferry::storage::postgres {
 namespace {
 
-constexpr int64_t kPage = 2000;
+constexpr size_t kPage = 2000;
 
 // [created_after, created_before) as inclusive bounds.
 struct Bounds {
@@ -36,14 +38,41 @@ Bounds BoundsOf(const ChecksumRequest& r) {
   return b;
 }
 
+// One page of a checksum scan: the items after `after` in id order (keyset paging), or
+// those of `ids` (a unit-separated, sorted run of the request's ids) when it is set.
+struct Page {
+  std::string after;
+  std::optional<std::string> ids;
+};
+
+// The rows of `columns` from `table` (alias `a`) for a page, in id order. $1 namespace,
+// $2 parent, $3 after or ids, $4 $5 created_at bounds, $6 page size.
+std::string PageSql(const std::string& columns, const std::string& table, const std::string& parent,
+                    const std::string& id, const Page& page) {
+  std::string sql = "SELECT " + columns + " FROM ";
+  if (page.ids) {
+    sql += "unnest(string_to_array($3, chr(31))) AS u(id) JOIN " + table +
+           " a ON a.namespace_id = $1 AND a." + id + " = u.id WHERE ";
+  } else {
+    sql += table + " a WHERE a.namespace_id = $1 AND a." + id + " > $3 AND ";
+  }
+  return sql + "a." + parent + " = $2 AND a.created_at BETWEEN $4 AND $5 ORDER BY a." + id +
+         " LIMIT $6";
+}
+
+pqxx::result ReadPage(pqxx::work& tx, const std::string& sql, const std::string& ns,
+                      const ChecksumRequest& r, const Page& page, const Bounds& b) {
+  return tx.exec_params(sql, ns, r.resource_id, page.ids ? *page.ids : page.after, b.low, b.high,
+                        static_cast<int64_t>(kPage));
+}
+
 // One page of objects into `out`; the last id read, "" when the page was empty.
 Result<std::string> ObjectPage(pqxx::work& tx, const std::string& ns, const ChecksumRequest& r,
-                               const std::string& after, const Bounds& b, ItemChecksum* out) {
-  auto rows = tx.exec_params(
-      "SELECT object_id, bucket_id, key_prefix, blobs FROM objects WHERE namespace_id = $1 "
-      "AND bucket_id = $2 AND object_id > $3 AND created_at BETWEEN $4 AND $5 "
-      "ORDER BY object_id LIMIT $6",
-      ns, r.resource_id, after, b.low, b.high, kPage);
+                               const Page& page, const Bounds& b, ItemChecksum* out) {
+  auto rows = ReadPage(tx,
+                       PageSql("a.object_id, a.bucket_id, a.key_prefix, a.blobs", "objects",
+                               "bucket_id", "object_id", page),
+                       ns, r, page, b);
   std::string last;
   std::vector<model::Blob> blobs;
   for (const auto& row : rows) {
@@ -56,13 +85,14 @@ Result<std::string> ObjectPage(pqxx::work& tx, const std::string& ns, const Chec
 }
 
 Result<std::string> DocumentPage(pqxx::work& tx, const std::string& ns, const ChecksumRequest& r,
-                                 const std::string& after, const Bounds& b, ItemChecksum* out) {
-  auto rows = tx.exec_params(
-      "SELECT document_id, collection_id, fields, source_type, root_object_id, root_bucket_id, "
-      "source_object_id, source_document_id, source_collection_id, lineage_path, modality, "
-      "ingestion_status, error FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
-      "AND document_id > $3 AND created_at BETWEEN $4 AND $5 ORDER BY document_id LIMIT $6",
-      ns, r.resource_id, after, b.low, b.high, kPage);
+                                 const Page& page, const Bounds& b, ItemChecksum* out) {
+  auto rows = ReadPage(tx,
+                       PageSql("a.document_id, a.collection_id, a.fields, a.source_type, "
+                               "a.root_object_id, a.root_bucket_id, a.source_object_id, "
+                               "a.source_document_id, a.source_collection_id, a.lineage_path, "
+                               "a.modality, a.ingestion_status, a.error",
+                               "documents", "collection_id", "document_id", page),
+                       ns, r, page, b);
   if (rows.empty()) return std::string();
   std::vector<ChecksumDocumentRow> docs;
   docs.reserve(rows.size());
@@ -83,11 +113,18 @@ Result<std::string> DocumentPage(pqxx::work& tx, const std::string& ns, const Ch
     d.error = ReadOptionalText(row[12]).value_or("");
     docs.push_back(std::move(d));
   }
-  // The page's vectors in one range scan, merged by document id (both in id order).
-  auto vectors = tx.exec_params(
-      "SELECT document_id, feature_uri, data FROM vectors WHERE namespace_id = $1 "
-      "AND document_id > $2 AND document_id <= $3 ORDER BY document_id, feature_uri",
-      ns, after, docs.back().id);
+  // The page's vectors in one scan, merged by document id (both in id order).
+  auto vectors =
+      page.ids ? tx.exec_params(
+                     "SELECT v.document_id, v.feature_uri, v.data "
+                     "FROM unnest(string_to_array($2, chr(31))) AS u(id) "
+                     "JOIN vectors v ON v.namespace_id = $1 AND v.document_id = u.id "
+                     "ORDER BY v.document_id, v.feature_uri",
+                     ns, *page.ids)
+               : tx.exec_params(
+                     "SELECT document_id, feature_uri, data FROM vectors WHERE namespace_id = $1 "
+                     "AND document_id > $2 AND document_id <= $3 ORDER BY document_id, feature_uri",
+                     ns, page.after, docs.back().id);
   size_t i = 0;
   for (const auto& row : vectors) {
     std::string id = ReadText(row[0]);
@@ -105,8 +142,10 @@ Result<std::string> DocumentPage(pqxx::work& tx, const std::string& ns, const Ch
 // or (when the fence names its batch) the token is no longer the batch's lease: lease,
 // fence and target rows are checked and written in one transaction. The lease row is
 // key-share locked, so a takeover (which updates the row) waits for this write or happens
-// before it and is seen.
-Status AdvanceWriteFence(pqxx::work& tx, const std::string& ns, const WriteFence& fence) {
+// before it and is seen. `first_write` (may be null) is set to whether no write was ever
+// made under fence.key before this one.
+Status AdvanceWriteFence(pqxx::work& tx, const std::string& ns, const WriteFence& fence,
+                         bool* first_write) {
   if (!fence.migration_id.empty()) {
     auto lease = tx.exec_params(
         "SELECT 1 FROM migration_batches WHERE migration_id = $1 AND batch_no = $2 "
@@ -120,9 +159,14 @@ Status AdvanceWriteFence(pqxx::work& tx, const std::string& ns, const WriteFence
   auto r = tx.exec_params(
       "INSERT INTO write_fences (namespace_id, fence_key, token) VALUES ($1, $2, $3) "
       "ON CONFLICT (namespace_id, fence_key) DO UPDATE SET token = EXCLUDED.token "
-      "WHERE write_fences.token <= EXCLUDED.token RETURNING token",
+      "WHERE write_fences.token <= EXCLUDED.token RETURNING (xmax = 0)",
       ns, fence.key, fence.token);
-  if (!r.empty()) return Status::Ok();
+  if (!r.empty()) {
+    // xmax is 0 on a row this statement inserted (not on one it updated): no write was
+    // ever made under fence.key before.
+    if (first_write != nullptr) *first_write = r[0][0].as<bool>();
+    return Status::Ok();
+  }
   return Status::LeaseLost("stale fencing token " + std::to_string(fence.token) + " for " +
                            fence.key + " (a newer holder wrote under it)");
 }
@@ -130,7 +174,7 @@ Status AdvanceWriteFence(pqxx::work& tx, const std::string& ns, const WriteFence
 Status PgNamespaceStore::UpsertObjectsFenced(const WriteFence& fence,
                                              const std::vector<model::Object>& objects) {
   return Run("fenced object write", [&](pqxx::work& tx) -> Status {
-    FERRY_RETURN_IF_ERROR(AdvanceWriteFence(tx, ns_, fence));
+    FERRY_RETURN_IF_ERROR(AdvanceWriteFence(tx, ns_, fence, nullptr));
     return UpsertObjectRows(tx, ns_, objects);
   });
 }
@@ -138,7 +182,7 @@ Status PgNamespaceStore::UpsertObjectsFenced(const WriteFence& fence,
 Status PgNamespaceStore::UpsertDocumentsFenced(const WriteFence& fence,
                                                const std::vector<model::Document>& docs) {
   return Run("fenced document write", [&](pqxx::work& tx) -> Status {
-    FERRY_RETURN_IF_ERROR(AdvanceWriteFence(tx, ns_, fence));
+    FERRY_RETURN_IF_ERROR(AdvanceWriteFence(tx, ns_, fence, nullptr));
     return UpsertDocumentRows(tx, ns_, docs);
   });
 }
@@ -171,17 +215,31 @@ Result<ItemChecksum> PgNamespaceStore::ChecksumItems(const ChecksumRequest& requ
   ItemChecksum out;
   const Bounds bounds = BoundsOf(request);
   if (bounds.empty) return out;
-  std::string after;
-  for (;;) {
+  auto read = [&](const Page& page) {
     const ItemChecksum before = out;  // a rerun transaction starts the page again
-    FERRY_ASSIGN_OR_RETURN(std::string last,
-                           Run("checksum page", [&](pqxx::work& tx) -> Result<std::string> {
-                             out = before;
-                             return objects ? ObjectPage(tx, ns_, request, after, bounds, &out)
-                                            : DocumentPage(tx, ns_, request, after, bounds, &out);
-                           }));
+    return Run("checksum page", [&](pqxx::work& tx) -> Result<std::string> {
+      out = before;
+      return objects ? ObjectPage(tx, ns_, request, page, bounds, &out)
+                     : DocumentPage(tx, ns_, request, page, bounds, &out);
+    });
+  };
+  if (request.item_ids) {
+    std::vector<std::string> ids = *request.item_ids;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (size_t at = 0; at < ids.size(); at += kPage) {
+      const auto first = ids.begin() + static_cast<long>(at);
+      const auto last = ids.begin() + static_cast<long>(std::min(ids.size(), at + kPage));
+      FERRY_RETURN_IF_ERROR(
+          read(Page{"", JoinUnitSeparated(std::vector<std::string>(first, last))}).status());
+    }
+    return out;
+  }
+  Page page;
+  for (;;) {
+    FERRY_ASSIGN_OR_RETURN(std::string last, read(page));
     if (last.empty()) return out;
-    after = std::move(last);
+    page.after = std::move(last);
   }
 }
 

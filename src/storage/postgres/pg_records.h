@@ -11,6 +11,7 @@
 namespace ferry::storage::postgres {
 
 using records::CorruptField;
+using records::DecodeBatchChecksums;
 using records::DecodeBlobs;
 using records::DecodeClusterExecutionRecord;
 using records::DecodeClusterRecord;
@@ -32,6 +33,7 @@ using records::DecodeTaxonomyRecord;
 using records::DecodeTiers;
 using records::DecodeValidationResult;
 using records::DecodeValueBlob;
+using records::EncodeBatchChecksums;
 using records::EncodeBlobs;
 using records::EncodeClusterExecutionRecord;
 using records::EncodeClusterRecord;

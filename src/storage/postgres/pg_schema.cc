@@ -356,8 +356,8 @@ CREATE TABLE write_fences (
 );
 -- The id rule of a migration (common/ids.cc MapResourceId), for bulk copies inside the
 -- server: a canonical id (prefix + 24 hex digits) plus the first 96 bits of
--- SHA-256(migration) modulo 2^96; any other id hashed with the migration. Tested against
--- the C++ definition (pg_bulk_copy_test.cc).
+-- SHA-256(migration) modulo 2^96; any other id hashed with the migration. Dropped by
+-- step 9: the copy maps ids in C++.
 CREATE FUNCTION ferry_hex96(h text) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT ((('x' || substr(h, 1, 6))::bit(24)::int::numeric * 16777216
          + ('x' || substr(h, 7, 6))::bit(24)::int) * 16777216
@@ -459,6 +459,17 @@ BEGIN
   RAISE EXCEPTION 'writes to this namespace are paused' USING ERRCODE = 'FY001';
 END
 $$;
+)sql"},
+    // Bulk copies map ids in C++ (pg_ns_copy.cc): the SQL id mapping of step 3 is unused.
+    // And the checksums of bulk-copied slices (verification adds them up).
+    {9,
+     R"sql(
+DROP FUNCTION ferry_map_path(text, text, boolean);
+DROP FUNCTION ferry_map_id(text, text, boolean);
+DROP FUNCTION ferry_hex96(text);
+-- A bulk-copied slice's checksums, recorded with its completion (a record,
+-- records::EncodeBatchChecksums; NULL for other batches).
+ALTER TABLE migration_batches ADD COLUMN checksums BYTEA;
 )sql"},
 };
 

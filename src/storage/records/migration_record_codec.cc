@@ -336,4 +336,24 @@ bool DecodeDependencyGraph(std::string_view bytes, model::DependencyGraph* out) 
   });
 }
 
+std::string EncodeBatchChecksums(const model::BatchChecksums& c) {
+  ValueObject obj;
+  obj.Set("source_count", c.source_count);
+  obj.Set("source_checksum", c.source_checksum);
+  obj.Set("target_count", c.target_count);
+  obj.Set("target_checksum", c.target_checksum);
+  return model::EncodeValue(obj);
+}
+
+bool DecodeBatchChecksums(std::string_view bytes, model::BatchChecksums* out) {
+  return DecodeWith(bytes, out, [](const Value& v, model::BatchChecksums* c) {
+    FieldReader r(v);
+    r.Int("source_count", &c->source_count);
+    r.String("source_checksum", &c->source_checksum);
+    r.Int("target_count", &c->target_count);
+    r.String("target_checksum", &c->target_checksum);
+    return r.ok();
+  });
+}
+
 }  // namespace ferry::storage::records

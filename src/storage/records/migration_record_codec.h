@@ -25,4 +25,8 @@ bool DecodeValidationResult(std::string_view bytes, model::ValidationResult* out
 std::string EncodeDependencyGraph(const model::DependencyGraph& graph);
 bool DecodeDependencyGraph(std::string_view bytes, model::DependencyGraph* out);
 
+// A completed slice's checksums (the catalog's migration_batches.checksums column).
+std::string EncodeBatchChecksums(const model::BatchChecksums& checksums);
+bool DecodeBatchChecksums(std::string_view bytes, model::BatchChecksums* out);
+
 }  // namespace ferry::storage::records

@@ -185,6 +185,12 @@ CREATE TABLE migration_runs (
   expires_at   INTEGER NOT NULL
 );
 )sql"},
+    // A bulk-copied slice's checksums, recorded with its completion (a record BLOB,
+    // records::EncodeBatchChecksums; NULL for other batches).
+    {9,
+     R"sql(
+ALTER TABLE migration_batches ADD COLUMN checksums BLOB;
+)sql"},
 };
 
 // Namespace: one namespace's resources. Children cascade from their parents.

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/records/migration_record_codec.h"
 #include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_batch_rows.h"
 #include "storage/sqlite/sqlite_catalog_store.h"
@@ -195,15 +196,20 @@ Status SqliteCatalogStore::CompleteMigrationBatch(
       FERRY_ASSIGN_OR_RETURN(
           Statement stmt,
           db.Prepare("UPDATE migration_batches SET status = ?, attempts = ?, items_failed = ?, "
-                     "error = ?, completed_by = ?, lease_owner = NULL, lease_expires_at = NULL "
-                     "WHERE migration_id = ? AND batch_no = ?"));
+                     "error = ?, completed_by = ?, checksums = ?, lease_owner = NULL, "
+                     "lease_expires_at = NULL WHERE migration_id = ? AND batch_no = ?"));
       stmt.BindText(1, batch.status);
       stmt.BindInt(2, batch.attempts);
       stmt.BindInt(3, batch.items_failed);
       stmt.BindOptionalText(4, batch.error);
       stmt.BindText(5, lease.owner);
-      stmt.BindText(6, lease.migration_id);
-      stmt.BindInt(7, lease.batch_no);
+      if (batch.checksums) {
+        stmt.BindBlob(6, records::EncodeBatchChecksums(*batch.checksums));
+      } else {
+        stmt.BindNull(6);
+      }
+      stmt.BindText(7, lease.migration_id);
+      stmt.BindInt(8, lease.batch_no);
       FERRY_RETURN_IF_ERROR(stmt.Run());
       FERRY_RETURN_IF_ERROR(ResolveItems(db, batch, now));
       for (const auto& f : failed) FERRY_RETURN_IF_ERROR(UpsertFailedItem(db, f));

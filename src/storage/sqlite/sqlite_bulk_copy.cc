@@ -17,30 +17,6 @@
 namespace ferry::storage::sqlite {
 namespace {
 
-// The ids as a JSON array, for json_each(): one bound value, however many ids.
-std::string JsonArray(const std::vector<std::string>& ids) {
-  std::string out = "[";
-  for (const auto& id : ids) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : id) {
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += c;
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-        out += buf;
-      } else {
-        out += c;
-      }
-    }
-    out += '"';
-  }
-  out += ']';
-  return out;
-}
-
 // The slice's ids drive every statement: CROSS JOIN keeps json_each() the outer loop, so
 // each id is one primary-key probe of the source (the planner would otherwise scan the
 // whole resource on its (parent, …) index and probe the id list for every row).
@@ -180,6 +156,29 @@ Result<int64_t> CopyInTransaction(SqliteDb& db, const BulkCopyRequest& r,
 }
 
 }  // namespace
+
+std::string JsonArray(const std::vector<std::string>& ids) {
+  std::string out = "[";
+  for (const auto& id : ids) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : id) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
 
 Result<BulkCopyResult> SqliteNamespaceStore::CopyItemsFrom(const std::string& source_path,
                                                            const BulkCopyRequest& request) {

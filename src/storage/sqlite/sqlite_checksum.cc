@@ -1,10 +1,13 @@
 // SqliteNamespaceStore::ChecksumItems: a streaming content checksum (fingerprint.h). Items
-// are read in id order a page at a time on the (parent, id, created_at) index, and a
-// page's vectors in one range scan of the vectors' primary key, merged by document id:
-// no per-item query, and the connection is free between pages.
+// are read in id order a page at a time on the (parent, id, created_at) index — or, for a
+// list of ids, a page of the sorted list by primary key — and a page's vectors in one scan
+// of the vectors' primary key, merged by document id: no per-item query. Reads run on the
+// store's reader connection, so a checksum and the writer never wait for each other.
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,24 +39,53 @@ Bounds BoundsOf(const ChecksumRequest& r) {
   return b;
 }
 
-void BindPage(Statement& stmt, const ChecksumRequest& r, const std::string& after,
-              const Bounds& b) {
+// One page of a checksum scan: the items after `after` in id order (keyset paging), or
+// those of `ids` (a JSON array of a sorted run of the request's ids) when it is set.
+struct Page {
+  std::string after;
+  std::optional<std::string> ids;
+};
+
+// The rows of `columns` from `table` for a page, in id order. ?1 parent, ?2 after or ids,
+// ?3 ?4 created_at bounds, ?5 page size.
+std::string PageSql(const char* columns, const char* table, const char* alias, const char* parent,
+                    const char* id, const Page& page) {
+  std::string sql = std::string("SELECT ") + columns + " FROM ";
+  if (page.ids) {
+    sql.append("json_each(?2) j CROSS JOIN ")
+        .append(table)
+        .append(" ")
+        .append(alias)
+        .append(" ON ")
+        .append(alias)
+        .append(".")
+        .append(id)
+        .append(" = j.value WHERE ");
+  } else {
+    sql.append(table).append(" ").append(alias).append(" WHERE ");
+    sql.append(alias).append(".").append(id).append(" > ?2 AND ");
+  }
+  sql.append(alias).append(".").append(parent).append(" = ?1 AND ");
+  sql.append(alias).append(".created_at BETWEEN ?3 AND ?4 ORDER BY ");
+  sql.append(alias).append(".").append(id).append(" LIMIT ?5");
+  return sql;
+}
+
+void BindPage(Statement& stmt, const ChecksumRequest& r, const Page& page, const Bounds& b) {
   stmt.BindText(1, r.resource_id);
-  stmt.BindText(2, after);
+  stmt.BindText(2, page.ids ? *page.ids : page.after);
   stmt.BindInt(3, b.low);
   stmt.BindInt(4, b.high);
   stmt.BindInt(5, kPage);
 }
 
 // One page of objects; the last id read, "" when the page was empty.
-Result<std::string> ObjectPage(SqliteDb& db, const ChecksumRequest& r, const std::string& after,
+Result<std::string> ObjectPage(SqliteDb& db, const ChecksumRequest& r, const Page& page,
                                const Bounds& b, ItemChecksum* out) {
-  FERRY_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.Prepare("SELECT object_id, bucket_id, key_prefix, blobs FROM objects "
-                 "WHERE bucket_id = ?1 AND object_id > ?2 AND created_at BETWEEN ?3 AND ?4 "
-                 "ORDER BY object_id LIMIT ?5"));
-  BindPage(stmt, r, after, b);
+  FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                         db.Prepare(PageSql("o.object_id, o.bucket_id, o.key_prefix, o.blobs",
+                                            "objects", "o", "bucket_id", "object_id", page)));
+  BindPage(stmt, r, page, b);
   std::string last;
   std::vector<model::Blob> blobs;
   for (;;) {
@@ -68,16 +100,15 @@ Result<std::string> ObjectPage(SqliteDb& db, const ChecksumRequest& r, const std
 
 Result<std::vector<ChecksumDocumentRow>> ChecksumDocumentRows(SqliteDb& db,
                                                               const ChecksumRequest& r,
-                                                              const std::string& after,
-                                                              const Bounds& b) {
+                                                              const Page& page, const Bounds& b) {
   FERRY_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.Prepare("SELECT document_id, collection_id, fields, source_type, root_object_id, "
-                 "root_bucket_id, source_object_id, source_document_id, source_collection_id, "
-                 "lineage_path, modality, ingestion_status, error FROM documents "
-                 "WHERE collection_id = ?1 AND document_id > ?2 AND created_at BETWEEN ?3 AND ?4 "
-                 "ORDER BY document_id LIMIT ?5"));
-  BindPage(stmt, r, after, b);
+      db.Prepare(PageSql("d.document_id, d.collection_id, d.fields, d.source_type, "
+                         "d.root_object_id, d.root_bucket_id, d.source_object_id, "
+                         "d.source_document_id, d.source_collection_id, d.lineage_path, "
+                         "d.modality, d.ingestion_status, d.error",
+                         "documents", "d", "collection_id", "document_id", page)));
+  BindPage(stmt, r, page, b);
   std::vector<ChecksumDocumentRow> rows;
   for (;;) {
     FERRY_ASSIGN_OR_RETURN(bool more, stmt.Step());
@@ -101,18 +132,25 @@ Result<std::vector<ChecksumDocumentRow>> ChecksumDocumentRows(SqliteDb& db,
   }
 }
 
-// The vectors of the page's documents: one range scan of (document_id, feature_uri),
-// merged into the rows (both in document id order; vectors of other documents in the
-// range — other collections, other dates — are skipped).
-Status AttachVectors(SqliteDb& db, const std::string& after,
-                     std::vector<ChecksumDocumentRow>* rows) {
+// The vectors of the page's documents: one range scan of (document_id, feature_uri), or
+// the vectors of the page's ids, merged into the rows (both in document id order; vectors
+// of other documents in the range — other collections, other dates — are skipped).
+Status AttachVectors(SqliteDb& db, const Page& page, std::vector<ChecksumDocumentRow>* rows) {
   if (rows->empty()) return Status::Ok();
-  FERRY_ASSIGN_OR_RETURN(Statement stmt,
-                         db.Prepare("SELECT document_id, feature_uri, data FROM vectors "
-                                    "WHERE document_id > ?1 AND document_id <= ?2 "
-                                    "ORDER BY document_id, feature_uri"));
-  stmt.BindText(1, after);
-  stmt.BindText(2, rows->back().id);
+  FERRY_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare(page.ids ? "SELECT v.document_id, v.feature_uri, v.data FROM json_each(?1) j "
+                            "CROSS JOIN vectors v ON v.document_id = j.value "
+                            "ORDER BY v.document_id, v.feature_uri"
+                          : "SELECT document_id, feature_uri, data FROM vectors "
+                            "WHERE document_id > ?1 AND document_id <= ?2 "
+                            "ORDER BY document_id, feature_uri"));
+  if (page.ids) {
+    stmt.BindText(1, *page.ids);
+  } else {
+    stmt.BindText(1, page.after);
+    stmt.BindText(2, rows->back().id);
+  }
   size_t i = 0;
   for (;;) {
     FERRY_ASSIGN_OR_RETURN(bool more, stmt.Step());
@@ -124,13 +162,26 @@ Status AttachVectors(SqliteDb& db, const std::string& after,
   }
 }
 
-Result<std::string> DocumentPage(SqliteDb& db, const ChecksumRequest& r, const std::string& after,
+Result<std::string> DocumentPage(SqliteDb& db, const ChecksumRequest& r, const Page& page,
                                  const Bounds& b, ItemChecksum* out) {
   FERRY_ASSIGN_OR_RETURN(std::vector<ChecksumDocumentRow> rows,
-                         ChecksumDocumentRows(db, r, after, b));
-  FERRY_RETURN_IF_ERROR(AttachVectors(db, after, &rows));
+                         ChecksumDocumentRows(db, r, page, b));
+  FERRY_RETURN_IF_ERROR(AttachVectors(db, page, &rows));
   for (const auto& d : rows) AddDocumentRow(r, d, out);
   return rows.empty() ? std::string() : rows.back().id;
+}
+
+// The request's ids sorted and without repeats, cut into pages (JSON arrays).
+std::vector<std::string> IdPages(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<std::string> pages;
+  for (size_t at = 0; at < ids.size(); at += kPage) {
+    const size_t end = std::min(ids.size(), at + static_cast<size_t>(kPage));
+    pages.push_back(JsonArray(std::vector<std::string>(ids.begin() + static_cast<long>(at),
+                                                       ids.begin() + static_cast<long>(end))));
+  }
+  return pages;
 }
 
 }  // namespace
@@ -143,14 +194,24 @@ Result<ItemChecksum> SqliteNamespaceStore::ChecksumItems(const ChecksumRequest& 
   ItemChecksum out;
   const Bounds bounds = BoundsOf(request);
   if (bounds.empty) return out;
-  std::string after;
+  FERRY_ASSIGN_OR_RETURN(SqliteDb * reader, Reader());
+  auto read = [&](const Page& page) {
+    return reader->Locked([&](SqliteDb& db) -> Result<std::string> {
+      return objects ? ObjectPage(db, request, page, bounds, &out)
+                     : DocumentPage(db, request, page, bounds, &out);
+    });
+  };
+  if (request.item_ids) {
+    for (auto& ids : IdPages(*request.item_ids)) {
+      FERRY_RETURN_IF_ERROR(read(Page{"", std::move(ids)}).status());
+    }
+    return out;
+  }
+  Page page;
   for (;;) {
-    FERRY_ASSIGN_OR_RETURN(std::string last, db_->Locked([&](SqliteDb& db) -> Result<std::string> {
-      return objects ? ObjectPage(db, request, after, bounds, &out)
-                     : DocumentPage(db, request, after, bounds, &out);
-    }));
+    FERRY_ASSIGN_OR_RETURN(std::string last, read(page));
     if (last.empty()) return out;
-    after = std::move(last);
+    page.after = std::move(last);
   }
 }
 

@@ -180,7 +180,7 @@ Status NotFoundMigration(const std::string& migration_id) {
 
 const char kBatchSelectColumns[] =
     "migration_id, batch_no, resource_id, resource_type, tier, item_ids, status, attempts, "
-    "items_failed, error, completed_by";
+    "items_failed, error, completed_by, checksums";
 
 Result<model::MigrationBatch> ReadBatch(const Statement& row) {
   model::MigrationBatch b;
@@ -199,6 +199,12 @@ Result<model::MigrationBatch> ReadBatch(const Statement& row) {
   b.items_failed = row.Int(8);
   b.error = row.OptionalText(9);
   b.completed_by = row.OptionalText(10);
+  if (!row.IsNull(11)) {
+    b.checksums.emplace();
+    if (!records::DecodeBatchChecksums(row.Blob(11), &*b.checksums)) {
+      return records::CorruptField("migration_batches.checksums");
+    }
+  }
   return b;
 }
 

@@ -90,6 +90,29 @@ Result<std::unique_ptr<SqliteNamespaceStore>> SqliteNamespaceStore::Open(
       new SqliteNamespaceStore(std::move(db), crash_points));
 }
 
+void SqliteNamespaceStore::Close() {
+  {
+    std::lock_guard<std::mutex> lock(reader_mu_);
+    closed_ = true;
+    if (reader_ != nullptr) reader_->Close();
+  }
+  db_->Close();
+}
+
+Result<SqliteDb*> SqliteNamespaceStore::Reader() {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  if (closed_) return Status::Unavailable("database closed: " + db_->name());
+  if (reader_ == nullptr) {
+    SqliteOpenOptions options;
+    options.create_if_missing = false;
+    FERRY_ASSIGN_OR_RETURN(reader_, SqliteDb::Open(db_->path(), options));
+    // Checksums read items in key order once: a small cache holds the B-tree paths.
+    FERRY_RETURN_IF_ERROR(reader_->Locked(
+        [](SqliteDb& db) { return db.Exec("PRAGMA cache_size=-1024; PRAGMA query_only=ON"); }));
+  }
+  return reader_.get();
+}
+
 // ---- buckets ----
 
 Status SqliteNamespaceStore::InsertBucket(const model::Bucket& bucket) {

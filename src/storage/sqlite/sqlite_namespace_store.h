@@ -9,6 +9,7 @@
 // vectors) and sqlite_id_queries.cc (keyset id pages and created_at range counts).
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +31,7 @@ class SqliteNamespaceStore final : public NamespaceStore {
       WalCheckpointer* checkpointer = nullptr);
 
   // Checkpoints and closes the database; later calls return Unavailable. Idempotent.
-  void Close() { db_->Close(); }
+  void Close();
 
   Status InsertBucket(const model::Bucket& bucket) override;
   Result<model::Bucket> GetBucket(const std::string& bucket_id) override;
@@ -183,12 +184,21 @@ class SqliteNamespaceStore final : public NamespaceStore {
   // connection mutex held, outside a transaction.
   Status AttachSource(SqliteDb& db, const std::string& source_path);
 
+  // The connection checksums read on (opened on first use): a second connection to the
+  // same file, so that a checksum never waits for — nor holds up — the writer.
+  Result<SqliteDb*> Reader();
+
   std::unique_ptr<SqliteDb> db_;
   const CrashPoints* const crash_points_;
-  std::string attached_source_;  // the file attached as bulk_src; guarded by db_'s mutex
+  std::mutex reader_mu_;
+  std::unique_ptr<SqliteDb> reader_;  // guarded by reader_mu_
+  bool closed_ = false;               // guarded by reader_mu_
+  std::string attached_source_;       // the file attached as bulk_src; guarded by db_'s mutex
 };
 
 // Helpers shared by the store's .cc files.
+// `ids` as a JSON array, for json_each(): one bound value, however many ids.
+std::string JsonArray(const std::vector<std::string>& ids);
 // True when a row with `id` exists in `table` (`id_column` names its key).
 // REQUIRES: the connection mutex held; table and column are literals.
 Result<bool> RowExists(SqliteDb& db, const char* table, const char* id_column,

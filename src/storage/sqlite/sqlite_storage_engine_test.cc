@@ -181,7 +181,7 @@ TEST(SchemaMigrationsTest, UpgradesVersion1DatabasesInPlaceKeepingTheirRows) {
     EXPECT_EQ(ids, std::vector<std::string>{"obj_1"});
   }
   ASSERT_OK_AND_ASSIGN(int catalog, VersionOf(dir.path() / "catalog.db"));
-  EXPECT_EQ(catalog, 8);
+  EXPECT_EQ(catalog, 9);
   EXPECT_EQ(catalog, LatestSchemaVersion(SchemaKind::kCatalog));
   ASSERT_OK_AND_ASSIGN(int ns, VersionOf(dir.path() / "ns" / "ns_old.db"));
   EXPECT_EQ(ns, LatestSchemaVersion(SchemaKind::kNamespace));

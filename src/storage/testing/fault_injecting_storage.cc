@@ -31,6 +31,11 @@ std::vector<model::Document> MaybeCorrupt(FaultInjection& faults,
 
 using Store = FaultInjectingNamespaceStore;
 
+Result<ItemChecksum> Store::ChecksumItems(const ChecksumRequest& request) {
+  faults_->CountChecksum(request.item_ids.has_value());
+  return ForwardingNamespaceStore::ChecksumItems(request);
+}
+
 Status Store::InsertBucket(const model::Bucket& bucket) {
   FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
   return ForwardingNamespaceStore::InsertBucket(bucket);

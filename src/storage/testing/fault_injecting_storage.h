@@ -58,6 +58,8 @@ class FaultInjectingNamespaceStore final : public ForwardingNamespaceStore {
                              const std::vector<model::Object>& objects) override;
   Status UpsertDocumentsFenced(const WriteFence& fence,
                                const std::vector<model::Document>& docs) override;
+  // Counted (FaultInjection::full_checksums / slice_checksums), then forwarded.
+  Result<ItemChecksum> ChecksumItems(const ChecksumRequest& request) override;
 
  private:
   const std::shared_ptr<FaultInjection> faults_;

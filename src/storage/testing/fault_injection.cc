@@ -48,6 +48,21 @@ int64_t FaultInjection::document_upserts() const {
   return document_upserts_;
 }
 
+int64_t FaultInjection::full_checksums() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return full_checksums_;
+}
+
+int64_t FaultInjection::slice_checksums() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return slice_checksums_;
+}
+
+void FaultInjection::CountChecksum(bool slice) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++(slice ? slice_checksums_ : full_checksums_);
+}
+
 int64_t FaultInjection::object_upserts() const {
   std::lock_guard<std::mutex> lock(mu_);
   return object_upserts_;

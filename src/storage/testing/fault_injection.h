@@ -31,6 +31,10 @@ class FaultInjection {
   // Calls made so far (including failed and blocked ones).
   int64_t document_upserts() const;
   int64_t object_upserts() const;
+  // ChecksumItems calls so far: of a whole resource, and of a list of ids (a slice).
+  int64_t full_checksums() const;
+  int64_t slice_checksums() const;
+  void CountChecksum(bool slice);
 
   // Hooks used by FaultInjectingNamespaceStore: account for the call, block at the gate
   // when closed, and return the injected failure (OK to proceed).
@@ -53,6 +57,8 @@ class FaultInjection {
   int blocked_ = 0;
   int64_t document_upserts_ = 0;
   int64_t object_upserts_ = 0;
+  int64_t full_checksums_ = 0;
+  int64_t slice_checksums_ = 0;
 };
 
 }  // namespace ferry::storage::testing
