@@ -260,15 +260,12 @@ Result<model::BatchChecksums> ChecksumCopiedSlice(const RunContext& ctx,
   target.mapping.reset();
   target.item_ids->clear();
   for (const auto& id : batch.item_ids) target.item_ids->push_back(ctx.TargetId(id));
-  // Different files with their own reader connections: both sides at once.
-  auto source_sum =
-      std::async(std::launch::async, [&ctx, &source] { return ctx.source->ChecksumItems(source); });
-  Result<storage::ItemChecksum> target_sum = ctx.target->ChecksumItems(target);
-  Result<storage::ItemChecksum> source_got = source_sum.get();
-  FERRY_RETURN_IF_ERROR(source_got.status());
-  FERRY_RETURN_IF_ERROR(target_sum.status());
-  return model::BatchChecksums{source_got->count, source_got->checksum.Hex(), target_sum->count,
-                               target_sum->checksum.Hex()};
+  // One side after the other, on this worker's thread only: the other workers' copies
+  // (the writer, which every slice waits for) keep the remaining cores.
+  FERRY_ASSIGN_OR_RETURN(storage::ItemChecksum source_sum, ctx.source->ChecksumItems(source));
+  FERRY_ASSIGN_OR_RETURN(storage::ItemChecksum target_sum, ctx.target->ChecksumItems(target));
+  return model::BatchChecksums{source_sum.count, source_sum.checksum.Hex(), target_sum.count,
+                               target_sum.checksum.Hex()};
 }
 
 namespace {

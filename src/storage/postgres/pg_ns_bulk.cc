@@ -51,8 +51,8 @@ std::string PageSql(const std::string& columns, const std::string& table, const 
                     const std::string& id, const Page& page) {
   std::string sql = "SELECT " + columns + " FROM ";
   if (page.ids) {
-    sql += "unnest(string_to_array($3, chr(31))) AS u(id) JOIN " + table +
-           " a ON a.namespace_id = $1 AND a." + id + " = u.id WHERE ";
+    sql += "unnest(string_to_array($3, chr(31))) AS u(id) " +
+           ProbeEach(table, "a", "$1", id, "u.id", "p." + parent + " = $2") + " WHERE ";
   } else {
     sql += table + " a WHERE a.namespace_id = $1 AND a." + id + " > $3 AND ";
   }
@@ -117,9 +117,9 @@ Result<std::string> DocumentPage(pqxx::work& tx, const std::string& ns, const Ch
   auto vectors =
       page.ids ? tx.exec_params(
                      "SELECT v.document_id, v.feature_uri, v.data "
-                     "FROM unnest(string_to_array($2, chr(31))) AS u(id) "
-                     "JOIN vectors v ON v.namespace_id = $1 AND v.document_id = u.id "
-                     "ORDER BY v.document_id, v.feature_uri",
+                     "FROM unnest(string_to_array($2, chr(31))) AS u(id) " +
+                         ProbeEach("vectors", "v", "$1", "document_id", "u.id") +
+                         " ORDER BY v.document_id, v.feature_uri",
                      ns, *page.ids)
                : tx.exec_params(
                      "SELECT document_id, feature_uri, data FROM vectors WHERE namespace_id = $1 "
@@ -219,6 +219,7 @@ Result<ItemChecksum> PgNamespaceStore::ChecksumItems(const ChecksumRequest& requ
     const ItemChecksum before = out;  // a rerun transaction starts the page again
     return Run("checksum page", [&](pqxx::work& tx) -> Result<std::string> {
       out = before;
+      if (page.ids) PlanForAnyNamespace(tx);
       return objects ? ObjectPage(tx, ns_, request, page, bounds, &out)
                      : DocumentPage(tx, ns_, request, page, bounds, &out);
     });

@@ -59,13 +59,15 @@ int64_t CopyObjectRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest
           "status, error, created_at, updated_at, size_bytes, blob_hashes) "
           "SELECT $1, u.dst, $4, o.key_prefix, o.blobs, o.status, o.error, o.created_at, "
           "o.updated_at, o.size_bytes, o.blob_hashes "
-          "FROM unnest(string_to_array($5, chr(31)), string_to_array($6, chr(31))) AS u(src, dst) "
-          "JOIN objects o ON o.namespace_id = $2 AND o.object_id = u.src WHERE o.bucket_id = $3 "
-          "ON CONFLICT (namespace_id, object_id) DO UPDATE SET "
-          "bucket_id = EXCLUDED.bucket_id, key_prefix = EXCLUDED.key_prefix, "
-          "blobs = EXCLUDED.blobs, status = EXCLUDED.status, error = EXCLUDED.error, "
-          "created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, "
-          "size_bytes = EXCLUDED.size_bytes, blob_hashes = EXCLUDED.blob_hashes",
+          "FROM unnest(string_to_array($5, chr(31)), string_to_array($6, chr(31))) AS u(src, "
+          "dst) " +
+              ProbeEach("objects", "o", "$2", "object_id", "u.src", "p.bucket_id = $3") +
+              " WHERE o.bucket_id = $3 "
+              "ON CONFLICT (namespace_id, object_id) DO UPDATE SET "
+              "bucket_id = EXCLUDED.bucket_id, key_prefix = EXCLUDED.key_prefix, "
+              "blobs = EXCLUDED.blobs, status = EXCLUDED.status, error = EXCLUDED.error, "
+              "created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, "
+              "size_bytes = EXCLUDED.size_bytes, blob_hashes = EXCLUDED.blob_hashes",
           ns.target, ns.source, r.source_resource_id, target_bucket, JoinUnitSeparated(r.item_ids),
           JoinUnitSeparated(mapped))
       .affected_rows();
@@ -78,9 +80,10 @@ Columns MappedLineage(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest&
   auto rows = tx.exec_params(
       "SELECT d.document_id, d.root_object_id, d.root_bucket_id, d.source_object_id, "
       "d.source_document_id, d.source_collection_id, d.lineage_path "
-      "FROM unnest(string_to_array($2, chr(31))) AS u(src) "
-      "JOIN documents d ON d.namespace_id = $1 AND d.document_id = u.src "
-      "WHERE d.collection_id = $3",
+      "FROM unnest(string_to_array($2, chr(31))) AS u(src) " +
+          ProbeEach("documents", "d", "$1", "document_id", "u.src", "p.collection_id = $3") +
+          " "
+          "WHERE d.collection_id = $3",
       ns.source, JoinUnitSeparated(r.item_ids), r.source_resource_id);
   Columns c(8);
   for (const auto& row : rows) {
@@ -115,21 +118,22 @@ int64_t CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyReque
             "string_to_array($6, chr(31)), string_to_array($7, chr(31)), "
             "string_to_array($8, chr(31), chr(30)), string_to_array($9, chr(31), chr(30)), "
             "string_to_array($10, chr(31), chr(30)), string_to_array($11, chr(31))) "
-            "AS u(src, dst, root, bucket, sobj, sdoc, scoll, path) "
-            "JOIN documents d ON d.namespace_id = $2 AND d.document_id = u.src "
-            "ON CONFLICT (namespace_id, document_id) DO UPDATE SET "
-            "collection_id = EXCLUDED.collection_id, fields = EXCLUDED.fields, "
-            "source_type = EXCLUDED.source_type, root_object_id = EXCLUDED.root_object_id, "
-            "root_bucket_id = EXCLUDED.root_bucket_id, "
-            "source_object_id = EXCLUDED.source_object_id, "
-            "source_document_id = EXCLUDED.source_document_id, "
-            "source_collection_id = EXCLUDED.source_collection_id, "
-            "lineage_path = EXCLUDED.lineage_path, modality = EXCLUDED.modality, "
-            "ingestion_status = EXCLUDED.ingestion_status, error = EXCLUDED.error, "
-            "batch_id = EXCLUDED.batch_id, created_at = EXCLUDED.created_at, "
-            "updated_at = EXCLUDED.updated_at, write_seq = nextval('document_writes')",
+            "AS u(src, dst, root, bucket, sobj, sdoc, scoll, path) " +
+                ProbeEach("documents", "d", "$2", "document_id", "u.src", "p.collection_id = $12") +
+                " "
+                "ON CONFLICT (namespace_id, document_id) DO UPDATE SET "
+                "collection_id = EXCLUDED.collection_id, fields = EXCLUDED.fields, "
+                "source_type = EXCLUDED.source_type, root_object_id = EXCLUDED.root_object_id, "
+                "root_bucket_id = EXCLUDED.root_bucket_id, "
+                "source_object_id = EXCLUDED.source_object_id, "
+                "source_document_id = EXCLUDED.source_document_id, "
+                "source_collection_id = EXCLUDED.source_collection_id, "
+                "lineage_path = EXCLUDED.lineage_path, modality = EXCLUDED.modality, "
+                "ingestion_status = EXCLUDED.ingestion_status, error = EXCLUDED.error, "
+                "batch_id = EXCLUDED.batch_id, created_at = EXCLUDED.created_at, "
+                "updated_at = EXCLUDED.updated_at, write_seq = nextval('document_writes')",
             ns.target, ns.source, target_collection, src, dst, c.Joined(2), c.Joined(3),
-            c.Joined(4), c.Joined(5), c.Joined(6), c.Joined(7))
+            c.Joined(4), c.Joined(5), c.Joined(6), c.Joined(7), r.source_resource_id)
           .affected_rows();
   // Vectors are replaced, as an upsert of the document replaces them; on the slice's
   // first write under its fence no earlier attempt wrote any, so there is nothing to remove.
@@ -142,8 +146,8 @@ int64_t CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyReque
   tx.exec_params(
       "INSERT INTO vectors (namespace_id, document_id, feature_uri, position, dims, data) "
       "SELECT $1, u.dst, v.feature_uri, v.position, v.dims, v.data "
-      "FROM unnest(string_to_array($3, chr(31)), string_to_array($4, chr(31))) AS u(src, dst) "
-      "JOIN vectors v ON v.namespace_id = $2 AND v.document_id = u.src",
+      "FROM unnest(string_to_array($3, chr(31)), string_to_array($4, chr(31))) AS u(src, dst) " +
+          ProbeEach("vectors", "v", "$2", "document_id", "u.src"),
       ns.target, ns.source, src, dst);
   return copied;
 }
@@ -180,6 +184,7 @@ Result<BulkCopyResult> PgNamespaceStore::CopyItemsFrom(const std::string& source
                               " not found: " + target);
     }
     const SliceNamespaces ns{ns_, source_namespace_id};
+    PlanForAnyNamespace(tx);
     const int64_t copied = bucket ? CopyObjectRows(tx, ns, r, target)
                                   : CopyDocumentRows(tx, ns, r, target, first_write);
     return BulkCopyResult{copied};
