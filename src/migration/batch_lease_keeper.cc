@@ -38,10 +38,16 @@ Result<std::optional<model::ClaimedBatch>> BatchLeaseKeeper::ClaimNext(
   return claimed;
 }
 
+void BatchLeaseKeeper::Finishing(int64_t batch_no) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (held_.count(batch_no) > 0) finishing_.insert(batch_no);
+}
+
 void BatchLeaseKeeper::Forget(int64_t batch_no) {
   std::lock_guard<std::mutex> lock(mu_);
   held_.erase(batch_no);
   lost_.erase(batch_no);
+  finishing_.erase(batch_no);
 }
 
 bool BatchLeaseKeeper::Lost(int64_t batch_no) const {
@@ -80,8 +86,9 @@ void BatchLeaseKeeper::RenewAll() {
     if (renewed.ok()) {
       it->second = *renewed;
     } else if (renewed.status().code() == StatusCode::kLeaseLost) {
-      lost_[lease.batch_no] = true;
       held_.erase(it);
+      if (finishing_.erase(lease.batch_no) > 0) continue;  // completed meanwhile
+      lost_[lease.batch_no] = true;
       logger_.Warn("batch lease lost", {{"migration_id", lease.migration_id},
                                         {"batch_no", std::to_string(lease.batch_no)}});
     }

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -32,6 +33,10 @@ class BatchLeaseKeeper {
   // Claims the next free batch of `tier` of the migration and renews its lease until
   // Forget. nullopt when the tier has no free batch; errors from the catalog.
   Result<std::optional<model::ClaimedBatch>> ClaimNext(const std::string& migration_id, int tier);
+  // The batch's outcome is being recorded (CompleteMigrationBatch): its lease is still
+  // renewed until Forget, but a renewal that finds it gone (the completion committed
+  // first) is the batch's end, not a lost lease.
+  void Finishing(int64_t batch_no);
   // Stops renewing the batch's lease (it was completed or released).
   void Forget(int64_t batch_no);
   // True when a renewal found the lease taken over (its token is stale).
@@ -54,6 +59,7 @@ class BatchLeaseKeeper {
   bool stopping_ = false;
   std::map<int64_t, model::BatchLease> held_;  // by batch_no
   std::map<int64_t, bool> lost_;
+  std::set<int64_t> finishing_;  // held batches whose completion is being recorded
   std::thread renewer_;
 };
 

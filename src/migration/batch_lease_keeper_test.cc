@@ -178,6 +178,23 @@ TEST_F(BatchLeaseKeeperTest, ForgottenLeaseIsNoLongerRenewed) {
   EXPECT_EQ(OtherClaims(2), StatusCode::kUnavailable) << "a held lease was not renewed";
 }
 
+// A renewal that runs after the batch's completion committed (before its holder forgets
+// the lease) finds the lease gone: that is the batch's end, not a lost lease.
+TEST_F(BatchLeaseKeeperTest, ARenewalAfterTheCompletionIsNoLostLease) {
+  model::BatchLease mine = Claim(1);
+  Claim(2);  // keeps the renewer coming back
+  auto batch = catalog().ListMigrationBatches("mig_1", 0, 1);
+  ASSERT_TRUE(batch.ok() && batch->size() == 1u);
+  model::MigrationBatch done = batch->front();
+  done.status = "completed";
+  keeper_->Finishing(1);
+  ASSERT_TRUE(catalog().CompleteMigrationBatch(mine, done, {}, clock_.NowMs()).ok());
+  for (int i = 0; i < 3; ++i) RenewOne();  // batch 1's renewal among them
+  EXPECT_FALSE(keeper_->Lost(1));
+  EXPECT_FALSE(keeper_->Lost(2));
+  keeper_->Forget(1);
+}
+
 TEST_F(BatchLeaseKeeperTest, LeaseTakenOverIsLostAndItsHoldersWritesAreRefused) {
   ASSERT_TRUE(engine_->CreateNamespaceData("ns_target").ok());
   auto opened = engine_->OpenNamespace("ns_target");

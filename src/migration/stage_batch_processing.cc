@@ -191,6 +191,7 @@ class BatchWorkers {
     // Recorded (which also releases the lease, so a retry of the migration claims the
     // batch at once); when that cannot be written the batch stays pending in the plan
     // and its lease expires: the migration fails either way.
+    leases_.Finishing(batch.batch_no);
     Status recorded = RetryCatalogWrite([&] {
       return ctx_.deps.storage.catalog().CompleteMigrationBatch(lease, batch, {},
                                                                 ctx_.deps.clock.NowMs());
@@ -226,6 +227,7 @@ class BatchWorkers {
       item.created_at = item.updated_at = now;
       failed.push_back(std::move(item));
     }
+    leases_.Finishing(batch.batch_no);
     FERRY_RETURN_IF_ERROR(
         ctx_.deps.storage.catalog().CompleteMigrationBatch(lease, batch, failed, now));
     if (ctx_.deps.metrics != nullptr) {

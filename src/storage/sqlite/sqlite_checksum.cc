@@ -19,6 +19,9 @@ namespace ferry::storage::sqlite {
 namespace {
 
 constexpr int64_t kPage = 2000;
+// A page of a list of ids: a slice read back while other slices are copied, so its rows
+// are held next to the writer's — kept small (memory high-water of a migration).
+constexpr size_t kIdPage = 250;
 
 // [created_after, created_before) as the inclusive bounds ?3, ?4 of the page queries.
 struct Bounds {
@@ -176,8 +179,8 @@ std::vector<std::string> IdPages(std::vector<std::string> ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::vector<std::string> pages;
-  for (size_t at = 0; at < ids.size(); at += kPage) {
-    const size_t end = std::min(ids.size(), at + static_cast<size_t>(kPage));
+  for (size_t at = 0; at < ids.size(); at += kIdPage) {
+    const size_t end = std::min(ids.size(), at + kIdPage);
     pages.push_back(JsonArray(std::vector<std::string>(ids.begin() + static_cast<long>(at),
                                                        ids.begin() + static_cast<long>(end))));
   }
