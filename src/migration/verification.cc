@@ -275,7 +275,7 @@ namespace {
 Result<std::optional<std::pair<ContentChecksum, ContentChecksum>>> SumSlices(
     const RunContext& ctx, const std::string& resource_id) {
   using Sums = std::optional<std::pair<ContentChecksum, ContentChecksum>>;
-  constexpr int64_t kBatchPage = 64;  // each batch carries its item ids
+  constexpr int64_t kBatchPage = 8;  // each batch carries its item ids: few at a time
   ContentChecksum source, target;
   int64_t after = -1;
   for (;;) {
