@@ -217,8 +217,10 @@ Status SqliteNamespaceStore::AttachSource(SqliteDb& db, const std::string& sourc
   attach.BindText(1, source_path);
   FERRY_RETURN_IF_ERROR(attach.Run());
   attached_source_ = source_path;
-  // The same bounded page cache as this file's own (sqlite_db.cc).
-  return db.Exec("PRAGMA bulk_src.cache_size=-8192");
+  // A bounded page cache, half this file's own (sqlite_db.cc): slices read the source in
+  // key order, so it holds little more than B-tree paths (32 MiB gained nothing, 4 MiB
+  // lowered a 1M copy's memory high-water by 4 MiB; docs/benchmarks.md).
+  return db.Exec("PRAGMA bulk_src.cache_size=-4096");
 }
 
 }  // namespace ferry::storage::sqlite
