@@ -1,5 +1,7 @@
 #include "storage/checksum_rows.h"
 
+#include <algorithm>
+
 #include "common/ids.h"
 
 namespace ferry::storage {
@@ -60,6 +62,19 @@ void AddObjectRow(const ChecksumRequest& request, const std::string& object_id,
   const IdMapper map(request);
   out->checksum.Add(ObjectFingerprint(map.Id(object_id), map.Id(bucket_id), key_prefix, blobs));
   ++out->count;
+}
+
+std::vector<std::vector<std::string>> ChecksumIdPages(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<std::vector<std::string>> pages;
+  for (size_t at = 0; at < ids.size(); at += kChecksumIdPage) {
+    const auto first = ids.begin() + static_cast<std::ptrdiff_t>(at);
+    const size_t n = std::min(kChecksumIdPage, ids.size() - at);
+    pages.emplace_back(std::make_move_iterator(first),
+                       std::make_move_iterator(first + static_cast<std::ptrdiff_t>(n)));
+  }
+  return pages;
 }
 
 }  // namespace ferry::storage

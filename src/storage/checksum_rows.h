@@ -5,6 +5,7 @@
 // backend streams its rows through these, so both sides of a verification are computed
 // alike whatever holds them.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,6 +28,12 @@ struct ChecksumDocumentRow {
 // Adds a document row to `out`, its ids mapped when request.mapping is set.
 void AddDocumentRow(const ChecksumRequest& request, const ChecksumDocumentRow& row,
                     ItemChecksum* out);
+
+// A request's item_ids sorted and without repeats, cut into pages of at most
+// kChecksumIdPage ids. A slice is read back while other slices are copied, so its rows are
+// held next to the writer's: pages are kept small (a migration's memory high-water).
+constexpr size_t kChecksumIdPage = 250;
+std::vector<std::vector<std::string>> ChecksumIdPages(std::vector<std::string> ids);
 
 // Adds an object row to `out`, its ids mapped when request.mapping is set.
 void AddObjectRow(const ChecksumRequest& request, const std::string& object_id,

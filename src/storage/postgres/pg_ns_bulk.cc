@@ -1,7 +1,6 @@
 // PgNamespaceStore: fenced writes, the collection fingerprint, bulk load, and the
 // streaming checksum (a page of rows at a time, fingerprinted by storage/checksum_rows).
 
-#include <algorithm>
 #include <limits>
 #include <optional>
 #include <string>
@@ -17,10 +16,6 @@ namespace ferry::storage::postgres {
 namespace {
 
 constexpr size_t kPage = 2000;
-// A page of a list of ids: a slice read back while other slices are copied, so its rows
-// are held next to the writer's — kept small (memory high-water of a migration).
-constexpr size_t kIdPage = 250;
-
 // [created_after, created_before) as inclusive bounds.
 struct Bounds {
   int64_t low = std::numeric_limits<int64_t>::min();
@@ -228,14 +223,8 @@ Result<ItemChecksum> PgNamespaceStore::ChecksumItems(const ChecksumRequest& requ
     });
   };
   if (request.item_ids) {
-    std::vector<std::string> ids = *request.item_ids;
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    for (size_t at = 0; at < ids.size(); at += kIdPage) {
-      const auto first = ids.begin() + static_cast<long>(at);
-      const auto last = ids.begin() + static_cast<long>(std::min(ids.size(), at + kIdPage));
-      FERRY_RETURN_IF_ERROR(
-          read(Page{"", JoinUnitSeparated(std::vector<std::string>(first, last))}).status());
+    for (const auto& ids : ChecksumIdPages(*request.item_ids)) {
+      FERRY_RETURN_IF_ERROR(read(Page{"", JoinUnitSeparated(ids)}).status());
     }
     return out;
   }

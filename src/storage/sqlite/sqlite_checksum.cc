@@ -4,7 +4,6 @@
 // of the vectors' primary key, merged by document id: no per-item query. Reads run on the
 // store's reader connection, so a checksum and the writer never wait for each other.
 
-#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -19,10 +18,6 @@ namespace ferry::storage::sqlite {
 namespace {
 
 constexpr int64_t kPage = 2000;
-// A page of a list of ids: a slice read back while other slices are copied, so its rows
-// are held next to the writer's — kept small (memory high-water of a migration).
-constexpr size_t kIdPage = 250;
-
 // [created_after, created_before) as the inclusive bounds ?3, ?4 of the page queries.
 struct Bounds {
   int64_t low = std::numeric_limits<int64_t>::min();
@@ -174,19 +169,6 @@ Result<std::string> DocumentPage(SqliteDb& db, const ChecksumRequest& r, const P
   return rows.empty() ? std::string() : rows.back().id;
 }
 
-// The request's ids sorted and without repeats, cut into pages (JSON arrays).
-std::vector<std::string> IdPages(std::vector<std::string> ids) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  std::vector<std::string> pages;
-  for (size_t at = 0; at < ids.size(); at += kIdPage) {
-    const size_t end = std::min(ids.size(), at + kIdPage);
-    pages.push_back(JsonArray(std::vector<std::string>(ids.begin() + static_cast<long>(at),
-                                                       ids.begin() + static_cast<long>(end))));
-  }
-  return pages;
-}
-
 }  // namespace
 
 Result<ItemChecksum> SqliteNamespaceStore::ChecksumItems(const ChecksumRequest& request) {
@@ -205,8 +187,8 @@ Result<ItemChecksum> SqliteNamespaceStore::ChecksumItems(const ChecksumRequest& 
     });
   };
   if (request.item_ids) {
-    for (auto& ids : IdPages(*request.item_ids)) {
-      FERRY_RETURN_IF_ERROR(read(Page{"", std::move(ids)}).status());
+    for (const auto& ids : ChecksumIdPages(*request.item_ids)) {
+      FERRY_RETURN_IF_ERROR(read(Page{"", JsonArray(ids)}).status());
     }
     return out;
   }
