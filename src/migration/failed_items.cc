@@ -92,7 +92,8 @@ Result<int64_t> PlanRetryBatches(storage::CatalogStore& catalog, const model::Mi
   std::map<int64_t, int> tier_of;
   int64_t last_no = 0;
   for (;;) {
-    FERRY_ASSIGN_OR_RETURN(auto page, catalog.ListMigrationBatches(m.migration_id, last_no, kPage));
+    FERRY_ASSIGN_OR_RETURN(auto page, catalog.ListMigrationBatches(m.migration_id, last_no,
+                                                                   storage::kMigrationBatchPage));
     if (page.empty()) break;
     for (const auto& b : page) tier_of[b.batch_no] = b.tier;
     last_no = page.back().batch_no;

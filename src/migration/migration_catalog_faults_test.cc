@@ -125,5 +125,22 @@ TEST_F(MigrationCatalogFaultsTest, AStoppedBatchReleasesItsLeaseDespiteAPassingE
   ExpectNoBatchLeased(id);
 }
 
+// A run reads its plan (the tally of what earlier attempts completed, the slices'
+// checksums in finalization) a few batches at a time: every batch carries its item ids,
+// so a whole-plan page would hold every id of the namespace at once (at 1M documents
+// that was 50 MiB of the copy's memory high-water).
+TEST_F(MigrationCatalogFaultsTest, ARunReadsItsPlanAFewBatchesAtATime) {
+  MakeSource();
+  model::MigrationConfig config = Config(MigrationType::kCopy);
+  config.batch_options = model::BatchOptions{2, 2, true};
+  model::Migration m = Run(config);
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
+  const int64_t largest = catalog_faults().largest_batch_page_items();
+  auto batches = Take(storage_->catalog().ListMigrationBatches(m.migration_id, -1, 1000));
+  ASSERT_GT(static_cast<int64_t>(batches.size()), 2 * storage::kMigrationBatchPage);
+  EXPECT_GT(largest, 0);
+  EXPECT_LE(largest, 2 * storage::kMigrationBatchPage);
+}
+
 }  // namespace
 }  // namespace ferry::migration::testing_support

@@ -275,8 +275,8 @@ Result<Tally> TallyCompleted(RunContext& ctx) {
   Tally r;
   int64_t after = 0;
   for (;;) {
-    FERRY_ASSIGN_OR_RETURN(
-        auto page, ctx.deps.storage.catalog().ListMigrationBatches(ctx.migration_id, after, 512));
+    FERRY_ASSIGN_OR_RETURN(auto page, ctx.deps.storage.catalog().ListMigrationBatches(
+                                          ctx.migration_id, after, storage::kMigrationBatchPage));
     if (page.empty()) return r;
     for (const auto& b : page) {
       after = b.batch_no;

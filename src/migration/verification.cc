@@ -275,12 +275,11 @@ namespace {
 Result<std::optional<std::pair<ContentChecksum, ContentChecksum>>> SumSlices(
     const RunContext& ctx, const std::string& resource_id) {
   using Sums = std::optional<std::pair<ContentChecksum, ContentChecksum>>;
-  constexpr int64_t kBatchPage = 8;  // each batch carries its item ids: few at a time
   ContentChecksum source, target;
   int64_t after = -1;
   for (;;) {
     FERRY_ASSIGN_OR_RETURN(auto page, ctx.deps.storage.catalog().ListMigrationBatches(
-                                          ctx.migration_id, after, kBatchPage));
+                                          ctx.migration_id, after, storage::kMigrationBatchPage));
     if (page.empty()) return Sums(std::make_pair(source, target));
     for (const auto& b : page) {
       if (b.resource_id != resource_id) continue;

@@ -13,6 +13,9 @@
 
 namespace ferry::storage {
 
+// Batches per page when a whole plan is read (ListMigrationBatches).
+inline constexpr int64_t kMigrationBatchPage = 8;
+
 class MigrationStore {
  public:
   virtual ~MigrationStore() = default;
@@ -43,7 +46,9 @@ class MigrationStore {
   // The same, keeping completed_by as given (InsertMigrationBatches leaves it unset): a
   // storage move copies plans exactly as they were.
   virtual Status ImportMigrationBatches(const std::vector<model::MigrationBatch>& batches) = 0;
-  // Batches with batch_no > after_batch_no, ascending, at most `limit`.
+  // Batches with batch_no > after_batch_no, ascending, at most `limit`. Each carries its
+  // item ids (batch_size of them): read a plan kMigrationBatchPage batches at a time, so
+  // what a reader holds does not grow with the plan.
   virtual Result<std::vector<model::MigrationBatch>> ListMigrationBatches(
       const std::string& migration_id, int64_t after_batch_no, int64_t limit) = 0;
   // Replaces status, attempts, items_failed and error of (migration_id, batch_no).

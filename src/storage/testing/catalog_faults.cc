@@ -1,5 +1,6 @@
 #include "storage/testing/catalog_faults.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace ferry::storage::testing {
@@ -29,6 +30,18 @@ void CatalogFaults::Clear() {
 int64_t CatalogFaults::calls(CatalogOp op) const {
   std::lock_guard<std::mutex> lock(mu_);
   return calls_[Index(op)];
+}
+
+int64_t CatalogFaults::largest_batch_page_items() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return largest_batch_page_items_;
+}
+
+void CatalogFaults::NoteBatchPage(const std::vector<model::MigrationBatch>& page) {
+  int64_t items = 0;
+  for (const auto& b : page) items += static_cast<int64_t>(b.item_ids.size());
+  std::lock_guard<std::mutex> lock(mu_);
+  largest_batch_page_items_ = std::max(largest_batch_page_items_, items);
 }
 
 Status CatalogFaults::TakeLocked(Fault& fault) {
@@ -79,6 +92,13 @@ Status Store::InsertMigrationBatches(const std::vector<model::MigrationBatch>& b
 Status Store::ImportMigrationBatches(const std::vector<model::MigrationBatch>& batches) {
   FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kImportMigrationBatches));
   return ForwardingCatalogStore::ImportMigrationBatches(batches);
+}
+
+Result<std::vector<model::MigrationBatch>> Store::ListMigrationBatches(
+    const std::string& migration_id, int64_t after_batch_no, int64_t limit) {
+  auto page = ForwardingCatalogStore::ListMigrationBatches(migration_id, after_batch_no, limit);
+  if (page.ok()) faults_.NoteBatchPage(*page);
+  return page;
 }
 
 Status Store::UpdateMigrationBatch(const model::MigrationBatch& batch) {

@@ -4,11 +4,12 @@
 // operations — the next N calls of one, every call from some point on, or only the
 // UpdateMigration calls that record a migration's end — so the paths that handle a
 // catalog error are tested, not hoped for. A failed call writes nothing. Reads are never
-// affected. Thread-safe.
+// affected, only the size of plan pages is noted. Thread-safe.
 
 #include <array>
 #include <cstdint>
 #include <mutex>
+#include <vector>
 
 #include "storage/forwarding_catalog_store.h"
 
@@ -50,6 +51,10 @@ class CatalogFaults {
 
   // Calls of `op` so far, failed ones included.
   int64_t calls(CatalogOp op) const;
+  // The most item ids one ListMigrationBatches answer held (what a reader of a plan holds
+  // at once), and the record of it cleared.
+  int64_t largest_batch_page_items() const;
+  void NoteBatchPage(const std::vector<model::MigrationBatch>& page);
 
   // Hooks used by FaultInjectingCatalogStore: account for the call and return the
   // injected failure (OK to proceed).
@@ -69,6 +74,7 @@ class CatalogFaults {
   std::array<Fault, kCatalogOpCount> faults_;
   std::array<int64_t, kCatalogOpCount> calls_{};
   Fault final_updates_;
+  int64_t largest_batch_page_items_ = 0;
 };
 
 // Forwards to `target` (not owned); the faultable writes first consult `faults`.
@@ -82,6 +88,9 @@ class FaultInjectingCatalogStore final : public ForwardingCatalogStore {
   Status UpsertTask(const model::Task& task) override;
   Status InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
   Status ImportMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
+  Result<std::vector<model::MigrationBatch>> ListMigrationBatches(const std::string& migration_id,
+                                                                  int64_t after_batch_no,
+                                                                  int64_t limit) override;
   Status UpdateMigrationBatch(const model::MigrationBatch& batch) override;
   Result<std::optional<model::ClaimedBatch>> ClaimNextMigrationBatch(
       const std::string& migration_id, int tier, const std::string& owner, TimestampMs now,

@@ -58,7 +58,7 @@ Status CopyMigrationWork(CatalogStore& from, CatalogStore& to, const model::Migr
   int64_t after = std::numeric_limits<int64_t>::min();
   for (;;) {
     FERRY_ASSIGN_OR_RETURN(auto batches,
-                           from.ListMigrationBatches(m.migration_id, after, kPageSize));
+                           from.ListMigrationBatches(m.migration_id, after, kMigrationBatchPage));
     if (batches.empty()) break;
     after = batches.back().batch_no;
     FERRY_RETURN_IF_ERROR(to.ImportMigrationBatches(batches));
