@@ -2,9 +2,9 @@
 // namespace file. The source file is ATTACHed to this connection and the rows move with
 // INSERT … SELECT, ids mapped by the ferry_map_id / ferry_map_path SQL functions
 // (sqlite_functions.h), in one transaction that also advances the slice's write fence.
-// Nothing is decoded or re-encoded: fields, blobs and vectors move as stored bytes. Rows
-// are not sorted by target key first: the mapped ids are hash-derived, so a slice touches
-// the same random index pages in any order, and the sort only cost memory (measured).
+// Nothing is decoded or re-encoded: fields, blobs and vectors move as stored bytes. A
+// slice's ids come sorted (the plan enumerates them in id order) and the mapping keeps
+// their order (common/ids.h), so its rows reach the target's keys in order.
 
 #include <cstdio>
 #include <functional>
