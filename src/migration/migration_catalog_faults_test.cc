@@ -127,8 +127,8 @@ TEST_F(MigrationCatalogFaultsTest, AStoppedBatchReleasesItsLeaseDespiteAPassingE
 
 // A run reads its plan (the tally of what earlier attempts completed, the slices'
 // checksums in finalization) a few batches at a time: every batch carries its item ids,
-// so a whole-plan page would hold every id of the namespace at once (at 1M documents
-// that was 50 MiB of the copy's memory high-water).
+// so a page of hundreds of batches holds hundreds of thousands of ids at once (at 1M
+// documents, ~30 MiB of the copy's memory high-water).
 TEST_F(MigrationCatalogFaultsTest, ARunReadsItsPlanAFewBatchesAtATime) {
   MakeSource();
   model::MigrationConfig config = Config(MigrationType::kCopy);

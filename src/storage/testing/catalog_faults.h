@@ -51,9 +51,10 @@ class CatalogFaults {
 
   // Calls of `op` so far, failed ones included.
   int64_t calls(CatalogOp op) const;
-  // The most item ids one ListMigrationBatches answer held (what a reader of a plan holds
-  // at once), and the record of it cleared.
+  // The most item ids one ListMigrationBatches answer held so far (what a reader of a
+  // plan holds at once).
   int64_t largest_batch_page_items() const;
+  // Hook used by FaultInjectingCatalogStore: accounts for one answered page.
   void NoteBatchPage(const std::vector<model::MigrationBatch>& page);
 
   // Hooks used by FaultInjectingCatalogStore: account for the call and return the
