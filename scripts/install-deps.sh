@@ -12,7 +12,8 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev
   libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libpqxx-dev
-  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libstb-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libjpeg62-turbo-dev libpng-dev libstb-dev
   libgtest-dev libgmock-dev
   libhnswlib-dev
   prometheus-cpp-dev

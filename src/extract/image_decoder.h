@@ -1,6 +1,7 @@
 #pragma once
 // Decoding of JPEG and PNG bytes into a small, fixed-budget RGB sample grid for the image
-// extractors. The only file that talks to stb_image.
+// extractors. The decoders are libjpeg-turbo and libpng (image_readers.h); the image is
+// sampled row by row as it decodes, so only one row of it is held (Adam7 PNGs: all of it).
 
 #include <cstdint>
 #include <string_view>
