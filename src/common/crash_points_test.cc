@@ -65,6 +65,20 @@ TEST(MapResourceIdTest, KeepsTheOrderOfConsecutiveIds) {
   }
 }
 
+TEST(ShiftedIdTest, IsMapResourceIdsRuleWithAnyPrefixAndKey) {
+  EXPECT_EQ(ShiftedId("doc", "obj_000000000000000000000001", "mig_1"),
+            "doc_38342be8b4bf2813a512462d");  // the offset of "mig_1", as above
+  EXPECT_EQ(ShiftedId("x", "doc_ffffffffffffffffffffffff", "mig_1"), "x_38342be8b4bf2813a512462b");
+  EXPECT_EQ(ShiftedId("doc", "plain", "k"), std::nullopt);
+  EXPECT_EQ(ShiftedId("doc", "obj_0123", "k"), std::nullopt);
+  EXPECT_EQ(ShiftedId("doc", "obj_0000000000000000000000AB", "k"), std::nullopt);  // upper case
+  // Interleaved keys on one thread: each call uses its own key's offset.
+  const auto a = ShiftedId("d", "o_000000000000000000000001", "a");
+  const auto b = ShiftedId("d", "o_000000000000000000000001", "b");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(ShiftedId("d", "o_000000000000000000000001", "a"), a);
+}
+
 TEST(MapResourceIdTest, LineagePathsMapEachPart) {
   EXPECT_EQ(MapLineagePath("m", "bkt_1/col_2", false),
             MapResourceId("m", "bkt_1", false) + "/" + MapResourceId("m", "col_2", false));

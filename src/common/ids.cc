@@ -134,38 +134,48 @@ std::string FormatId96(uint64_t high, uint64_t low) {
 
 }  // namespace
 
+std::optional<std::string> ShiftedId(std::string_view prefix, std::string_view source_id,
+                                     std::string_view offset_key) {
+  const size_t underscore = source_id.find('_');
+  uint64_t src_high = 0, src_low = 0;
+  if (underscore == std::string_view::npos ||
+      !ParseId96(source_id.substr(underscore + 1), &src_high, &src_low)) {
+    return std::nullopt;
+  }
+  // The offset: the first 96 bits of SHA-256(offset_key), remembered for the last key per
+  // thread (a bulk statement or a rebuilt batch shifts every id with the same one).
+  thread_local std::string last_key;
+  thread_local bool cached = false;
+  thread_local uint64_t off_high = 0, off_low = 0;
+  if (!cached || last_key != offset_key) {
+    ParseId96(std::string_view(Sha256Hex(offset_key)).substr(0, kIdDigits), &off_high, &off_low);
+    last_key = std::string(offset_key);
+    cached = true;
+  }
+  // Value plus offset modulo 2^96: a bijection that keeps the order of ids except at one
+  // wrap-around point, so consecutive source ids become consecutive keys (flat cost per
+  // item in the B-trees they are written to) and two source ids never share a result.
+  const uint64_t low = src_low + off_low;
+  const uint64_t high = (src_high + off_high + (low < src_low ? 1 : 0)) & 0xffffffffULL;
+  std::string out(prefix);
+  out += '_';
+  out += FormatId96(high, low);
+  return out;
+}
+
 std::string MapResourceId(std::string_view migration_id, std::string_view source_id,
                           bool preserve) {
   if (preserve) return std::string(source_id);
-  size_t underscore = source_id.find('_');
-  std::string out(underscore == std::string_view::npos ? "id" : source_id.substr(0, underscore));
-  out += '_';
-  uint64_t src_high = 0, src_low = 0, off_high = 0, off_low = 0;
-  if (underscore != std::string_view::npos &&
-      ParseId96(source_id.substr(underscore + 1), &src_high, &src_low)) {
-    // The migration's offset: the first 96 bits of SHA-256(migration_id), remembered for
-    // the last migration per thread (a bulk statement maps every row with the same one).
-    thread_local std::string last_migration;
-    thread_local uint64_t last_high = 0, last_low = 0;
-    if (last_migration.empty() || last_migration != migration_id) {
-      ParseId96(std::string_view(Sha256Hex(migration_id)).substr(0, kIdDigits), &last_high,
-                &last_low);
-      last_migration = std::string(migration_id);
-    }
-    off_high = last_high;
-    off_low = last_low;
-    // A canonical id (prefix + 24 hex): its value plus the offset, modulo 2^96. A
-    // bijection that keeps the order of ids except at one wrap-around point, so a slice
-    // of consecutive source ids is written as consecutive target keys (flat cost per
-    // item in the target's B-trees) and two source ids never share a target id.
-    uint64_t low = src_low + off_low;
-    uint64_t high = (src_high + off_high + (low < src_low ? 1 : 0)) & 0xffffffffULL;
-    out += FormatId96(high, low);
-    return out;
-  }
+  const size_t underscore = source_id.find('_');
+  const std::string_view prefix = underscore == std::string_view::npos
+                                      ? std::string_view("id")
+                                      : source_id.substr(0, underscore);
+  if (auto shifted = ShiftedId(prefix, source_id, migration_id)) return std::move(*shifted);
   std::string mixed;
   mixed.reserve(migration_id.size() + 1 + source_id.size());
   mixed.append(migration_id).append("|").append(source_id);
+  std::string out(prefix);
+  out += '_';
   out += Sha256Hex(mixed).substr(0, kIdDigits);
   return out;
 }

@@ -3,6 +3,7 @@
 // milliseconds, then 12 random, so new ids sort in creation order (like UUIDv7/ULID) and
 // every key-ordered scan or copy of recent data reads its pages in order.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,14 @@ bool IsValidId(std::string_view id);
 // pure function, so a re-run batch writes the same ids. Storage backends evaluate it
 // inside their engine (bulk copies), so it lives here, below every layer that needs it.
 std::string MapResourceId(std::string_view migration_id, std::string_view source_id, bool preserve);
+// For a canonical `source_id` (any prefix, '_', 24 lowercase hex digits): `prefix` + '_' +
+// its 96-bit value plus the first 96 bits of SHA-256(offset_key), modulo 2^96, as 24 hex
+// digits — for one offset_key an order-keeping bijection of canonical ids (one wrap-around
+// point). nullopt for any other id. MapResourceId is this with the migration id as the
+// key; service::DocumentIdFor with the collection and position, so a collection's
+// documents are keyed in the order of their sources.
+std::optional<std::string> ShiftedId(std::string_view prefix, std::string_view source_id,
+                                     std::string_view offset_key);
 // A lineage path ("obj_…/doc_…"): each '/'-separated part mapped by MapResourceId.
 std::string MapLineagePath(std::string_view migration_id, std::string_view path, bool preserve);
 

@@ -7,11 +7,14 @@
 #include <string>
 
 #include "common/crypto.h"
+#include "common/ids.h"
 
 namespace ferry::service {
 
 std::string DocumentIdFor(const std::string& collection_id, const std::string& source_key,
                           int position) {
+  const std::string key = collection_id + "|" + std::to_string(position);
+  if (auto shifted = ShiftedId("doc", source_key, key)) return std::move(*shifted);
   return "doc_" +
          Sha256Hex(collection_id + "|" + source_key + "|" + std::to_string(position)).substr(0, 24);
 }
