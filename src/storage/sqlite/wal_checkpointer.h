@@ -5,8 +5,10 @@
 // fsyncs, and the writer's mutex is held meanwhile, so a migration's single writer (and
 // every extraction waiting on it) stalls for the length of a 128 MiB copy. Here the commit
 // only queues the file; a thread of the engine checkpoints it (PASSIVE, on a connection
-// of its own) while the writer goes on. When the background falls far behind (the WAL at
-// 4x the threshold) the committing connection checkpoints itself, as SQLite would.
+// of its own) while the writer goes on; the first commit after that pass checkpoints its
+// short tail itself, so that the WAL can start over (OnCommit in the .cc). When the
+// background falls far behind (the WAL at 4x the threshold) the committing connection
+// checkpoints itself, as SQLite would.
 // Durability is unchanged: a checkpoint only moves committed frames.
 
 #include <condition_variable>
@@ -57,6 +59,7 @@ class WalCheckpointer {
 struct WalCheckpointer::Hook {
   std::shared_ptr<State> state;
   std::string path;
+  int64_t seen = 0;  // the background checkpoints of `path` this connection has answered
 };
 
 }  // namespace ferry::storage::sqlite
