@@ -14,7 +14,9 @@ struct WalCheckpointer::State {
   mutable std::mutex mu;
   mutable std::condition_variable cv;  // work queued, stop, or a checkpoint completed
   std::deque<std::string> queue;
-  std::set<std::string> queued;  // the paths in `queue`, so a file is queued once
+  // The paths queued or being checkpointed: a file is queued once, and the commits
+  // during its pass do not queue another.
+  std::set<std::string> queued;
   struct Done {
     int64_t passes = 0;      // background checkpoints of the file completed
     int64_t backfilled = 0;  // the WAL frames in the database file after the last one
