@@ -144,12 +144,17 @@ class Sha256Context {
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
+void Sha256Digest(std::string_view data, unsigned char (&out)[kSha256Bytes]) {
+  static_assert(kSha256Bytes == SHA256_DIGEST_LENGTH);
   thread_local Sha256Context context;
-  if (!context.Digest(data, digest)) {
-    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  if (!context.Digest(data, out)) {
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
   }
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[kSha256Bytes];
+  Sha256Digest(data, digest);
   return ToHex(digest, sizeof(digest));
 }
 

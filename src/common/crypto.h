@@ -12,6 +12,11 @@ namespace ferry {
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 
+// The SHA-256 digest of `data` as raw bytes, for callers that hash many small inputs and
+// use the digest as a number (content checksums).
+inline constexpr size_t kSha256Bytes = 32;
+void Sha256Digest(std::string_view data, unsigned char (&out)[kSha256Bytes]);
+
 // Lowercase hex HMAC-SHA256 of `data` under `key`.
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
 

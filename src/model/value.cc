@@ -131,10 +131,10 @@ void PutString(std::string* out, std::string_view s) {
   out->append(s);
 }
 
-bool GetString(std::string_view* in, std::string* s) {
+bool GetStringView(std::string_view* in, std::string_view* s) {
   uint64_t n;
   if (!GetVarint(in, &n) || n > in->size()) return false;
-  s->assign(in->substr(0, n));
+  *s = in->substr(0, n);
   in->remove_prefix(n);
   return true;
 }
@@ -177,44 +177,28 @@ void Encode(const Value& v, std::string* out) {
 }
 
 bool Decode(std::string_view* in, Value* out, int depth) {
-  if (in->empty() || depth > 256) return false;
-  auto kind = static_cast<Value::Kind>(in->front());
-  in->remove_prefix(1);
-  switch (kind) {
+  EncodedHead head;
+  if (depth > 256 || !ReadEncodedHead(in, &head)) return false;
+  switch (head.kind) {
     case Value::Kind::kNull:
       *out = Value();
       return true;
     case Value::Kind::kBool:
-      if (in->empty()) return false;
-      *out = Value(in->front() != 0);
-      in->remove_prefix(1);
+      *out = Value(head.boolean);
       return true;
-    case Value::Kind::kInt: {
-      uint64_t z;
-      if (!GetVarint(in, &z)) return false;
-      *out = Value(static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1)));
+    case Value::Kind::kInt:
+      *out = Value(head.integer);
       return true;
-    }
-    case Value::Kind::kDouble: {
-      if (in->size() < 8) return false;
-      double d;
-      std::memcpy(&d, in->data(), 8);
-      in->remove_prefix(8);
-      *out = Value(d);
+    case Value::Kind::kDouble:
+      *out = Value(head.number);
       return true;
-    }
-    case Value::Kind::kString: {
-      std::string s;
-      if (!GetString(in, &s)) return false;
-      *out = Value(std::move(s));
+    case Value::Kind::kString:
+      *out = Value(std::string(head.string));
       return true;
-    }
     case Value::Kind::kArray: {
-      uint64_t n;
-      if (!GetVarint(in, &n) || n > in->size()) return false;
       ValueArray arr;
-      arr.reserve(n);
-      for (uint64_t i = 0; i < n; ++i) {
+      arr.reserve(head.count);
+      for (uint64_t i = 0; i < head.count; ++i) {
         Value e;
         if (!Decode(in, &e, depth + 1)) return false;
         arr.push_back(std::move(e));
@@ -223,14 +207,12 @@ bool Decode(std::string_view* in, Value* out, int depth) {
       return true;
     }
     case Value::Kind::kObject: {
-      uint64_t n;
-      if (!GetVarint(in, &n) || n > in->size()) return false;
       ValueObject obj;
-      for (uint64_t i = 0; i < n; ++i) {
-        std::string k;
+      for (uint64_t i = 0; i < head.count; ++i) {
+        std::string_view k;
         Value e;
-        if (!GetString(in, &k) || !Decode(in, &e, depth + 1)) return false;
-        obj.Set(std::move(k), std::move(e));
+        if (!ReadEncodedKey(in, &k) || !Decode(in, &e, depth + 1)) return false;
+        obj.Set(std::string(k), std::move(e));
       }
       *out = Value(std::move(obj));
       return true;
@@ -249,6 +231,56 @@ std::string EncodeValue(const Value& v) {
 
 bool DecodeValue(std::string_view bytes, Value* out) {
   return Decode(&bytes, out, 0) && bytes.empty();
+}
+
+bool ReadEncodedHead(std::string_view* in, EncodedHead* out) {
+  if (in->empty()) return false;
+  const auto tag = static_cast<uint8_t>(in->front());
+  if (tag > static_cast<uint8_t>(Value::Kind::kObject)) return false;
+  out->kind = static_cast<Value::Kind>(tag);
+  in->remove_prefix(1);
+  switch (out->kind) {
+    case Value::Kind::kNull:
+      return true;
+    case Value::Kind::kBool:
+      if (in->empty()) return false;
+      out->boolean = in->front() != 0;
+      in->remove_prefix(1);
+      return true;
+    case Value::Kind::kInt: {
+      uint64_t z;
+      if (!GetVarint(in, &z)) return false;
+      out->integer = static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
+      return true;
+    }
+    case Value::Kind::kDouble:
+      if (in->size() < 8) return false;
+      std::memcpy(&out->number, in->data(), 8);
+      in->remove_prefix(8);
+      return true;
+    case Value::Kind::kString:
+      return GetStringView(in, &out->string);
+    case Value::Kind::kArray:
+    case Value::Kind::kObject:
+      // Every element takes at least one byte: a count above what is left is malformed.
+      return GetVarint(in, &out->count) && out->count <= in->size();
+  }
+  return false;
+}
+
+bool ReadEncodedKey(std::string_view* in, std::string_view* key) { return GetStringView(in, key); }
+
+bool SkipEncodedValue(std::string_view* in, int depth) {
+  EncodedHead head;
+  if (depth > 256 || !ReadEncodedHead(in, &head)) return false;
+  const bool object = head.kind == Value::Kind::kObject;
+  if (!object && head.kind != Value::Kind::kArray) return true;
+  for (uint64_t i = 0; i < head.count; ++i) {
+    std::string_view key;
+    if (object && !ReadEncodedKey(in, &key)) return false;
+    if (!SkipEncodedValue(in, depth + 1)) return false;
+  }
+  return true;
 }
 
 }  // namespace ferry::model

@@ -92,4 +92,21 @@ class ValueObject {
 std::string EncodeValue(const Value& v);
 bool DecodeValue(std::string_view bytes, Value* out);
 
+// A pull reader of EncodeValue's format, for readers that need no Value (content
+// fingerprints): the head of one value — a scalar whole, an array or object its count,
+// its elements following (`count` values, or `count` entries of a key then a value).
+struct EncodedHead {
+  Value::Kind kind = Value::Kind::kNull;
+  bool boolean = false;
+  int64_t integer = 0;
+  double number = 0;
+  std::string_view string;
+  uint64_t count = 0;
+};
+// Each returns false on malformed input and then leaves *in unspecified.
+bool ReadEncodedHead(std::string_view* in, EncodedHead* out);
+bool ReadEncodedKey(std::string_view* in, std::string_view* key);
+// Skips one whole value (nested at most 256 deep, as DecodeValue allows).
+bool SkipEncodedValue(std::string_view* in, int depth = 0);
+
 }  // namespace ferry::model

@@ -11,15 +11,17 @@ namespace {
 class IdMapper {
  public:
   explicit IdMapper(const ChecksumRequest& r) : mapping_(r.mapping) {}
-  std::string Id(const std::string& id) const {
-    return mapping_ ? MapResourceId(mapping_->migration_id, id, mapping_->preserve) : id;
+  std::string Id(std::string_view id) const {
+    return mapping_ ? MapResourceId(mapping_->migration_id, id, mapping_->preserve)
+                    : std::string(id);
   }
   // An absent optional id maps to "" (as absent ids do when a document is copied).
-  std::string OptionalId(const std::optional<std::string>& id) const {
+  std::string OptionalId(const std::optional<std::string_view>& id) const {
     return id ? Id(*id) : std::string();
   }
-  std::string Path(const std::string& path) const {
-    return mapping_ ? MapLineagePath(mapping_->migration_id, path, mapping_->preserve) : path;
+  std::string Path(std::string_view path) const {
+    return mapping_ ? MapLineagePath(mapping_->migration_id, path, mapping_->preserve)
+                    : std::string(path);
   }
 
  private:
@@ -28,9 +30,12 @@ class IdMapper {
 
 }  // namespace
 
-void AddDocumentRow(const ChecksumRequest& request, const ChecksumDocumentRow& d,
-                    ItemChecksum* out) {
-  const IdMapper map(request);
+DocumentChecksummer::DocumentChecksummer(const ChecksumRequest& request, ItemChecksum* out)
+    : request_(request), out_(out), fingerprinter_(request.scope) {}
+
+Status DocumentChecksummer::Begin(const DocumentRowView& d) {
+  Finish();
+  const IdMapper map(request_);
   const std::string id = map.Id(d.id), collection = map.Id(d.collection),
                     root_object = map.Id(d.root_object), root_bucket = map.Id(d.root_bucket),
                     source_object = map.OptionalId(d.source_object),
@@ -50,14 +55,24 @@ void AddDocumentRow(const ChecksumRequest& request, const ChecksumDocumentRow& d
   v.modality = d.modality;
   v.ingestion_status = d.status;
   v.error = d.error;
-  v.fields = &d.fields;
-  for (const auto& [uri, bytes] : d.vectors) v.vectors.emplace_back(uri, bytes);
-  out->checksum.Add(DocumentFingerprint(v, request.scope));
-  ++out->count;
+  if (!fingerprinter_.Begin(v, d.fields)) {
+    return Status::DataLoss("stored field does not decode: documents.fields");
+  }
+  open_ = true;
+  return Status::Ok();
 }
 
-void AddObjectRow(const ChecksumRequest& request, const std::string& object_id,
-                  const std::string& bucket_id, const std::string& key_prefix,
+void DocumentChecksummer::Finish() {
+  if (!open_) return;
+  open_ = false;
+  unsigned char digest[kSha256Bytes];
+  fingerprinter_.Finish(digest);
+  out_->checksum.AddDigest(digest);
+  ++out_->count;
+}
+
+void AddObjectRow(const ChecksumRequest& request, std::string_view object_id,
+                  std::string_view bucket_id, std::string_view key_prefix,
                   const std::vector<model::Blob>& blobs, ItemChecksum* out) {
   const IdMapper map(request);
   out->checksum.Add(ObjectFingerprint(map.Id(object_id), map.Id(bucket_id), key_prefix, blobs));

@@ -8,26 +8,44 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "model/resources.h"
 #include "storage/bulk_data.h"
+#include "storage/fingerprint.h"
 
 namespace ferry::storage {
 
-// A document row of a checksum page. Absent optional ids are std::nullopt.
-struct ChecksumDocumentRow {
-  std::string id, collection, source_type, root_object, root_bucket;
-  std::optional<std::string> source_object, source_document, source_collection;
-  std::string path, modality, status, error;
-  model::Value fields;
-  std::vector<std::pair<std::string, std::string>> vectors;  // (feature URI, raw bytes)
+// A document row of a checksum scan as a backend reads it: views into the row, valid
+// while the backend holds it. `fields` are the stored bytes (model::EncodeValue).
+struct DocumentRowView {
+  std::string_view id, collection, fields, source_type, root_object, root_bucket;
+  std::optional<std::string_view> source_object, source_document, source_collection;
+  std::string_view path, modality, status, error;
 };
 
-// Adds a document row to `out`, its ids mapped when request.mapping is set.
-void AddDocumentRow(const ChecksumRequest& request, const ChecksumDocumentRow& row,
-                    ItemChecksum* out);
+// Streams a scan's documents into a checksum: Begin a document, add its vectors, Begin the
+// next (which finishes the one before), Finish at the end. Ids are mapped when the
+// request has a mapping (the source side of a verification). Buffers are kept across
+// documents, and nothing is decoded into model types.
+class DocumentChecksummer {
+ public:
+  DocumentChecksummer(const ChecksumRequest& request, ItemChecksum* out);
+  // DataLoss when the stored fields do not decode.
+  Status Begin(const DocumentRowView& row);
+  void AddVector(std::string_view feature_uri, std::string_view bytes) {
+    fingerprinter_.AddVector(feature_uri, bytes);
+  }
+  void Finish();
+
+ private:
+  const ChecksumRequest& request_;
+  ItemChecksum* out_;
+  DocumentFingerprinter fingerprinter_;
+  bool open_ = false;
+};
 
 // A request's item_ids sorted and without repeats, cut into pages of at most
 // kChecksumIdPage ids. A slice is read back while other slices are copied, so its rows are
@@ -36,8 +54,8 @@ constexpr size_t kChecksumIdPage = 250;
 std::vector<std::vector<std::string>> ChecksumIdPages(std::vector<std::string> ids);
 
 // Adds an object row to `out`, its ids mapped when request.mapping is set.
-void AddObjectRow(const ChecksumRequest& request, const std::string& object_id,
-                  const std::string& bucket_id, const std::string& key_prefix,
+void AddObjectRow(const ChecksumRequest& request, std::string_view object_id,
+                  std::string_view bucket_id, std::string_view key_prefix,
                   const std::vector<model::Blob>& blobs, ItemChecksum* out);
 
 }  // namespace ferry::storage

@@ -76,6 +76,87 @@ void PutFields(std::string* out, const Value& fields, const FingerprintScope& sc
   PutCanonical(out, Value(std::move(kept)));
 }
 
+// PutCanonical of the value EncodeValue wrote at the front of *in, read without building
+// it. `scope` (top level only) leaves fields out of an object. An object's entries are
+// sorted by key; of entries with one key the last is kept, as decoding keeps it.
+bool PutCanonicalEncoded(std::string* out, std::string_view* in, int depth,
+                         const FingerprintScope* scope) {
+  model::EncodedHead head;
+  if (depth > 256 || !model::ReadEncodedHead(in, &head)) return false;
+  switch (head.kind) {
+    case Value::Kind::kNull:
+      out->push_back('n');
+      return true;
+    case Value::Kind::kBool:
+      out->append(head.boolean ? "t" : "f");
+      return true;
+    case Value::Kind::kInt:
+      out->push_back('i');
+      Put(out, std::to_string(head.integer));
+      return true;
+    case Value::Kind::kDouble: {
+      char bytes[sizeof head.number];
+      std::memcpy(bytes, &head.number, sizeof bytes);
+      out->push_back('d');
+      Put(out, std::string_view(bytes, sizeof bytes));
+      return true;
+    }
+    case Value::Kind::kString:
+      out->push_back('s');
+      Put(out, head.string);
+      return true;
+    case Value::Kind::kArray:
+      out->push_back('[');
+      for (uint64_t i = 0; i < head.count; ++i) {
+        if (!PutCanonicalEncoded(out, in, depth + 1, nullptr)) return false;
+      }
+      out->push_back(']');
+      return true;
+    case Value::Kind::kObject:
+      break;
+  }
+  struct Entry {
+    std::string_view key, value;
+  };
+  std::vector<Entry> entries;
+  entries.reserve(head.count);
+  for (uint64_t i = 0; i < head.count; ++i) {
+    Entry e;
+    if (!model::ReadEncodedKey(in, &e.key)) return false;
+    const std::string_view start = *in;
+    if (!model::SkipEncodedValue(in, depth + 1)) return false;
+    e.value = start.substr(0, start.size() - in->size());
+    if (scope == nullptr || !Excluded(*scope, std::string(e.key))) entries.push_back(e);
+  }
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  out->push_back('{');
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i + 1 < entries.size() && entries[i + 1].key == entries[i].key) continue;
+    Put(out, entries[i].key);
+    std::string_view value = entries[i].value;
+    if (!PutCanonicalEncoded(out, &value, depth + 1, nullptr)) return false;
+  }
+  out->push_back('}');
+  return true;
+}
+
+// The fingerprint input of a document up to its fields.
+void PutDocumentHeader(std::string* s, const DocumentView& d, const FingerprintScope& scope) {
+  Put(s, d.document_id);
+  Put(s, d.collection_id);
+  Put(s, d.source_type);
+  Put(s, d.root_object_id);
+  Put(s, d.root_bucket_id);
+  Put(s, d.source_object_id);
+  Put(s, d.source_document_id);
+  Put(s, d.source_collection_id);
+  Put(s, d.lineage_path);
+  Put(s, d.modality);
+  Put(s, d.ingestion_status);
+  Put(s, scope.ignore_error ? std::string_view() : d.error);
+}
+
 uint64_t HexLane(std::string_view hex) {
   uint64_t v = 0;
   for (char c : hex) {
@@ -90,6 +171,15 @@ uint64_t HexLane(std::string_view hex) {
 void ContentChecksum::Add(std::string_view hex) {
   for (size_t lane = 0; lane < lanes_.size() && hex.size() >= (lane + 1) * 16; ++lane) {
     lanes_[lane] += HexLane(hex.substr(lane * 16, 16));
+  }
+  ++count_;
+}
+
+void ContentChecksum::AddDigest(const unsigned char (&sha256)[kSha256Bytes]) {
+  for (size_t lane = 0; lane < lanes_.size(); ++lane) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i) v = (v << 8) | sha256[lane * 8 + i];
+    lanes_[lane] += v;
   }
   ++count_;
 }
@@ -125,18 +215,7 @@ std::string ContentChecksum::Hex() const {
 std::string DocumentFingerprint(const DocumentView& d, const FingerprintScope& scope) {
   static const Value kNull;
   std::string s;
-  Put(&s, d.document_id);
-  Put(&s, d.collection_id);
-  Put(&s, d.source_type);
-  Put(&s, d.root_object_id);
-  Put(&s, d.root_bucket_id);
-  Put(&s, d.source_object_id);
-  Put(&s, d.source_document_id);
-  Put(&s, d.source_collection_id);
-  Put(&s, d.lineage_path);
-  Put(&s, d.modality);
-  Put(&s, d.ingestion_status);
-  Put(&s, scope.ignore_error ? std::string_view() : d.error);
+  PutDocumentHeader(&s, d, scope);
   PutFields(&s, d.fields != nullptr ? *d.fields : kNull, scope);
   std::vector<std::pair<std::string_view, std::string_view>> vectors;
   for (const auto& v : d.vectors) {
@@ -148,6 +227,42 @@ std::string DocumentFingerprint(const DocumentView& d, const FingerprintScope& s
     Put(&s, bytes);
   }
   return Sha256Hex(s);
+}
+
+bool DocumentFingerprinter::Begin(const DocumentView& d, std::string_view encoded_fields) {
+  buffer_.clear();
+  vectors_.clear();
+  spans_.clear();
+  PutDocumentHeader(&buffer_, d, scope_);
+  const bool excludes = !scope_.excluded_fields.empty() || !scope_.excluded_field_prefixes.empty();
+  return PutCanonicalEncoded(&buffer_, &encoded_fields, 0, excludes ? &scope_ : nullptr) &&
+         encoded_fields.empty();
+}
+
+void DocumentFingerprinter::AddVector(std::string_view feature_uri, std::string_view bytes) {
+  if (!scope_.excluded_vector_uris.empty() &&
+      scope_.excluded_vector_uris.count(std::string(feature_uri)) > 0) {
+    return;
+  }
+  spans_.push_back(VectorSpan{vectors_.size(), feature_uri.size(), bytes.size()});
+  vectors_.append(feature_uri).append(bytes);
+}
+
+void DocumentFingerprinter::Finish(unsigned char (&digest)[kSha256Bytes]) {
+  auto uri = [this](const VectorSpan& v) {
+    return std::string_view(vectors_).substr(v.at, v.uri_size);
+  };
+  auto data = [this](const VectorSpan& v) {
+    return std::string_view(vectors_).substr(v.at + v.uri_size, v.data_size);
+  };
+  std::sort(spans_.begin(), spans_.end(), [&](const VectorSpan& a, const VectorSpan& b) {
+    return std::make_pair(uri(a), data(a)) < std::make_pair(uri(b), data(b));
+  });
+  for (const auto& v : spans_) {
+    Put(&buffer_, uri(v));
+    Put(&buffer_, data(v));
+  }
+  Sha256Digest(buffer_, digest);
 }
 
 std::string DocumentFingerprint(const model::Document& d, const FingerprintScope& scope) {

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/crypto.h"
 #include "model/resources.h"
 
 namespace ferry::storage {
@@ -28,6 +29,8 @@ class ContentChecksum {
  public:
   // Adds one fingerprint (64 lowercase hex digits).
   void Add(std::string_view sha256_hex);
+  // Adds one fingerprint given as its raw digest (what Add of its hex adds).
+  void AddDigest(const unsigned char (&sha256)[kSha256Bytes]);
   std::string Hex() const;
   int64_t count() const { return count_; }
   // Adds another checksum's fingerprints: the checksum of the union of two disjoint sets.
@@ -76,6 +79,30 @@ struct DocumentView {
 };
 
 std::string DocumentFingerprint(const DocumentView& d, const FingerprintScope& scope);
+
+// Fingerprints documents one after another straight from stored rows, with buffers kept
+// across documents: the fields as stored (model::EncodeValue's bytes, canonically
+// re-encoded without building a Value) and the vectors as each row gives them. The
+// digest is DocumentFingerprint's.
+class DocumentFingerprinter {
+ public:
+  explicit DocumentFingerprinter(const FingerprintScope& scope) : scope_(scope) {}
+  // Starts a document; `d.fields` and `d.vectors` are ignored. False when
+  // `encoded_fields` does not decode.
+  bool Begin(const DocumentView& d, std::string_view encoded_fields);
+  // One of the document's vectors, in any order; the bytes are copied.
+  void AddVector(std::string_view feature_uri, std::string_view bytes);
+  void Finish(unsigned char (&digest)[kSha256Bytes]);
+
+ private:
+  const FingerprintScope& scope_;
+  std::string buffer_;   // the document's fingerprint input so far
+  std::string vectors_;  // the bytes of its vectors, each URI followed by its data
+  struct VectorSpan {
+    size_t at, uri_size, data_size;
+  };
+  std::vector<VectorSpan> spans_;
+};
 std::string DocumentFingerprint(const model::Document& d, const FingerprintScope& scope);
 std::string ObjectFingerprint(std::string_view object_id, std::string_view bucket_id,
                               std::string_view key_prefix, const std::vector<model::Blob>& blobs);

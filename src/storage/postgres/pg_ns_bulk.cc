@@ -92,25 +92,7 @@ Result<std::string> DocumentPage(pqxx::work& tx, const std::string& ns, const Ch
                                "documents", "collection_id", "document_id", page),
                        ns, r, page, b);
   if (rows.empty()) return std::string();
-  std::vector<ChecksumDocumentRow> docs;
-  docs.reserve(rows.size());
-  for (const auto& row : rows) {
-    ChecksumDocumentRow d;
-    d.id = ReadText(row[0]);
-    d.collection = ReadText(row[1]);
-    if (!DecodeValueBlob(ReadBytes(row[2]), &d.fields)) return CorruptField("documents.fields");
-    d.source_type = ReadText(row[3]);
-    d.root_object = ReadText(row[4]);
-    d.root_bucket = ReadText(row[5]);
-    d.source_object = ReadOptionalText(row[6]);
-    d.source_document = ReadOptionalText(row[7]);
-    d.source_collection = ReadOptionalText(row[8]);
-    d.path = ReadText(row[9]);
-    d.modality = ReadText(row[10]);
-    d.status = ReadText(row[11]);
-    d.error = ReadOptionalText(row[12]).value_or("");
-    docs.push_back(std::move(d));
-  }
+  const std::string last = ReadText(rows[rows.size() - 1][0]);
   // The page's vectors in one scan, merged by document id (both in id order).
   auto vectors =
       page.ids ? tx.exec_params(
@@ -122,16 +104,26 @@ Result<std::string> DocumentPage(pqxx::work& tx, const std::string& ns, const Ch
                : tx.exec_params(
                      "SELECT document_id, feature_uri, data FROM vectors WHERE namespace_id = $1 "
                      "AND document_id > $2 AND document_id <= $3 ORDER BY document_id, feature_uri",
-                     ns, page.after, docs.back().id);
-  size_t i = 0;
-  for (const auto& row : vectors) {
-    std::string id = ReadText(row[0]);
-    while (i < docs.size() && docs[i].id < id) ++i;
-    if (i == docs.size()) break;
-    if (docs[i].id == id) docs[i].vectors.emplace_back(ReadText(row[1]), ReadBytes(row[2]));
+                     ns, page.after, last);
+  DocumentChecksummer sums(r, out);
+  auto text = [](const pqxx::field& f) { return std::string_view(f.c_str(), f.size()); };
+  auto optional_text = [&](const pqxx::field& f) {
+    return f.is_null() ? std::nullopt : std::optional<std::string_view>(text(f));
+  };
+  auto vector = vectors.begin();
+  for (const auto& row : rows) {
+    const std::string fields = ReadBytes(row[2]);
+    const std::string_view id = text(row[0]);
+    FERRY_RETURN_IF_ERROR(sums.Begin(
+        DocumentRowView{id, text(row[1]), fields, text(row[3]), text(row[4]), text(row[5]),
+                        optional_text(row[6]), optional_text(row[7]), optional_text(row[8]),
+                        text(row[9]), text(row[10]), text(row[11]), text(row[12])}));
+    for (; vector != vectors.end() && text(vector[0]) <= id; ++vector) {
+      if (text(vector[0]) == id) sums.AddVector(text(vector[1]), ReadBytes(vector[2]));
+    }
   }
-  for (const auto& d : docs) AddDocumentRow(r, d, out);
-  return docs.back().id;
+  sums.Finish();
+  return last;
 }
 
 }  // namespace

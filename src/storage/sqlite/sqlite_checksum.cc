@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/checksum_rows.h"
@@ -45,7 +46,8 @@ struct Page {
 };
 
 // The rows of `columns` from `table` for a page, in id order. ?1 parent, ?2 after or ids,
-// ?3 ?4 created_at bounds, ?5 page size.
+// ?3 ?4 created_at bounds, ?5 page size. A page of ids is read in the order of its (sorted)
+// JSON array, each id one primary-key probe: no sort.
 std::string PageSql(const char* columns, const char* table, const char* alias, const char* parent,
                     const char* id, const Page& page) {
   std::string sql = std::string("SELECT ") + columns + " FROM ";
@@ -64,8 +66,9 @@ std::string PageSql(const char* columns, const char* table, const char* alias, c
     sql.append(alias).append(".").append(id).append(" > ?2 AND ");
   }
   sql.append(alias).append(".").append(parent).append(" = ?1 AND ");
-  sql.append(alias).append(".created_at BETWEEN ?3 AND ?4 ORDER BY ");
-  sql.append(alias).append(".").append(id).append(" LIMIT ?5");
+  sql.append(alias).append(".created_at BETWEEN ?3 AND ?4");
+  if (!page.ids) sql.append(" ORDER BY ").append(alias).append(".").append(id);
+  sql.append(" LIMIT ?5");
   return sql;
 }
 
@@ -89,84 +92,73 @@ Result<std::string> ObjectPage(SqliteDb& db, const ChecksumRequest& r, const Pag
   for (;;) {
     FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return last;
-    last = stmt.Text(0);
+    last.assign(stmt.TextView(0));
     blobs.clear();
-    if (!records::DecodeBlobs(stmt.Blob(3), &blobs)) return records::CorruptField("objects.blobs");
-    AddObjectRow(r, last, stmt.Text(1), stmt.OptionalText(2).value_or(""), blobs, out);
+    if (!records::DecodeBlobs(stmt.BlobView(3), &blobs)) {
+      return records::CorruptField("objects.blobs");
+    }
+    AddObjectRow(r, last, stmt.TextView(1), stmt.TextView(2), blobs, out);
   }
 }
 
-Result<std::vector<ChecksumDocumentRow>> ChecksumDocumentRows(SqliteDb& db,
-                                                              const ChecksumRequest& r,
-                                                              const Page& page, const Bounds& b) {
+// The vectors of a page's documents in (document id, feature URI) order: those of its ids,
+// or one range scan of the vectors' primary key from the page's start (?1) on, to be
+// merged with the page's documents (vectors of other documents in the range — other
+// collections, other dates — are skipped).
+Result<Statement> PageVectors(SqliteDb& db, const Page& page) {
   FERRY_ASSIGN_OR_RETURN(
       Statement stmt,
+      db.Prepare(page.ids ? "SELECT v.document_id, v.feature_uri, v.data FROM json_each(?1) j "
+                            "CROSS JOIN vectors v ON v.document_id = j.value"
+                          : "SELECT document_id, feature_uri, data FROM vectors "
+                            "WHERE document_id > ?1 ORDER BY document_id, feature_uri"));
+  stmt.BindText(1, page.ids ? *page.ids : page.after);
+  return stmt;
+}
+
+// One page of documents streamed into `out` with their vectors: two cursors in document
+// id order, merged. The last id read, "" when the page was empty.
+Result<std::string> DocumentPage(SqliteDb& db, const ChecksumRequest& r, const Page& page,
+                                 const Bounds& b, ItemChecksum* out) {
+  FERRY_ASSIGN_OR_RETURN(
+      Statement docs,
       db.Prepare(PageSql("d.document_id, d.collection_id, d.fields, d.source_type, "
                          "d.root_object_id, d.root_bucket_id, d.source_object_id, "
                          "d.source_document_id, d.source_collection_id, d.lineage_path, "
                          "d.modality, d.ingestion_status, d.error",
                          "documents", "d", "collection_id", "document_id", page)));
-  BindPage(stmt, r, page, b);
-  std::vector<ChecksumDocumentRow> rows;
+  BindPage(docs, r, page, b);
+  std::optional<Statement> vectors;
+  bool vector_row = false;  // `vectors` holds a row not merged yet
+  DocumentChecksummer sums(r, out);
+  std::string last;
   for (;;) {
-    FERRY_ASSIGN_OR_RETURN(bool more, stmt.Step());
-    if (!more) return rows;
-    ChecksumDocumentRow d;
-    d.id = stmt.Text(0);
-    d.collection = stmt.Text(1);
-    if (!records::DecodeValueBlob(stmt.Blob(2), &d.fields))
-      return records::CorruptField("documents.fields");
-    d.source_type = stmt.Text(3);
-    d.root_object = stmt.Text(4);
-    d.root_bucket = stmt.Text(5);
-    d.source_object = stmt.OptionalText(6);
-    d.source_document = stmt.OptionalText(7);
-    d.source_collection = stmt.OptionalText(8);
-    d.path = stmt.Text(9);
-    d.modality = stmt.Text(10);
-    d.status = stmt.Text(11);
-    d.error = stmt.OptionalText(12).value_or("");
-    rows.push_back(std::move(d));
+    FERRY_ASSIGN_OR_RETURN(bool more, docs.Step());
+    if (!more) break;
+    const std::string_view id = docs.TextView(0);
+    // Both cursors must run in id order for the merge; a page of ids is read in the
+    // order of its sorted array, so a row out of order is a bug, never skipped.
+    if (!last.empty() && id <= last) return Status::Internal("checksum page out of id order");
+    last.assign(id);
+    FERRY_RETURN_IF_ERROR(sums.Begin(
+        DocumentRowView{id, docs.TextView(1), docs.BlobView(2), docs.TextView(3), docs.TextView(4),
+                        docs.TextView(5), docs.OptionalTextView(6), docs.OptionalTextView(7),
+                        docs.OptionalTextView(8), docs.TextView(9), docs.TextView(10),
+                        docs.TextView(11), docs.TextView(12)}));
+    if (!vectors) {
+      FERRY_ASSIGN_OR_RETURN(Statement v, PageVectors(db, page));
+      vectors.emplace(std::move(v));
+      FERRY_ASSIGN_OR_RETURN(vector_row, vectors->Step());
+    }
+    while (vector_row && vectors->TextView(0) <= std::string_view(last)) {
+      if (vectors->TextView(0) == std::string_view(last)) {
+        sums.AddVector(vectors->TextView(1), vectors->BlobView(2));
+      }
+      FERRY_ASSIGN_OR_RETURN(vector_row, vectors->Step());
+    }
   }
-}
-
-// The vectors of the page's documents: one range scan of (document_id, feature_uri), or
-// the vectors of the page's ids, merged into the rows (both in document id order; vectors
-// of other documents in the range — other collections, other dates — are skipped).
-Status AttachVectors(SqliteDb& db, const Page& page, std::vector<ChecksumDocumentRow>* rows) {
-  if (rows->empty()) return Status::Ok();
-  FERRY_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.Prepare(page.ids ? "SELECT v.document_id, v.feature_uri, v.data FROM json_each(?1) j "
-                            "CROSS JOIN vectors v ON v.document_id = j.value "
-                            "ORDER BY v.document_id, v.feature_uri"
-                          : "SELECT document_id, feature_uri, data FROM vectors "
-                            "WHERE document_id > ?1 AND document_id <= ?2 "
-                            "ORDER BY document_id, feature_uri"));
-  if (page.ids) {
-    stmt.BindText(1, *page.ids);
-  } else {
-    stmt.BindText(1, page.after);
-    stmt.BindText(2, rows->back().id);
-  }
-  size_t i = 0;
-  for (;;) {
-    FERRY_ASSIGN_OR_RETURN(bool more, stmt.Step());
-    if (!more) return Status::Ok();
-    std::string id = stmt.Text(0);
-    while (i < rows->size() && (*rows)[i].id < id) ++i;
-    if (i == rows->size()) return Status::Ok();
-    if ((*rows)[i].id == id) (*rows)[i].vectors.emplace_back(stmt.Text(1), stmt.Blob(2));
-  }
-}
-
-Result<std::string> DocumentPage(SqliteDb& db, const ChecksumRequest& r, const Page& page,
-                                 const Bounds& b, ItemChecksum* out) {
-  FERRY_ASSIGN_OR_RETURN(std::vector<ChecksumDocumentRow> rows,
-                         ChecksumDocumentRows(db, r, page, b));
-  FERRY_RETURN_IF_ERROR(AttachVectors(db, page, &rows));
-  for (const auto& d : rows) AddDocumentRow(r, d, out);
-  return rows.empty() ? std::string() : rows.back().id;
+  sums.Finish();
+  return last;
 }
 
 }  // namespace

@@ -129,6 +129,23 @@ std::optional<std::string> Statement::OptionalText(int column) const {
   return Text(column);
 }
 
+std::string_view Statement::TextView(int column) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (text == nullptr) return {};
+  return std::string_view(text, sqlite3_column_bytes(stmt_, column));
+}
+
+std::string_view Statement::BlobView(int column) const {
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  if (data == nullptr) return {};
+  return std::string_view(data, sqlite3_column_bytes(stmt_, column));
+}
+
+std::optional<std::string_view> Statement::OptionalTextView(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return TextView(column);
+}
+
 std::optional<int64_t> Statement::OptionalInt(int column) const {
   if (IsNull(column)) return std::nullopt;
   return Int(column);

@@ -61,6 +61,11 @@ class Statement {
   std::string Blob(int column) const;
   std::optional<std::string> OptionalText(int column) const;
   std::optional<int64_t> OptionalInt(int column) const;
+  // The column's bytes without a copy, valid until the next Step, Reset or column read of
+  // another type ("" for NULL): for scans that only hash or compare what they read.
+  std::string_view TextView(int column) const;
+  std::string_view BlobView(int column) const;
+  std::optional<std::string_view> OptionalTextView(int column) const;
 
  private:
   void NoteBind(int rc);
