@@ -71,12 +71,17 @@ void DocumentChecksummer::Finish() {
   ++out_->count;
 }
 
-void AddObjectRow(const ChecksumRequest& request, std::string_view object_id,
-                  std::string_view bucket_id, std::string_view key_prefix,
-                  const std::vector<model::Blob>& blobs, ItemChecksum* out) {
-  const IdMapper map(request);
-  out->checksum.Add(ObjectFingerprint(map.Id(object_id), map.Id(bucket_id), key_prefix, blobs));
-  ++out->count;
+Status ObjectChecksummer::Add(std::string_view object_id, std::string_view bucket_id,
+                              std::string_view key_prefix, std::string_view stored_blobs) {
+  const IdMapper map(request_);
+  unsigned char digest[kSha256Bytes];
+  if (!ObjectFingerprintOfStored(map.Id(object_id), map.Id(bucket_id), key_prefix, stored_blobs,
+                                 &buffer_, digest)) {
+    return Status::DataLoss("stored field does not decode: objects.blobs");
+  }
+  out_->checksum.AddDigest(digest);
+  ++out_->count;
+  return Status::Ok();
 }
 
 std::vector<std::vector<std::string>> ChecksumIdPages(std::vector<std::string> ids) {

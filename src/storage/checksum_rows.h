@@ -53,9 +53,20 @@ class DocumentChecksummer {
 constexpr size_t kChecksumIdPage = 250;
 std::vector<std::vector<std::string>> ChecksumIdPages(std::vector<std::string> ids);
 
-// Adds an object row to `out`, its ids mapped when request.mapping is set.
-void AddObjectRow(const ChecksumRequest& request, std::string_view object_id,
-                  std::string_view bucket_id, std::string_view key_prefix,
-                  const std::vector<model::Blob>& blobs, ItemChecksum* out);
+// Adds objects rows to a checksum, their blobs as stored (nothing decoded into model
+// types), ids mapped when the request has a mapping.
+class ObjectChecksummer {
+ public:
+  ObjectChecksummer(const ChecksumRequest& request, ItemChecksum* out)
+      : request_(request), out_(out) {}
+  // DataLoss when the stored blobs do not decode.
+  Status Add(std::string_view object_id, std::string_view bucket_id, std::string_view key_prefix,
+             std::string_view stored_blobs);
+
+ private:
+  const ChecksumRequest& request_;
+  ItemChecksum* out_;
+  std::string buffer_;
+};
 
 }  // namespace ferry::storage

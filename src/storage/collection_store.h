@@ -48,8 +48,8 @@ struct DocumentSelection {
 };
 
 // Changes one selected document in place (fields, updated_at and, with vectors, its
-// vectors, ingestion_status and error; never its ids or lineage): true to write it, false to leave it unchanged. An
-// error aborts the whole call, nothing written.
+// vectors, ingestion_status and error; never its ids or lineage): true to write it, false to leave
+// it unchanged. An error aborts the whole call, nothing written.
 using DocumentEdit = std::function<Result<bool>(model::Document*)>;
 
 class DocumentStore {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 
 #include "common/crypto.h"
 
@@ -138,6 +139,67 @@ bool PutCanonicalEncoded(std::string* out, std::string_view* in, int depth,
     if (!PutCanonicalEncoded(out, &value, depth + 1, nullptr)) return false;
   }
   out->push_back('}');
+  return true;
+}
+
+// The fields of a stored blob (records' EncodeBlobs) that its fingerprint covers or
+// decoding requires, in the order of kBlobKeys; absent ones empty.
+constexpr std::string_view kBlobKeys[] = {"blob_id",  "property",     "type",       "key_prefix",
+                                          "data",     "content_hash", "size_bytes", "mime_type",
+                                          "filename", "metadata"};
+enum BlobKey { kBlobId, kProperty, kType, kKeyPrefix, kData, kHash, kSize, kMime, kName, kMeta };
+
+// A stored string: false unless `value` (one encoded value) is a string.
+bool StoredString(std::string_view value, std::string_view* out) {
+  model::EncodedHead head;
+  if (!model::ReadEncodedHead(&value, &head) || head.kind != Value::Kind::kString) return false;
+  *out = head.string;
+  return true;
+}
+
+// Appends what ObjectFingerprint appends for one blob, read from its stored object at the
+// front of *in; false where DecodeBlobs would fail (a required field missing or of
+// another type, an unknown field type). Of repeated keys the last counts, as in decoding.
+bool PutStoredBlob(std::string* s, std::string_view* in) {
+  model::EncodedHead head;
+  if (!model::ReadEncodedHead(in, &head) || head.kind != Value::Kind::kObject) return false;
+  std::string_view fields[std::size(kBlobKeys)];
+  for (uint64_t i = 0; i < head.count; ++i) {
+    std::string_view key;
+    if (!model::ReadEncodedKey(in, &key)) return false;
+    const std::string_view start = *in;
+    if (!model::SkipEncodedValue(in, 2)) return false;
+    for (size_t k = 0; k < std::size(kBlobKeys); ++k) {
+      if (kBlobKeys[k] == key) fields[k] = start.substr(0, start.size() - in->size());
+    }
+  }
+  std::string_view text[std::size(kBlobKeys)];
+  for (BlobKey k : {kBlobId, kProperty, kType}) {
+    if (!StoredString(fields[k], &text[k])) return false;
+  }
+  for (BlobKey k : {kKeyPrefix, kHash, kMime, kName}) {
+    if (!fields[k].empty() && !StoredString(fields[k], &text[k])) return false;
+  }
+  const auto type = model::ParseFieldType(text[kType]);
+  model::EncodedHead size;
+  std::string_view size_value = fields[kSize];
+  if (!type || !model::ReadEncodedHead(&size_value, &size) || size.kind != Value::Kind::kInt) {
+    return false;
+  }
+  Put(s, text[kProperty]);
+  Put(s, model::FieldTypeName(*type));
+  Put(s, text[kKeyPrefix]);
+  for (BlobKey k : {kData, kHash, kSize, kMime, kName, kMeta}) {
+    if (k == kHash || k == kMime || k == kName) {
+      Put(s, text[k]);
+    } else if (k == kSize) {
+      Put(s, std::to_string(size.integer));
+    } else if (fields[k].empty()) {
+      s->push_back('n');  // absent: null, as decoding reads it
+    } else if (std::string_view value = fields[k]; !PutCanonicalEncoded(s, &value, 2, nullptr)) {
+      return false;
+    }
+  }
   return true;
 }
 
@@ -310,6 +372,25 @@ std::string ObjectFingerprint(std::string_view object_id, std::string_view bucke
     PutCanonical(&s, b.metadata);
   }
   return Sha256Hex(s);
+}
+
+bool ObjectFingerprintOfStored(std::string_view object_id, std::string_view bucket_id,
+                               std::string_view key_prefix, std::string_view stored_blobs,
+                               std::string* buffer, unsigned char (&digest)[kSha256Bytes]) {
+  buffer->clear();
+  Put(buffer, object_id);
+  Put(buffer, bucket_id);
+  Put(buffer, key_prefix);
+  model::EncodedHead blobs;
+  if (!model::ReadEncodedHead(&stored_blobs, &blobs) || blobs.kind != Value::Kind::kArray) {
+    return false;
+  }
+  for (uint64_t i = 0; i < blobs.count; ++i) {
+    if (!PutStoredBlob(buffer, &stored_blobs)) return false;
+  }
+  if (!stored_blobs.empty()) return false;
+  Sha256Digest(*buffer, digest);
+  return true;
 }
 
 std::string ObjectFingerprint(const model::Object& o) {

@@ -107,5 +107,11 @@ std::string DocumentFingerprint(const model::Document& d, const FingerprintScope
 std::string ObjectFingerprint(std::string_view object_id, std::string_view bucket_id,
                               std::string_view key_prefix, const std::vector<model::Blob>& blobs);
 std::string ObjectFingerprint(const model::Object& o);
+// ObjectFingerprint of an object whose blobs are given as stored (records' EncodeBlobs:
+// an array of objects, one per blob), read without building model::Blob, its input built
+// in `buffer` (reused across objects). False when the blobs would not decode.
+bool ObjectFingerprintOfStored(std::string_view object_id, std::string_view bucket_id,
+                               std::string_view key_prefix, std::string_view stored_blobs,
+                               std::string* buffer, unsigned char (&digest)[kSha256Bytes]);
 
 }  // namespace ferry::storage

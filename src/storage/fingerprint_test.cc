@@ -6,12 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "common/ids.h"
 #include "model/value.h"
 #include "storage/checksum_rows.h"
+#include "storage/records/record_codec.h"
 
 namespace ferry::storage {
 namespace {
@@ -170,6 +172,106 @@ TEST(DocumentFingerprinterTest, RepeatedKeysKeepTheLastValueAsDecodingDoes) {
   ContentChecksum streamed;
   streamed.AddDigest(digest);
   EXPECT_EQ(streamed.Hex(), Expected(d, {}));
+}
+
+model::Object SampleObject() {
+  model::Object o;
+  o.object_id = "obj_00000000000000000000f00d";
+  o.bucket_id = "bkt_0000000000000000000000aa";
+  o.key_prefix = "/photos";
+  model::Blob text;
+  text.blob_id = "blob_1";
+  text.property = "content";
+  text.type = model::FieldType::kText;
+  text.data = Value("hello world");
+  text.size_bytes = 11;
+  model::Blob image;
+  image.blob_id = "blob_2";
+  image.property = "picture";
+  image.type = model::FieldType::kImage;
+  image.key_prefix = "/img";
+  image.content_hash = "abc123";
+  image.size_bytes = 4096;
+  image.mime_type = "image/png";
+  image.filename = "cat.png";
+  ValueObject meta;
+  meta.Set("w", int64_t{64});
+  meta.Set("h", ValueArray{Value(1.5), Value("x")});
+  image.metadata = Value(std::move(meta));
+  o.blobs = {text, image};
+  return o;
+}
+
+std::string ObjectStreamed(const model::Object& o, std::string_view stored_blobs) {
+  ChecksumRequest r;
+  ItemChecksum out;
+  ObjectChecksummer sums(r, &out);
+  Status st = sums.Add(o.object_id, o.bucket_id, o.key_prefix.value_or(""), stored_blobs);
+  return st.ok() ? out.checksum.Hex() : st.ToString();
+}
+
+TEST(ObjectChecksummerTest, StoredBlobsFingerprintAsTheModelObjectDoes) {
+  const model::Object o = SampleObject();
+  ContentChecksum want;
+  want.Add(ObjectFingerprint(o));
+  EXPECT_EQ(ObjectStreamed(o, records::EncodeBlobs(o.blobs)), want.Hex());
+  model::Object none = o;
+  none.blobs.clear();
+  ContentChecksum empty;
+  empty.Add(ObjectFingerprint(none));
+  EXPECT_EQ(ObjectStreamed(none, records::EncodeBlobs({})), empty.Hex());
+}
+
+// What DecodeBlobs refuses, the stored fingerprint refuses too (DataLoss, never a
+// fingerprint of half-read bytes).
+TEST(ObjectChecksummerTest, BlobsThatDoNotDecodeAreDataLoss) {
+  const model::Object o = SampleObject();
+  auto refused = [&](const Value& blobs) {
+    const std::string stored = model::EncodeValue(blobs);
+    std::vector<model::Blob> decoded;
+    EXPECT_FALSE(records::DecodeBlobs(stored, &decoded));
+    ChecksumRequest r;
+    ItemChecksum out;
+    ObjectChecksummer sums(r, &out);
+    EXPECT_EQ(sums.Add(o.object_id, o.bucket_id, "", stored).code(), StatusCode::kDataLoss);
+    EXPECT_EQ(out.count, 0);
+  };
+  // One stored blob as EncodeBlobs writes it, edited.
+  auto blob = [](const std::function<void(ValueObject*)>& edit) {
+    ValueObject b;
+    b.Set("blob_id", "blob_1");
+    b.Set("property", "content");
+    b.Set("type", "text");
+    b.Set("key_prefix", "/p");
+    b.Set("data", "hello");
+    b.Set("size_bytes", int64_t{5});
+    b.Set("metadata", Value(ValueObject{}));
+    edit(&b);
+    return Value(ValueArray{Value(std::move(b))});
+  };
+  {
+    const std::string fine = model::EncodeValue(blob([](ValueObject*) {}));
+    std::vector<model::Blob> decoded;
+    ASSERT_TRUE(records::DecodeBlobs(fine, &decoded));
+    model::Object one = o;
+    one.blobs = decoded;
+    ContentChecksum want;
+    want.Add(ObjectFingerprint(one));
+    EXPECT_EQ(ObjectStreamed(one, fine), want.Hex());
+  }
+  refused(Value(ValueObject{}));              // not an array
+  refused(Value(ValueArray{Value("blob")}));  // an element that is no object
+  for (const char* field : {"blob_id", "property", "type", "size_bytes"}) {
+    refused(blob([&](ValueObject* b) { b->Erase(field); }));  // a required field missing
+  }
+  refused(blob([](ValueObject* b) { b->Set("type", "hologram"); }));
+  refused(blob([](ValueObject* b) { b->Set("key_prefix", Value()); }));  // not a string
+  refused(blob([](ValueObject* b) { b->Set("size_bytes", "5"); }));
+  std::string trailing = records::EncodeBlobs(o.blobs) + "x";
+  ChecksumRequest r;
+  ItemChecksum out;
+  ObjectChecksummer sums(r, &out);
+  EXPECT_EQ(sums.Add(o.object_id, o.bucket_id, "", trailing).code(), StatusCode::kDataLoss);
 }
 
 }  // namespace

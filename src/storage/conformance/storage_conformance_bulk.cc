@@ -218,6 +218,15 @@ TEST_P(BulkConformanceTest, StreamedChecksumsOfSourceAndCopyAgree) {
   ASSERT_OK_AND_ASSIGN(ItemChecksum dst, target_->ChecksumItems(TargetSide(
                                              model::ResourceType::kCollection, "col_1")));
   EXPECT_EQ(dst.checksum.Hex(), want.Hex());
+  ContentChecksum want_objects;
+  ASSERT_OK_AND_ASSIGN(
+      auto objects,
+      target_->GetObjects(Mapped("bkt_1"), {Mapped("obj_1"), Mapped("obj_2"), Mapped("obj_3")}));
+  for (const auto& o : objects) want_objects.Add(ObjectFingerprint(o));
+  ASSERT_OK_AND_ASSIGN(ItemChecksum dst_objects,
+                       target_->ChecksumItems(TargetSide(model::ResourceType::kBucket, "bkt_1")));
+  EXPECT_EQ(objects.size(), 3u);
+  EXPECT_EQ(dst_objects.checksum.Hex(), want_objects.Hex());
 }
 
 // The checksum of a list of ids (a copied slice read back) covers exactly those items:

@@ -72,12 +72,11 @@ Result<std::string> ObjectPage(pqxx::work& tx, const std::string& ns, const Chec
                                "bucket_id", "object_id", page),
                        ns, r, page, b);
   std::string last;
-  std::vector<model::Blob> blobs;
+  ObjectChecksummer sums(r, out);
   for (const auto& row : rows) {
     last = ReadText(row[0]);
-    blobs.clear();
-    if (!DecodeBlobs(ReadBytes(row[3]), &blobs)) return CorruptField("objects.blobs");
-    AddObjectRow(r, last, ReadText(row[1]), ReadOptionalText(row[2]).value_or(""), blobs, out);
+    FERRY_RETURN_IF_ERROR(
+        sums.Add(last, ReadText(row[1]), ReadOptionalText(row[2]).value_or(""), ReadBytes(row[3])));
   }
   return last;
 }

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "storage/checksum_rows.h"
-#include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 
 namespace ferry::storage::sqlite {
@@ -88,16 +87,12 @@ Result<std::string> ObjectPage(SqliteDb& db, const ChecksumRequest& r, const Pag
                                             "objects", "o", "bucket_id", "object_id", page)));
   BindPage(stmt, r, page, b);
   std::string last;
-  std::vector<model::Blob> blobs;
+  ObjectChecksummer sums(r, out);
   for (;;) {
     FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return last;
     last.assign(stmt.TextView(0));
-    blobs.clear();
-    if (!records::DecodeBlobs(stmt.BlobView(3), &blobs)) {
-      return records::CorruptField("objects.blobs");
-    }
-    AddObjectRow(r, last, stmt.TextView(1), stmt.TextView(2), blobs, out);
+    FERRY_RETURN_IF_ERROR(sums.Add(last, stmt.TextView(1), stmt.TextView(2), stmt.BlobView(3)));
   }
 }
 
