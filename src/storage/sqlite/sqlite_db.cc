@@ -110,19 +110,11 @@ bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-std::string Statement::Text(int column) const {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  if (text == nullptr) return {};
-  return std::string(text, sqlite3_column_bytes(stmt_, column));
-}
+std::string Statement::Text(int column) const { return std::string(TextView(column)); }
 
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 
-std::string Statement::Blob(int column) const {
-  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
-  if (data == nullptr) return {};
-  return std::string(data, sqlite3_column_bytes(stmt_, column));
-}
+std::string Statement::Blob(int column) const { return std::string(BlobView(column)); }
 
 std::optional<std::string> Statement::OptionalText(int column) const {
   if (IsNull(column)) return std::nullopt;
