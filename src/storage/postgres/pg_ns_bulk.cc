@@ -10,6 +10,7 @@
 #include "storage/postgres/pg_namespace_store.h"
 #include "storage/postgres/pg_ns_rows.h"
 #include "storage/postgres/pg_params.h"
+#include "storage/postgres/pg_partitions.h"
 #include "storage/postgres/pg_records.h"
 
 namespace ferry::storage::postgres {
@@ -193,8 +194,30 @@ Result<model::CollectionVersion> PgNamespaceStore::GetCollectionVersion(
   });
 }
 
-Status PgNamespaceStore::BeginBulkLoad() { return Status::Ok(); }
-Status PgNamespaceStore::EndBulkLoad() { return Status::Ok(); }
+// The namespace's partitions lose their secondary indexes and foreign keys for the load
+// (pg_partitions.h); the end builds the indexes (CREATE INDEX sorts, with PostgreSQL's
+// parallel maintenance workers) and adds the keys, then validates them in a second
+// transaction, which does not block writers of buckets and collections.
+Status PgNamespaceStore::BeginBulkLoad() {
+  return Run("begin bulk load", [&](pqxx::work& tx) -> Status {
+    FERRY_ASSIGN_OR_RETURN(int64_t part, PartitionOf(tx, ns_));
+    SuspendSecondary(tx, part);
+    return Status::Ok();
+  });
+}
+
+Status PgNamespaceStore::EndBulkLoad() {
+  int64_t part = 0;
+  FERRY_RETURN_IF_ERROR(Run("end bulk load", [&](pqxx::work& tx) -> Status {
+    FERRY_ASSIGN_OR_RETURN(part, PartitionOf(tx, ns_));
+    RestoreSecondary(tx, part);
+    return Status::Ok();
+  }));
+  return Run("validate foreign keys", [&](pqxx::work& tx) -> Status {
+    ValidateForeignKeys(tx, part);
+    return Status::Ok();
+  });
+}
 
 Result<ItemChecksum> PgNamespaceStore::ChecksumItems(const ChecksumRequest& request) {
   const bool objects = request.resource_type == model::ResourceType::kBucket;

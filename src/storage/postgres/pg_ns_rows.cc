@@ -65,8 +65,13 @@ Status CheckVectors(const model::Document& d) {
 }
 
 void WriteDocumentRow(pqxx::work& tx, const std::string& ns, const model::Document& d) {
-  auto r = tx.exec_params(
-      Sql({"INSERT INTO documents (namespace_id, ", kDocumentColumns,
+  tx.exec_params(
+      // An existing document's vectors go (RETURNING cannot read xmax from a partition
+      // to tell an update from an insert; the probe finds nothing for a new document).
+      Sql({"WITH old_vectors AS (DELETE FROM vectors WHERE namespace_id = $1 "
+           "AND document_id = $2) "
+           "INSERT INTO documents (namespace_id, ",
+           kDocumentColumns,
            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
            "ON CONFLICT (namespace_id, document_id) DO UPDATE SET "
            "collection_id = EXCLUDED.collection_id, fields = EXCLUDED.fields, "
@@ -77,17 +82,12 @@ void WriteDocumentRow(pqxx::work& tx, const std::string& ns, const model::Docume
            "lineage_path = EXCLUDED.lineage_path, modality = EXCLUDED.modality, "
            "ingestion_status = EXCLUDED.ingestion_status, error = EXCLUDED.error, "
            "batch_id = EXCLUDED.batch_id, created_at = EXCLUDED.created_at, "
-           "updated_at = EXCLUDED.updated_at, write_seq = nextval('document_writes') "
-           "RETURNING (xmax <> 0)"}),
+           "updated_at = EXCLUDED.updated_at, write_seq = nextval('document_writes')"}),
       ns, d.document_id, d.collection_id, Bytes(EncodeValueBlob(d.fields)),
       std::string(model::SourceTypeName(d.lineage.source_type)), d.lineage.root_object_id,
       d.lineage.root_bucket_id, d.lineage.source_object_id, d.lineage.source_document_id,
       d.lineage.source_collection_id, d.lineage.path, d.modality, d.ingestion_status, d.error,
       d.batch_id, d.created_at, d.updated_at);
-  if (r[0][0].as<bool>()) {  // it existed: drop its old vectors
-    tx.exec_params("DELETE FROM vectors WHERE namespace_id = $1 AND document_id = $2", ns,
-                   d.document_id);
-  }
   for (size_t i = 0; i < d.vectors.size(); ++i) {
     const model::FeatureVector& v = d.vectors[i];
     tx.exec_params(

@@ -2,13 +2,35 @@
 
 #include <string>
 
+#include "storage/postgres/pg_partitions.h"
+
 namespace ferry::storage::postgres {
 namespace {
 
 struct Step {
   int version;
   const char* sql;
+  // Runs after sql, in the same transaction (null: none).
+  void (*then)(pqxx::work& tx) = nullptr;
 };
+
+// Step 10: each namespace's partitions, filled from the tables step 10 renamed, which are
+// dropped afterwards (rows of namespaces without a data row cannot exist: they are
+// deleted with it).
+void PartitionNamespaces(pqxx::work& tx) {
+  for (const auto& row : tx.exec("SELECT namespace_id, part FROM namespace_data ORDER BY part")) {
+    const std::string ns = row[0].c_str();
+    const int64_t part = row[1].as<int64_t>();
+    CreatePartitions(tx, ns, part);
+    for (const char* table : {"objects", "documents", "vectors"}) {
+      tx.exec_params(std::string("INSERT INTO ") + table + " SELECT * FROM " + table +
+                         "_v9 WHERE namespace_id = $1",
+                     ns);
+    }
+    ValidateForeignKeys(tx, part);
+  }
+  tx.exec("DROP TABLE vectors_v9, documents_v9, objects_v9");
+}
 
 // Text columns sort bytewise (COLLATE "C"), as SQLite compares ids, whatever the
 // database's locale: keyset pages and id orders are the same on both backends.
@@ -471,6 +493,76 @@ DROP FUNCTION ferry_hex96(text);
 -- records::EncodeBatchChecksums; NULL for other batches).
 ALTER TABLE migration_batches ADD COLUMN checksums BYTEA;
 )sql"},
+    // Objects, documents and vectors partitioned by namespace (pg_partitions.h): a bulk
+    // copy loads a target's partitions with their secondary indexes and foreign keys
+    // suspended, and dropping a namespace drops its partitions. The primary keys stay on
+    // the partitioned tables; the columns are unchanged.
+    {10,
+     R"sql(
+ALTER TABLE vectors RENAME TO vectors_v9;
+ALTER TABLE documents RENAME TO documents_v9;
+ALTER TABLE objects RENAME TO objects_v9;
+ALTER INDEX vectors_pkey RENAME TO vectors_v9_pkey;
+ALTER INDEX documents_pkey RENAME TO documents_v9_pkey;
+ALTER INDEX objects_pkey RENAME TO objects_v9_pkey;
+DROP TRIGGER documents_deleted ON documents_v9;
+CREATE SEQUENCE namespace_parts;
+ALTER TABLE namespace_data ADD COLUMN part BIGINT NOT NULL UNIQUE DEFAULT nextval('namespace_parts');
+CREATE TABLE objects (
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  object_id    TEXT COLLATE "C" NOT NULL,
+  bucket_id    TEXT COLLATE "C" NOT NULL,
+  key_prefix   TEXT COLLATE "C",
+  blobs        BYTEA NOT NULL,
+  status       TEXT COLLATE "C" NOT NULL,
+  error        TEXT COLLATE "C",
+  size_bytes   BIGINT NOT NULL,
+  created_at   BIGINT NOT NULL,
+  updated_at   BIGINT NOT NULL,
+  blob_hashes  TEXT[] NOT NULL,
+  PRIMARY KEY (namespace_id, object_id)
+) PARTITION BY LIST (namespace_id);
+CREATE TABLE documents (
+  namespace_id         TEXT COLLATE "C" NOT NULL,
+  document_id          TEXT COLLATE "C" NOT NULL,
+  collection_id        TEXT COLLATE "C" NOT NULL,
+  fields               BYTEA NOT NULL,
+  source_type          TEXT COLLATE "C" NOT NULL,
+  root_object_id       TEXT COLLATE "C" NOT NULL,
+  root_bucket_id       TEXT COLLATE "C" NOT NULL,
+  source_object_id     TEXT COLLATE "C",
+  source_document_id   TEXT COLLATE "C",
+  source_collection_id TEXT COLLATE "C",
+  lineage_path         TEXT COLLATE "C" NOT NULL,
+  modality             TEXT COLLATE "C" NOT NULL,
+  ingestion_status     TEXT COLLATE "C" NOT NULL,
+  error                TEXT COLLATE "C",
+  batch_id             TEXT COLLATE "C" NOT NULL,
+  created_at           BIGINT NOT NULL,
+  updated_at           BIGINT NOT NULL,
+  write_seq            BIGINT NOT NULL DEFAULT nextval('document_writes'),
+  PRIMARY KEY (namespace_id, document_id)
+) PARTITION BY LIST (namespace_id);
+CREATE TABLE vectors (
+  namespace_id TEXT COLLATE "C" NOT NULL,
+  document_id  TEXT COLLATE "C" NOT NULL,
+  feature_uri  TEXT COLLATE "C" NOT NULL,
+  position     INTEGER NOT NULL,
+  dims         INTEGER NOT NULL,
+  data         BYTEA NOT NULL,
+  PRIMARY KEY (namespace_id, document_id, feature_uri)
+) PARTITION BY LIST (namespace_id);
+-- One value in a bulk-copied slice's digest (pg_ns_copy.cc): its length, then its bytes;
+-- NULL as length -1.
+CREATE FUNCTION ferry_cell(b bytea) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN b IS NULL THEN '\xffffffff'::bytea ELSE int4send(length(b)) || b END
+$$;
+-- Deletes through the partitioned table (a cascade from a deleted collection names the
+-- partition, and then the collection is gone).
+CREATE TRIGGER documents_deleted AFTER DELETE ON documents
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION documents_deleted();
+)sql",
+     PartitionNamespaces},
 };
 
 // Any constant: the key of the advisory lock that serializes schema upgrades.
@@ -480,8 +572,10 @@ constexpr int64_t kSchemaLock = 7466720002;
 
 int LatestSchemaVersion() { return kSteps[std::size(kSteps) - 1].version; }
 
-Status MigrateSchema(PgDb& db) {
-  return db.Run("upgrade schema", [](pqxx::work& tx) -> Status {
+Status MigrateSchema(PgDb& db) { return MigrateSchemaTo(db, LatestSchemaVersion()); }
+
+Status MigrateSchemaTo(PgDb& db, int version) {
+  return db.Run("upgrade schema", [version](pqxx::work& tx) -> Status {
     tx.exec_params("SELECT pg_advisory_xact_lock($1)", kSchemaLock);
     tx.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
     auto r = tx.exec("SELECT COALESCE(MAX(version), 0) FROM schema_version");
@@ -492,8 +586,9 @@ Status MigrateSchema(PgDb& db) {
           "; this build knows " + std::to_string(LatestSchemaVersion()) + ")");
     }
     for (const Step& step : kSteps) {
-      if (step.version <= current) continue;
+      if (step.version <= current || step.version > version) continue;
       tx.exec(step.sql);
+      if (step.then != nullptr) step.then(tx);
       tx.exec_params("INSERT INTO schema_version (version) VALUES ($1)", step.version);
     }
     return Status::Ok();

@@ -14,5 +14,7 @@ int LatestSchemaVersion();
 // Brings the schema up to LatestSchemaVersion(). FailedPrecondition when the database
 // was written by a newer Ferry (its version is higher than this build knows).
 Status MigrateSchema(PgDb& db);
+// The same, up to `version` only (upgrade tests start from an older schema).
+Status MigrateSchemaTo(PgDb& db, int version);
 
 }  // namespace ferry::storage::postgres

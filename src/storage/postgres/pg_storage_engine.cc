@@ -3,6 +3,7 @@
 #include "common/clock.h"
 #include "storage/postgres/pg_clusters.h"
 #include "storage/postgres/pg_namespace_store.h"
+#include "storage/postgres/pg_partitions.h"
 #include "storage/postgres/pg_retrievers.h"
 #include "storage/postgres/pg_schema.h"
 #include "storage/postgres/pg_taxonomies.h"
@@ -10,13 +11,11 @@
 namespace ferry::storage::postgres {
 namespace {
 
-// Every table holding a namespace's rows that its parents do not cascade to.
+// Every table holding a namespace's rows that its parents do not cascade to (objects,
+// documents and vectors are the namespace's own partitions, dropped with it).
 constexpr const char* kNamespaceTables[] = {
-    "buckets",      // objects and batches cascade
-    "collections",  // documents and vectors cascade
-    "write_fences",
-    "change_log",
-    "change_seqs",
+    "buckets",  // batches cascade
+    "collections", "write_fences", "change_log", "change_seqs",
 };
 
 bool NamespaceExists(pqxx::work& tx, const std::string& namespace_id) {
@@ -38,11 +37,10 @@ Status PgStorageEngine::CreateNamespaceData(const std::string& namespace_id) {
   return db_->Run("create namespace data", [&](pqxx::work& tx) -> Status {
     auto r = tx.exec_params(
         "INSERT INTO namespace_data (namespace_id, created_at) VALUES ($1, $2) "
-        "ON CONFLICT DO NOTHING",
+        "ON CONFLICT DO NOTHING RETURNING part",
         namespace_id, SystemClock().NowMs());
-    if (r.affected_rows() == 0) {
-      return Status::AlreadyExists("namespace data exists: " + namespace_id);
-    }
+    if (r.empty()) return Status::AlreadyExists("namespace data exists: " + namespace_id);
+    CreatePartitions(tx, namespace_id, r[0][0].as<int64_t>());
     return Status::Ok();
   });
 }
@@ -61,7 +59,9 @@ Status PgStorageEngine::DropNamespaceData(const std::string& namespace_id) {
     // The data row first: its delete waits for the writers holding it (key share, see
     // PgNamespaceStore::Run) and holds off new ones, so no row is written after the
     // tables below are emptied.
-    tx.exec_params("DELETE FROM namespace_data WHERE namespace_id = $1", namespace_id);
+    auto part = tx.exec_params("DELETE FROM namespace_data WHERE namespace_id = $1 RETURNING part",
+                               namespace_id);
+    if (!part.empty()) DropPartitions(tx, part[0][0].as<int64_t>());
     FERRY_RETURN_IF_ERROR(pg::DropRetrievers(tx, namespace_id));
     FERRY_RETURN_IF_ERROR(pg::DropClusters(tx, namespace_id));
     FERRY_RETURN_IF_ERROR(pg::DropTaxonomies(tx, namespace_id));

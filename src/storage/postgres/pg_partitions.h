@@ -1,0 +1,39 @@
+#pragma once
+// The per-namespace partitions of objects, documents and vectors (docs/postgres.md
+// "Layout"). The three tables are partitioned by LIST (namespace_id); each namespace's
+// partitions are named after its number in namespace_data (`part`): objects_p<N>,
+// documents_p<N>, vectors_p<N>. The primary keys live on the partitioned tables (upserts
+// and the foreign key from vectors need them); the secondary indexes and the foreign keys
+// are the partitions' own, so a bulk load can suspend them for one namespace and build
+// them again, by sorting, when it ends — the other namespaces never notice.
+
+#include <cstdint>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "common/result.h"
+
+namespace ferry::storage::postgres {
+
+// The namespace's partition number; NotFound when it has no data row.
+Result<int64_t> PartitionOf(pqxx::work& tx, const std::string& namespace_id);
+
+// Creates the namespace's three partitions with their secondary indexes and foreign keys.
+void CreatePartitions(pqxx::work& tx, const std::string& namespace_id, int64_t part);
+
+// Drops the namespace's partitions and all their rows (constant time).
+void DropPartitions(pqxx::work& tx, int64_t part);
+
+// Drops the partitions' secondary indexes and foreign keys (idempotent).
+void SuspendSecondary(pqxx::work& tx, int64_t part);
+
+// Builds the missing secondary indexes and adds the missing foreign keys, NOT VALID
+// (idempotent); ValidateForeignKeys then checks the rows without blocking writers of the
+// referenced tables.
+void RestoreSecondary(pqxx::work& tx, int64_t part);
+void ValidateForeignKeys(pqxx::work& tx, int64_t part);
+
+// Whether every secondary index and foreign key of the partitions exists (tests).
+bool SecondaryComplete(pqxx::work& tx, int64_t part);
+
+}  // namespace ferry::storage::postgres

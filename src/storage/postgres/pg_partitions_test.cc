@@ -1,0 +1,181 @@
+// The per-namespace partitions (pg_partitions.h): made and dropped with the namespace,
+// their secondary indexes and foreign keys suspended by a bulk load and restored — and
+// checked — at its end, and schema step 10 moving a version-9 database's rows into them.
+
+#include "storage/postgres/pg_partitions.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/conformance/storage_conformance.h"
+#include "storage/postgres/pg_params.h"
+#include "storage/postgres/pg_schema.h"
+#include "storage/postgres/pg_storage_engine.h"
+#include "storage/postgres/pg_test_support.h"
+
+namespace ferry::storage::postgres {
+namespace {
+
+using storage::testing::SampleBucket;
+using storage::testing::SampleCollection;
+using storage::testing::SampleDocument;
+using storage::testing::SampleObject;
+
+class PgPartitionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_.url = testing::TestClusterUrl();
+    options_.schema = testing::UniqueSchema();
+    options_.pool_size = 2;
+  }
+  void TearDown() override {
+    engine_.reset();
+    db_.reset();
+    testing::DropSchema(options_.url, options_.schema);
+  }
+  void OpenEngine() {
+    auto engine = PgStorageEngine::Open(options_, std::string(32, 'k'));
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    engine_ = std::move(*engine);
+  }
+  PgDb& Db() {
+    if (!db_) db_ = std::move(PgDb::Open(options_).value());
+    return *db_;
+  }
+  template <typename T>
+  T Query(const std::string& sql, const std::string& arg) {
+    return Db()
+        .Run("query",
+             [&](pqxx::work& tx) -> Result<T> {
+               return tx.exec_params(sql, arg)[0][0].template as<T>();
+             })
+        .value();
+  }
+  bool Exists(const std::string& relation) {
+    return Query<bool>("SELECT to_regclass($1) IS NOT NULL", relation);
+  }
+  int64_t Part(const std::string& ns) {
+    return Query<int64_t>("SELECT part FROM namespace_data WHERE namespace_id = $1", ns);
+  }
+  bool Complete(int64_t part) {
+    return Db()
+        .Run("complete",
+             [&](pqxx::work& tx) -> Result<bool> { return SecondaryComplete(tx, part); })
+        .value();
+  }
+  Status Exec(const std::string& sql) {
+    return Db().Run("exec", [&](pqxx::work& tx) -> Status {
+      tx.exec(sql);
+      return Status::Ok();
+    });
+  }
+  // A bucket with one object, a collection with one document (and its vector).
+  void Fill(NamespaceStore& store) {
+    ASSERT_TRUE(store.InsertBucket(SampleBucket("bkt_1", "b")).ok());
+    ASSERT_TRUE(store.UpsertObjects({SampleObject("bkt_1", "obj_1")}).ok());
+    ASSERT_TRUE(store.InsertCollection(SampleCollection("col_1", "c")).ok());
+    ASSERT_TRUE(store.UpsertDocuments({SampleDocument("col_1", "doc_1", "obj_1")}).ok());
+  }
+
+  PgOptions options_;
+  std::unique_ptr<PgStorageEngine> engine_;
+  std::unique_ptr<PgDb> db_;
+};
+
+TEST_F(PgPartitionsTest, ANamespaceHasItsOwnPartitionsDroppedWithIt) {
+  OpenEngine();
+  ASSERT_TRUE(engine_->CreateNamespaceData("ns_a").ok());
+  ASSERT_TRUE(engine_->CreateNamespaceData("ns_b").ok());
+  const int64_t a = Part("ns_a"), b = Part("ns_b");
+  EXPECT_NE(a, b);
+  for (const char* table : {"objects_p", "documents_p", "vectors_p"}) {
+    EXPECT_TRUE(Exists(table + std::to_string(a))) << table;
+  }
+  EXPECT_TRUE(Complete(a));
+  Fill(*engine_->OpenNamespace("ns_a").value());
+  ASSERT_TRUE(engine_->DropNamespaceData("ns_a").ok());
+  for (const char* table : {"objects_p", "documents_p", "vectors_p"}) {
+    EXPECT_FALSE(Exists(table + std::to_string(a))) << table;
+    EXPECT_TRUE(Exists(table + std::to_string(b))) << table;
+  }
+  EXPECT_EQ(Query<int64_t>("SELECT COUNT(*) FROM objects WHERE namespace_id = $1", "ns_a"), 0);
+}
+
+TEST_F(PgPartitionsTest, ABulkLoadSuspendsSecondaryIndexesAndKeysAndRestoresThem) {
+  OpenEngine();
+  ASSERT_TRUE(engine_->CreateNamespaceData("ns_a").ok());
+  auto store = engine_->OpenNamespace("ns_a").value();
+  const int64_t part = Part("ns_a");
+  ASSERT_TRUE(store->BeginBulkLoad().ok());
+  EXPECT_FALSE(Complete(part));
+  EXPECT_TRUE(Exists("objects_p" + std::to_string(part) + "_pkey"));  // the key stays
+  Fill(*store);
+  ASSERT_TRUE(store->EndBulkLoad().ok());
+  EXPECT_TRUE(Complete(part));
+  EXPECT_EQ(Query<int64_t>("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' "
+                           "AND convalidated AND conname LIKE $1",
+                           "%_p" + std::to_string(part) + "_%"),
+            3);
+  ASSERT_TRUE(store->EndBulkLoad().ok());  // idempotent
+  // The restored keys cascade again: the collection takes its document and vector along.
+  ASSERT_TRUE(store->DeleteCollection("col_1").ok());
+  EXPECT_EQ(Query<int64_t>("SELECT COUNT(*) FROM vectors WHERE namespace_id = $1", "ns_a"), 0);
+}
+
+TEST_F(PgPartitionsTest, TheEndOfABulkLoadRefusesRowsWithoutTheirParent) {
+  OpenEngine();
+  ASSERT_TRUE(engine_->CreateNamespaceData("ns_a").ok());
+  auto store = engine_->OpenNamespace("ns_a").value();
+  ASSERT_TRUE(store->InsertBucket(SampleBucket("bkt_1", "b")).ok());
+  ASSERT_TRUE(store->BeginBulkLoad().ok());
+  // Written while the keys are suspended: an object of a bucket that does not exist.
+  ASSERT_TRUE(Exec("INSERT INTO objects SELECT namespace_id, 'obj_9', 'bkt_missing', key_prefix, "
+                   "blobs, status, error, size_bytes, created_at, updated_at, blob_hashes "
+                   "FROM objects WHERE false UNION ALL SELECT 'ns_a', 'obj_9', 'bkt_missing', "
+                   "NULL, '\\x'::bytea, 'COMPLETED', NULL, 0, 1, 1, '{}'")
+                  .ok());
+  Status end = store->EndBulkLoad();
+  EXPECT_FALSE(end.ok());
+  EXPECT_EQ(end.ToString().find(options_.url), std::string::npos);
+}
+
+TEST_F(PgPartitionsTest, StepTenMovesAVersionNineDatabaseIntoPartitions) {
+  {
+    auto db = PgDb::Open(options_);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(MigrateSchemaTo(**db, 9).ok());
+  }
+  ASSERT_TRUE(Exec("INSERT INTO namespace_data VALUES ('ns_a', 1), ('ns_b', 2);"
+                   "INSERT INTO buckets VALUES ('ns_a', 'bkt_1', 'b', NULL, '', '', '', 1, 1);"
+                   "INSERT INTO objects VALUES ('ns_a', 'obj_1', 'bkt_1', NULL, '\\x00ff', "
+                   "'COMPLETED', NULL, 2, 1, 1, '{}');"
+                   "INSERT INTO collections (namespace_id, collection_id, collection_name, "
+                   "source, extractor, input_schema, output_schema, enabled, metadata, "
+                   "root_bucket_ids, created_at, updated_at) VALUES ('ns_b', 'col_1', 'c', '', "
+                   "'', '', '', true, '', '', 1, 1);"
+                   "INSERT INTO documents (namespace_id, document_id, collection_id, fields, "
+                   "source_type, root_object_id, root_bucket_id, lineage_path, modality, "
+                   "ingestion_status, batch_id, created_at, updated_at) VALUES ('ns_b', "
+                   "'doc_1', 'col_1', '\\x01', 'bucket', 'obj_1', 'bkt_1', 'obj_1', 'text', "
+                   "'COMPLETED', 'btch_1', 1, 1);"
+                   "INSERT INTO vectors VALUES ('ns_b', 'doc_1', 'f://x', 0, 1, '\\x0000803f')")
+                  .ok());
+  OpenEngine();  // applies step 10
+  const int64_t a = Part("ns_a"), b = Part("ns_b");
+  EXPECT_TRUE(Complete(a));
+  EXPECT_TRUE(Complete(b));
+  EXPECT_EQ(
+      Query<int64_t>("SELECT COUNT(*) FROM objects_p" + std::to_string(a) + " WHERE object_id = $1",
+                     "obj_1"),
+      1);
+  EXPECT_EQ(Query<std::string>("SELECT encode(data, 'hex') FROM vectors_p" + std::to_string(b) +
+                                   " WHERE document_id = $1",
+                               "doc_1"),
+            "0000803f");
+  EXPECT_FALSE(Exists("objects_v9"));
+  // New namespaces get the next partition number.
+  ASSERT_TRUE(engine_->CreateNamespaceData("ns_c").ok());
+  EXPECT_GT(Part("ns_c"), b);
+}
+
+}  // namespace
+}  // namespace ferry::storage::postgres
