@@ -26,10 +26,20 @@ Result<BatchResult> BulkCopy(RunContext& ctx, const model::MigrationBatch& batch
   request.item_ids = batch.item_ids;
   request.mapping = {ctx.migration_id, ctx.config.preserve_resource_ids};
   if (fence != nullptr) request.fence = *fence;
+  // Checksummed in the write's own pass where the backend can: only a slice compared
+  // whole (nothing a later stage rewrites or adds is left out of its fingerprint).
+  const model::DependencyNode* node = ctx.plan.graph.Find(batch.resource_id);
+  request.checksum = node != nullptr && ScopeOf(ctx, *node).empty();
   FERRY_ASSIGN_OR_RETURN(
       storage::BulkCopyResult copied,
       ctx.deps.storage.CopyItems(ctx.plan.source->namespace_id, ctx.target_namespace_id, request));
   BatchResult r{copied.copied, 0, {}, std::nullopt};
+  if (copied.checksums) {
+    const auto& [source, target] = *copied.checksums;
+    r.checksums = model::BatchChecksums{source.count, source.checksum.Hex(), target.count,
+                                        target.checksum.Hex()};
+    return r;
+  }
   FERRY_ASSIGN_OR_RETURN(r.checksums, ChecksumCopiedSlice(ctx, batch));
   return r;
 }

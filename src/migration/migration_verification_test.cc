@@ -151,6 +151,46 @@ TEST_F(VerificationTest, CopiedSlicesAreCheckedByTheirWorkersAndAddedUp) {
   }
 }
 
+// A backend that checksums a copied slice in the write itself (BulkCopyResult::checksums)
+// is asked to, and its checksums are recorded with the batch: no slice is read back.
+TEST_F(VerificationTest, ChecksumsOfTheWriteAreRecordedWithoutReadingTheSliceBack) {
+  MakeSource();
+  model::MigrationConfig config = Config(MigrationType::kCopy);
+  config.batch_options = model::BatchOptions{2, 2, true};
+  std::string id = CreateDraft(config);
+  auto& target = storage_->Faults(MapId(id, source_.ns.namespace_id, false));
+  target.SupplyCopyChecksums(true, false);
+  ASSERT_TRUE(migrations_->Start(caller_, id, /*force=*/true).ok());
+  runner_->WaitIdle();
+  model::Migration m = std::move(migrations_->Get(caller_, id)).value();
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
+  auto batches = storage_->catalog().ListMigrationBatches(id, -1, 1000);
+  ASSERT_TRUE(batches.ok());
+  EXPECT_EQ(target.copy_checksum_asks(), static_cast<int64_t>(batches->size()));
+  EXPECT_EQ(target.slice_checksums(), 0);
+  EXPECT_EQ(target.full_checksums(), 0);
+  for (const auto& b : *batches) {
+    ASSERT_TRUE(b.checksums.has_value()) << b.batch_no;
+    EXPECT_EQ(b.checksums->source_checksum, b.checksums->target_checksum);
+  }
+  EXPECT_TRUE(m.additional_data.GetPath("verification.ok")->as_bool());
+}
+
+// Write checksums that disagree are not taken on trust: finalization compares both sides
+// in full (here they are equal: only the checksums were made to differ).
+TEST_F(VerificationTest, WriteChecksumsThatDisagreeSendFinalizationToTheFullComparison) {
+  MakeSource();
+  std::string id = CreateDraft(Config(MigrationType::kCopy));
+  auto& target = storage_->Faults(MapId(id, source_.ns.namespace_id, false));
+  target.SupplyCopyChecksums(true, true);
+  ASSERT_TRUE(migrations_->Start(caller_, id, /*force=*/true).ok());
+  runner_->WaitIdle();
+  model::Migration m = std::move(migrations_->Get(caller_, id)).value();
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
+  EXPECT_GT(target.full_checksums(), 0);
+  EXPECT_TRUE(m.additional_data.GetPath("verification.ok")->as_bool());
+}
+
 TEST_F(VerificationTest, CorruptedCopyFailsTheMigrationNamingTheDocument) {
   MakeSource();
   model::MigrationConfig config = Config(MigrationType::kCopy);

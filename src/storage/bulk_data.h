@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -47,10 +48,9 @@ struct BulkCopyRequest {
   // When set, the slice is fenced like UpsertObjectsFenced: LeaseLost and
   // nothing written when a higher token wrote under fence->key.
   std::optional<WriteFence> fence;
-};
-
-struct BulkCopyResult {
-  int64_t copied = 0;  // items written (upserted) into the target
+  // When true, a backend that can checksum the slice in the pass that writes it returns
+  // both sides' checksums (BulkCopyResult::checksums); others return none.
+  bool checksum = false;
 };
 
 // A streaming, order-independent checksum of a bucket's objects or a collection's
@@ -74,6 +74,16 @@ struct ChecksumRequest {
 struct ItemChecksum {
   int64_t count = 0;
   ContentChecksum checksum;
+};
+
+struct BulkCopyResult {
+  int64_t copied = 0;  // items written (upserted) into the target
+  // With BulkCopyRequest::checksum, where the backend computes them while it writes: the
+  // slice's source rows as the copy should hold them (ids mapped), and the rows as written
+  // (read back from the write itself), each as one digest of the slice in a form of the
+  // backend's own: the two are comparable with each other only, and differ when the
+  // write did not store what was read. nullopt: checksum the slice with ChecksumItems.
+  std::optional<std::pair<ItemChecksum, ItemChecksum>> checksums;
 };
 
 }  // namespace ferry::storage

@@ -238,12 +238,16 @@ void ContentChecksum::Add(std::string_view hex) {
 }
 
 void ContentChecksum::AddDigest(const unsigned char (&sha256)[kSha256Bytes]) {
+  AddDigest(sha256, 1);
+}
+
+void ContentChecksum::AddDigest(const unsigned char (&sha256)[kSha256Bytes], int64_t items) {
   for (size_t lane = 0; lane < lanes_.size(); ++lane) {
     uint64_t v = 0;
     for (size_t i = 0; i < 8; ++i) v = (v << 8) | sha256[lane * 8 + i];
     lanes_[lane] += v;
   }
-  ++count_;
+  count_ += items;
 }
 
 void ContentChecksum::Merge(const ContentChecksum& other) {

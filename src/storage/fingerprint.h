@@ -31,6 +31,9 @@ class ContentChecksum {
   void Add(std::string_view sha256_hex);
   // Adds one fingerprint given as its raw digest (what Add of its hex adds).
   void AddDigest(const unsigned char (&sha256)[kSha256Bytes]);
+  // Adds one digest that stands for `items` items at once (a backend's digest of a whole
+  // slice, BulkCopyResult::checksums).
+  void AddDigest(const unsigned char (&sha256)[kSha256Bytes], int64_t items);
   std::string Hex() const;
   int64_t count() const { return count_; }
   // Adds another checksum's fingerprints: the checksum of the union of two disjoint sets.
@@ -56,6 +59,11 @@ struct FingerprintScope {
   // Leave out the document's error: an extend records there why an added extractor
   // failed on it (a failed item, listed apart), the rest of the document still a copy.
   bool ignore_error = false;
+  // Whether the fingerprint sees the whole item.
+  bool empty() const {
+    return excluded_fields.empty() && excluded_field_prefixes.empty() &&
+           excluded_vector_uris.empty() && !ignore_error;
+  }
 };
 
 // A document as its fingerprint sees it: views into a decoded row, so a backend can

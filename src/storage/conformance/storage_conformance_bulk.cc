@@ -112,6 +112,31 @@ TEST_P(BulkConformanceTest, ARerunSliceReplacesRatherThanDuplicates) {
   EXPECT_EQ(got.vectors.size(), 2u);
 }
 
+// A slice's first write under its fence over rows that something else wrote (another fence
+// key) replaces them too, with their vectors, and counts them as copied.
+TEST_P(BulkConformanceTest, AFirstWriteOverRowsWrittenElsewhereReplacesThem) {
+  for (auto type : {model::ResourceType::kBucket, model::ResourceType::kCollection}) {
+    const bool bucket = type == model::ResourceType::kBucket;
+    auto r = Request(type, bucket ? "bkt_1" : "col_1",
+                     bucket ? std::vector<std::string>{"obj_1", "obj_2"}
+                            : std::vector<std::string>{"doc_1", "doc_2"});
+    r.checksum = true;
+    r.fence = WriteFence{"mig_bulk/a", 1};
+    ASSERT_OK(copy(r).status());
+    r.fence = WriteFence{"mig_bulk/b", 1};
+    ASSERT_OK_AND_ASSIGN(auto again, copy(r));
+    EXPECT_EQ(again.copied, 2);
+    if (again.checksums) {
+      EXPECT_EQ(again.checksums->first.checksum, again.checksums->second.checksum);
+    }
+  }
+  ASSERT_OK_AND_ASSIGN(int64_t objects, target_->CountObjects(Mapped("bkt_1")));
+  EXPECT_EQ(objects, 2);
+  ASSERT_OK_AND_ASSIGN(model::Document got,
+                       target_->GetDocument(Mapped("col_1"), Mapped("doc_2"), true));
+  EXPECT_EQ(got.vectors.size(), 2u);
+}
+
 // A slice run again under its fence (a newer token after a lost lease) replaces what its
 // earlier attempt wrote: a vector the source no longer has is gone from the target.
 TEST_P(BulkConformanceTest, ARerunSliceReplacesTheVectorsOfItsEarlierAttempt) {
@@ -189,6 +214,30 @@ TEST_P(BulkConformanceTest, ReadsStayCorrectDuringABulkLoad) {
   ASSERT_OK(target_->EndBulkLoad());
   ASSERT_OK(target_->EndBulkLoad());  // idempotent
   check();
+}
+
+// Checksums computed by the write itself (BulkCopyRequest::checksum) are optional; where a
+// backend gives them, both sides agree and count the written items — also when a rerun
+// slice replaces its earlier rows — and without the ask there are none.
+TEST_P(BulkConformanceTest, ChecksumsOfTheWriteAgreeWhereGiven) {
+  for (auto type : {model::ResourceType::kBucket, model::ResourceType::kCollection}) {
+    const bool bucket = type == model::ResourceType::kBucket;
+    auto r = Request(type, bucket ? "bkt_1" : "col_1",
+                     bucket ? std::vector<std::string>{"obj_1", "obj_2", "obj_3"}
+                            : std::vector<std::string>{"doc_1", "doc_2", "doc_3"});
+    ASSERT_OK_AND_ASSIGN(auto plain, copy(r));
+    EXPECT_FALSE(plain.checksums.has_value());
+    r.checksum = true;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      ASSERT_OK_AND_ASSIGN(auto copied, copy(r));
+      EXPECT_EQ(copied.copied, 3);
+      if (!copied.checksums) continue;
+      const auto& [source, target] = *copied.checksums;
+      EXPECT_EQ(source.count, 3);
+      EXPECT_EQ(target.count, 3);
+      EXPECT_EQ(source.checksum.Hex(), target.checksum.Hex());
+    }
+  }
 }
 
 TEST_P(BulkConformanceTest, StreamedChecksumsOfSourceAndCopyAgree) {

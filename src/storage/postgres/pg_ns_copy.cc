@@ -9,9 +9,13 @@
 // document's lineage names (root object, sources, path) are read first, mapped, and sent
 // back as arrays aligned with the slice's rows, joined to the source rows by primary key.
 
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "common/crypto.h"
 #include "common/ids.h"
 #include "storage/postgres/pg_namespace_store.h"
 #include "storage/postgres/pg_params.h"
@@ -30,6 +34,7 @@ constexpr char kNullElement[] = "\x1e";
 struct SliceNamespaces {
   const std::string& target;
   const std::string& source;
+  bool fresh;  // the slice's first write under its fence: none of its rows were written
 };
 
 std::string Map(const BulkCopyRequest& r, const std::string& id) {
@@ -48,29 +53,140 @@ struct Columns {
   std::string Joined(size_t column) const { return JoinUnitSeparated(lists[column]); }
 };
 
-int64_t CopyObjectRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
+// What a slice's statement returns: rows written, and with checksums, both sides'
+// digests (pg_ns_copy's own form: SHA-256 over the slice's rows in key order, each value
+// length-prefixed by ferry_cell).
+struct Written {
+  int64_t rows = 0;
+  bool upserted = false;  // rows may have replaced earlier ones
+  std::optional<std::pair<ItemChecksum, ItemChecksum>> digests;
+};
+
+// One statement of a slice: `insert` writes the rows of the CTE `src` (`source`), whose
+// columns are `columns` (the first `key` of them the key). With `digest`, the same
+// statement compares every row the insert returns (what was written) with its src row
+// (what should have been), value by value, and digests the written rows; src's own
+// digest is computed only when some row differs (a CASE evaluates its subquery lazily),
+// since equal rows have equal digests.
+struct SliceSql {
+  std::string source;
+  std::string table;
+  std::string conflict;  // the insert's ON CONFLICT clause, if any
+  std::vector<std::string> columns;
+  std::vector<std::string> cells;  // columns[i] as bytes (textsend, int8send, …)
+  size_t key = 1;
+};
+
+std::string Joined(const std::vector<std::string>& parts, const std::string& sep,
+                   const std::string& before = "", const std::string& after = "") {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += sep;
+    out.append(before).append(p).append(after);
+  }
+  return out;
+}
+
+std::string StatementOf(const SliceSql& q, bool digest) {
+  const std::string columns = Joined(q.columns, ", ");
+  const std::string insert = "INSERT INTO " + q.table + " (namespace_id, " + columns +
+                             ") SELECT $1, " + columns + " FROM src " + q.conflict;
+  if (!digest) return "WITH src AS (" + q.source + ") " + insert;
+  std::vector<std::string> keys(q.columns.begin(), q.columns.begin() + q.key);
+  const std::string agg = "sha256(string_agg(" + Joined(q.cells, " || ", "ferry_cell(", ")") +
+                          ", ''::bytea ORDER BY " + Joined(keys, ", ") + "))";
+  const std::string same = "ROW(" + Joined(q.columns, ", ", "s.") + ") IS NOT DISTINCT FROM ROW(" +
+                           Joined(q.columns, ", ", "i.") + ")";
+  std::string join;
+  for (const auto& k : keys) join += (join.empty() ? "" : " AND ") + ("s." + k + " = i." + k);
+  return "WITH src AS MATERIALIZED (" + q.source + "), ins AS (" + insert + " RETURNING " +
+         columns +
+         "), n AS (SELECT (SELECT COUNT(*) FROM src) AS src, "
+         "(SELECT COUNT(*) FROM ins) AS ins, (SELECT COUNT(*) FROM src s JOIN ins i ON " +
+         join + " WHERE " + same + ") AS same) SELECT n.src, n.ins, (SELECT " + agg +
+         " FROM ins), CASE WHEN n.same = n.src AND n.same = n.ins THEN NULL ELSE (SELECT " + agg +
+         " FROM src) END FROM n";
+}
+
+ItemChecksum SideOf(int64_t count, const pqxx::field& digest) {
+  ItemChecksum out;
+  if (digest.is_null()) return out;  // no rows
+  const std::string bytes = ReadBytes(digest);
+  unsigned char raw[kSha256Bytes];
+  std::copy(bytes.begin(), bytes.begin() + kSha256Bytes, raw);
+  out.count = count;
+  out.checksum.AddDigest(raw, count);
+  return out;
+}
+
+template <typename... Args>
+Written ExecIn(pqxx::transaction_base& tx, const SliceSql& q, bool digest, const Args&... args) {
+  auto r = tx.exec_params(StatementOf(q, digest), args...);
+  Written w;
+  if (!digest) {
+    w.rows = r.affected_rows();
+    return w;
+  }
+  const int64_t source_rows = ReadInt(r[0][0]);
+  w.rows = ReadInt(r[0][1]);
+  ItemChecksum written = SideOf(w.rows, r[0][2]);
+  ItemChecksum read = r[0][3].is_null() ? written : SideOf(source_rows, r[0][3]);
+  if (r[0][3].is_null()) read.count = source_rows;
+  w.digests = std::make_pair(std::move(read), std::move(written));
+  return w;
+}
+
+// Runs a slice's statement. On a slice's first write under its fence (`fresh`) no earlier
+// attempt wrote its rows, so it tries a plain INSERT first — an upsert checks the primary
+// key before every row, a third of the statement — in a savepoint, and upserts only when
+// some row exists after all (written by something else than this slice).
+template <typename... Args>
+Written Exec(pqxx::work& tx, SliceSql q, bool digest, bool fresh, const Args&... args) {
+  if (fresh && !q.conflict.empty()) {
+    SliceSql plain = q;
+    plain.conflict.clear();
+    tx.exec("SAVEPOINT fresh_slice");
+    try {
+      Written w = ExecIn(tx, plain, digest, args...);
+      tx.exec("RELEASE SAVEPOINT fresh_slice");
+      return w;
+    } catch (const pqxx::unique_violation&) {
+      tx.exec("ROLLBACK TO SAVEPOINT fresh_slice");  // and upsert below
+    }
+  }
+  Written w = ExecIn(tx, q, digest, args...);
+  w.upserted = true;
+  return w;
+}
+
+Written CopyObjectRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
                        const std::string& target_bucket) {
   std::vector<std::string> mapped;
   mapped.reserve(r.item_ids.size());
   for (const auto& id : r.item_ids) mapped.push_back(Map(r, id));
-  return tx
-      .exec_params(
-          "INSERT INTO objects (namespace_id, object_id, bucket_id, key_prefix, blobs, "
-          "status, error, created_at, updated_at, size_bytes, blob_hashes) "
-          "SELECT $1, u.dst, $4, o.key_prefix, o.blobs, o.status, o.error, o.created_at, "
-          "o.updated_at, o.size_bytes, o.blob_hashes "
-          "FROM unnest(string_to_array($5, chr(31)), string_to_array($6, chr(31))) AS u(src, "
-          "dst) " +
-              ProbeEach("objects", "o", "$2", "object_id", "u.src", "p.bucket_id = $3") +
-              " WHERE o.bucket_id = $3 "
-              "ON CONFLICT (namespace_id, object_id) DO UPDATE SET "
-              "bucket_id = EXCLUDED.bucket_id, key_prefix = EXCLUDED.key_prefix, "
-              "blobs = EXCLUDED.blobs, status = EXCLUDED.status, error = EXCLUDED.error, "
-              "created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, "
-              "size_bytes = EXCLUDED.size_bytes, blob_hashes = EXCLUDED.blob_hashes",
-          ns.target, ns.source, r.source_resource_id, target_bucket, JoinUnitSeparated(r.item_ids),
-          JoinUnitSeparated(mapped))
-      .affected_rows();
+  SliceSql q;
+  q.source =
+      "SELECT u.dst AS object_id, $4::text AS bucket_id, o.key_prefix, o.status, o.error, "
+      "o.created_at, o.updated_at, o.size_bytes, o.blob_hashes, o.blobs "
+      "FROM unnest(string_to_array($5, chr(31)), string_to_array($6, chr(31))) AS u(src, dst) " +
+      ProbeEach("objects", "o", "$2", "object_id", "u.src", "p.bucket_id = $3") +
+      " WHERE o.bucket_id = $3";
+  q.table = "objects";
+  q.conflict =
+      "ON CONFLICT (namespace_id, object_id) DO UPDATE SET "
+      "bucket_id = EXCLUDED.bucket_id, key_prefix = EXCLUDED.key_prefix, "
+      "blobs = EXCLUDED.blobs, status = EXCLUDED.status, error = EXCLUDED.error, "
+      "created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, "
+      "size_bytes = EXCLUDED.size_bytes, blob_hashes = EXCLUDED.blob_hashes";
+  q.columns = {"object_id",  "bucket_id",  "key_prefix", "status",      "error",
+               "created_at", "updated_at", "size_bytes", "blob_hashes", "blobs"};
+  q.cells = {"textsend(object_id)",     "textsend(bucket_id)",
+             "textsend(key_prefix)",    "textsend(status)",
+             "textsend(error)",         "int8send(created_at)",
+             "int8send(updated_at)",    "int8send(size_bytes)",
+             "array_send(blob_hashes)", "blobs"};
+  return Exec(tx, q, r.checksum, ns.fresh, ns.target, ns.source, r.source_resource_id,
+              target_bucket, JoinUnitSeparated(r.item_ids), JoinUnitSeparated(mapped));
 }
 
 // The lineage of the slice's documents (those of the collection), mapped: columns
@@ -100,56 +216,94 @@ Columns MappedLineage(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest&
   return c;
 }
 
-int64_t CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
-                         const std::string& target_collection, bool first_write) {
+Written CopyDocumentOnly(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
+                         const std::string& target_collection, const Columns& c) {
+  SliceSql q;
+  q.source =
+      "SELECT u.dst AS document_id, $3::text AS collection_id, d.source_type, "
+      "u.root AS root_object_id, u.bucket AS root_bucket_id, u.sobj AS source_object_id, "
+      "u.sdoc AS source_document_id, u.scoll AS source_collection_id, u.path AS lineage_path, "
+      "d.modality, d.ingestion_status, d.error, d.batch_id, d.created_at, d.updated_at, "
+      "d.fields "
+      "FROM unnest(string_to_array($4, chr(31)), string_to_array($5, chr(31)), "
+      "string_to_array($6, chr(31)), string_to_array($7, chr(31)), "
+      "string_to_array($8, chr(31), chr(30)), string_to_array($9, chr(31), chr(30)), "
+      "string_to_array($10, chr(31), chr(30)), string_to_array($11, chr(31))) "
+      "AS u(src, dst, root, bucket, sobj, sdoc, scoll, path) " +
+      ProbeEach("documents", "d", "$2", "document_id", "u.src", "p.collection_id = $12");
+  q.table = "documents";
+  q.conflict =
+      "ON CONFLICT (namespace_id, document_id) DO UPDATE SET "
+      "collection_id = EXCLUDED.collection_id, fields = EXCLUDED.fields, "
+      "source_type = EXCLUDED.source_type, root_object_id = EXCLUDED.root_object_id, "
+      "root_bucket_id = EXCLUDED.root_bucket_id, "
+      "source_object_id = EXCLUDED.source_object_id, "
+      "source_document_id = EXCLUDED.source_document_id, "
+      "source_collection_id = EXCLUDED.source_collection_id, "
+      "lineage_path = EXCLUDED.lineage_path, modality = EXCLUDED.modality, "
+      "ingestion_status = EXCLUDED.ingestion_status, error = EXCLUDED.error, "
+      "batch_id = EXCLUDED.batch_id, created_at = EXCLUDED.created_at, "
+      "updated_at = EXCLUDED.updated_at, write_seq = nextval('document_writes')";
+  q.columns = {"document_id",    "collection_id",    "source_type",        "root_object_id",
+               "root_bucket_id", "source_object_id", "source_document_id", "source_collection_id",
+               "lineage_path",   "modality",         "ingestion_status",   "error",
+               "batch_id",       "created_at",       "updated_at",         "fields"};
+  for (const auto& c : q.columns) {
+    q.cells.push_back(c == "created_at" || c == "updated_at" ? "int8send(" + c + ")"
+                      : c == "fields"                        ? c
+                                                             : "textsend(" + c + ")");
+  }
+  return Exec(tx, q, r.checksum, ns.fresh, ns.target, ns.source, target_collection, c.Joined(0),
+              c.Joined(1), c.Joined(2), c.Joined(3), c.Joined(4), c.Joined(5), c.Joined(6),
+              c.Joined(7), r.source_resource_id);
+}
+
+Written CopyVectorRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
+                       const std::string& src, const std::string& dst) {
+  SliceSql q;
+  q.source =
+      "SELECT u.dst AS document_id, v.feature_uri, v.position, v.dims, v.data "
+      "FROM unnest(string_to_array($3, chr(31)), string_to_array($4, chr(31))) AS u(src, dst) " +
+      ProbeEach("vectors", "v", "$2", "document_id", "u.src");
+  q.table = "vectors";
+  q.columns = {"document_id", "feature_uri", "position", "dims", "data"};
+  q.cells = {"textsend(document_id)", "textsend(feature_uri)", "int4send(position)",
+             "int4send(dims)", "data"};
+  q.key = 2;
+  return Exec(tx, q, r.checksum, false, ns.target, ns.source, src, dst);
+}
+
+// A document digest and its vectors' digest as one digest of the slice.
+ItemChecksum Joined(const ItemChecksum& documents, const ItemChecksum& vectors) {
+  const std::string both = documents.checksum.Hex() + vectors.checksum.Hex();
+  unsigned char raw[kSha256Bytes];
+  Sha256Digest(both, raw);
+  ItemChecksum out;
+  out.count = documents.count;
+  out.checksum.AddDigest(raw, documents.count);
+  return out;
+}
+
+Written CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
+                         const std::string& target_collection) {
   const Columns c = MappedLineage(tx, ns, r);
-  if (c.lists[0].empty()) return 0;
+  if (c.lists[0].empty()) return {};
   const std::string src = c.Joined(0), dst = c.Joined(1);
-  const int64_t copied =
-      tx.exec_params(
-            "INSERT INTO documents (namespace_id, document_id, collection_id, fields, "
-            "source_type, root_object_id, root_bucket_id, source_object_id, source_document_id, "
-            "source_collection_id, lineage_path, modality, ingestion_status, error, batch_id, "
-            "created_at, updated_at) "
-            "SELECT $1, u.dst, $3, d.fields, d.source_type, u.root, u.bucket, u.sobj, u.sdoc, "
-            "u.scoll, u.path, d.modality, d.ingestion_status, d.error, d.batch_id, "
-            "d.created_at, d.updated_at "
-            "FROM unnest(string_to_array($4, chr(31)), string_to_array($5, chr(31)), "
-            "string_to_array($6, chr(31)), string_to_array($7, chr(31)), "
-            "string_to_array($8, chr(31), chr(30)), string_to_array($9, chr(31), chr(30)), "
-            "string_to_array($10, chr(31), chr(30)), string_to_array($11, chr(31))) "
-            "AS u(src, dst, root, bucket, sobj, sdoc, scoll, path) " +
-                ProbeEach("documents", "d", "$2", "document_id", "u.src", "p.collection_id = $12") +
-                " "
-                "ON CONFLICT (namespace_id, document_id) DO UPDATE SET "
-                "collection_id = EXCLUDED.collection_id, fields = EXCLUDED.fields, "
-                "source_type = EXCLUDED.source_type, root_object_id = EXCLUDED.root_object_id, "
-                "root_bucket_id = EXCLUDED.root_bucket_id, "
-                "source_object_id = EXCLUDED.source_object_id, "
-                "source_document_id = EXCLUDED.source_document_id, "
-                "source_collection_id = EXCLUDED.source_collection_id, "
-                "lineage_path = EXCLUDED.lineage_path, modality = EXCLUDED.modality, "
-                "ingestion_status = EXCLUDED.ingestion_status, error = EXCLUDED.error, "
-                "batch_id = EXCLUDED.batch_id, created_at = EXCLUDED.created_at, "
-                "updated_at = EXCLUDED.updated_at, write_seq = nextval('document_writes')",
-            ns.target, ns.source, target_collection, src, dst, c.Joined(2), c.Joined(3),
-            c.Joined(4), c.Joined(5), c.Joined(6), c.Joined(7), r.source_resource_id)
-          .affected_rows();
-  // Vectors are replaced, as an upsert of the document replaces them; on the slice's
-  // first write under its fence no earlier attempt wrote any, so there is nothing to remove.
-  if (!first_write) {
+  Written documents = CopyDocumentOnly(tx, ns, r, target_collection, c);
+  // Vectors are replaced, as an upsert of the document replaces them; when the documents
+  // all went in as new rows there is nothing to remove.
+  if (documents.upserted) {
     tx.exec_params(
         "DELETE FROM vectors WHERE namespace_id = $1 "
         "AND document_id = ANY (string_to_array($2, chr(31)))",
         ns.target, dst);
   }
-  tx.exec_params(
-      "INSERT INTO vectors (namespace_id, document_id, feature_uri, position, dims, data) "
-      "SELECT $1, u.dst, v.feature_uri, v.position, v.dims, v.data "
-      "FROM unnest(string_to_array($3, chr(31)), string_to_array($4, chr(31))) AS u(src, dst) " +
-          ProbeEach("vectors", "v", "$2", "document_id", "u.src"),
-      ns.target, ns.source, src, dst);
-  return copied;
+  const Written vectors = CopyVectorRows(tx, ns, r, src, dst);
+  if (documents.digests && vectors.digests) {
+    documents.digests = std::make_pair(Joined(documents.digests->first, vectors.digests->first),
+                                       Joined(documents.digests->second, vectors.digests->second));
+  }
+  return documents;
 }
 
 }  // namespace
@@ -183,11 +337,10 @@ Result<BulkCopyResult> PgNamespaceStore::CopyItemsFrom(const std::string& source
       return Status::NotFound(std::string(bucket ? "bucket" : "collection") +
                               " not found: " + target);
     }
-    const SliceNamespaces ns{ns_, source_namespace_id};
+    const SliceNamespaces ns{ns_, source_namespace_id, first_write};
     PlanForAnyNamespace(tx);
-    const int64_t copied = bucket ? CopyObjectRows(tx, ns, r, target)
-                                  : CopyDocumentRows(tx, ns, r, target, first_write);
-    return BulkCopyResult{copied};
+    Written w = bucket ? CopyObjectRows(tx, ns, r, target) : CopyDocumentRows(tx, ns, r, target);
+    return BulkCopyResult{w.rows, std::move(w.digests)};
   });
 }
 

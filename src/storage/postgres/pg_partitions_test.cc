@@ -138,6 +138,47 @@ TEST_F(PgPartitionsTest, TheEndOfABulkLoadRefusesRowsWithoutTheirParent) {
   EXPECT_EQ(end.ToString().find(options_.url), std::string::npos);
 }
 
+// A bulk copy on PostgreSQL checksums the slice in the statements that write it: the
+// source rows against the rows the insert returns. A write that does not store what it
+// read (here a trigger that alters every object and vector written to the target) shows.
+TEST_F(PgPartitionsTest, ACopysChecksumsComeFromTheWriteAndSeeAnAlteredRow) {
+  OpenEngine();
+  ASSERT_TRUE(engine_->CreateNamespaceData("ns_src").ok());
+  ASSERT_TRUE(engine_->CreateNamespaceData("ns_dst").ok());
+  auto source = engine_->OpenNamespace("ns_src").value();
+  auto target = engine_->OpenNamespace("ns_dst").value();
+  Fill(*source);
+  ASSERT_TRUE(target->InsertBucket(SampleBucket("bkt_1", "b")).ok());
+  ASSERT_TRUE(target->InsertCollection(SampleCollection("col_1", "c")).ok());
+  auto copy = [&](model::ResourceType type, const std::string& resource, const std::string& id) {
+    BulkCopyRequest r;
+    r.resource_type = type;
+    r.source_resource_id = resource;
+    r.item_ids = {id};
+    r.mapping = {"mig_1", true};
+    r.checksum = true;
+    return engine_->CopyItems("ns_src", "ns_dst", r).value();
+  };
+  auto agree = [](const BulkCopyResult& c) {
+    EXPECT_TRUE(c.checksums.has_value());
+    return c.checksums && c.checksums->first.checksum == c.checksums->second.checksum;
+  };
+  EXPECT_TRUE(agree(copy(model::ResourceType::kBucket, "bkt_1", "obj_1")));
+  EXPECT_TRUE(agree(copy(model::ResourceType::kCollection, "col_1", "doc_1")));
+  const std::string p = std::to_string(Part("ns_dst"));
+  ASSERT_TRUE(Exec("CREATE FUNCTION alter_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                   "IF TG_TABLE_NAME LIKE 'objects%' THEN NEW.error := 'altered'; "
+                   "ELSE NEW.data := NEW.data || '\\x00'::bytea; END IF; RETURN NEW; END $$;"
+                   "CREATE TRIGGER alter_row BEFORE INSERT OR UPDATE ON objects_p" +
+                   p +
+                   " FOR EACH ROW EXECUTE FUNCTION alter_row();"
+                   "CREATE TRIGGER alter_row BEFORE INSERT ON vectors_p" +
+                   p + " FOR EACH ROW EXECUTE FUNCTION alter_row();")
+                  .ok());
+  EXPECT_FALSE(agree(copy(model::ResourceType::kBucket, "bkt_1", "obj_1")));
+  EXPECT_FALSE(agree(copy(model::ResourceType::kCollection, "col_1", "doc_1")));
+}
+
 TEST_F(PgPartitionsTest, StepTenMovesAVersionNineDatabaseIntoPartitions) {
   {
     auto db = PgDb::Open(options_);

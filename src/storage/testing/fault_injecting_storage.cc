@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/crypto.h"
 #include "common/ids.h"
 
 namespace ferry::storage::testing {
@@ -150,6 +151,20 @@ Result<BulkCopyResult> FaultInjectingStorageEngine::CopyItems(
   FERRY_RETURN_IF_ERROR(documents ? faults.BeforeDocumentUpsert() : faults.BeforeObjectUpsert());
   FERRY_ASSIGN_OR_RETURN(BulkCopyResult copied,
                          target().CopyItems(source_namespace_id, target_namespace_id, request));
+  if (auto differ = faults.CopyChecksums(request.checksum)) {
+    // A digest of the slice's ids stands for the backend's own digest of its rows.
+    auto side = [&](const std::string& salt) {
+      unsigned char raw[kSha256Bytes];
+      std::string ids = salt;
+      for (const auto& id : request.item_ids) ids.append("|").append(id);
+      Sha256Digest(ids, raw);
+      ItemChecksum c;
+      c.count = copied.copied;
+      c.checksum.AddDigest(raw, copied.copied);
+      return c;
+    };
+    copied.checksums = std::make_pair(side("slice"), side(*differ ? "altered" : "slice"));
+  }
   if (!documents || copied.copied == 0 || !faults.TakeCorruption()) return copied;
   FERRY_ASSIGN_OR_RETURN(auto target_store, target().OpenNamespace(target_namespace_id));
   const auto& m = request.mapping;

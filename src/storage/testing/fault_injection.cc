@@ -63,6 +63,25 @@ void FaultInjection::CountChecksum(bool slice) {
   ++(slice ? slice_checksums_ : full_checksums_);
 }
 
+void FaultInjection::SupplyCopyChecksums(bool on, bool differ) {
+  std::lock_guard<std::mutex> lock(mu_);
+  supply_checksums_ = on;
+  checksums_differ_ = differ;
+}
+
+int64_t FaultInjection::copy_checksum_asks() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return checksum_asks_;
+}
+
+std::optional<bool> FaultInjection::CopyChecksums(bool asked) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!asked) return std::nullopt;
+  ++checksum_asks_;
+  if (!supply_checksums_) return std::nullopt;
+  return checksums_differ_;
+}
+
 int64_t FaultInjection::object_upserts() const {
   std::lock_guard<std::mutex> lock(mu_);
   return object_upserts_;

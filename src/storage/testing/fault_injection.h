@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 
 #include "common/status.h"
 
@@ -36,6 +37,15 @@ class FaultInjection {
   int64_t slice_checksums() const;
   void CountChecksum(bool slice);
 
+  // While on, a bulk copy asked for checksums of its write (BulkCopyRequest::checksum)
+  // returns some, as a backend that computes them while it writes does; with `differ`
+  // the written side's differs from the source side's.
+  void SupplyCopyChecksums(bool on, bool differ);
+  // Bulk copies that asked for checksums of their write so far.
+  int64_t copy_checksum_asks() const;
+  // Hook: counts an ask; nullopt when none are supplied, else whether they differ.
+  std::optional<bool> CopyChecksums(bool asked);
+
   // Hooks used by FaultInjectingNamespaceStore: account for the call, block at the gate
   // when closed, and return the injected failure (OK to proceed).
   Status BeforeDocumentUpsert();
@@ -59,6 +69,9 @@ class FaultInjection {
   int64_t object_upserts_ = 0;
   int64_t full_checksums_ = 0;
   int64_t slice_checksums_ = 0;
+  bool supply_checksums_ = false;
+  bool checksums_differ_ = false;
+  int64_t checksum_asks_ = 0;
 };
 
 }  // namespace ferry::storage::testing
