@@ -231,7 +231,6 @@ Result<ItemChecksum> PgNamespaceStore::ChecksumItems(const ChecksumRequest& requ
     const ItemChecksum before = out;  // a rerun transaction starts the page again
     return Run("checksum page", [&](pqxx::work& tx) -> Result<std::string> {
       out = before;
-      if (page.ids) PlanForAnyNamespace(tx);
       return objects ? ObjectPage(tx, ns_, request, page, bounds, &out)
                      : DocumentPage(tx, ns_, request, page, bounds, &out);
     });

@@ -101,7 +101,7 @@ std::string StatementOf(const SliceSql& q, bool digest) {
   for (const auto& k : keys) join += (join.empty() ? "" : " AND ") + ("s." + k + " = i." + k);
   return "WITH src AS MATERIALIZED (" + q.source + "), ins AS (" + insert + " RETURNING " +
          columns +
-         "), n AS (SELECT (SELECT COUNT(*) FROM src) AS src, "
+         "), n AS MATERIALIZED (SELECT (SELECT COUNT(*) FROM src) AS src, "
          "(SELECT COUNT(*) FROM ins) AS ins, (SELECT COUNT(*) FROM src s JOIN ins i ON " +
          join + " WHERE " + same + ") AS same) SELECT n.src, n.ins, (SELECT " + agg +
          " FROM ins), CASE WHEN n.same = n.src AND n.same = n.ins THEN NULL ELSE (SELECT " + agg +
@@ -338,7 +338,6 @@ Result<BulkCopyResult> PgNamespaceStore::CopyItemsFrom(const std::string& source
                               " not found: " + target);
     }
     const SliceNamespaces ns{ns_, source_namespace_id, first_write};
-    PlanForAnyNamespace(tx);
     Written w = bucket ? CopyObjectRows(tx, ns, r, target) : CopyDocumentRows(tx, ns, r, target);
     return BulkCopyResult{w.rows, std::move(w.digests)};
   });

@@ -43,21 +43,17 @@ inline std::string JoinUnitSeparated(const std::vector<std::string>& items) {
 // it probes an index once per id. A plain join lets the planner, misled by the statistics
 // of the tables a migration is filling, scan a whole namespace per list instead; OFFSET 0
 // keeps the subquery from being flattened into such a join, and `also` (the parent, e.g.
-// "p.bucket_id = $3") keeps every index the planner may pick an exact probe.
+// "p.bucket_id = $3") keeps every index the planner may pick an exact probe. Statements
+// are planned for the values given (custom plans): they prune to the namespace's own
+// partition (pg_partitions.h), whose statistics are its own. (A generic plan, forced here
+// until the tables were partitioned, plans every partition on each execution of an
+// unnamed statement: 24 ms with 300 namespaces, measured.)
 inline std::string ProbeEach(const std::string& table, const std::string& alias,
                              const std::string& ns, const std::string& key,
                              const std::string& outer, const std::string& also = "") {
   return "CROSS JOIN LATERAL (SELECT * FROM " + table + " p WHERE p.namespace_id = " + ns +
          (also.empty() ? "" : " AND " + also) + " AND p." + key + " = " + outer + " OFFSET 0) " +
          alias;
-}
-
-// For the rest of `tx`: statements are planned for any parameter values, not for the ones
-// given. A custom plan trusts the statistics of the namespace named, which for a
-// migration's target (filled since the last ANALYZE) say "empty": a per-id probe then
-// costs the same as a scan of the whole namespace, and the scan may win.
-inline void PlanForAnyNamespace(pqxx::work& tx) {
-  tx.exec("SET LOCAL plan_cache_mode = force_generic_plan");
 }
 
 inline std::string ReadBytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
