@@ -8,6 +8,9 @@
 // three quarters of a document slice's time. The slice's own ids are known; the ids a
 // document's lineage names (root object, sources, path) are read first, mapped, and sent
 // back as arrays aligned with the slice's rows, joined to the source rows by primary key.
+//
+// Asked for checksums (BulkCopyRequest::checksum), each statement also compares what it
+// wrote with what it read and digests it (SliceSql), so the slice is never read back.
 
 #include <algorithm>
 #include <optional>
@@ -112,6 +115,7 @@ ItemChecksum SideOf(int64_t count, const pqxx::field& digest) {
   ItemChecksum out;
   if (digest.is_null()) return out;  // no rows
   const std::string bytes = ReadBytes(digest);
+  if (bytes.size() != kSha256Bytes) return out;  // not sha256's: the sides will differ
   unsigned char raw[kSha256Bytes];
   std::copy(bytes.begin(), bytes.begin() + kSha256Bytes, raw);
   out.count = count;
