@@ -134,6 +134,19 @@ class ScaleOutTest(FerryTestCase):
         return int(self.sql("SELECT count(*) FROM ferry.migration_batches WHERE migration_id = "
                             "'%s' AND completed_by = '%s'" % (migration_id, owner))[0][0])
 
+    def secondary(self, namespace_id):
+        """The secondary indexes of the namespace's partitions, and its foreign keys with how
+        many are validated (docs/postgres.md: a bulk load suspends them)."""
+        part = self.sql("SELECT part FROM ferry.namespace_data WHERE namespace_id = '%s'"
+                        % namespace_id)[0][0]
+        tables = ", ".join("'ferry.%s_p%s'::regclass" % (t, part)
+                           for t in ("objects", "documents", "vectors"))
+        indexes = self.sql("SELECT count(*) FROM pg_index WHERE indrelid IN (%s) "
+                           "AND NOT indisprimary" % tables)[0][0]
+        keys = self.sql("SELECT count(*), count(*) FILTER (WHERE convalidated) FROM pg_constraint "
+                        "WHERE contype = 'f' AND conrelid IN (%s)" % tables)[0]
+        return int(indexes), [int(k) for k in keys]
+
     def test_three_processes_share_a_re_extract_through_a_kill_and_a_freeze(self):
         texts = self.source()
         self.fake.latency = LATENCY_MS / 1000.0  # from here on, a model server's answer time
@@ -151,6 +164,11 @@ class ScaleOutTest(FerryTestCase):
         wait_until(lambda: self.completed_by("worker-1", mid) >= 1 and
                    self.leased_by("worker-1", mid), "worker-1 to complete a batch and hold one")
         self.procs["worker-1"].stop(signal.SIGKILL)
+        # Both tiers (the bucket copied, the collection rebuilt from it) load the target
+        # with its partitions' secondary indexes and foreign keys suspended.
+        target_ns = self.assertStatus(api.get(BASE + "/" + mid),
+                                      200)["additional_data"]["target_namespace_id"]
+        self.assertEqual(self.secondary(target_ns), (0, [0, 0]))
         # worker-2 is frozen while it holds a batch, until that lease has been taken over
         # (after it completed one: its share is checked below).
         frozen = wait_until(lambda: self.completed_by("worker-2", mid) >= 1 and
@@ -189,6 +207,9 @@ class ScaleOutTest(FerryTestCase):
         self.assertEqual(self.sql("SELECT count(*) FROM ferry.migration_batches WHERE "
                                   "migration_id = '%s' AND status <> 'completed'" % mid),
                          [["0"]])
+
+        # The load's end restored them: six indexes, three keys, all validated.
+        self.assertEqual(self.secondary(target_ns), (6, [3, 3]))
 
         # The target, document by document: one per object, the v2 model's vector of its text.
         target = self.server.client(namespace=got["additional_data"]["target_namespace_id"])
