@@ -21,8 +21,8 @@ Result<std::unique_ptr<storage::StorageEngine>> OpenStorage(const Config& config
                          storage::sqlite::LoadOrCreateSecretKey(root / "secret.key"));
   storage::postgres::PgOptions options;
   options.url = config.storage;
-  FERRY_ASSIGN_OR_RETURN(auto engine,
-                         storage::postgres::PgStorageEngine::Open(options, std::move(key)));
+  FERRY_ASSIGN_OR_RETURN(
+      auto engine, storage::postgres::PgStorageEngine::Open(options, std::move(key), crash_points));
   return std::unique_ptr<storage::StorageEngine>(std::move(engine));
 }
 

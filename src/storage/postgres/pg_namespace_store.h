@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/crash_points.h"
 #include "storage/namespace_store.h"
 #include "storage/postgres/pg_db.h"
 
@@ -22,8 +23,12 @@ namespace ferry::storage::postgres {
 
 class PgNamespaceStore final : public NamespaceStore {
  public:
-  PgNamespaceStore(std::shared_ptr<PgDb> db, std::string namespace_id)
-      : db_(std::move(db)), ns_(std::move(namespace_id)) {}
+  // `crash_points` (testing; may be null) arms "bulk_copy.before_commit" (inside a bulk
+  // copy slice's transaction) and "fenced_write.before_commit" (inside a fenced document
+  // write's), as on the embedded backend.
+  PgNamespaceStore(std::shared_ptr<PgDb> db, std::string namespace_id,
+                   const CrashPoints* crash_points = nullptr)
+      : db_(std::move(db)), ns_(std::move(namespace_id)), crash_points_(crash_points) {}
 
   Status InsertBucket(const model::Bucket& bucket) override;
   Result<model::Bucket> GetBucket(const std::string& bucket_id) override;
@@ -176,8 +181,13 @@ class PgNamespaceStore final : public NamespaceStore {
     });
   }
 
+  void ReachedCrashPoint(std::string_view name) const {
+    if (crash_points_ != nullptr) crash_points_->Reached(name);
+  }
+
   std::shared_ptr<PgDb> db_;
   std::string ns_;
+  const CrashPoints* crash_points_;
 };
 
 }  // namespace ferry::storage::postgres

@@ -173,7 +173,9 @@ Status PgNamespaceStore::UpsertDocumentsFenced(const WriteFence& fence,
                                                const std::vector<model::Document>& docs) {
   return Run("fenced document write", [&](pqxx::work& tx) -> Status {
     FERRY_RETURN_IF_ERROR(AdvanceWriteFence(tx, ns_, fence, nullptr));
-    return UpsertDocumentRows(tx, ns_, docs);
+    FERRY_RETURN_IF_ERROR(UpsertDocumentRows(tx, ns_, docs));
+    ReachedCrashPoint("fenced_write.before_commit");
+    return Status::Ok();
   });
 }
 

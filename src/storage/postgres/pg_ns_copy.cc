@@ -343,6 +343,7 @@ Result<BulkCopyResult> PgNamespaceStore::CopyItemsFrom(const std::string& source
     }
     const SliceNamespaces ns{ns_, source_namespace_id, first_write};
     Written w = bucket ? CopyObjectRows(tx, ns, r, target) : CopyDocumentRows(tx, ns, r, target);
+    ReachedCrashPoint("bulk_copy.before_commit");
     return BulkCopyResult{w.rows, std::move(w.digests)};
   });
 }

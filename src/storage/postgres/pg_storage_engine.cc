@@ -26,11 +26,12 @@ bool NamespaceExists(pqxx::work& tx, const std::string& namespace_id) {
 }  // namespace
 
 Result<std::unique_ptr<PgStorageEngine>> PgStorageEngine::Open(const PgOptions& options,
-                                                               std::string secret_key) {
+                                                               std::string secret_key,
+                                                               const CrashPoints* crash_points) {
   FERRY_ASSIGN_OR_RETURN(std::unique_ptr<PgDb> db, PgDb::Open(options));
   FERRY_RETURN_IF_ERROR(MigrateSchema(*db));
-  return std::unique_ptr<PgStorageEngine>(
-      new PgStorageEngine(std::shared_ptr<PgDb>(std::move(db)), std::move(secret_key)));
+  return std::unique_ptr<PgStorageEngine>(new PgStorageEngine(std::shared_ptr<PgDb>(std::move(db)),
+                                                              std::move(secret_key), crash_points));
 }
 
 Status PgStorageEngine::CreateNamespaceData(const std::string& namespace_id) {
@@ -51,7 +52,8 @@ Result<std::shared_ptr<NamespaceStore>> PgStorageEngine::OpenNamespace(
     return Result<bool>(NamespaceExists(tx, namespace_id));
   }));
   if (!exists) return Status::NotFound("namespace data not found: " + namespace_id);
-  return std::shared_ptr<NamespaceStore>(std::make_shared<PgNamespaceStore>(db_, namespace_id));
+  return std::shared_ptr<NamespaceStore>(
+      std::make_shared<PgNamespaceStore>(db_, namespace_id, crash_points_));
 }
 
 Status PgStorageEngine::DropNamespaceData(const std::string& namespace_id) {
@@ -77,7 +79,7 @@ Result<BulkCopyResult> PgStorageEngine::CopyItems(const std::string& source_name
                                                   const std::string& target_namespace_id,
                                                   const BulkCopyRequest& request) {
   // Both namespaces are checked inside the copy's transaction (PgNamespaceStore).
-  PgNamespaceStore target(db_, target_namespace_id);
+  PgNamespaceStore target(db_, target_namespace_id, crash_points_);
   return target.CopyItemsFrom(source_namespace_id, request);
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "common/crash_points.h"
 #include "storage/postgres/pg_blob_store.h"
 #include "storage/postgres/pg_catalog_store.h"
 #include "storage/postgres/pg_db.h"
@@ -17,8 +18,10 @@ class PgStorageEngine final : public StorageEngine {
  public:
   // Connects, creates the schema when missing and upgrades it. `secret_key` (32 bytes)
   // seals webhook secrets; every process of a cluster must use the same one.
+  // `crash_points` (testing; may be null, else outlives the engine): see PgNamespaceStore.
   static Result<std::unique_ptr<PgStorageEngine>> Open(const PgOptions& options,
-                                                       std::string secret_key);
+                                                       std::string secret_key,
+                                                       const CrashPoints* crash_points = nullptr);
 
   CatalogStore& catalog() override { return catalog_; }
   BlobStore& blobs() override { return blobs_; }
@@ -31,12 +34,13 @@ class PgStorageEngine final : public StorageEngine {
   void Close() override { db_->Close(); }
 
  private:
-  PgStorageEngine(std::shared_ptr<PgDb> db, std::string secret_key)
-      : db_(db), catalog_(db, std::move(secret_key)), blobs_(db) {}
+  PgStorageEngine(std::shared_ptr<PgDb> db, std::string secret_key, const CrashPoints* crash_points)
+      : db_(db), catalog_(db, std::move(secret_key)), blobs_(db), crash_points_(crash_points) {}
 
   std::shared_ptr<PgDb> db_;
   PgCatalogStore catalog_;
   PgBlobStore blobs_;
+  const CrashPoints* crash_points_;
 };
 
 }  // namespace ferry::storage::postgres
