@@ -278,7 +278,7 @@ Written CopyVectorRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest
 }
 
 // A document digest and its vectors' digest as one digest of the slice.
-ItemChecksum Joined(const ItemChecksum& documents, const ItemChecksum& vectors) {
+ItemChecksum WithVectors(const ItemChecksum& documents, const ItemChecksum& vectors) {
   const std::string both = documents.checksum.Hex() + vectors.checksum.Hex();
   unsigned char raw[kSha256Bytes];
   Sha256Digest(both, raw);
@@ -304,8 +304,9 @@ Written CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyReque
   }
   const Written vectors = CopyVectorRows(tx, ns, r, src, dst);
   if (documents.digests && vectors.digests) {
-    documents.digests = std::make_pair(Joined(documents.digests->first, vectors.digests->first),
-                                       Joined(documents.digests->second, vectors.digests->second));
+    documents.digests =
+        std::make_pair(WithVectors(documents.digests->first, vectors.digests->first),
+                       WithVectors(documents.digests->second, vectors.digests->second));
   }
   return documents;
 }
