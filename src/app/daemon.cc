@@ -155,6 +155,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   service::ClusterService clusters(deps);
   service::TaxonomyService taxonomies(deps, retrievers);
   runner.SetPostProcessor(&taxonomies);
+  runner.SetCrashPoints(crash_points.get());
   // Batches stop before `taxonomies` goes, also on an early return.
   struct StopBatches {
     service::BatchRunner& runner;

@@ -354,6 +354,7 @@ Status BatchRunner::RunChunk(storage::NamespaceStore& store, const model::Collec
   FERRY_RETURN_IF_ERROR(SettleReprocessing(store, collection.collection_id, batch.bucket_id,
                                            objects, derived_roots, out, pending,
                                            deps_.clock.NowMs()));
+  if (crash_points_ != nullptr) crash_points_->Reached("ingest.chunk_written");
   std::lock_guard<std::mutex> lock(progress->mu);
   progress->items_total += items;
   progress->documents_written += static_cast<int64_t>(out.size() - failures.size());

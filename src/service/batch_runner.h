@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/crash_points.h"
 #include "common/thread_pool.h"
 #include "service/namespace_service.h"
 #include "service/service_deps.h"
@@ -67,6 +68,9 @@ class BatchRunner {
   // Runs after each collection's work in a batch (before the next tier). Not owned; set
   // before the first Enqueue/Recover, or never (then nothing runs).
   void SetPostProcessor(CollectionPostProcessor* post) { post_ = post; }
+  // Crash test points (common/crash_points.h): "ingest.chunk_written" is reached after each
+  // chunk's documents are committed. Not owned; null (the default): none.
+  void SetCrashPoints(const CrashPoints* points) { crash_points_ = points; }
 
   // Objects per chunk (one extraction work item, one write transaction).
   static constexpr size_t kChunkSize = 16;
@@ -102,6 +106,7 @@ class BatchRunner {
 
   const ServiceDeps& deps_;
   CollectionPostProcessor* post_ = nullptr;
+  const CrashPoints* crash_points_ = nullptr;
   std::atomic<bool> stopping_{false};
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;

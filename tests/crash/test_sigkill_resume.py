@@ -7,7 +7,8 @@ nothing duplicated, fields and vectors identical (copy), and the source unchange
 The source: FERRY_CRASH_OBJECTS (default 10000) text objects, each made into one document
 of "texts" and one of "restated" (chained to "texts"): 20 000 documents. A copy and then a
 re_extract (text_extractor v1 -> v2) each take FERRY_CRASH_KILLS (default 10) kills; one
-more lands while the source's bucket batches run. The first kill of each migration is ferryd
+more lands while the source's bucket batches run (ferryd kills itself after a seeded number
+of committed chunks, crash point ingest.chunk_written). The first kill of each migration is ferryd
 killing itself at a crash point (FERRY_CRASH_POINTS, common/crash_points.h) inside a
 transaction: the copy inside a bulk copy slice before its commit, the re_extract inside the
 writer's fenced document write before its commit. The kill points come from a seeded RNG;
@@ -233,14 +234,16 @@ class SigkillResumeTest(unittest.TestCase):
         assert status == 200, status
 
     @staticmethod
-    def submit(c, ids):
+    def create_batches(c, ids):
+        """Bucket batches of 5000 objects; their ids."""
+        return [c.post("/v1/buckets/notes/batches", {"object_ids": ids[start:start + 5000]},
+                       validate=False)[1]["batch_id"] for start in range(0, len(ids), 5000)]
+
+    @classmethod
+    def submit(cls, c, ids):
         """Submits the objects in bucket batches of 5000; their tasks."""
-        tasks = []
-        for start in range(0, len(ids), 5000):
-            batch = c.post("/v1/buckets/notes/batches", {"object_ids": ids[start:start + 5000]},
-                           validate=False)[1]
-            tasks.append(c.post("/v1/buckets/notes/batches/%s/submit" % batch["batch_id"])[1])
-        return tasks
+        return [c.post("/v1/buckets/notes/batches/%s/submit" % batch_id)[1]
+                for batch_id in cls.create_batches(c, ids)]
 
     @staticmethod
     def wait_tasks(c, tasks):
@@ -266,14 +269,32 @@ class SigkillResumeTest(unittest.TestCase):
         cls.build_collections(c, "v1")
         cls.object_ids = cls.create_objects(N_OBJECTS)
         log("%d objects created" % N_OBJECTS)
-        tasks = cls.submit(c, cls.object_ids)
-        # Bucket batches resume too: one kill while they run, at a seeded random moment.
-        delay = random.Random(SEED ^ 0x1A6E57).uniform(0.0, 1.5)
-        time.sleep(delay)  # the kill point
-        cls.cluster.kill_and_restart("ingest, %.2fs after submit" % delay)
+        batch_ids = cls.create_batches(c, cls.object_ids)
+        # Bucket batches resume too: ferryd kills itself after the K-th chunk of documents
+        # is committed (16 objects a chunk, two collections), K seeded and within the first
+        # batch's share, so that batch is always cut short, whenever the others start.
+        first_batch_chunks = 2 * -(-min(5000, N_OBJECTS) // 16)
+        k = random.Random(SEED ^ 0x1A6E57).randint(1 + first_batch_chunks // 20,
+                                                   first_batch_chunks - 1)
+        point = "ingest.chunk_written=%d" % k
+        cls.cluster.crash_at(point)
+        c = cls.cluster.api("crash-src")
+        for batch_id in batch_ids:
+            try:
+                c.post("/v1/buckets/notes/batches/%s/submit" % batch_id)
+            except AssertionError:  # the connection was lost: ferryd killed itself already
+                break
+        cls.cluster.wait_crash_and_restart(point)
         resumed = logged(cls.cluster.server.stderr_lines, "resuming batch")
         log("  the restart resumed %d bucket batches" % resumed)
         assert resumed > 0, "the ingest kill hit no running bucket batch"
+        c = cls.cluster.api("crash-src")
+        tasks = []
+        for batch_id in batch_ids:  # a submit the kill came before is sent now
+            batch = c.get("/v1/buckets/notes/batches/" + batch_id)[1]
+            if batch["task_id"] is None:
+                batch = c.post("/v1/buckets/notes/batches/%s/submit" % batch_id)[1]
+            tasks.append({"task_id": batch["task_id"]})
         c = cls.cluster.api("crash-src")
         cls.wait_tasks(c, tasks)
         for col in ("texts", "restated"):
