@@ -180,6 +180,26 @@ TEST_P(BulkConformanceTest, NeedsTheTargetResourceAndBothNamespaces) {
             StatusCode::kInvalidArgument);
 }
 
+// Copied rows hang off their parents like any others, and copying (also a slice that
+// fails) leaves the store's foreign keys in force: deletes still cascade afterwards.
+TEST_P(BulkConformanceTest, DeletesStillCascadeOverCopiedRows) {
+  EXPECT_EQ(STATUS_CODE(copy(Request(model::ResourceType::kCollection, "col_2", {"doc_1"}))),
+            StatusCode::kNotFound);
+  ASSERT_OK(copy(Request(model::ResourceType::kBucket, "bkt_1", {"obj_1", "obj_2"})).status());
+  ASSERT_OK(copy(Request(model::ResourceType::kCollection, "col_1", {"doc_1", "doc_2"})).status());
+  ASSERT_OK(target_->DeleteCollection(Mapped("col_1")));
+  ASSERT_OK(target_->InsertCollection(SampleCollection(Mapped("col_1"), "c")));
+  ASSERT_OK_AND_ASSIGN(int64_t documents, target_->CountDocuments(Mapped("col_1")));
+  EXPECT_EQ(documents, 0);
+  ASSERT_OK(target_->DeleteBucket(Mapped("bkt_1")));
+  ASSERT_OK_AND_ASSIGN(auto hashes, target_->ListBlobHashes());
+  EXPECT_TRUE(hashes.empty());  // objects went with the bucket, their hash rows with them
+  // A document written afterwards over the vanished parent is refused as before.
+  ASSERT_OK(copy(Request(model::ResourceType::kCollection, "col_1", {"doc_3"})).status());
+  model::Document orphan = SampleDocument("col_missing", "doc_orphan", "obj_1");
+  EXPECT_FALSE(target_->UpsertDocuments({orphan}).ok());
+}
+
 TEST_P(BulkConformanceTest, PreservedIdsAreCopiedAsTheyAre) {
   ASSERT_OK(target_->InsertBucket(SampleBucket("bkt_1", "same")));
   auto r = Request(model::ResourceType::kBucket, "bkt_1", {"obj_1"});
