@@ -72,10 +72,10 @@ Result<SqliteBaselines> RunSqliteBaseline(const std::string& db_path,
   FERRY_RETURN_IF_ERROR(Exec(db.get(), "ATTACH DATABASE '" + namespace_db + "' AS src"));
   FERRY_RETURN_IF_ERROR(
       Exec(db.get(), "CREATE TABLE t1 (id TEXT PRIMARY KEY, fields BLOB, vector BLOB)"));
+  // The vector column holds the document's packed vectors, the very bytes Ferry moves.
   FERRY_RETURN_IF_ERROR(Exec(db.get(),
-                             "INSERT INTO t1 SELECT d.document_id, d.fields, v.data "
-                             "FROM src.documents d JOIN src.vectors v "
-                             "ON v.document_id = d.document_id WHERE d.collection_id = '" +
+                             "INSERT INTO t1 SELECT d.document_id, d.fields, d.vectors "
+                             "FROM src.documents d WHERE d.collection_id = '" +
                                  collection_id + "' ORDER BY d.rowid"));
   FERRY_RETURN_IF_ERROR(Exec(db.get(), "DETACH DATABASE src"));
   SqliteBaselines out;

@@ -5,7 +5,8 @@ no id mapping, no fences, no verification and no index rebuild.
     build/bench/ferry-bench --n 100000 --reference-n 0 --no-re-extract --data-dir DIR
     bench/copy_sql_ceiling.py DIR/ns/<the source namespace>.db [slice]
 
-Writes a scratch copy of the source's objects, blob hashes, documents and vectors into
+Writes a scratch copy of the source's objects, blob hashes and documents (vectors in
+their rows) into
 fresh files under a temporary directory (the schema of src/storage/sqlite/
 schema_migrations.cc without the secondary indexes, which a bulk load drops), slice by
 slice as the bulk copy does (1000 ids per transaction, `json_each` driving primary-key
@@ -38,17 +39,13 @@ CREATE TABLE documents (document_id TEXT PRIMARY KEY,
   root_bucket_id TEXT NOT NULL, source_object_id TEXT, source_document_id TEXT,
   source_collection_id TEXT, lineage_path TEXT NOT NULL, modality TEXT NOT NULL,
   ingestion_status TEXT NOT NULL, error TEXT, batch_id TEXT NOT NULL,
-  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-CREATE TABLE vectors (
-  document_id TEXT NOT NULL REFERENCES documents (document_id) ON DELETE CASCADE,
-  feature_uri TEXT NOT NULL, position INTEGER NOT NULL, dims INTEGER NOT NULL,
-  data BLOB NOT NULL, PRIMARY KEY (document_id, feature_uri));
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, vectors BLOB NOT NULL);
 """
 OBJECT_COLS = ("object_id, bucket_id, key_prefix, blobs, status, error, size_bytes, "
                "created_at, updated_at")
 DOC_COLS = ("document_id, collection_id, fields, source_type, root_object_id, root_bucket_id, "
             "source_object_id, source_document_id, source_collection_id, lineage_path, "
-            "modality, ingestion_status, error, batch_id, created_at, updated_at")
+            "modality, ingestion_status, error, batch_id, created_at, updated_at, vectors")
 
 
 def prefixed(alias, cols):
@@ -67,15 +64,13 @@ DOCUMENT_SLICE = [
     "INSERT INTO documents (%s) SELECT %s FROM json_each(?1) j "
     "CROSS JOIN src.documents d ON d.document_id = j.value" % (DOC_COLS,
                                                               prefixed("d", DOC_COLS)),
-    "INSERT INTO vectors SELECT v.document_id, v.feature_uri, v.position, v.dims, v.data "
-    "FROM json_each(?1) j CROSS JOIN src.documents d ON d.document_id = j.value "
-    "JOIN src.vectors v ON v.document_id = d.document_id",
 ]
 
 
 def connect(path, source):
     db = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+    # Foreign keys off, as in a bulk copy slice (sqlite_bulk_copy.cc).
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=OFF"):
         db.execute("PRAGMA " + pragma)
     db.execute("ATTACH ? AS src", (source,))
     return db
@@ -85,8 +80,8 @@ def baseline_a(scratch, source):
     db = connect(os.path.join(scratch, "a.db"), source)
     db.execute("CREATE TABLE t1 (id TEXT PRIMARY KEY, fields BLOB, vector BLOB)")
     db.execute("CREATE TABLE t2 (id TEXT PRIMARY KEY, fields BLOB, vector BLOB)")
-    db.execute("INSERT INTO t1 SELECT d.document_id, d.fields, v.data FROM src.documents d "
-               "JOIN src.vectors v ON v.document_id = d.document_id ORDER BY d.rowid")
+    db.execute("INSERT INTO t1 SELECT d.document_id, d.fields, d.vectors FROM src.documents d "
+               "ORDER BY d.rowid")
     start = time.monotonic()
     db.execute("INSERT INTO t2 SELECT * FROM t1")
     seconds = time.monotonic() - start

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "storage/records/packed_vectors.h"
+
 namespace ferry::storage::sqlite {
 namespace {
 
@@ -192,6 +194,38 @@ CREATE TABLE migration_runs (
 ALTER TABLE migration_batches ADD COLUMN checksums BLOB;
 )sql"},
 };
+
+// Schema step 10: every document's rows of `vectors`, in position order, packed into its
+// `vectors` column; then the table is dropped. One pass over the vectors' primary key.
+Status PackVectorsIntoDocuments(SqliteDb& db) {
+  FERRY_ASSIGN_OR_RETURN(Statement read,
+                         db.Prepare("SELECT document_id, feature_uri, data FROM vectors "
+                                    "ORDER BY document_id, position"));
+  FERRY_ASSIGN_OR_RETURN(Statement write,
+                         db.Prepare("UPDATE documents SET vectors = ?2 WHERE document_id = ?1"));
+  std::string document_id;
+  std::string packed;
+  auto flush = [&]() -> Status {
+    if (document_id.empty()) return Status::Ok();
+    write.BindText(1, document_id);
+    write.BindBlob(2, packed);
+    Status st = write.Run();
+    write.Reset();
+    packed.clear();
+    return st;
+  };
+  for (;;) {
+    FERRY_ASSIGN_OR_RETURN(bool row, read.Step());
+    if (!row) break;
+    if (read.TextView(0) != document_id) {
+      FERRY_RETURN_IF_ERROR(flush());
+      document_id.assign(read.TextView(0));
+    }
+    records::AppendPackedVector(read.TextView(1), read.BlobView(2), &packed);
+  }
+  FERRY_RETURN_IF_ERROR(flush());
+  return db.Exec("DROP TABLE vectors");
+}
 
 // Namespace: one namespace's resources. Children cascade from their parents.
 constexpr Migration kNamespaceMigrations[] = {
@@ -434,6 +468,14 @@ CREATE TABLE write_pause (
 );
 INSERT INTO write_pause VALUES (1, 0);
 )sql"},
+    // v10: a document's vectors live in its own row (records/packed_vectors.h), no longer
+    // one row each in `vectors`: a document is written, copied and read as one row. The
+    // old rows are packed in C++ (PackVectorsIntoDocuments), then the table goes.
+    {10,
+     R"sql(
+ALTER TABLE documents ADD COLUMN vectors BLOB NOT NULL DEFAULT x'';
+)sql",
+     PackVectorsIntoDocuments},
 };
 
 }  // namespace
@@ -475,6 +517,7 @@ Status ApplyMigrations(SqliteDb& db, std::span<const Migration> steps) {
   for (const Migration& step : steps) {
     if (step.version <= current) continue;
     FERRY_RETURN_IF_ERROR(db.Exec(step.sql));
+    if (step.after != nullptr) FERRY_RETURN_IF_ERROR(step.after(db));
     // user_version lives in the database header and is part of the transaction.
     FERRY_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(step.version)));
   }

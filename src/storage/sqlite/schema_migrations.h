@@ -11,10 +11,12 @@
 
 namespace ferry::storage::sqlite {
 
-// One schema change. `version` is the user_version after applying `sql`.
+// One schema change. `version` is the user_version after applying `sql`, then `after`
+// (a step that moves data in C++; null for most) in the same transaction.
 struct Migration {
   int version;
   const char* sql;
+  Status (*after)(SqliteDb& db) = nullptr;
 };
 
 enum class SchemaKind { kCatalog, kNamespace };

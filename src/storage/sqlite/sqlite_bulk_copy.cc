@@ -71,21 +71,20 @@ Result<int64_t> CopyObjectRows(SqliteDb& db, const BulkCopyRequest& r, const std
   return copied;
 }
 
-// Documents with every id of their lineage mapped, then their vectors (replaced, as an
-// upsert of the document replaces them; not removed first on the slice's first write).
-Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids,
-                                 bool first_write) {
+// Documents with every id of their lineage mapped, their vectors in their rows.
+Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids) {
   FERRY_RETURN_IF_ERROR(RunSlice(
       db,
       "INSERT INTO documents (document_id, collection_id, fields, source_type, root_object_id, "
       "root_bucket_id, source_object_id, source_document_id, source_collection_id, "
-      "lineage_path, modality, ingestion_status, error, batch_id, created_at, updated_at) "
+      "lineage_path, modality, ingestion_status, error, batch_id, created_at, updated_at, "
+      "vectors) "
       "SELECT ferry_map_id(?1, d.document_id, ?2), ferry_map_id(?1, ?4, ?2), "
       "d.fields, d.source_type, ferry_map_id(?1, d.root_object_id, ?2), "
       "ferry_map_id(?1, d.root_bucket_id, ?2), ferry_map_id(?1, d.source_object_id, ?2), "
       "ferry_map_id(?1, d.source_document_id, ?2), ferry_map_id(?1, d.source_collection_id, ?2), "
       "ferry_map_path(?1, d.lineage_path, ?2), d.modality, d.ingestion_status, d.error, "
-      "d.batch_id, d.created_at, d.updated_at "
+      "d.batch_id, d.created_at, d.updated_at, d.vectors "
       "FROM json_each(?3) j CROSS JOIN bulk_src.documents d ON d.document_id = j.value "
       "WHERE d.collection_id = ?4 "
       "ON CONFLICT (document_id) DO UPDATE SET collection_id = excluded.collection_id, "
@@ -97,24 +96,9 @@ Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const s
       "lineage_path = excluded.lineage_path, modality = excluded.modality, "
       "ingestion_status = excluded.ingestion_status, error = excluded.error, "
       "batch_id = excluded.batch_id, created_at = excluded.created_at, "
-      "updated_at = excluded.updated_at",
+      "updated_at = excluded.updated_at, vectors = excluded.vectors",
       r, ids));
-  const int64_t copied = db.Changes();
-  if (!first_write) {
-    FERRY_RETURN_IF_ERROR(RunSlice(db,
-                                   "DELETE FROM vectors WHERE document_id IN "
-                                   "(SELECT ferry_map_id(?1, value, ?2) FROM json_each(?3))",
-                                   r, ids, false));
-  }
-  FERRY_RETURN_IF_ERROR(RunSlice(
-      db,
-      "INSERT INTO vectors (document_id, feature_uri, position, dims, data) "
-      "SELECT ferry_map_id(?1, v.document_id, ?2), v.feature_uri, v.position, v.dims, v.data "
-      "FROM json_each(?3) j CROSS JOIN bulk_src.documents d ON d.document_id = j.value "
-      "JOIN bulk_src.vectors v ON v.document_id = d.document_id "
-      "WHERE d.collection_id = ?4",
-      r, ids));
-  return copied;
+  return db.Changes();
 }
 
 // The slice's transaction. Deferred (not BEGIN IMMEDIATE): an immediate transaction
@@ -124,8 +108,8 @@ Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const s
 //
 // Foreign keys are not enforced inside it (SlicePragmas): every parent a slice's rows
 // reference is there by construction. The target bucket or collection is checked in the
-// transaction (RowExists), and blob hashes and vectors are inserted for exactly the objects
-// and documents the statement before wrote (same ids, same filter). Enforcement probed a
+// transaction (RowExists), and blob hashes are inserted for exactly the objects the
+// statement before wrote (same ids, same filter). Enforcement probed a
 // parent's primary key for every row: ~7 % of the bare slice statements at 100k
 // (bench/copy_sql_ceiling.py, docs/benchmarks.md "Session 15").
 Result<int64_t> CopyInTransaction(SqliteDb& db, const BulkCopyRequest& r,
@@ -147,8 +131,7 @@ Result<int64_t> CopyInTransaction(SqliteDb& db, const BulkCopyRequest& r,
                               " not found: " + target);
     }
     const std::string ids = JsonArray(r.item_ids);
-    return bucket ? CopyObjectRows(db, r, ids, first_write)
-                  : CopyDocumentRows(db, r, ids, first_write);
+    return bucket ? CopyObjectRows(db, r, ids, first_write) : CopyDocumentRows(db, r, ids);
   };
   Result<int64_t> copied = body();
   if (!copied.ok()) {

@@ -1,7 +1,7 @@
 // SqliteNamespaceStore::ChecksumItems: a streaming content checksum (fingerprint.h). Items
 // are read in id order a page at a time on the (parent, id, created_at) index — or, for a
-// list of ids, a page of the sorted list by primary key — and a page's vectors in one scan
-// of the vectors' primary key, merged by document id: no per-item query. Reads run on the
+// list of ids, a page of the sorted list by primary key — each document with the vectors
+// packed in its row: no per-item query. Reads run on the
 // store's reader connection, so a checksum and the writer never wait for each other.
 
 #include <cstdint>
@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "storage/checksum_rows.h"
+#include "storage/records/packed_vectors.h"
+#include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
 
 namespace ferry::storage::sqlite {
@@ -96,23 +98,8 @@ Result<std::string> ObjectPage(SqliteDb& db, const ChecksumRequest& r, const Pag
   }
 }
 
-// The vectors of a page's documents in (document id, feature URI) order: those of its ids,
-// or one range scan of the vectors' primary key from the page's start (?1) on, to be
-// merged with the page's documents (vectors of other documents in the range — other
-// collections, other dates — are skipped).
-Result<Statement> PageVectors(SqliteDb& db, const Page& page) {
-  FERRY_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.Prepare(page.ids ? "SELECT v.document_id, v.feature_uri, v.data FROM json_each(?1) j "
-                            "CROSS JOIN vectors v ON v.document_id = j.value"
-                          : "SELECT document_id, feature_uri, data FROM vectors "
-                            "WHERE document_id > ?1 ORDER BY document_id, feature_uri"));
-  stmt.BindText(1, page.ids ? *page.ids : page.after);
-  return stmt;
-}
-
-// One page of documents streamed into `out` with their vectors: two cursors in document
-// id order, merged. The last id read, "" when the page was empty.
+// One page of documents streamed into `out`, each with the vectors packed in its row. The
+// last id read, "" when the page was empty.
 Result<std::string> DocumentPage(SqliteDb& db, const ChecksumRequest& r, const Page& page,
                                  const Bounds& b, ItemChecksum* out) {
   FERRY_ASSIGN_OR_RETURN(
@@ -120,37 +107,25 @@ Result<std::string> DocumentPage(SqliteDb& db, const ChecksumRequest& r, const P
       db.Prepare(PageSql("d.document_id, d.collection_id, d.fields, d.source_type, "
                          "d.root_object_id, d.root_bucket_id, d.source_object_id, "
                          "d.source_document_id, d.source_collection_id, d.lineage_path, "
-                         "d.modality, d.ingestion_status, d.error",
+                         "d.modality, d.ingestion_status, d.error, d.vectors",
                          "documents", "d", "collection_id", "document_id", page)));
   BindPage(docs, r, page, b);
-  std::optional<Statement> vectors;
-  bool vector_row = false;  // `vectors` holds a row not merged yet
   DocumentChecksummer sums(r, out);
   std::string last;
+  std::string_view uri;
+  std::string_view bytes;
   for (;;) {
     FERRY_ASSIGN_OR_RETURN(bool more, docs.Step());
     if (!more) break;
-    const std::string_view id = docs.TextView(0);
-    // Both cursors must run in id order for the merge; a page of ids is read in the
-    // order of its sorted array, so a row out of order is a bug, never skipped.
-    if (!last.empty() && id <= last) return Status::Internal("checksum page out of id order");
-    last.assign(id);
+    last.assign(docs.TextView(0));
     FERRY_RETURN_IF_ERROR(sums.Begin(
-        DocumentRowView{id, docs.TextView(1), docs.BlobView(2), docs.TextView(3), docs.TextView(4),
-                        docs.TextView(5), docs.OptionalTextView(6), docs.OptionalTextView(7),
-                        docs.OptionalTextView(8), docs.TextView(9), docs.TextView(10),
-                        docs.TextView(11), docs.TextView(12)}));
-    if (!vectors) {
-      FERRY_ASSIGN_OR_RETURN(Statement v, PageVectors(db, page));
-      vectors.emplace(std::move(v));
-      FERRY_ASSIGN_OR_RETURN(vector_row, vectors->Step());
-    }
-    while (vector_row && vectors->TextView(0) <= std::string_view(last)) {
-      if (vectors->TextView(0) == std::string_view(last)) {
-        sums.AddVector(vectors->TextView(1), vectors->BlobView(2));
-      }
-      FERRY_ASSIGN_OR_RETURN(vector_row, vectors->Step());
-    }
+        DocumentRowView{last, docs.TextView(1), docs.BlobView(2), docs.TextView(3),
+                        docs.TextView(4), docs.TextView(5), docs.OptionalTextView(6),
+                        docs.OptionalTextView(7), docs.OptionalTextView(8), docs.TextView(9),
+                        docs.TextView(10), docs.TextView(11), docs.TextView(12)}));
+    records::PackedVectorReader vectors(docs.BlobView(13));
+    while (vectors.Next(&uri, &bytes)) sums.AddVector(uri, bytes);
+    if (!vectors.ok()) return records::CorruptField("documents.vectors");
   }
   sums.Finish();
   return last;

@@ -1,4 +1,4 @@
-// SqliteNamespaceStore: documents and their vectors.
+// SqliteNamespaceStore: documents, their vectors packed in their rows.
 
 #include <algorithm>
 #include <iterator>
@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "storage/records/packed_vectors.h"
 #include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_change_log.h"
 #include "storage/sqlite/sqlite_keyed_reads.h"
@@ -75,7 +76,7 @@ std::string JsonArray(const std::vector<const std::string*>& ids) {
 }
 
 // The vectors of every document of `docs` with one query (not one per document), each
-// document's in position order.
+// document's in position order: its packed `vectors` column (records/packed_vectors.h).
 Status LoadAllVectors(SqliteDb& db, std::vector<model::Document>* docs) {
   if (docs->empty()) return Status::Ok();
   std::unordered_map<std::string_view, std::vector<size_t>> index;  // id → positions in docs
@@ -86,30 +87,20 @@ Status LoadAllVectors(SqliteDb& db, std::vector<model::Document>* docs) {
     it->second.push_back(i);
     (*docs)[i].vectors.clear();
   }
-  FERRY_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.Prepare("SELECT document_id, feature_uri, position, dims, data FROM vectors "
-                 "WHERE document_id IN (SELECT value FROM json_each(?1))"));
+  FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                         db.Prepare("SELECT document_id, vectors FROM documents "
+                                    "WHERE document_id IN (SELECT value FROM json_each(?1))"));
   stmt.BindText(1, JsonArray(ids));
-  std::vector<std::vector<std::pair<int64_t, model::FeatureVector>>> found(docs->size());
+  std::vector<model::FeatureVector> vectors;
   for (;;) {
     FERRY_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    auto it = index.find(stmt.Text(0));
+    auto it = index.find(stmt.TextView(0));
     if (it == index.end()) continue;
-    model::FeatureVector v;
-    v.feature_uri = stmt.Text(1);
-    if (!records::DecodeFloats(stmt.Blob(4), stmt.Int(3), &v.values))
-      return records::CorruptField("vectors.data");
-    found[it->second.front()].emplace_back(stmt.Int(2), std::move(v));
-  }
-  for (const auto& [id, positions] : index) {
-    auto& vectors = found[positions.front()];
-    std::sort(vectors.begin(), vectors.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (size_t p : positions) {
-      for (const auto& [position, v] : vectors) (*docs)[p].vectors.push_back(v);
+    if (!records::DecodePackedVectors(stmt.BlobView(1), &vectors)) {
+      return records::CorruptField("documents.vectors");
     }
+    for (size_t p : it->second) (*docs)[p].vectors = vectors;
   }
   return Status::Ok();
 }
@@ -124,8 +115,8 @@ Status LoadVectors(SqliteDb& db, model::Document* doc) {
 
 // The statements of one UpsertDocumentRows call, prepared once and reused for every row.
 // A document is inserted with ON CONFLICT DO NOTHING; only when it already existed is it
-// updated in place (not REPLACE: the row's identity is stable and no cascade fires) and
-// are its old vectors deleted, so writing new documents costs one INSERT per row.
+// updated in place (not REPLACE: the row's identity is stable and no cascade fires), so
+// writing a new document, its vectors packed in its row, costs one INSERT.
 class DocumentRowWriter {
  public:
   static Result<DocumentRowWriter> Create(SqliteDb& db) {
@@ -133,65 +124,39 @@ class DocumentRowWriter {
     FERRY_ASSIGN_OR_RETURN(
         Statement insert,
         db.Prepare("INSERT INTO documents (" + columns +
-                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                   "?16) ON CONFLICT (document_id) DO NOTHING"));
+                   ", vectors) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                   "?14, ?15, ?16, ?17) ON CONFLICT (document_id) DO NOTHING"));
     FERRY_ASSIGN_OR_RETURN(
         Statement update,
         db.Prepare("UPDATE documents SET collection_id = ?2, fields = ?3, source_type = ?4, "
                    "root_object_id = ?5, root_bucket_id = ?6, source_object_id = ?7, "
                    "source_document_id = ?8, source_collection_id = ?9, lineage_path = ?10, "
                    "modality = ?11, ingestion_status = ?12, error = ?13, batch_id = ?14, "
-                   "created_at = ?15, updated_at = ?16 WHERE document_id = ?1"));
-    FERRY_ASSIGN_OR_RETURN(Statement clear,
-                           db.Prepare("DELETE FROM vectors WHERE document_id = ?"));
-    FERRY_ASSIGN_OR_RETURN(Statement vector,
-                           db.Prepare("INSERT INTO vectors (document_id, feature_uri, position, "
-                                      "dims, data) VALUES (?, ?, ?, ?, ?)"));
-    return DocumentRowWriter(db, std::move(insert), std::move(update), std::move(clear),
-                             std::move(vector));
+                   "created_at = ?15, updated_at = ?16, vectors = ?17 WHERE document_id = ?1"));
+    return DocumentRowWriter(db, std::move(insert), std::move(update));
   }
 
   // REQUIRES: inside a transaction; the document's collection exists.
   Status Write(const model::Document& d) {
     std::string fields = records::EncodeValueBlob(d.fields);
-    Bind(insert_, d, fields);
+    std::string vectors = records::EncodePackedVectors(d.vectors);
+    Bind(insert_, d, fields, vectors);
     Status st = insert_.Run();
     insert_.Reset();
     FERRY_RETURN_IF_ERROR(st);
-    if (db_.Changes() == 0) {  // it existed: update it and drop its old vectors
-      Bind(update_, d, fields);
-      st = update_.Run();
-      update_.Reset();
-      FERRY_RETURN_IF_ERROR(st);
-      clear_.BindText(1, d.document_id);
-      st = clear_.Run();
-      clear_.Reset();
-      FERRY_RETURN_IF_ERROR(st);
-    }
-    for (size_t i = 0; i < d.vectors.size(); ++i) {
-      const model::FeatureVector& v = d.vectors[i];
-      vector_.BindText(1, d.document_id);
-      vector_.BindText(2, v.feature_uri);
-      vector_.BindInt(3, static_cast<int64_t>(i));
-      vector_.BindInt(4, static_cast<int64_t>(v.values.size()));
-      vector_.BindBlob(5, records::EncodeFloats(v.values));
-      st = vector_.Run();
-      vector_.Reset();
-      FERRY_RETURN_IF_ERROR(st);
-    }
-    return Status::Ok();
+    if (db_.Changes() != 0) return Status::Ok();
+    Bind(update_, d, fields, vectors);  // it existed: update it in place
+    st = update_.Run();
+    update_.Reset();
+    return st;
   }
 
  private:
-  DocumentRowWriter(SqliteDb& db, Statement insert, Statement update, Statement clear,
-                    Statement vector)
-      : db_(db),
-        insert_(std::move(insert)),
-        update_(std::move(update)),
-        clear_(std::move(clear)),
-        vector_(std::move(vector)) {}
+  DocumentRowWriter(SqliteDb& db, Statement insert, Statement update)
+      : db_(db), insert_(std::move(insert)), update_(std::move(update)) {}
 
-  static void Bind(Statement& stmt, const model::Document& d, const std::string& fields) {
+  static void Bind(Statement& stmt, const model::Document& d, const std::string& fields,
+                   const std::string& vectors) {
     stmt.BindText(1, d.document_id);
     stmt.BindText(2, d.collection_id);
     stmt.BindBlob(3, fields);
@@ -208,13 +173,12 @@ class DocumentRowWriter {
     stmt.BindText(14, d.batch_id);
     stmt.BindInt(15, d.created_at);
     stmt.BindInt(16, d.updated_at);
+    stmt.BindBlob(17, vectors);
   }
 
   SqliteDb& db_;
   Statement insert_;
   Statement update_;
-  Statement clear_;
-  Statement vector_;
 };
 
 // InvalidArgument when two vectors of a document share a feature URI (they would overwrite

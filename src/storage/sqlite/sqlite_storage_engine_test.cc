@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "common/crypto.h"
 #include "storage/conformance/storage_conformance.h"
@@ -187,6 +188,62 @@ TEST(SchemaMigrationsTest, UpgradesVersion1DatabasesInPlaceKeepingTheirRows) {
   EXPECT_EQ(ns, LatestSchemaVersion(SchemaKind::kNamespace));
 }
 
+// Step 10 moves each document's rows of `vectors` into its own row, in position order,
+// and drops the table; a document without vectors gets none.
+TEST(SchemaMigrationsTest, Version9VectorsArePackedIntoTheirDocuments) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "ns");
+  const fs::path path = dir.path() / "ns" / "ns_v9.db";
+  ASSERT_OK(WithRawDb(path, [](SqliteDb& db) {
+    return ApplyMigrations(db, MigrationsFor(SchemaKind::kNamespace).first(9));
+  }));
+  ASSERT_OK(WithRawDb(path, [](SqliteDb& db) -> Status {
+    FERRY_RETURN_IF_ERROR(db.Exec(
+        "INSERT INTO collections VALUES ('col_1', 'c', NULL, x'', x'', x'', x'', 1, x'', x'', "
+        "0, 0, NULL)"));
+    FERRY_ASSIGN_OR_RETURN(
+        Statement docs,
+        db.Prepare("INSERT INTO documents SELECT 'doc_' || value, 'col_1', ?1, 'bucket', 'obj', "
+                   "'bkt', NULL, NULL, NULL, '', 'text', 'COMPLETED', NULL, '', 0, 0 "
+                   "FROM (SELECT 1 AS value UNION SELECT 2 UNION SELECT 3)"));
+    docs.BindBlob(1, records::EncodeValueBlob(model::Value(model::ValueObject{})));
+    FERRY_RETURN_IF_ERROR(docs.Run());
+    FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare("INSERT INTO vectors VALUES (?, ?, ?, ?, ?)"));
+    // doc_1: two vectors written out of position order; doc_3: one; doc_2: none.
+    const std::tuple<const char*, const char*, int, std::vector<float>> rows[] = {
+        {"doc_1", "uri_b", 1, {3.0f}},
+        {"doc_1", "uri_a", 0, {1.0f, 2.0f}},
+        {"doc_3", "uri_a", 0, {-1.0f}}};
+    for (const auto& [doc, uri, position, values] : rows) {
+      stmt.BindText(1, doc);
+      stmt.BindText(2, uri);
+      stmt.BindInt(3, position);
+      stmt.BindInt(4, static_cast<int64_t>(values.size()));
+      stmt.BindBlob(5, records::EncodeFloats(values));
+      FERRY_RETURN_IF_ERROR(stmt.Run());
+      stmt.Reset();
+    }
+    return Status::Ok();
+  }));
+  ASSERT_OK_AND_ASSIGN(auto engine, SqliteStorageEngine::Open(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto store, engine->OpenNamespace("ns_v9"));
+  ASSERT_OK_AND_ASSIGN(auto docs, store->GetDocuments("col_1", {"doc_1", "doc_2", "doc_3"}));
+  ASSERT_EQ(docs.size(), 3u);
+  ASSERT_EQ(docs[0].vectors.size(), 2u);
+  EXPECT_EQ(docs[0].vectors[0].feature_uri, "uri_a");
+  EXPECT_EQ(docs[0].vectors[0].values, (std::vector<float>{1.0f, 2.0f}));
+  EXPECT_EQ(docs[0].vectors[1].feature_uri, "uri_b");
+  EXPECT_EQ(docs[0].vectors[1].values, (std::vector<float>{3.0f}));
+  EXPECT_TRUE(docs[1].vectors.empty());
+  ASSERT_EQ(docs[2].vectors.size(), 1u);
+  EXPECT_EQ(docs[2].vectors[0].values, (std::vector<float>{-1.0f}));
+  ASSERT_OK_AND_ASSIGN(std::string indexes, IndexSchema(path));
+  EXPECT_EQ(indexes.find("vectors"), std::string::npos) << indexes;  // the table is gone
+  ASSERT_OK_AND_ASSIGN(int ns, VersionOf(path));
+  EXPECT_EQ(ns, 10);
+}
+
 TEST(SchemaMigrationsTest, WebhooksQueuedBeforeClaimsExistedAreClaimable) {
   TempDir dir;
   const fs::path path = dir.path() / "catalog.db";
@@ -245,7 +302,7 @@ TEST(SqliteSchemaTest, KeysetQueriesNeitherScanNorSort) {
     return d.Exec(numbers +
                   "INSERT INTO documents SELECT printf('doc_%06d', value), 'col_' || (value % 4), "
                   "x'', 'bucket', 'obj', 'bkt', NULL, NULL, NULL, '', 'text', 'COMPLETED', NULL, "
-                  "'', value % 1000, 0 FROM n");
+                  "'', value % 1000, 0, x'' FROM n");
   }));
   for (bool analyzed : {false, true}) {
     SCOPED_TRACE(analyzed ? "with statistics" : "without statistics");
