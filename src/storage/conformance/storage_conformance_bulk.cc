@@ -200,6 +200,22 @@ TEST_P(BulkConformanceTest, DeletesStillCascadeOverCopiedRows) {
   EXPECT_FALSE(target_->UpsertDocuments({orphan}).ok());
 }
 
+// A copied slice moves its collection's write mark (a vector index over it is rebuilt), a
+// slice that copies nothing does not.
+TEST_P(BulkConformanceTest, CopiedSlicesMoveTheCollectionVersion) {
+  ASSERT_OK_AND_ASSIGN(auto before, target_->GetCollectionVersion(Mapped("col_1")));
+  ASSERT_OK(copy(Request(model::ResourceType::kCollection, "col_1", {"doc_1", "doc_2"})).status());
+  ASSERT_OK_AND_ASSIGN(auto copied, target_->GetCollectionVersion(Mapped("col_1")));
+  EXPECT_EQ(copied.document_count, 2);
+  EXPECT_GT(copied.write_mark, before.write_mark);
+  ASSERT_OK(copy(Request(model::ResourceType::kCollection, "col_1", {"doc_9"})).status());
+  ASSERT_OK_AND_ASSIGN(auto nothing, target_->GetCollectionVersion(Mapped("col_1")));
+  EXPECT_TRUE(nothing == copied);
+  ASSERT_OK(copy(Request(model::ResourceType::kCollection, "col_1", {"doc_1"})).status());
+  ASSERT_OK_AND_ASSIGN(auto again, target_->GetCollectionVersion(Mapped("col_1")));
+  EXPECT_GT(again.write_mark, copied.write_mark);
+}
+
 TEST_P(BulkConformanceTest, PreservedIdsAreCopiedAsTheyAre) {
   ASSERT_OK(target_->InsertBucket(SampleBucket("bkt_1", "same")));
   auto r = Request(model::ResourceType::kBucket, "bkt_1", {"obj_1"});

@@ -223,6 +223,21 @@ TEST_P(NamespaceConformanceTest, CollectionVersionChangesWithEveryDocumentWrite)
   EXPECT_FALSE(rewritten == one);
   ASSERT_OK_AND_ASSIGN(auto again, store().GetCollectionVersion("col_1"));
   EXPECT_TRUE(again == rewritten);
+  // A fenced write, and a document moved to another collection: both collections move.
+  ASSERT_OK(store().InsertCollection(SampleCollection("col_2", "two")));
+  ASSERT_OK_AND_ASSIGN(auto two_before, store().GetCollectionVersion("col_2"));
+  ASSERT_OK(store().UpsertDocumentsFenced({"mig_1/1", 1}, {d}));
+  ASSERT_OK_AND_ASSIGN(auto fenced, store().GetCollectionVersion("col_1"));
+  EXPECT_FALSE(fenced == again);
+  model::Document moved = d;
+  moved.collection_id = "col_2";
+  ASSERT_OK(store().UpsertDocuments({moved}));
+  ASSERT_OK_AND_ASSIGN(auto left, store().GetCollectionVersion("col_1"));
+  ASSERT_OK_AND_ASSIGN(auto arrived, store().GetCollectionVersion("col_2"));
+  EXPECT_EQ(left.document_count, 0);
+  EXPECT_FALSE(left == fenced);
+  EXPECT_EQ(arrived.document_count, 1);
+  EXPECT_GT(arrived.write_mark, two_before.write_mark);
 }
 
 }  // namespace

@@ -98,7 +98,12 @@ Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const s
       "batch_id = excluded.batch_id, created_at = excluded.created_at, "
       "updated_at = excluded.updated_at, vectors = excluded.vectors",
       r, ids));
-  return db.Changes();
+  const int64_t copied = db.Changes();
+  if (copied > 0) {
+    FERRY_RETURN_IF_ERROR(BumpCollectionWrites(
+        db, MapResourceId(r.mapping.migration_id, r.source_resource_id, r.mapping.preserve)));
+  }
+  return copied;
 }
 
 // The slice's transaction. Deferred (not BEGIN IMMEDIATE): an immediate transaction

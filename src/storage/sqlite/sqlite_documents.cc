@@ -209,6 +209,9 @@ Status UpsertDocumentsLocked(SqliteDb& db, const std::vector<model::Document>& d
     }
     FERRY_RETURN_IF_ERROR(writer.Write(d));
   }
+  for (const std::string& collection_id : known_collections) {
+    FERRY_RETURN_IF_ERROR(BumpCollectionWrites(db, collection_id));
+  }
   return Status::Ok();
 }
 
@@ -274,6 +277,7 @@ Result<std::vector<model::Document>> EditLocked(SqliteDb& db, const std::string&
         Statement update,
         db.Prepare("UPDATE documents SET fields = ?1, updated_at = ?2 WHERE document_id = ?3"));
     for (const model::Document& d : written) FERRY_RETURN_IF_ERROR(WriteFields(update, d));
+    if (!written.empty()) FERRY_RETURN_IF_ERROR(BumpCollectionWrites(db, collection_id));
   }
   FERRY_ASSIGN_OR_RETURN(ChangeLogWriter log, ChangeLogWriter::Create(db));
   for (const model::Document& d : written) {
@@ -307,6 +311,15 @@ Result<std::vector<std::string>> DeleteLocked(SqliteDb& db, const std::string& c
 
 Status UpsertDocumentRows(SqliteDb& db, const std::vector<model::Document>& docs) {
   return UpsertDocumentsLocked(db, docs);
+}
+
+Status BumpCollectionWrites(SqliteDb& db, const std::string& collection_id) {
+  FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                         db.Prepare("INSERT INTO collection_writes (collection_id, mark) "
+                                    "VALUES (?1, 1) ON CONFLICT (collection_id) "
+                                    "DO UPDATE SET mark = mark + 1"));
+  stmt.BindText(1, collection_id);
+  return stmt.Run();
 }
 
 // ---- documents ----

@@ -285,7 +285,7 @@ Result<model::CollectionVersion> SqliteNamespaceStore::GetCollectionVersion(
       v.document_count = docs.Int(0);
       v.max_updated_at = docs.Int(1);
     }
-    // Bumped by triggers on every document write (schema v4).
+    // Advanced by every document write (BumpCollectionWrites; deletes and moves by trigger).
     FERRY_ASSIGN_OR_RETURN(Statement marks,
                            db.Prepare("SELECT COALESCE(MAX(mark), 0) FROM collection_writes "
                                       "WHERE collection_id = ?"));
