@@ -402,6 +402,7 @@ class SigkillResumeTest(unittest.TestCase):
             # The crash points are inside the writes of batch_processing.
             self.assertEqual(self.cluster.account(mid, stage_at(observed[-1])),
                              "batch_processing", "the crash point did not hit the batches")
+        after_batches = 0  # kills aimed once the batches were done: they may miss the run
         for point in plan:
             if not self.wait_kill_point(mid, point, observed):
                 # Still a kill: a finished migration must stay finished across a crash.
@@ -409,11 +410,12 @@ class SigkillResumeTest(unittest.TestCase):
                                               mid)
                 break
             m = observed[-1]
+            after_batches += m["progress"]["stages"][2]["status"] == "completed"
             self.cluster.kill_and_restart("%s at stage %s, batch_processing %d/%d" % (
                 point, m["progress"]["current_stage"],
                 m["progress"]["stages"][2]["items_completed"],
                 m["progress"]["stages"][2]["items_total"]), mid)
-        self.check_hits(plan, self.cluster.hits - hits_before, crash_point)
+        self.check_hits(plan, self.cluster.hits - hits_before, crash_point, after_batches)
         final = poll(lambda: (lambda got: got if got["status"] in TERMINAL else None)(
             self.migration(mid)), "migration %s to finish" % mid, 600)
         observed.append(final)
@@ -422,15 +424,18 @@ class SigkillResumeTest(unittest.TestCase):
         self.check_progress(final, observed)
         return final
 
-    def check_hits(self, plan, hits, crash_point):
+    def check_hits(self, plan, hits, crash_point, after_batches):
         """Where the kills of one migration landed: the batches took the crash point and
         most of the planned mid-batch kills (a late one may land past them), and every kill
-        but the last ("late", after the batches) hit the migration while it ran."""
+        aimed while the batches ran hit the migration. Kills aimed after the batches (the
+        "late" one, and a mid-batch one whose batches were already done) may land after the
+        migration's end: a faster run must not fail the test."""
         log("kills that hit the running migration, by stage: %s" % dict(hits))
         n_items = sum(1 for p in plan if p[0] == "items")
         self.assertGreaterEqual(hits["batch_processing"], (1 if crash_point else 0) +
                                 (n_items + 1) // 2, hits)
-        self.assertGreaterEqual(sum(hits.values()), len(plan) - 1 + (1 if crash_point else 0),
+        self.assertGreaterEqual(sum(hits.values()),
+                                len(plan) - max(1, after_batches) + (1 if crash_point else 0),
                                 hits)
 
     def assertStatus(self, result, status):
