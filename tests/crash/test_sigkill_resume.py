@@ -408,6 +408,7 @@ class SigkillResumeTest(unittest.TestCase):
                 # Still a kill: a finished migration must stay finished across a crash.
                 self.cluster.kill_and_restart("%s, after the migration finished" % (point,),
                                               mid)
+                after_batches += 1
                 break
             m = observed[-1]
             after_batches += m["progress"]["stages"][2]["status"] == "completed"
