@@ -402,7 +402,7 @@ class SigkillResumeTest(unittest.TestCase):
             # The crash points are inside the writes of batch_processing.
             self.assertEqual(self.cluster.account(mid, stage_at(observed[-1])),
                              "batch_processing", "the crash point did not hit the batches")
-        after_batches = 0  # kills aimed once the batches were done: they may miss the run
+        after_batches = 0  # kills aimed at the batches' tail or later: they may miss the run
         for point in plan:
             if not self.wait_kill_point(mid, point, observed):
                 # Still a kill: a finished migration must stay finished across a crash.
@@ -411,7 +411,11 @@ class SigkillResumeTest(unittest.TestCase):
                 after_batches += 1
                 break
             m = observed[-1]
-            after_batches += m["progress"]["stages"][2]["status"] == "completed"
+            bp = m["progress"]["stages"][2]
+            # Aimed at the batches' tail (or past them): the last few slices and the
+            # finalization can end before the kill lands, tens of ms later.
+            after_batches += (bp["status"] == "completed" or
+                              bp["items_completed"] >= 0.9 * max(1, bp["items_total"]))
             self.cluster.kill_and_restart("%s at stage %s, batch_processing %d/%d" % (
                 point, m["progress"]["current_stage"],
                 m["progress"]["stages"][2]["items_completed"],
@@ -429,8 +433,9 @@ class SigkillResumeTest(unittest.TestCase):
         """Where the kills of one migration landed: the batches took the crash point and
         most of the planned mid-batch kills (a late one may land past them), and every kill
         aimed while the batches ran hit the migration. Kills aimed after the batches (the
-        "late" one, and a mid-batch one whose batches were already done) may land after the
-        migration's end: a faster run must not fail the test."""
+        "late" one, and a mid-batch one whose batches were done or had less than a tenth of
+        their items left) may land after the migration's end: a faster run must not fail
+        the test."""
         log("kills that hit the running migration, by stage: %s" % dict(hits))
         n_items = sum(1 for p in plan if p[0] == "items")
         self.assertGreaterEqual(hits["batch_processing"], (1 if crash_point else 0) +
