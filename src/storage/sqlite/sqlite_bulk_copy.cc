@@ -71,8 +71,10 @@ Result<int64_t> CopyObjectRows(SqliteDb& db, const BulkCopyRequest& r, const std
   return copied;
 }
 
-// Documents with every id of their lineage mapped, their vectors in their rows.
-Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids) {
+// Documents with every id of their lineage mapped, their vectors in their rows, into the
+// collection `target` (the source's, mapped).
+Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids,
+                                 const std::string& target) {
   FERRY_RETURN_IF_ERROR(RunSlice(
       db,
       "INSERT INTO documents (document_id, collection_id, fields, source_type, root_object_id, "
@@ -99,10 +101,7 @@ Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const s
       "updated_at = excluded.updated_at, vectors = excluded.vectors",
       r, ids));
   const int64_t copied = db.Changes();
-  if (copied > 0) {
-    FERRY_RETURN_IF_ERROR(BumpCollectionWrites(
-        db, MapResourceId(r.mapping.migration_id, r.source_resource_id, r.mapping.preserve)));
-  }
+  if (copied > 0) FERRY_RETURN_IF_ERROR(BumpCollectionWrites(db, target));
   return copied;
 }
 
@@ -111,11 +110,11 @@ Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const s
 // reads; the first INSERT takes this file's write lock (its only writer is this
 // connection, held under the mutex).
 //
-// Foreign keys are not enforced inside it (SlicePragmas): every parent a slice's rows
-// reference is there by construction. The target bucket or collection is checked in the
-// transaction (RowExists), and blob hashes are inserted for exactly the objects the
-// statement before wrote (same ids, same filter). Enforcement probed a
-// parent's primary key for every row: ~7 % of the bare slice statements at 100k
+// Foreign keys are not enforced inside it (CopyItemsFrom turns them off around it):
+// every parent a slice's rows reference is there by construction. The target bucket or
+// collection is checked in the transaction (RowExists), and blob hashes are inserted for
+// exactly the objects the statement before wrote (same ids, same filter). Enforcement
+// probed a parent's primary key for every row: ~7 % of the bare slice statements at 100k
 // (bench/copy_sql_ceiling.py, docs/benchmarks.md "Session 15").
 Result<int64_t> CopyInTransaction(SqliteDb& db, const BulkCopyRequest& r,
                                   const std::function<void()>& before_commit) {
@@ -136,7 +135,7 @@ Result<int64_t> CopyInTransaction(SqliteDb& db, const BulkCopyRequest& r,
                               " not found: " + target);
     }
     const std::string ids = JsonArray(r.item_ids);
-    return bucket ? CopyObjectRows(db, r, ids, first_write) : CopyDocumentRows(db, r, ids);
+    return bucket ? CopyObjectRows(db, r, ids, first_write) : CopyDocumentRows(db, r, ids, target);
   };
   Result<int64_t> copied = body();
   if (!copied.ok()) {
