@@ -161,7 +161,9 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
   std::unique_ptr<SqliteDb> db(new SqliteDb(handle, path));
   FERRY_RETURN_IF_ERROR(db->Configure(options));
   // After Configure: the hook replaces the auto-checkpoint it sets.
-  if (options.checkpointer != nullptr) db->wal_hook_ = options.checkpointer->Attach(handle, path);
+  if (options.checkpointer != nullptr) {
+    db->wal_hook_ = options.checkpointer->Attach(handle, path, options.busy_timeout_ms);
+  }
   return db;
 }
 

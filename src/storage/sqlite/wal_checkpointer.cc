@@ -4,13 +4,16 @@
 
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <map>
+#include <utility>
 
 namespace ferry::storage::sqlite {
 
 struct WalCheckpointer::State {
   explicit State(int threshold) : threshold_pages(threshold) {}
   const int threshold_pages;
+  std::function<void()> inline_wait_observer;  // set before use (tests)
   mutable std::mutex mu;
   mutable std::condition_variable cv;  // work queued, stop, or a checkpoint completed
   std::deque<std::string> queue;
@@ -57,6 +60,35 @@ namespace {
 // passes follow each other until one leaves a short tail (at most 1/16 of the threshold:
 // the frames committed during it), which the next commit checkpoints itself; the
 // transaction after it starts the WAL over.
+//
+// That start-over needs every reader out of the WAL too: a reader still on an older
+// snapshot (a migration worker reading back the slice it just wrote) stops a PASSIVE
+// checkpoint short of the last frame, and one reading the WAL at the next write keeps the
+// WAL from starting over. With a reader nearly always there, a 1M-document copy grew its
+// WAL past 760 MB, every frame extending the file. So the inline checkpoint of the main
+// file is a RESTART: it waits, at most kRestartWaitMs, for the readers present to finish
+// (readers that start after it read the database file only).
+constexpr int kRestartWaitMs = 100;
+
+// The busy handler of an inline RESTART: retries every millisecond, kRestartWaitMs times.
+int RestartBusy(void* arg, int count) {
+  if (count >= kRestartWaitMs) return 0;
+  const auto* state = static_cast<const WalCheckpointer::State*>(arg);
+  if (state->inline_wait_observer) state->inline_wait_observer();
+  sqlite3_sleep(1);
+  return 1;
+}
+
+void CheckpointInline(sqlite3* db, const char* name, const WalCheckpointer::Hook& hook) {
+  if (std::strcmp(name, "main") != 0) {
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return;
+  }
+  sqlite3_busy_handler(db, &RestartBusy, hook.state.get());
+  sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+  sqlite3_busy_timeout(db, hook.busy_timeout_ms);  // the connection's own handler again
+}
+
 int OnCommit(void* arg, sqlite3* db, const char* name, int pages) {
   auto* hook = static_cast<WalCheckpointer::Hook*>(arg);
   const int threshold = hook->state->threshold_pages;
@@ -67,7 +99,7 @@ int OnCommit(void* arg, sqlite3* db, const char* name, int pages) {
   if (!main || pages >= 4 * threshold ||
       hook->state->Request(hook->path, pages, &hook->seen) !=
           WalCheckpointer::State::Answer::kQueued) {
-    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    CheckpointInline(db, name, *hook);
   }
   return SQLITE_OK;
 }
@@ -116,11 +148,15 @@ WalCheckpointer::~WalCheckpointer() {
   thread_.join();
 }
 
-std::unique_ptr<WalCheckpointer::Hook> WalCheckpointer::Attach(sqlite3* db,
-                                                               const std::string& path) {
-  auto hook = std::make_unique<Hook>(Hook{state_, path});
+std::unique_ptr<WalCheckpointer::Hook> WalCheckpointer::Attach(sqlite3* db, const std::string& path,
+                                                               int busy_timeout_ms) {
+  auto hook = std::make_unique<Hook>(Hook{state_, path, busy_timeout_ms});
   sqlite3_wal_hook(db, &OnCommit, hook.get());
   return hook;
+}
+
+void WalCheckpointer::SetInlineWaitObserver(std::function<void()> observer) {
+  state_->inline_wait_observer = std::move(observer);
 }
 
 int64_t WalCheckpointer::completed() const {

@@ -6,7 +6,8 @@
 // every extraction waiting on it) stalls for the length of a 128 MiB copy. Here the commit
 // only queues the file; a thread of the engine checkpoints it (PASSIVE, on a connection
 // of its own) while the writer goes on; the first commit after that pass checkpoints its
-// short tail itself, so that the WAL can start over (OnCommit in the .cc). When the
+// short tail itself, waiting briefly for the readers still in the WAL, so that the WAL
+// can start over (OnCommit in the .cc). When the
 // background falls far behind (the WAL at 4x the threshold) the committing connection
 // checkpoints itself, as SQLite would.
 // Durability is unchanged: a checkpoint only moves committed frames.
@@ -14,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -41,13 +43,17 @@ class WalCheckpointer {
 
   // Hands the checkpoints of `db` (the connection of the database file `path`) to this
   // checkpointer: installs a WAL hook, which replaces the connection's auto-checkpoint.
-  // The connection must keep the returned hook until it is closed.
-  std::unique_ptr<Hook> Attach(sqlite3* db, const std::string& path);
+  // The connection must keep the returned hook until it is closed. `busy_timeout_ms` is
+  // the connection's own (an inline checkpoint waits less, then restores it).
+  std::unique_ptr<Hook> Attach(sqlite3* db, const std::string& path, int busy_timeout_ms);
 
   // Background checkpoints completed so far, and a wait for the count to reach `n`
   // (false after `timeout_ms`): for tests.
   int64_t completed() const;
   bool WaitForCompleted(int64_t n, int timeout_ms) const;
+  // Called each time an inline checkpoint waits for the readers still in the WAL: for
+  // tests. Set before any connection is attached.
+  void SetInlineWaitObserver(std::function<void()> observer);
 
  private:
   void Loop();
@@ -59,6 +65,7 @@ class WalCheckpointer {
 struct WalCheckpointer::Hook {
   std::shared_ptr<State> state;
   std::string path;
+  int busy_timeout_ms = 0;
   int64_t seen = 0;  // the background checkpoints of `path` this connection has answered
 };
 

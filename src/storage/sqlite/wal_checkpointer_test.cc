@@ -103,6 +103,47 @@ TEST_F(WalCheckpointerTest, ABackgroundPassMovesTheFramesAndTheWalStartsOver) {
   EXPECT_EQ(Rows(*again), 86);
 }
 
+// Regression (issue 9): a reader on an older snapshot when the writer checkpointed
+// inline (a migration worker reading back the slice it had just written) stopped the
+// PASSIVE checkpoint short of the last frame, so the WAL never started over: a 1M-document
+// copy grew it past 760 MB, every frame extending the file. The inline checkpoint now
+// waits for that reader (here the wait itself ends the reader's transaction).
+TEST_F(WalCheckpointerTest, AnInlineCheckpointWaitsForAReaderSoTheWalStartsOver) {
+  WalCheckpointer checkpointer(/*threshold_pages=*/64);
+  std::unique_ptr<SqliteDb> reader;
+  bool reading = false;
+  int waits = 0;
+  checkpointer.SetInlineWaitObserver([&] {
+    ++waits;
+    if (reading) {
+      ASSERT_TRUE(reader->Exec("COMMIT").ok());
+    }
+    reading = false;
+  });
+  auto db = Open(&checkpointer);
+  ASSERT_NE(db, nullptr);
+  Write(*db, 8);  // under the threshold: nothing is checkpointed
+  reader = Open(nullptr);
+  ASSERT_NE(reader, nullptr);
+  // A read transaction on those frames, still open at the next commit.
+  ASSERT_TRUE(reader->Exec("BEGIN").ok());
+  ASSERT_TRUE(reader->Exec("SELECT COUNT(*) FROM t").ok());
+  reading = true;
+  // Past 4x the threshold in one commit: checkpointed inline.
+  ASSERT_TRUE(db->Exec("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                       "WHERE x < 300) INSERT INTO t SELECT zeroblob(4096) FROM c")
+                  .ok());
+  EXPECT_GT(waits, 0) << "the inline checkpoint did not wait for the reader";
+  if (reading) {
+    ASSERT_TRUE(reader->Exec("COMMIT").ok());
+  }
+  const uintmax_t wal = fs::file_size(path_ + "-wal");
+  Write(*db, 4);
+  EXPECT_EQ(fs::file_size(path_ + "-wal"), wal) << "the WAL grew: it did not start over";
+  EXPECT_EQ(Rows(*db), 312);
+  EXPECT_EQ(Rows(*reader), 312);
+}
+
 TEST_F(WalCheckpointerTest, BelowTheThresholdNothingIsQueued) {
   WalCheckpointer checkpointer(/*threshold_pages=*/100000);
   auto db = Open(&checkpointer);
