@@ -67,8 +67,11 @@ namespace {
 // WAL from starting over. With a reader nearly always there, a 1M-document copy grew its
 // WAL past 760 MB, every frame extending the file. So the inline checkpoint of the main
 // file is a RESTART: it waits, at most kRestartWaitMs, for the readers present to finish
-// (readers that start after it read the database file only).
+// (readers that start after it read the database file only). A reader that outlasts the
+// wait (a long scan) would make every commit wait again: after a wait in vain, the inline
+// checkpoints of the next second do not wait.
 constexpr int kRestartWaitMs = 100;
+constexpr std::chrono::seconds kNoWaitAfterBusy{1};
 
 // The busy handler of an inline RESTART: retries every millisecond, kRestartWaitMs times.
 int RestartBusy(void* arg, int count) {
@@ -79,13 +82,17 @@ int RestartBusy(void* arg, int count) {
   return 1;
 }
 
-void CheckpointInline(sqlite3* db, const char* name, const WalCheckpointer::Hook& hook) {
-  if (std::strcmp(name, "main") != 0) {
+void CheckpointInline(sqlite3* db, const char* name, WalCheckpointer::Hook& hook) {
+  const auto now = std::chrono::steady_clock::now();
+  if (std::strcmp(name, "main") != 0 || now < hook.no_wait_until) {
     sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return;
   }
   sqlite3_busy_handler(db, &RestartBusy, hook.state.get());
-  sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+  if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr) ==
+      SQLITE_BUSY) {
+    hook.no_wait_until = std::chrono::steady_clock::now() + kNoWaitAfterBusy;
+  }
   sqlite3_busy_timeout(db, hook.busy_timeout_ms);  // the connection's own handler again
 }
 

@@ -12,6 +12,7 @@
 // checkpoints itself, as SQLite would.
 // Durability is unchanged: a checkpoint only moves committed frames.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -67,6 +68,8 @@ struct WalCheckpointer::Hook {
   std::string path;
   int busy_timeout_ms = 0;
   int64_t seen = 0;  // the background checkpoints of `path` this connection has answered
+  // Until then inline checkpoints do not wait for readers: set when one waited in vain.
+  std::chrono::steady_clock::time_point no_wait_until{};
 };
 
 }  // namespace ferry::storage::sqlite

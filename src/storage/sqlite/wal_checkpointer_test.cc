@@ -144,6 +144,32 @@ TEST_F(WalCheckpointerTest, AnInlineCheckpointWaitsForAReaderSoTheWalStartsOver)
   EXPECT_EQ(Rows(*reader), 312);
 }
 
+// A reader that outlasts the wait (a long scan): the inline checkpoint gives up, and the
+// commits right after it do not wait again.
+TEST_F(WalCheckpointerTest, AfterAWaitInVainTheNextInlineCheckpointsDoNotWait) {
+  WalCheckpointer checkpointer(/*threshold_pages=*/64);
+  int retries = 0;
+  checkpointer.SetInlineWaitObserver([&] { ++retries; });
+  auto db = Open(&checkpointer);
+  ASSERT_NE(db, nullptr);
+  Write(*db, 8);
+  auto reader = Open(nullptr);
+  ASSERT_NE(reader, nullptr);
+  ASSERT_TRUE(reader->Exec("BEGIN").ok());
+  ASSERT_TRUE(reader->Exec("SELECT COUNT(*) FROM t").ok());
+  // Three commits, each leaving the WAL past 4x the threshold: each checkpoints inline.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(db->Exec("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                         "WHERE x < 300) INSERT INTO t SELECT zeroblob(4096) FROM c")
+                    .ok());
+  }
+  EXPECT_GT(retries, 0) << "the first inline checkpoint did not wait";
+  // One wait in vain is 100 retries; the three commits take far less than a second.
+  EXPECT_LT(retries, 200) << "the commits after a wait in vain waited again";
+  ASSERT_TRUE(reader->Exec("COMMIT").ok());
+  EXPECT_EQ(Rows(*db), 908);
+}
+
 TEST_F(WalCheckpointerTest, BelowTheThresholdNothingIsQueued) {
   WalCheckpointer checkpointer(/*threshold_pages=*/100000);
   auto db = Open(&checkpointer);
