@@ -82,9 +82,9 @@ int RestartBusy(void* arg, int count) {
   return 1;
 }
 
-void CheckpointInline(sqlite3* db, const char* name, WalCheckpointer::Hook& hook) {
-  const auto now = std::chrono::steady_clock::now();
-  if (std::strcmp(name, "main") != 0 || now < hook.no_wait_until) {
+// `main`: the connection's own file (an attached one is checkpointed without waiting).
+void CheckpointInline(sqlite3* db, const char* name, bool main, WalCheckpointer::Hook& hook) {
+  if (!main || std::chrono::steady_clock::now() < hook.no_wait_until) {
     sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return;
   }
@@ -106,7 +106,7 @@ int OnCommit(void* arg, sqlite3* db, const char* name, int pages) {
   if (!main || pages >= 4 * threshold ||
       hook->state->Request(hook->path, pages, &hook->seen) !=
           WalCheckpointer::State::Answer::kQueued) {
-    CheckpointInline(db, name, *hook);
+    CheckpointInline(db, name, main, *hook);
   }
   return SQLITE_OK;
 }

@@ -7,9 +7,8 @@
 // only queues the file; a thread of the engine checkpoints it (PASSIVE, on a connection
 // of its own) while the writer goes on; the first commit after that pass checkpoints its
 // short tail itself, waiting briefly for the readers still in the WAL, so that the WAL
-// can start over (OnCommit in the .cc). When the
-// background falls far behind (the WAL at 4x the threshold) the committing connection
-// checkpoints itself, as SQLite would.
+// can start over (OnCommit in the .cc). When the background falls far behind (the WAL at
+// 4x the threshold) the committing connection checkpoints itself, as SQLite would.
 // Durability is unchanged: a checkpoint only moves committed frames.
 
 #include <chrono>
