@@ -39,10 +39,8 @@ PgBaselines Measure(pqxx::connection& conn, const std::string& ferry_schema,
     pqxx::work tx(conn);
     const std::string s = tx.quote_name(ferry_schema);
     tx.exec_params(std::string("INSERT INTO ") + kScratch +
-                       ".t1 SELECT d.document_id, d.fields, v.data FROM " + s +
-                       ".documents d JOIN " + s +
-                       ".vectors v ON v.namespace_id = d.namespace_id AND v.document_id = "
-                       "d.document_id WHERE d.namespace_id = $1 AND d.collection_id = $2 "
+                       ".t1 SELECT d.document_id, d.fields, d.vectors FROM " + s +
+                       ".documents d WHERE d.namespace_id = $1 AND d.collection_id = $2 "
                        "ORDER BY d.write_seq",
                    namespace_id, collection_id);
     tx.commit();

@@ -12,6 +12,7 @@
 #include "storage/postgres/pg_params.h"
 #include "storage/postgres/pg_partitions.h"
 #include "storage/postgres/pg_records.h"
+#include "storage/records/packed_vectors.h"
 
 namespace ferry::storage::postgres {
 namespace {
@@ -88,42 +89,30 @@ Result<std::string> DocumentPage(pqxx::work& tx, const std::string& ns, const Ch
                        PageSql("a.document_id, a.collection_id, a.fields, a.source_type, "
                                "a.root_object_id, a.root_bucket_id, a.source_object_id, "
                                "a.source_document_id, a.source_collection_id, a.lineage_path, "
-                               "a.modality, a.ingestion_status, a.error",
+                               "a.modality, a.ingestion_status, a.error, a.vectors",
                                "documents", "collection_id", "document_id", page),
                        ns, r, page, b);
   if (rows.empty()) return std::string();
-  const std::string last = ReadText(rows[rows.size() - 1][0]);
-  // The page's vectors in one scan, merged by document id (both in id order).
-  auto vectors =
-      page.ids ? tx.exec_params(
-                     "SELECT v.document_id, v.feature_uri, v.data "
-                     "FROM unnest(string_to_array($2, chr(31))) AS u(id) " +
-                         ProbeEach("vectors", "v", "$1", "document_id", "u.id") +
-                         " ORDER BY v.document_id, v.feature_uri",
-                     ns, *page.ids)
-               : tx.exec_params(
-                     "SELECT document_id, feature_uri, data FROM vectors WHERE namespace_id = $1 "
-                     "AND document_id > $2 AND document_id <= $3 ORDER BY document_id, feature_uri",
-                     ns, page.after, last);
   DocumentChecksummer sums(r, out);
   auto text = [](const pqxx::field& f) { return std::string_view(f.c_str(), f.size()); };
   auto optional_text = [&](const pqxx::field& f) {
     return f.is_null() ? std::nullopt : std::optional<std::string_view>(text(f));
   };
-  auto vector = vectors.begin();
+  std::string_view uri;
+  std::string_view bytes;
   for (const auto& row : rows) {
     const std::string fields = ReadBytes(row[2]);
-    const std::string_view id = text(row[0]);
-    FERRY_RETURN_IF_ERROR(sums.Begin(
-        DocumentRowView{id, text(row[1]), fields, text(row[3]), text(row[4]), text(row[5]),
-                        optional_text(row[6]), optional_text(row[7]), optional_text(row[8]),
-                        text(row[9]), text(row[10]), text(row[11]), text(row[12])}));
-    for (; vector != vectors.end() && text(vector[0]) <= id; ++vector) {
-      if (text(vector[0]) == id) sums.AddVector(text(vector[1]), ReadBytes(vector[2]));
-    }
+    FERRY_RETURN_IF_ERROR(sums.Begin(DocumentRowView{
+        text(row[0]), text(row[1]), fields, text(row[3]), text(row[4]), text(row[5]),
+        optional_text(row[6]), optional_text(row[7]), optional_text(row[8]), text(row[9]),
+        text(row[10]), text(row[11]), text(row[12])}));
+    const std::string packed = ReadBytes(row[13]);
+    records::PackedVectorReader vectors(packed);
+    while (vectors.Next(&uri, &bytes)) sums.AddVector(uri, bytes);
+    if (!vectors.ok()) return CorruptField("documents.vectors");
   }
   sums.Finish();
-  return last;
+  return ReadText(rows[rows.size() - 1][0]);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // PgNamespaceStore::CopyItemsFrom: a slice of a bucket or collection copied from another
-// namespace inside PostgreSQL — INSERT … SELECT per table, in one transaction that also
-// advances the slice's write fence. Nothing is decoded: fields, blobs and vectors move as
-// stored bytes.
+// namespace inside PostgreSQL — one INSERT … SELECT (objects, or documents with their
+// vectors in the row), in one transaction that also advances the slice's write fence.
+// Nothing is decoded: fields, blobs and vectors move as stored bytes.
 //
 // Ids are mapped here, in C++ (MapResourceId), not by SQL functions per row: mapping an id
 // in SQL (text slicing, hex arithmetic) cost ~10 µs per call, nine calls per document —
@@ -57,26 +57,28 @@ struct Columns {
 };
 
 // What a slice's statement returns: rows written, and with checksums, both sides'
-// digests (pg_ns_copy's own form: SHA-256 over the slice's rows in key order, each value
-// length-prefixed by ferry_cell).
+// digests (pg_ns_copy's own form: SHA-256 over the slice's row hashes in key order).
 struct Written {
   int64_t rows = 0;
-  bool upserted = false;  // rows may have replaced earlier ones
   std::optional<std::pair<ItemChecksum, ItemChecksum>> digests;
 };
 
 // One statement of a slice: `insert` writes the rows of the CTE `src` (`source`), whose
 // columns are `columns` (the first `key` of them the key). With `digest`, the same
-// statement compares every row the insert returns (what was written) with its src row
-// (what should have been), value by value, and digests the written rows; src's own
-// digest is computed only when some row differs (a CASE evaluates its subquery lazily),
-// since equal rows have equal digests.
+// statement hashes every row as read (src) and as written (the insert's RETURNING, which
+// sees the stored row), compares the two hashes row by row, and digests the written
+// rows' hashes; src's own digest is computed only when some row differs (a CASE evaluates
+// its subquery lazily), since equal hashes give equal digests.
+//
+// A row's hash is PostgreSQL's hash_record_extended of all its columns under two seeds
+// (128 bits; every column type here has an extended hash of its bytes). It replaced a
+// SHA-256 over each value, length-prefixed and concatenated, and a value-by-value
+// comparison: those cost twice the insert itself (docs/benchmarks.md, "Session 17").
 struct SliceSql {
   std::string source;
   std::string table;
   std::string conflict;  // the insert's ON CONFLICT clause, if any
   std::vector<std::string> columns;
-  std::vector<std::string> cells;  // columns[i] as bytes (textsend, int8send, …)
   size_t key = 1;
 };
 
@@ -90,23 +92,26 @@ std::string Joined(const std::vector<std::string>& parts, const std::string& sep
   return out;
 }
 
+std::string RowHash(const std::string& columns) {
+  const std::string row = "ROW(" + columns + ")";
+  return "int8send(hash_record_extended(" + row + ", 0)) || int8send(hash_record_extended(" + row +
+         ", 1))";
+}
+
 std::string StatementOf(const SliceSql& q, bool digest) {
   const std::string columns = Joined(q.columns, ", ");
   const std::string insert = "INSERT INTO " + q.table + " (namespace_id, " + columns +
                              ") SELECT $1, " + columns + " FROM src " + q.conflict;
   if (!digest) return "WITH src AS (" + q.source + ") " + insert;
-  std::vector<std::string> keys(q.columns.begin(), q.columns.begin() + q.key);
-  const std::string agg = "sha256(string_agg(" + Joined(q.cells, " || ", "ferry_cell(", ")") +
-                          ", ''::bytea ORDER BY " + Joined(keys, ", ") + "))";
-  const std::string same = "ROW(" + Joined(q.columns, ", ", "s.") + ") IS NOT DISTINCT FROM ROW(" +
-                           Joined(q.columns, ", ", "i.") + ")";
+  const std::vector<std::string> keys(q.columns.begin(), q.columns.begin() + q.key);
+  const std::string agg = "sha256(string_agg(h, ''::bytea ORDER BY " + Joined(keys, ", ") + "))";
   std::string join;
-  for (const auto& k : keys) join += (join.empty() ? "" : " AND ") + ("s." + k + " = i." + k);
-  return "WITH src AS MATERIALIZED (" + q.source + "), ins AS (" + insert + " RETURNING " +
-         columns +
-         "), n AS MATERIALIZED (SELECT (SELECT COUNT(*) FROM src) AS src, "
+  for (const auto& k : keys) join += "s." + k + " = i." + k + " AND ";
+  return "WITH src AS MATERIALIZED (SELECT x.*, " + RowHash(columns) + " AS h FROM (" + q.source +
+         ") x), ins AS (" + insert + " RETURNING " + Joined(keys, ", ") + ", " + RowHash(columns) +
+         " AS h), n AS MATERIALIZED (SELECT (SELECT COUNT(*) FROM src) AS src, "
          "(SELECT COUNT(*) FROM ins) AS ins, (SELECT COUNT(*) FROM src s JOIN ins i ON " +
-         join + " WHERE " + same + ") AS same) SELECT n.src, n.ins, (SELECT " + agg +
+         join + "s.h = i.h) AS same) SELECT n.src, n.ins, (SELECT " + agg +
          " FROM ins), CASE WHEN n.same = n.src AND n.same = n.ins THEN NULL ELSE (SELECT " + agg +
          " FROM src) END FROM n";
 }
@@ -158,9 +163,7 @@ Written Exec(pqxx::work& tx, SliceSql q, bool digest, bool fresh, const Args&...
       tx.exec("ROLLBACK TO SAVEPOINT fresh_slice");  // and upsert below
     }
   }
-  Written w = ExecIn(tx, q, digest, args...);
-  w.upserted = true;
-  return w;
+  return ExecIn(tx, q, digest, args...);
 }
 
 Written CopyObjectRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
@@ -184,11 +187,6 @@ Written CopyObjectRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest
       "size_bytes = EXCLUDED.size_bytes, blob_hashes = EXCLUDED.blob_hashes";
   q.columns = {"object_id",  "bucket_id",  "key_prefix", "status",      "error",
                "created_at", "updated_at", "size_bytes", "blob_hashes", "blobs"};
-  q.cells = {"textsend(object_id)",     "textsend(bucket_id)",
-             "textsend(key_prefix)",    "textsend(status)",
-             "textsend(error)",         "int8send(created_at)",
-             "int8send(updated_at)",    "int8send(size_bytes)",
-             "array_send(blob_hashes)", "blobs"};
   return Exec(tx, q, r.checksum, ns.fresh, ns.target, ns.source, r.source_resource_id,
               target_bucket, JoinUnitSeparated(r.item_ids), JoinUnitSeparated(mapped));
 }
@@ -220,15 +218,18 @@ Columns MappedLineage(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest&
   return c;
 }
 
-Written CopyDocumentOnly(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
-                         const std::string& target_collection, const Columns& c) {
+// A document's vectors are in its row (records/packed_vectors.h): they move with it.
+Written CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
+                         const std::string& target_collection) {
+  const Columns c = MappedLineage(tx, ns, r);
+  if (c.lists[0].empty()) return {};
   SliceSql q;
   q.source =
       "SELECT u.dst AS document_id, $3::text AS collection_id, d.source_type, "
       "u.root AS root_object_id, u.bucket AS root_bucket_id, u.sobj AS source_object_id, "
       "u.sdoc AS source_document_id, u.scoll AS source_collection_id, u.path AS lineage_path, "
       "d.modality, d.ingestion_status, d.error, d.batch_id, d.created_at, d.updated_at, "
-      "d.fields "
+      "d.fields, d.vectors "
       "FROM unnest(string_to_array($4, chr(31)), string_to_array($5, chr(31)), "
       "string_to_array($6, chr(31)), string_to_array($7, chr(31)), "
       "string_to_array($8, chr(31), chr(30)), string_to_array($9, chr(31), chr(30)), "
@@ -247,68 +248,16 @@ Written CopyDocumentOnly(pqxx::work& tx, SliceNamespaces ns, const BulkCopyReque
       "lineage_path = EXCLUDED.lineage_path, modality = EXCLUDED.modality, "
       "ingestion_status = EXCLUDED.ingestion_status, error = EXCLUDED.error, "
       "batch_id = EXCLUDED.batch_id, created_at = EXCLUDED.created_at, "
-      "updated_at = EXCLUDED.updated_at, write_seq = nextval('document_writes')";
+      "updated_at = EXCLUDED.updated_at, vectors = EXCLUDED.vectors, "
+      "write_seq = nextval('document_writes')";
   q.columns = {"document_id",    "collection_id",    "source_type",        "root_object_id",
                "root_bucket_id", "source_object_id", "source_document_id", "source_collection_id",
                "lineage_path",   "modality",         "ingestion_status",   "error",
-               "batch_id",       "created_at",       "updated_at",         "fields"};
-  for (const auto& c : q.columns) {
-    q.cells.push_back(c == "created_at" || c == "updated_at" ? "int8send(" + c + ")"
-                      : c == "fields"                        ? c
-                                                             : "textsend(" + c + ")");
-  }
+               "batch_id",       "created_at",       "updated_at",         "fields",
+               "vectors"};
   return Exec(tx, q, r.checksum, ns.fresh, ns.target, ns.source, target_collection, c.Joined(0),
               c.Joined(1), c.Joined(2), c.Joined(3), c.Joined(4), c.Joined(5), c.Joined(6),
               c.Joined(7), r.source_resource_id);
-}
-
-Written CopyVectorRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
-                       const std::string& src, const std::string& dst) {
-  SliceSql q;
-  q.source =
-      "SELECT u.dst AS document_id, v.feature_uri, v.position, v.dims, v.data "
-      "FROM unnest(string_to_array($3, chr(31)), string_to_array($4, chr(31))) AS u(src, dst) " +
-      ProbeEach("vectors", "v", "$2", "document_id", "u.src");
-  q.table = "vectors";
-  q.columns = {"document_id", "feature_uri", "position", "dims", "data"};
-  q.cells = {"textsend(document_id)", "textsend(feature_uri)", "int4send(position)",
-             "int4send(dims)", "data"};
-  q.key = 2;
-  return Exec(tx, q, r.checksum, false, ns.target, ns.source, src, dst);
-}
-
-// A document digest and its vectors' digest as one digest of the slice.
-ItemChecksum WithVectors(const ItemChecksum& documents, const ItemChecksum& vectors) {
-  const std::string both = documents.checksum.Hex() + vectors.checksum.Hex();
-  unsigned char raw[kSha256Bytes];
-  Sha256Digest(both, raw);
-  ItemChecksum out;
-  out.count = documents.count;
-  out.checksum.AddDigest(raw, documents.count);
-  return out;
-}
-
-Written CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
-                         const std::string& target_collection) {
-  const Columns c = MappedLineage(tx, ns, r);
-  if (c.lists[0].empty()) return {};
-  const std::string src = c.Joined(0), dst = c.Joined(1);
-  Written documents = CopyDocumentOnly(tx, ns, r, target_collection, c);
-  // Vectors are replaced, as an upsert of the document replaces them; when the documents
-  // all went in as new rows there is nothing to remove.
-  if (documents.upserted) {
-    tx.exec_params(
-        "DELETE FROM vectors WHERE namespace_id = $1 "
-        "AND document_id = ANY (string_to_array($2, chr(31)))",
-        ns.target, dst);
-  }
-  const Written vectors = CopyVectorRows(tx, ns, r, src, dst);
-  if (documents.digests && vectors.digests) {
-    documents.digests =
-        std::make_pair(WithVectors(documents.digests->first, vectors.digests->first),
-                       WithVectors(documents.digests->second, vectors.digests->second));
-  }
-  return documents;
 }
 
 }  // namespace

@@ -39,10 +39,11 @@ void LogDocuments(pqxx::work& tx, const std::string& ns, const std::string& coll
 Result<std::vector<model::Document>> SelectDocuments(pqxx::work& tx, const std::string& ns,
                                                      const std::string& collection_id,
                                                      const DocumentSelection& which) {
+  const std::string columns = DocumentColumns(which.with_vectors);
   std::vector<model::Document> docs;
   if (which.ids.has_value()) {
     std::vector<std::string> ids = Distinct(*which.ids);
-    auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
+    auto r = tx.exec_params(Sql({"SELECT ", columns,
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
                                  "AND document_id = ANY (string_to_array($3, chr(31)))"}),
                             ns, collection_id, JoinUnitSeparated(ids));
@@ -51,14 +52,13 @@ Result<std::vector<model::Document>> SelectDocuments(pqxx::work& tx, const std::
         std::move(found), ids,
         [](const model::Document& d) -> const auto& { return d.document_id; });
   } else {
-    auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
+    auto r = tx.exec_params(Sql({"SELECT ", columns,
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
                                  "ORDER BY document_id"}),
                             ns, collection_id);
     FERRY_ASSIGN_OR_RETURN(docs, ReadAll<model::Document>(r, ReadDocument));
   }
   if (which.where) std::erase_if(docs, [&](const auto& d) { return !which.where(d); });
-  if (which.with_vectors) FERRY_RETURN_IF_ERROR(LoadVectors(tx, ns, &docs));
   return docs;
 }
 

@@ -194,29 +194,23 @@ Result<model::Document> PgNamespaceStore::GetDocument(const std::string& collect
                                                       const std::string& document_id,
                                                       bool with_vectors) {
   return Run("get document", [&](pqxx::work& tx) -> Result<model::Document> {
-    auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
+    auto r = tx.exec_params(Sql({"SELECT ", DocumentColumns(with_vectors),
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
                                  "AND document_id = $3"}),
                             ns_, collection_id, document_id);
     if (r.empty()) return Status::NotFound("document not found: " + document_id);
-    FERRY_ASSIGN_OR_RETURN(model::Document doc, ReadDocument(r[0]));
-    if (!with_vectors) return doc;
-    std::vector<model::Document> one{std::move(doc)};
-    FERRY_RETURN_IF_ERROR(LoadVectors(tx, ns_, &one));
-    return std::move(one.front());
+    return ReadDocument(r[0]);
   });
 }
 
 Result<std::vector<model::Document>> PgNamespaceStore::ListDocuments(
     const std::string& collection_id, const model::Page& page, bool with_vectors) {
   return Run("list documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
-    auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
+    auto r = tx.exec_params(Sql({"SELECT ", DocumentColumns(with_vectors),
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
                                  "ORDER BY created_at, document_id LIMIT $3 OFFSET $4"}),
                             ns_, collection_id, page.limit, page.offset);
-    FERRY_ASSIGN_OR_RETURN(auto docs, ReadAll<model::Document>(r, ReadDocument));
-    if (with_vectors) FERRY_RETURN_IF_ERROR(LoadVectors(tx, ns_, &docs));
-    return docs;
+    return ReadAll<model::Document>(r, ReadDocument);
   });
 }
 
@@ -238,12 +232,11 @@ Result<int64_t> PgNamespaceStore::CountAllDocuments() {
 Result<std::vector<model::Document>> PgNamespaceStore::GetDocuments(
     const std::string& collection_id, const std::vector<std::string>& ids) {
   return Run("get documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
-    auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
+    auto r = tx.exec_params(Sql({"SELECT ", DocumentColumns(true),
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
                                  "AND document_id = ANY (string_to_array($3, chr(31)))"}),
                             ns_, collection_id, JoinUnitSeparated(ids));
     FERRY_ASSIGN_OR_RETURN(auto found, ReadAll<model::Document>(r, ReadDocument));
-    FERRY_RETURN_IF_ERROR(LoadVectors(tx, ns_, &found));
     return InRequestOrder(
         std::move(found), ids,
         [](const model::Document& d) -> const std::string& { return d.document_id; });
@@ -253,14 +246,12 @@ Result<std::vector<model::Document>> PgNamespaceStore::GetDocuments(
 Result<std::vector<model::Document>> PgNamespaceStore::ListDocumentsByRootObjects(
     const std::string& collection_id, const std::vector<std::string>& root_object_ids) {
   return Run("list documents by root", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
-    auto r = tx.exec_params(Sql({"SELECT ", kDocumentColumns,
+    auto r = tx.exec_params(Sql({"SELECT ", DocumentColumns(true),
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
                                  "AND root_object_id = ANY (string_to_array($3, chr(31))) "
                                  "ORDER BY document_id"}),
                             ns_, collection_id, JoinUnitSeparated(root_object_ids));
-    FERRY_ASSIGN_OR_RETURN(auto docs, ReadAll<model::Document>(r, ReadDocument));
-    FERRY_RETURN_IF_ERROR(LoadVectors(tx, ns_, &docs));
-    return docs;
+    return ReadAll<model::Document>(r, ReadDocument);
   });
 }
 

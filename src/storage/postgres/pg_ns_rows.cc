@@ -8,6 +8,7 @@
 #include "storage/postgres/pg_params.h"
 #include "storage/postgres/pg_records.h"
 #include "storage/postgres/pg_rows.h"
+#include "storage/records/packed_vectors.h"
 
 namespace ferry::storage::postgres {
 
@@ -18,6 +19,10 @@ const char kDocumentColumns[] =
     "document_id, collection_id, fields, source_type, root_object_id, root_bucket_id, "
     "source_object_id, source_document_id, source_collection_id, lineage_path, modality, "
     "ingestion_status, error, batch_id, created_at, updated_at";
+
+std::string DocumentColumns(bool with_vectors) {
+  return std::string(kDocumentColumns) + (with_vectors ? ", vectors" : "");
+}
 
 namespace {
 
@@ -66,13 +71,9 @@ Status CheckVectors(const model::Document& d) {
 
 void WriteDocumentRow(pqxx::work& tx, const std::string& ns, const model::Document& d) {
   tx.exec_params(
-      // An existing document's vectors go (RETURNING cannot read xmax from a partition
-      // to tell an update from an insert; the probe finds nothing for a new document).
-      Sql({"WITH old_vectors AS (DELETE FROM vectors WHERE namespace_id = $1 "
-           "AND document_id = $2) "
-           "INSERT INTO documents (namespace_id, ",
-           kDocumentColumns,
-           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
+      Sql({"INSERT INTO documents (namespace_id, ", DocumentColumns(true),
+           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+           "$18) "
            "ON CONFLICT (namespace_id, document_id) DO UPDATE SET "
            "collection_id = EXCLUDED.collection_id, fields = EXCLUDED.fields, "
            "source_type = EXCLUDED.source_type, root_object_id = EXCLUDED.root_object_id, "
@@ -82,20 +83,13 @@ void WriteDocumentRow(pqxx::work& tx, const std::string& ns, const model::Docume
            "lineage_path = EXCLUDED.lineage_path, modality = EXCLUDED.modality, "
            "ingestion_status = EXCLUDED.ingestion_status, error = EXCLUDED.error, "
            "batch_id = EXCLUDED.batch_id, created_at = EXCLUDED.created_at, "
-           "updated_at = EXCLUDED.updated_at, write_seq = nextval('document_writes')"}),
+           "updated_at = EXCLUDED.updated_at, vectors = EXCLUDED.vectors, "
+           "write_seq = nextval('document_writes')"}),
       ns, d.document_id, d.collection_id, Bytes(EncodeValueBlob(d.fields)),
       std::string(model::SourceTypeName(d.lineage.source_type)), d.lineage.root_object_id,
       d.lineage.root_bucket_id, d.lineage.source_object_id, d.lineage.source_document_id,
       d.lineage.source_collection_id, d.lineage.path, d.modality, d.ingestion_status, d.error,
-      d.batch_id, d.created_at, d.updated_at);
-  for (size_t i = 0; i < d.vectors.size(); ++i) {
-    const model::FeatureVector& v = d.vectors[i];
-    tx.exec_params(
-        "INSERT INTO vectors (namespace_id, document_id, feature_uri, position, dims, data) "
-        "VALUES ($1, $2, $3, $4, $5, $6)",
-        ns, d.document_id, v.feature_uri, static_cast<int64_t>(i),
-        static_cast<int64_t>(v.values.size()), Bytes(EncodeFloats(v.values)));
-  }
+      d.batch_id, d.created_at, d.updated_at, Bytes(records::EncodePackedVectors(d.vectors)));
 }
 
 }  // namespace
@@ -135,6 +129,9 @@ Result<model::Document> ReadDocument(const pqxx::row& row) {
   d.batch_id = ReadText(row[13]);
   d.created_at = ReadInt(row[14]);
   d.updated_at = ReadInt(row[15]);
+  if (row.size() > 16 && !records::DecodePackedVectors(ReadBytes(row[16]), &d.vectors)) {
+    return CorruptField("documents.vectors");
+  }
   return d;
 }
 
@@ -182,33 +179,6 @@ Status UpsertDocumentRows(pqxx::work& tx, const std::string& ns,
   FERRY_RETURN_IF_ERROR(
       CheckParents(tx, ns, "collections", "collection_id", collections, "collection"));
   for (const auto& d : docs) WriteDocumentRow(tx, ns, d);
-  return Status::Ok();
-}
-
-Status LoadVectors(pqxx::work& tx, const std::string& ns, std::vector<model::Document>* docs) {
-  if (docs->empty()) return Status::Ok();
-  std::unordered_map<std::string_view, std::vector<size_t>> index;  // id → positions
-  std::vector<std::string> ids;
-  for (size_t i = 0; i < docs->size(); ++i) {
-    auto [it, inserted] = index.try_emplace((*docs)[i].document_id);
-    if (inserted) ids.push_back((*docs)[i].document_id);
-    it->second.push_back(i);
-    (*docs)[i].vectors.clear();
-  }
-  auto r = tx.exec_params(
-      "SELECT document_id, feature_uri, dims, data FROM vectors WHERE namespace_id = $1 "
-      "AND document_id = ANY (string_to_array($2, chr(31))) ORDER BY document_id, position",
-      ns, JoinUnitSeparated(ids));
-  for (const auto& row : r) {
-    auto it = index.find(std::string_view(row[0].c_str()));
-    if (it == index.end()) continue;
-    model::FeatureVector v;
-    v.feature_uri = ReadText(row[1]);
-    if (!DecodeFloats(ReadBytes(row[3]), ReadInt(row[2]), &v.values)) {
-      return CorruptField("vectors.data");
-    }
-    for (size_t p : it->second) (*docs)[p].vectors.push_back(v);
-  }
   return Status::Ok();
 }
 

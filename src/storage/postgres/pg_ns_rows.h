@@ -15,8 +15,11 @@ namespace ferry::storage::postgres {
 
 extern const char kObjectColumns[];
 extern const char kDocumentColumns[];
+// kDocumentColumns, then with_vectors the packed vectors (ReadDocument decodes them).
+std::string DocumentColumns(bool with_vectors);
 
 Result<model::Object> ReadObject(const pqxx::row& row);
+// A row of DocumentColumns(with_vectors): with a vectors column, the document's vectors.
 Result<model::Document> ReadDocument(const pqxx::row& row);
 
 // Writes one object row (with its blob hashes). `upsert`: replace an existing one.
@@ -29,8 +32,6 @@ Status UpsertObjectRows(pqxx::work& tx, const std::string& ns,
 // NotFound when a collection is absent, InvalidArgument for two vectors of one feature.
 Status UpsertDocumentRows(pqxx::work& tx, const std::string& ns,
                           const std::vector<model::Document>& docs);
-// Fills each document's vectors (in position order).
-Status LoadVectors(pqxx::work& tx, const std::string& ns, std::vector<model::Document>* docs);
 
 // `found` (one item per distinct id) arranged in the order of `ids`: absent ids skipped,
 // a repeated id repeated.

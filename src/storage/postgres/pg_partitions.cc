@@ -3,7 +3,7 @@
 namespace ferry::storage::postgres {
 namespace {
 
-constexpr const char* kTables[] = {"objects", "documents", "vectors"};
+constexpr const char* kTables[] = {"objects", "documents"};
 
 std::string Name(const char* table, int64_t part) {
   return std::string(table) + "_p" + std::to_string(part);
@@ -29,15 +29,14 @@ struct ForeignKey {
   const char* table;
   const char* suffix;
   const char* columns;
-  const char* parent;  // a table name; "documents" means the namespace's own partition
+  const char* parent;  // a shared table
 };
 
 // Children go with their parents: objects with their bucket, documents with their
-// collection, vectors with their document.
+// collection.
 constexpr ForeignKey kForeignKeys[] = {
     {"objects", "bucket", "namespace_id, bucket_id", "buckets"},
     {"documents", "collection", "namespace_id, collection_id", "collections"},
-    {"vectors", "document", "namespace_id, document_id", "documents"},
 };
 
 std::string IndexName(const Index& i, int64_t part) { return Name(i.table, part) + "_" + i.suffix; }
@@ -76,8 +75,7 @@ void CreatePartitions(pqxx::work& tx, const std::string& namespace_id, int64_t p
 }
 
 void DropPartitions(pqxx::work& tx, int64_t part) {
-  tx.exec("DROP TABLE IF EXISTS " + Name("vectors", part) + ", " + Name("documents", part) + ", " +
-          Name("objects", part));
+  tx.exec("DROP TABLE IF EXISTS " + Name("documents", part) + ", " + Name("objects", part));
 }
 
 void SuspendSecondary(pqxx::work& tx, int64_t part) {
@@ -96,10 +94,8 @@ void RestoreSecondary(pqxx::work& tx, int64_t part) {
   for (const auto& k : kForeignKeys) {
     const std::string table = Name(k.table, part);
     if (HasConstraint(tx, table, KeyName(k, part))) continue;
-    const std::string parent =
-        std::string(k.parent) == "documents" ? Name("documents", part) : std::string(k.parent);
     tx.exec("ALTER TABLE " + table + " ADD CONSTRAINT " + KeyName(k, part) + " FOREIGN KEY (" +
-            k.columns + ") REFERENCES " + parent + " ON DELETE CASCADE NOT VALID");
+            k.columns + ") REFERENCES " + k.parent + " ON DELETE CASCADE NOT VALID");
   }
 }
 

@@ -1,9 +1,9 @@
 #pragma once
-// The per-namespace partitions of objects, documents and vectors (docs/postgres.md
-// "Layout"). The three tables are partitioned by LIST (namespace_id); each namespace's
-// partitions are named after its number in namespace_data (`part`): objects_p<N>,
-// documents_p<N>, vectors_p<N>. The primary keys live on the partitioned tables (upserts
-// and the foreign key from vectors need them); the secondary indexes and the foreign keys
+// The per-namespace partitions of objects and documents (docs/postgres.md "Layout"). Both
+// tables are partitioned by LIST (namespace_id); each namespace's partitions are named
+// after its number in namespace_data (`part`): objects_p<N>, documents_p<N> (a document's
+// vectors are in its row). The primary keys live on the partitioned tables (upserts need
+// them); the secondary indexes and the foreign keys
 // are the partitions' own, so a bulk load can suspend them for one namespace and build
 // them again, by sorting, when it ends — the other namespaces never notice.
 
@@ -18,7 +18,7 @@ namespace ferry::storage::postgres {
 // The namespace's partition number; NotFound when it has no data row.
 Result<int64_t> PartitionOf(pqxx::work& tx, const std::string& namespace_id);
 
-// Creates the namespace's three partitions with their secondary indexes and foreign keys.
+// Creates the namespace's partitions with their secondary indexes and foreign keys.
 void CreatePartitions(pqxx::work& tx, const std::string& namespace_id, int64_t part);
 
 // Drops the namespace's partitions and all their rows (constant time).

@@ -1,6 +1,7 @@
 // The per-namespace partitions (pg_partitions.h): made and dropped with the namespace,
 // their secondary indexes and foreign keys suspended by a bulk load and restored — and
-// checked — at its end, and schema step 10 moving a version-9 database's rows into them.
+// checked — at its end, and schema steps 10 and 11 moving a version-9 database's rows into
+// them, vectors packed into their documents.
 
 #include "storage/postgres/pg_partitions.h"
 
@@ -11,6 +12,7 @@
 #include "storage/postgres/pg_schema.h"
 #include "storage/postgres/pg_storage_engine.h"
 #include "storage/postgres/pg_test_support.h"
+#include "storage/records/packed_vectors.h"
 
 namespace ferry::storage::postgres {
 namespace {
@@ -19,6 +21,13 @@ using storage::testing::SampleBucket;
 using storage::testing::SampleCollection;
 using storage::testing::SampleDocument;
 using storage::testing::SampleObject;
+
+std::string Hex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) out.append({kDigits[c >> 4], kDigits[c & 15]});
+  return out;
+}
 
 class PgPartitionsTest : public ::testing::Test {
  protected:
@@ -87,13 +96,13 @@ TEST_F(PgPartitionsTest, ANamespaceHasItsOwnPartitionsDroppedWithIt) {
   ASSERT_TRUE(engine_->CreateNamespaceData("ns_b").ok());
   const int64_t a = Part("ns_a"), b = Part("ns_b");
   EXPECT_NE(a, b);
-  for (const char* table : {"objects_p", "documents_p", "vectors_p"}) {
+  for (const char* table : {"objects_p", "documents_p"}) {
     EXPECT_TRUE(Exists(table + std::to_string(a))) << table;
   }
   EXPECT_TRUE(Complete(a));
   Fill(*engine_->OpenNamespace("ns_a").value());
   ASSERT_TRUE(engine_->DropNamespaceData("ns_a").ok());
-  for (const char* table : {"objects_p", "documents_p", "vectors_p"}) {
+  for (const char* table : {"objects_p", "documents_p"}) {
     EXPECT_FALSE(Exists(table + std::to_string(a))) << table;
     EXPECT_TRUE(Exists(table + std::to_string(b))) << table;
   }
@@ -116,13 +125,12 @@ TEST_F(PgPartitionsTest, ABulkLoadSuspendsSecondaryIndexesAndKeysAndRestoresThem
   EXPECT_EQ(Query<int64_t>("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' "
                            "AND convalidated AND connamespace = current_schema()::regnamespace "
                            "AND conname = ANY (string_to_array($1, ','))",
-                           "objects_p" + p + "_bucket,documents_p" + p + "_collection,vectors_p" +
-                               p + "_document"),
-            3);
+                           "objects_p" + p + "_bucket,documents_p" + p + "_collection"),
+            2);
   ASSERT_TRUE(store->EndBulkLoad().ok());  // idempotent
-  // The restored keys cascade again: the collection takes its document and vector along.
+  // The restored keys cascade again: the collection takes its document along.
   ASSERT_TRUE(store->DeleteCollection("col_1").ok());
-  EXPECT_EQ(Query<int64_t>("SELECT COUNT(*) FROM vectors WHERE namespace_id = $1", "ns_a"), 0);
+  EXPECT_EQ(Query<int64_t>("SELECT COUNT(*) FROM documents WHERE namespace_id = $1", "ns_a"), 0);
 }
 
 TEST_F(PgPartitionsTest, TheEndOfABulkLoadRefusesRowsWithoutTheirParent) {
@@ -144,7 +152,8 @@ TEST_F(PgPartitionsTest, TheEndOfABulkLoadRefusesRowsWithoutTheirParent) {
 
 // A bulk copy on PostgreSQL checksums the slice in the statements that write it: the
 // source rows against the rows the insert returns. A write that does not store what it
-// read (here a trigger that alters every object and vector written to the target) shows.
+// read (here a trigger that alters every object, and every document's vectors, written to
+// the target) shows.
 TEST_F(PgPartitionsTest, ACopysChecksumsComeFromTheWriteAndSeeAnAlteredRow) {
   OpenEngine();
   ASSERT_TRUE(engine_->CreateNamespaceData("ns_src").ok());
@@ -172,18 +181,18 @@ TEST_F(PgPartitionsTest, ACopysChecksumsComeFromTheWriteAndSeeAnAlteredRow) {
   const std::string p = std::to_string(Part("ns_dst"));
   ASSERT_TRUE(Exec("CREATE FUNCTION alter_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                    "IF TG_TABLE_NAME LIKE 'objects%' THEN NEW.error := 'altered'; "
-                   "ELSE NEW.data := NEW.data || '\\x00'::bytea; END IF; RETURN NEW; END $$;"
+                   "ELSE NEW.vectors := NEW.vectors || '\\x00'::bytea; END IF; RETURN NEW; END $$;"
                    "CREATE TRIGGER alter_row BEFORE INSERT OR UPDATE ON objects_p" +
                    p +
                    " FOR EACH ROW EXECUTE FUNCTION alter_row();"
-                   "CREATE TRIGGER alter_row BEFORE INSERT ON vectors_p" +
+                   "CREATE TRIGGER alter_row BEFORE INSERT ON documents_p" +
                    p + " FOR EACH ROW EXECUTE FUNCTION alter_row();")
                   .ok());
   EXPECT_FALSE(agree(copy(model::ResourceType::kBucket, "bkt_1", "obj_1")));
   EXPECT_FALSE(agree(copy(model::ResourceType::kCollection, "col_1", "doc_1")));
 }
 
-TEST_F(PgPartitionsTest, StepTenMovesAVersionNineDatabaseIntoPartitions) {
+TEST_F(PgPartitionsTest, StepsTenAndElevenMoveAVersionNineDatabaseIntoPartitions) {
   {
     auto db = PgDb::Open(options_);
     ASSERT_TRUE(db.ok());
@@ -202,9 +211,12 @@ TEST_F(PgPartitionsTest, StepTenMovesAVersionNineDatabaseIntoPartitions) {
                    "ingestion_status, batch_id, created_at, updated_at) VALUES ('ns_b', "
                    "'doc_1', 'col_1', '\\x01', 'bucket', 'obj_1', 'bkt_1', 'obj_1', 'text', "
                    "'COMPLETED', 'btch_1', 1, 1);"
+                   // Out of position order, and one with a two-byte dimension count.
+                   "INSERT INTO vectors VALUES ('ns_b', 'doc_1', 'f://long', 1, 200, "
+                   "decode(repeat('0000803f', 200), 'hex'));"
                    "INSERT INTO vectors VALUES ('ns_b', 'doc_1', 'f://x', 0, 1, '\\x0000803f')")
                   .ok());
-  OpenEngine();  // applies step 10
+  OpenEngine();  // applies steps 10 and 11
   const int64_t a = Part("ns_a"), b = Part("ns_b");
   EXPECT_TRUE(Complete(a));
   EXPECT_TRUE(Complete(b));
@@ -212,10 +224,14 @@ TEST_F(PgPartitionsTest, StepTenMovesAVersionNineDatabaseIntoPartitions) {
       Query<int64_t>("SELECT COUNT(*) FROM objects_p" + std::to_string(a) + " WHERE object_id = $1",
                      "obj_1"),
       1);
-  EXPECT_EQ(Query<std::string>("SELECT encode(data, 'hex') FROM vectors_p" + std::to_string(b) +
-                                   " WHERE document_id = $1",
+  // Step 11: the vectors packed into their document's row, in position order.
+  const std::vector<model::FeatureVector> vectors = {{"f://x", {1.0f}},
+                                                     {"f://long", std::vector<float>(200, 1.0f)}};
+  EXPECT_EQ(Query<std::string>("SELECT encode(vectors, 'hex') FROM documents_p" +
+                                   std::to_string(b) + " WHERE document_id = $1",
                                "doc_1"),
-            "0000803f");
+            Hex(records::EncodePackedVectors(vectors)));
+  EXPECT_FALSE(Exists("vectors"));
   EXPECT_FALSE(Exists("objects_v9"));
   // New namespaces get the next partition number.
   ASSERT_TRUE(engine_->CreateNamespaceData("ns_c").ok());

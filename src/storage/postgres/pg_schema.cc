@@ -18,6 +18,9 @@ struct Step {
 // dropped afterwards (rows of namespaces without a data row cannot exist: they are
 // deleted with it).
 void PartitionNamespaces(pqxx::work& tx) {
+  // Vectors have no per-namespace partitions since step 11, which packs them into their
+  // documents and drops the table: until then they wait in one default partition.
+  tx.exec("CREATE TABLE vectors_v10 PARTITION OF vectors DEFAULT");
   for (const auto& row : tx.exec("SELECT namespace_id, part FROM namespace_data ORDER BY part")) {
     const std::string ns = row[0].c_str();
     const int64_t part = row[1].as<int64_t>();
@@ -563,6 +566,37 @@ CREATE TRIGGER documents_deleted AFTER DELETE ON documents
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION documents_deleted();
 )sql",
      PartitionNamespaces},
+    // A document's vectors in its own row (records/packed_vectors.h, as on SQLite): a
+    // copied or rewritten document is one row, and the vectors table with its key and
+    // foreign key goes. The packing is built in SQL from the old rows, in position order.
+    {11,
+     R"sql(
+ALTER TABLE documents ADD COLUMN vectors BYTEA NOT NULL DEFAULT ''::bytea;
+-- Floats do not compress: large packings go out of line without a try.
+ALTER TABLE documents ALTER COLUMN vectors SET STORAGE EXTERNAL;
+CREATE FUNCTION ferry_leb128(n bigint) RETURNS bytea LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  out bytea := ''::bytea;
+BEGIN
+  WHILE n >= 128 LOOP
+    out := out || set_byte('\x00'::bytea, 0, ((n & 127) | 128)::int);
+    n := n >> 7;
+  END LOOP;
+  RETURN out || set_byte('\x00'::bytea, 0, n::int);
+END $$;
+UPDATE documents d SET vectors = p.packed
+  FROM (SELECT namespace_id, document_id,
+               string_agg(ferry_leb128(length(uri)) || uri || ferry_leb128(dims) || data,
+                          ''::bytea ORDER BY position) AS packed
+          FROM (SELECT namespace_id, document_id, position, dims, data,
+                       convert_to(feature_uri, 'UTF8') AS uri FROM vectors) v
+          GROUP BY namespace_id, document_id) p
+  WHERE d.namespace_id = p.namespace_id AND d.document_id = p.document_id;
+DROP FUNCTION ferry_leb128(bigint);
+DROP TABLE vectors;
+-- Copied slices digest row hashes now (pg_ns_copy.cc), not length-prefixed values.
+DROP FUNCTION ferry_cell(bytea);
+)sql"},
 };
 
 // Any constant: the key of the advisory lock that serializes schema upgrades.

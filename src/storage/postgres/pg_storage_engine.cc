@@ -11,8 +11,8 @@
 namespace ferry::storage::postgres {
 namespace {
 
-// Every table holding a namespace's rows that its parents do not cascade to (objects,
-// documents and vectors are the namespace's own partitions, dropped with it).
+// Every table holding a namespace's rows that its parents do not cascade to (objects and
+// documents, with their vectors, are the namespace's own partitions, dropped with it).
 constexpr const char* kNamespaceTables[] = {
     "buckets",  // batches cascade
     "collections", "write_fences", "change_log", "change_seqs",

@@ -1,8 +1,8 @@
 #pragma once
 // StorageEngine on PostgreSQL: the catalog, blobs and every namespace's data in one
-// database (shared tables keyed by namespace_id; objects, documents and vectors in
-// per-namespace partitions, pg_partitions.h), shared by every ferryd process of a cluster.
-// Opening applies the schema (pg_schema.h).
+// database (shared tables keyed by namespace_id; objects and documents, which carry their
+// vectors, in per-namespace partitions, pg_partitions.h), shared by every ferryd process of a
+// cluster. Opening applies the schema (pg_schema.h).
 
 #include <memory>
 #include <string>
