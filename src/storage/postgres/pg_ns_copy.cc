@@ -64,7 +64,7 @@ struct Written {
 };
 
 // One statement of a slice: `insert` writes the rows of the CTE `src` (`source`), whose
-// columns are `columns` (the first `key` of them the key). With `digest`, the same
+// columns are `columns` (the first of them the key). With `digest`, the same
 // statement hashes every row as read (src) and as written (the insert's RETURNING, which
 // sees the stored row), compares the two hashes row by row, and digests the written
 // rows' hashes; src's own digest is computed only when some row differs (a CASE evaluates
@@ -79,7 +79,6 @@ struct SliceSql {
   std::string table;
   std::string conflict;  // the insert's ON CONFLICT clause, if any
   std::vector<std::string> columns;
-  size_t key = 1;
 };
 
 std::string Joined(const std::vector<std::string>& parts, const std::string& sep,
@@ -103,17 +102,15 @@ std::string StatementOf(const SliceSql& q, bool digest) {
   const std::string insert = "INSERT INTO " + q.table + " (namespace_id, " + columns +
                              ") SELECT $1, " + columns + " FROM src " + q.conflict;
   if (!digest) return "WITH src AS (" + q.source + ") " + insert;
-  const std::vector<std::string> keys(q.columns.begin(), q.columns.begin() + q.key);
-  const std::string agg = "sha256(string_agg(h, ''::bytea ORDER BY " + Joined(keys, ", ") + "))";
-  std::string join;
-  for (const auto& k : keys) join += "s." + k + " = i." + k + " AND ";
+  const std::string& key = q.columns.front();
+  const std::string agg = "sha256(string_agg(h, ''::bytea ORDER BY " + key + "))";
   return "WITH src AS MATERIALIZED (SELECT x.*, " + RowHash(columns) + " AS h FROM (" + q.source +
-         ") x), ins AS (" + insert + " RETURNING " + Joined(keys, ", ") + ", " + RowHash(columns) +
+         ") x), ins AS (" + insert + " RETURNING " + key + ", " + RowHash(columns) +
          " AS h), n AS MATERIALIZED (SELECT (SELECT COUNT(*) FROM src) AS src, "
          "(SELECT COUNT(*) FROM ins) AS ins, (SELECT COUNT(*) FROM src s JOIN ins i ON " +
-         join + "s.h = i.h) AS same) SELECT n.src, n.ins, (SELECT " + agg +
-         " FROM ins), CASE WHEN n.same = n.src AND n.same = n.ins THEN NULL ELSE (SELECT " + agg +
-         " FROM src) END FROM n";
+         "s." + key + " = i." + key + " AND s.h = i.h) AS same) SELECT n.src, n.ins, (SELECT " +
+         agg + " FROM ins), CASE WHEN n.same = n.src AND n.same = n.ins THEN NULL ELSE (SELECT " +
+         agg + " FROM src) END FROM n";
 }
 
 ItemChecksum SideOf(int64_t count, const pqxx::field& digest) {

@@ -20,6 +20,10 @@ const char kDocumentColumns[] =
     "source_object_id, source_document_id, source_collection_id, lineage_path, modality, "
     "ingestion_status, error, batch_id, created_at, updated_at";
 
+namespace {
+constexpr int kDocumentColumnCount = 16;  // in kDocumentColumns
+}  // namespace
+
 std::string DocumentColumns(bool with_vectors) {
   return std::string(kDocumentColumns) + (with_vectors ? ", vectors" : "");
 }
@@ -129,7 +133,8 @@ Result<model::Document> ReadDocument(const pqxx::row& row) {
   d.batch_id = ReadText(row[13]);
   d.created_at = ReadInt(row[14]);
   d.updated_at = ReadInt(row[15]);
-  if (row.size() > 16 && !records::DecodePackedVectors(ReadBytes(row[16]), &d.vectors)) {
+  if (row.size() > kDocumentColumnCount &&
+      !records::DecodePackedVectors(ReadBytes(row[kDocumentColumnCount]), &d.vectors)) {
     return CorruptField("documents.vectors");
   }
   return d;

@@ -22,13 +22,6 @@ using storage::testing::SampleCollection;
 using storage::testing::SampleDocument;
 using storage::testing::SampleObject;
 
-std::string Hex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) out.append({kDigits[c >> 4], kDigits[c & 15]});
-  return out;
-}
-
 class PgPartitionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -227,10 +220,10 @@ TEST_F(PgPartitionsTest, StepsTenAndElevenMoveAVersionNineDatabaseIntoPartitions
   // Step 11: the vectors packed into their document's row, in position order.
   const std::vector<model::FeatureVector> vectors = {{"f://x", {1.0f}},
                                                      {"f://long", std::vector<float>(200, 1.0f)}};
-  EXPECT_EQ(Query<std::string>("SELECT encode(vectors, 'hex') FROM documents_p" +
-                                   std::to_string(b) + " WHERE document_id = $1",
-                               "doc_1"),
-            Hex(records::EncodePackedVectors(vectors)));
+  EXPECT_EQ("\\x" + Query<std::string>("SELECT encode(vectors, 'hex') FROM documents_p" +
+                                           std::to_string(b) + " WHERE document_id = $1",
+                                       "doc_1"),
+            HexBytes(records::EncodePackedVectors(vectors)));
   EXPECT_FALSE(Exists("vectors"));
   EXPECT_FALSE(Exists("objects_v9"));
   // New namespaces get the next partition number.
