@@ -52,7 +52,7 @@ std::string PageSql(const std::string& columns, const std::string& table, const 
   std::string sql = "SELECT " + columns + " FROM ";
   if (page.ids) {
     sql += "unnest(string_to_array($3, chr(31))) AS u(id) " +
-           ProbeEach(table, "a", "$1", id, "u.id", "p." + parent + " = $2") + " WHERE ";
+           ProbeEach(table, "a", "$1", id, "u.id") + " WHERE ";
   } else {
     sql += table + " a WHERE a.namespace_id = $1 AND a." + id + " > $3 AND ";
   }

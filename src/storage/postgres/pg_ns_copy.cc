@@ -173,8 +173,7 @@ Written CopyObjectRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest
       "SELECT u.dst AS object_id, $4::text AS bucket_id, o.key_prefix, o.status, o.error, "
       "o.created_at, o.updated_at, o.size_bytes, o.blob_hashes, o.blobs "
       "FROM unnest(string_to_array($5, chr(31)), string_to_array($6, chr(31))) AS u(src, dst) " +
-      ProbeEach("objects", "o", "$2", "object_id", "u.src", "p.bucket_id = $3") +
-      " WHERE o.bucket_id = $3";
+      ProbeEach("objects", "o", "$2", "object_id", "u.src") + " WHERE o.bucket_id = $3";
   q.table = "objects";
   q.conflict =
       "ON CONFLICT (namespace_id, object_id) DO UPDATE SET "
@@ -196,9 +195,7 @@ Columns MappedLineage(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest&
       "SELECT d.document_id, d.root_object_id, d.root_bucket_id, d.source_object_id, "
       "d.source_document_id, d.source_collection_id, d.lineage_path "
       "FROM unnest(string_to_array($2, chr(31))) AS u(src) " +
-          ProbeEach("documents", "d", "$1", "document_id", "u.src", "p.collection_id = $3") +
-          " "
-          "WHERE d.collection_id = $3",
+          ProbeEach("documents", "d", "$1", "document_id", "u.src") + " WHERE d.collection_id = $3",
       ns.source, JoinUnitSeparated(r.item_ids), r.source_resource_id);
   Columns c(8);
   for (const auto& row : rows) {
@@ -232,7 +229,7 @@ Written CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyReque
       "string_to_array($8, chr(31), chr(30)), string_to_array($9, chr(31), chr(30)), "
       "string_to_array($10, chr(31), chr(30)), string_to_array($11, chr(31))) "
       "AS u(src, dst, root, bucket, sobj, sdoc, scoll, path) " +
-      ProbeEach("documents", "d", "$2", "document_id", "u.src", "p.collection_id = $12");
+      ProbeEach("documents", "d", "$2", "document_id", "u.src") + " WHERE d.collection_id = $12";
   q.table = "documents";
   q.conflict =
       "ON CONFLICT (namespace_id, document_id) DO UPDATE SET "

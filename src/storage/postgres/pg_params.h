@@ -38,22 +38,25 @@ inline std::string JoinUnitSeparated(const std::vector<std::string>& items) {
   return out;
 }
 
-// The rows of `table` whose `key` (with namespace_id = `ns` and the `also` conditions)
-// equals `outer`, as a LATERAL subquery: joined to a list of ids (unnest of a parameter)
-// it probes an index once per id. A plain join lets the planner, misled by the statistics
+// The rows of `table` whose `key` (with namespace_id = `ns`) equals `outer`, as a LATERAL
+// subquery: joined to a list of ids (unnest of a parameter) it probes the primary key
+// (namespace_id, key) once per id. A plain join lets the planner, misled by the statistics
 // of the tables a migration is filling, scan a whole namespace per list instead; OFFSET 0
-// keeps the subquery from being flattened into such a join, and `also` (the parent, e.g.
-// "p.bucket_id = $3") keeps every index the planner may pick an exact probe. Statements
-// are planned for the values given (custom plans): they prune to the namespace's own
-// partition (pg_partitions.h), whose statistics are its own. (A generic plan, forced here
-// until the tables were partitioned, plans every partition on each execution of an
-// unnamed statement: 24 ms with 300 namespaces, measured.)
+// keeps the subquery from being flattened into such a join. The subquery names the key's
+// columns and nothing else, so that only the primary key matches it whole: a parent
+// condition in it (collection_id = …) matched the first two columns of every secondary
+// index too, and a partition without column statistics yet (just loaded, not analyzed)
+// had the planner pick the smallest of them and filter the whole collection per id —
+// 1.5 s instead of 6 ms for 1000 ids of 10k documents (docs/benchmarks.md, "Session 18").
+// Callers check the parent outside (WHERE alias.parent = …). Statements are planned for
+// the values given (custom plans): they prune to the namespace's own partition
+// (pg_partitions.h). (A generic plan, forced here until the tables were partitioned, plans
+// every partition on each execution of an unnamed statement: 24 ms with 300 namespaces.)
 inline std::string ProbeEach(const std::string& table, const std::string& alias,
                              const std::string& ns, const std::string& key,
-                             const std::string& outer, const std::string& also = "") {
+                             const std::string& outer) {
   return "CROSS JOIN LATERAL (SELECT * FROM " + table + " p WHERE p.namespace_id = " + ns +
-         (also.empty() ? "" : " AND " + also) + " AND p." + key + " = " + outer + " OFFSET 0) " +
-         alias;
+         " AND p." + key + " = " + outer + " OFFSET 0) " + alias;
 }
 
 inline std::string ReadBytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }

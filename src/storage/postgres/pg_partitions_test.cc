@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "storage/conformance/storage_conformance.h"
 #include "storage/postgres/pg_params.h"
 #include "storage/postgres/pg_schema.h"
@@ -229,6 +232,65 @@ TEST_F(PgPartitionsTest, StepsTenAndElevenMoveAVersionNineDatabaseIntoPartitions
   // New namespaces get the next partition number.
   ASSERT_TRUE(engine_->CreateNamespaceData("ns_c").ok());
   EXPECT_GT(Part("ns_c"), b);
+}
+
+// A partition just loaded has its row count (the bulk load's index builds set it) but no
+// column statistics until it is analyzed. Probing such a partition by id must still use
+// the primary key: a parent condition beside the key let the planner pick the smallest
+// secondary index whose first columns it matched and filter the whole collection per id.
+TEST_F(PgPartitionsTest, IdProbesUseThePrimaryKeyOfAPartitionWithoutStatistics) {
+  OpenEngine();
+  ASSERT_TRUE(engine_->CreateNamespaceData("ns_a").ok());
+  auto store = engine_->OpenNamespace("ns_a").value();
+  const std::string p = std::to_string(Part("ns_a"));
+  for (const char* table : {"objects_p", "documents_p"}) {
+    ASSERT_TRUE(Exec("ALTER TABLE " + (table + p) + " SET (autovacuum_enabled = false)").ok());
+  }
+  ASSERT_TRUE(store->InsertBucket(SampleBucket("bkt_1", "b")).ok());
+  ASSERT_TRUE(store->InsertCollection(SampleCollection("col_1", "c")).ok());
+  ASSERT_TRUE(store->BeginBulkLoad().ok());
+  std::vector<std::string> object_ids, document_ids;
+  for (int chunk = 0; chunk < 4; ++chunk) {
+    std::vector<model::Object> objects;
+    std::vector<model::Document> docs;
+    for (int i = 0; i < 500; ++i) {
+      const std::string n = std::to_string(chunk * 500 + i);
+      objects.push_back(SampleObject("bkt_1", "obj_" + n));
+      docs.push_back(SampleDocument("col_1", "doc_" + n, "obj_" + n));
+      object_ids.push_back("obj_" + n);
+      document_ids.push_back("doc_" + n);
+    }
+    ASSERT_TRUE(store->UpsertObjects(objects).ok());
+    ASSERT_TRUE(store->UpsertDocuments(docs).ok());
+  }
+  ASSERT_TRUE(store->EndBulkLoad().ok());
+  ASSERT_EQ(Query<int64_t>("SELECT COUNT(*) FROM pg_stats WHERE tablename = $1 "
+                           "AND schemaname = current_schema()",
+                           "documents_p" + p),
+            0);
+  auto plan = [&](const std::string& table, const std::string& key, const std::string& parent,
+                  const std::vector<std::string>& ids) {
+    const std::string sql =
+        "EXPLAIN SELECT x." + key + " FROM unnest(string_to_array($1, chr(31))) AS u(src) " +
+        ProbeEach(table, "x", "'ns_a'", key, "u.src") + " WHERE x." + parent + " = $2";
+    return Db()
+        .Run("explain",
+             [&](pqxx::work& tx) -> Result<std::string> {
+               std::string out;
+               const std::string parent_id = parent == "bucket_id" ? "bkt_1" : "col_1";
+               for (const auto& row : tx.exec_params(sql, JoinUnitSeparated(ids), parent_id)) {
+                 out += row[0].c_str();
+                 out += "\n";
+               }
+               return out;
+             })
+        .value();
+  };
+  const std::string documents = plan("documents", "document_id", "collection_id", document_ids);
+  EXPECT_NE(documents.find("Index Scan using documents_p" + p + "_pkey"), std::string::npos)
+      << documents;
+  const std::string objects = plan("objects", "object_id", "bucket_id", object_ids);
+  EXPECT_NE(objects.find("Index Scan using objects_p" + p + "_pkey"), std::string::npos) << objects;
 }
 
 }  // namespace
