@@ -149,7 +149,7 @@ Status PgNamespaceStore::InsertObject(const model::Object& object) {
     if (!BucketExists(tx, ns_, object.bucket_id)) {
       return Status::NotFound("bucket not found: " + object.bucket_id);
     }
-    WriteObjectRow(tx, ns_, object, /*upsert=*/false);
+    WriteObjectRows(tx, ns_, std::span<const model::Object>(&object, 1), /*upsert=*/false);
     LogChanges(tx, ns_,
                {{ChangeItem::kObject, object.bucket_id, object.object_id, ChangeOp::kUpsert}});
     return Status::Ok();

@@ -3,6 +3,7 @@
 // reads, and the writes that plain and fenced upserts both use.
 
 #include <pqxx/pqxx>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,14 +23,17 @@ Result<model::Object> ReadObject(const pqxx::row& row);
 // A row of DocumentColumns(with_vectors): with a vectors column, the document's vectors.
 Result<model::Document> ReadDocument(const pqxx::row& row);
 
-// Writes one object row (with its blob hashes). `upsert`: replace an existing one.
-void WriteObjectRow(pqxx::work& tx, const std::string& ns, const model::Object& object,
-                    bool upsert);
+// Writes object rows (with their blob hashes), a statement per up to 1000 rows. `upsert`:
+// replace existing ones (of an id given twice, the last); otherwise an existing id is a
+// unique violation.
+void WriteObjectRows(pqxx::work& tx, const std::string& ns, std::span<const model::Object> objects,
+                     bool upsert);
 // Upserts objects; NotFound (nothing written) when a bucket is absent.
 Status UpsertObjectRows(pqxx::work& tx, const std::string& ns,
                         const std::vector<model::Object>& objects);
-// Upserts documents with their vectors (an existing document's vectors are replaced);
-// NotFound when a collection is absent, InvalidArgument for two vectors of one feature.
+// Upserts documents with their vectors (an existing document's vectors are replaced; of
+// an id given twice, the last wins), a statement per up to 1000 rows; NotFound when a collection is
+// absent, InvalidArgument for two vectors of one feature.
 Status UpsertDocumentRows(pqxx::work& tx, const std::string& ns,
                           const std::vector<model::Document>& docs);
 
