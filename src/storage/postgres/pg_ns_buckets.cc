@@ -221,10 +221,12 @@ Status PgNamespaceStore::UpsertObjects(const std::vector<model::Object>& objects
 Result<std::vector<model::Object>> PgNamespaceStore::GetObjects(
     const std::string& bucket_id, const std::vector<std::string>& ids) {
   return Run("get objects", [&](pqxx::work& tx) -> Result<std::vector<model::Object>> {
-    auto r = tx.exec_params(Sql({"SELECT ", kObjectColumns,
-                                 " FROM objects WHERE namespace_id = $1 AND bucket_id = $2 "
-                                 "AND object_id = ANY (string_to_array($3, chr(31)))"}),
-                            ns_, bucket_id, JoinUnitSeparated(ids));
+    // One primary-key probe per id: `bucket_id = … AND object_id = ANY (…)` let the planner
+    // filter the whole bucket through a secondary index on a partition without statistics.
+    auto r = tx.exec_params(
+        Sql({"SELECT ", kObjectColumns, " FROM unnest(string_to_array($3, chr(31))) AS u(id) ",
+             ProbeEach("objects", "o", "$1", "object_id", "u.id"), " WHERE o.bucket_id = $2"}),
+        ns_, bucket_id, JoinUnitSeparated(ids));
     FERRY_ASSIGN_OR_RETURN(auto found, ReadAll<model::Object>(r, ReadObject));
     return InRequestOrder(std::move(found), ids,
                           [](const model::Object& o) -> const std::string& { return o.object_id; });

@@ -232,9 +232,11 @@ Result<int64_t> PgNamespaceStore::CountAllDocuments() {
 Result<std::vector<model::Document>> PgNamespaceStore::GetDocuments(
     const std::string& collection_id, const std::vector<std::string>& ids) {
   return Run("get documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
+    // One primary-key probe per id (as GetObjects).
     auto r = tx.exec_params(Sql({"SELECT ", DocumentColumns(true),
-                                 " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
-                                 "AND document_id = ANY (string_to_array($3, chr(31)))"}),
+                                 " FROM unnest(string_to_array($3, chr(31))) AS u(id) ",
+                                 ProbeEach("documents", "d", "$1", "document_id", "u.id"),
+                                 " WHERE d.collection_id = $2"}),
                             ns_, collection_id, JoinUnitSeparated(ids));
     FERRY_ASSIGN_OR_RETURN(auto found, ReadAll<model::Document>(r, ReadDocument));
     return InRequestOrder(
