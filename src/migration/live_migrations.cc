@@ -110,7 +110,8 @@ Result<std::unique_ptr<LiveMigrations::Sides>> LiveMigrations::OpenSides(
                                         " no longer exists");
     }
   }
-  FERRY_ASSIGN_OR_RETURN(sides->outcome, validator_.Validate(org_id, m.config, false));
+  FERRY_ASSIGN_OR_RETURN(
+      sides->outcome, validator_.Validate(org_id, m.config, MigrationValidator::Purpose::kReplan));
   if (!sides->outcome.source) {
     return Status::FailedPrecondition("source namespace of migration " + m.migration_id +
                                       " no longer exists");

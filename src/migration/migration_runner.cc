@@ -287,7 +287,7 @@ Result<std::unique_ptr<RunContext>> MigrationRunner::MakeContext(const std::stri
                                                                  const model::Migration& m,
                                                                  ProgressTracker& tracker,
                                                                  Active& active) {
-  auto plan = validator_.Validate(org_id, m.config, /*check_target=*/false);
+  auto plan = validator_.Validate(org_id, m.config, MigrationValidator::Purpose::kReplan);
   if (!plan.ok()) return plan.status();
   if (!plan->result.valid) {
     return Status::FailedPrecondition("migration is no longer valid: " +

@@ -115,6 +115,22 @@ TEST_F(VerificationTest, CopyReportsMatchingChecksumsPerResource) {
   }
 }
 
+// The start's validation counts each selected source resource to estimate the work, and
+// verification counts it again; the runner's re-plan counts nothing (batch_creation
+// counts the ids it pages), so a run scans each resource once more, not twice.
+TEST_F(VerificationTest, ARunCountsEachSourceResourceOnceBeyondTheStartsEstimate) {
+  MakeSource();
+  std::string id = CreateDraft(Config(MigrationType::kCopy));
+  auto& source = storage_->Faults(source_.ns.namespace_id);
+  const int64_t before = source.range_counts();
+  ASSERT_TRUE(migrations_->Start(caller_, id, /*force=*/true).ok());
+  runner_->WaitIdle();
+  model::Migration m = std::move(migrations_->Get(caller_, id)).value();
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
+  // The bucket and both collections: once at start, once in verification.
+  EXPECT_EQ(source.range_counts() - before, 2 * 3);
+}
+
 // Each bulk-copied slice is read back by the worker that copied it and its checksums are
 // recorded with the batch; finalization adds them up instead of reading both sides again.
 TEST_F(VerificationTest, CopiedSlicesAreCheckedByTheirWorkersAndAddedUp) {

@@ -251,10 +251,10 @@ Status MigrationValidator::Estimate(const model::MigrationConfig& config, Valida
 
 Result<ValidationOutcome> MigrationValidator::Validate(const std::string& org_id,
                                                        const model::MigrationConfig& config,
-                                                       bool check_target) {
+                                                       Purpose purpose) {
   ValidationOutcome out;
   FERRY_RETURN_IF_ERROR(LoadSource(org_id, config, &out));
-  if (check_target) FERRY_RETURN_IF_ERROR(CheckTarget(org_id, config, &out));
+  if (purpose == Purpose::kRequest) FERRY_RETURN_IF_ERROR(CheckTarget(org_id, config, &out));
   CheckExtractors(config, &out);
   CheckWebhook(config, &out);
   if (out.source) {
@@ -284,7 +284,7 @@ Result<ValidationOutcome> MigrationValidator::Validate(const std::string& org_id
       }
     }
     WarnStaleClusters(config, out.snapshot, out.graph, out.actions, &out.result.warnings);
-    FERRY_RETURN_IF_ERROR(Estimate(config, &out));
+    if (purpose == Purpose::kRequest) FERRY_RETURN_IF_ERROR(Estimate(config, &out));
   }
   out.result.valid = out.result.errors.empty();
   return out;

@@ -35,12 +35,18 @@ class MigrationValidator {
                      bool allow_private_webhooks = false)
       : deps_(deps), speeds_(speeds), allow_private_webhooks_(allow_private_webhooks) {}
 
+  // What a validation is for. A request (validate, create, start) checks the target and
+  // estimates the work, counting the source's items. A started migration's re-plan (the
+  // runner, a live sync) needs neither: its target exists by then, created by itself, and
+  // batch_creation counts the items it enumerates; a count costs a scan of each resource
+  // (~0.1 s per 100k rows on PostgreSQL), so a re-plan leaves `items`, `objects`,
+  // `documents` and the result's estimates unset.
+  enum class Purpose { kRequest, kReplan };
+
   // Non-OK only for storage failures; problems with the config are in result.errors.
-  // `check_target` is false when a started migration re-plans (its target exists by
-  // then, created by itself).
   Result<ValidationOutcome> Validate(const std::string& org_id,
                                      const model::MigrationConfig& config,
-                                     bool check_target = true);
+                                     Purpose purpose = Purpose::kRequest);
 
  private:
   Status LoadSource(const std::string& org_id, const model::MigrationConfig& config,

@@ -37,6 +37,20 @@ Result<ItemChecksum> Store::ChecksumItems(const ChecksumRequest& request) {
   return ForwardingNamespaceStore::ChecksumItems(request);
 }
 
+Result<int64_t> Store::CountObjectsInRange(const std::string& bucket_id,
+                                           std::optional<TimestampMs> after,
+                                           std::optional<TimestampMs> before) {
+  faults_->CountRange();
+  return ForwardingNamespaceStore::CountObjectsInRange(bucket_id, after, before);
+}
+
+Result<int64_t> Store::CountDocumentsInRange(const std::string& collection_id,
+                                             std::optional<TimestampMs> after,
+                                             std::optional<TimestampMs> before) {
+  faults_->CountRange();
+  return ForwardingNamespaceStore::CountDocumentsInRange(collection_id, after, before);
+}
+
 Status Store::InsertBucket(const model::Bucket& bucket) {
   FERRY_RETURN_IF_ERROR(faults_->BeforeOtherWrite());
   return ForwardingNamespaceStore::InsertBucket(bucket);

@@ -60,6 +60,13 @@ class FaultInjectingNamespaceStore final : public ForwardingNamespaceStore {
                                const std::vector<model::Document>& docs) override;
   // Counted (FaultInjection::full_checksums / slice_checksums), then forwarded.
   Result<ItemChecksum> ChecksumItems(const ChecksumRequest& request) override;
+  // Counted (FaultInjection::range_counts), then forwarded.
+  Result<int64_t> CountObjectsInRange(const std::string& bucket_id,
+                                      std::optional<TimestampMs> after,
+                                      std::optional<TimestampMs> before) override;
+  Result<int64_t> CountDocumentsInRange(const std::string& collection_id,
+                                        std::optional<TimestampMs> after,
+                                        std::optional<TimestampMs> before) override;
 
  private:
   const std::shared_ptr<FaultInjection> faults_;

@@ -63,6 +63,16 @@ void FaultInjection::CountChecksum(bool slice) {
   ++(slice ? slice_checksums_ : full_checksums_);
 }
 
+int64_t FaultInjection::range_counts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return range_counts_;
+}
+
+void FaultInjection::CountRange() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++range_counts_;
+}
+
 void FaultInjection::SupplyCopyChecksums(bool on, bool differ) {
   std::lock_guard<std::mutex> lock(mu_);
   supply_checksums_ = on;

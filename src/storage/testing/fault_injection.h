@@ -36,6 +36,9 @@ class FaultInjection {
   int64_t full_checksums() const;
   int64_t slice_checksums() const;
   void CountChecksum(bool slice);
+  // CountObjectsInRange and CountDocumentsInRange calls so far (each scans a resource).
+  int64_t range_counts() const;
+  void CountRange();
 
   // While on, a bulk copy asked for checksums of its write (BulkCopyRequest::checksum)
   // returns some, as a backend that computes them while it writes does; with `differ`
@@ -69,6 +72,7 @@ class FaultInjection {
   int64_t object_upserts_ = 0;
   int64_t full_checksums_ = 0;
   int64_t slice_checksums_ = 0;
+  int64_t range_counts_ = 0;
   bool supply_checksums_ = false;
   bool checksums_differ_ = false;
   int64_t checksum_asks_ = 0;
