@@ -117,6 +117,8 @@ model::Object SampleObject(const std::string& bucket_id, const std::string& obje
 model::Collection SampleCollection(const std::string& collection_id, const std::string& name);
 model::Document SampleDocument(const std::string& collection_id, const std::string& document_id,
                                const std::string& root_object_id);
+// "<prefix>_0007" for (7, 4): ids whose text order is their numeric order (i < 10^width).
+std::string NumberedId(const char* prefix, int i, int width);
 model::Batch SampleBatch(const std::string& bucket_id, const std::string& batch_id);
 
 // Field-by-field comparisons (the model structs have no operator==).

@@ -124,6 +124,11 @@ model::Bucket SampleBucket(const std::string& bucket_id, const std::string& name
   return b;
 }
 
+std::string NumberedId(const char* prefix, int i, int width) {
+  std::string digits = std::to_string(i);
+  return std::string(prefix) + "_" + std::string(width - digits.size(), '0') + digits;
+}
+
 model::Object SampleObject(const std::string& bucket_id, const std::string& object_id) {
   model::Object o;
   o.object_id = object_id;

@@ -14,10 +14,7 @@ namespace {
 constexpr int kRows = 250;
 
 // "<prefix>_007": ids whose text order is their numeric order.
-std::string NumberedId(const char* prefix, int i) {
-  std::string digits = std::to_string(i);
-  return std::string(prefix) + "_" + std::string(3 - digits.size(), '0') + digits;
-}
+std::string NumberedId(const char* prefix, int i) { return testing::NumberedId(prefix, i, 3); }
 
 // created_at not monotonic in the id, so an id order cannot come from a time order.
 TimestampMs CreatedAt(int i) { return (i * 7919) % kRows; }

@@ -14,10 +14,7 @@ namespace {
 // More rows than one statement takes on any backend (PostgreSQL: 1000).
 constexpr int kRows = 2600;
 
-std::string RowId(const char* prefix, int i) {
-  std::string digits = std::to_string(i);
-  return std::string(prefix) + "_" + std::string(4 - digits.size(), '0') + digits;
-}
+std::string RowId(const char* prefix, int i) { return NumberedId(prefix, i, 4); }
 
 // Every row differs from its neighbours; every 7th leaves its optional fields unset.
 model::Document VariedDocument(int i) {
