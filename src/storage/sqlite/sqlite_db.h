@@ -85,11 +85,14 @@ struct SqliteOpenOptions {
   // of inside the commit that fills the WAL (wal_checkpointer.h). It may be destroyed
   // before the connection.
   WalCheckpointer* checkpointer = nullptr;
+  // The page size of a file created by this open (an existing file keeps its own).
+  int new_file_page_size = 16384;
 };
 
 class SqliteDb {
  public:
-  // Opens `path` in WAL mode with synchronous=NORMAL and foreign keys enforced.
+  // Opens `path` in WAL mode with synchronous=NORMAL and foreign keys enforced; a new file
+  // gets options.new_file_page_size.
   static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path,
                                                 const SqliteOpenOptions& options);
   ~SqliteDb();

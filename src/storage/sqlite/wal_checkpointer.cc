@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -11,8 +12,8 @@
 namespace ferry::storage::sqlite {
 
 struct WalCheckpointer::State {
-  explicit State(int threshold) : threshold_pages(threshold) {}
-  const int threshold_pages;
+  explicit State(int64_t threshold) : threshold_bytes(threshold) {}
+  const int64_t threshold_bytes;
   std::function<void()> inline_wait_observer;  // set before use (tests)
   mutable std::mutex mu;
   mutable std::condition_variable cv;  // work queued, stop, or a checkpoint completed
@@ -29,15 +30,15 @@ struct WalCheckpointer::State {
   int64_t completed = 0;
 
   enum class Answer { kQueued, kTailLeft, kStopped };
-  // With `frames` in the WAL of `path`: kTailLeft when a background checkpoint of it
-  // completed since `*seen` (then updated) and left at most a tail of frames behind, else
-  // queues one (once); kStopped once stopped.
-  Answer Request(const std::string& path, int64_t frames, int64_t* seen) {
+  // With `frames` in the WAL of `path` (`threshold` frames queue a checkpoint): kTailLeft
+  // when a background checkpoint of it completed since `*seen` (then updated) and left at
+  // most a tail of frames behind, else queues one (once); kStopped once stopped.
+  Answer Request(const std::string& path, int64_t frames, int threshold, int64_t* seen) {
     std::lock_guard<std::mutex> lock(mu);
     if (stopped) return Answer::kStopped;
     if (auto it = done.find(path); it != done.end() && it->second.passes > *seen) {
       *seen = it->second.passes;
-      if (frames - it->second.backfilled <= threshold_pages / 16) return Answer::kTailLeft;
+      if (frames - it->second.backfilled <= threshold / 16) return Answer::kTailLeft;
     }
     if (queued.insert(path).second) {
       queue.push_back(path);
@@ -96,15 +97,27 @@ void CheckpointInline(sqlite3* db, const char* name, bool main, WalCheckpointer:
   sqlite3_busy_timeout(db, hook.busy_timeout_ms);  // the connection's own handler again
 }
 
+// `bytes` in frames of the page size of `db`'s main file, at least one.
+int PagesOf(sqlite3* db, int64_t bytes) {
+  int64_t page_size = 4096;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA main.page_size", -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    page_size = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  return static_cast<int>(std::max<int64_t>(1, bytes / std::max<int64_t>(512, page_size)));
+}
+
 int OnCommit(void* arg, sqlite3* db, const char* name, int pages) {
   auto* hook = static_cast<WalCheckpointer::Hook*>(arg);
-  const int threshold = hook->state->threshold_pages;
+  const int threshold = hook->threshold_pages;
   if (pages < threshold) return SQLITE_OK;
   // Attached databases (a bulk copy's source is only read) and a background that fell
   // far behind or stopped: checkpoint here, as SQLite's own auto-checkpoint does.
   const bool main = std::strcmp(name, "main") == 0;
   if (!main || pages >= 4 * threshold ||
-      hook->state->Request(hook->path, pages, &hook->seen) !=
+      hook->state->Request(hook->path, pages, threshold, &hook->seen) !=
           WalCheckpointer::State::Answer::kQueued) {
     CheckpointInline(db, name, main, *hook);
   }
@@ -141,8 +154,8 @@ int64_t Checkpoint(const std::string& path) {
 
 }  // namespace
 
-WalCheckpointer::WalCheckpointer(int threshold_pages)
-    : state_(std::make_shared<State>(threshold_pages)), thread_([this] { Loop(); }) {}
+WalCheckpointer::WalCheckpointer(int64_t threshold_bytes)
+    : state_(std::make_shared<State>(threshold_bytes)), thread_([this] { Loop(); }) {}
 
 WalCheckpointer::~WalCheckpointer() {
   {
@@ -158,6 +171,7 @@ WalCheckpointer::~WalCheckpointer() {
 std::unique_ptr<WalCheckpointer::Hook> WalCheckpointer::Attach(sqlite3* db, const std::string& path,
                                                                int busy_timeout_ms) {
   auto hook = std::make_unique<Hook>(Hook{state_, path, busy_timeout_ms});
+  hook->threshold_pages = PagesOf(db, state_->threshold_bytes);
   sqlite3_wal_hook(db, &OnCommit, hook.get());
   return hook;
 }

@@ -32,9 +32,13 @@ class WalCheckpointer {
   // What a connection's WAL hook refers to; kept alive by the connection's SqliteDb.
   struct Hook;
 
-  // `threshold_pages`: a commit leaving at least this many frames in the WAL queues a
-  // checkpoint of its file.
-  explicit WalCheckpointer(int threshold_pages = 32768);
+  // How much WAL a connection's commits leave before its file is checkpointed: 128 MiB,
+  // whatever the file's page size (SQLiteDb's wal_autocheckpoint uses it too).
+  static constexpr int64_t kDefaultThresholdBytes = int64_t{128} << 20;
+
+  // `threshold_bytes`: a commit leaving at least this much in the WAL (frames of the
+  // file's page size, at least one) queues a checkpoint of its file.
+  explicit WalCheckpointer(int64_t threshold_bytes = kDefaultThresholdBytes);
   // Finishes the checkpoint in progress and drops the queued ones. Connections attached
   // to it may outlive it: they then checkpoint themselves.
   ~WalCheckpointer();
@@ -66,7 +70,8 @@ struct WalCheckpointer::Hook {
   std::shared_ptr<State> state;
   std::string path;
   int busy_timeout_ms = 0;
-  int64_t seen = 0;  // the background checkpoints of `path` this connection has answered
+  int threshold_pages = 1;  // the threshold in frames of this file's page size
+  int64_t seen = 0;         // the background checkpoints of `path` this connection has answered
   // Until then inline checkpoints do not wait for readers: set when one waited in vain.
   std::chrono::steady_clock::time_point no_wait_until{};
 };

@@ -19,11 +19,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The page size of the files of these tests, unless a test says otherwise.
+constexpr int kPage = 4096;
+
 class WalCheckpointerTest : public ::testing::Test {
  protected:
-  std::unique_ptr<SqliteDb> Open(WalCheckpointer* checkpointer) {
+  std::unique_ptr<SqliteDb> Open(WalCheckpointer* checkpointer, int page_size = kPage) {
     SqliteOpenOptions options;
     options.checkpointer = checkpointer;
+    options.new_file_page_size = page_size;
     auto db = SqliteDb::Open(path_, options);
     EXPECT_TRUE(db.ok()) << db.status().ToString();
     return db.ok() ? std::move(*db) : nullptr;
@@ -52,7 +56,7 @@ class WalCheckpointerTest : public ::testing::Test {
 };
 
 TEST_F(WalCheckpointerTest, ACommitThatFillsTheWalIsCheckpointedInTheBackground) {
-  WalCheckpointer checkpointer(/*threshold_pages=*/16);
+  WalCheckpointer checkpointer(/*threshold_bytes=*/16 * kPage);
   auto db = Open(&checkpointer);
   ASSERT_NE(db, nullptr);
   const uintmax_t before = DatabaseFileSize();
@@ -80,7 +84,7 @@ TEST_F(WalCheckpointerTest, ACommitThatFillsTheWalIsCheckpointedInTheBackground)
 // and the first commit after it checkpoints the short tail itself without queueing
 // another pass; the next transaction writes the WAL again from its beginning.
 TEST_F(WalCheckpointerTest, ABackgroundPassMovesTheFramesAndTheWalStartsOver) {
-  WalCheckpointer checkpointer(/*threshold_pages=*/64);
+  WalCheckpointer checkpointer(/*threshold_bytes=*/64 * kPage);
   auto db = Open(&checkpointer);
   ASSERT_NE(db, nullptr);
   Write(*db, 1);
@@ -109,7 +113,7 @@ TEST_F(WalCheckpointerTest, ABackgroundPassMovesTheFramesAndTheWalStartsOver) {
 // copy grew it past 760 MB, every frame extending the file. The inline checkpoint now
 // waits for that reader (here the wait itself ends the reader's transaction).
 TEST_F(WalCheckpointerTest, AnInlineCheckpointWaitsForAReaderSoTheWalStartsOver) {
-  WalCheckpointer checkpointer(/*threshold_pages=*/64);
+  WalCheckpointer checkpointer(/*threshold_bytes=*/64 * kPage);
   std::unique_ptr<SqliteDb> reader;
   bool reading = false;
   int waits = 0;
@@ -147,7 +151,7 @@ TEST_F(WalCheckpointerTest, AnInlineCheckpointWaitsForAReaderSoTheWalStartsOver)
 // A reader that outlasts the wait (a long scan): the inline checkpoint gives up, and the
 // commits right after it do not wait again.
 TEST_F(WalCheckpointerTest, AfterAWaitInVainTheNextInlineCheckpointsDoNotWait) {
-  WalCheckpointer checkpointer(/*threshold_pages=*/64);
+  WalCheckpointer checkpointer(/*threshold_bytes=*/64 * kPage);
   int retries = 0;
   checkpointer.SetInlineWaitObserver([&] { ++retries; });
   auto db = Open(&checkpointer);
@@ -171,7 +175,7 @@ TEST_F(WalCheckpointerTest, AfterAWaitInVainTheNextInlineCheckpointsDoNotWait) {
 }
 
 TEST_F(WalCheckpointerTest, BelowTheThresholdNothingIsQueued) {
-  WalCheckpointer checkpointer(/*threshold_pages=*/100000);
+  WalCheckpointer checkpointer(/*threshold_bytes=*/100000 * kPage);
   auto db = Open(&checkpointer);
   ASSERT_NE(db, nullptr);
   Write(*db, 32);
@@ -180,7 +184,7 @@ TEST_F(WalCheckpointerTest, BelowTheThresholdNothingIsQueued) {
 }
 
 TEST_F(WalCheckpointerTest, AConnectionOutlivingItsCheckpointerCheckpointsItself) {
-  auto checkpointer = std::make_unique<WalCheckpointer>(/*threshold_pages=*/16);
+  auto checkpointer = std::make_unique<WalCheckpointer>(/*threshold_bytes=*/16 * kPage);
   auto db = Open(checkpointer.get());
   ASSERT_NE(db, nullptr);
   Write(*db, 1);
@@ -190,6 +194,49 @@ TEST_F(WalCheckpointerTest, AConnectionOutlivingItsCheckpointerCheckpointsItself
   // With no background left, the commits past the threshold checkpointed inline.
   EXPECT_GT(DatabaseFileSize(), before + 16 * 4096);
   EXPECT_EQ(Rows(*db), 65);
+}
+
+// The threshold is an amount of WAL, not a number of frames: a file of 16 KiB pages
+// reaches 64 KiB-pages' worth in a quarter of the frames.
+TEST_F(WalCheckpointerTest, TheThresholdIsInBytesWhateverTheFilesPageSize) {
+  WalCheckpointer checkpointer(/*threshold_bytes=*/64 * kPage);
+  auto db = Open(&checkpointer, /*page_size=*/4 * kPage);
+  ASSERT_NE(db, nullptr);
+  // 20 commits of a row each: at least 20 frames of 16 KiB, past 64 * 4 KiB.
+  Write(*db, 20);
+  EXPECT_TRUE(checkpointer.WaitForCompleted(1, 10000)) << "no background checkpoint";
+  EXPECT_EQ(Rows(*db), 20);
+}
+
+// A new file gets the page size asked for; an existing file keeps its own, and its
+// auto-checkpoint (the connection's own, without a checkpointer) still means 128 MiB.
+TEST_F(WalCheckpointerTest, ANewFileGetsThePageSizeAndAnOldFileKeepsItsOwn) {
+  auto PragmaInt = [](SqliteDb& db, const std::string& pragma) -> int64_t {
+    auto stmt = db.Prepare("PRAGMA " + pragma);
+    EXPECT_TRUE(stmt.ok());
+    auto row = stmt->Step();
+    EXPECT_TRUE(row.ok() && *row);
+    return stmt->Int(0);
+  };
+  auto old_file = Open(nullptr, /*page_size=*/kPage);
+  ASSERT_NE(old_file, nullptr);
+  Write(*old_file, 3);
+  old_file.reset();
+  SqliteOpenOptions defaults;
+  auto reopened = Open(nullptr, defaults.new_file_page_size);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(PragmaInt(*reopened, "page_size"), kPage);
+  EXPECT_EQ(PragmaInt(*reopened, "wal_autocheckpoint"),
+            WalCheckpointer::kDefaultThresholdBytes / kPage);
+  Write(*reopened, 1);
+  EXPECT_EQ(Rows(*reopened), 4);
+
+  auto created = SqliteDb::Open((dir_.path() / "new.db").string(), defaults);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(defaults.new_file_page_size, 16384);
+  EXPECT_EQ(PragmaInt(**created, "page_size"), 16384);
+  EXPECT_EQ(PragmaInt(**created, "wal_autocheckpoint"),
+            WalCheckpointer::kDefaultThresholdBytes / 16384);
 }
 
 }  // namespace
