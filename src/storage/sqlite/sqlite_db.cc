@@ -281,6 +281,8 @@ Result<int64_t> FetchInt(Statement& stmt) {
   return stmt.Int(0);
 }
 
+bool SqliteDb::autocommit() const { return sqlite3_get_autocommit(db_) != 0; }
+
 // ---- Transaction ----
 
 Transaction::~Transaction() {

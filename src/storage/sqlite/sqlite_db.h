@@ -126,6 +126,8 @@ class SqliteDb {
   const std::string& name() const { return name_; }
   // The driver's connection, for registering SQL functions (sqlite_functions.cc).
   sqlite3* handle() { return db_; }
+  // True outside an explicit transaction (each statement is then a transaction of its own).
+  bool autocommit() const;
 
  private:
   friend class Statement;
@@ -174,6 +176,22 @@ auto InTransaction(SqliteDb& db, Fn&& fn) -> decltype(fn()) {
   auto result = fn();
   if (!result.ok()) return result;
   FERRY_RETURN_IF_ERROR(txn.Commit());
+  return result;
+}
+
+// Runs fn() inside one read transaction on `db` (within the caller's when there is one):
+// the statements of fn share one snapshot, and the WAL read lock is taken once for all of
+// them instead of once per statement (a lock and unlock on the -shm file each: a third
+// of a 1000-id GetObjects' time).
+template <typename Fn>
+auto InReadTransaction(SqliteDb& db, Fn&& fn) -> decltype(fn()) {
+  if (!db.autocommit()) return fn();
+  FERRY_RETURN_IF_ERROR(db.Exec("BEGIN"));
+  auto result = fn();
+  if (Status end = db.Exec("COMMIT"); !end.ok()) {
+    db.Exec("ROLLBACK");  // nothing was written: the snapshot is only let go
+    if (result.ok()) return end;
+  }
   return result;
 }
 

@@ -389,40 +389,52 @@ Result<int64_t> SqliteNamespaceStore::CountAllDocuments() {
 
 Result<std::vector<model::Document>> SqliteNamespaceStore::GetDocuments(
     const std::string& collection_id, const std::vector<std::string>& ids) {
-  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Document>> {
-    FERRY_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare(Select(kDocumentColumns,
-                          "FROM documents WHERE document_id = ? AND collection_id = ?")));
-    FERRY_ASSIGN_OR_RETURN(
-        auto docs, ReadByIdsInKeyOrder<model::Document>(stmt, collection_id, ids, ReadDocument));
-    FERRY_RETURN_IF_ERROR(LoadAllVectors(db, &docs));
-    return docs;
+  return db_->Locked([&](SqliteDb& db) {
+    return InReadTransaction(db, [&]() -> Result<std::vector<model::Document>> {
+      FERRY_ASSIGN_OR_RETURN(
+          Statement stmt,
+          db.Prepare(Select(kDocumentColumns,
+                            "FROM documents WHERE document_id = ? AND collection_id = ?")));
+      FERRY_ASSIGN_OR_RETURN(
+          auto docs, ReadByIdsInKeyOrder<model::Document>(stmt, collection_id, ids, ReadDocument));
+      FERRY_RETURN_IF_ERROR(LoadAllVectors(db, &docs));
+      return docs;
+    });
   });
 }
 
+namespace {
+
+Result<std::vector<model::Document>> ByRootObjects(
+    SqliteDb& db, const std::string& collection_id,
+    const std::vector<std::string>& root_object_ids) {
+  // One indexed lookup per distinct root id on (collection_id, root_object_id), with one
+  // prepared statement.
+  std::vector<model::Document> docs;
+  FERRY_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare(Select(kDocumentColumns,
+                        "FROM documents WHERE collection_id = ? AND root_object_id = ?")));
+  for (const std::string& root : Distinct(root_object_ids)) {
+    stmt.BindText(1, collection_id);
+    stmt.BindText(2, root);
+    auto found = FetchAll(stmt, ReadDocument);
+    stmt.Reset();
+    FERRY_RETURN_IF_ERROR(found.status());
+    std::move(found->begin(), found->end(), std::back_inserter(docs));
+  }
+  std::sort(docs.begin(), docs.end(),
+            [](const auto& a, const auto& b) { return a.document_id < b.document_id; });
+  FERRY_RETURN_IF_ERROR(LoadAllVectors(db, &docs));
+  return docs;
+}
+
+}  // namespace
+
 Result<std::vector<model::Document>> SqliteNamespaceStore::ListDocumentsByRootObjects(
     const std::string& collection_id, const std::vector<std::string>& root_object_ids) {
-  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Document>> {
-    // One indexed lookup per distinct root id on (collection_id, root_object_id), with one
-    // prepared statement.
-    std::vector<model::Document> docs;
-    FERRY_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare(Select(kDocumentColumns,
-                          "FROM documents WHERE collection_id = ? AND root_object_id = ?")));
-    for (const std::string& root : Distinct(root_object_ids)) {
-      stmt.BindText(1, collection_id);
-      stmt.BindText(2, root);
-      auto found = FetchAll(stmt, ReadDocument);
-      stmt.Reset();
-      FERRY_RETURN_IF_ERROR(found.status());
-      std::move(found->begin(), found->end(), std::back_inserter(docs));
-    }
-    std::sort(docs.begin(), docs.end(),
-              [](const auto& a, const auto& b) { return a.document_id < b.document_id; });
-    FERRY_RETURN_IF_ERROR(LoadAllVectors(db, &docs));
-    return docs;
+  return db_->Locked([&](SqliteDb& db) {
+    return InReadTransaction(db, [&] { return ByRootObjects(db, collection_id, root_object_ids); });
   });
 }
 

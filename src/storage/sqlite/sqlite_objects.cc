@@ -197,7 +197,8 @@ Result<std::vector<model::Object>> SqliteNamespaceStore::GetObjects(
     FERRY_ASSIGN_OR_RETURN(
         Statement stmt,
         db.Prepare(Select(kObjectColumns, "FROM objects WHERE object_id = ? AND bucket_id = ?")));
-    return ReadByIdsInKeyOrder<model::Object>(stmt, bucket_id, ids, ReadObject);
+    return InReadTransaction(
+        db, [&] { return ReadByIdsInKeyOrder<model::Object>(stmt, bucket_id, ids, ReadObject); });
   });
 }
 

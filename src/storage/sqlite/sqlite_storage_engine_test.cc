@@ -362,40 +362,5 @@ TEST(SqliteStorageEngineTest, CorruptNamespaceFileIsDataLoss) {
   EXPECT_EQ(STATUS_CODE(engine->OpenNamespace("ns_bad")), StatusCode::kDataLoss);
 }
 
-TEST(SqliteDbTest, MapsErrorCodes) {
-  EXPECT_EQ(SqliteStatus(SQLITE_CONSTRAINT_UNIQUE, "x").code(), StatusCode::kAlreadyExists);
-  EXPECT_EQ(SqliteStatus(SQLITE_CONSTRAINT_PRIMARYKEY, "x").code(), StatusCode::kAlreadyExists);
-  EXPECT_EQ(SqliteStatus(SQLITE_CONSTRAINT_NOTNULL, "x").code(), StatusCode::kInternal);
-  EXPECT_EQ(SqliteStatus(SQLITE_BUSY, "x").code(), StatusCode::kUnavailable);
-  EXPECT_EQ(SqliteStatus(SQLITE_BUSY_SNAPSHOT, "x").code(), StatusCode::kUnavailable);
-  EXPECT_EQ(SqliteStatus(SQLITE_LOCKED, "x").code(), StatusCode::kUnavailable);
-  EXPECT_EQ(SqliteStatus(SQLITE_FULL, "x").code(), StatusCode::kResourceExhausted);
-  EXPECT_EQ(SqliteStatus(SQLITE_CORRUPT, "x").code(), StatusCode::kDataLoss);
-  EXPECT_EQ(SqliteStatus(SQLITE_NOTADB, "x").code(), StatusCode::kDataLoss);
-  EXPECT_EQ(SqliteStatus(SQLITE_IOERR, "x").code(), StatusCode::kInternal);
-}
-
-TEST(SqliteDbTest, StatementCacheSurvivesNestedUseOfTheSameSql) {
-  TempDir dir;
-  ASSERT_OK_AND_ASSIGN(auto db, SqliteDb::Open((dir.path() / "t.db").string(), {}));
-  ASSERT_OK(db->Locked([](SqliteDb& d) -> Status {
-    FERRY_RETURN_IF_ERROR(d.Exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2);"));
-    FERRY_ASSIGN_OR_RETURN(Statement outer, d.Prepare("SELECT x FROM t ORDER BY x"));
-    FERRY_ASSIGN_OR_RETURN(bool row, outer.Step());
-    EXPECT_TRUE(row);
-    {
-      FERRY_ASSIGN_OR_RETURN(Statement inner, d.Prepare("SELECT x FROM t ORDER BY x"));
-      FERRY_ASSIGN_OR_RETURN(auto all, FetchAll(inner, [](const Statement& s) -> Result<int64_t> {
-                               return s.Int(0);
-                             }));
-      EXPECT_EQ(all, (std::vector<int64_t>{1, 2}));
-    }
-    FERRY_ASSIGN_OR_RETURN(row, outer.Step());
-    EXPECT_TRUE(row);
-    EXPECT_EQ(outer.Int(0), 2);
-    return Status::Ok();
-  }));
-}
-
 }  // namespace
 }  // namespace ferry::storage::sqlite

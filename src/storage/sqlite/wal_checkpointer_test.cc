@@ -208,36 +208,5 @@ TEST_F(WalCheckpointerTest, TheThresholdIsInBytesWhateverTheFilesPageSize) {
   EXPECT_EQ(Rows(*db), 20);
 }
 
-// A new file gets the page size asked for; an existing file keeps its own, and its
-// auto-checkpoint (the connection's own, without a checkpointer) still means 128 MiB.
-TEST_F(WalCheckpointerTest, ANewFileGetsThePageSizeAndAnOldFileKeepsItsOwn) {
-  auto PragmaInt = [](SqliteDb& db, const std::string& pragma) -> int64_t {
-    auto stmt = db.Prepare("PRAGMA " + pragma);
-    EXPECT_TRUE(stmt.ok());
-    auto row = stmt->Step();
-    EXPECT_TRUE(row.ok() && *row);
-    return stmt->Int(0);
-  };
-  auto old_file = Open(nullptr, /*page_size=*/kPage);
-  ASSERT_NE(old_file, nullptr);
-  Write(*old_file, 3);
-  old_file.reset();
-  SqliteOpenOptions defaults;
-  auto reopened = Open(nullptr, defaults.new_file_page_size);
-  ASSERT_NE(reopened, nullptr);
-  EXPECT_EQ(PragmaInt(*reopened, "page_size"), kPage);
-  EXPECT_EQ(PragmaInt(*reopened, "wal_autocheckpoint"),
-            WalCheckpointer::kDefaultThresholdBytes / kPage);
-  Write(*reopened, 1);
-  EXPECT_EQ(Rows(*reopened), 4);
-
-  auto created = SqliteDb::Open((dir_.path() / "new.db").string(), defaults);
-  ASSERT_TRUE(created.ok()) << created.status().ToString();
-  EXPECT_EQ(defaults.new_file_page_size, 16384);
-  EXPECT_EQ(PragmaInt(**created, "page_size"), 16384);
-  EXPECT_EQ(PragmaInt(**created, "wal_autocheckpoint"),
-            WalCheckpointer::kDefaultThresholdBytes / 16384);
-}
-
 }  // namespace
 }  // namespace ferry::storage::sqlite
