@@ -192,7 +192,8 @@ Status SqliteDb::Configure(const SqliteOpenOptions& options) {
       // 16 KiB pages for a new file (an existing one keeps its own): a document row with
       // its vectors is ~2 KB, and with 4 KiB pages a 2.3 KB row took a page of its own.
       // Fewer, fuller pages are fewer WAL frames, B-tree splits and checkpoint writes: a
-      // 100k re_extract ran in ~0.8x the time, a copy in ~0.7x (docs/benchmarks.md).
+      // 100k copy ran in ~0.75x the time (docs/benchmarks.md, session 20). Small
+      // transactions write more bytes (a 16 KiB frame per page they touch).
       "PRAGMA page_size=" + std::to_string(options.new_file_page_size) +
       ";"
       "PRAGMA journal_mode=WAL;"
