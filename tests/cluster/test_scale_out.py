@@ -176,10 +176,8 @@ class ScaleOutTest(FerryTestCase):
                             "worker-2 frozen while holding a batch")
         # Thawed even when a check below fails, so that the next test finds it running.
         self.addCleanup(self.procs["worker-2"].proc.send_signal, signal.SIGCONT)
-        wait_until(lambda: self.sql(
-            "SELECT 1 FROM ferry.migration_batches WHERE migration_id = '%s' AND batch_no = %s "
-            "AND (lease_owner <> 'worker-2' OR status = 'completed')" % (mid, frozen)),
-            "batch %s to be taken over from the frozen worker" % frozen)
+        wait_until(lambda: self.taken_over(api, mid, frozen),
+                   "batch %s to be taken over from the frozen worker" % frozen)
         self.procs["worker-2"].proc.send_signal(signal.SIGCONT)
 
         got = wait_until(lambda: self.ended(api, mid), "the migration to end")
@@ -260,6 +258,19 @@ class ScaleOutTest(FerryTestCase):
             return held[0][0]
         proc.send_signal(signal.SIGCONT)
         return None
+
+    def taken_over(self, api, mid, batch_no):
+        """Whether batch `batch_no` left the frozen worker-2; fails at once when the migration
+        ended without it (nobody would take it over then)."""
+        if self.sql("SELECT 1 FROM ferry.migration_batches WHERE migration_id = '%s' AND "
+                    "batch_no = %s AND (lease_owner <> 'worker-2' OR status = 'completed')"
+                    % (mid, batch_no)):
+            return True
+        got = self.ended(api, mid)
+        if got is not None:
+            self.fail("the migration ended (%s: %s) while worker-2 held batch %s"
+                      % (got["status"], got.get("error_message"), batch_no))
+        return False
 
     @staticmethod
     def ended(api, mid):
