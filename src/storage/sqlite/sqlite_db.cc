@@ -163,7 +163,8 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
   FERRY_RETURN_IF_ERROR(db->Configure(options));
   // After Configure: the hook replaces the auto-checkpoint it sets.
   if (options.checkpointer != nullptr) {
-    db->wal_hook_ = options.checkpointer->Attach(handle, path, options.busy_timeout_ms);
+    db->wal_hook_ =
+        options.checkpointer->Attach(handle, path, options.busy_timeout_ms, db->page_size_);
   }
   return db;
 }
@@ -207,15 +208,13 @@ Status SqliteDb::Configure(const SqliteOpenOptions& options) {
   // Checkpoint every 128 MiB of WAL, not every 1000 pages: bulk transactions dirty
   // thousands of index pages each, and a page rewritten by several transactions between
   // two checkpoints is copied into the database once.
-  int64_t page = options.new_file_page_size;
   {
     FERRY_ASSIGN_OR_RETURN(Statement page_size, Prepare("PRAGMA main.page_size"));
     FERRY_ASSIGN_OR_RETURN(bool row, page_size.Step());
-    if (row) page = page_size.Int(0);
+    if (row) page_size_ = std::max<int64_t>(512, page_size.Int(0));
   }
-  return Exec(
-      "PRAGMA wal_autocheckpoint=" +
-      std::to_string(WalCheckpointer::kDefaultThresholdBytes / std::max<int64_t>(512, page)));
+  return Exec("PRAGMA wal_autocheckpoint=" +
+              std::to_string(WalCheckpointer::kDefaultThresholdBytes / page_size_));
 }
 
 SqliteDb::~SqliteDb() { Close(); }

@@ -143,6 +143,7 @@ class SqliteDb {
   sqlite3* db_;
   std::string path_;
   std::unique_ptr<WalCheckpointer::Hook> wal_hook_;  // referenced by db_ until it closes
+  int64_t page_size_ = 4096;                         // the file's, read by Configure
   std::string name_;
   std::string dir_;  // path_'s directory with its trailing '/'
   // SQL text → idle prepared statement. A statement in use is absent from the map, so a

@@ -97,18 +97,6 @@ void CheckpointInline(sqlite3* db, const char* name, bool main, WalCheckpointer:
   sqlite3_busy_timeout(db, hook.busy_timeout_ms);  // the connection's own handler again
 }
 
-// `bytes` in frames of the page size of `db`'s main file, at least one.
-int PagesOf(sqlite3* db, int64_t bytes) {
-  int64_t page_size = 4096;
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, "PRAGMA main.page_size", -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW) {
-    page_size = sqlite3_column_int64(stmt, 0);
-  }
-  sqlite3_finalize(stmt);
-  return static_cast<int>(std::max<int64_t>(1, bytes / std::max<int64_t>(512, page_size)));
-}
-
 int OnCommit(void* arg, sqlite3* db, const char* name, int pages) {
   auto* hook = static_cast<WalCheckpointer::Hook*>(arg);
   const int threshold = hook->threshold_pages;
@@ -169,9 +157,11 @@ WalCheckpointer::~WalCheckpointer() {
 }
 
 std::unique_ptr<WalCheckpointer::Hook> WalCheckpointer::Attach(sqlite3* db, const std::string& path,
-                                                               int busy_timeout_ms) {
+                                                               int busy_timeout_ms,
+                                                               int64_t page_size) {
   auto hook = std::make_unique<Hook>(Hook{state_, path, busy_timeout_ms});
-  hook->threshold_pages = PagesOf(db, state_->threshold_bytes);
+  hook->threshold_pages = static_cast<int>(
+      std::max<int64_t>(1, state_->threshold_bytes / std::max<int64_t>(1, page_size)));
   sqlite3_wal_hook(db, &OnCommit, hook.get());
   return hook;
 }

@@ -48,8 +48,10 @@ class WalCheckpointer {
   // Hands the checkpoints of `db` (the connection of the database file `path`) to this
   // checkpointer: installs a WAL hook, which replaces the connection's auto-checkpoint.
   // The connection must keep the returned hook until it is closed. `busy_timeout_ms` is
-  // the connection's own (an inline checkpoint waits less, then restores it).
-  std::unique_ptr<Hook> Attach(sqlite3* db, const std::string& path, int busy_timeout_ms);
+  // the connection's own (an inline checkpoint waits less, then restores it); `page_size`
+  // the file's (the threshold counts frames of it).
+  std::unique_ptr<Hook> Attach(sqlite3* db, const std::string& path, int busy_timeout_ms,
+                               int64_t page_size);
 
   // Background checkpoints completed so far, and a wait for the count to reach `n`
   // (false after `timeout_ms`): for tests.
