@@ -5,20 +5,14 @@
 // Nothing is decoded or re-encoded: fields, blobs and vectors move as stored bytes. A
 // slice's ids come sorted (the plan enumerates them in id order) and the mapping keeps
 // their order (common/ids.h), so its rows reach the target's keys in order.
-//
-// Asked for checksums (BulkCopyRequest::checksum), the slice's statement also checksums
-// both sides as it writes (sqlite_slice_digest.h): its source rows through a tap function
-// in its SELECT, its written rows through RETURNING. The slice is never read back.
 
 #include <cstdio>
 #include <functional>
-#include <optional>
 #include <string>
 #include <utility>
 
 #include "common/ids.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
-#include "storage/sqlite/sqlite_slice_digest.h"
 #include "storage/sqlite/sqlite_write_rows.h"
 
 namespace ferry::storage::sqlite {
@@ -29,62 +23,36 @@ namespace {
 // whole resource on its (parent, …) index and probe the id list for every row).
 
 // Runs one statement of a slice. Parameters: ?1 migration id, ?2 preserve, ?3 the ids
-// (JSON array), ?4 the source resource id when `with_resource` (rows are filtered on it,
-// so their parent maps as the constant ferry_map_id(?1, ?4, ?2), computed once), and ?5
-// the slice's digest when `digest` is set: the statement then taps its source rows into it
-// and returns the rows it wrote, each handed to `written`.
-Status RunSlice(SqliteDb& db, const std::string& sql, const BulkCopyRequest& r,
-                const std::string& ids, bool with_resource = true, SliceDigest* digest = nullptr,
-                Status (SliceDigest::*written)(const Statement&) = nullptr) {
+// (JSON array), and ?4 the source resource id when `with_resource` (rows are filtered on
+// it, so their parent maps as the constant ferry_map_id(?1, ?4, ?2), computed once).
+Status RunSlice(SqliteDb& db, const char* sql, const BulkCopyRequest& r, const std::string& ids,
+                bool with_resource = true) {
   FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
   stmt.BindText(1, r.mapping.migration_id);
   stmt.BindInt(2, r.mapping.preserve ? 1 : 0);
   stmt.BindText(3, ids);
   if (with_resource) stmt.BindText(4, r.source_resource_id);
-  if (digest == nullptr) return stmt.Run();
-  digest->Bind(stmt, 5);
-  for (;;) {
-    Result<bool> row = stmt.Step();
-    if (!row.ok()) return digest->error().ok() ? row.status() : digest->error();
-    if (!*row) return Status::Ok();
-    FERRY_RETURN_IF_ERROR((digest->*written)(stmt));
-  }
+  return stmt.Run();
 }
-
-// With a digest, `column` (the last source column a statement inserts) goes through the
-// tap `tap` with the row's `tapped` columns first, and the statement returns `returned`.
-struct Tap {
-  const SliceDigest* digest;
-  std::string Column(const char* tap, const char* tapped, const char* column) const {
-    if (digest == nullptr) return column;
-    return std::string(tap) + "(?5, " + tapped + ", " + column + ")";
-  }
-  std::string Returning(const char* returned) const {
-    return digest == nullptr ? "" : std::string(" RETURNING ") + returned;
-  }
-};
 
 // Objects, then their blob hash references (rewritten, as an upsert of the object
 // rewrites them; on a slice's first write under its fence none of its items exist in the
 // target, so there is nothing to remove first).
 Result<int64_t> CopyObjectRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids,
-                               bool first_write, SliceDigest* digest) {
-  const Tap tap{digest};
+                               bool first_write) {
   FERRY_RETURN_IF_ERROR(RunSlice(
       db,
       "INSERT INTO objects (object_id, bucket_id, key_prefix, blobs, status, error, created_at, "
       "updated_at, size_bytes) "
-      "SELECT ferry_map_id(?1, o.object_id, ?2), ferry_map_id(?1, ?4, ?2), o.key_prefix, " +
-          tap.Column("ferry_slice_object", "o.object_id, o.bucket_id, o.key_prefix", "o.blobs") +
-          ", o.status, o.error, o.created_at, o.updated_at, o.size_bytes "
-          "FROM json_each(?3) j CROSS JOIN bulk_src.objects o ON o.object_id = j.value "
-          "WHERE o.bucket_id = ?4 "
-          "ON CONFLICT (object_id) DO UPDATE SET bucket_id = excluded.bucket_id, "
-          "key_prefix = excluded.key_prefix, blobs = excluded.blobs, status = excluded.status, "
-          "error = excluded.error, created_at = excluded.created_at, "
-          "updated_at = excluded.updated_at, size_bytes = excluded.size_bytes" +
-          tap.Returning("object_id, bucket_id, key_prefix, blobs"),
-      r, ids, true, digest, &SliceDigest::AddWrittenObject));
+      "SELECT ferry_map_id(?1, o.object_id, ?2), ferry_map_id(?1, ?4, ?2), o.key_prefix, "
+      "o.blobs, o.status, o.error, o.created_at, o.updated_at, o.size_bytes "
+      "FROM json_each(?3) j CROSS JOIN bulk_src.objects o ON o.object_id = j.value "
+      "WHERE o.bucket_id = ?4 "
+      "ON CONFLICT (object_id) DO UPDATE SET bucket_id = excluded.bucket_id, "
+      "key_prefix = excluded.key_prefix, blobs = excluded.blobs, status = excluded.status, "
+      "error = excluded.error, created_at = excluded.created_at, "
+      "updated_at = excluded.updated_at, size_bytes = excluded.size_bytes",
+      r, ids));
   const int64_t copied = db.Changes();
   if (!first_write) {
     FERRY_RETURN_IF_ERROR(RunSlice(db,
@@ -103,21 +71,10 @@ Result<int64_t> CopyObjectRows(SqliteDb& db, const BulkCopyRequest& r, const std
   return copied;
 }
 
-// A document's columns as the checksums read them (DocumentRowOf), source and written.
-constexpr char kDocumentColumns[] =
-    "d.document_id, d.collection_id, d.fields, d.source_type, d.root_object_id, "
-    "d.root_bucket_id, d.source_object_id, d.source_document_id, d.source_collection_id, "
-    "d.lineage_path, d.modality, d.ingestion_status, d.error";
-constexpr char kReturnedDocumentColumns[] =
-    "document_id, collection_id, fields, source_type, root_object_id, root_bucket_id, "
-    "source_object_id, source_document_id, source_collection_id, lineage_path, modality, "
-    "ingestion_status, error, vectors";
-
 // Documents with every id of their lineage mapped, their vectors in their rows, into the
 // collection `target` (the source's, mapped).
 Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const std::string& ids,
-                                 const std::string& target, SliceDigest* digest) {
-  const Tap tap{digest};
+                                 const std::string& target) {
   FERRY_RETURN_IF_ERROR(RunSlice(
       db,
       "INSERT INTO documents (document_id, collection_id, fields, source_type, root_object_id, "
@@ -129,22 +86,20 @@ Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const s
       "ferry_map_id(?1, d.root_bucket_id, ?2), ferry_map_id(?1, d.source_object_id, ?2), "
       "ferry_map_id(?1, d.source_document_id, ?2), ferry_map_id(?1, d.source_collection_id, ?2), "
       "ferry_map_path(?1, d.lineage_path, ?2), d.modality, d.ingestion_status, d.error, "
-      "d.batch_id, d.created_at, d.updated_at, " +
-          tap.Column("ferry_slice_document", kDocumentColumns, "d.vectors") +
-          " FROM json_each(?3) j CROSS JOIN bulk_src.documents d ON d.document_id = j.value "
-          "WHERE d.collection_id = ?4 "
-          "ON CONFLICT (document_id) DO UPDATE SET collection_id = excluded.collection_id, "
-          "fields = excluded.fields, source_type = excluded.source_type, "
-          "root_object_id = excluded.root_object_id, root_bucket_id = excluded.root_bucket_id, "
-          "source_object_id = excluded.source_object_id, "
-          "source_document_id = excluded.source_document_id, "
-          "source_collection_id = excluded.source_collection_id, "
-          "lineage_path = excluded.lineage_path, modality = excluded.modality, "
-          "ingestion_status = excluded.ingestion_status, error = excluded.error, "
-          "batch_id = excluded.batch_id, created_at = excluded.created_at, "
-          "updated_at = excluded.updated_at, vectors = excluded.vectors" +
-          tap.Returning(kReturnedDocumentColumns),
-      r, ids, true, digest, &SliceDigest::AddWrittenDocument));
+      "d.batch_id, d.created_at, d.updated_at, d.vectors "
+      "FROM json_each(?3) j CROSS JOIN bulk_src.documents d ON d.document_id = j.value "
+      "WHERE d.collection_id = ?4 "
+      "ON CONFLICT (document_id) DO UPDATE SET collection_id = excluded.collection_id, "
+      "fields = excluded.fields, source_type = excluded.source_type, "
+      "root_object_id = excluded.root_object_id, root_bucket_id = excluded.root_bucket_id, "
+      "source_object_id = excluded.source_object_id, "
+      "source_document_id = excluded.source_document_id, "
+      "source_collection_id = excluded.source_collection_id, "
+      "lineage_path = excluded.lineage_path, modality = excluded.modality, "
+      "ingestion_status = excluded.ingestion_status, error = excluded.error, "
+      "batch_id = excluded.batch_id, created_at = excluded.created_at, "
+      "updated_at = excluded.updated_at, vectors = excluded.vectors",
+      r, ids));
   const int64_t copied = db.Changes();
   if (copied > 0) FERRY_RETURN_IF_ERROR(BumpCollectionWrites(db, target));
   return copied;
@@ -161,7 +116,7 @@ Result<int64_t> CopyDocumentRows(SqliteDb& db, const BulkCopyRequest& r, const s
 // exactly the objects the statement before wrote (same ids, same filter). Enforcement
 // probed a parent's primary key for every row: ~7 % of the bare slice statements at 100k
 // (bench/copy_sql_ceiling.py, docs/benchmarks.md "Session 15").
-Result<int64_t> CopyInTransaction(SqliteDb& db, const BulkCopyRequest& r, SliceDigest* digest,
+Result<int64_t> CopyInTransaction(SqliteDb& db, const BulkCopyRequest& r,
                                   const std::function<void()>& before_commit) {
   const bool bucket = r.resource_type == model::ResourceType::kBucket;
   FERRY_RETURN_IF_ERROR(db.Exec("BEGIN"));
@@ -180,8 +135,7 @@ Result<int64_t> CopyInTransaction(SqliteDb& db, const BulkCopyRequest& r, SliceD
                               " not found: " + target);
     }
     const std::string ids = JsonArray(r.item_ids);
-    return bucket ? CopyObjectRows(db, r, ids, first_write, digest)
-                  : CopyDocumentRows(db, r, ids, target, digest);
+    return bucket ? CopyObjectRows(db, r, ids, first_write) : CopyDocumentRows(db, r, ids, target);
   };
   Result<int64_t> copied = body();
   if (!copied.ok()) {
@@ -233,19 +187,12 @@ Result<BulkCopyResult> SqliteNamespaceStore::CopyItemsFrom(const std::string& so
     // PRAGMA foreign_keys is a no-op inside a transaction: set around it, and restored
     // whatever the slice's outcome, before the connection's mutex is released.
     FERRY_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=OFF"));
-    std::optional<SliceDigest> digest;
-    if (request.checksum && IdsStrictlyAscending(request.item_ids)) {
-      digest.emplace(request, MapResourceId(request.mapping.migration_id,
-                                            request.source_resource_id, request.mapping.preserve));
-    }
-    Result<int64_t> slice = CopyInTransaction(db, request, digest ? &*digest : nullptr, [this] {
-      ReachedCrashPoint("bulk_copy.before_commit");
-    });
+    Result<int64_t> slice =
+        CopyInTransaction(db, request, [this] { ReachedCrashPoint("bulk_copy.before_commit"); });
     FERRY_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
     FERRY_ASSIGN_OR_RETURN(int64_t copied, std::move(slice));
     BulkCopyResult out;
-    out.copied = copied;
-    if (digest) out.checksums = digest->Finish();
+    out.copied = copied;  // checksummed afterwards (ChecksumItems), not in this pass
     return out;
   });
 }

@@ -12,8 +12,9 @@
 #include <vector>
 
 #include "storage/checksum_rows.h"
+#include "storage/records/packed_vectors.h"
+#include "storage/records/record_codec.h"
 #include "storage/sqlite/sqlite_namespace_store.h"
-#include "storage/sqlite/sqlite_slice_digest.h"
 
 namespace ferry::storage::sqlite {
 namespace {
@@ -111,11 +112,20 @@ Result<std::string> DocumentPage(SqliteDb& db, const ChecksumRequest& r, const P
   BindPage(docs, r, page, b);
   DocumentChecksummer sums(r, out);
   std::string last;
+  std::string_view uri;
+  std::string_view bytes;
   for (;;) {
     FERRY_ASSIGN_OR_RETURN(bool more, docs.Step());
     if (!more) break;
     last.assign(docs.TextView(0));
-    FERRY_RETURN_IF_ERROR(AddStoredDocument(sums, DocumentRowOf(docs, 0), docs.BlobView(13)));
+    FERRY_RETURN_IF_ERROR(sums.Begin(
+        DocumentRowView{last, docs.TextView(1), docs.BlobView(2), docs.TextView(3),
+                        docs.TextView(4), docs.TextView(5), docs.OptionalTextView(6),
+                        docs.OptionalTextView(7), docs.OptionalTextView(8), docs.TextView(9),
+                        docs.TextView(10), docs.TextView(11), docs.TextView(12)}));
+    records::PackedVectorReader vectors(docs.BlobView(13));
+    while (vectors.Next(&uri, &bytes)) sums.AddVector(uri, bytes);
+    if (!vectors.ok()) return records::CorruptField("documents.vectors");
   }
   sums.Finish();
   return last;

@@ -68,10 +68,6 @@ void Statement::BindBlob(int index, std::string_view bytes) {
                                SQLITE_TRANSIENT));
 }
 
-void Statement::BindPointer(int index, void* pointer, const char* type) {
-  NoteBind(sqlite3_bind_pointer(stmt_, index, pointer, type, nullptr));
-}
-
 void Statement::BindNull(int index) { NoteBind(sqlite3_bind_null(stmt_, index)); }
 
 void Statement::BindOptionalText(int index, const std::optional<std::string>& text) {

@@ -46,9 +46,6 @@ class Statement {
   // Binds NULL when absent.
   void BindOptionalText(int index, const std::optional<std::string>& text);
   void BindOptionalInt(int index, std::optional<int64_t> value);
-  // Binds a pointer only SQL functions reading it as `type` see (sqlite3_bind_pointer);
-  // `type` must outlive the statement (a string literal). The pointee is not owned.
-  void BindPointer(int index, void* pointer, const char* type);
 
   // True when a row is available, false when the statement is done.
   Result<bool> Step();

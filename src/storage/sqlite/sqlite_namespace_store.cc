@@ -6,7 +6,6 @@
 #include "storage/sqlite/schema_migrations.h"
 #include "storage/sqlite/sqlite_bulk_load.h"
 #include "storage/sqlite/sqlite_functions.h"
-#include "storage/sqlite/sqlite_slice_digest.h"
 
 namespace ferry::storage::sqlite {
 namespace {
@@ -85,7 +84,6 @@ Result<std::unique_ptr<SqliteNamespaceStore>> SqliteNamespaceStore::Open(
   FERRY_RETURN_IF_ERROR(
       db->Locked([](SqliteDb& d) { return MigrateSchema(d, SchemaKind::kNamespace); }));
   FERRY_RETURN_IF_ERROR(db->Locked([](SqliteDb& d) { return RegisterIdMapping(d); }));
-  FERRY_RETURN_IF_ERROR(db->Locked([](SqliteDb& d) { return RegisterSliceDigest(d); }));
   // A bulk load interrupted by a crash left its indexes dropped.
   FERRY_RETURN_IF_ERROR(db->Locked([](SqliteDb& d) { return EnsureSecondaryIndexes(d); }));
   return std::unique_ptr<SqliteNamespaceStore>(

@@ -79,16 +79,6 @@ void FaultInjection::SupplyCopyChecksums(bool on, bool differ) {
   checksums_differ_ = differ;
 }
 
-void FaultInjection::WithholdCopyChecksums(bool on) {
-  std::lock_guard<std::mutex> lock(mu_);
-  withhold_checksums_ = on;
-}
-
-bool FaultInjection::withholds_copy_checksums() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return withhold_checksums_;
-}
-
 int64_t FaultInjection::copy_checksum_asks() const {
   std::lock_guard<std::mutex> lock(mu_);
   return checksum_asks_;

@@ -44,10 +44,6 @@ class FaultInjection {
   // returns some, as a backend that computes them while it writes does; with `differ`
   // the written side's differs from the source side's.
   void SupplyCopyChecksums(bool on, bool differ);
-  // While on, a bulk copy returns no checksums of its write even where the backend
-  // computed them, as a backend that cannot: the migration reads its slices back.
-  void WithholdCopyChecksums(bool on);
-  bool withholds_copy_checksums() const;
   // Bulk copies that asked for checksums of their write so far.
   int64_t copy_checksum_asks() const;
   // Hook: counts an ask; nullopt when none are supplied, else whether they differ.
@@ -79,7 +75,6 @@ class FaultInjection {
   int64_t range_counts_ = 0;
   bool supply_checksums_ = false;
   bool checksums_differ_ = false;
-  bool withhold_checksums_ = false;
   int64_t checksum_asks_ = 0;
 };
 
