@@ -238,6 +238,30 @@ TEST(TimeoutPoolTest, AbandonsOnlyTheCallThatOverruns) {
   release->set_value();
 }
 
+// A wait given a stop returns Cancelled once the stop says so, while the call runs on;
+// the call is waited for again later.
+TEST(TimeoutPoolTest, AStoppedWaitLeavesTheCallRunning) {
+  TimeoutPool pool(1, std::chrono::seconds(30));
+  auto release = std::make_shared<std::promise<void>>();
+  std::shared_future<void> gate = release->get_future().share();
+  auto started = std::make_shared<std::promise<void>>();
+  TimeoutPool::Batch batch = pool.Submit({[gate, started] {
+    started->set_value();
+    gate.wait();
+  }});
+  started->get_future().wait();
+  EXPECT_EQ(batch.Wait(0, [] { return true; }).code(), StatusCode::kCancelled);
+  // A stop that turns true while the wait sleeps is seen at the next overrun check.
+  std::atomic<int> checks{0};
+  EXPECT_EQ(batch.Wait(0, [&] { return ++checks > 2; }).code(), StatusCode::kCancelled);
+  EXPECT_EQ(checks.load(), 3);
+  EXPECT_FALSE(batch.Ended(0));
+  release->set_value();
+  ASSERT_TRUE(batch.Wait(0, [] { return false; }).ok());
+  EXPECT_TRUE(batch.Ended(0));
+  EXPECT_EQ(pool.abandoned(), 0);
+}
+
 TEST(TimeoutPoolTest, ADroppedBatchDoesNotRunItsQueuedCalls) {
   TimeoutPool pool(1, std::chrono::seconds(30));
   auto release = std::make_shared<std::promise<void>>();

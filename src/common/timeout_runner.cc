@@ -196,13 +196,17 @@ TimeoutPool::Batch::~Batch() {
 
 size_t TimeoutPool::Batch::size() const { return group_->calls.size(); }
 
-Status TimeoutPool::Batch::Wait(size_t i) {
+Status TimeoutPool::Batch::Wait(size_t i, const std::function<bool()>& stop) {
   // Checking a few times per timeout finds an overrun within about 1.25 timeouts.
   const auto period = std::clamp<std::chrono::milliseconds>(
       state_->timeout / 4, std::chrono::milliseconds(1), std::chrono::milliseconds(100));
   std::unique_lock<std::mutex> lock(state_->mu);
   group_->waiting = i;
   while (group_->states[i] == CallState::kQueued || group_->states[i] == CallState::kRunning) {
+    if (stop && stop()) {
+      group_->waiting = std::numeric_limits<size_t>::max();
+      return Status::Cancelled("cancelled");
+    }
     group_->cv.wait_for(lock, period);
     state_->AbandonOverruns(state_, *group_);
   }
@@ -210,6 +214,11 @@ Status TimeoutPool::Batch::Wait(size_t i) {
   if (group_->states[i] == CallState::kDone) return Status::Ok();
   return Status::DeadlineExceeded("timed out after " + std::to_string(state_->timeout.count()) +
                                   " ms");
+}
+
+bool TimeoutPool::Batch::Ended(size_t i) const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return group_->states[i] != CallState::kQueued && group_->states[i] != CallState::kRunning;
 }
 
 }  // namespace ferry

@@ -68,8 +68,12 @@ class TimeoutPool {
     Batch& operator=(Batch&&) = delete;
     ~Batch();
     // Waits for call `i`: Ok when it returned, DeadlineExceeded when it overran and was
-    // abandoned. Not thread-safe: one waiter per Batch.
-    Status Wait(size_t i);
+    // abandoned. With `stop`, checked as often as overruns are (and before waiting):
+    // Cancelled as soon as it returns true, the call left to run. Not thread-safe: one
+    // waiter per Batch.
+    Status Wait(size_t i, const std::function<bool()>& stop = nullptr);
+    // Whether call `i` has ended (returned or abandoned). Never blocks.
+    bool Ended(size_t i) const;
     size_t size() const;
 
    private:

@@ -96,6 +96,9 @@ namespace {
 
 // Items whose documents are handed to the writer together. Smaller than a batch, so the
 // writer works on the first items while the extraction pool works on the next ones.
+// A chunk is taken from the stream at once: the worker sleeps once per chunk until its
+// last item is extracted (not once per item; 113k context switches against 26k in a 100k
+// re_extract), and a cancel interrupts that wait.
 constexpr size_t kWriteChunk = 128;
 
 // One rebuilt batch: documents collected chunk by chunk and queued for writing.
@@ -115,9 +118,9 @@ class BatchRebuild {
 
   const std::vector<std::string>& roots() const { return roots_; }
 
-  // Takes the stream's documents item by item and queues them chunk by chunk; stops
-  // after the current item when the run is cancelled (what was extracted is written,
-  // the items not yet started are dropped with the stream), or when a write failed.
+  // Takes the stream's documents and queues them chunk by chunk; stops when the run is
+  // cancelled (the chunk being extracted is not written, the items not yet started are
+  // dropped with the stream), or when a write failed.
   Status Drain(service::DocumentBuilder::Stream& stream) {
     while (stream.remaining() > 0) {
       if (ctx_.cancelled) return Status::Ok();
@@ -125,10 +128,10 @@ class BatchRebuild {
         auto st = pipeline_.writer.Poll(t);
         if (st && !st->ok()) return *st;
       }
+      auto taken = stream.Take(kWriteChunk, [this] { return ctx_.cancelled.load(); });
+      if (ctx_.cancelled) return Status::Ok();  // cancelled while extracting: not written
       std::vector<model::Document> out;
-      for (size_t n = 0; n < kWriteChunk && stream.remaining() > 0 && !ctx_.cancelled; ++n) {
-        for (auto& docs : stream.Take(1)) Collect(std::move(docs), &out);
-      }
+      for (auto& docs : taken) Collect(std::move(docs), &out);
       if (!out.empty()) tickets_.push_back(pipeline_.writer.Submit(fence_, std::move(out)));
     }
     return Status::Ok();

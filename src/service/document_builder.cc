@@ -272,9 +272,28 @@ DocumentBuilder::Stream::~Stream() = default;
 
 size_t DocumentBuilder::Stream::remaining() const { return items_.size() - next_; }
 
-std::vector<std::vector<model::Document>> DocumentBuilder::Stream::Take(size_t n) {
+// Waits for the calls that carry items [begin, end): the last one first, since the pool
+// starts calls in order, so the earlier ones have ended by then and the caller sleeps once.
+// When `stop` interrupts the wait, the items of the calls ended so far (a prefix, possibly
+// empty): the end of what can be taken now.
+size_t DocumentBuilder::Stream::AwaitExtraction(size_t begin, size_t end,
+                                                const std::function<bool()>& stop) {
+  Extraction& x = *extraction_;
+  size_t last = x.waited;
+  while (last < x.calls.size() && x.calls[last].items.front() < end) ++last;
+  if (last == x.waited) return end;  // no call carries these items
+  if (x.batch->Wait(last - 1, stop).code() != StatusCode::kCancelled) return end;
+  for (size_t k = x.waited; k < last; ++k) {
+    if (!x.batch->Ended(k)) return std::max(begin, x.calls[k].items.front());
+  }
+  return end;
+}
+
+std::vector<std::vector<model::Document>> DocumentBuilder::Stream::Take(
+    size_t n, const std::function<bool()>& stop) {
   const size_t begin = next_;
-  const size_t end = std::min(items_.size(), begin + n);
+  size_t end = std::min(items_.size(), begin + n);
+  if (extraction_ != nullptr) end = AwaitExtraction(begin, end, stop);
   next_ = end;
   const auto& fx = builder_->extractor_;
   if (extraction_ == nullptr) {
@@ -288,7 +307,8 @@ std::vector<std::vector<model::Document>> DocumentBuilder::Stream::Take(size_t n
       for (size_t k = 0; k < group.size(); ++k) items_[group[k]].extracted = std::move(results[k]);
     }
   } else {
-    // Wait for the calls that carry these items (calls are in item order).
+    // Collect the calls that carry these items (calls are in item order; all have ended,
+    // AwaitExtraction).
     Extraction& x = *extraction_;
     while (x.waited < x.calls.size() && x.calls[x.waited].items.front() < end) {
       Extraction::Call& call = x.calls[x.waited];

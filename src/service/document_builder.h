@@ -43,13 +43,18 @@ class DocumentBuilder {
     Stream(Stream&&) noexcept;
     ~Stream();
     // The documents of the next `n` items (fewer at the end), one entry per item, with
-    // FromObjects' failure contract.
-    std::vector<std::vector<model::Document>> Take(size_t n);
+    // FromObjects' failure contract. On the pool, the caller sleeps once per Take (until
+    // the last of the items is extracted), not once per item. With `stop`: once it
+    // returns true (checked while waiting, a few times per item timeout), only the items
+    // extracted by then are returned, possibly none.
+    std::vector<std::vector<model::Document>> Take(size_t n,
+                                                   const std::function<bool()>& stop = nullptr);
     size_t remaining() const;
 
    private:
     friend class DocumentBuilder;
     Stream(DocumentBuilder& builder, std::vector<PendingItem> items);
+    size_t AwaitExtraction(size_t begin, size_t end, const std::function<bool()>& stop);
     DocumentBuilder* builder_;
     std::vector<PendingItem> items_;
     std::unique_ptr<Extraction> extraction_;

@@ -154,6 +154,38 @@ TEST(DocumentBuilderTest, AStreamOnAPoolYieldsWhatFromObjectsYields) {
   }
 }
 
+// A Take given a stop returns, once the stop says so, the items whose extraction has
+// ended (here the first two calls' four items), and the stream goes on from there.
+TEST(DocumentBuilderTest, AStoppedTakeReturnsTheItemsExtractedSoFar) {
+  std::promise<void> release;
+  PairExtractor fx(release.get_future().share());
+  NoBlobs blobs;
+  model::Collection col = PairCollection();
+  TimeoutPool pool(1, std::chrono::seconds(30));  // calls run one after the other
+  DocumentBuilder builder(col, fx, blobs, 1, "batch", std::chrono::seconds(30), &pool);
+  std::vector<model::Object> objects;
+  for (const char* text : {"a", "b", "c", "d", "hang", "f"}) {
+    objects.push_back(TextObject(std::string("o_") + text, text));
+  }
+  auto stream = builder.StartFromObjects(objects);
+  ASSERT_TRUE(stream.ok());
+  // Stop once the third call (the hung one) has started: the first two have ended.
+  auto third_started = [&] {
+    std::lock_guard<std::mutex> lock(fx.mu_);
+    return fx.sizes.size() >= 3;
+  };
+  auto first = stream->Take(6, third_started);
+  ASSERT_EQ(first.size(), 4u);
+  EXPECT_EQ(first[3][0].lineage.root_object_id, "o_d");
+  EXPECT_EQ(stream->remaining(), 2u);
+  EXPECT_TRUE(stream->Take(6, [] { return true; }).empty());  // the hung call still runs
+  release.set_value();
+  auto rest = stream->Take(6);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[1][0].lineage.root_object_id, "o_f");
+  EXPECT_NE(rest[0][0].ingestion_status, "FAILED");
+}
+
 TEST(DocumentBuilderTest, OnAPoolAHungBatchFailsOnlyItsItems) {
   std::promise<void> release;
   PairExtractor fx(release.get_future().share());
