@@ -7,6 +7,7 @@
 #include "codec/json_value.h"
 #include "codec/migration_codec.h"
 #include "common/crypto.h"
+#include "common/thread_name.h"
 
 namespace ferry::api {
 
@@ -29,7 +30,10 @@ std::string MigrationEvent::Format() const {
 
 MigrationEventHub::MigrationEventHub(StateReader reader, const Logger& logger, Options options)
     : reader_(std::move(reader)), logger_(logger), options_(options) {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameCurrentThread("ferry-events");
+    Loop();
+  });
 }
 
 MigrationEventHub::~MigrationEventHub() { Stop(); }

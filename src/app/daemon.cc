@@ -149,7 +149,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   // Sync, cutover and rollback (Ferry extensions); stopped before storage closes, also on
   // an early return.
   migration::LiveMigrations live(deps, validator, &notifier, live_options);
-  ThreadPool handler_pool(config.handler_threads);
+  ThreadPool handler_pool(config.handler_threads, "ferry-handler");
   service::VectorSearchService vector_search({.index_dir = config.data_dir + "/ns"});
   service::RetrieverService retrievers(deps, vector_search);
   service::ClusterService clusters(deps);

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <set>
 #include <string>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "common/crypto.h"
 #include "common/ids.h"
 #include "common/status.h"
+#include "common/thread_name.h"
 #include "common/thread_pool.h"
 #include "common/timeout_runner.h"
 
@@ -181,6 +183,35 @@ TEST(ThreadPoolTest, RunsEverythingAndWaitGroupWaits) {
   EXPECT_EQ(sum.load(), 5050);
   pool.Shutdown();
   EXPECT_FALSE(pool.Submit([] {}));
+}
+
+TEST(ThreadNameTest, PoolsNameTheirThreadsAndLongNamesAreCut) {
+  std::mutex mu;
+  std::set<std::string> names;
+  {
+    ThreadPool pool(2, "ferry-test-pool");
+    WaitGroup wg;
+    for (int i = 0; i < 4; ++i) {
+      wg.Add();
+      pool.Submit([&] {
+        std::lock_guard<std::mutex> lock(mu);
+        names.insert(CurrentThreadName());
+        wg.Done();
+      });
+    }
+    wg.Wait();
+  }
+  EXPECT_EQ(names, std::set<std::string>{"ferry-test-pool"});
+  TimeoutPool calls(1, std::chrono::seconds(30), "ferry-test-calls");
+  auto seen = std::make_shared<std::string>();
+  TimeoutPool::Batch batch = calls.Submit({[seen] { *seen = CurrentThreadName(); }});
+  ASSERT_TRUE(batch.Wait(0).ok());
+  EXPECT_EQ(*seen, "ferry-test-call");  // Linux keeps 15 bytes
+  std::thread([seen] {
+    NameCurrentThread("x");
+    *seen = CurrentThreadName();
+  }).join();
+  EXPECT_EQ(*seen, "x");
 }
 
 TEST(TimeoutRunnerTest, ReturnsWhatFinishesInTime) {

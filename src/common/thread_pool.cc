@@ -1,10 +1,17 @@
 #include "common/thread_pool.h"
 
+#include "common/thread_name.h"
+
 namespace ferry {
 
-ThreadPool::ThreadPool(size_t threads) {
+ThreadPool::ThreadPool(size_t threads, std::string name) {
   workers_.reserve(threads);
-  for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  for (size_t i = 0; i < threads; ++i) {
+    workers_.emplace_back([this, name] {
+      NameCurrentThread(name);
+      WorkerLoop();
+    });
+  }
 }
 
 ThreadPool::~ThreadPool() { Shutdown(); }

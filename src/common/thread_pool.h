@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -13,8 +14,8 @@ namespace ferry {
 
 class ThreadPool {
  public:
-  // REQUIRES: threads >= 1.
-  explicit ThreadPool(size_t threads);
+  // REQUIRES: threads >= 1. The workers are named `name` (common/thread_name.h).
+  explicit ThreadPool(size_t threads, std::string name = "ferry-pool");
   // Finishes every queued task, then joins the workers.
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;

@@ -5,6 +5,9 @@
 #include <deque>
 #include <limits>
 #include <mutex>
+#include <string>
+
+#include "common/thread_name.h"
 
 namespace ferry {
 
@@ -53,6 +56,7 @@ Status TimeoutRunner::Run(std::function<void()> fn) {
 }
 
 void TimeoutRunner::HelperLoop(std::shared_ptr<Slot> slot) {
+  NameCurrentThread("ferry-call");
   std::unique_lock<std::mutex> lock(slot->mu);
   for (;;) {
     slot->cv.wait(lock, [&] { return slot->has_task || slot->stop; });
@@ -105,6 +109,7 @@ struct TimeoutPool::State {
   bool stop = false;
   int abandoned = 0;
   std::chrono::milliseconds timeout{0};
+  std::string name;
 
   // REQUIRES: mu held.
   void StartWorker(const std::shared_ptr<State>& self) {
@@ -114,6 +119,7 @@ struct TimeoutPool::State {
   }
 
   void WorkerLoop(const std::shared_ptr<PoolWorker>& me) {
+    NameCurrentThread(name);  // set before the first worker started, never changed
     std::unique_lock<std::mutex> lock(mu);
     for (;;) {
       work_cv.wait(lock, [&] { return stop || !queue.empty(); });
@@ -154,10 +160,11 @@ struct TimeoutPool::State {
   }
 };
 
-TimeoutPool::TimeoutPool(size_t threads, std::chrono::milliseconds timeout)
+TimeoutPool::TimeoutPool(size_t threads, std::chrono::milliseconds timeout, std::string name)
     : timeout_(timeout), threads_(std::max<size_t>(1, threads)), state_(std::make_shared<State>()) {
   std::lock_guard<std::mutex> lock(state_->mu);
   state_->timeout = timeout;
+  state_->name = std::move(name);
   for (size_t i = 0; i < threads_; ++i) state_->StartWorker(state_);
 }
 

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -51,7 +52,8 @@ class TimeoutRunner {
 // per timeout. Calls must own everything they touch (capture by value). Thread-safe.
 class TimeoutPool {
  public:
-  TimeoutPool(size_t threads, std::chrono::milliseconds timeout);
+  // Its threads are named `name` (common/thread_name.h).
+  TimeoutPool(size_t threads, std::chrono::milliseconds timeout, std::string name = "ferry-calls");
   // Waits for the calls being run (abandoned ones excepted); queued calls of a Batch
   // still alive are run first. REQUIRES: no Batch outlives the pool.
   ~TimeoutPool();

@@ -4,6 +4,8 @@
 #include <map>
 #include <vector>
 
+#include "common/thread_name.h"
+
 namespace ferry::migration {
 
 namespace {
@@ -139,7 +141,10 @@ Result<int64_t> ChangeLogTrimmer::TrimOnce() {
 void ChangeLogTrimmer::Start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameCurrentThread("ferry-retention");
+    Loop();
+  });
 }
 
 void ChangeLogTrimmer::Loop() {

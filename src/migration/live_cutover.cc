@@ -165,7 +165,7 @@ Result<model::Migration> LiveMigrations::RollbackLocked(const std::string& org_i
   TimeoutPool pool(options_.extraction_threads > 0
                        ? options_.extraction_threads
                        : std::max(1u, std::thread::hardware_concurrency()),
-                   deps_.item_timeout);
+                   deps_.item_timeout, "ferry-extract");
   ChangeApplier applier(deps_, reverse, &pool);
   ApplyCounts carried;
   FERRY_ASSIGN_OR_RETURN(const int64_t latest, sides->target->LatestChangeSeq());

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <set>
 
+#include "common/thread_name.h"
 #include "migration/live_sides.h"
 
 namespace ferry::migration {
@@ -206,6 +207,7 @@ Result<model::Migration> LiveMigrations::Sync(const service::Caller& caller, con
 }
 
 void LiveMigrations::FollowLoop(std::string org_id, std::string id, std::shared_ptr<Slot> slot) {
+  NameCurrentThread("ferry-live");
   struct Done {
     LiveMigrations& self;
     Slot& slot;

@@ -18,7 +18,7 @@ MigrationRunner::MigrationRunner(const service::ServiceDeps& deps, MigrationVali
       notifier_(notifier),
       options_(std::move(options)),
       run_leases_(deps.storage.catalog(), deps.clock, deps.logger, options_.run_lease_ttl_ms),
-      pool_(std::max<size_t>(1, options_.concurrent_migrations)) {}
+      pool_(std::max<size_t>(1, options_.concurrent_migrations), "ferry-runner") {}
 
 void MigrationRunner::Notify(const model::Migration& m, model::WebhookEventType type,
                              std::optional<model::MigrationStage> stage) {

@@ -2,6 +2,7 @@
 // migrations to run (started elsewhere, or whose coordinator died) and joining other
 // processes' batch_processing runs.
 
+#include "common/thread_name.h"
 #include "migration/migration_runner.h"
 #include "migration/stages.h"
 
@@ -16,7 +17,10 @@ constexpr int64_t kPollLimit = 16;
 
 void MigrationRunner::StartPolling() {
   if (options_.poll.count() <= 0 || !options_.execute || poller_.joinable()) return;
-  poller_ = std::thread([this] { PollLoop(); });
+  poller_ = std::thread([this] {
+    NameCurrentThread("ferry-poller");
+    PollLoop();
+  });
 }
 
 void MigrationRunner::PollLoop() {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "common/thread_name.h"
 #include "service/document_builder.h"
 
 namespace ferry::migration {
@@ -17,7 +18,10 @@ struct DocumentWriter::Chunk {
 };
 
 DocumentWriter::DocumentWriter(std::shared_ptr<storage::NamespaceStore> target)
-    : target_(std::move(target)), thread_([this] { Loop(); }) {}
+    : target_(std::move(target)), thread_([this] {
+        NameCurrentThread("ferry-docwriter");
+        Loop();
+      }) {}
 
 DocumentWriter::~DocumentWriter() {
   {
@@ -82,12 +86,16 @@ void DocumentWriter::Loop() {
       const auto& fence = group.front()->fence;
       Status st =
           fence ? target_->UpsertDocumentsFenced(*fence, docs) : target_->UpsertDocuments(docs);
+      group.front()->docs = std::move(docs);  // freed by the submitter, not on this thread
       results.emplace_back(std::move(group), st);
     }
     lock.lock();
     for (auto& [group, st] : results) {
       for (auto& t : group) t->written = st;
     }
+    // Dropped under the lock: a submitter lets go of a chunk only once it saw it written,
+    // so the last reference, and the documents' freeing, is the submitter's.
+    results.clear();
     cv_.notify_all();
   }
 }
@@ -124,10 +132,14 @@ class BatchRebuild {
   Status Drain(service::DocumentBuilder::Stream& stream) {
     while (stream.remaining() > 0) {
       if (ctx_.cancelled) return Status::Ok();
-      for (const auto& t : tickets_) {
+      Status failed;
+      // Written chunks are let go here, and their documents freed on this thread.
+      std::erase_if(tickets_, [&](const DocumentWriter::Ticket& t) {
         auto st = pipeline_.writer.Poll(t);
-        if (st && !st->ok()) return *st;
-      }
+        if (st && !st->ok() && failed.ok()) failed = *st;
+        return st && st->ok();
+      });
+      if (!failed.ok()) return failed;
       auto taken = stream.Take(kWriteChunk, [this] { return ctx_.cancelled.load(); });
       if (ctx_.cancelled) return Status::Ok();  // cancelled while extracting: not written
       std::vector<model::Document> out;

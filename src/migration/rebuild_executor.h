@@ -36,7 +36,9 @@ class DocumentWriter {
   struct Chunk;
   using Ticket = std::shared_ptr<Chunk>;
 
-  // Queues `docs` for writing under `fence` (unfenced when null; copied).
+  // Queues `docs` for writing under `fence` (unfenced when null; copied). The written
+  // documents go back into the chunk, so they are freed when the submitter lets go of its
+  // ticket, not on the writer's thread (which every worker waits on).
   Ticket Submit(const storage::WriteFence* fence, std::vector<model::Document> docs);
   // Waits until the chunk is written: its transaction's status.
   Status Wait(const Ticket& ticket);
@@ -59,7 +61,7 @@ struct RebuildPipeline {
   // `threads` extraction threads, each call within `item_timeout`.
   RebuildPipeline(std::shared_ptr<storage::NamespaceStore> target, size_t threads,
                   std::chrono::milliseconds item_timeout)
-      : extractors(threads, item_timeout), writer(std::move(target)) {}
+      : extractors(threads, item_timeout, "ferry-extract"), writer(std::move(target)) {}
 
   TimeoutPool extractors;
   DocumentWriter writer;

@@ -13,6 +13,7 @@
 
 #include "common/backoff.h"
 #include "common/ids.h"
+#include "common/thread_name.h"
 #include "common/thread_pool.h"
 #include "metrics/metrics.h"
 #include "migration/batch_executor.h"
@@ -55,7 +56,7 @@ class BatchWorkers {
         leases_(ctx.deps.storage.catalog(), ctx.deps.clock, ctx.deps.logger,
                 ctx.lease_owner.empty() ? NewId("wrk") : ctx.lease_owner, kLeaseTtlMs,
                 ctx.stop_cancelled),
-        pool_(workers),
+        pool_(workers, "ferry-migrate"),
         done_(std::move(done)) {
     const model::Value* per =
         ctx.progress.Snapshot().additional_data.GetPath("plan.items_per_resource");
@@ -316,7 +317,12 @@ Status ReportShares(RunContext& ctx, const Tally& tally) {
 class ProgressSync {
  public:
   explicit ProgressSync(RunContext& ctx) : ctx_(ctx) {
-    if (ctx_.shared) thread_ = std::thread([this] { Loop(); });
+    if (ctx_.shared) {
+      thread_ = std::thread([this] {
+        NameCurrentThread("ferry-progress");
+        Loop();
+      });
+    }
   }
   ~ProgressSync() { Stop(); }
   void Stop() {

@@ -99,8 +99,8 @@ Status SettleReprocessing(storage::NamespaceStore& store, const std::string& col
 
 BatchRunner::BatchRunner(const ServiceDeps& deps, size_t workers, size_t concurrent_batches)
     : deps_(deps),
-      extract_pool_(std::max<size_t>(1, workers)),
-      job_pool_(std::max<size_t>(1, concurrent_batches)) {}
+      extract_pool_(std::max<size_t>(1, workers), "ferry-ingest"),
+      job_pool_(std::max<size_t>(1, concurrent_batches), "ferry-batches") {}
 
 BatchRunner::~BatchRunner() { Shutdown(); }
 

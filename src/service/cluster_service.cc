@@ -109,7 +109,7 @@ Status UpdateStoredCluster(storage::ClusterStore& store, const std::string& clus
 }  // namespace
 
 ClusterService::ClusterService(const ServiceDeps& deps, size_t threads)
-    : deps_(deps), pool_(std::max<size_t>(1, threads)) {}
+    : deps_(deps), pool_(std::max<size_t>(1, threads), "ferry-cluster") {}
 
 ClusterService::~ClusterService() { Shutdown(); }
 

@@ -154,7 +154,9 @@ std::vector<model::Document> DocumentBuilder::Finish(
   int position = 0;
   for (auto& ed : extracted.value()) {
     model::Document d = base(position++);
-    if (ed.fields.is_object()) {
+    if (ed.fields.is_object() && d.fields.is_object() && d.fields.as_object().empty()) {
+      d.fields = std::move(ed.fields);  // nothing passed through: the extracted fields as is
+    } else if (ed.fields.is_object()) {
       for (const auto& [k, v] : ed.fields.as_object()) d.fields.mutable_object().Set(k, v);
     }
     d.vectors.push_back({collection_.extractor.feature_uri(), std::move(ed.embedding)});

@@ -9,6 +9,7 @@
 
 #include "api/http/server_state.h"
 #include "api/http/session.h"
+#include "common/thread_name.h"
 
 namespace ferry::api::http {
 namespace {
@@ -43,7 +44,10 @@ Status HttpServer::Start() {
   FERRY_RETURN_IF_ERROR(Listen());
   Accept();
   for (size_t i = 0; i < std::max<size_t>(options_.io_threads, 1); ++i) {
-    threads_.emplace_back([this] { io_.run(); });
+    threads_.emplace_back([this] {
+      NameCurrentThread("ferry-http");
+      io_.run();
+    });
   }
   phase_ = Phase::kRunning;
   logger_.Info("http server listening", {{"host", options_.host}, {"port", std::to_string(port_)}});

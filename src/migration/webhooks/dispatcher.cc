@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/ids.h"
+#include "common/thread_name.h"
 #include "metrics/metrics.h"
 #include "migration/webhooks/secrets.h"
 #include "migration/webhooks/signature.h"
@@ -47,7 +48,10 @@ WebhookDispatcher::WebhookDispatcher(storage::WebhookStore& catalog, HttpPoster&
 WebhookDispatcher::~WebhookDispatcher() { Stop(); }
 
 void WebhookDispatcher::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameCurrentThread("ferry-webhooks");
+    Loop();
+  });
 }
 
 void WebhookDispatcher::Stop() {

@@ -28,7 +28,12 @@ std::string EncodePackedVectors(const std::vector<model::FeatureVector>& vectors
   size_t bytes = 0;
   for (const auto& v : vectors) bytes += v.feature_uri.size() + v.values.size() * 4 + 8;
   packed.reserve(bytes);
-  for (const auto& v : vectors) AppendPackedVector(v.feature_uri, EncodeFloats(v.values), &packed);
+  for (const auto& v : vectors) {
+    AppendLength(v.feature_uri.size(), &packed);
+    packed.append(v.feature_uri);
+    AppendLength(v.values.size(), &packed);
+    AppendFloats(v.values, &packed);
+  }
   return packed;
 }
 

@@ -34,6 +34,17 @@ TEST(PackedVectorsTest, RoundTripsInPositionOrder) {
   EXPECT_EQ(EncodePackedVectors({}), "");
 }
 
+// The stored form is fixed whatever the host: float32 little-endian after LEB128 lengths.
+TEST(PackedVectorsTest, StoresFloatsLittleEndian) {
+  EXPECT_EQ(EncodeFloats({1.0f, -2.0f}), std::string("\x00\x00\x80\x3f\x00\x00\x00\xc0", 8));
+  const std::vector<model::FeatureVector> one = {{std::string(1, 'u'), {0.5f}}};
+  EXPECT_EQ(EncodePackedVectors(one), std::string("\x01u\x01\x00\x00\x00\x3f", 7));
+  std::vector<float> back;
+  ASSERT_TRUE(DecodeFloats(std::string("\x00\x00\x80\x3f", 4), 1, &back));
+  EXPECT_EQ(back, std::vector<float>{1.0f});
+  EXPECT_FALSE(DecodeFloats(std::string("\x00\x00\x80", 3), 1, &back));
+}
+
 TEST(PackedVectorsTest, TheReaderGivesTheStoredBytes) {
   const auto vectors = Sample();
   std::string packed;

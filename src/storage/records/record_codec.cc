@@ -1,6 +1,7 @@
 #include "storage/records/record_codec.h"
 
 #include <bit>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -314,27 +315,39 @@ bool DecodeCounts(std::string_view bytes, std::map<std::string, int64_t>* out) {
   return true;
 }
 
-std::string EncodeFloats(const std::vector<float>& values) {
-  std::string bytes;
-  bytes.reserve(values.size() * 4);
-  for (float f : values) {
-    auto bits = std::bit_cast<uint32_t>(f);
-    for (int shift = 0; shift < 32; shift += 8) {
-      bytes.push_back(static_cast<char>((bits >> shift) & 0xff));
+void AppendFloats(std::span<const float> values, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + values.size() * 4);
+  char* p = out->data() + at;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!values.empty()) std::memcpy(p, values.data(), values.size() * 4);
+  } else {
+    for (float f : values) {
+      const auto bits = std::bit_cast<uint32_t>(f);
+      for (int shift = 0; shift < 32; shift += 8) *p++ = static_cast<char>((bits >> shift) & 0xff);
     }
   }
+}
+
+std::string EncodeFloats(const std::vector<float>& values) {
+  std::string bytes;
+  AppendFloats(values, &bytes);
   return bytes;
 }
 
 bool DecodeFloats(std::string_view bytes, int64_t dims, std::vector<float>* out) {
   if (dims < 0 || bytes.size() != static_cast<size_t>(dims) * 4) return false;
   out->resize(static_cast<size_t>(dims));
-  for (size_t i = 0; i < out->size(); ++i) {
-    uint32_t bits = 0;
-    for (int b = 0; b < 4; ++b) {
-      bits |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i * 4 + b])) << (8 * b);
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!bytes.empty()) std::memcpy(out->data(), bytes.data(), bytes.size());
+  } else {
+    for (size_t i = 0; i < out->size(); ++i) {
+      uint32_t bits = 0;
+      for (int b = 0; b < 4; ++b) {
+        bits |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i * 4 + b])) << (8 * b);
+      }
+      (*out)[i] = std::bit_cast<float>(bits);
     }
-    (*out)[i] = std::bit_cast<float>(bits);
   }
   return true;
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,8 @@ bool DecodeCounts(std::string_view bytes, std::map<std::string, int64_t>* out);
 
 // Vectors: float32 little-endian, dims * 4 bytes, independent of the host byte order.
 std::string EncodeFloats(const std::vector<float>& values);
+// EncodeFloats' bytes appended to `out` (one copy on little-endian hosts).
+void AppendFloats(std::span<const float> values, std::string* out);
 bool DecodeFloats(std::string_view bytes, int64_t dims, std::vector<float>* out);
 
 }  // namespace ferry::storage::records

@@ -9,6 +9,8 @@
 #include <map>
 #include <utility>
 
+#include "common/thread_name.h"
+
 namespace ferry::storage::sqlite {
 
 struct WalCheckpointer::State {
@@ -143,7 +145,10 @@ int64_t Checkpoint(const std::string& path) {
 }  // namespace
 
 WalCheckpointer::WalCheckpointer(int64_t threshold_bytes)
-    : state_(std::make_shared<State>(threshold_bytes)), thread_([this] { Loop(); }) {}
+    : state_(std::make_shared<State>(threshold_bytes)), thread_([this] {
+        NameCurrentThread("ferry-checkpoint");
+        Loop();
+      }) {}
 
 WalCheckpointer::~WalCheckpointer() {
   {
