@@ -24,6 +24,7 @@
 #include "source_namespace.h"
 #include "storage/postgres/pg_storage_engine.h"
 #include "storage/sqlite/sqlite_storage_engine.h"
+#include "writer_baseline.h"
 
 namespace ferry::bench {
 namespace {
@@ -49,6 +50,7 @@ struct Results {
   std::optional<SqliteBaselines> sqlite;  // embedded store
   std::optional<PgBaselines> pg;          // --storage postgresql://…
   BaselineRun extractor;
+  std::optional<BaselineRun> writer;  // W, after a re_extract
 };
 
 double Rate(int64_t items, double seconds) {
@@ -77,6 +79,17 @@ void PrintCopyBaseline(const Results& r, double copy_rate) {
   }
 }
 
+// A re_extract writes through one document writer: W bounds it on any number of cores.
+// B grows with the cores; 0.8 × B reaches W at W / (0.8 × B per core) cores.
+void PrintWriterCeiling(const Results& r, double re_docs) {
+  const double w = r.writer->per_second();
+  const double b_per_core = r.extractor.per_second() / r.threads;
+  std::printf("re_extract / W    = %.3f  [documents/s; W: one writer, any core count]\n",
+              re_docs / w);
+  std::printf("0.8 x B reaches W at %.1f cores of this machine's speed\n",
+              w / (kReExtractTarget * b_per_core));
+}
+
 void PrintResults(const Results& r) {
   const double copy_rate = Rate(r.copy.items_completed, r.copy.seconds);
   std::printf("\nferry-bench  N=%lld  workers=%lld  batch_size=%lld  cores=%d  storage=%s\n",
@@ -103,6 +116,7 @@ void PrintResults(const Results& r) {
     row("re_extract migration (objs+docs)", r.re_extract->items_completed, r.re_extract->seconds);
     row("B: text_extractor v2 alone", r.extractor.items, r.extractor.seconds);
   }
+  if (r.writer) row("W: document writes alone (1 thread)", r.writer->items, r.writer->seconds);
   for (const MigrationRun* m : {&r.copy, r.re_extract ? &*r.re_extract : nullptr}) {
     if (m == nullptr) continue;
     std::printf("%s stages (s):", m == &r.copy ? "copy" : "re_extract");
@@ -132,6 +146,7 @@ void PrintResults(const Results& r) {
                 kReExtractTarget, re_ratio >= kReExtractTarget ? "met" : "MISSED");
     std::printf("re_extract(items) / B = %.3f  [objects+documents/s]\n",
                 re_items / r.extractor.per_second());
+    if (r.writer && r.writer->per_second() > 0) PrintWriterCeiling(r, re_docs);
   }
   std::printf("failed items: copy %lld, re_extract %lld\n",
               static_cast<long long>(r.copy.items_failed),
@@ -258,6 +273,10 @@ Status Run(const BenchOptions& options, const std::string& data_dir) {
     if (v2 == nullptr) return Status::Internal("text_extractor v2 is not registered");
     Quiesce();
     FERRY_ASSIGN_OR_RETURN(r.extractor, RunExtractorBaseline(*v2, options.n, threads));
+    std::cerr << "baseline W (document writes alone) ..." << std::endl;
+    Quiesce();
+    FERRY_ASSIGN_OR_RETURN(
+        r.writer, RunWriterBaseline(deps, setup, caller, r.re_extract->target_namespace_id));
   }
 
   PrintResults(r);

@@ -13,6 +13,7 @@ Status CountTarget(const service::ServiceDeps& deps, const model::Migration& m, 
   if (target == nullptr || !target->is_string()) {
     return Status::Internal("migration has no target_namespace_id");
   }
+  run->target_namespace_id = target->as_string();
   FERRY_ASSIGN_OR_RETURN(auto store, deps.storage.OpenNamespace(target->as_string()));
   FERRY_ASSIGN_OR_RETURN(run->target_objects, store->CountAllObjects());
   FERRY_ASSIGN_OR_RETURN(run->target_documents, store->CountAllDocuments());

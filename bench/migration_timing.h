@@ -21,6 +21,7 @@ struct MigrationRun {
   int64_t items_failed = 0;
   int64_t target_objects = 0;
   int64_t target_documents = 0;
+  std::string target_namespace_id;
   int64_t rss_before_kib = 0;                 // VmRSS when the migration started
   std::optional<int64_t> phase_peak_rss_kib;  // VmHWM over the migration (after a reset)
   // Wall seconds of each of the seven stages (started_at → completed_at, ms resolution).

@@ -37,10 +37,11 @@ model::Object TextObject(const std::string& bucket_id, int64_t index, TimestampM
 }
 
 Status CreateResources(SetupServices s, const service::Caller& caller, const std::string& name,
-                       service::NamespaceHandle* h, SourceNamespace* out) {
+                       const std::string& version, service::NamespaceHandle* h,
+                       SourceNamespace* out) {
   model::NamespaceCreate nc;
   nc.namespace_name = name;
-  nc.feature_extractors = {{"text_extractor", "v1", {}}};
+  nc.feature_extractors = {{"text_extractor", version, {}}};
   FERRY_ASSIGN_OR_RETURN(model::Namespace ns, s.namespaces.Create(caller, nc));
   FERRY_ASSIGN_OR_RETURN(*h, s.namespaces.Resolve(caller, ns.namespace_id));
   model::ValidationIssues issues;
@@ -49,10 +50,10 @@ Status CreateResources(SetupServices s, const service::Caller& caller, const std
   bc.schema.properties.push_back({"content", model::FieldType::kText, false, {}});
   FERRY_ASSIGN_OR_RETURN(model::Bucket bucket, s.buckets.Create(*h, bc, &issues));
   model::CollectionCreate cc;
-  cc.collection_name = "texts-v1";
+  cc.collection_name = "texts-" + version;
   cc.source.bucket_ids = {bucket.bucket_id};
   cc.extractor.name = "text_extractor";
-  cc.extractor.version = "v1";
+  cc.extractor.version = version;
   FERRY_ASSIGN_OR_RETURN(model::Collection collection, s.collections.Create(*h, cc, &issues));
   out->namespace_id = ns.namespace_id;
   out->bucket_id = bucket.bucket_id;
@@ -77,12 +78,19 @@ Status CheckTasks(SetupServices s, const service::Caller& caller,
 
 }  // namespace
 
+Status CreateTextNamespace(SetupServices services, const service::Caller& caller,
+                           const std::string& name, const std::string& extractor_version,
+                           SourceNamespace* out) {
+  service::NamespaceHandle h;
+  return CreateResources(services, caller, name, extractor_version, &h, out);
+}
+
 Result<SourceNamespace> BuildSourceNamespace(const service::ServiceDeps& deps,
                                              SetupServices services, const service::Caller& caller,
                                              const std::string& name, int64_t n) {
   SourceNamespace out;
   service::NamespaceHandle h;
-  FERRY_RETURN_IF_ERROR(CreateResources(services, caller, name, &h, &out));
+  FERRY_RETURN_IF_ERROR(CreateResources(services, caller, name, "v1", &h, &out));
   FERRY_ASSIGN_OR_RETURN(model::Bucket bucket, h.store->GetBucket(out.bucket_id));
   std::vector<std::string> task_ids;
   for (int64_t begin = 0; begin < n; begin += kChunk) {

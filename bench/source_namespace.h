@@ -38,6 +38,12 @@ struct SetupServices {
   service::BatchRunner& runner;
 };
 
+// Creates namespace `name` with one bucket of text objects (none written) and one
+// text_extractor collection of `extractor_version` over it; `out`'s counts stay 0.
+Status CreateTextNamespace(SetupServices services, const service::Caller& caller,
+                           const std::string& name, const std::string& extractor_version,
+                           SourceNamespace* out);
+
 // Creates namespace `name` with `n` objects (texts SyntheticText(0..n-1)) and their
 // documents. Internal when a batch fails or the document count is not n.
 Result<SourceNamespace> BuildSourceNamespace(const service::ServiceDeps& deps,
