@@ -8,6 +8,11 @@ void PutInt32(std::string& out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
 }
 
+// The same at `at`, over bytes already there.
+void SetInt32(std::string& out, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out[at + i] = static_cast<char>(v >> (24 - 8 * i));
+}
+
 void PutInt64(std::string& out, uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
 }
@@ -43,18 +48,17 @@ void ArrayParam::AddNull() {
   has_null_ = true;
 }
 
-pqxx::binarystring ArrayParam::Param() const {
-  std::string out;
-  out.reserve(20 + body_.size());
-  PutInt32(out, count_ == 0 ? 0 : 1);  // dimensions: an empty array has none
-  PutInt32(out, has_null_ ? 1 : 0);
-  PutInt32(out, static_cast<uint32_t>(type_));
+pqxx::binarystring ArrayParam::Param() {
+  // An empty array has no dimension, so its header is the last 12 bytes of the room.
+  const size_t at = count_ == 0 ? kHeaderBytes - 12 : 0;
+  SetInt32(body_, at, count_ == 0 ? 0 : 1);  // dimensions
+  SetInt32(body_, at + 4, has_null_ ? 1 : 0);
+  SetInt32(body_, at + 8, static_cast<uint32_t>(type_));
   if (count_ > 0) {
-    PutInt32(out, static_cast<uint32_t>(count_));
-    PutInt32(out, 1);  // lower bound
+    SetInt32(body_, 12, static_cast<uint32_t>(count_));
+    SetInt32(body_, 16, 1);  // lower bound
   }
-  out.append(body_);
-  return pqxx::binarystring(out.data(), out.size());
+  return pqxx::binarystring(body_.data() + at, body_.size() - at);
 }
 
 }  // namespace ferry::storage::postgres

@@ -17,7 +17,7 @@ class ArrayParam {
   // The element type's OID (pg_type), which array_recv checks against the cast.
   enum class Type : uint32_t { kBytea = 17, kInt8 = 20, kText = 25 };
 
-  explicit ArrayParam(Type type) : type_(type) {}
+  explicit ArrayParam(Type type) : type_(type), body_(kHeaderBytes, '\0') {}
 
   // An element of a text or bytea array: its bytes as they are (text must be UTF-8).
   void Add(std::string_view bytes);
@@ -27,12 +27,17 @@ class ArrayParam {
   void AddNull();
 
   int32_t size() const { return count_; }
-  size_t bytes() const { return body_.size(); }
+  size_t bytes() const { return body_.size() - kHeaderBytes; }
 
-  // The array as a binary parameter (header and elements).
-  pqxx::binarystring Param() const;
+  // The array as a binary parameter (header and elements): the header is written into
+  // the room kept for it before the elements, so the elements are copied once, into
+  // the parameter.
+  pqxx::binarystring Param();
 
  private:
+  // ndim, has-null flag, element type, then for one dimension its size and lower bound.
+  static constexpr size_t kHeaderBytes = 20;
+
   void Length(int32_t n);
 
   Type type_;
