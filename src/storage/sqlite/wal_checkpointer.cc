@@ -146,7 +146,7 @@ int64_t Checkpoint(const std::string& path) {
 
 WalCheckpointer::WalCheckpointer(int64_t threshold_bytes)
     : state_(std::make_shared<State>(threshold_bytes)), thread_([this] {
-        NameCurrentThread("ferry-checkpoint");
+        NameCurrentThread("ferry-checkpt");
         Loop();
       }) {}
 
