@@ -1,7 +1,8 @@
 // The per-namespace partitions (pg_partitions.h): made and dropped with the namespace,
 // their secondary indexes and foreign keys suspended by a bulk load and restored — and
 // checked — at its end, and schema steps 10 and 11 moving a version-9 database's rows into
-// them, vectors packed into their documents.
+// them, vectors packed into their documents; and the row writers (pg_ns_rows.h) that fill
+// them, inside a caller's transaction.
 
 #include "storage/postgres/pg_partitions.h"
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "storage/conformance/storage_conformance.h"
+#include "storage/postgres/pg_ns_rows.h"
 #include "storage/postgres/pg_params.h"
 #include "storage/postgres/pg_schema.h"
 #include "storage/postgres/pg_storage_engine.h"
@@ -291,6 +293,27 @@ TEST_F(PgPartitionsTest, IdProbesUseThePrimaryKeyOfAPartitionWithoutStatistics) 
       << documents;
   const std::string objects = plan("objects", "object_id", "bucket_id", "bkt_1", object_ids);
   EXPECT_NE(objects.find("Index Scan using objects_p" + p + "_pkey"), std::string::npos) << objects;
+}
+
+// The writers plan their statements generically (their column arrays are not folded into
+// the plan) and give the transaction back its own setting for what it runs next.
+TEST_F(PgPartitionsTest, ARowWriteGivesTheTransactionBackItsPlanCacheMode) {
+  OpenEngine();
+  ASSERT_TRUE(engine_->CreateNamespaceData("ns_a").ok());
+  auto store = engine_->OpenNamespace("ns_a").value();
+  ASSERT_TRUE(store->InsertBucket(SampleBucket("bkt_1", "b")).ok());
+  ASSERT_TRUE(store->InsertCollection(SampleCollection("col_1", "c")).ok());
+  Result<std::string> after = Db().Run("write", [&](pqxx::work& tx) -> Result<std::string> {
+    tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
+    FERRY_RETURN_IF_ERROR(UpsertObjectRows(tx, "ns_a", {SampleObject("bkt_1", "obj_1")}));
+    FERRY_RETURN_IF_ERROR(
+        UpsertDocumentRows(tx, "ns_a", {SampleDocument("col_1", "doc_1", "obj_1")}));
+    return ReadText(tx.exec("SHOW plan_cache_mode")[0][0]);
+  });
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(*after, "force_custom_plan");
+  EXPECT_EQ(store->CountDocuments("col_1").value(), 1);
+  EXPECT_EQ(store->CountObjects("bkt_1").value(), 1);
 }
 
 }  // namespace
