@@ -19,6 +19,8 @@
 #include "migration/migration_service.h"
 #include "migration_timing.h"
 #include "pg_baselines.h"
+#include "pg_copy_ceiling.h"
+#include "pipeline_baseline.h"
 #include "process_memory.h"
 #include "service/auth_service.h"
 #include "source_namespace.h"
@@ -47,10 +49,12 @@ struct Results {
   int64_t reference_n = 0;
   std::optional<MigrationRun> reference_copy;
   std::optional<MigrationRun> reference_re_extract;
-  std::optional<SqliteBaselines> sqlite;  // embedded store
-  std::optional<PgBaselines> pg;          // --storage postgresql://…
+  std::optional<SqliteBaselines> sqlite;    // embedded store
+  std::optional<PgBaselines> pg;            // --storage postgresql://…
+  std::optional<BaselineRun> copy_ceiling;  // C, on PostgreSQL
   BaselineRun extractor;
-  std::optional<BaselineRun> writer;  // W, after a re_extract
+  std::optional<BaselineRun> writer;    // W, after a re_extract
+  std::optional<BaselineRun> pipeline;  // P, after a re_extract
 };
 
 double Rate(int64_t items, double seconds) {
@@ -77,6 +81,13 @@ void PrintCopyBaseline(const Results& r, double copy_rate) {
   if (r.sqlite) {
     std::printf("copy / A'         = %.3f\n", copy_rate / r.sqlite->row_by_row.per_second());
   }
+  if (r.copy_ceiling && r.copy_ceiling->per_second() > 0) {
+    // C produces the copy's rows and indexes with nothing of the migration around them.
+    std::printf("C / A             = %.3f  [the ceiling of copy / A on this machine]\n",
+                r.copy_ceiling->per_second() / a.per_second());
+    std::printf("copy / C          = %.3f  [the share of C the migration keeps]\n",
+                copy_rate / r.copy_ceiling->per_second());
+  }
 }
 
 // A re_extract writes through one document writer: W bounds it on any number of cores.
@@ -88,6 +99,17 @@ void PrintWriterCeiling(const Results& r, double re_docs) {
               re_docs / w);
   std::printf("0.8 x B reaches W at %.1f cores of this machine's speed\n",
               w / (kReExtractTarget * b_per_core));
+}
+
+// P does a re_extract's extraction and writes with nothing of the migration around them:
+// P / B is what re_extract / B could reach on this machine, and re_extract / P how much
+// of that the migration keeps.
+void PrintPipelineCeiling(const Results& r, double re_docs) {
+  const double p = r.pipeline->per_second();
+  std::printf("P / B             = %.3f  [the ceiling of re_extract / B on this machine]\n",
+              p / r.extractor.per_second());
+  std::printf("re_extract / P    = %.3f  [documents/s; the share of P the migration keeps]\n",
+              re_docs / p);
 }
 
 void PrintResults(const Results& r) {
@@ -110,6 +132,9 @@ void PrintResults(const Results& r) {
   } else {
     row("A: postgresql INSERT..SELECT (rows)", r.pg->insert_select.items,
         r.pg->insert_select.seconds);
+    if (r.copy_ceiling) {
+      row("C: pg load + index, no migration", r.copy_ceiling->items, r.copy_ceiling->seconds);
+    }
   }
   if (r.re_extract) {
     row("re_extract migration (documents)", r.re_extract->target_documents, r.re_extract->seconds);
@@ -117,6 +142,8 @@ void PrintResults(const Results& r) {
     row("B: text_extractor v2 alone", r.extractor.items, r.extractor.seconds);
   }
   if (r.writer) row("W: document writes alone (1 thread)", r.writer->items, r.writer->seconds);
+  if (r.pipeline)
+    row("P: B + the same writes, no migration", r.pipeline->items, r.pipeline->seconds);
   for (const MigrationRun* m : {&r.copy, r.re_extract ? &*r.re_extract : nullptr}) {
     if (m == nullptr) continue;
     std::printf("%s stages (s):", m == &r.copy ? "copy" : "re_extract");
@@ -147,6 +174,7 @@ void PrintResults(const Results& r) {
     std::printf("re_extract(items) / B = %.3f  [objects+documents/s]\n",
                 re_items / r.extractor.per_second());
     if (r.writer && r.writer->per_second() > 0) PrintWriterCeiling(r, re_docs);
+    if (r.pipeline && r.pipeline->per_second() > 0) PrintPipelineCeiling(r, re_docs);
   }
   std::printf("failed items: copy %lld, re_extract %lld\n",
               static_cast<long long>(r.copy.items_failed),
@@ -181,9 +209,13 @@ Status RunCopyBaseline(const BenchOptions& options, const std::string& data_dir,
                        const SourceNamespace& source, Results* r) {
   if (!options.storage.empty()) {
     std::cerr << "baseline A (postgresql INSERT ... SELECT) ..." << std::endl;
-    FERRY_ASSIGN_OR_RETURN(r->pg,
-                           RunPgBaseline(options.storage, storage::postgres::PgOptions{}.schema,
-                                         source.namespace_id, source.collection_id));
+    const std::string schema = storage::postgres::PgOptions{}.schema;
+    FERRY_ASSIGN_OR_RETURN(
+        r->pg, RunPgBaseline(options.storage, schema, source.namespace_id, source.collection_id));
+    std::cerr << "baseline C (postgresql load and index, no migration) ..." << std::endl;
+    Quiesce();
+    FERRY_ASSIGN_OR_RETURN(r->copy_ceiling,
+                           RunPgCopyCeiling(options.storage, schema, source.namespace_id));
     return Status::Ok();
   }
   std::cerr << "baseline A (sqlite INSERT ... SELECT) ..." << std::endl;
@@ -277,6 +309,11 @@ Status Run(const BenchOptions& options, const std::string& data_dir) {
     Quiesce();
     FERRY_ASSIGN_OR_RETURN(
         r.writer, RunWriterBaseline(deps, setup, caller, r.re_extract->target_namespace_id));
+    std::cerr << "baseline P (extraction and the same writes, no migration) ..." << std::endl;
+    Quiesce();
+    FERRY_ASSIGN_OR_RETURN(r.pipeline,
+                           RunPipelineBaseline(deps, setup, caller, *v2, source,
+                                               r.re_extract->target_namespace_id, threads));
   }
 
   PrintResults(r);

@@ -18,8 +18,8 @@ import sys
 import tempfile
 import time
 
-PHASES = ["setup", "copy migration", "baseline A", "re_extract migration", "baseline B",
-          "baseline W"]
+PHASES = ["setup", "copy migration", "baseline A", "baseline C", "re_extract migration",
+          "baseline B", "baseline W", "baseline P"]
 
 
 def sample(pid, acc):
@@ -67,7 +67,7 @@ def main():
         text = log.read()
     for line in text.splitlines():
         if " / " in line or line.startswith(("copy migration (", "re_extract migration (",
-                                             "A:", "B:", "W:", "0.8 x B")):
+                                             "A:", "B:", "C:", "P:", "W:", "0.8 x B")):
             print(line)
     for name, start, end in phases:
         cpu = collections.Counter()
