@@ -2,8 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "synthetic_text.h"
 
@@ -85,40 +88,31 @@ Result<SqliteBaselines> RunSqliteBaseline(const std::string& db_path,
   return out;
 }
 
-ExtractorThreads::ExtractorThreads(const extract::FeatureExtractor& fx, int64_t n, int threads) {
+Result<BaselineRun> RunExtractorBaseline(const extract::FeatureExtractor& fx, int64_t n,
+                                         int threads) {
+  std::atomic<int64_t> failures{0};
+  std::vector<std::thread> pool;
+  const auto start = Clock::now();
   for (int t = 0; t < threads; ++t) {
-    pool_.emplace_back([this, &fx, n, t, threads] {
+    pool.emplace_back([&, t] {
       const int64_t begin = n * t / threads;
       const int64_t end = n * (t + 1) / threads;
       extract::ExtractorInput input;
       for (int64_t i = begin; i < end; ++i) {
         input.text = SyntheticText(i);
         auto docs = fx.Extract(input, fx.info().default_parameters);
-        if (!docs.ok() || docs->empty()) failures_.fetch_add(1);
+        if (!docs.ok() || docs->empty()) failures.fetch_add(1);
       }
     });
   }
-}
-
-ExtractorThreads::~ExtractorThreads() { (void)Join(); }
-
-Status ExtractorThreads::Join() {
-  for (auto& th : pool_) {
-    if (th.joinable()) th.join();
-  }
-  if (failures_.load() == 0) return Status::Ok();
-  std::string message = "extractor baseline: ";
-  return Status::Internal(message.append(std::to_string(failures_.load())).append(" failures"));
-}
-
-Result<BaselineRun> RunExtractorBaseline(const extract::FeatureExtractor& fx, int64_t n,
-                                         int threads) {
-  const auto start = Clock::now();
-  ExtractorThreads extraction(fx, n, threads);
-  FERRY_RETURN_IF_ERROR(extraction.Join());
+  for (auto& th : pool) th.join();
   BaselineRun run;
   run.seconds = SecondsSince(start);
   run.items = n;
+  if (failures.load() > 0) {
+    std::string message = "extractor baseline: ";
+    return Status::Internal(message.append(std::to_string(failures.load())).append(" failures"));
+  }
   return run;
 }
 

@@ -6,11 +6,8 @@
 //  B. The extractor alone over the same texts on every core (one thread per core,
 //     static partition), no storage at all.
 
-#include <atomic>
 #include <cstdint>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "common/result.h"
 #include "extract/extractor.h"
@@ -34,20 +31,6 @@ struct SqliteBaselines {
 Result<SqliteBaselines> RunSqliteBaseline(const std::string& db_path,
                                           const std::string& namespace_db,
                                           const std::string& collection_id);
-
-// Starts `threads` threads that run `fx` with its default parameters over
-// SyntheticText(0..n-1), a static partition each; Join waits for them and returns
-// Internal when an extraction failed. B is one of these alone.
-class ExtractorThreads {
- public:
-  ExtractorThreads(const extract::FeatureExtractor& fx, int64_t n, int threads);
-  ~ExtractorThreads();  // joins
-  Status Join();
-
- private:
-  std::atomic<int64_t> failures_{0};
-  std::vector<std::thread> pool_;
-};
 
 // Runs `fx` with its default parameters over SyntheticText(0..n-1) on `threads` threads.
 // Internal when an extraction fails.

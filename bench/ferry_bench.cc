@@ -20,7 +20,6 @@
 #include "migration_timing.h"
 #include "pg_baselines.h"
 #include "pg_copy_ceiling.h"
-#include "pipeline_baseline.h"
 #include "process_memory.h"
 #include "service/auth_service.h"
 #include "source_namespace.h"
@@ -53,8 +52,7 @@ struct Results {
   std::optional<PgBaselines> pg;            // --storage postgresql://…
   std::optional<BaselineRun> copy_ceiling;  // C, on PostgreSQL
   BaselineRun extractor;
-  std::optional<BaselineRun> writer;    // W, after a re_extract
-  std::optional<BaselineRun> pipeline;  // P, after a re_extract
+  std::optional<BaselineRun> writer;  // W, after a re_extract
 };
 
 double Rate(int64_t items, double seconds) {
@@ -101,17 +99,6 @@ void PrintWriterCeiling(const Results& r, double re_docs) {
               w / (kReExtractTarget * b_per_core));
 }
 
-// P does a re_extract's extraction and writes with nothing of the migration around them:
-// P / B is what re_extract / B could reach on this machine, and re_extract / P how much
-// of that the migration keeps.
-void PrintPipelineCeiling(const Results& r, double re_docs) {
-  const double p = r.pipeline->per_second();
-  std::printf("P / B             = %.3f  [the ceiling of re_extract / B on this machine]\n",
-              p / r.extractor.per_second());
-  std::printf("re_extract / P    = %.3f  [documents/s; the share of P the migration keeps]\n",
-              re_docs / p);
-}
-
 void PrintResults(const Results& r) {
   const double copy_rate = Rate(r.copy.items_completed, r.copy.seconds);
   std::printf("\nferry-bench  N=%lld  workers=%lld  batch_size=%lld  cores=%d  storage=%s\n",
@@ -142,8 +129,6 @@ void PrintResults(const Results& r) {
     row("B: text_extractor v2 alone", r.extractor.items, r.extractor.seconds);
   }
   if (r.writer) row("W: document writes alone (1 thread)", r.writer->items, r.writer->seconds);
-  if (r.pipeline)
-    row("P: B + the same writes, no migration", r.pipeline->items, r.pipeline->seconds);
   for (const MigrationRun* m : {&r.copy, r.re_extract ? &*r.re_extract : nullptr}) {
     if (m == nullptr) continue;
     std::printf("%s stages (s):", m == &r.copy ? "copy" : "re_extract");
@@ -174,7 +159,6 @@ void PrintResults(const Results& r) {
     std::printf("re_extract(items) / B = %.3f  [objects+documents/s]\n",
                 re_items / r.extractor.per_second());
     if (r.writer && r.writer->per_second() > 0) PrintWriterCeiling(r, re_docs);
-    if (r.pipeline && r.pipeline->per_second() > 0) PrintPipelineCeiling(r, re_docs);
   }
   std::printf("failed items: copy %lld, re_extract %lld\n",
               static_cast<long long>(r.copy.items_failed),
@@ -309,11 +293,6 @@ Status Run(const BenchOptions& options, const std::string& data_dir) {
     Quiesce();
     FERRY_ASSIGN_OR_RETURN(
         r.writer, RunWriterBaseline(deps, setup, caller, r.re_extract->target_namespace_id));
-    std::cerr << "baseline P (extraction and the same writes, no migration) ..." << std::endl;
-    Quiesce();
-    FERRY_ASSIGN_OR_RETURN(r.pipeline,
-                           RunPipelineBaseline(deps, setup, caller, *v2, source,
-                                               r.re_extract->target_namespace_id, threads));
   }
 
   PrintResults(r);

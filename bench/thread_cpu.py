@@ -19,7 +19,7 @@ import tempfile
 import time
 
 PHASES = ["setup", "copy migration", "baseline A", "baseline C", "re_extract migration",
-          "baseline B", "baseline W", "baseline P"]
+          "baseline B", "baseline W"]
 
 
 def sample(pid, acc):
@@ -67,7 +67,7 @@ def main():
         text = log.read()
     for line in text.splitlines():
         if " / " in line or line.startswith(("copy migration (", "re_extract migration (",
-                                             "A:", "B:", "C:", "P:", "W:", "0.8 x B")):
+                                             "A:", "B:", "C:", "W:", "0.8 x B")):
             print(line)
     for name, start, end in phases:
         cpu = collections.Counter()

@@ -12,8 +12,6 @@ namespace {
 
 constexpr int64_t kWriteBatch = 1000;
 
-}  // namespace
-
 // The collection of the namespace with documents (a re_extract's target has one).
 Result<std::string> CollectionWithDocuments(storage::NamespaceStore& store) {
   FERRY_ASSIGN_OR_RETURN(auto collections, store.ListCollections(model::Page{0, 1000}));
@@ -24,27 +22,7 @@ Result<std::string> CollectionWithDocuments(storage::NamespaceStore& store) {
   return Status::Internal("the re_extract's target has no documents");
 }
 
-Status RewriteDocuments(storage::NamespaceStore& from, const std::string& from_collection,
-                        storage::NamespaceStore& to, const std::string& to_collection,
-                        BaselineRun* writes) {
-  storage::IdQuery page;
-  page.limit = kWriteBatch;
-  for (int64_t batch_no = 0;; ++batch_no) {
-    FERRY_ASSIGN_OR_RETURN(auto ids, from.ListDocumentIds(from_collection, page));
-    if (ids.empty()) return Status::Ok();
-    page.after_id = ids.back();
-    FERRY_ASSIGN_OR_RETURN(auto docs, from.GetDocuments(from_collection, ids));
-    for (auto& d : docs) d.collection_id = to_collection;
-    storage::WriteFence fence;
-    fence.key = "writer-baseline#" + std::to_string(batch_no);
-    fence.token = 1;
-    const auto start = std::chrono::steady_clock::now();
-    FERRY_RETURN_IF_ERROR(to.UpsertDocumentsFenced(fence, docs));
-    writes->seconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    writes->items += static_cast<int64_t>(docs.size());
-  }
-}
+}  // namespace
 
 Result<BaselineRun> RunWriterBaseline(const service::ServiceDeps& deps, SetupServices services,
                                       const service::Caller& caller,
@@ -57,7 +35,22 @@ Result<BaselineRun> RunWriterBaseline(const service::ServiceDeps& deps, SetupSer
   FERRY_ASSIGN_OR_RETURN(auto store, deps.storage.OpenNamespace(to.namespace_id));
   FERRY_RETURN_IF_ERROR(store->BeginBulkLoad());
   BaselineRun run;
-  FERRY_RETURN_IF_ERROR(RewriteDocuments(*from, from_collection, *store, to.collection_id, &run));
+  storage::IdQuery page;
+  page.limit = kWriteBatch;
+  for (int64_t batch_no = 0;; ++batch_no) {
+    FERRY_ASSIGN_OR_RETURN(auto ids, from->ListDocumentIds(from_collection, page));
+    if (ids.empty()) break;
+    page.after_id = ids.back();
+    FERRY_ASSIGN_OR_RETURN(auto docs, from->GetDocuments(from_collection, ids));
+    for (auto& d : docs) d.collection_id = to.collection_id;
+    storage::WriteFence fence;
+    fence.key = "writer-baseline#" + std::to_string(batch_no);
+    fence.token = 1;
+    const auto start = std::chrono::steady_clock::now();
+    FERRY_RETURN_IF_ERROR(store->UpsertDocumentsFenced(fence, docs));
+    run.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    run.items += static_cast<int64_t>(docs.size());
+  }
   FERRY_RETURN_IF_ERROR(store->EndBulkLoad());
   return run;
 }

@@ -12,19 +12,8 @@
 #include "common/result.h"
 #include "service/service_deps.h"
 #include "source_namespace.h"
-#include "storage/namespace_store.h"
 
 namespace ferry::bench {
-
-// The collection of `store` that holds documents (a re_extract's target has one).
-Result<std::string> CollectionWithDocuments(storage::NamespaceStore& store);
-
-// Writes `from_collection`'s documents again into `to_collection` of `to` (which may be
-// in bulk-load mode), 1000 per fenced transaction, read page by page in id order. Adds
-// the time spent in the writes alone, and the documents written, to `writes`.
-Status RewriteDocuments(storage::NamespaceStore& from, const std::string& from_collection,
-                        storage::NamespaceStore& to, const std::string& to_collection,
-                        BaselineRun* writes);
 
 // Times only the fenced writes (not the reads of each page, nor the index rebuild after
 // them). `from_namespace_id`: the re_extract's target.
