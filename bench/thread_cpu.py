@@ -9,7 +9,9 @@ ferry-docwriter, ferry-migrate, ferry-checkpt, ...); a phase runs from one of th
 bench's progress lines on stderr ("copy migration ...", "re_extract migration ...",
 "baseline B ...") to the next. Prints ferry-bench's summary lines, then per phase the
 core-seconds of each thread name, threads that ended during the phase included (their
-last sample counts). A thread that lives less than a sample interval is missed.
+last sample counts). A thread that lives less than a sample interval is missed. With
+--storage (PostgreSQL), the server's processes are sampled too and counted together as
+"postgres" (every process of that name on the machine: use a cluster of the bench's own).
 """
 import collections
 import os
@@ -39,6 +41,23 @@ def sample(pid, acc):
         acc[tid] = (name, int(fields[11]) + int(fields[12]))
 
 
+def sample_postgres(acc):
+    """With --storage: latest utime+stime of every PostgreSQL server process (backends,
+    parallel workers, checkpointer, WAL writer, ...), into acc as "postgres"."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue  # the process ended between listdir and open
+        if stat[stat.index("(") + 1:stat.rindex(")")] != "postgres":
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        acc["pg" + pid] = ("postgres", int(fields[11]) + int(fields[12]))
+
+
 def main():
     args = sys.argv[1:]
     binary = "build/bench/ferry-bench"
@@ -50,8 +69,11 @@ def main():
         phase, at_start, latest = None, {}, {}
         phases = []  # (name, ticks at its start, ticks at its end)
         seen = 0
+        postgres = any(a == "--storage" or a.startswith("--storage=") for a in args)
         while proc.poll() is None:
             sample(proc.pid, latest)
+            if postgres:
+                sample_postgres(latest)
             log.seek(0)
             text = log.read()
             for name in PHASES[seen:]:
