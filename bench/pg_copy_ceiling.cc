@@ -14,7 +14,6 @@ constexpr const char* kScratch = "ferry_bench_c";
 struct Table {
   std::string source;                // the namespace's partition, schema-qualified and quoted
   std::string scratch;               // its scratch copy
-  std::string key;                   // primary key columns
   std::vector<std::string> indexes;  // CREATE INDEX statements for the scratch table
   int64_t rows = 0;
   std::string error;
@@ -34,7 +33,6 @@ Table Prepare(pqxx::connection& conn, const std::string& schema, int64_t part,
   pqxx::work tx(conn);
   t.source = tx.quote_name(schema) + "." + tx.quote_name(table + "_p" + std::to_string(part));
   t.scratch = std::string(kScratch) + "." + table;
-  t.key = key;
   for (const auto& row :
        tx.exec("SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = " +
                tx.quote(t.source) + "::regclass AND NOT i.indisprimary ORDER BY i.indexrelid")) {
@@ -50,10 +48,9 @@ Table Prepare(pqxx::connection& conn, const std::string& schema, int64_t part,
   return t;
 }
 
-// Loads then indexes one table on its own connection (a thread).
-void LoadAndIndex(const std::string& url, Table* t) {
+// Loads then indexes one table on its own connection (one per thread).
+void LoadAndIndex(pqxx::connection& conn, Table* t) {
   try {
-    pqxx::connection conn(url);
     {
       pqxx::work tx(conn);
       t->rows =
@@ -88,9 +85,11 @@ Result<BaselineRun> RunPgCopyCeiling(const std::string& url, const std::string& 
       }
       Table objects = Prepare(conn, ferry_schema, part, "objects", "namespace_id, object_id");
       Table documents = Prepare(conn, ferry_schema, part, "documents", "namespace_id, document_id");
+      pqxx::connection objects_conn(url);
+      pqxx::connection documents_conn(url);
       const auto start = std::chrono::steady_clock::now();
-      std::thread other([&] { LoadAndIndex(url, &objects); });
-      LoadAndIndex(url, &documents);
+      std::thread other([&] { LoadAndIndex(objects_conn, &objects); });
+      LoadAndIndex(documents_conn, &documents);
       other.join();
       run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       run.items = objects.rows + documents.rows;
