@@ -18,22 +18,16 @@ std::string CreateTable(const std::string& name) {
          " (id TEXT COLLATE \"C\" PRIMARY KEY, fields BYTEA NOT NULL, vector BYTEA NOT NULL)";
 }
 
-void Exec(pqxx::connection& conn, const std::string& sql) {
-  pqxx::work tx(conn);
-  tx.exec(sql);
-  tx.commit();
-}
-
 void DropScratch(pqxx::connection& conn) {
-  Exec(conn, std::string("DROP SCHEMA IF EXISTS ") + kScratch + " CASCADE");
+  ExecCommitted(conn, std::string("DROP SCHEMA IF EXISTS ") + kScratch + " CASCADE");
 }
 
 PgBaselines Measure(pqxx::connection& conn, const std::string& ferry_schema,
                     const std::string& namespace_id, const std::string& collection_id) {
   DropScratch(conn);
-  Exec(conn, std::string("CREATE SCHEMA ") + kScratch);
-  Exec(conn, CreateTable("t1"));
-  Exec(conn, CreateTable("t2"));
+  ExecCommitted(conn, std::string("CREATE SCHEMA ") + kScratch);
+  ExecCommitted(conn, CreateTable("t1"));
+  ExecCommitted(conn, CreateTable("t2"));
   {
     // The very rows of the source collection, in the order they were written.
     pqxx::work tx(conn);
@@ -70,6 +64,12 @@ PgBaselines Measure(pqxx::connection& conn, const std::string& ferry_schema,
 }
 
 }  // namespace
+
+void ExecCommitted(pqxx::connection& conn, const std::string& sql) {
+  pqxx::work tx(conn);
+  tx.exec(sql);
+  tx.commit();
+}
 
 Result<PgBaselines> RunPgBaseline(const std::string& url, const std::string& ferry_schema,
                                   const std::string& namespace_id,

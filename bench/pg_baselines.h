@@ -5,6 +5,7 @@
 // database directly (libpqxx); the server code goes through PgStorageEngine only.
 
 #include <cstdint>
+#include <pqxx/pqxx>
 #include <string>
 
 #include "baselines.h"
@@ -16,6 +17,9 @@ struct PgBaselines {
   BaselineRun insert_select;  // INSERT INTO t2 SELECT * FROM t1, committed
   int64_t row_bytes = 0;      // average fields + vector bytes per row
 };
+
+// Runs `sql` in a transaction of its own and commits it.
+void ExecCommitted(pqxx::connection& conn, const std::string& sql);
 
 // Creates the scratch schema `ferry_bench` in the database of `url` (dropped first when an
 // earlier run left it), fills t1 from `collection_id`'s documents and vectors in namespace

@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include "pg_baselines.h"
+
 namespace ferry::bench {
 namespace {
 
@@ -18,12 +20,6 @@ struct Table {
   int64_t rows = 0;
   std::string error;
 };
-
-void Exec(pqxx::connection& conn, const std::string& sql) {
-  pqxx::work tx(conn);
-  tx.exec(sql);
-  tx.commit();
-}
 
 // The partition of `table` ("objects", "documents") that holds the namespace, its
 // secondary index definitions rewritten for the scratch table, and the scratch table.
@@ -57,7 +53,7 @@ void LoadAndIndex(pqxx::connection& conn, Table* t) {
           tx.exec("INSERT INTO " + t->scratch + " SELECT * FROM " + t->source).affected_rows();
       tx.commit();
     }
-    for (const auto& sql : t->indexes) Exec(conn, sql);
+    for (const auto& sql : t->indexes) ExecCommitted(conn, sql);
   } catch (const std::exception& e) {
     t->error = e.what();
   }
@@ -70,8 +66,8 @@ Result<BaselineRun> RunPgCopyCeiling(const std::string& url, const std::string& 
   try {
     pqxx::connection conn(url);
     const std::string drop = std::string("DROP SCHEMA IF EXISTS ") + kScratch + " CASCADE";
-    Exec(conn, drop);
-    Exec(conn, std::string("CREATE SCHEMA ") + kScratch);
+    ExecCommitted(conn, drop);
+    ExecCommitted(conn, std::string("CREATE SCHEMA ") + kScratch);
     BaselineRun run;
     std::string error;
     try {
@@ -97,7 +93,7 @@ Result<BaselineRun> RunPgCopyCeiling(const std::string& url, const std::string& 
     } catch (const std::exception& e) {
       error = e.what();
     }
-    Exec(conn, drop);
+    ExecCommitted(conn, drop);
     if (!error.empty()) return Status::Internal("postgresql copy ceiling: " + error);
     return run;
   } catch (const std::exception& e) {

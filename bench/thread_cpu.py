@@ -24,6 +24,17 @@ PHASES = ["setup", "copy migration", "baseline A", "baseline C", "re_extract mig
           "baseline B", "baseline W"]
 
 
+def read_stat(path):
+    """(name, utime+stime in clock ticks) of a /proc stat file, None once it is gone."""
+    try:
+        with open(path) as f:
+            stat = f.read()
+    except OSError:
+        return None  # the thread or process ended between listdir and open
+    fields = stat[stat.rindex(")") + 2:].split()
+    return stat[stat.index("(") + 1:stat.rindex(")")], int(fields[11]) + int(fields[12])
+
+
 def sample(pid, acc):
     """Latest utime+stime (clock ticks) and name of every thread of pid, into acc."""
     try:
@@ -31,31 +42,19 @@ def sample(pid, acc):
     except OSError:
         return
     for tid in tids:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue  # the thread ended between listdir and open
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
-        acc[tid] = (name, int(fields[11]) + int(fields[12]))
+        stat = read_stat(f"/proc/{pid}/task/{tid}/stat")
+        if stat is not None:
+            acc[tid] = stat
 
 
 def sample_postgres(acc):
     """With --storage: latest utime+stime of every PostgreSQL server process (backends,
     parallel workers, checkpointer, WAL writer, ...), into acc as "postgres"."""
     for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue  # the process ended between listdir and open
-        if stat[stat.index("(") + 1:stat.rindex(")")] != "postgres":
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        acc["pg" + pid] = ("postgres", int(fields[11]) + int(fields[12]))
+        if pid.isdigit():
+            stat = read_stat(f"/proc/{pid}/stat")
+            if stat is not None and stat[0] == "postgres":
+                acc["pg" + pid] = stat
 
 
 def main():
