@@ -4,6 +4,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/checksum_rows.h"
@@ -186,9 +187,11 @@ Result<model::CollectionVersion> PgNamespaceStore::GetCollectionVersion(
 }
 
 // The namespace's partitions lose their secondary indexes and foreign keys for the load
-// (pg_partitions.h); the end builds the indexes (CREATE INDEX sorts, with PostgreSQL's
-// parallel maintenance workers) and adds the keys, then validates them in a second
-// transaction, which does not block writers of buckets and collections.
+// (pg_partitions.h); the end builds the indexes (CREATE INDEX sorts) and adds the keys,
+// then validates them in another transaction, which does not block writers of buckets
+// and collections. The end runs in two lanes on two connections at once (kRestoreLanes):
+// the builds of one index use one core. Each step is idempotent, so an end that fails
+// or is killed halfway is repaired by the next one, or when the namespace is opened.
 Status PgNamespaceStore::BeginBulkLoad() {
   return Run("begin bulk load", [&](pqxx::work& tx) -> Status {
     FERRY_ASSIGN_OR_RETURN(int64_t part, PartitionOf(tx, ns_));
@@ -198,16 +201,30 @@ Status PgNamespaceStore::BeginBulkLoad() {
 }
 
 Status PgNamespaceStore::EndBulkLoad() {
-  int64_t part = 0;
-  FERRY_RETURN_IF_ERROR(Run("end bulk load", [&](pqxx::work& tx) -> Status {
-    FERRY_ASSIGN_OR_RETURN(part, PartitionOf(tx, ns_));
-    RestoreSecondary(tx, part);
-    return Status::Ok();
-  }));
-  return Run("validate foreign keys", [&](pqxx::work& tx) -> Status {
-    ValidateForeignKeys(tx, part);
-    return Status::Ok();
-  });
+  FERRY_ASSIGN_OR_RETURN(const int64_t part,
+                         Run("end bulk load", [&](pqxx::work& tx) -> Result<int64_t> {
+                           return PartitionOf(tx, ns_);
+                         }));
+  auto lane = [&](int n) -> Status {
+    FERRY_RETURN_IF_ERROR(Run("build indexes", [&](pqxx::work& tx) -> Status {
+      RestoreIndexes(tx, part, n, /*one_process=*/true);
+      return Status::Ok();
+    }));
+    FERRY_RETURN_IF_ERROR(Run("add foreign keys", [&](pqxx::work& tx) -> Status {
+      AddForeignKeys(tx, part, n);
+      return Status::Ok();
+    }));
+    return Run("validate foreign keys", [&](pqxx::work& tx) -> Status {
+      ValidateForeignKeys(tx, part, n);
+      return Status::Ok();
+    });
+  };
+  static_assert(kRestoreLanes == 2, "one lane on a thread of its own, one on the caller's");
+  Status other;
+  std::thread thread([&] { other = lane(0); });
+  Status own = lane(1);
+  thread.join();
+  return other.ok() ? own : other;
 }
 
 Result<ItemChecksum> PgNamespaceStore::ChecksumItems(const ChecksumRequest& request) {

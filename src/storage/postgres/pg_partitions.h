@@ -33,6 +33,18 @@ void SuspendSecondary(pqxx::work& tx, int64_t part);
 void RestoreSecondary(pqxx::work& tx, int64_t part);
 void ValidateForeignKeys(pqxx::work& tx, int64_t part);
 
+// The same work in lanes that can run at once, one transaction each on its own
+// connection (PgNamespaceStore::EndBulkLoad): a lane builds its indexes, then adds its
+// foreign keys, then validates them. Lanes take no lock another lane's step waits on for
+// long, except that adding a lane's key waits for the other lane's index builds on the
+// same table to commit. `one_process` turns PostgreSQL's parallel maintenance workers
+// off for the lane's builds: the lanes already keep two cores busy, and on two cores
+// lanes with workers ran slower than one connection with them.
+constexpr int kRestoreLanes = 2;
+void RestoreIndexes(pqxx::work& tx, int64_t part, int lane, bool one_process);
+void AddForeignKeys(pqxx::work& tx, int64_t part, int lane);
+void ValidateForeignKeys(pqxx::work& tx, int64_t part, int lane);
+
 // Whether every secondary index and foreign key of the partitions exists (tests).
 bool SecondaryComplete(pqxx::work& tx, int64_t part);
 
