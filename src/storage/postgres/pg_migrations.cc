@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/postgres/pg_array_param.h"
 #include "storage/postgres/pg_batch_rows.h"
 #include "storage/postgres/pg_catalog_locks.h"
 #include "storage/postgres/pg_catalog_store.h"
@@ -118,6 +119,40 @@ Status NotFoundMigration(const std::string& migration_id) {
 
 void ReleaseTargetClaim(pqxx::work& tx, const std::string& migration_id) {
   tx.exec_params("DELETE FROM migration_target_claims WHERE migration_id = $1", migration_id);
+}
+
+// The rows of `batches` in one statement, one array per column unnested into rows (a
+// plan is written 64 batches at a time: one round trip, not 64). completed_by is written
+// by an import only; a new plan leaves it to the completion.
+void InsertBatchRows(pqxx::work& tx, const std::vector<model::MigrationBatch>& batches,
+                     bool with_completed_by) {
+  if (batches.empty()) return;
+  using T = ArrayParam::Type;
+  ArrayParam migration_id{T::kText}, batch_no{T::kInt8}, resource_id{T::kText},
+      resource_type{T::kText}, tier{T::kInt8}, item_ids{T::kBytea}, status{T::kText},
+      attempts{T::kInt8}, items_failed{T::kInt8}, error{T::kText}, completed_by{T::kText};
+  for (const auto& b : batches) {
+    migration_id.Add(b.migration_id);
+    batch_no.Add(b.batch_no);
+    resource_id.Add(b.resource_id);
+    resource_type.Add(model::ResourceTypeName(b.resource_type));
+    tier.Add(static_cast<int64_t>(b.tier));
+    item_ids.Add(EncodeStrings(b.item_ids));
+    status.Add(b.status);
+    attempts.Add(b.attempts);
+    items_failed.Add(b.items_failed);
+    error.AddOrNull(b.error);
+    completed_by.AddOrNull(with_completed_by ? b.completed_by : std::nullopt);
+  }
+  std::string sql = "INSERT INTO migration_batches (";
+  sql.append(kBatchColumns)
+      .append(
+          ", completed_by) SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], "
+          "$5::int8[], $6::bytea[], $7::text[], $8::int8[], $9::int8[], $10::text[], "
+          "$11::text[])");
+  tx.exec_params(sql, migration_id.Param(), batch_no.Param(), resource_id.Param(),
+                 resource_type.Param(), tier.Param(), item_ids.Param(), status.Param(),
+                 attempts.Param(), items_failed.Param(), error.Param(), completed_by.Param());
 }
 
 }  // namespace
@@ -242,29 +277,14 @@ Result<std::vector<model::Migration>> PgCatalogStore::ListUnfinishedMigrations()
 
 Status PgCatalogStore::InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) {
   return db_->Run("insert migration batches", [&](pqxx::work& tx) -> Status {
-    std::string sql = "INSERT INTO migration_batches (";
-    sql.append(kBatchColumns).append(") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
-    for (const auto& b : batches) {
-      tx.exec_params(sql, b.migration_id, b.batch_no, b.resource_id,
-                     std::string(model::ResourceTypeName(b.resource_type)),
-                     static_cast<int64_t>(b.tier), Bytes(EncodeStrings(b.item_ids)), b.status,
-                     b.attempts, b.items_failed, b.error);
-    }
+    InsertBatchRows(tx, batches, /*with_completed_by=*/false);
     return Status::Ok();
   });
 }
 
 Status PgCatalogStore::ImportMigrationBatches(const std::vector<model::MigrationBatch>& batches) {
   return db_->Run("import migration batches", [&](pqxx::work& tx) -> Status {
-    std::string sql = "INSERT INTO migration_batches (";
-    sql.append(kBatchColumns)
-        .append(", completed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
-    for (const auto& b : batches) {
-      tx.exec_params(sql, b.migration_id, b.batch_no, b.resource_id,
-                     std::string(model::ResourceTypeName(b.resource_type)),
-                     static_cast<int64_t>(b.tier), Bytes(EncodeStrings(b.item_ids)), b.status,
-                     b.attempts, b.items_failed, b.error, b.completed_by);
-    }
+    InsertBatchRows(tx, batches, /*with_completed_by=*/true);
     return Status::Ok();
   });
 }
