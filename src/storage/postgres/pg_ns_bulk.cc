@@ -4,6 +4,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -221,9 +222,14 @@ Status PgNamespaceStore::EndBulkLoad() {
   };
   static_assert(kRestoreLanes == 2, "one lane on a thread of its own, one on the caller's");
   Status other;
-  std::thread thread([&] { other = lane(0); });
+  std::optional<std::thread> thread;
+  try {
+    thread.emplace([&] { other = lane(0); });
+  } catch (const std::system_error&) {
+    other = lane(0);  // no thread to be had: the lanes one after the other
+  }
   Status own = lane(1);
-  thread.join();
+  if (thread) thread->join();
   return other.ok() ? own : other;
 }
 
