@@ -148,6 +148,33 @@ TEST_F(PgPartitionsTest, TheEndOfABulkLoadRefusesRowsWithoutTheirParent) {
   EXPECT_EQ(end.ToString().find(options_.url), std::string::npos);
 }
 
+// The end of a load runs in two lanes (objects' key in one, documents' in the other): a
+// document without its collection fails the end although the objects' lane succeeds,
+// and that lane's work is kept.
+TEST_F(PgPartitionsTest, TheEndOfABulkLoadReportsTheDocumentsLaneFailingAlone) {
+  OpenEngine();
+  ASSERT_TRUE(engine_->CreateNamespaceData("ns_a").ok());
+  auto store = engine_->OpenNamespace("ns_a").value();
+  const int64_t part = Part("ns_a");
+  ASSERT_TRUE(store->BeginBulkLoad().ok());
+  ASSERT_TRUE(Exec("INSERT INTO documents (namespace_id, document_id, collection_id, fields, "
+                   "source_type, root_object_id, root_bucket_id, lineage_path, modality, "
+                   "ingestion_status, batch_id, created_at, updated_at) VALUES ('ns_a', "
+                   "'doc_9', 'col_missing', '\\x'::bytea, 'bucket', 'obj_1', 'bkt_1', "
+                   "'obj_1', 'text', 'COMPLETED', 'b', 1, 1)")
+                  .ok());
+  Status end = store->EndBulkLoad();
+  EXPECT_FALSE(end.ok());
+  const std::string p = std::to_string(part);
+  EXPECT_TRUE(Exists("objects_p" + p + "_by_bucket"));
+  EXPECT_TRUE(Exists("documents_p" + p + "_by_write"));
+  EXPECT_EQ(Query<int64_t>("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' "
+                           "AND convalidated AND connamespace = current_schema()::regnamespace "
+                           "AND conname = $1",
+                           "objects_p" + p + "_bucket"),
+            1);
+}
+
 // A bulk copy on PostgreSQL checksums the slice in the statements that write it: the
 // source rows against the rows the insert returns. A write that does not store what it
 // read (here a trigger that alters every object, and every document's vectors, written to
