@@ -13,7 +13,41 @@ std::string FirstLine(std::string_view s) {
   return std::string(nl == std::string_view::npos ? s : s.substr(0, nl));
 }
 
+void ReplaceAll(std::string* s, std::string_view what, std::string_view with) {
+  if (what.empty()) return;
+  for (size_t at = s->find(what); at != std::string::npos; at = s->find(what, at + with.size())) {
+    s->replace(at, what.size(), with);
+  }
+}
+
+// The password of a postgresql:// URL (user:password@ before the host, or a password=
+// query parameter), percent-encoded as written; empty when it holds none.
+std::string UrlPassword(std::string_view url) {
+  std::string out;
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos) {
+    std::string_view rest = url.substr(scheme + 3);
+    std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+      std::string_view userinfo = authority.substr(0, at);
+      if (auto colon = userinfo.find(':'); colon != std::string_view::npos) {
+        out = std::string(userinfo.substr(colon + 1));
+      }
+    }
+  }
+  if (auto q = url.find("password="); out.empty() && q != std::string_view::npos) {
+    std::string_view value = url.substr(q + 9);
+    out = std::string(value.substr(0, value.find('&')));
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string ScrubConnectionMessage(std::string message, std::string_view url) {
+  ReplaceAll(&message, url, "<storage url>");
+  ReplaceAll(&message, UrlPassword(url), "***");
+  return message;
+}
 
 Status PgStatus(const std::exception& e, std::string_view context) {
   std::string msg = std::string(context) + ": " + FirstLine(e.what());
@@ -53,7 +87,9 @@ Result<std::unique_ptr<PgDb>> PgDb::Open(const PgOptions& options) {
     n.exec("CREATE SCHEMA IF NOT EXISTS " + c.quote_name(options.schema));
     n.exec("SELECT pg_advisory_unlock(7466720001)");
   } catch (const std::exception& e) {
-    return PgStatus(e, "open postgresql storage");
+    // Startup: the operator sees libpq's reason (host, port), never the URL's password.
+    Status st = PgStatus(e, "open postgresql storage");
+    return Status(st.code(), ScrubConnectionMessage(st.message(), options.url));
   }
   return db;
 }
@@ -68,8 +104,10 @@ Result<std::unique_ptr<pqxx::connection>> PgDb::Connect() const {
     n.exec("SET idle_in_transaction_session_timeout = " +
            std::to_string(std::max(0, options_.idle_transaction_timeout_ms)));
     return c;
-  } catch (const std::exception& e) {
-    return PgStatus(e, "connect to postgresql");
+  } catch (const std::exception&) {
+    // This status can reach any client (a request's authentication opens connections):
+    // libpq's reason names the server's host and address, so it is not passed on.
+    return Status::Unavailable("postgresql storage is unreachable: cannot open a connection");
   }
 }
 
@@ -112,6 +150,15 @@ void PgDb::Drop(std::unique_ptr<pqxx::connection> conn) {
   std::lock_guard<std::mutex> lock(mu_);
   --open_;
   idle_cv_.notify_one();
+}
+
+void PgDb::DropBroken(std::unique_ptr<pqxx::connection> conn) {
+  conn.reset();
+  std::vector<std::unique_ptr<pqxx::connection>> idle;
+  std::lock_guard<std::mutex> lock(mu_);
+  open_ -= 1 + static_cast<int>(idle_.size());
+  idle.swap(idle_);
+  idle_cv_.notify_all();
 }
 
 void PgDb::Close() {

@@ -41,6 +41,10 @@ struct PgOptions {
 // The message never holds the connection URL.
 Status PgStatus(const std::exception& e, std::string_view context);
 
+// `message` without `url` and without the URL's password (libpq quotes a malformed URL
+// whole in its errors).
+std::string ScrubConnectionMessage(std::string message, std::string_view url);
+
 class PgDb {
  public:
   // Connects once to check the URL and creates the schema when missing.
@@ -66,6 +70,9 @@ class PgDb {
   void Return(std::unique_ptr<pqxx::connection> conn);
   // Forgets a connection whose state is unknown.
   void Drop(std::unique_ptr<pqxx::connection> conn);
+  // Forgets a connection the server ended, and every idle one with it: they were most
+  // likely ended too (a server restart), and each would cost a rerun its attempt.
+  void DropBroken(std::unique_ptr<pqxx::connection> conn);
   Result<std::unique_ptr<pqxx::connection>> Connect() const;
 
   PgOptions options_;
@@ -113,7 +120,7 @@ auto PgDb::Run(std::string_view what, Fn&& fn) -> decltype(fn(std::declval<pqxx:
       Drop(std::move(c));  // the commit's outcome is unknown: never rerun
       return R(PgStatus(e, what));
     } catch (const pqxx::broken_connection& e) {
-      Drop(std::move(c));  // nothing was committed: rerun on a new connection
+      DropBroken(std::move(c));  // nothing was committed: rerun on a new connection
       last = PgStatus(e, what);
       continue;
     } catch (const std::exception& e) {
@@ -121,7 +128,7 @@ auto PgDb::Run(std::string_view what, Fn&& fn) -> decltype(fn(std::declval<pqxx:
       if (!c->is_open()) {
         // The server ended the session (e.g. the idle-transaction timeout): nothing was
         // committed, so the function reruns on a new connection.
-        Drop(std::move(c));
+        DropBroken(std::move(c));
         last = Status::Unavailable(last.message());
         continue;
       }

@@ -157,6 +157,96 @@ TEST_F(PgDbTest, UnreachableServerIsUnavailableWithoutTheUrl) {
   EXPECT_EQ(db.status().message().find("secret-pw"), std::string::npos);
 }
 
+// libpq quotes a malformed URL whole in its error, password included.
+TEST_F(PgDbTest, AMalformedUrlIsReportedWithoutItsPassword) {
+  for (const std::string url : {"postgresql://u:s3cret-pw@[::1]x/db",
+                                "postgresql://u@localhost/db?password=s3cret-pw&bogus=1"}) {
+    PgOptions bad = options_;
+    bad.url = url;
+    auto db = PgDb::Open(bad);
+    ASSERT_FALSE(db.ok()) << url;
+    EXPECT_EQ(db.status().message().find("s3cret-pw"), std::string::npos) << db.status().message();
+  }
+  EXPECT_EQ(ScrubConnectionMessage("x \"postgresql://a:pw@h/db\" y", "postgresql://a:pw@h/db"),
+            "x \"<storage url>\" y");
+  EXPECT_EQ(ScrubConnectionMessage("near pw@h", "postgresql://a:pw@h/db"), "near ***@h");
+}
+
+// A connection opened while serving requests (authentication opens them) fails with a
+// message that can go to any client: no server host, address or port.
+TEST_F(PgDbTest, AConnectionFailingLaterNamesNoServerAddress) {
+  const std::string role = options_.schema + "_r";
+  auto admin = [&](const std::string& sql) {
+    pqxx::connection c(options_.url);
+    pqxx::nontransaction(c).exec(sql);
+  };
+  admin("CREATE ROLE " + role + " LOGIN");
+  const std::string dbname = pqxx::connection(options_.url).dbname();
+  admin("GRANT CREATE ON DATABASE " + dbname + " TO " + role);
+  PgOptions as_role = options_;
+  as_role.url.replace(as_role.url.find("://") + 3,
+                      as_role.url.find('@') - as_role.url.find("://") - 3, role + ":pw");
+  auto db = PgDb::Open(as_role);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  admin("ALTER ROLE " + role + " NOLOGIN");
+  Status st = (*db)->Run("read", [](pqxx::work& tx) -> Status {
+    tx.exec("SELECT 1");
+    return Status::Ok();
+  });
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
+  const std::string port = as_role.url.substr(as_role.url.rfind(':') + 1);
+  for (const std::string& leak :
+       std::vector<std::string>{"127.0.0.1", "localhost", port.substr(0, port.find('/')), "pw"}) {
+    EXPECT_EQ(st.message().find(leak), std::string::npos) << st.message();
+  }
+  db->reset();
+  admin("DROP SCHEMA IF EXISTS " + options_.schema + " CASCADE");
+  admin("REVOKE CREATE ON DATABASE " + dbname + " FROM " + role);
+  admin("DROP ROLE " + role);
+}
+
+// After a server restart every pooled connection is dead. The first call after it must
+// not spend all its attempts on them: one broken connection drops the idle ones too.
+TEST_F(PgDbTest, ACallAfterEveryPooledConnectionDiedSucceeds) {
+  options_.pool_size = 6;
+  auto db = PgDb::Open(options_);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<int64_t> pids;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < options_.pool_size; ++i) {
+    threads.emplace_back([&] {
+      // Six transactions at once: six connections, then all idle in the pool.
+      Status st = (*db)->Run("hold", [&](pqxx::work& tx) -> Status {
+        const int64_t pid = tx.exec("SELECT pg_backend_pid()")[0][0].as<int64_t>();
+        std::unique_lock<std::mutex> lock(mu);
+        pids.push_back(pid);
+        cv.notify_all();
+        cv.wait_for(lock, std::chrono::seconds(10), [&] { return pids.size() == 6u; });
+        return Status::Ok();
+      });
+      EXPECT_TRUE(st.ok()) << st.ToString();
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(pids.size(), 6u);
+  {
+    pqxx::connection admin(options_.url);
+    pqxx::nontransaction n(admin);
+    for (int64_t pid : pids) {
+      // Waits (up to 10 s) until the backend has exited.
+      ASSERT_TRUE(n.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ", 10000)")[0][0]
+                      .as<bool>());
+    }
+  }
+  Status st = (*db)->Run("read", [](pqxx::work& tx) -> Status {
+    tx.exec("SELECT 1");
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
 TEST_F(PgDbTest, SchemaUpgradeRunsOnceUnderConcurrentOpens) {
   std::vector<Status> results(4);
   std::vector<std::thread> threads;
