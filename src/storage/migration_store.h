@@ -24,7 +24,9 @@ class MigrationStore {
   // when absent). Every field of model::Migration round-trips. A stored cancelled status
   // is final: Update to any other status is refused with Cancelled and writes nothing (a
   // cancel recorded by one process is never undone by another still running the
-  // migration; writing a cancelled state over it is allowed).
+  // migration; writing a cancelled state over it is allowed). A cancelled state never
+  // replaces completed or failed (a cancel that raced the migration's end): refused with
+  // FailedPrecondition, nothing written.
   virtual Status InsertMigration(const model::Migration& migration) = 0;
   virtual Status UpdateMigration(const model::Migration& migration) = 0;
   virtual Result<model::Migration> GetMigration(const std::string& org_id,

@@ -216,6 +216,35 @@ TEST_P(BulkConformanceTest, CopiedSlicesMoveTheCollectionVersion) {
   EXPECT_GT(again.write_mark, copied.write_mark);
 }
 
+// Lineage strings are the client's: empty ones, and control characters, are copied (and
+// mapped) as they are, in a slice of one document as in a slice of several.
+TEST_P(BulkConformanceTest, CopiesEmptyAndControlCharacterLineageStringsAsTheyAre) {
+  model::Document empty = SampleDocument("col_1", "doc_e", "");
+  empty.lineage.root_bucket_id = "";
+  empty.lineage.path = "";
+  model::Document odd = SampleDocument("col_1", "doc_c", "obj\x1fx_1");
+  odd.lineage.source_document_id = std::string("a\x1f\x1e", 3);
+  ASSERT_OK(source_->UpsertDocuments({empty, odd}));
+  ASSERT_OK(copy(Request(model::ResourceType::kCollection, "col_1", {"doc_e"})).status());
+  ASSERT_OK(copy(Request(model::ResourceType::kCollection, "col_1", {"doc_c", "doc_1"})).status());
+  for (model::Document want : {empty, odd, SampleDocument("col_1", "doc_1", "obj_1")}) {
+    const std::string id = want.document_id;
+    want.document_id = Mapped(id);
+    want.collection_id = Mapped("col_1");
+    want.lineage.root_object_id = Mapped(want.lineage.root_object_id);
+    want.lineage.root_bucket_id = Mapped(want.lineage.root_bucket_id);
+    for (auto* opt : {&want.lineage.source_object_id, &want.lineage.source_document_id,
+                      &want.lineage.source_collection_id}) {
+      if (opt->has_value()) *opt = Mapped(**opt);
+    }
+    want.lineage.path = MapLineagePath(kMigration, want.lineage.path, false);
+    if (id == "doc_1") want.created_at = 100;
+    ASSERT_OK_AND_ASSIGN(model::Document got,
+                         target_->GetDocument(Mapped("col_1"), Mapped(id), true));
+    ExpectSame(want, got);
+  }
+}
+
 TEST_P(BulkConformanceTest, PreservedIdsAreCopiedAsTheyAre) {
   ASSERT_OK(target_->InsertBucket(SampleBucket("bkt_1", "same")));
   auto r = Request(model::ResourceType::kBucket, "bkt_1", {"obj_1"});

@@ -140,6 +140,28 @@ TEST_P(StorageConformanceTest, ACancelIsFinalAndStopsRunAndBatchLeaseHolders) {
             StatusCode::kNotFound);
 }
 
+// A cancel read the migration running, and the migration ended before the cancel was
+// written (it ran on another process): the end stands.
+TEST_P(StorageConformanceTest, ACancelNeverReplacesACompletedOrFailedEnd) {
+  using S = model::MigrationStatus;
+  for (S end : {S::kCompleted, S::kFailed}) {
+    const std::string id = std::string("mig_") + model::MigrationStatusName(end);
+    ASSERT_OK(catalog().InsertMigration(WithStatus(id, S::kInProgress, 1)));
+    model::Migration ended = WithStatus(id, end, 1);
+    ended.completed_at = 500;
+    ASSERT_OK(catalog().UpdateMigration(ended));
+    model::Migration stale = WithStatus(id, S::kCancelled, 1);
+    stale.error_message = "late cancel";
+    EXPECT_EQ(STATUS_CODE(catalog().UpdateMigration(stale)), StatusCode::kFailedPrecondition);
+    ASSERT_OK_AND_ASSIGN(model::Migration stored, catalog().GetMigration("org_a", id));
+    EXPECT_EQ(stored.status, end);
+    EXPECT_EQ(stored.completed_at, std::optional<TimestampMs>(500));
+    EXPECT_NE(stored.error_message, std::optional<std::string>("late cancel"));
+  }
+  // A failed migration may still be taken up again (retry).
+  ASSERT_OK(catalog().UpdateMigration(WithStatus("mig_failed", S::kPending, 1)));
+}
+
 TEST_P(StorageConformanceTest, ConcurrentClaimersOfARunGetItOnce) {
   ASSERT_OK(catalog().InsertMigration(WithStatus("mig_1", model::MigrationStatus::kPending, 1)));
   std::vector<std::thread> threads;

@@ -64,6 +64,22 @@ TEST_P(StorageConformanceTest, ExistingNamespacesCannotBeClaimed) {
   EXPECT_FALSE(name_free);
 }
 
+// A namespace created between a request's name check and its insert, while a migration
+// claimed that name (or id) for its target: the insert is refused, and only the claimed
+// target itself (the migration creating it) goes in.
+TEST_P(StorageConformanceTest, AClaimedTargetsNameOrIdCannotBeInsertedByOthers) {
+  ASSERT_OK(InsertMigration(catalog(), "org_1", "mig_1", "ns_src", MigrationStatus::kPending));
+  ASSERT_OK(catalog().ClaimMigrationTarget("org_1", "mig_1", "ns_t", "target"));
+  EXPECT_EQ(catalog().InsertNamespace(SampleNamespace("org_1", "ns_other", "target")).code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(catalog().InsertNamespace(SampleNamespace("org_1", "ns_t", "another")).code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(catalog().InsertNamespace(SampleNamespace("org_2", "ns_t", "target")).code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_OK(catalog().InsertNamespace(SampleNamespace("org_2", "ns_x", "target")));
+  EXPECT_OK(catalog().InsertNamespace(SampleNamespace("org_1", "ns_t", "target")));
+}
+
 TEST_P(StorageConformanceTest, TargetClaimEndsWithTheMigrationsUnfinishedStates) {
   ASSERT_OK(InsertMigration(catalog(), "org_1", "mig_1", "ns_src", MigrationStatus::kPending));
   ASSERT_OK(InsertMigration(catalog(), "org_1", "mig_2", "ns_src", MigrationStatus::kPending));

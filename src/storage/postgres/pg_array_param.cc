@@ -61,4 +61,10 @@ pqxx::binarystring ArrayParam::Param() {
   return pqxx::binarystring(body_.data() + at, body_.size() - at);
 }
 
+pqxx::binarystring TextArray(const std::vector<std::string>& items) {
+  ArrayParam a(ArrayParam::Type::kText);
+  for (const std::string& item : items) a.Add(item);
+  return a.Param();
+}
+
 }  // namespace ferry::storage::postgres

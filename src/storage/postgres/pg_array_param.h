@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ferry::storage::postgres {
 
@@ -45,5 +46,9 @@ class ArrayParam {
   int32_t count_ = 0;
   bool has_null_ = false;
 };
+
+// `items` as a binary text[] parameter (`$n::text[]`): every string as it is, empty
+// strings and control characters included, which a joined list split in SQL cannot carry.
+pqxx::binarystring TextArray(const std::vector<std::string>& items);
 
 }  // namespace ferry::storage::postgres

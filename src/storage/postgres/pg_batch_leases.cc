@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/postgres/pg_array_param.h"
 #include "storage/postgres/pg_batch_rows.h"
 #include "storage/postgres/pg_catalog_store.h"
 #include "storage/postgres/pg_params.h"
@@ -58,8 +59,8 @@ void ResolveItems(pqxx::work& tx, const model::MigrationBatch& batch, TimestampM
   tx.exec_params(
       "UPDATE migration_failed_items SET status = 'resolved', updated_at = $1 "
       "WHERE migration_id = $2 AND resource_id = $3 AND status = 'failed' "
-      "AND item_id = ANY (string_to_array($4, chr(31)))",
-      now, batch.migration_id, batch.resource_id, JoinUnitSeparated(batch.item_ids));
+      "AND item_id = ANY ($4::text[])",
+      now, batch.migration_id, batch.resource_id, TextArray(batch.item_ids));
 }
 
 void UpsertFailedItem(pqxx::work& tx, const model::MigrationFailedItem& f) {

@@ -170,6 +170,14 @@ Result<std::vector<model::ApiKey>> PgCatalogStore::ListApiKeys(const std::string
 Status PgCatalogStore::InsertNamespace(const model::Namespace& ns) {
   return db_->Run("insert namespace", [&](pqxx::work& tx) -> Status {
     LockNamespaceNames(tx);
+    // A migration's claimed target: only that namespace (its id and name) may be inserted.
+    if (!tx.exec_params("SELECT 1 FROM migration_target_claims WHERE (org_id = $1 AND "
+                        "namespace_name = $2 AND namespace_id <> $3) OR (namespace_id = $3 AND "
+                        "(org_id <> $1 OR namespace_name <> $2))",
+                        ns.org_id, ns.namespace_name, ns.namespace_id)
+             .empty()) {
+      return Status::AlreadyExists("namespace '" + ns.namespace_name + "' already exists");
+    }
     tx.exec_params(Sql({"INSERT INTO namespaces (", kNamespaceColumns,
                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"}),
                    ns.namespace_id, ns.org_id, ns.namespace_name, ns.namespace_type, ns.description,

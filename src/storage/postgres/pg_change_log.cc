@@ -5,7 +5,12 @@
 
 #include "storage/postgres/pg_change_log.h"
 
+#include <algorithm>
+
+#include "common/clock.h"
+#include "storage/postgres/pg_array_param.h"
 #include "storage/postgres/pg_namespace_store.h"
+#include "storage/postgres/pg_ns_rows.h"
 #include "storage/postgres/pg_params.h"
 
 namespace ferry::storage::postgres {
@@ -58,19 +63,23 @@ void LogChanges(pqxx::work& tx, const std::string& ns, const std::vector<ChangeR
           "INSERT INTO change_log (namespace_id, seq, item, resource_id, item_id, op, at) "
           "SELECT $1, (SELECT seq FROM s) - $2 + t.n, t.item, t.rid, t.iid, t.op, " +
           kNowMs +
-          " FROM unnest(string_to_array($3, chr(31)), string_to_array($4, chr(31)), "
-          "string_to_array($5, chr(31)), string_to_array($6, chr(31))) "
+          " FROM unnest($3::text[], $4::text[], "
+          "$5::text[], $6::text[]) "
           "WITH ORDINALITY AS t(item, rid, iid, op, n)",
-      ns, static_cast<int64_t>(records.size()), JoinUnitSeparated(items),
-      JoinUnitSeparated(resources), JoinUnitSeparated(ids), JoinUnitSeparated(ops));
+      ns, static_cast<int64_t>(records.size()), TextArray(items), TextArray(resources),
+      TextArray(ids), TextArray(ops));
 }
 
-void LogDocumentDeletesByRoots(pqxx::work& tx, const std::string& ns,
-                               const std::string& collection_id, const std::string& root_ids) {
+void DeleteDocumentsByRootsLogged(pqxx::work& tx, const std::string& ns,
+                                  const std::string& collection_id,
+                                  const std::vector<std::string>& root_ids) {
+  LockCollectionWrites(tx, ns, {collection_id});
   tx.exec_params(
-      std::string("WITH d AS (SELECT document_id, row_number() OVER (ORDER BY document_id) AS n "
-                  "FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
-                  "AND root_object_id = ANY (string_to_array($3, chr(31)))), "
+      std::string("WITH gone AS (DELETE FROM documents WHERE namespace_id = $1 "
+                  "AND collection_id = $2 AND root_object_id = ANY ($3::text[]) "
+                  "RETURNING document_id), "
+                  "d AS (SELECT document_id, row_number() OVER (ORDER BY document_id) AS n "
+                  "FROM gone), "
                   "k AS (SELECT count(*) AS k FROM d), "
                   "s AS (INSERT INTO change_seqs AS c SELECT $1, k FROM k WHERE k > 0 "
                   "ON CONFLICT (namespace_id) ") +
@@ -80,7 +89,7 @@ void LogDocumentDeletesByRoots(pqxx::work& tx, const std::string& ns,
           "SELECT $1, (SELECT seq FROM s) - (SELECT k FROM k) + d.n, 'document', $2, "
           "d.document_id, 'delete', " +
           kNowMs + " FROM d",
-      ns, collection_id, root_ids);
+      ns, collection_id, TextArray(root_ids));
 }
 
 Result<int64_t> PgNamespaceStore::LatestChangeSeq() {
@@ -115,10 +124,17 @@ Result<int64_t> PgNamespaceStore::TrimChanges(int64_t upto) {
 
 Status PgNamespaceStore::PauseWrites(TimestampMs until) {
   return Run("pause writes", [&](pqxx::work& tx) -> Status {
-    tx.exec_params(
-        "INSERT INTO change_seqs AS c (namespace_id, seq, paused_until) VALUES ($1, 0, $2) "
-        "ON CONFLICT (namespace_id) DO UPDATE SET paused_until = EXCLUDED.paused_until",
-        ns_, until);
+    // Writes compare the pause with the database server's clock (kAdvanceSeq), so the
+    // pause is stored in that clock: this process's deadline as a duration from the
+    // server's now. A clock skew between the two then neither shortens nor lengthens it.
+    const int64_t left = std::max<int64_t>(0, until - SystemClock().NowMs());
+    tx.exec_params(std::string("INSERT INTO change_seqs AS c (namespace_id, seq, paused_until) "
+                               "VALUES ($1, 0, CASE WHEN $2 > 0 THEN ") +
+                       kNowMs +
+                       " + $2 ELSE 0 END) "
+                       "ON CONFLICT (namespace_id) DO UPDATE SET paused_until = "
+                       "EXCLUDED.paused_until",
+                   ns_, left);
     return Status::Ok();
   });
 }

@@ -20,9 +20,10 @@ struct ChangeRecord {
 
 // Appends `records` in order under namespace `ns`, numbered after its last sequence.
 void LogChanges(pqxx::work& tx, const std::string& ns, const std::vector<ChangeRecord>& records);
-// A delete entry for each document of `collection_id` derived from one of `root_ids`
-// (unit-separated), to be called before they are deleted.
-void LogDocumentDeletesByRoots(pqxx::work& tx, const std::string& ns,
-                               const std::string& collection_id, const std::string& root_ids);
+// Deletes the documents of `collection_id` derived from one of `root_ids`, with a delete
+// entry for each: one statement, so what is logged is exactly what was deleted.
+void DeleteDocumentsByRootsLogged(pqxx::work& tx, const std::string& ns,
+                                  const std::string& collection_id,
+                                  const std::vector<std::string>& root_ids);
 
 }  // namespace ferry::storage::postgres

@@ -206,16 +206,21 @@ Status PgCatalogStore::UpdateMigration(const model::Migration& migration) {
         "created_at = $6, config = $7, progress = $8, validation_result = $9, "
         "dependency_graph = $10, task_id = $11, started_at = $12, completed_at = $13, "
         "error_message = $14, additional_data = $15 WHERE migration_id = $1 AND org_id = $2 "
-        "AND (status <> 'cancelled' OR $3 = 'cancelled')",
+        "AND (status <> 'cancelled' OR $3 = 'cancelled') "
+        "AND NOT ($3 = 'cancelled' AND status IN ('completed', 'failed'))",
         migration);
     if (r.affected_rows() == 0) {
       // A stored cancelled status is final (migration_store.h): only a cancelled state
-      // replaces it.
-      auto exists =
-          tx.exec_params("SELECT 1 FROM migrations WHERE migration_id = $1 AND org_id = $2",
+      // replaces it. A cancel never replaces completed or failed.
+      auto row =
+          tx.exec_params("SELECT status FROM migrations WHERE migration_id = $1 AND org_id = $2",
                          migration.migration_id, migration.org_id);
-      if (exists.empty()) return NotFoundMigration(migration.migration_id);
-      return Status::Cancelled("migration " + migration.migration_id + " was cancelled");
+      if (row.empty()) return NotFoundMigration(migration.migration_id);
+      const std::string status = ReadText(row[0][0]);
+      if (status == "cancelled") {
+        return Status::Cancelled("migration " + migration.migration_id + " was cancelled");
+      }
+      return Status::FailedPrecondition("cannot cancel a migration in status " + status);
     }
     if (!IsActive(migration.status)) ReleaseTargetClaim(tx, migration.migration_id);
     return Status::Ok();

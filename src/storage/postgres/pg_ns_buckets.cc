@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/postgres/pg_array_param.h"
 #include "storage/postgres/pg_change_log.h"
 #include "storage/postgres/pg_namespace_store.h"
 #include "storage/postgres/pg_ns_rows.h"
@@ -224,9 +225,9 @@ Result<std::vector<model::Object>> PgNamespaceStore::GetObjects(
     // One primary-key probe per id: `bucket_id = … AND object_id = ANY (…)` let the planner
     // filter the whole bucket through a secondary index on a partition without statistics.
     auto r = tx.exec_params(
-        Sql({"SELECT ", kObjectColumns, " FROM unnest(string_to_array($3, chr(31))) AS u(id) ",
+        Sql({"SELECT ", kObjectColumns, " FROM unnest($3::text[]) AS u(id) ",
              ProbeEach("objects", "o", "$1", "object_id", "u.id"), " WHERE o.bucket_id = $2"}),
-        ns_, bucket_id, JoinUnitSeparated(ids));
+        ns_, bucket_id, TextArray(ids));
     FERRY_ASSIGN_OR_RETURN(auto found, ReadAll<model::Object>(r, ReadObject));
     return InRequestOrder(std::move(found), ids,
                           [](const model::Object& o) -> const std::string& { return o.object_id; });

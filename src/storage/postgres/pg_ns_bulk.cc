@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "storage/checksum_rows.h"
+#include "storage/postgres/pg_array_param.h"
 #include "storage/postgres/pg_namespace_store.h"
 #include "storage/postgres/pg_ns_rows.h"
 #include "storage/postgres/pg_params.h"
@@ -41,10 +42,10 @@ Bounds BoundsOf(const ChecksumRequest& r) {
 }
 
 // One page of a checksum scan: the items after `after` in id order (keyset paging), or
-// those of `ids` (a unit-separated, sorted run of the request's ids) when it is set.
+// those of `ids` (a sorted run of the request's ids) when it is set.
 struct Page {
   std::string after;
-  std::optional<std::string> ids;
+  std::optional<std::vector<std::string>> ids;
 };
 
 // The rows of `columns` from `table` (alias `a`) for a page, in id order. $1 namespace,
@@ -53,8 +54,7 @@ std::string PageSql(const std::string& columns, const std::string& table, const 
                     const std::string& id, const Page& page) {
   std::string sql = "SELECT " + columns + " FROM ";
   if (page.ids) {
-    sql += "unnest(string_to_array($3, chr(31))) AS u(id) " +
-           ProbeEach(table, "a", "$1", id, "u.id") + " WHERE ";
+    sql += "unnest($3::text[]) AS u(id) " + ProbeEach(table, "a", "$1", id, "u.id") + " WHERE ";
   } else {
     sql += table + " a WHERE a.namespace_id = $1 AND a." + id + " > $3 AND ";
   }
@@ -64,7 +64,11 @@ std::string PageSql(const std::string& columns, const std::string& table, const 
 
 pqxx::result ReadPage(pqxx::work& tx, const std::string& sql, const std::string& ns,
                       const ChecksumRequest& r, const Page& page, const Bounds& b) {
-  return tx.exec_params(sql, ns, r.resource_id, page.ids ? *page.ids : page.after, b.low, b.high,
+  if (page.ids) {
+    return tx.exec_params(sql, ns, r.resource_id, TextArray(*page.ids), b.low, b.high,
+                          static_cast<int64_t>(kPage));
+  }
+  return tx.exec_params(sql, ns, r.resource_id, page.after, b.low, b.high,
                         static_cast<int64_t>(kPage));
 }
 
@@ -173,6 +177,7 @@ Status PgNamespaceStore::UpsertDocumentsFenced(const WriteFence& fence,
 Result<model::CollectionVersion> PgNamespaceStore::GetCollectionVersion(
     const std::string& collection_id) {
   return Run("collection version", [&](pqxx::work& tx) -> Result<model::CollectionVersion> {
+    AwaitCollectionWrites(tx, ns_, collection_id);  // the writes in flight commit first
     auto r = tx.exec_params(
         "SELECT COUNT(*), COALESCE(MAX(d.updated_at), 0), GREATEST(COALESCE(MAX(d.write_seq), 0), "
         "COALESCE((SELECT deleted_mark FROM collections WHERE namespace_id = $1 "
@@ -251,7 +256,7 @@ Result<ItemChecksum> PgNamespaceStore::ChecksumItems(const ChecksumRequest& requ
   };
   if (request.item_ids) {
     for (const auto& ids : ChecksumIdPages(*request.item_ids)) {
-      FERRY_RETURN_IF_ERROR(read(Page{"", JoinUnitSeparated(ids)}).status());
+      FERRY_RETURN_IF_ERROR(read(Page{"", ids}).status());
     }
     return out;
   }

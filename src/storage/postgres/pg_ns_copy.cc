@@ -20,7 +20,9 @@
 
 #include "common/crypto.h"
 #include "common/ids.h"
+#include "storage/postgres/pg_array_param.h"
 #include "storage/postgres/pg_namespace_store.h"
+#include "storage/postgres/pg_ns_rows.h"
 #include "storage/postgres/pg_params.h"
 
 namespace ferry::storage::postgres {
@@ -29,10 +31,6 @@ Status AdvanceWriteFence(pqxx::work& tx, const std::string& ns, const WriteFence
                          bool* first_write);
 
 namespace {
-
-// An absent id in a unit-separated list: string_to_array($n, chr(31), chr(30)) reads the
-// element "\x1e" as NULL (ids never hold control characters).
-constexpr char kNullElement[] = "\x1e";
 
 struct SliceNamespaces {
   const std::string& target;
@@ -44,16 +42,22 @@ std::string Map(const BulkCopyRequest& r, const std::string& id) {
   return MapResourceId(r.mapping.migration_id, id, r.mapping.preserve);
 }
 
-std::string MapOptional(const BulkCopyRequest& r, const pqxx::field& f) {
-  return f.is_null() ? std::string(kNullElement) : Map(r, f.c_str());
+std::optional<std::string> MapOptional(const BulkCopyRequest& r, const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return Map(r, f.c_str());
 }
 
-// Unit-separated lists of the slice's rows, one per column, in the same row order.
+// The slice's rows as text[] parameters, one per column, in the same row order: ids and
+// lineage strings go as they are (an empty path, a control character in a client's
+// lineage string), never split out of a joined list.
 struct Columns {
-  std::vector<std::vector<std::string>> lists;
-  explicit Columns(size_t n) : lists(n) {}
-  void Add(size_t column, std::string value) { lists[column].push_back(std::move(value)); }
-  std::string Joined(size_t column) const { return JoinUnitSeparated(lists[column]); }
+  std::vector<ArrayParam> arrays;
+  int32_t rows = 0;
+  explicit Columns(size_t n) : arrays(n, ArrayParam(ArrayParam::Type::kText)) {}
+  void Add(size_t column, const std::optional<std::string>& value) {
+    arrays[column].AddOrNull(value);
+  }
+  pqxx::binarystring Param(size_t column) { return arrays[column].Param(); }
 };
 
 // What a slice's statement returns: rows written, and with checksums, both sides'
@@ -172,7 +176,7 @@ Written CopyObjectRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest
   q.source =
       "SELECT u.dst AS object_id, $4::text AS bucket_id, o.key_prefix, o.status, o.error, "
       "o.created_at, o.updated_at, o.size_bytes, o.blob_hashes, o.blobs "
-      "FROM unnest(string_to_array($5, chr(31)), string_to_array($6, chr(31))) AS u(src, dst) " +
+      "FROM unnest($5::text[], $6::text[]) AS u(src, dst) " +
       ProbeEach("objects", "o", "$2", "object_id", "u.src") + " WHERE o.bucket_id = $3";
   q.table = "objects";
   q.conflict =
@@ -184,7 +188,7 @@ Written CopyObjectRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest
   q.columns = {"object_id",  "bucket_id",  "key_prefix", "status",      "error",
                "created_at", "updated_at", "size_bytes", "blob_hashes", "blobs"};
   return Exec(tx, q, r.checksum, ns.fresh, ns.target, ns.source, r.source_resource_id,
-              target_bucket, JoinUnitSeparated(r.item_ids), JoinUnitSeparated(mapped));
+              target_bucket, TextArray(r.item_ids), TextArray(mapped));
 }
 
 // The lineage of the slice's documents (those of the collection), mapped: columns
@@ -194,9 +198,9 @@ Columns MappedLineage(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest&
   auto rows = tx.exec_params(
       "SELECT d.document_id, d.root_object_id, d.root_bucket_id, d.source_object_id, "
       "d.source_document_id, d.source_collection_id, d.lineage_path "
-      "FROM unnest(string_to_array($2, chr(31))) AS u(src) " +
+      "FROM unnest($2::text[]) AS u(src) " +
           ProbeEach("documents", "d", "$1", "document_id", "u.src") + " WHERE d.collection_id = $3",
-      ns.source, JoinUnitSeparated(r.item_ids), r.source_resource_id);
+      ns.source, TextArray(r.item_ids), r.source_resource_id);
   Columns c(8);
   for (const auto& row : rows) {
     const std::string id = row[0].c_str();
@@ -208,6 +212,7 @@ Columns MappedLineage(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest&
     c.Add(5, MapOptional(r, row[4]));
     c.Add(6, MapOptional(r, row[5]));
     c.Add(7, MapLineagePath(r.mapping.migration_id, row[6].c_str(), r.mapping.preserve));
+    ++c.rows;
   }
   return c;
 }
@@ -215,8 +220,9 @@ Columns MappedLineage(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest&
 // A document's vectors are in its row (records/packed_vectors.h): they move with it.
 Written CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
                          const std::string& target_collection) {
-  const Columns c = MappedLineage(tx, ns, r);
-  if (c.lists[0].empty()) return {};
+  Columns c = MappedLineage(tx, ns, r);
+  if (c.rows == 0) return {};
+  LockCollectionWrites(tx, ns.target, {target_collection});
   SliceSql q;
   q.source =
       "SELECT u.dst AS document_id, $3::text AS collection_id, d.source_type, "
@@ -224,10 +230,8 @@ Written CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyReque
       "u.sdoc AS source_document_id, u.scoll AS source_collection_id, u.path AS lineage_path, "
       "d.modality, d.ingestion_status, d.error, d.batch_id, d.created_at, d.updated_at, "
       "d.fields, d.vectors "
-      "FROM unnest(string_to_array($4, chr(31)), string_to_array($5, chr(31)), "
-      "string_to_array($6, chr(31)), string_to_array($7, chr(31)), "
-      "string_to_array($8, chr(31), chr(30)), string_to_array($9, chr(31), chr(30)), "
-      "string_to_array($10, chr(31), chr(30)), string_to_array($11, chr(31))) "
+      "FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+      "$10::text[], $11::text[]) "
       "AS u(src, dst, root, bucket, sobj, sdoc, scoll, path) " +
       ProbeEach("documents", "d", "$2", "document_id", "u.src") + " WHERE d.collection_id = $12";
   q.table = "documents";
@@ -249,9 +253,9 @@ Written CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyReque
                "lineage_path",   "modality",         "ingestion_status",   "error",
                "batch_id",       "created_at",       "updated_at",         "fields",
                "vectors"};
-  return Exec(tx, q, r.checksum, ns.fresh, ns.target, ns.source, target_collection, c.Joined(0),
-              c.Joined(1), c.Joined(2), c.Joined(3), c.Joined(4), c.Joined(5), c.Joined(6),
-              c.Joined(7), r.source_resource_id);
+  return Exec(tx, q, r.checksum, ns.fresh, ns.target, ns.source, target_collection, c.Param(0),
+              c.Param(1), c.Param(2), c.Param(3), c.Param(4), c.Param(5), c.Param(6), c.Param(7),
+              r.source_resource_id);
 }
 
 }  // namespace

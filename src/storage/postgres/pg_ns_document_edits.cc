@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/postgres/pg_array_param.h"
 #include "storage/postgres/pg_change_log.h"
 #include "storage/postgres/pg_namespace_store.h"
 #include "storage/postgres/pg_ns_rows.h"
@@ -35,7 +36,8 @@ void LogDocuments(pqxx::work& tx, const std::string& ns, const std::string& coll
 }
 
 // The selected documents, in the order of which.ids (else by id), with vectors when
-// which.with_vectors.
+// which.with_vectors, locked until the transaction ends (READ COMMITTED: a concurrent
+// edit or delete of one of them waits for this one, then sees what it wrote).
 Result<std::vector<model::Document>> SelectDocuments(pqxx::work& tx, const std::string& ns,
                                                      const std::string& collection_id,
                                                      const DocumentSelection& which) {
@@ -45,8 +47,8 @@ Result<std::vector<model::Document>> SelectDocuments(pqxx::work& tx, const std::
     std::vector<std::string> ids = Distinct(*which.ids);
     auto r = tx.exec_params(Sql({"SELECT ", columns,
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
-                                 "AND document_id = ANY (string_to_array($3, chr(31)))"}),
-                            ns, collection_id, JoinUnitSeparated(ids));
+                                 "AND document_id = ANY ($3::text[]) FOR UPDATE"}),
+                            ns, collection_id, TextArray(ids));
     FERRY_ASSIGN_OR_RETURN(auto found, ReadAll<model::Document>(r, ReadDocument));
     docs = InRequestOrder(
         std::move(found), ids,
@@ -54,7 +56,7 @@ Result<std::vector<model::Document>> SelectDocuments(pqxx::work& tx, const std::
   } else {
     auto r = tx.exec_params(Sql({"SELECT ", columns,
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
-                                 "ORDER BY document_id"}),
+                                 "ORDER BY document_id FOR UPDATE"}),
                             ns, collection_id);
     FERRY_ASSIGN_OR_RETURN(docs, ReadAll<model::Document>(r, ReadDocument));
   }
@@ -67,6 +69,7 @@ Result<std::vector<model::Document>> SelectDocuments(pqxx::work& tx, const std::
 Result<std::vector<model::Document>> PgNamespaceStore::EditDocuments(
     const std::string& collection_id, const DocumentSelection& which, const DocumentEdit& edit) {
   return Run("edit documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
+    LockCollectionWrites(tx, ns_, {collection_id});  // before any row lock
     FERRY_ASSIGN_OR_RETURN(auto docs, SelectDocuments(tx, ns_, collection_id, which));
     std::vector<model::Document> written;
     for (model::Document& d : docs) {
@@ -93,6 +96,7 @@ Result<std::vector<model::Document>> PgNamespaceStore::EditDocuments(
 Result<std::vector<std::string>> PgNamespaceStore::DeleteDocuments(const std::string& collection_id,
                                                                    const DocumentSelection& which) {
   return Run("delete documents", [&](pqxx::work& tx) -> Result<std::vector<std::string>> {
+    LockCollectionWrites(tx, ns_, {collection_id});  // before any row lock
     DocumentSelection plain = which;
     plain.with_vectors = false;
     FERRY_ASSIGN_OR_RETURN(auto docs, SelectDocuments(tx, ns_, collection_id, plain));
@@ -103,8 +107,8 @@ Result<std::vector<std::string>> PgNamespaceStore::DeleteDocuments(const std::st
     LogDocuments(tx, ns_, collection_id, ids, ChangeOp::kDelete);
     tx.exec_params(
         "DELETE FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
-        "AND document_id = ANY (string_to_array($3, chr(31)))",
-        ns_, collection_id, JoinUnitSeparated(ids));
+        "AND document_id = ANY ($3::text[])",
+        ns_, collection_id, TextArray(ids));
     return ids;
   });
 }

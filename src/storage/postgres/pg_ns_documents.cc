@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/postgres/pg_array_param.h"
 #include "storage/postgres/pg_change_log.h"
 #include "storage/postgres/pg_namespace_store.h"
 #include "storage/postgres/pg_ns_rows.h"
@@ -233,11 +234,11 @@ Result<std::vector<model::Document>> PgNamespaceStore::GetDocuments(
     const std::string& collection_id, const std::vector<std::string>& ids) {
   return Run("get documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
     // One primary-key probe per id (as GetObjects).
-    auto r = tx.exec_params(Sql({"SELECT ", DocumentColumns(true),
-                                 " FROM unnest(string_to_array($3, chr(31))) AS u(id) ",
-                                 ProbeEach("documents", "d", "$1", "document_id", "u.id"),
-                                 " WHERE d.collection_id = $2"}),
-                            ns_, collection_id, JoinUnitSeparated(ids));
+    auto r =
+        tx.exec_params(Sql({"SELECT ", DocumentColumns(true), " FROM unnest($3::text[]) AS u(id) ",
+                            ProbeEach("documents", "d", "$1", "document_id", "u.id"),
+                            " WHERE d.collection_id = $2"}),
+                       ns_, collection_id, TextArray(ids));
     FERRY_ASSIGN_OR_RETURN(auto found, ReadAll<model::Document>(r, ReadDocument));
     return InRequestOrder(
         std::move(found), ids,
@@ -250,9 +251,9 @@ Result<std::vector<model::Document>> PgNamespaceStore::ListDocumentsByRootObject
   return Run("list documents by root", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
     auto r = tx.exec_params(Sql({"SELECT ", DocumentColumns(true),
                                  " FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
-                                 "AND root_object_id = ANY (string_to_array($3, chr(31))) "
+                                 "AND root_object_id = ANY ($3::text[]) "
                                  "ORDER BY document_id"}),
-                            ns_, collection_id, JoinUnitSeparated(root_object_ids));
+                            ns_, collection_id, TextArray(root_object_ids));
     return ReadAll<model::Document>(r, ReadDocument);
   });
 }
@@ -260,11 +261,7 @@ Result<std::vector<model::Document>> PgNamespaceStore::ListDocumentsByRootObject
 Status PgNamespaceStore::DeleteDocumentsByRootObjects(
     const std::string& collection_id, const std::vector<std::string>& root_object_ids) {
   return Run("delete documents by root", [&](pqxx::work& tx) -> Status {
-    LogDocumentDeletesByRoots(tx, ns_, collection_id, JoinUnitSeparated(root_object_ids));
-    tx.exec_params(
-        "DELETE FROM documents WHERE namespace_id = $1 AND collection_id = $2 "
-        "AND root_object_id = ANY (string_to_array($3, chr(31)))",
-        ns_, collection_id, JoinUnitSeparated(root_object_ids));
+    DeleteDocumentsByRootsLogged(tx, ns_, collection_id, root_object_ids);
     return Status::Ok();
   });
 }

@@ -38,8 +38,8 @@ Status CheckParents(pqxx::work& tx, const std::string& ns, const char* table, co
   if (ids.empty()) return Status::Ok();
   std::vector<std::string> list(ids.begin(), ids.end());
   auto r = tx.exec_params(Sql({"SELECT ", column, " FROM ", table, " WHERE namespace_id = $1 AND ",
-                               column, " = ANY (string_to_array($2, chr(31)))"}),
-                          ns, JoinUnitSeparated(list));
+                               column, " = ANY ($2::text[])"}),
+                          ns, TextArray(list));
   if (r.size() == ids.size()) return Status::Ok();
   std::set<std::string> found;
   for (const auto& row : r) found.insert(ReadText(row[0]));
@@ -316,8 +316,29 @@ Status UpsertDocumentRows(pqxx::work& tx, const std::string& ns,
   }
   FERRY_RETURN_IF_ERROR(
       CheckParents(tx, ns, "collections", "collection_id", collections, "collection"));
+  LockCollectionWrites(tx, ns, {collections.begin(), collections.end()});
   WriteDocumentRows(tx, ns, docs);
   return Status::Ok();
+}
+
+// Advisory locks in the two-key space (class, hash of namespace and collection), apart
+// from the one-key locks of schema upgrades. A hash collision only makes a reader wait for
+// another collection's writers too.
+constexpr const char* kCollectionLockKey = "74667, hashtext($1 || chr(31) || c)";
+
+void LockCollectionWrites(pqxx::work& tx, const std::string& ns,
+                          const std::vector<std::string>& collection_ids) {
+  if (collection_ids.empty()) return;
+  tx.exec_params(Sql({"SELECT pg_advisory_xact_lock_shared(", kCollectionLockKey,
+                      ") FROM unnest($2::text[]) AS c ORDER BY c"}),
+                 ns, TextArray(collection_ids));
+}
+
+void AwaitCollectionWrites(pqxx::work& tx, const std::string& ns,
+                           const std::string& collection_id) {
+  tx.exec_params(Sql({"SELECT pg_advisory_xact_lock(", kCollectionLockKey,
+                      ") FROM (SELECT $2::text) AS t(c)"}),
+                 ns, collection_id);
 }
 
 }  // namespace ferry::storage::postgres

@@ -37,6 +37,16 @@ Status UpsertObjectRows(pqxx::work& tx, const std::string& ns,
 Status UpsertDocumentRows(pqxx::work& tx, const std::string& ns,
                           const std::vector<model::Document>& docs);
 
+// A collection's write lock: every transaction that writes or deletes documents of a
+// collection holds it shared until it commits (LockCollectionWrites); a version read
+// (GetCollectionVersion) takes it exclusively first (AwaitCollectionWrites), so it waits
+// for the writes in flight. Without it a write that took its write_seq before another
+// write but committed after it would not move the version (count and max write_seq
+// unchanged) and a vector index built in between would stay stale.
+void LockCollectionWrites(pqxx::work& tx, const std::string& ns,
+                          const std::vector<std::string>& collection_ids);
+void AwaitCollectionWrites(pqxx::work& tx, const std::string& ns, const std::string& collection_id);
+
 // `found` (one item per distinct id) arranged in the order of `ids`: absent ids skipped,
 // a repeated id repeated.
 template <typename T, typename Id>

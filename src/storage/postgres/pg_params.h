@@ -27,8 +27,9 @@ inline std::string HexBytes(const std::string& bytes) {
   return out;
 }
 
-// Strings joined with U+001F (unit separator), for `string_to_array($n, chr(31))`: a list
-// parameter without libpqxx array support. Ids never hold control characters.
+// Strings joined with U+001F (unit separator), for `string_to_array($n, chr(31))`: only for
+// values that are never empty and never hold control characters (hex hashes). Lists of
+// ids or client strings go as TextArray (pg_array_param.h).
 inline std::string JoinUnitSeparated(const std::vector<std::string>& items) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {

@@ -175,6 +175,17 @@ Result<std::vector<model::ApiKey>> SqliteCatalogStore::ListApiKeys(const std::st
 
 Status SqliteCatalogStore::InsertNamespace(const model::Namespace& ns) {
   return db_->Locked([&](SqliteDb& db) -> Status {
+    // A migration's claimed target: only that namespace (its id and name) may be inserted.
+    FERRY_ASSIGN_OR_RETURN(
+        Statement claimed,
+        db.Prepare("SELECT 1 FROM migration_target_claims WHERE (org_id = ?1 AND "
+                   "namespace_name = ?2 AND namespace_id != ?3) OR (namespace_id = ?3 AND "
+                   "(org_id != ?1 OR namespace_name != ?2))"));
+    claimed.BindText(1, ns.org_id);
+    claimed.BindText(2, ns.namespace_name);
+    claimed.BindText(3, ns.namespace_id);
+    FERRY_ASSIGN_OR_RETURN(bool taken, claimed.Step());
+    if (taken) return Status::AlreadyExists("namespace '" + ns.namespace_name + "' already exists");
     FERRY_ASSIGN_OR_RETURN(Statement stmt,
                            db.Prepare(std::string("INSERT INTO namespaces (") + kNamespaceColumns +
                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));

@@ -75,18 +75,23 @@ bool IsActive(model::MigrationStatus s) {
          s == model::MigrationStatus::kInProgress;
 }
 
-// After an UPDATE of `m` changed no row: Cancelled when the row exists (its status is
-// cancelled, which only a cancelled state may replace: a cancel recorded by one process is
-// never undone by another still running the migration), else NotFound.
+// After an UPDATE of `m` changed no row: NotFound when the row is absent; Cancelled when
+// its status is cancelled, which only a cancelled state may replace (a cancel recorded by
+// one process is never undone by another still running the migration); else a cancel
+// came after the migration completed or failed, which it never replaces.
 Status WhyNotUpdated(SqliteDb& db, const model::Migration& m) {
-  auto stmt = db.Prepare("SELECT 1 FROM migrations WHERE migration_id = ? AND org_id = ?");
+  auto stmt = db.Prepare("SELECT status FROM migrations WHERE migration_id = ? AND org_id = ?");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, m.migration_id);
   stmt->BindText(2, m.org_id);
   auto row = stmt->Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound("migration " + m.migration_id + " not found");
-  return Status::Cancelled("migration " + m.migration_id + " was cancelled");
+  const std::string status = stmt->Text(0);
+  if (status == "cancelled") {
+    return Status::Cancelled("migration " + m.migration_id + " was cancelled");
+  }
+  return Status::FailedPrecondition("cannot cancel a migration in status " + status);
 }
 
 Result<model::Migration> ReadMigration(const Statement& row) {
@@ -229,7 +234,8 @@ Status SqliteCatalogStore::UpdateMigration(const model::Migration& migration) {
                    "validation_result = ?9, dependency_graph = ?10, task_id = ?11, "
                    "started_at = ?12, completed_at = ?13, error_message = ?14, "
                    "additional_data = ?15 WHERE migration_id = ?1 AND org_id = ?2 "
-                   "AND (status != 'cancelled' OR ?3 = 'cancelled')"));
+                   "AND (status != 'cancelled' OR ?3 = 'cancelled') "
+                   "AND NOT (?3 = 'cancelled' AND status IN ('completed', 'failed'))"));
     BindMigration(stmt, migration);
     if (IsActive(migration.status)) {
       FERRY_RETURN_IF_ERROR(stmt.Run());
