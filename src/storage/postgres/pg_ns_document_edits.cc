@@ -64,11 +64,20 @@ Result<std::vector<model::Document>> SelectDocuments(pqxx::work& tx, const std::
   return docs;
 }
 
+// An edit or delete decodes, filters and edits its whole selection here, between its
+// statements: for a large collection longer than the pool's idle-transaction timeout
+// (pg_db.h), which would end the session and rerun the call until it gave up. Its
+// transaction gets a longer bound (still ending a frozen process's row locks).
+void AllowClientWorkBetweenStatements(pqxx::work& tx) {
+  tx.exec("SET LOCAL idle_in_transaction_session_timeout = '5min'");
+}
+
 }  // namespace
 
 Result<std::vector<model::Document>> PgNamespaceStore::EditDocuments(
     const std::string& collection_id, const DocumentSelection& which, const DocumentEdit& edit) {
   return Run("edit documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
+    AllowClientWorkBetweenStatements(tx);
     LockCollectionWrites(tx, ns_, {collection_id});  // before any row lock
     FERRY_ASSIGN_OR_RETURN(auto docs, SelectDocuments(tx, ns_, collection_id, which));
     std::vector<model::Document> written;
@@ -96,6 +105,7 @@ Result<std::vector<model::Document>> PgNamespaceStore::EditDocuments(
 Result<std::vector<std::string>> PgNamespaceStore::DeleteDocuments(const std::string& collection_id,
                                                                    const DocumentSelection& which) {
   return Run("delete documents", [&](pqxx::work& tx) -> Result<std::vector<std::string>> {
+    AllowClientWorkBetweenStatements(tx);
     LockCollectionWrites(tx, ns_, {collection_id});  // before any row lock
     DocumentSelection plain = which;
     plain.with_vectors = false;

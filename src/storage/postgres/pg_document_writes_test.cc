@@ -1,7 +1,8 @@
-// A collection's version (GetCollectionVersion) on PostgreSQL waits for the document
-// writes in flight: a write's write_seq is taken when it runs, not when it commits, so a
-// version read between the two would miss it for good (pg_ns_rows.h, the collection's
-// write lock).
+// PostgreSQL's document writes beyond the conformance suite: a collection's version
+// (GetCollectionVersion) waits for the document writes in flight — a write's write_seq is
+// taken when it runs, not when it commits, so a version read between the two would miss
+// it for good (pg_ns_rows.h, the collection's write lock) — and an edit's client-side
+// work is not cut short by the pool's idle-transaction timeout.
 
 #include <gtest/gtest.h>
 
@@ -22,12 +23,13 @@ namespace {
 using storage::testing::SampleCollection;
 using storage::testing::SampleDocument;
 
-class PgCollectionVersionTest : public ::testing::Test {
+class PgDocumentWritesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     options_.url = testing::TestClusterUrl();
     options_.schema = testing::UniqueSchema();
     options_.pool_size = 4;
+    options_.idle_transaction_timeout_ms = 300;
     auto engine = PgStorageEngine::Open(options_, std::string(32, 'k'));
     ASSERT_TRUE(engine.ok()) << engine.status().ToString();
     engine_ = std::move(*engine);
@@ -48,7 +50,7 @@ class PgCollectionVersionTest : public ::testing::Test {
 
 // An edit holds its collection's write lock until it commits; a version read that comes
 // meanwhile returns only after the commit.
-TEST_F(PgCollectionVersionTest, AVersionReadWaitsForTheWritesInFlight) {
+TEST_F(PgDocumentWritesTest, AVersionReadWaitsForTheWritesInFlight) {
   std::mutex mu;
   std::condition_variable cv;
   bool editing = false;
@@ -82,6 +84,28 @@ TEST_F(PgCollectionVersionTest, AVersionReadWaitsForTheWritesInFlight) {
   reader.join();
   ASSERT_TRUE(edited.ok()) << edited.status().ToString();
   EXPECT_TRUE(read_after_commit);
+}
+
+// An edit's work between its statements (decoding, filtering and editing a large
+// selection) may outlast the idle-transaction timeout meant for frozen processes.
+TEST_F(PgDocumentWritesTest, AnEditsClientSideWorkOutlastsTheIdleTransactionTimeout) {
+  DocumentSelection which;
+  which.where = [](const model::Document&) {
+    // Stands for decoding and filtering a large collection: longer than the 300 ms timeout.
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    return true;
+  };
+  auto edited = store_->EditDocuments("col_1", which, [](model::Document* d) -> Result<bool> {
+    d->fields.mutable_object().Set("tag", "slow");
+    return true;
+  });
+  ASSERT_TRUE(edited.ok()) << edited.status().ToString();
+  auto d = store_->GetDocument("col_1", "doc_1", false);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->fields.Get("tag")->as_string(), "slow");
+  auto deleted = store_->DeleteDocuments("col_1", which);
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  EXPECT_EQ(deleted->size(), 1u);
 }
 
 }  // namespace
