@@ -98,7 +98,10 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   FERRY_ASSIGN_OR_RETURN(auto opened_storage, OpenStorage(config, crash_points.get()));
   metrics::Metrics metrics;
   // Everything below reaches storage and extractors through these metered wrappers.
-  auto storage = std::make_unique<metrics::MeteredStorageEngine>(*opened_storage, metrics);
+  auto metered = std::make_unique<metrics::MeteredStorageEngine>(*opened_storage, metrics);
+  // Held here, before the services: dropping a namespace's data drops its vector indexes.
+  service::VectorSearchService vector_search({.index_dir = config.data_dir + "/ns"});
+  auto storage = std::make_unique<service::IndexDroppingStorageEngine>(*metered, vector_search);
   metrics.SetMigrationCountSource(
       [&catalog = storage->catalog()] { return metrics::CountMigrationsByStatus(catalog); });
   auto builtin_extractors = extract::ExtractorRegistry::CreateBuiltin(
@@ -150,7 +153,6 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   // an early return.
   migration::LiveMigrations live(deps, validator, &notifier, live_options);
   ThreadPool handler_pool(config.handler_threads, "ferry-handler");
-  service::VectorSearchService vector_search({.index_dir = config.data_dir + "/ns"});
   service::RetrieverService retrievers(deps, vector_search);
   service::ClusterService clusters(deps);
   service::TaxonomyService taxonomies(deps, retrievers);

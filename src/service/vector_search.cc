@@ -83,6 +83,27 @@ void VectorSearchService::Forget(const std::string& namespace_id) {
   }
 }
 
+void VectorSearchService::Drop(const std::string& namespace_id) {
+  Forget(namespace_id);
+  if (options_.index_dir.empty()) return;
+  // Its files are named after it (IndexPath): "<namespace>.<collection>.<feature>.hnsw…".
+  // Ids hold no '.', so the prefix names this namespace's files only.
+  const std::string prefix = FileSafe(namespace_id) + ".";
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(options_.index_dir, ec)) {
+    const std::string name = f.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) == 0 && name.find(".hnsw") != std::string::npos) {
+      std::filesystem::remove(f.path(), ec);
+    }
+  }
+}
+
+Status IndexDroppingStorageEngine::DropNamespaceData(const std::string& namespace_id) {
+  Status st = ForwardingStorageEngine::DropNamespaceData(namespace_id);
+  if (st.ok()) vectors_.Drop(namespace_id);
+  return st;
+}
+
 int64_t VectorSearchService::builds() const {
   std::lock_guard lock(mu_);
   return builds_;

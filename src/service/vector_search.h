@@ -27,6 +27,7 @@
 #include "common/result.h"
 #include "index/vector_index.h"
 #include "service/namespace_service.h"
+#include "storage/forwarding_storage_engine.h"
 
 namespace ferry::service {
 
@@ -53,6 +54,8 @@ class VectorSearchService {
   // Drops the cached indexes of a namespace (saved files stay); searches rebuild or
   // reload them. Searches in flight keep the index they hold.
   void Forget(const std::string& namespace_id);
+  // Forgets a namespace that is gone: its cached indexes and its saved files.
+  void Drop(const std::string& namespace_id);
 
   // Indexes built from storage so far (cache misses and rebuilds; loads from disk are not
   // counted). For tests of the freshness policy.
@@ -80,6 +83,21 @@ class VectorSearchService {
   mutable std::mutex mu_;  // guards entries_ and builds_
   std::map<std::string, std::shared_ptr<Entry>> entries_;
   int64_t builds_ = 0;
+};
+
+// The storage engine as the server's services see it: dropping a namespace's data (a
+// DELETE, a failed or rolled-back migration's target) also drops its vector indexes, so
+// neither their memory nor a deleted tenant's vectors on disk outlive the namespace. A
+// namespace dropped by another process on shared storage keeps this process's indexes
+// until it restarts (they are never searched again).
+class IndexDroppingStorageEngine : public storage::ForwardingStorageEngine {
+ public:
+  IndexDroppingStorageEngine(storage::StorageEngine& target, VectorSearchService& vectors)
+      : ForwardingStorageEngine(target), vectors_(vectors) {}
+  Status DropNamespaceData(const std::string& namespace_id) override;
+
+ private:
+  VectorSearchService& vectors_;
 };
 
 }  // namespace ferry::service

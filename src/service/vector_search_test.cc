@@ -185,5 +185,30 @@ TEST_F(VectorSearchTest, HnswAboveThresholdIsPersistedAndReloaded) {
   ExpectSameHits(first, *hits);
 }
 
+// Dropping a namespace's data through the services' engine drops its cached and saved
+// indexes; another namespace's stay.
+TEST_F(VectorSearchTest, DroppingANamespaceDropsItsIndexesAndTheirFiles) {
+  AddDocs(0, 200);
+  ASSERT_TRUE(storage_->CreateNamespaceData("ns_keep").ok());
+  const std::string index_dir = dir_ + "/ns";
+  VectorSearchService search({.index_dir = index_dir, .hnsw_threshold = 100});
+  std::vector<float> query = RandomUnit(rng_);
+  ASSERT_TRUE(search.Search(h_, "col_1", kUri, query, 5).ok());
+  const std::string path = search.IndexPath("ns_test", "col_1", kUri);
+  ASSERT_TRUE(std::filesystem::exists(path));
+  ASSERT_TRUE(std::filesystem::exists(path + ".version"));
+  // A file of another namespace whose id starts the same way.
+  const std::string other = search.IndexPath("ns_test2", "col_1", kUri);
+  std::filesystem::copy_file(path, other);
+  IndexDroppingStorageEngine engine(*storage_, search);
+  ASSERT_TRUE(engine.DropNamespaceData("ns_keep").ok());
+  EXPECT_TRUE(std::filesystem::exists(path));
+  h_.store.reset();
+  ASSERT_TRUE(engine.DropNamespaceData("ns_test").ok());
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_FALSE(std::filesystem::exists(path + ".version"));
+  EXPECT_TRUE(std::filesystem::exists(other));
+}
+
 }  // namespace
 }  // namespace ferry::service
