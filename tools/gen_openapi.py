@@ -139,6 +139,23 @@ FERRY_SCHEMAS = {
             "message": {"type": "string"}}},
 }
 
+_UI_FILE = {"name": "file", "in": "path", "required": True, "schema": {"type": "string"}}
+_UI_TYPES = ["text/html", "text/javascript", "text/css", "image/svg+xml", "image/png",
+             "image/x-icon", "application/json", "text/plain", "application/octet-stream"]
+
+
+def _ui_file(operation_id, parameters):
+    return {
+        "operationId": operation_id,
+        "summary": "A static file of the web dashboard (Ferry extension), read from ui_dir; "
+                   "no authentication. Paths leading out of ui_dir, and anything but a regular "
+                   "file, are 404.",
+        "parameters": parameters,
+        "responses": {"200": {"description": "The file, typed by its extension", "content": {
+            t: {"schema": {"type": "string"}} for t in _UI_TYPES}},
+            "404": _error("Not Found")}}
+
+
 FERRY_PATHS = {
     "/v1/namespaces/migrations/{migration_id}/failed-items": {"get": {
         "operationId": "ferry_list_migration_failed_items",
@@ -211,24 +228,20 @@ FERRY_PATHS = {
                                           "message": {"type": "string"}}}}}},
             "401": {"description": "Unauthorized", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}}}},
+    "/ui": {"get": {
+        "operationId": "ferry_ui_redirect",
+        "summary": "Redirects to the web dashboard's page, /ui/ (Ferry extension).",
+        "responses": {"301": {"description": "Location: /ui/"}}}},
     "/ui/": {"get": {
         "operationId": "ferry_ui_index",
         "summary": "The web dashboard's page (Ferry extension; GET /ui redirects here). No "
                    "authentication: the page holds no data, its API calls carry the user's key.",
         "responses": {"200": {"description": "index.html", "content": {"text/html": {
             "schema": {"type": "string"}}}}, "404": _error("Not Found")}}},
-    "/ui/{path}": {"get": {
-        "operationId": "ferry_ui_file",
-        "summary": "A static file of the web dashboard (Ferry extension), read from ui_dir; "
-                   "no authentication. Paths leading out of ui_dir, and anything but a regular "
-                   "file, are 404.",
-        "parameters": [{"name": "path", "in": "path", "required": True,
-                        "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "The file, typed by its extension", "content": {
-            "text/javascript": {"schema": {"type": "string"}},
-            "text/css": {"schema": {"type": "string"}},
-            "text/html": {"schema": {"type": "string"}}}},
-            "404": _error("Not Found")}}},
+    "/ui/{file}": {"get": _ui_file("ferry_ui_file", [_UI_FILE])},
+    "/ui/{folder}/{file}": {"get": _ui_file("ferry_ui_folder_file", [
+        {"name": "folder", "in": "path", "required": True, "schema": {"type": "string"}},
+        _UI_FILE])},
     "/metrics": {"get": {
         "operationId": "ferry_metrics",
         "summary": "Prometheus metrics of this ferryd process (Ferry extension), in the text "
@@ -293,6 +306,11 @@ FERRY_LIMITS = {
     ("CloneCollectionRequest", "collection_name"): _NAME,
     ("CloneCollectionRequest", "description"): _TEXT,
     ("CloneCollectionRequest", "metadata"): _METADATA,
+    ("ExecuteRetrieverRequest", "inputs"): {
+        "type": "object", "description": "At most 1048576 bytes as compact JSON."},
+    ("StageConfig", "config"): {
+        "type": "object", "description": "config.parameters (or, without it, the rest of "
+                                         "config) at most 1048576 bytes as compact JSON."},
 }
 _LIMIT_TYPES = {"maxLength": "string", "maxItems": "array", "maxProperties": "object"}
 
@@ -323,9 +341,86 @@ def request_limits_schema(schemas):
 
 
 # Statuses Ferry may answer on any operation beyond what Mixpeek declares: 409 for a
-# name or state conflict, 413 for an over-limit body, 503 while shutting down. All use
-# Mixpeek's ErrorResponse envelope.
-EXTRA_ERRORS = {"409": "Conflict", "413": "Payload Too Large", "503": "Service Unavailable"}
+# name or state conflict, 413 for an over-limit body, 503 while shutting down, 504 when a
+# step ran out of time (DeadlineExceeded), 507 when storage is full (ResourceExhausted).
+# All use Mixpeek's ErrorResponse envelope.
+EXTRA_ERRORS = {"409": "Conflict", "413": "Payload Too Large", "503": "Service Unavailable",
+                "504": "Gateway Timeout", "507": "Insufficient Storage"}
+
+
+# Fields Ferry adds to Mixpeek's schemas: (schema, property, ...) -> JSON Schema, the path
+# naming a property (of a property, for a nested one). Each is published in that schema's
+# properties with "x-ferry-extension": true and a description ending "(Ferry extension)";
+# everything else in the schema stays Mixpeek's (tests/integration/test_server.py compares
+# the schemas without the marked properties).
+_ORG = {"type": "string", "description": "The organization that owns it"}
+_TIME = {"type": "string", "format": "date-time"}
+FERRY_FIELDS = {
+    ("NamespaceModel", "internal_id"): _ORG,
+    ("BucketResponse", "internal_id"): _ORG,
+    ("BatchModel", "internal_id"): _ORG,
+    ("CollectionResponse", "internal_id"): _ORG,
+    ("ObjectResponse", "internal_id"): _ORG,
+    ("TaskResponse", "namespace_id"): {"anyOf": [{"type": "string"}, {"type": "null"}],
+                                       "description": "The namespace the task works in"},
+    ("TaskResponse", "internal_id"): _ORG,
+    ("TaskResponse", "created_at"): dict(_TIME, description="When the task was created"),
+    ("TaskResponse", "updated_at"): dict(_TIME, description="When the task last changed"),
+    ("ClusterExecutionResult", "task_id"): {
+        "anyOf": [{"type": "string"}, {"type": "null"}],
+        "description": "The engine_cluster_build task of this execution"},
+    ("ClusterExecutionResult", "artifacts"): {
+        "type": "array", "description": "Files the execution wrote, in Ferry's blob store",
+        "items": {"type": "object", "required": ["name", "blob_hash", "uri", "size_bytes",
+                                                 "format"],
+                  "properties": {"name": {"type": "string"}, "blob_hash": {"type": "string"},
+                                 "uri": {"type": "string"},
+                                 "size_bytes": {"type": "integer", "minimum": 0},
+                                 "format": {"type": "string"}}}},
+    ("InternalPayloadModel", "features"): {
+        "type": "array", "description": "The document's vectors: feature URI, the vector "
+                                        "index it is returned under, dimensions",
+        "items": {"type": "object", "required": ["feature_uri", "vector_index", "dimensions"],
+                  "properties": {"feature_uri": {"type": "string"},
+                                 "vector_index": {"type": "string"},
+                                 "dimensions": {"type": "integer", "minimum": 0}}}},
+    ("GetMigrationResponse", "additional_data", "benchmark"): {
+        "type": "object", "description": "Retrieval results of the source and target "
+                                         "compared (k, retrievers)"},
+    ("GetMigrationResponse", "additional_data", "verification"): {
+        "type": "object", "description": "Counts of the source and target compared after "
+                                         "the migration"},
+    ("CreateRetrieverRequest", "collection_ids"): {
+        "type": "array", "items": {"type": "string"},
+        "description": "Alias of collection_identifiers, read when that is absent"},
+    ("CreateClusterRequest", "description"): {
+        "anyOf": [{"type": "string"}, {"type": "null"}], "description": "Description"},
+    ("CreateClusterRequest", "metadata"): {
+        "anyOf": [{"type": "object"}, {"type": "null"}],
+        "description": "Metadata, at most 65536 bytes as compact JSON"},
+    ("CreateTaxonomyRequest", "metadata"): {
+        "anyOf": [{"type": "object"}, {"type": "null"}],
+        "description": "Metadata, at most 65536 bytes as compact JSON"},
+    ("ExecuteTaxonomyRequest", "collection_id"): {
+        "anyOf": [{"type": "string"}, {"type": "null"}],
+        "description": "Alias of target_collection_id, read when that is absent"},
+}
+
+
+def mark_ferry_fields(schemas):
+    """Adds FERRY_FIELDS to copies of the schemas they extend; returns {name: schema}.
+    Checks that Mixpeek's schema has no such property already."""
+    out = {}
+    for path, field in FERRY_FIELDS.items():
+        name, *props = path
+        node = out.setdefault(name, json.loads(json.dumps(schemas[name])))
+        for p in props[:-1]:
+            node = node["properties"][p]
+        assert props[-1] not in node.get("properties", {}), path
+        marked = dict(field, **{"x-ferry-extension": True})
+        marked["description"] = field["description"] + " (Ferry extension)."
+        node.setdefault("properties", {})[props[-1]] = marked
+    return out
 
 
 def with_extra_errors(op):
@@ -352,6 +447,7 @@ def main():
     spec = json.load(open(sys.argv[1]))
     schemas = spec["components"]["schemas"]
     FERRY_SCHEMAS["FerryRequestLimits"] = request_limits_schema(schemas)
+    extended = mark_ferry_fields(schemas)
     paths = {}
     for method, path in IMPLEMENTED:
         paths.setdefault(path, {})[method] = with_extra_errors(spec["paths"][path][method])
@@ -374,7 +470,8 @@ def main():
                  "description": "Self-hosted, Mixpeek-compatible server for multimodal "
                                 "retrieval data and its migrations."},
         "paths": paths,
-        "components": {"schemas": {**{n: schemas[n] for n in sorted(needed)}, **FERRY_SCHEMAS}},
+        "components": {"schemas": {**{n: extended.get(n, schemas[n]) for n in sorted(needed)},
+                                   **FERRY_SCHEMAS}},
     }
     if "securitySchemes" in spec.get("components", {}):
         doc["components"]["securitySchemes"] = spec["components"]["securitySchemes"]

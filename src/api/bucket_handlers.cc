@@ -1,6 +1,7 @@
 #include "api/handler_support.h"
 #include "api/routes.h"
 #include "codec/codecs.h"
+#include "codec/list_codec.h"
 
 namespace ferry::api {
 
@@ -34,11 +35,13 @@ http::HttpResponse Get(ApiContext& ctx, const Request& req) {
   return BucketResponse(h, bucket);
 }
 
+// ListBucketsRequest pages in the body (Mixpeek's operation has no query parameters).
 http::HttpResponse List(ApiContext& ctx, const Request& req) {
   http::HttpResponse error;
-  if (!ParseJson(req.http, true, &error)) return error;
+  auto body = ParseJson(req.http, true, &error);
+  if (!body) return error;
   model::ValidationIssues issues;
-  model::Page page = ParsePage(req.http, &issues);
+  model::Page page = codec::DecodeBucketList(codec::BodyReader(*body, &issues));
   if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
   API_ASSIGN_OR_RESPOND(auto list, ctx.buckets.List(h, page));
@@ -87,9 +90,13 @@ http::HttpResponse GetObject(ApiContext& ctx, const Request& req) {
 
 http::HttpResponse ListObjects(ApiContext& ctx, const Request& req) {
   http::HttpResponse error;
-  if (!ParseJson(req.http, true, &error)) return error;
+  auto body = ParseJson(req.http, true, &error);
+  if (!body) return error;
   model::ValidationIssues issues;
   model::Page page = ParsePage(req.http, &issues);
+  codec::JsonReader reader = codec::BodyReader(*body, &issues);
+  if (reader.ExpectObject())
+    codec::RejectUnsupported(reader, {"filters", "sort", "search", "select"});
   if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
   API_ASSIGN_OR_RESPOND(auto list,

@@ -6,6 +6,7 @@
 #include "api/routes.h"
 #include "codec/cluster_codec.h"
 #include "codec/codecs.h"
+#include "codec/list_codec.h"
 
 namespace ferry::api {
 
@@ -19,17 +20,6 @@ std::optional<http::HttpResponse> Body(const Request& req, bool allow_empty,
   *body = ParseJson(req.http, allow_empty, &error);
   if (!*body) return error;
   return std::nullopt;
-}
-
-// Mixpeek's list requests also take `filters` and `sort`; Ferry applies only `search`,
-// so it refuses the others rather than ignore them.
-void RejectUnsupported(codec::JsonReader& reader, std::initializer_list<const char*> keys) {
-  for (const char* key : keys) {
-    if (reader.Member(key) != nullptr) {
-      reader.AddIssue(key, std::string(key) + " is not supported by this server; use search",
-                      "value_error");
-    }
-  }
 }
 
 http::HttpResponse Create(ApiContext& ctx, const Request& req) {
@@ -54,7 +44,9 @@ http::HttpResponse List(ApiContext& ctx, const Request& req) {
   std::optional<std::string> search;
   if (reader.ExpectObject()) {
     search = reader.String("search", false);
-    RejectUnsupported(reader, {"filters", "sort"});
+    // Mixpeek's list requests also take `filters` and `sort`; Ferry applies only `search`,
+    // so it refuses the others rather than ignore them.
+    codec::RejectUnsupported(reader, {"filters", "sort"}, "; use search");
   }
   if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
@@ -129,7 +121,7 @@ http::HttpResponse ListExecutions(ApiContext& ctx, const Request& req) {
   model::ValidationIssues issues;
   model::Page page = ParsePage(req.http, &issues);
   codec::JsonReader reader = codec::BodyReader(*body, &issues);
-  if (reader.ExpectObject()) RejectUnsupported(reader, {"filters", "sort", "search"});
+  if (reader.ExpectObject()) codec::RejectUnsupported(reader, {"filters", "sort", "search"});
   if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
   API_ASSIGN_OR_RESPOND(auto list, ctx.clusters.ListExecutions(h, req.Param("cluster_id"), page));

@@ -1,6 +1,7 @@
 #include "api/handler_support.h"
 #include "api/routes.h"
 #include "codec/codecs.h"
+#include "codec/list_codec.h"
 
 namespace ferry::api {
 
@@ -37,9 +38,15 @@ http::HttpResponse Get(ApiContext& ctx, const Request& req) {
 
 http::HttpResponse List(ApiContext& ctx, const Request& req) {
   http::HttpResponse error;
-  if (!ParseJson(req.http, true, &error)) return error;
+  auto body = ParseJson(req.http, true, &error);
+  if (!body) return error;
   model::ValidationIssues issues;
   model::Page page = ParsePage(req.http, &issues);
+  codec::JsonReader reader = codec::BodyReader(*body, &issues);
+  if (reader.ExpectObject()) {
+    reader.Bool("case_sensitive", false);
+    codec::RejectUnsupported(reader, {"filters", "sort", "search"});
+  }
   if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
   API_ASSIGN_OR_RESPOND(auto list, ctx.collections.List(h, page));
@@ -71,25 +78,17 @@ http::HttpResponse ListDocuments(ApiContext& ctx, const Request& req) {
   if (!body) return error;
   model::ValidationIssues issues;
   model::Page page = ParsePage(req.http, &issues);
-  codec::JsonReader reader = codec::BodyReader(*body, &issues);
-  bool with_vectors = false;
-  if (reader.ExpectObject()) {
-    with_vectors = reader.Bool("return_vectors", false).value_or(false);
-    if (auto cursor = reader.String("cursor", false)) {
-      try {
-        page.offset = std::stoll(*cursor);
-      } catch (const std::exception&) {
-        reader.AddIssue("cursor", "cursor is not one this server handed out", "value_error");
-      }
-    }
-  }
+  auto list_req = codec::DecodeDocumentList(codec::BodyReader(*body, &issues));
+  if (list_req.cursor) page.offset = *list_req.cursor;  // the body's cursor wins
   if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
-  API_ASSIGN_OR_RESPOND(auto list,
-                        ctx.collections.ListDocuments(h, req.Param("collection_identifier"), page));
+  API_ASSIGN_OR_RESPOND(
+      auto list,
+      ctx.collections.ListDocuments(h, req.Param("collection_identifier"), page, list_req.filter));
   json::array results;
   for (const auto& d : list.items) {
-    results.push_back(codec::EncodeDocument(d, h.ns.org_id, h.ns.namespace_id, with_vectors));
+    results.push_back(
+        codec::EncodeDocument(d, h.ns.org_id, h.ns.namespace_id, list_req.return_vectors));
   }
   auto n = static_cast<int64_t>(list.items.size());
   return Json(200, json::object{{"results", std::move(results)},

@@ -1,7 +1,9 @@
 #include "api/handler_support.h"
 
+#include <cctype>
 #include <charconv>
 #include <exception>
+#include <string>
 
 #include "codec/json_reader.h"
 #include "codec/json_value.h"
@@ -57,7 +59,9 @@ std::optional<boost::json::value> ParseJson(const http::HttpRequest& req, bool a
   bool blank = req.body.find_first_not_of(" \t\r\n") == std::string::npos;
   if (blank) {
     if (allow_empty) return boost::json::value(boost::json::object{});
-    *error = FromStatus(Status::InvalidArgument("request body is required"));
+    // FastAPI's answer to a required body that was not sent.
+    *error =
+        Unprocessable({{model::ValueArray{model::Value("body")}, "Field required", "missing"}});
     return std::nullopt;
   }
   auto parsed = codec::ParseBody(req.body);
@@ -101,12 +105,25 @@ model::Page ParsePage(const http::HttpRequest& req, model::ValidationIssues* iss
   return page;
 }
 
+std::optional<bool> ParseBoolWord(std::string_view word) {
+  static constexpr std::string_view kTrue[] = {"true", "1", "yes", "on", "t", "y"};
+  static constexpr std::string_view kFalse[] = {"false", "0", "no", "off", "f", "n"};
+  std::string lower(word);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::string_view w : kTrue) {
+    if (lower == w) return true;
+  }
+  for (std::string_view w : kFalse) {
+    if (lower == w) return false;
+  }
+  return std::nullopt;
+}
+
 bool QueryBool(const http::HttpRequest& req, const char* name, bool fallback,
                model::ValidationIssues* issues) {
   auto raw = req.QueryParam(name);
   if (!raw) return fallback;
-  if (*raw == "true" || *raw == "1") return true;
-  if (*raw == "false" || *raw == "0") return false;
+  if (auto b = ParseBoolWord(*raw)) return *b;
   issues->push_back(codec::QueryIssue(name, "Input should be a valid boolean", "bool_parsing"));
   return fallback;
 }

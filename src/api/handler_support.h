@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <functional>
 #include <optional>
+#include <string_view>
 
 #include "api/api_context.h"
 #include "api/http/router.h"
@@ -35,8 +36,9 @@ http::RouteFn Public(ApiContext& ctx, HandlerFn fn);
 void RunOnHandlerPool(ApiContext& ctx, std::string request_id,
                       std::function<http::HttpResponse()> body, http::Responder respond);
 
-// The JSON body; an empty body counts as {} when `allow_empty`. On malformed JSON sets
-// *error to a 400 and returns nullopt.
+// The JSON body; an empty body counts as {} when `allow_empty`, and is otherwise a 422
+// (loc ["body"], type missing, as FastAPI answers). On malformed JSON sets *error to a 400
+// and returns nullopt.
 std::optional<boost::json::value> ParseJson(const http::HttpRequest& req, bool allow_empty,
                                             http::HttpResponse* error);
 
@@ -45,7 +47,10 @@ model::Page ParsePage(const http::HttpRequest& req, model::ValidationIssues* iss
 // An integer query parameter within [min, max]; nullopt when absent or invalid (issue).
 std::optional<int64_t> QueryInt(const http::HttpRequest& req, const char* name, int64_t min,
                                 int64_t max, model::ValidationIssues* issues);
-// A boolean query parameter ("true"/"false"), `fallback` when absent.
+// A boolean as pydantic reads one from a query string, case-insensitively: true/false,
+// 1/0, yes/no, on/off, t/f, y/n. nullopt for anything else.
+std::optional<bool> ParseBoolWord(std::string_view word);
+// A boolean query parameter (ParseBoolWord), `fallback` when absent.
 bool QueryBool(const http::HttpRequest& req, const char* name, bool fallback,
                model::ValidationIssues* issues);
 

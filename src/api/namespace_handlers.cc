@@ -1,6 +1,7 @@
 #include "api/handler_support.h"
 #include "api/routes.h"
 #include "codec/codecs.h"
+#include "codec/list_codec.h"
 
 namespace ferry::api {
 
@@ -39,6 +40,11 @@ http::HttpResponse List(ApiContext& ctx, const Request& req) {
   if (!body) return error;
   model::ValidationIssues issues;
   model::Page page = ParsePage(req.http, &issues);
+  codec::JsonReader reader = codec::BodyReader(*body, &issues);
+  if (reader.ExpectObject()) {
+    reader.Bool("case_sensitive", false);
+    codec::RejectUnsupported(reader, {"filters", "sort", "search"});
+  }
   if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto list, ctx.namespaces.List(req.caller, page));
   json::array results;

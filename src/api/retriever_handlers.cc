@@ -3,6 +3,7 @@
 #include "api/handler_support.h"
 #include "api/routes.h"
 #include "codec/codecs.h"
+#include "codec/list_codec.h"
 #include "codec/retriever_codec.h"
 
 namespace ferry::api {
@@ -51,6 +52,7 @@ http::HttpResponse List(ApiContext& ctx, const Request& req) {
   if (reader.ExpectObject()) {
     search = reader.String("search", false);
     case_sensitive = reader.Bool("case_sensitive", false).value_or(false);
+    codec::RejectUnsupported(reader, {"filters", "sorts"}, "; use search");
   }
   if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));

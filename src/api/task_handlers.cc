@@ -12,6 +12,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr char kMigrationTaskType[] = "api_namespaces_migrations_run";
+constexpr char kBatchTaskType[] = "api_buckets_batches_submit";
 
 http::HttpResponse List(ApiContext& ctx, const Request& req) {
   http::HttpResponse error;
@@ -43,8 +44,19 @@ Result<bool> KillMigration(ApiContext& ctx, const Request& req, const model::Tas
   return m.status();
 }
 
+// Stops the job of a running task. False when it finished between the read and the kill
+// (the batch runner's kAlreadyFinished): as idempotent as an absent task. Cluster builds
+// have no cancellation point (one k-means run, then enrichment): FailedPrecondition.
+Result<bool> KillRunning(ApiContext& ctx, const Request& req, const model::Task& task) {
+  if (task.task_type == kMigrationTaskType) return KillMigration(ctx, req, task);
+  if (task.task_type == kBatchTaskType) return ctx.batches.KillBatchTask(req.caller, task);
+  return Status::FailedPrecondition("tasks of type " + task.task_type +
+                                    " cannot be killed; they finish on their own");
+}
+
 // Idempotent, as Mixpeek's: a task that is absent (or another organization's, which is the
-// same to the caller) or already finished answers success too.
+// same to the caller: nothing is killed and nothing tells it apart) or already finished
+// answers success too.
 http::HttpResponse Kill(ApiContext& ctx, const Request& req) {
   const std::string& id = req.Param("task_id");
   auto task = ctx.batches.GetTask(req.caller, id);
@@ -53,15 +65,7 @@ http::HttpResponse Kill(ApiContext& ctx, const Request& req) {
   }
   bool killed = false;
   if (task.ok() && !model::IsTerminal(task->status)) {
-    if (task->task_type == kMigrationTaskType) {
-      API_ASSIGN_OR_RESPOND(killed, KillMigration(ctx, req, *task));
-    } else {
-      API_ASSIGN_OR_RESPOND(killed, ctx.batches.KillBatchTask(req.caller, *task));
-      if (!killed) {
-        return FromStatus(Status::FailedPrecondition(
-            "tasks of type " + task->task_type + " cannot be killed; they finish on their own"));
-      }
-    }
+    API_ASSIGN_OR_RESPOND(killed, KillRunning(ctx, req, *task));
   }
   return Json(200, json::object{{"message", killed ? "task " + id + " killed"
                                                    : "task " + id + " is not running"},

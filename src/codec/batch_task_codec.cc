@@ -2,6 +2,7 @@
 
 #include "codec/codecs.h"
 #include "codec/json_value.h"
+#include "codec/list_codec.h"
 
 namespace ferry::codec {
 
@@ -140,13 +141,7 @@ model::TaskListQuery DecodeTaskList(JsonReader body) {
   if (!body.ExpectObject()) return q;
   q.status = StatusFilter(body);
   q.task_type = body.Enum("task_type", false, TaskTypeNames());
-  for (const char* key : {"filters", "sort", "search"}) {
-    if (body.Member(key) != nullptr) {
-      body.AddIssue(key,
-                    std::string(key) + " is not supported by this server; use status or task_type",
-                    "value_error");
-    }
-  }
+  RejectUnsupported(body, {"filters", "sort", "search"}, "; use status or task_type");
   return q;
 }
 

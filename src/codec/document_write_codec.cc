@@ -35,6 +35,41 @@ model::ValueArray Loc(const JsonReader& r, std::string_view key) {
   return loc;
 }
 
+// The first characters of a long name, for a message that must not echo all of it.
+std::string Prefix(std::string_view s, size_t bytes) {
+  if (s.size() <= bytes) return std::string(s);
+  while (bytes > 0 && (static_cast<unsigned char>(s[bytes]) & 0xC0) == 0x80) --bytes;
+  return std::string(s.substr(0, bytes)) + "...";
+}
+
+// Whether `key`, a property name a client gives for a document field, is usable: at most
+// limits::kString characters, and as a dotted path ("a.b.c", which an update turns into
+// one nested object per segment) at most limits::kJsonDepth segments, the nesting a body
+// may have. Otherwise records an issue: at the object holding an over-long name (which is
+// not echoed back whole), at the name itself for too many segments.
+bool CheckFieldName(const JsonReader& r, std::string_view key) {
+  size_t characters = 0;
+  size_t segments = 1;
+  for (char c : key) {
+    characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    segments += c == '.';
+  }
+  if (characters > limits::kString) {
+    r.AddIssueHere("field name '" + Prefix(key, 32) + "' has " + std::to_string(characters) +
+                       " characters; field names have at most " + std::to_string(limits::kString),
+                   "string_too_long");
+    return false;
+  }
+  if (segments > limits::kJsonDepth) {
+    r.AddIssue(key,
+               "a dotted field name addresses at most " + std::to_string(limits::kJsonDepth) +
+                   " levels, not " + std::to_string(segments),
+               "value_error");
+    return false;
+  }
+  return true;
+}
+
 // One FeatureModel: its dense vectors (DenseVector / NamedDenseVectors).
 void DecodeFeature(JsonReader f, std::vector<model::DocumentVectorInput>* out) {
   if (!f.ExpectObject()) return;
@@ -81,6 +116,7 @@ model::Value UserFields(JsonReader& body) {
   model::ValueObject fields;
   for (const auto& [key, value] : body.value()->get_object()) {
     if (key == "features" || kOutputOnlyKeys.contains(key)) continue;
+    if (!CheckFieldName(body, key)) continue;
     if (key == "document_id" || key == "collection_id") {
       if (!value.is_string()) body.AddIssue(key, "Input should be a valid string", "string_type");
       continue;  // the path names the document
@@ -108,6 +144,7 @@ model::Value UpdateData(JsonReader& r, bool required) {
   }
   JsonReader data = r.Child("update_data");
   for (const auto& [key, value] : m->get_object()) {
+    if (!CheckFieldName(data, key)) continue;
     std::string_view root = std::string_view(key).substr(0, std::string_view(key).find('.'));
     if (root == "features" || root == "document_id" || root == "collection_id" ||
         root == "_internal" || kLineageKeys.contains(root)) {
@@ -236,7 +273,7 @@ model::DocumentCreate DecodeDocumentCreate(JsonReader body) {
   for (const auto& [key, value] : body.value()->get_object()) {
     if (key == "collection_id" || key == "metadata" || key == "features" || key == "document_id" ||
         key == "document_schema_version" || kLineageKeys.contains(key) ||
-        kOutputOnlyKeys.contains(key)) {
+        kOutputOnlyKeys.contains(key) || !CheckFieldName(body, key)) {
       continue;
     }
     fields.Set(std::string(key), FromJson(value));

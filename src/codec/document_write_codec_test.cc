@@ -122,6 +122,47 @@ TEST(DocumentWriteCodecTest, BatchDeleteAndBulkUpdate) {
   EXPECT_EQ(IssuesOf(R"({"update_data": {}})", DecodeDocumentBulkUpdate), "");
 }
 
+// Regression: a PATCH of {"a.a.…a": 1} with ~1M dots became one nested object per dot, and
+// the merge recursed once per level: a stack overflow (SIGSEGV) in the server.
+TEST(DocumentWriteCodecTest, DottedFieldNamesAreBoundedByLengthAndDepth) {
+  std::string deep = "a";
+  for (int i = 1; i < 65; ++i) deep += ".a";    // 65 segments, 129 characters
+  const std::string at_limit = deep.substr(2);  // 64 segments
+  const std::string long_name(10001, 'a');
+  auto patch = [](JsonReader r) { return DecodeDocumentUpdate(r, true); };
+  auto body = [](const std::string& key) { return "{\"" + key + "\": 1}"; };
+  auto update_data = [](const std::string& key) {
+    return R"({"filters": {"a": 1}, "update_data": {")" + key + R"(": 1}})";
+  };
+  EXPECT_EQ(IssuesOf(body(deep).c_str(), patch), "/body/" + deep + ":value_error");
+  EXPECT_EQ(IssuesOf(body(long_name).c_str(), patch), "/body:string_too_long");
+  EXPECT_EQ(IssuesOf(body(deep).c_str(), DecodeDocumentCreate),
+            "/body/collection_id:missing /body/" + deep + ":value_error");
+  EXPECT_EQ(IssuesOf(update_data(deep).c_str(), DecodeDocumentBulkUpdate),
+            "/body/update_data/" + deep + ":value_error");
+  EXPECT_EQ(IssuesOf(update_data(long_name).c_str(), DecodeDocumentBulkUpdate),
+            "/body/update_data:string_too_long");
+  EXPECT_EQ(IssuesOf(update_data(deep).c_str(), DecodeDocumentBatchUpdate),
+            "/body/update_data/" + deep + ":value_error");
+  const std::string batch =
+      R"({"updates": [{"document_id": "d", "update_data": {")" + deep + R"(": 1}}]})";
+  EXPECT_EQ(IssuesOf(batch.c_str(), DecodeDocumentBatchUpdate),
+            "/body/updates/0/update_data/" + deep + ":value_error");
+  // At the limits, accepted.
+  EXPECT_EQ(IssuesOf(body(at_limit).c_str(), patch), "");
+  EXPECT_EQ(IssuesOf(body(long_name.substr(1)).c_str(), patch), "");
+  EXPECT_EQ(IssuesOf(update_data(at_limit).c_str(), DecodeDocumentBulkUpdate), "");
+}
+
+TEST(DocumentWriteCodecTest, AnOverLongFieldNameIsNotEchoedWhole) {
+  json::value body = json::parse("{\"" + std::string(1'000'000, 'b') + "\": 1}");
+  model::ValidationIssues issues;
+  DecodeDocumentUpdate(BodyReader(body, &issues), true);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].msg, "field name '" + std::string(32, 'b') +
+                               "...' has 1000000 characters; field names have at most 10000");
+}
+
 TEST(DocumentWriteCodecTest, FiltersDecodeOperatorsGroupsAndShorthand) {
   json::value body = json::parse(R"({"filters": {
       "AND": [{"field": "metadata.n", "operator": "gte", "value": 2},

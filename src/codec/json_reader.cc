@@ -88,6 +88,17 @@ const json::value* JsonReader::Member(std::string_view key) const {
   return m;
 }
 
+bool JsonReader::RejectNull(std::string_view key, std::string_view what,
+                            std::string_view type) const {
+  if (!is_object()) return false;
+  const json::value* m = value_->get_object().if_contains(key);
+  if (m == nullptr || !m->is_null()) return false;
+  std::string msg = "Input should be a valid ";
+  msg.append(what);
+  AddIssue(key, std::move(msg), std::string(type));
+  return true;
+}
+
 bool JsonReader::CheckItems(std::string_view key, size_t count, size_t max_items,
                             std::string_view kind) const {
   if (count <= max_items) return true;
@@ -97,6 +108,17 @@ bool JsonReader::CheckItems(std::string_view key, size_t count, size_t max_items
            "too_long");
   return false;
 }
+
+namespace {
+
+// Names, ids, descriptions and the like are text in every backend; PostgreSQL's text cannot
+// hold U+0000 (and a text parameter would end at it). Free-form values (fields, metadata)
+// are stored as bytes and may hold it.
+constexpr char kNulMessage[] = "String should not contain the character U+0000";
+
+bool HasNul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
+
+}  // namespace
 
 std::optional<std::string> JsonReader::String(std::string_view key, bool required,
                                               size_t max_length) {
@@ -112,6 +134,10 @@ std::optional<std::string> JsonReader::String(std::string_view key, bool require
   if (m->get_string().size() > max_length && Characters(m->get_string()) > max_length) {
     AddIssue(key, "String should have at most " + std::to_string(max_length) + " characters",
              "string_too_long");
+    return std::nullopt;
+  }
+  if (HasNul(m->get_string())) {
+    AddIssue(key, kNulMessage, "string_pattern_mismatch");
     return std::nullopt;
   }
   return std::string(m->get_string());
@@ -211,6 +237,11 @@ std::optional<std::vector<std::string>> JsonReader::StringList(std::string_view 
       issues_->push_back(
           {loc, "String should have at most " + std::to_string(limits::kString) + " characters",
            "string_too_long"});
+      ok = false;
+    } else if (HasNul(e.get_string())) {
+      model::ValueArray loc = LocOf(key);
+      loc.emplace_back(i);
+      issues_->push_back({loc, kNulMessage, "string_pattern_mismatch"});
       ok = false;
     } else {
       out.emplace_back(e.get_string());

@@ -28,8 +28,13 @@ class JsonReader {
   bool is_object() const { return value_ != nullptr && value_->is_object(); }
   // The raw member, nullptr when absent or JSON null.
   const boost::json::value* Member(std::string_view key) const;
+  // Member() takes JSON null for absent, which is right for fields the spec marks nullable
+  // (anyOf with null). For one it does not: records pydantic's answer to null ("Input
+  // should be a valid <what>", `type`, e.g. "boolean", "bool_type") and returns true.
+  bool RejectNull(std::string_view key, std::string_view what, std::string_view type) const;
 
-  // A string of at most `max_length` characters (string_too_long beyond).
+  // A string of at most `max_length` characters (string_too_long beyond) without U+0000
+  // (string_pattern_mismatch: it is stored as text).
   std::optional<std::string> String(std::string_view key, bool required,
                                     size_t max_length = limits::kString);
   std::optional<bool> Bool(std::string_view key, bool required);

@@ -1,5 +1,6 @@
 #include "codec/json_value.h"
 
+#include "codec/limits.h"
 #include "common/clock.h"
 
 namespace ferry::codec {
@@ -67,7 +68,7 @@ json::value ToJson(const model::Value& v) {
 
 Result<json::value> ParseBody(std::string_view body) {
   json::parse_options opts;
-  opts.max_depth = 64;
+  opts.max_depth = limits::kJsonDepth;
   boost::system::error_code ec;
   json::value v = json::parse(body, ec, {}, opts);
   if (ec) return Status::InvalidArgument("malformed JSON body: " + ec.message());

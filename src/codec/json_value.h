@@ -14,7 +14,7 @@ model::Value FromJson(const boost::json::value& j);
 boost::json::value ToJson(const model::Value& v);
 
 // Parses a request body. InvalidArgument (with the parser's reason) on malformed JSON,
-// nesting deeper than 64 levels included.
+// nesting deeper than limits::kJsonDepth (64) levels included.
 Result<boost::json::value> ParseBody(std::string_view body);
 
 std::string Serialize(const boost::json::value& j);

@@ -32,8 +32,15 @@ inline constexpr size_t kSchemaFields = 256;
 inline constexpr size_t kBlobs = 100;
 // Object ids given to one batch at its creation.
 inline constexpr size_t kBatchObjects = 10'000;
+// Nesting of a request body (ParseBody refuses deeper JSON), and so of the fields a dotted
+// property name ("a.b.c", one level per segment) may address in a document update.
+inline constexpr size_t kJsonDepth = 64;
 // Stages of one retriever.
 inline constexpr size_t kStages = 32;
+// A retriever stage's parameters (config.parameters, or the rest of config without it),
+// and the inputs of one retriever execution, each measured as compact JSON, in bytes.
+inline constexpr size_t kStageParametersBytes = 1024 * 1024;
+inline constexpr size_t kExecuteInputsBytes = 1024 * 1024;
 // A metadata object (of a bucket, batch, blob, collection, retriever interaction,
 // cluster or taxonomy), measured as compact JSON, in bytes.
 inline constexpr size_t kMetadataBytes = 64 * 1024;

@@ -19,12 +19,15 @@ const std::vector<std::string> kStatusNames = {"draft",     "validating", "pendi
 
 // ---- Decoding ----
 
-// Overwrites *field only when the member is present and valid (the default stays).
+// Overwrites *field only when the member is present and valid (the default stays). Every
+// field read so is one the spec does not mark nullable: null is a 422, as in Mixpeek.
 void ReadBool(JsonReader& r, std::string_view key, bool* field) {
+  if (r.RejectNull(key, "boolean", "bool_type")) return;
   if (auto b = r.Bool(key, false)) *field = *b;
 }
 
 void ReadInt(JsonReader& r, std::string_view key, int64_t min, int64_t max, int64_t* field) {
+  if (r.RejectNull(key, "integer", "int_type")) return;
   if (auto i = r.Int(key, false, min, max)) *field = *i;
 }
 

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <optional>
+
 #include "codec/codecs.h"
 #include "codec/json_value.h"
 
@@ -14,6 +17,40 @@ model::ExtractorRef DecodeExtractorRef(JsonReader r) {
   ref.params = r.ObjectValue("params");
   return ref;
 }
+
+const std::vector<std::string> kPayloadSchemaTypes = {"keyword", "integer",  "float", "bool",
+                                                      "geo",     "datetime", "text",  "uuid"};
+
+// PayloadIndexConfig-Input: field_name (1–255 characters, unique in the list), type (a
+// PayloadSchemaType), field_schema (an object or null), is_protected (a boolean).
+void CheckPayloadIndex(JsonReader e, std::vector<std::string>* seen) {
+  if (!e.ExpectObject()) return;
+  if (auto name = e.String("field_name", true, 255)) {
+    if (name->empty()) {
+      e.AddIssue("field_name", "String should have at least 1 character", "string_too_short");
+    } else if (std::find(seen->begin(), seen->end(), *name) != seen->end()) {
+      e.AddIssue("field_name", "field_name '" + *name + "' is indexed twice", "value_error");
+    } else {
+      seen->push_back(*name);
+    }
+  }
+  e.Enum("type", true, kPayloadSchemaTypes);
+  e.ObjectValue("field_schema");
+  e.Bool("is_protected", false);
+}
+
+// The payload_indexes list as given (nullopt when absent or null, or with an issue).
+std::optional<model::Value> DecodePayloadIndexes(JsonReader& body) {
+  const json::value* m = body.Member("payload_indexes");
+  if (m == nullptr) return std::nullopt;
+  size_t before = body.issues()->size();
+  std::vector<std::string> seen;
+  for (auto& e : body.Elements("payload_indexes", false, limits::kPayloadIndexes)) {
+    CheckPayloadIndex(e, &seen);
+  }
+  if (body.issues()->size() != before) return std::nullopt;
+  return FromJson(*m);
+}
 }  // namespace
 
 model::NamespaceCreate DecodeNamespaceCreate(JsonReader body) {
@@ -26,12 +63,7 @@ model::NamespaceCreate DecodeNamespaceCreate(JsonReader body) {
   for (auto& e : body.Elements("feature_extractors", true, limits::kFeatureExtractors)) {
     req.feature_extractors.push_back(DecodeExtractorRef(e));
   }
-  if (const auto* m = body.Member("payload_indexes"); m != nullptr && !m->is_array()) {
-    body.AddIssue("payload_indexes", "Input should be a valid list", "list_type");
-  } else if (m == nullptr ||
-             body.CheckItems("payload_indexes", m->get_array().size(), limits::kPayloadIndexes)) {
-    req.payload_indexes = body.Any("payload_indexes");
-  }
+  req.payload_indexes = DecodePayloadIndexes(body).value_or(model::Value());
   req.auto_create_indexes = body.Bool("auto_create_indexes", false).value_or(false);
   return req;
 }
@@ -41,13 +73,7 @@ model::NamespacePatch DecodeNamespacePatch(JsonReader body) {
   if (!body.ExpectObject()) return req;
   req.namespace_name = body.String("namespace_name", false, limits::kName);
   req.description = body.String("description", false);
-  if (const auto* m = body.Member("payload_indexes")) {
-    if (!m->is_array()) {
-      body.AddIssue("payload_indexes", "Input should be a valid list", "list_type");
-    } else if (body.CheckItems("payload_indexes", m->get_array().size(), limits::kPayloadIndexes)) {
-      req.payload_indexes = FromJson(*m);
-    }
-  }
+  req.payload_indexes = DecodePayloadIndexes(body);
   req.auto_create_indexes = body.Bool("auto_create_indexes", false);
   return req;
 }

@@ -34,8 +34,9 @@ model::RetrieverStage DecodeStage(JsonReader r) {
   if (!config.ExpectObject()) return s;
   s.stage_id = config.String("stage_id", true).value_or("");
   if (config.Member("parameters") != nullptr) {
-    s.parameters = config.ObjectValue("parameters");
-  } else {
+    s.parameters = config.ObjectValue("parameters", limits::kStageParametersBytes);
+  } else if (r.ObjectValue("config", limits::kStageParametersBytes).is_object()) {
+    // Without `parameters`, config's other keys are the parameters; config is bounded whole.
     model::ValueObject rest;
     for (const auto& [k, v] : config.value()->get_object()) {
       if (k != "stage_id") rest.Set(std::string(k), FromJson(v));
@@ -113,12 +114,12 @@ model::RetrieverPatch DecodeRetrieverPatch(JsonReader body) {
 model::RetrieverExecute DecodeRetrieverExecute(JsonReader body) {
   model::RetrieverExecute x;
   if (!body.ExpectObject()) return x;
-  x.inputs = body.ObjectValue("inputs");
+  x.inputs = body.ObjectValue("inputs", limits::kExecuteInputsBytes);
   if (body.Member("pagination") != nullptr) {
     JsonReader p = body.Child("pagination");
     if (p.ExpectObject()) {
       p.Enum("method", false, {"offset"});
-      x.page_size = p.Int("page_size", false, 1, 1000).value_or(10);
+      x.page_size = p.Int("page_size", false, 1, 500).value_or(10);
       x.page_number = p.Int("page_number", false, 1, 100000).value_or(1);
     }
   }
@@ -141,6 +142,10 @@ model::Interaction DecodeInteraction(JsonReader body) {
             {std::move(loc), "Input should be a valid InteractionType", "enum"});
       }
     }
+    if (types->empty()) {
+      body.AddIssue("interaction_type", "List should have at least 1 item after validation, not 0",
+                    "too_short");
+    }
     i.interaction_type = *types;
   }
   i.position = body.Int("position", true, 0, INT32_MAX).value_or(0);
@@ -151,7 +156,7 @@ model::Interaction DecodeInteraction(JsonReader body) {
   i.retriever_id = body.String("retriever_id", false);
   i.query_snapshot = body.ObjectValue("query_snapshot");
   i.document_score = Number(body, "document_score");
-  i.result_set_size = body.Int("result_set_size", false, 0, INT32_MAX);
+  i.result_set_size = body.Int("result_set_size", false, 1, INT32_MAX);
   return i;
 }
 

@@ -1,6 +1,7 @@
 #include "codec/taxonomy_codec.h"
 
 #include "codec/json_value.h"
+#include "codec/list_codec.h"
 
 namespace ferry::codec {
 
@@ -210,12 +211,7 @@ TaxonomyListQuery DecodeTaxonomyList(JsonReader body) {
   if (!body.ExpectObject()) return q;
   q.search = body.String("search", false);
   q.case_sensitive = body.Bool("case_sensitive", false).value_or(false);
-  for (const char* unsupported : {"filters", "sort"}) {
-    if (body.Member(unsupported) != nullptr) {
-      body.AddIssue(unsupported, std::string(unsupported) + " is not supported by this server",
-                    "value_error");
-    }
-  }
+  RejectUnsupported(body, {"filters", "sort"});
   return q;
 }
 

@@ -4,11 +4,14 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <new>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "common/clock.h"
+#include "common/contain.h"
 #include "common/crypto.h"
 #include "common/ids.h"
 #include "common/status.h"
@@ -235,6 +238,47 @@ TEST(TimeoutRunnerTest, AbandonsAHungCallAndServesTheNextOne) {
   ASSERT_TRUE(runner.Run([value] { *value = 7; }).ok());
   EXPECT_EQ(*value, 7);
   release->set_value();
+}
+
+TEST(ContainTest, TurnsAnEscapingExceptionIntoInternalNamingOnlyItsType) {
+  EXPECT_TRUE(Contain(nullptr, "job", [] {}).ok());
+  EXPECT_EQ(Contain(nullptr, "job", [] { return Status::NotFound("x"); }).code(),
+            StatusCode::kNotFound);
+  Status st = Contain(nullptr, "batch", []() -> Status {
+    throw std::out_of_range("/srv/ferry/data/secret.db");  // a message is not repeated
+  });
+  EXPECT_EQ(st.code(), StatusCode::kInternal);
+  EXPECT_EQ(st.message(), "batch failed: internal error (std::out_of_range)");
+  EXPECT_EQ(Contain(nullptr, "job", [] { throw std::bad_alloc(); }).message(),
+            "job failed: internal error (std::bad_alloc)");
+  EXPECT_EQ(Contain(nullptr, "job", [] { throw 7; }).message(), "job failed: internal error (int)");
+}
+
+// Regression: an exception in a call reached std::terminate on the helper thread.
+TEST(TimeoutRunnerTest, ACallThatThrowsIsInternalAndTheNextOneRuns) {
+  TimeoutRunner runner(std::chrono::seconds(30));
+  Status st = runner.Run([] { throw std::out_of_range("vector::at"); });
+  EXPECT_EQ(st.code(), StatusCode::kInternal);
+  EXPECT_EQ(st.message(), "call failed: internal error (std::out_of_range)");
+  int value = 0;
+  ASSERT_TRUE(runner.Run([&value] { value = 42; }).ok());
+  EXPECT_EQ(value, 42);
+  EXPECT_EQ(runner.abandoned(), 0);
+}
+
+TEST(TimeoutPoolTest, ACallThatThrowsIsInternalAndTheOthersRun) {
+  TimeoutPool pool(2, std::chrono::seconds(30));
+  auto out = std::make_shared<std::vector<int>>(4, 0);
+  std::vector<std::function<void()>> calls;
+  calls.push_back([] { throw std::bad_alloc(); });
+  for (int i = 1; i < 4; ++i) calls.push_back([out, i] { (*out)[i] = i; });
+  TimeoutPool::Batch batch = pool.Submit(std::move(calls));
+  Status st = batch.Wait(0);
+  EXPECT_EQ(st.code(), StatusCode::kInternal);
+  EXPECT_EQ(st.message(), "call failed: internal error (std::bad_alloc)");
+  for (size_t i = 1; i < 4; ++i) ASSERT_TRUE(batch.Wait(i).ok());
+  EXPECT_EQ(*out, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(pool.abandoned(), 0);
 }
 
 TEST(TimeoutPoolTest, RunsEveryCallOfABatch) {

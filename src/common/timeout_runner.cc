@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/contain.h"
 #include "common/thread_name.h"
 
 namespace ferry {
@@ -16,6 +17,7 @@ struct TimeoutRunner::Slot {
   std::mutex mu;
   std::condition_variable cv;
   std::function<void()> task;
+  Status outcome;  // of the last call: Ok, or Internal when it threw
   bool has_task = false;
   bool done = false;
   bool stop = false;
@@ -45,7 +47,9 @@ Status TimeoutRunner::Run(std::function<void()> fn) {
   slot_->has_task = true;
   slot_->done = false;
   slot_->cv.notify_all();
-  if (slot_->cv.wait_for(lock, timeout_, [this] { return slot_->done; })) return Status::Ok();
+  if (slot_->cv.wait_for(lock, timeout_, [this] { return slot_->done; })) {
+    return std::move(slot_->outcome);
+  }
   // Abandon the hung helper: it exits once its call returns, if ever.
   slot_->stop = true;
   lock.unlock();
@@ -64,8 +68,9 @@ void TimeoutRunner::HelperLoop(std::shared_ptr<Slot> slot) {
     auto task = std::move(slot->task);
     slot->has_task = false;
     lock.unlock();
-    task();
+    Status outcome = Contain(nullptr, "call", task);
     lock.lock();
+    slot->outcome = std::move(outcome);
     slot->done = true;
     slot->cv.notify_all();
     if (slot->stop) return;  // abandoned while running
@@ -76,7 +81,7 @@ void TimeoutRunner::HelperLoop(std::shared_ptr<Slot> slot) {
 
 namespace {
 
-enum class CallState : unsigned char { kQueued, kRunning, kDone, kTimedOut, kDropped };
+enum class CallState : unsigned char { kQueued, kRunning, kDone, kThrew, kTimedOut, kDropped };
 
 }  // namespace
 
@@ -84,6 +89,7 @@ enum class CallState : unsigned char { kQueued, kRunning, kDone, kTimedOut, kDro
 struct TimeoutPool::Group {
   std::vector<std::function<void()>> calls;
   std::vector<CallState> states;
+  std::vector<Status> thrown;  // the Internal status of each call in kThrew
   std::condition_variable cv;
   size_t waiting = std::numeric_limits<size_t>::max();  // the call the owner waits for
 };
@@ -131,10 +137,11 @@ struct TimeoutPool::State {
       me->index = i;
       me->started = std::chrono::steady_clock::now();
       lock.unlock();
-      group->calls[i]();
+      Status outcome = Contain(nullptr, "call", group->calls[i]);
       lock.lock();
       if (me->abandoned) return;  // replaced meanwhile; its call's result is discarded
-      group->states[i] = CallState::kDone;
+      group->states[i] = outcome.ok() ? CallState::kDone : CallState::kThrew;
+      group->thrown[i] = std::move(outcome);
       me->group.reset();
       if (group->waiting == i) group->cv.notify_all();
     }
@@ -183,6 +190,7 @@ int TimeoutPool::abandoned() const {
 TimeoutPool::Batch TimeoutPool::Submit(std::vector<std::function<void()>> calls) {
   auto group = std::make_shared<Group>();
   group->states.assign(calls.size(), CallState::kQueued);
+  group->thrown.resize(calls.size());
   group->calls = std::move(calls);
   {
     std::lock_guard<std::mutex> lock(state_->mu);
@@ -219,6 +227,7 @@ Status TimeoutPool::Batch::Wait(size_t i, const std::function<bool()>& stop) {
   }
   group_->waiting = std::numeric_limits<size_t>::max();
   if (group_->states[i] == CallState::kDone) return Status::Ok();
+  if (group_->states[i] == CallState::kThrew) return group_->thrown[i];
   return Status::DeadlineExceeded("timed out after " + std::to_string(state_->timeout.count()) +
                                   " ms");
 }

@@ -25,7 +25,8 @@ class TimeoutRunner {
   TimeoutRunner(const TimeoutRunner&) = delete;
   TimeoutRunner& operator=(const TimeoutRunner&) = delete;
 
-  // Runs `fn` on the helper thread. DeadlineExceeded when it did not return in time.
+  // Runs `fn` on the helper thread. DeadlineExceeded when it did not return in time;
+  // Internal when it threw (common/contain.h: the process goes on).
   Status Run(std::function<void()> fn);
 
   std::chrono::milliseconds timeout() const { return timeout_; }
@@ -70,9 +71,9 @@ class TimeoutPool {
     Batch& operator=(Batch&&) = delete;
     ~Batch();
     // Waits for call `i`: Ok when it returned, DeadlineExceeded when it overran and was
-    // abandoned. With `stop`, checked as often as overruns are (and before waiting):
-    // Cancelled as soon as it returns true, the call left to run. Not thread-safe: one
-    // waiter per Batch.
+    // abandoned, Internal when it threw (common/contain.h). With `stop`, checked as often as
+    // overruns are (and before waiting): Cancelled as soon as it returns true, the call left to
+    // run. Not thread-safe: one waiter per Batch.
     Status Wait(size_t i, const std::function<bool()>& stop = nullptr);
     // Whether call `i` has ended (returned or abandoned). Never blocks.
     bool Ended(size_t i) const;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <string>
+
+#include "extract/extractor.h"
 
 namespace ferry::extract {
 namespace {
@@ -105,8 +108,53 @@ Units SplitParagraphs(std::string_view text) {
   return out;
 }
 
-std::vector<std::string> Window(const Units& units, const ChunkOptions& options,
-                                std::string_view separator) {
+// Windows of `size` units starting every `stride` units, up to the first that reaches the
+// end (REQUIRES: 1 <= stride <= size).
+size_t WindowCount(size_t units, size_t size, size_t stride) {
+  if (units == 0) return 0;
+  if (units <= size) return 1;
+  return 1 + (units - size + stride - 1) / stride;
+}
+
+// Bytes of every window joined by `separator`, in one pass (a running sum over the units
+// a window holds); stops counting once past `limit`.
+size_t WindowBytes(const Units& units, size_t size, size_t stride, size_t separator, size_t limit) {
+  size_t total = 0;
+  size_t window = 0;  // bytes of units [begin, added)
+  size_t added = 0;
+  for (size_t begin = 0; begin < units.size() && total <= limit; begin += stride) {
+    const size_t end = std::min(begin + size, units.size());
+    for (; added < end; ++added) window += units[added].size();
+    total += window + (end - begin - 1) * separator;
+    if (end == units.size()) break;
+    for (size_t i = begin; i < begin + stride; ++i) window -= units[i].size();
+  }
+  return total;
+}
+
+Status CheckWindows(const Units& units, const ChunkOptions& options, std::string_view separator) {
+  const size_t size = static_cast<size_t>(options.chunk_size);
+  const size_t stride = size - static_cast<size_t>(options.chunk_overlap);
+  const size_t count = WindowCount(units.size(), size, stride);
+  if (count > kMaxDocumentsPerItem) {
+    return Status::InvalidArgument("chunk_size " + std::to_string(size) + " with chunk_overlap " +
+                                   std::to_string(options.chunk_overlap) + " makes " +
+                                   std::to_string(count) +
+                                   " chunks of this text, above the limit of " +
+                                   std::to_string(kMaxDocumentsPerItem) + " per item");
+  }
+  const size_t bytes = WindowBytes(units, size, stride, separator.size(), kMaxBytesPerItem);
+  if (bytes > kMaxBytesPerItem) {
+    return Status::InvalidArgument(
+        "the chunks of this text would hold more than " + std::to_string(kMaxBytesPerItem) +
+        " bytes together, the limit per item (chunk_overlap repeats text in each next chunk)");
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> Window(const Units& units, const ChunkOptions& options,
+                                        std::string_view separator) {
+  FERRY_RETURN_IF_ERROR(CheckWindows(units, options, separator));
   std::vector<std::string> chunks;
   const size_t size = static_cast<size_t>(options.chunk_size);
   const size_t stride = size - static_cast<size_t>(options.chunk_overlap);
@@ -134,10 +182,10 @@ std::optional<SplitBy> ParseSplitBy(std::string_view name) {
   return std::nullopt;
 }
 
-std::vector<std::string> ChunkText(std::string_view text, const ChunkOptions& options) {
+Result<std::vector<std::string>> ChunkText(std::string_view text, const ChunkOptions& options) {
   switch (options.split_by) {
     case SplitBy::kNone:
-      return {std::string(text)};
+      return std::vector<std::string>{std::string(text)};
     case SplitBy::kCharacters:
       return Window(SplitCharacters(text), options, "");
     case SplitBy::kWords:
@@ -147,7 +195,7 @@ std::vector<std::string> ChunkText(std::string_view text, const ChunkOptions& op
     case SplitBy::kParagraphs:
       return Window(SplitParagraphs(text), options, "\n\n");
   }
-  return {};
+  return std::vector<std::string>{};
 }
 
 }  // namespace ferry::extract

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.h"
+
 namespace ferry::extract {
 
 enum class SplitBy { kNone, kCharacters, kWords, kSentences, kParagraphs };
@@ -30,7 +32,9 @@ std::optional<SplitBy> ParseSplitBy(std::string_view name);
 // Windows of chunk_size units start every chunk_size - chunk_overlap units; the last
 // window is the first one that reaches the end of the text. Chunks that are empty or
 // only whitespace are dropped. kNone returns the text unchanged as one chunk.
+// InvalidArgument, before any chunk is built, when the windows would be more than
+// kMaxDocumentsPerItem or hold more than kMaxBytesPerItem bytes together (extractor.h).
 // REQUIRES: chunk_size >= 1 and 0 <= chunk_overlap < chunk_size unless kNone.
-std::vector<std::string> ChunkText(std::string_view text, const ChunkOptions& options);
+Result<std::vector<std::string>> ChunkText(std::string_view text, const ChunkOptions& options);
 
 }  // namespace ferry::extract

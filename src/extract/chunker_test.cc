@@ -3,13 +3,24 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "extract/extractor.h"
+
 namespace ferry::extract {
 namespace {
 
 using ::testing::ElementsAre;
 
+using ::testing::HasSubstr;
+
 std::vector<std::string> Chunk(std::string_view text, SplitBy by, int size, int overlap) {
-  return ChunkText(text, ChunkOptions{by, size, overlap});
+  auto chunks = ChunkText(text, ChunkOptions{by, size, overlap});
+  EXPECT_TRUE(chunks.ok()) << chunks.status().message();
+  return chunks.ok() ? *chunks : std::vector<std::string>{};
+}
+
+Status ChunkError(std::string_view text, SplitBy by, int size, int overlap) {
+  auto chunks = ChunkText(text, ChunkOptions{by, size, overlap});
+  return chunks.ok() ? Status::Ok() : chunks.status();
 }
 
 TEST(ChunkerTest, NoneReturnsTextUnchanged) {
@@ -78,6 +89,41 @@ TEST(ChunkerTest, WhitespaceOnlyTextGivesNoChunks) {
   EXPECT_TRUE(Chunk(" \n\t ", SplitBy::kSentences, 3, 0).empty());
   EXPECT_TRUE(Chunk(" \n\t ", SplitBy::kParagraphs, 3, 0).empty());
   EXPECT_TRUE(Chunk(" \n\t ", SplitBy::kCharacters, 3, 0).empty());
+}
+
+// Regression: words, chunk_size 5001, chunk_overlap 5000 over a 1 MB text made ~500 000
+// chunks of ~10 KB each (5 GB); refused before any chunk is built.
+TEST(ChunkerTest, TooManyChunksFailTheItem) {
+  std::string text;
+  for (int i = 0; i < 500'000; ++i) text += "a ";
+  Status st = ChunkError(text, SplitBy::kWords, 5001, 5000);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.message(),
+            "chunk_size 5001 with chunk_overlap 5000 makes 495000 chunks of this text, above the "
+            "limit of 10000 per item");
+  // The limit itself is allowed: 10 000 one-character chunks, not 10 001.
+  EXPECT_EQ(Chunk(std::string(kMaxDocumentsPerItem, 'x'), SplitBy::kCharacters, 1, 0).size(),
+            kMaxDocumentsPerItem);
+  EXPECT_THAT(
+      ChunkError(std::string(kMaxDocumentsPerItem + 1, 'x'), SplitBy::kCharacters, 1, 0).message(),
+      HasSubstr("makes 10001 chunks"));
+}
+
+// Few chunks can still be large: 5 001 windows of 10 000 words of 40 bytes (a 600 KB text)
+// would be 2 GB, as would 10 000 windows of 10 000 four-byte characters (80 KB).
+TEST(ChunkerTest, TooManyBytesOfChunksFailTheItem) {
+  std::string words;
+  for (int i = 0; i < 15'000; ++i) words += std::string(40, 'w') + " ";
+  std::string emoji;
+  for (int i = 0; i < 19'999; ++i) emoji += "\xF0\x9F\x98\x80";
+  for (const Status& st : {ChunkError(words, SplitBy::kWords, 10000, 9999),
+                           ChunkError(emoji, SplitBy::kCharacters, 10000, 9999)}) {
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(st.message(), HasSubstr("would hold more than 268435456 bytes together"));
+  }
+  // The same texts in windows that do not repeat them are fine.
+  EXPECT_EQ(Chunk(words, SplitBy::kWords, 10000, 0).size(), 2u);
+  EXPECT_EQ(Chunk(emoji, SplitBy::kCharacters, 10000, 5000).size(), 3u);
 }
 
 TEST(ChunkerTest, ParseSplitBy) {

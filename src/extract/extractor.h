@@ -17,6 +17,14 @@
 
 namespace ferry::extract {
 
+// What one source item may produce, whatever the extractor: an item whose documents would
+// be more than kMaxDocumentsPerItem, or hold more than kMaxBytesPerItem bytes of fields
+// together, fails (InvalidArgument) and its batch goes on. Chunking multiplies an input
+// (overlapping windows repeat units; include_all_source_fields repeats every source field
+// in every chunk), so without them a 1 MB text could cost gigabytes. docs/api-limits.md.
+inline constexpr size_t kMaxDocumentsPerItem = 10'000;
+inline constexpr size_t kMaxBytesPerItem = size_t{256} * 1024 * 1024;
+
 // What an extractor reads from a source object or document.
 struct ExtractorInput {
   // Text content (for text extractors).

@@ -212,7 +212,7 @@ class TextExtractor final : public FeatureExtractor {
                                                  const model::Value& params) const override {
     FERRY_ASSIGN_OR_RETURN(ChunkOptions options, ParseTextParams(params));
     if (IsBlank(input.text)) return Status::InvalidArgument("text input is empty");
-    std::vector<std::string> chunks = ChunkText(input.text, options);
+    FERRY_ASSIGN_OR_RETURN(std::vector<std::string> chunks, ChunkText(input.text, options));
     std::vector<ExtractedDocument> docs;
     docs.reserve(chunks.size());
     for (size_t i = 0; i < chunks.size(); ++i) {

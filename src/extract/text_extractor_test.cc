@@ -184,6 +184,17 @@ TEST_P(TextExtractorTest, ExtractRejectsBadParametersToo) {
   EXPECT_EQ(docs.status().code(), StatusCode::kInvalidArgument);
 }
 
+// Regression: the chunks of one item were unbounded (chunker.h); now the item fails.
+TEST_P(TextExtractorTest, TooManyChunksFailTheItem) {
+  std::string text;
+  for (int i = 0; i < 20'000; ++i) text += "word ";
+  auto docs = extractor_->Extract(
+      TextInput(text), Params({{"split_by", "words"}, {"chunk_size", 2}, {"chunk_overlap", 1}}));
+  ASSERT_FALSE(docs.ok());
+  EXPECT_EQ(docs.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(docs.status().message(), HasSubstr("above the limit of 10000 per item"));
+}
+
 TEST(TextExtractorVersionsTest, VersionsDifferInDesignAndDimension) {
   const std::string text = "vectors of different versions never mix";
   EXPECT_EQ(EmbedTextV1(text).size(), 256u);

@@ -4,6 +4,8 @@
 #include <optional>
 #include <vector>
 
+#include "common/contain.h"
+
 namespace ferry::migration {
 
 BatchLeaseKeeper::BatchLeaseKeeper(storage::BatchLeaseStore& catalog, const Clock& clock,
@@ -62,7 +64,7 @@ void BatchLeaseKeeper::RenewLoop() {
     cv_.wait_for(lock, std::chrono::milliseconds(ttl_ms_ / 3), [this] { return stopping_; });
     if (stopping_) break;
     lock.unlock();
-    RenewAll();
+    (void)Contain(&logger_, "batch lease renewal", [this] { RenewAll(); });
     lock.lock();
   }
 }

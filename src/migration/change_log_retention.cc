@@ -4,6 +4,7 @@
 #include <map>
 #include <vector>
 
+#include "common/contain.h"
 #include "common/thread_name.h"
 
 namespace ferry::migration {
@@ -151,10 +152,8 @@ void ChangeLogTrimmer::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     lock.unlock();
-    auto pass = TrimOnce();
-    if (!pass.ok()) {
-      logger_.Warn("change log trim failed", {{"error", pass.status().ToString()}});
-    }
+    Status pass = Contain(&logger_, "change log trim", [&] { return TrimOnce().status(); });
+    if (!pass.ok()) logger_.Warn("change log trim failed", {{"error", pass.ToString()}});
     lock.lock();
     wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
   }

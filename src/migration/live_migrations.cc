@@ -3,6 +3,7 @@
 #include <chrono>
 #include <set>
 
+#include "common/contain.h"
 #include "common/thread_name.h"
 #include "migration/live_sides.h"
 
@@ -220,21 +221,22 @@ void LiveMigrations::FollowLoop(std::string org_id, std::string id, std::shared_
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(slot->run);
-      auto m = Load(org_id, id);
-      Status st = m.ok() ? CheckSyncable(*m) : m.status();
-      if (st.ok() && !sides) {
-        auto opened = OpenSides(org_id, *m);
-        st = opened.status();
-        if (opened.ok()) sides = std::move(opened).value();
-      }
-      if (st.ok()) {
-        auto pass = PassLocked(org_id, id, *sides);
-        st = pass.status();
-        if (pass.ok() && pass->items > 0) {
+      Result<model::Migration> m = Status::Internal("not loaded");
+      // One pass is the thread's unit of work: whatever escapes it fails the pass.
+      Status st = Contain(&deps_.logger, "live sync pass", [&]() -> Status {
+        m = Load(org_id, id);
+        FERRY_RETURN_IF_ERROR(m.status());
+        FERRY_RETURN_IF_ERROR(CheckSyncable(*m));
+        if (!sides) {
+          FERRY_ASSIGN_OR_RETURN(sides, OpenSides(org_id, *m));
+        }
+        FERRY_ASSIGN_OR_RETURN(ApplyCounts pass, PassLocked(org_id, id, *sides));
+        if (pass.items > 0) {
           auto after = Load(org_id, id);
           if (after.ok()) Notify(*after, model::WebhookEventType::kSynced);
         }
-      }
+        return Status::Ok();
+      });
       if (!st.ok()) {
         deps_.logger.Warn("live sync pass failed",
                           {{"migration_id", id}, {"error", st.ToString()}});

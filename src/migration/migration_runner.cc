@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "common/contain.h"
 #include "migration/catalog_writes.h"
 #include "migration/stages.h"
 
@@ -49,7 +50,13 @@ bool MigrationRunner::Enqueue(const std::string& org_id, const std::string& migr
   if (stopping_) return false;
   if (!options_.execute) return true;  // a process that polls the catalog runs it
   Register(migration_id);
-  bool queued = pool_.Submit([this, org_id, migration_id] { Run(org_id, migration_id); });
+  bool queued = pool_.Submit([this, org_id, migration_id] {
+    Status st = Contain(&deps_.logger, "migration run", [&] { Run(org_id, migration_id); });
+    if (!st.ok()) {  // what Run did not get to (RunPlan's own failures are concluded)
+      run_leases_.Drop(migration_id, /*release=*/true);
+      Unregister(migration_id);
+    }
+  });
   if (!queued) Unregister(migration_id);
   return queued;
 }
@@ -279,7 +286,9 @@ void MigrationRunner::Execute(const std::string& org_id, model::Migration m, Act
   if (m.status == MigrationStatus::kPending) {
     Notify(tracker.Snapshot(), model::WebhookEventType::kStarted);
   }
-  Status st = RunPlan(org_id, m, tracker, active);
+  // The run's entry point: whatever escapes the stages fails the migration, not the process.
+  Status st =
+      Contain(&deps_.logger, "migration", [&] { return RunPlan(org_id, m, tracker, active); });
   detach.ended = Conclude(m, tracker, st, active);
 }
 

@@ -2,6 +2,7 @@
 // migrations to run (started elsewhere, or whose coordinator died) and joining other
 // processes' batch_processing runs.
 
+#include "common/contain.h"
 #include "common/thread_name.h"
 #include "migration/migration_runner.h"
 #include "migration/stages.h"
@@ -27,7 +28,7 @@ void MigrationRunner::PollLoop() {
   std::unique_lock<std::mutex> lock(poll_mu_);
   while (!stopping_) {
     lock.unlock();
-    PollOnce();
+    (void)Contain(&deps_.logger, "migration poll", [this] { PollOnce(); });
     lock.lock();
     poll_cv_.wait_for(lock, options_.poll, [this] { return stopping_.load(); });
   }
@@ -71,7 +72,8 @@ void MigrationRunner::Join(const std::string& org_id, const std::string& migrati
     active = slot;
   }
   bool queued = pool_.Submit([this, org_id, migration_id, active] {
-    RunJoined(org_id, migration_id, *active);
+    (void)Contain(&deps_.logger, "joined migration run",
+                  [&] { RunJoined(org_id, migration_id, *active); });
     Unregister(migration_id);
   });
   if (!queued) Unregister(migration_id);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "common/contain.h"
 #include "common/thread_name.h"
 #include "service/document_builder.h"
 
@@ -84,8 +85,11 @@ void DocumentWriter::Loop() {
         t->docs.clear();
       }
       const auto& fence = group.front()->fence;
-      Status st =
-          fence ? target_->UpsertDocumentsFenced(*fence, docs) : target_->UpsertDocuments(docs);
+      // The writer thread's unit of work: an exception fails this write, not the process.
+      Status st = Contain(nullptr, "document write", [&] {
+        return fence ? target_->UpsertDocumentsFenced(*fence, docs)
+                     : target_->UpsertDocuments(docs);
+      });
       group.front()->docs = std::move(docs);  // freed by the submitter, not on this thread
       results.emplace_back(std::move(group), st);
     }

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <vector>
 
+#include "common/contain.h"
+
 namespace ferry::migration {
 
 RunLeaseKeeper::RunLeaseKeeper(storage::MigrationRunStore& catalog, const Clock& clock,
@@ -48,7 +50,7 @@ void RunLeaseKeeper::RenewLoop() {
     cv_.wait_for(lock, std::chrono::milliseconds(ttl_ms_ / 3), [this] { return stopping_; });
     if (stopping_) break;
     lock.unlock();
-    RenewAll();
+    (void)Contain(&logger_, "migration run lease renewal", [this] { RenewAll(); });
     lock.lock();
   }
 }

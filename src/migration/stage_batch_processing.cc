@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/backoff.h"
+#include "common/contain.h"
 #include "common/ids.h"
 #include "common/thread_name.h"
 #include "common/thread_pool.h"
@@ -75,7 +76,8 @@ class BatchWorkers {
     workers.Add(pool_.size());
     for (size_t i = 0; i < pool_.size(); ++i) {
       pool_.Submit([this, tier, &workers] {
-        Status st = WorkLoop(tier);
+        Status st = Contain(&ctx_.deps.logger, "migration batch worker",
+                            [this, tier] { return WorkLoop(tier); });
         if (!st.ok()) Fail(st);
         workers.Done();
       });
@@ -340,7 +342,7 @@ class ProgressSync {
     std::unique_lock<std::mutex> lock(mu_);
     while (!cv_.wait_for(lock, kInterval, [this] { return stopping_; })) {
       lock.unlock();
-      Sync();
+      (void)Contain(&ctx_.deps.logger, "migration progress sync", [this] { Sync(); });
       lock.lock();
     }
   }

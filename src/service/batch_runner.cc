@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/contain.h"
 #include "service/document_builder.h"
 #include "service/object_reprocessing.h"
 
@@ -120,7 +121,7 @@ bool BatchRunner::Enqueue(BatchJob job) {
     idle_cv_.notify_all();
   };
   bool queued = job_pool_.Submit([this, job = std::move(job), state, done] {
-    Run(job, *state);
+    (void)Contain(&deps_.logger, "batch job", [&] { Run(job, *state); });
     done();
   });
   if (!queued) done();
@@ -205,7 +206,9 @@ void BatchRunner::Run(const BatchJob& job, JobState& state) {
     Finish(job, state, store->get(), nullptr, progress, batch.status());
     return;
   }
-  Status st = RunTiers(job, state, **store, &batch.value(), &progress);
+  // The batch's entry point: whatever escapes it fails the batch, not the process.
+  Status st = Contain(&deps_.logger, "batch",
+                      [&] { return RunTiers(job, state, **store, &batch.value(), &progress); });
   if (stopping_ && !state.cancelled && st.code() == StatusCode::kCancelled) {
     deps_.logger.Info("batch paused for shutdown", {{"batch_id", job.batch_id}});
     return;  // stays IN_PROGRESS; Recover resumes it
@@ -275,7 +278,9 @@ Status BatchRunner::RunCollection(storage::NamespaceStore& store,
         wg.Done();
         return;
       }
-      Status st = RunChunk(store, collection, *fx, batch, chunk, state, progress);
+      Status st = Contain(&deps_.logger, "batch chunk", [&] {
+        return RunChunk(store, collection, *fx, batch, chunk, state, progress);
+      });
       if (!st.ok()) {
         std::lock_guard<std::mutex> lock(progress->mu);
         if (progress->storage_error.ok()) progress->storage_error = st;

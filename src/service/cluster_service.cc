@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 
+#include "common/contain.h"
 #include "common/ids.h"
 #include "service/cluster_engine.h"
 
@@ -289,7 +290,7 @@ bool ClusterService::Enqueue(Job job) {
     ++active_;
   }
   bool queued = pool_.Submit([this, job = std::move(job)] {
-    Run(job);
+    (void)Contain(&deps_.logger, "cluster job", [&] { Run(job); });
     std::lock_guard<std::mutex> lock(mu_);
     if (--active_ == 0) idle_cv_.notify_all();
   });
@@ -329,7 +330,8 @@ void ClusterService::Run(const Job& job) {
     deps_.logger.Error("cluster task vanished", {{"task_id", job.task_id}});
     return;
   }
-  Status st = RunJob(job, &task.value());
+  Status st =
+      Contain(&deps_.logger, "cluster execution", [&] { return RunJob(job, &task.value()); });
   FinishTask(&task.value(), st);
 }
 

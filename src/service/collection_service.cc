@@ -1,6 +1,7 @@
 #include "service/collection_service.h"
 
 #include "common/ids.h"
+#include "service/document_filter.h"
 
 namespace ferry::service {
 
@@ -275,8 +276,10 @@ Result<model::Document> CollectionService::GetDocument(const NamespaceHandle& h,
 }
 
 Result<model::ListResult<model::Document>> CollectionService::ListDocuments(
-    const NamespaceHandle& h, const std::string& collection, const model::Page& page) const {
+    const NamespaceHandle& h, const std::string& collection, const model::Page& page,
+    const std::optional<model::DocumentFilter>& filter) const {
   FERRY_ASSIGN_OR_RETURN(model::Collection c, Get(h, collection));
+  if (filter) return ListMatchingDocuments(*h.store, c.collection_id, *filter, page);
   model::ListResult<model::Document> out;
   FERRY_ASSIGN_OR_RETURN(out.items, h.store->ListDocuments(c.collection_id, page,
                                                            /*with_vectors=*/true));

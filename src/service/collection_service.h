@@ -1,6 +1,7 @@
 #pragma once
 // Collections (one extractor over a bucket or another collection) and their documents.
 
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -30,9 +31,10 @@ class CollectionService {
   // and the encoder decides whether the values are shown.
   Result<model::Document> GetDocument(const NamespaceHandle& h, const std::string& collection,
                                       const std::string& document_id) const;
-  Result<model::ListResult<model::Document>> ListDocuments(const NamespaceHandle& h,
-                                                           const std::string& collection,
-                                                           const model::Page& page) const;
+  // Only the documents `filter` matches when set (document_filter.h: ListMatchingDocuments).
+  Result<model::ListResult<model::Document>> ListDocuments(
+      const NamespaceHandle& h, const std::string& collection, const model::Page& page,
+      const std::optional<model::DocumentFilter>& filter = std::nullopt) const;
 
   // Document writes (document_writes.cc). Vectors must be the collection's extractor's
   // feature with its dimensions; problems are appended to `issues`, located in the request

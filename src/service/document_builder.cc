@@ -8,6 +8,7 @@
 
 #include "common/crypto.h"
 #include "common/ids.h"
+#include "service/item_limits.h"
 
 namespace ferry::service {
 
@@ -34,6 +35,18 @@ DocumentBuilder::DocumentBuilder(const model::Collection& collection,
   if (path != nullptr && path->is_string()) input_path_ = path->as_string();
 }
 
+namespace {
+
+// Why a call to the extractor carrying `items` inputs gave no result: it overran
+// (DeadlineExceeded) or threw (Internal), as `st` says.
+Status CallFailure(const extract::FeatureExtractor& fx, size_t items, const Status& st) {
+  std::string what = fx.info().id() + " extraction";
+  if (items > 1) what += " (batch of " + std::to_string(items) + ")";
+  return Status(st.code(), what + " " + st.message());
+}
+
+}  // namespace
+
 Result<std::vector<extract::ExtractedDocument>> ExtractWithTimeout(
     TimeoutRunner& runner, const extract::FeatureExtractor& fx,
     const extract::ExtractorInput& input, const model::Value& params) {
@@ -41,9 +54,7 @@ Result<std::vector<extract::ExtractedDocument>> ExtractWithTimeout(
   // The call owns copies of what it reads: if it hangs, it outlives this frame.
   auto out = std::make_shared<std::optional<Out>>();
   Status st = runner.Run([fx = &fx, input, params, out] { *out = fx->Extract(input, params); });
-  if (!st.ok()) {
-    return Status::DeadlineExceeded(fx.info().id() + " extraction " + st.message());
-  }
+  if (!st.ok()) return CallFailure(fx, 1, st);
   return std::move(**out);
 }
 
@@ -55,11 +66,7 @@ std::vector<Result<std::vector<extract::ExtractedDocument>>> ExtractBatchWithTim
   auto out = std::make_shared<std::optional<Out>>();
   Status st =
       runner.Run([fx = &fx, inputs, params, out] { *out = fx->ExtractBatch(inputs, params); });
-  if (!st.ok()) {
-    Status timeout = Status::DeadlineExceeded(fx.info().id() + " extraction (batch of " +
-                                              std::to_string(inputs.size()) + ") " + st.message());
-    return Out(inputs.size(), timeout);
-  }
+  if (!st.ok()) return Out(inputs.size(), CallFailure(fx, inputs.size(), st));
   if ((*out)->size() != inputs.size()) {
     return Out(inputs.size(),
                Status::Internal(fx.info().id() + " returned " + std::to_string((*out)->size()) +
@@ -133,11 +140,16 @@ std::vector<model::Document> DocumentBuilder::Finish(
     const std::string& source_key, model::Lineage lineage, const model::Value& source_fields,
     Result<std::vector<extract::ExtractedDocument>> extracted) {
   std::vector<model::Document> docs;
+  const model::Value passthrough = Passthrough(source_fields);
+  if (extracted.ok()) {
+    Status limit = CheckItemOutput(*extracted, ApproxValueBytes(passthrough));
+    if (!limit.ok()) extracted = std::move(limit);
+  }
   auto base = [&](int position) {
     model::Document d;
     d.document_id = DocumentIdFor(collection_.collection_id, source_key, position);
     d.collection_id = collection_.collection_id;
-    d.fields = Passthrough(source_fields);
+    d.fields = passthrough;
     d.lineage = lineage;
     d.modality = extractor_.info().input_type;
     d.batch_id = batch_id_;
@@ -319,11 +331,7 @@ std::vector<std::vector<model::Document>> DocumentBuilder::Stream::Take(
         st = Status::Internal(fx.info().id() + " returned " + std::to_string(call.out->size()) +
                               " results for " + std::to_string(call.items.size()) + " inputs");
       } else if (!st.ok()) {
-        st = Status::DeadlineExceeded(fx.info().id() + " extraction" +
-                                      (call.items.size() > 1
-                                           ? " (batch of " + std::to_string(call.items.size()) + ")"
-                                           : std::string()) +
-                                      " " + st.message());
+        st = CallFailure(fx, call.items.size(), st);
       }
       for (size_t k = 0; k < call.items.size(); ++k) {
         items_[call.items[k]].extracted = st.ok() ? std::move((*call.out)[k]) : Extracted(st);

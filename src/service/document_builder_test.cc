@@ -6,6 +6,10 @@
 
 #include <future>
 #include <mutex>
+#include <stdexcept>
+
+#include "extract/text_extractor.h"
+#include "service/item_limits.h"
 
 namespace ferry::service {
 namespace {
@@ -17,16 +21,22 @@ class NoBlobs final : public storage::BlobStore {
   bool Contains(const std::string&) override { return false; }
 };
 
+// pair_extractor@v1: text in, two dimensions out.
+extract::ExtractorInfo PairInfo() {
+  extract::ExtractorInfo info;
+  info.name = "pair_extractor";
+  info.version = "v1";
+  info.input_name = "text";
+  info.input_type = "text";
+  info.dimensions = 2;
+  return info;
+}
+
 // Batches of up to 2; the vector is (length of text, 1); hangs on a batch holding "hang".
 class PairExtractor final : public extract::FeatureExtractor {
  public:
-  explicit PairExtractor(std::shared_future<void> release) : release_(std::move(release)) {
-    info_.name = "pair_extractor";
-    info_.version = "v1";
-    info_.input_name = "text";
-    info_.input_type = "text";
-    info_.dimensions = 2;
-  }
+  explicit PairExtractor(std::shared_future<void> release)
+      : info_(PairInfo()), release_(std::move(release)) {}
   const extract::ExtractorInfo& info() const override { return info_; }
   Status ValidateParameters(const model::Value&) const override { return Status::Ok(); }
   Result<std::vector<extract::ExtractedDocument>> Extract(const extract::ExtractorInput&,
@@ -203,6 +213,80 @@ TEST(DocumentBuilderTest, OnAPoolAHungBatchFailsOnlyItsItems) {
   for (int i : {0, 1}) EXPECT_NE((*built)[i][0].ingestion_status, "FAILED");
   EXPECT_EQ(pool.abandoned(), 1);
   release.set_value();
+}
+
+// One document per input; throws std::out_of_range on the text "throw", as a bug would.
+class ThrowingExtractor final : public extract::FeatureExtractor {
+ public:
+  ThrowingExtractor() : info_(PairInfo()) {}
+  const extract::ExtractorInfo& info() const override { return info_; }
+  Status ValidateParameters(const model::Value&) const override { return Status::Ok(); }
+  Result<std::vector<extract::ExtractedDocument>> Extract(const extract::ExtractorInput& in,
+                                                          const model::Value&) const override {
+    if (in.text == "throw") throw std::out_of_range("index 0 of an empty list");
+    return std::vector<extract::ExtractedDocument>{{model::Value(), {1.0f, 0.0f}}};
+  }
+
+ private:
+  extract::ExtractorInfo info_;
+};
+
+// Regression: an exception in an extraction call (on a TimeoutRunner helper thread or a
+// TimeoutPool worker) reached std::terminate and ended the server. Now it fails its item.
+TEST(DocumentBuilderTest, AnExtractorThatThrowsFailsOnlyItsItem) {
+  ThrowingExtractor fx;
+  NoBlobs blobs;
+  model::Collection col = PairCollection();
+  TimeoutPool pool(2, std::chrono::seconds(30));
+  DocumentBuilder serial(col, fx, blobs, 1, "batch", std::chrono::seconds(30));
+  DocumentBuilder pooled(col, fx, blobs, 1, "batch", std::chrono::seconds(30), &pool);
+  for (DocumentBuilder* builder : {&serial, &pooled}) {
+    auto built = builder->FromObjects({TextObject("o0", "throw"), TextObject("o1", "fine")});
+    ASSERT_TRUE(built.ok());
+    ASSERT_EQ((*built)[0].size(), 1u);
+    EXPECT_EQ((*built)[0][0].ingestion_status, "FAILED");
+    EXPECT_EQ(*(*built)[0][0].error,
+              "pair_extractor_v1 extraction call failed: internal error (std::out_of_range)");
+    ASSERT_EQ((*built)[1].size(), 1u);
+    EXPECT_NE((*built)[1][0].ingestion_status, "FAILED");
+  }
+  EXPECT_EQ(pool.abandoned(), 0);
+}
+
+// Regression: chunk_size 1000 characters with include_all_source_fields copied a 4 MB text
+// into each of its 4 000 chunks (16 GB). That item fails; the next one is built.
+TEST(DocumentBuilderTest, ChunksRepeatingEverySourceFieldFailOnlyTheirItem) {
+  auto fx = extract::NewTextExtractorV1();
+  NoBlobs blobs;
+  model::Collection col = PairCollection();
+  col.extractor.name = "text_extractor";
+  col.extractor.include_all_source_fields = true;
+  model::ValueObject params;
+  params.Set("split_by", "characters");
+  params.Set("chunk_size", 1000);
+  col.extractor.parameters = model::Value(std::move(params));
+  DocumentBuilder builder(col, *fx, blobs, 1, "batch", std::chrono::seconds(60));
+  auto built = builder.FromObjects(
+      {TextObject("big", std::string(4 * 1024 * 1024, 'x')), TextObject("small", "a b c")});
+  ASSERT_TRUE(built.ok());
+  ASSERT_EQ((*built)[0].size(), 1u);
+  EXPECT_EQ((*built)[0][0].ingestion_status, "FAILED");
+  EXPECT_NE((*built)[0][0].error->find("the 4195 documents of the item would hold more than "
+                                       "268435456 bytes of fields together"),
+            std::string::npos)
+      << *(*built)[0][0].error;
+  ASSERT_EQ((*built)[1].size(), 1u);
+  EXPECT_NE((*built)[1][0].ingestion_status, "FAILED");
+  EXPECT_EQ((*built)[1][0].fields.Get("content")->as_string(), "a b c");
+}
+
+TEST(DocumentBuilderTest, AnItemMakesAtMostTheLimitOfDocuments) {
+  std::vector<extract::ExtractedDocument> docs(extract::kMaxDocumentsPerItem);
+  EXPECT_TRUE(CheckItemOutput(docs, 100).ok());
+  docs.emplace_back();
+  Status st = CheckItemOutput(docs, 100);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.message(), "the item makes 10001 documents, above the limit of 10000 per item");
 }
 
 }  // namespace

@@ -106,4 +106,28 @@ bool MatchesFilter(const model::DocumentFilter& f, const model::Document& d) {
   return false;
 }
 
+Result<model::ListResult<model::Document>> ListMatchingDocuments(storage::DocumentStore& store,
+                                                                 const std::string& collection_id,
+                                                                 const model::DocumentFilter& f,
+                                                                 const model::Page& page) {
+  constexpr int64_t kChunk = 500;
+  model::ListResult<model::Document> out;
+  std::vector<std::string> ids;
+  for (model::Page chunk{0, kChunk};; chunk.offset += kChunk) {
+    FERRY_ASSIGN_OR_RETURN(auto docs,
+                           store.ListDocuments(collection_id, chunk, /*with_vectors=*/false));
+    for (const auto& d : docs) {
+      if (!MatchesFilter(f, d)) continue;
+      if (out.total >= page.offset && out.total - page.offset < page.limit) {
+        ids.push_back(d.document_id);
+      }
+      ++out.total;
+    }
+    if (static_cast<int64_t>(docs.size()) < kChunk) break;
+  }
+  if (ids.empty()) return out;
+  FERRY_ASSIGN_OR_RETURN(out.items, store.GetDocuments(collection_id, ids));
+  return out;
+}
+
 }  // namespace ferry::service

@@ -173,6 +173,11 @@ Result<Evaluation> RetrieverService::Evaluate(const NamespaceHandle& h, const mo
     e.stages.push_back(run);
   }
   if (out.failure.ok() && stream) out.results = std::move(*stream);
+  // A filter or sort over whole collections may keep every document: an execution returns
+  // and stores (one id per result in its row) the first kMaxTopK.
+  if (out.results.size() > static_cast<size_t>(kMaxTopK)) {
+    out.results.erase(out.results.begin() + kMaxTopK, out.results.end());
+  }
   for (const auto& d : out.results) {
     e.results.push_back({d.doc.document_id, d.doc.collection_id, d.score});
   }

@@ -1,6 +1,8 @@
 #include "service/retriever_stages.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <tuple>
 #include <unordered_set>
@@ -18,7 +20,6 @@ constexpr char kLimit[] = "limit";
 
 constexpr int64_t kDefaultTopK = 100;
 constexpr int64_t kDefaultFinalTopK = 25;
-constexpr int64_t kMaxTopK = 10'000;
 // Documents read per storage call when a stage starts from whole collections.
 constexpr int64_t kScanPage = 1000;
 
@@ -215,17 +216,21 @@ int64_t ParamInt(const Value& params, const char* key, int64_t fallback) {
   return v != nullptr && v->is_int() ? v->as_int() : fallback;
 }
 
-// Every document of the retriever's collections, score 0, in collection then id order.
-Result<std::vector<StageDocument>> AllDocuments(const StageContext& ctx) {
+// The documents of the retriever's collections that `keep` accepts (all without it),
+// score 0, in collection then id order, read a page at a time; at most `max` of them.
+Result<std::vector<StageDocument>> ScanDocuments(
+    const StageContext& ctx, const std::function<bool(const model::Document&)>& keep, size_t max) {
   std::vector<StageDocument> out;
   for (const auto& col : ctx.collection_ids) {
     storage::IdQuery query;
     query.limit = kScanPage;
-    while (true) {
+    while (out.size() < max) {
       FERRY_ASSIGN_OR_RETURN(auto ids, ctx.h.store->ListDocumentIds(col, query));
       if (ids.empty()) break;
       FERRY_ASSIGN_OR_RETURN(auto docs, ctx.h.store->GetDocuments(col, ids));
-      for (auto& d : docs) out.push_back({std::move(d), 0.0});
+      for (auto& d : docs) {
+        if (out.size() < max && (!keep || keep(d))) out.push_back({std::move(d), 0.0});
+      }
       query.after_id = ids.back();
     }
   }
@@ -262,7 +267,7 @@ Result<std::vector<StageDocument>> RunFeatureSearch(
   std::map<std::string, std::pair<std::string, double>> fused;
   for (const Value& search : params.Get("searches")->as_array()) {
     auto uri = ParseFeatureUri(search.Get("feature_uri")->as_string());
-    std::string text = RenderTemplate(*QueryText(search), ctx.inputs);
+    FERRY_ASSIGN_OR_RETURN(std::string text, RenderTemplate(*QueryText(search), ctx.inputs));
     FERRY_ASSIGN_OR_RETURN(std::vector<float> query, EmbedQuery(ctx, *uri, text));
     const auto top_k = static_cast<size_t>(ParamInt(search, "top_k", kDefaultTopK));
     for (const auto& col : ctx.collection_ids) {
@@ -294,14 +299,20 @@ Result<std::vector<StageDocument>> RunFeatureSearch(
   return out;
 }
 
+// Whether a document passes an attribute_filter stage. Holds `params` by reference.
+std::function<bool(const model::Document&)> FilterMatcher(const Value& params) {
+  return [&params, field = ParamString(params, "field", ""),
+          op = ParamString(params, "operator", "eq")](const model::Document& d) {
+    Value scratch;
+    return Matches(FieldOf(d, field, &scratch), op, *params.Get("value"));
+  };
+}
+
 std::vector<StageDocument> RunFilter(const Value& params, std::vector<StageDocument> docs) {
-  const std::string field = ParamString(params, "field", "");
-  const std::string op = ParamString(params, "operator", "eq");
-  const Value& value = *params.Get("value");
+  auto matches = FilterMatcher(params);
   std::vector<StageDocument> out;
   for (auto& d : docs) {
-    Value scratch;
-    if (Matches(FieldOf(d.doc, field, &scratch), op, value)) out.push_back(std::move(d));
+    if (matches(d.doc)) out.push_back(std::move(d));
   }
   return out;
 }
@@ -328,6 +339,22 @@ std::vector<StageDocument> RunLimit(const Value& params, std::vector<StageDocume
   auto first = docs.begin() + static_cast<std::ptrdiff_t>(offset);
   auto last = first + static_cast<std::ptrdiff_t>(std::min(limit, docs.size() - offset));
   return std::vector<StageDocument>(std::make_move_iterator(first), std::make_move_iterator(last));
+}
+
+// What a filter, sort or limit stage starts from when the stream is unset: the whole
+// collections, read page by page. A filter keeps only its matches (so it has run), a limit
+// stops reading at offset + limit; a sort needs every document (the cost the header names).
+Result<std::vector<StageDocument>> ScanForStage(const model::RetrieverStage& stage,
+                                                const StageContext& ctx) {
+  const Value& params = stage.parameters;
+  if (stage.stage_id == kAttributeFilter) {
+    return ScanDocuments(ctx, FilterMatcher(params), SIZE_MAX);
+  }
+  size_t max = SIZE_MAX;
+  if (stage.stage_id == kLimit) {
+    max = static_cast<size_t>(ParamInt(params, "offset", 0) + ParamInt(params, "limit", 0));
+  }
+  return ScanDocuments(ctx, nullptr, max);
 }
 
 }  // namespace
@@ -378,47 +405,13 @@ Result<std::vector<StageDocument>> RunStage(const model::RetrieverStage& stage,
                                             std::optional<std::vector<StageDocument>> stream) {
   if (stage.stage_id == kFeatureSearch) return RunFeatureSearch(stage.parameters, ctx, stream);
   if (!stream) {
-    FERRY_ASSIGN_OR_RETURN(stream, AllDocuments(ctx));
+    FERRY_ASSIGN_OR_RETURN(stream, ScanForStage(stage, ctx));
+    if (stage.stage_id == kAttributeFilter) return std::move(*stream);  // filtered as read
   }
   if (stage.stage_id == kAttributeFilter) return RunFilter(stage.parameters, std::move(*stream));
   if (stage.stage_id == kSortAttribute) return RunSort(stage.parameters, std::move(*stream));
   if (stage.stage_id == kLimit) return RunLimit(stage.parameters, std::move(*stream));
   return Status::InvalidArgument("unknown stage_id '" + stage.stage_id + "'");
-}
-
-std::string RenderTemplate(const std::string& text, const Value& inputs) {
-  std::string out;
-  size_t pos = 0;
-  while (true) {
-    size_t open = text.find("{{", pos);
-    size_t close = open == std::string::npos ? open : text.find("}}", open + 2);
-    if (close == std::string::npos) {
-      out.append(text, pos, std::string::npos);
-      return out;
-    }
-    out.append(text, pos, open - pos);
-    std::string expr = text.substr(open + 2, close - open - 2);
-    expr.erase(0, expr.find_first_not_of(' '));
-    expr.erase(expr.find_last_not_of(' ') + 1);
-    std::string name;
-    for (const char* prefix : {"inputs.", "INPUT.", "INPUTS.", "input."}) {
-      if (expr.rfind(prefix, 0) == 0) name = expr.substr(std::string(prefix).size());
-    }
-    if (name.empty()) {
-      out.append(text, open, close + 2 - open);  // not an input reference: kept verbatim
-    } else if (const Value* v = inputs.GetPath(name); v != nullptr) {
-      if (v->is_string()) {
-        out.append(v->as_string());
-      } else if (v->is_int()) {
-        out.append(std::to_string(v->as_int()));
-      } else if (v->is_double()) {
-        out.append(std::to_string(v->as_double()));
-      } else if (v->is_bool()) {
-        out.append(v->as_bool() ? "true" : "false");
-      }
-    }
-    pos = close + 2;
-  }
 }
 
 std::optional<FeatureUri> ParseFeatureUri(const std::string& uri) {

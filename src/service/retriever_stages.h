@@ -2,7 +2,9 @@
 // The retriever stages this server runs, each a function from a document stream to a
 // document stream. Stages run in order; before the first stage that produces documents
 // the stream is "unset", and a filter, sort or limit stage then starts from every
-// document of the retriever's collections (score 0).
+// document of the retriever's collections (score 0), read page by page: a filter keeps
+// only its matches, a limit stops reading at offset + limit, but a sort holds every
+// document of the collections in memory (put a filter or feature_search before it).
 //
 // stage_id (Mixpeek's names where the spec has them) → parameters:
 //   feature_search   {searches: [{feature_uri, query: {input_mode: "text", text} | "text",
@@ -21,6 +23,7 @@
 //   sort_attribute   {field, direction = "desc"}: stable; documents missing the field last.
 //   limit            {limit, offset = 0}
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,9 +33,14 @@
 #include "model/requests.h"
 #include "model/retriever.h"
 #include "service/namespace_service.h"
+#include "service/retriever_template.h"
 #include "service/vector_search.h"
 
 namespace ferry::service {
+
+// The largest top_k, final_top_k, limit and offset a stage takes, and the most results one
+// execution returns and stores (a filter or sort over whole collections may find more).
+inline constexpr int64_t kMaxTopK = 10'000;
 
 // A document in the stream and its current score.
 struct StageDocument {
@@ -63,10 +71,6 @@ void ValidateStage(const model::RetrieverStage& stage, const model::ValueArray& 
 Result<std::vector<StageDocument>> RunStage(const model::RetrieverStage& stage,
                                             const StageContext& ctx,
                                             std::optional<std::vector<StageDocument>> stream);
-
-// Replaces every "{{inputs.NAME}}" (also "{{INPUT.NAME}}", spaces allowed) with the input
-// NAME: strings as is, other values as JSON-like text, absent ones as "".
-std::string RenderTemplate(const std::string& text, const model::Value& inputs);
 
 // "mixpeek://{extractor}@{version}/{output}".
 struct FeatureUri {

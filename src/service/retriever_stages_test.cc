@@ -131,10 +131,11 @@ class RetrieverStagesTest : public ::testing::Test {
 
 TEST(RetrieverTemplates, RenderAndParse) {
   Value inputs = Obj({{"query", "apples"}, {"n", int64_t{3}}});
-  EXPECT_EQ(RenderTemplate("{{inputs.query}}", inputs), "apples");
-  EXPECT_EQ(RenderTemplate("find {{ INPUT.query }} x{{inputs.n}}{{inputs.none}}", inputs),
+  EXPECT_EQ(*RenderTemplate("{{inputs.query}}", inputs), "apples");
+  EXPECT_EQ(*RenderTemplate("find {{ INPUT.query }} x{{inputs.n}}{{inputs.none}}", inputs),
             "find apples x3");
-  EXPECT_EQ(RenderTemplate("{{other}} and {{", inputs), "{{other}} and {{");
+  EXPECT_EQ(*RenderTemplate("{{other}} and {{", inputs), "{{other}} and {{");
+  EXPECT_EQ(*RenderTemplate("{{  }}{{inputs.}}", inputs), "{{  }}{{inputs.}}");
   auto uri = ParseFeatureUri("mixpeek://text_extractor@v1/embedding");
   ASSERT_TRUE(uri.has_value());
   EXPECT_EQ(uri->extractor, "text_extractor");
@@ -142,6 +143,27 @@ TEST(RetrieverTemplates, RenderAndParse) {
   EXPECT_EQ(uri->output, "embedding");
   EXPECT_FALSE(ParseFeatureUri("text_extractor@v1/embedding").has_value());
   EXPECT_FALSE(ParseFeatureUri("mixpeek://text_extractor/embedding").has_value());
+}
+
+// Regression: every placeholder appended its input again, so "{{inputs.q}}" x 100 000 over
+// a 1 MB input rendered 100 GB. Refused once past the limit, before growing further.
+TEST(RetrieverTemplates, RenderingIsBounded) {
+  const std::string mib(kMaxRenderedTemplateBytes, 'q');
+  Value inputs = Obj({{"q", mib}, {"n", int64_t{7}}});
+  std::string many;
+  for (int i = 0; i < 100'000; ++i) many += "{{inputs.q}}";
+  auto rendered = RenderTemplate(many, inputs);
+  ASSERT_FALSE(rendered.ok());
+  EXPECT_EQ(rendered.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(rendered.status().message(),
+            "the query template renders to more than 1048576 bytes, the limit (each "
+            "{{inputs.NAME}} adds its input again)");
+  // Up to the limit, whatever adds the bytes.
+  EXPECT_EQ(RenderTemplate("{{inputs.q}}", inputs)->size(), kMaxRenderedTemplateBytes);
+  EXPECT_FALSE(RenderTemplate("{{inputs.q}}.", inputs).ok());
+  EXPECT_FALSE(RenderTemplate("{{inputs.q}}{{inputs.n}}", inputs).ok());
+  EXPECT_FALSE(RenderTemplate("{{inputs.q}}{{other}}", inputs).ok());
+  EXPECT_FALSE(RenderTemplate(mib + "x", Obj({})).ok());
 }
 
 TEST_F(RetrieverStagesTest, ValidationLocatesProblems) {
@@ -283,6 +305,72 @@ TEST_F(RetrieverStagesTest, ServiceRecordsExecutions) {
   issues.clear();
   EXPECT_FALSE(service.Create(h_, create, &issues).ok());
   ASSERT_EQ(issues.size(), 1u);
+}
+
+TEST_F(RetrieverStagesTest, ALimitOverWholeCollectionsReadsInIdOrder) {
+  auto limited =
+      Run({Stage("limit", Obj({{"limit", int64_t{3}}, {"offset", int64_t{2}}}))}, Obj({}));
+  ASSERT_TRUE(limited.ok());
+  EXPECT_EQ(Ids(*limited), (std::vector<std::string>{"doc_2", "doc_3", "doc_4"}));
+  auto past_end =
+      Run({Stage("limit", Obj({{"limit", int64_t{5}}, {"offset", int64_t{6}}}))}, Obj({}));
+  EXPECT_EQ(Ids(*past_end), (std::vector<std::string>{"doc_6", "doc_7"}));
+}
+
+TEST_F(RetrieverStagesTest, AnOverLongQueryFailsTheExecution) {
+  RetrieverService service(*deps_, vectors_service_);
+  model::RetrieverCreate create;
+  create.retriever_name = "echo";
+  create.collections = {"one"};
+  std::string many;
+  for (int i = 0; i < 1000; ++i) many += "{{inputs.q}}";
+  create.stages = {
+      Stage("feature_search", Obj({{"searches", Value(ValueArray{Search(many.c_str(), 10)})}}))};
+  model::ValidationIssues issues;
+  auto r = service.Create(h_, create, &issues);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  model::RetrieverExecute exec;
+  exec.inputs = Obj({{"q", std::string(2000, 'q')}});
+  auto out = service.Execute(h_, "echo", exec);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(out.status().message().find("renders to more than 1048576 bytes"), std::string::npos);
+  auto list = service.ListExecutions(h_, "echo", std::nullopt, {0, 10});
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->items.size(), 1u);
+  EXPECT_EQ(list->items[0].status, "failed");
+}
+
+// Regression: a retriever whose stages keep whole collections (a sort) stored one result
+// id per document in its execution row; an execution keeps the first kMaxTopK.
+TEST_F(RetrieverStagesTest, AnExecutionKeepsAtMostTheTopKMaximum) {
+  std::vector<model::Document> docs;
+  for (int64_t i = 0; i < kMaxTopK; ++i) {
+    model::Document d;
+    d.document_id = "doc_x" + std::to_string(100000 + i);
+    d.collection_id = "col_1";
+    d.fields = Obj({{"rank", i}});
+    docs.push_back(std::move(d));
+  }
+  ASSERT_TRUE(h_.store->UpsertDocuments(docs).ok());  // 8 + 10 000 documents
+  RetrieverService service(*deps_, vectors_service_);
+  model::RetrieverCreate create;
+  create.retriever_name = "everything";
+  create.collections = {"one"};
+  create.stages = {Stage("sort_attribute", Obj({{"field", "rank"}, {"direction", "desc"}}))};
+  model::ValidationIssues issues;
+  auto r = service.Create(h_, create, &issues);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  model::RetrieverExecute exec;
+  exec.page_size = 5;
+  auto out = service.Execute(h_, "everything", exec);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->total, kMaxTopK);
+  EXPECT_EQ(out->page[0].doc.document_id, "doc_x" + std::to_string(100000 + kMaxTopK - 1));
+  auto stored = service.GetExecution(h_, r->retriever_id, out->execution.execution_id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->results.size(), static_cast<size_t>(kMaxTopK));
+  EXPECT_EQ(stored->stages[0].output_count, kMaxTopK + 8);
 }
 
 }  // namespace

@@ -154,6 +154,50 @@ class BucketObjectTest(FerryTestCase):
         self.assertStatus(again, 409)
         self.assertStatus(self.c.get(path + "/btch_nope"), 404)
 
+    def test_bucket_list_pages_from_the_body(self):
+        # Regression: POST /v1/buckets/list read limit and offset from the query string
+        # and ignored ListBucketsRequest's body.
+        self.api.post("/v1/namespaces", {"namespace_name": "bpages", "feature_extractors": [
+            {"feature_extractor_name": "text_extractor", "version": "v1"}]})
+        c = self.server.client(namespace="bpages")
+        for i in range(3):
+            self.assertStatus(c.post("/v1/buckets", {"bucket_name": "b%d" % i,
+                                                     "bucket_schema": SCHEMA}), 200)
+        everything = [b["bucket_id"] for b in
+                      self.assertStatus(c.post("/v1/buckets/list"), 200)["results"]]
+        self.assertEqual(len(everything), 3)
+        first = self.assertStatus(c.post("/v1/buckets/list", {"limit": 2}), 200)
+        self.assertEqual([b["bucket_id"] for b in first["results"]], everything[:2])
+        self.assertEqual(first["pagination"]["total"], 3)
+        rest = self.assertStatus(c.post("/v1/buckets/list", {"limit": 2, "offset": 2}), 200)
+        self.assertEqual([b["bucket_id"] for b in rest["results"]], everything[2:])
+        # Mixpeek's operation has no query parameters: the body alone pages.
+        ignored = self.assertStatus(c.post("/v1/buckets/list?limit=1&offset=1", {}), 200)
+        self.assertEqual(len(ignored["results"]), 3)
+        for body, loc in [({"limit": 0}, "limit"), ({"limit": 1001}, "limit"),
+                          ({"offset": -1}, "offset"), ({"limit": None}, "limit"),
+                          ({"search": "b1"}, "search"),
+                          ({"filters": {"bucket_name": "b1"}}, "filters"),
+                          ({"sort": {"field": "bucket_name"}}, "sort")]:
+            with self.subTest(body=body):
+                err = self.assertStatus(c.post("/v1/buckets/list", body), 422)
+                self.assertEqual([d["loc"] for d in err["detail"]], [["body", loc]])
+        # Defaults sent explicitly are no filter.
+        self.assertEqual(len(self.assertStatus(c.post("/v1/buckets/list", {
+            "filters": None, "sort": {}, "search": "", "case_sensitive": False}),
+            200)["results"]), 3)
+
+    def test_object_list_refuses_filters_it_does_not_apply(self):
+        # Regression: filters, sort, search and select were ignored (an unfiltered list).
+        for key, value in [("filters", {"AND": [{"field": "key_prefix", "value": "x"}]}),
+                           ("sort", {"field": "created_at"}), ("search", "doc"),
+                           ("select", ["object_id"])]:
+            with self.subTest(key=key):
+                err = self.assertStatus(self.c.post(self.obj_path("/list"), {key: value}), 422)
+                self.assertEqual([d["loc"] for d in err["detail"]], [["body", key]])
+        self.assertStatus(self.c.post(self.obj_path("/list"), {
+            "filters": None, "sort": None, "search": "", "select": []}), 200)
+
     def test_delete_bucket(self):
         self.assertStatus(self.c.post("/v1/buckets", {"bucket_name": "gone",
                                                       "bucket_schema": SCHEMA}), 200)

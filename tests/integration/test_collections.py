@@ -210,6 +210,73 @@ class CollectionTest(FerryTestCase):
         self.assertEqual(sorted(first), sorted(second))
         self.assertStatus(self.c.delete("/v1/collections/idem"), 200)
 
+    def test_document_list_filters_and_pages_over_matches(self):
+        # Regression: documents/list ignored `filters` and returned every document.
+        col = self.assertStatus(self.c.post("/v1/collections", collection(
+            "filtered", self.bsrc, input_mappings={"text": "content"},
+            field_passthrough=[{"source_path": "title"}])), 200)["collection_id"]
+        oids = [self.add_object([
+            {"property": "content", "type": "text", "data": "text number %d" % i},
+            {"property": "title", "type": "string", "data": "even" if i % 2 == 0 else "odd"}])
+            for i in range(5)]
+        self.run_batch(oids)
+        listed = self.documents(col)
+        self.assertEqual(len(listed), 5)
+        even = [d["document_id"] for d in listed if d["title"] == "even"]
+        path = "/v1/collections/%s/documents/list" % col
+        where = {"AND": [{"field": "title", "operator": "eq", "value": "EVEN"}]}
+        first = self.assertStatus(self.c.post(path + "?limit=2", {"filters": where}), 200)
+        self.assertEqual([d["document_id"] for d in first["results"]], even[:2])
+        self.assertEqual(first["pagination"]["total"], 3)
+        self.assertEqual(first["pagination"]["next_cursor"], "2")
+        rest = self.assertStatus(self.c.post(path + "?limit=2", {
+            "filters": where, "cursor": first["pagination"]["next_cursor"],
+            "return_vectors": True}), 200)
+        self.assertEqual([d["document_id"] for d in rest["results"]], even[2:])
+        self.assertEqual(len(rest["results"][0]["text_extractor_v1_embedding"]), 256)
+        self.assertIsNone(rest["pagination"]["next_cursor"])
+        odd = self.assertStatus(self.c.post(path, {"filters": {"title": "odd"}}), 200)
+        self.assertEqual(sorted(d["title"] for d in odd["results"]), ["odd", "odd"])
+        for empty in [None, {}]:
+            got = self.assertStatus(self.c.post(path, {"filters": empty}), 200)
+            self.assertEqual(got["pagination"]["total"], 5)
+        err = self.assertStatus(self.c.post(path, {"filters": {"AND": [
+            {"field": "title", "operator": "nope", "value": "odd"}]}}), 422)
+        self.assertEqual(err["detail"][0]["loc"], ["body", "filters", "AND", 0, "operator"])
+
+    def test_document_list_refuses_options_it_does_not_apply(self):
+        # Regression: search, sort, select and group_by were ignored (an unfiltered list).
+        col = collection("unapplied", self.bsrc, input_mappings={"text": "content"})
+        col_id = self.assertStatus(self.c.post("/v1/collections", col), 200)["collection_id"]
+        path = "/v1/collections/%s/documents/list" % col_id
+        for key, value in [("search", "text"), ("sort", {"field": "title"}),
+                           ("select", ["title"]), ("group_by", "title")]:
+            with self.subTest(key=key):
+                err = self.assertStatus(self.c.post(path, {key: value}), 422)
+                self.assertEqual([d["loc"] for d in err["detail"]], [["body", key]])
+        self.assertStatus(self.c.post(path, {"search": "", "sort": None, "select": [],
+                                             "group_by": None, "return_url": False}), 200)
+        err = self.assertStatus(self.c.post("/v1/collections/list", {
+            "filters": {"AND": [{"field": "collection_name", "value": "x"}]}, "search": "x",
+            "sort": {"field": "collection_name"}}), 422)
+        self.assertEqual(sorted(d["loc"][1] for d in err["detail"]), ["filters", "search", "sort"])
+        self.assertStatus(self.c.post("/v1/collections/list", {"filters": {}, "sort": None}),
+                          200)
+
+    def test_document_list_cursor_is_a_non_negative_offset(self):
+        # Regression: the body's cursor went through std::stoll unchecked ("-5" reached SQL
+        # as a negative offset, "12abc" was read as 12).
+        col = collection("cursors", self.bsrc, input_mappings={"text": "content"})
+        col_id = self.assertStatus(self.c.post("/v1/collections", col), 200)["collection_id"]
+        path = "/v1/collections/%s/documents/list" % col_id
+        for cursor in ["-5", "12abc", "+3", " 1", "", "2147483648", "99999999999999999999"]:
+            with self.subTest(cursor=cursor):
+                err = self.assertStatus(self.c.post(path, {"cursor": cursor}), 422)
+                self.assertEqual([d["loc"] for d in err["detail"]], [["body", "cursor"]])
+        for cursor in ["0", "7", "2147483647"]:
+            with self.subTest(cursor=cursor):
+                self.assertStatus(self.c.post(path, {"cursor": cursor}), 200)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -102,6 +102,35 @@ class ErrorTest(FerryTestCase):
                                 422)
         self.assertEqual(err["detail"][0]["loc"], ["query", "return_vectors"])
 
+    def test_query_booleans_take_pydantics_spellings(self):
+        # Regression: only true/false/1/0 were booleans. The document is absent, so a
+        # boolean that parses answers 404, one that does not 422.
+        self.api.post("/v1/namespaces", {"namespace_name": "qb", "feature_extractors": TEXT})
+        c = self.server.client(namespace="qb")
+        path = "/v1/collections/col_x/documents/doc_x?return_vectors="
+        for word in ["true", "False", "1", "0", "yes", "NO", "on", "Off", "t", "F", "y", "n"]:
+            with self.subTest(word=word):
+                self.assertEnvelope(c.get(path + word), 404, "NotFound")
+        for word in ["maybe", "2", "tru", "", "yess"]:
+            with self.subTest(word=word):
+                err = self.assertStatus(c.get(path + word), 422)
+                self.assertEqual(err["detail"][0]["loc"], ["query", "return_vectors"])
+
+    def test_missing_required_body_is_422(self):
+        # Regression: a required body that was not sent answered 400; FastAPI answers 422
+        # with loc ["body"].
+        for path in ["/v1/namespaces", "/v1/namespaces/migrations/"]:
+            with self.subTest(path=path):
+                status, data, _ = self.api.raw("POST", path, "", {
+                    "Authorization": "Bearer " + self.api.key})
+                self.assertEqual(status, 422)
+                self.assertEqual(json.loads(data), {"detail": [
+                    {"loc": ["body"], "msg": "Field required", "type": "missing"}]})
+        # An optional body may be left out.
+        status, _, _ = self.api.raw("POST", "/v1/namespaces/list", "", {
+            "Authorization": "Bearer " + self.api.key})
+        self.assertEqual(status, 200)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,4 +1,5 @@
-"""Limits: bad input must not cost memory (issue 10, items 9 and 10).
+"""Limits: bad input must not cost memory (issue 10, items 9 and 10; the security review's
+dotted field names and chunk limits, docs/api-limits.md).
 
 Images are bounded before decoding: an 8000x8000 PNG (a few hundred KB of compressed
 zeros) and a 792-byte JPEG whose SOF claims 8000x8000 each fail their own item with a
@@ -199,6 +200,108 @@ class RequestLimitsTest(FerryTestCase):
         self.assertTooLong(c.post("/v1/buckets/%s/objects" % bucket["bucket_id"], {
             "blobs": [{"property": "content", "type": "text", "data": "x"}] * 101}),
             ["body", "blobs"], "too_long")
+
+
+class DottedFieldNameLimitsTest(FerryTestCase):
+    """Regression: a document update with a property "a.a.…a" of ~1M dots became one nested
+    object per dot and a merge that recursed once per level: SIGSEGV (stack overflow) in
+    ferryd, from PATCH/PUT of a document, update_data of POST …/documents/batch and of
+    PATCH …/documents/bulk. Field names are bounded (10 000 characters, 64 dotted levels);
+    over either, 422 at the field, nothing changed, and the server still answers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.api.post("/v1/namespaces", {"namespace_name": "dots", "feature_extractors": [
+            {"feature_extractor_name": "text_extractor", "version": "v1"}]})
+        cls.c = cls.server.client(namespace="dots")
+        bucket = cls.c.post("/v1/buckets", {"bucket_name": "b", "bucket_schema": {
+            "properties": {"content": {"type": "text"}}}})[1]
+        col = cls.c.post("/v1/collections", {
+            "collection_name": "texts",
+            "source": {"type": "bucket", "bucket_ids": [bucket["bucket_id"]]},
+            "feature_extractor": {"feature_extractor_name": "text_extractor", "version": "v1",
+                                  "input_mappings": {"text": "content"}}})[1]
+        cls.cid = col["collection_id"]
+        cls.docs = "/v1/collections/%s/documents" % cls.cid
+
+    def issues(self, result):
+        body = self.assertStatus(result, 422)
+        return [(d["loc"], d["type"]) for d in body["detail"]]
+
+    def test_a_million_dots_is_422_and_the_server_lives(self):
+        doc = self.assertStatus(self.c.post(self.docs, {"collection_id": self.cid,
+                                                        "metadata": {"n": 1}}), 200)
+        one = "%s/%s" % (self.docs, doc["document_id"])
+        huge = "a" + ".a" * 1000000  # 2 MB of name: not echoed back
+        deep = "a" + ".a" * 64  # 65 levels, one more than a body may nest
+        for method in ("PATCH", "PUT"):
+            self.assertEqual(self.issues(self.c.call(method, one, {huge: 1})),
+                             [(["body"], "string_too_long")], method)
+            self.assertEqual(self.issues(self.c.call(method, one, {deep: 1})),
+                             [(["body", deep], "value_error")], method)
+        self.assertEqual(self.issues(self.c.post(self.docs + "/batch", {"updates": [
+            {"document_id": doc["document_id"], "update_data": {huge: 1}}]})),
+            [(["body", "updates", 0, "update_data"], "string_too_long")])
+        self.assertEqual(self.issues(self.c.patch(self.docs + "/bulk", {
+            "filters": {"AND": []}, "update_data": {deep: 1}})),
+            [(["body", "update_data", deep], "value_error")])
+        self.assertStatus(self.api.get("/healthz"), 200)
+        got = self.assertStatus(self.c.get(one), 200)
+        self.assertEqual(got["metadata"], {"n": 1})  # nothing changed
+        # At the limit, 64 levels, the update is applied.
+        ok = deep[2:]
+        patched = self.assertStatus(self.c.patch(one, {ok: 2}), 200)
+        node = patched
+        for _ in range(64):
+            node = node["a"]
+        self.assertEqual(node, 2)
+
+
+class ChunkLimitsTest(FerryTestCase):
+    """Regression: split_by words, chunk_size 5001, chunk_overlap 5000 made ~500 000 chunks
+    of a 1 MB text (5 GB). An item is bounded (10 000 documents, 256 MiB of fields): over,
+    it fails with the reason and the batch goes on."""
+
+    def test_a_text_over_the_chunk_limit_fails_its_item_only(self):
+        self.assertStatus(self.api.post("/v1/namespaces", {
+            "namespace_name": "chunks", "feature_extractors": [
+                {"feature_extractor_name": "text_extractor", "version": "v1"}]}), 200)
+        c = self.server.client(namespace="chunks")
+        bucket = self.assertStatus(c.post("/v1/buckets", {"bucket_name": "b", "bucket_schema": {
+            "properties": {"content": {"type": "text"}}}}), 200)
+        col = self.assertStatus(c.post("/v1/collections", {
+            "collection_name": "chunked",
+            "source": {"type": "bucket", "bucket_ids": [bucket["bucket_id"]]},
+            "feature_extractor": {
+                "feature_extractor_name": "text_extractor", "version": "v1",
+                "input_mappings": {"text": "content"},
+                "parameters": {"split_by": "words", "chunk_size": 5001,
+                               "chunk_overlap": 5000}}}), 200)
+        ids = []
+        for text in ("a " * 500000, "a few words"):
+            ids.append(self.assertStatus(c.post("/v1/buckets/%s/objects" % bucket["bucket_id"], {
+                "blobs": [{"property": "content", "type": "text", "data": text}]}),
+                200)["object_id"])
+        path = "/v1/buckets/%s/batches" % bucket["bucket_id"]
+        batch = self.assertStatus(c.post(path, {"object_ids": ids}), 200)
+        task = self.assertStatus(c.post(path + "/%s/submit" % batch["batch_id"]), 200)
+        task = self.wait_task(c, task["task_id"])
+        self.assertEqual(task["status"], "COMPLETED", json.dumps(task)[:2000])
+        self.assertEqual(task["additional_data"]["items_failed"], 1)
+        page = self.assertStatus(c.post(
+            "/v1/collections/%s/documents/list?limit=100" % col["collection_id"], {}), 200)
+        by_object = {}
+        for d in page["results"]:
+            by_object.setdefault(d["_internal"]["lineage"]["source_object_id"], []).append(d)
+        big, small = by_object[ids[0]], by_object[ids[1]]
+        self.assertEqual(len(big), 1)
+        meta = big[0]["_internal"]["metadata"]
+        self.assertEqual(meta["ingestion_status"], "FAILED")
+        self.assertIn("makes 495000 chunks of this text, above the limit of 10000 per item",
+                      meta["error"])
+        self.assertEqual([d["_internal"]["metadata"]["ingestion_status"] for d in small],
+                         ["COMPLETED"])
 
 
 if __name__ == "__main__":

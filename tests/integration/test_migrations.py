@@ -77,6 +77,32 @@ class MigrationApiTest(FerryTestCase):
         after = self.assertStatus(self.api.post(BASE + "/list", {}), 200)["total"]
         self.assertEqual(before, after)
 
+    def test_null_for_non_nullable_fields_is_422(self):
+        # Regression: null was taken for absent, so these were created (201). Fields the
+        # spec marks nullable (anyOf with null) still take null.
+        cfg = {"migration_type": "copy", "source_namespace_id": "msrc"}
+        cases = [
+            ({"config": cfg, "start_immediately": None}, ["body", "start_immediately"],
+             "bool_type"),
+            ({"config": dict(cfg, dry_run=None)}, ["body", "config", "dry_run"], "bool_type"),
+            ({"config": dict(cfg, batch_options={"batch_size": None})},
+             ["body", "config", "batch_options", "batch_size"], "int_type"),
+            ({"config": dict(cfg, filters={"auto_include_dependencies": None})},
+             ["body", "config", "filters", "auto_include_dependencies"], "bool_type"),
+        ]
+        before = self.assertStatus(self.api.post(BASE + "/list", {}), 200)["total"]
+        for body, loc, typ in cases:
+            with self.subTest(loc=loc):
+                err = self.assertStatus(self.api.post(BASE + "/", body), 422)
+                self.assertEqual([(d["loc"], d["type"]) for d in err["detail"]], [(loc, typ)])
+        err = self.assertStatus(self.api.post(BASE + "/list", {"limit": None}), 422)
+        self.assertEqual(err["detail"][0]["loc"], ["body", "limit"])
+        self.assertEqual(self.assertStatus(self.api.post(BASE + "/list", {}), 200)["total"],
+                         before)
+        self.assertStatus(self.api.post(BASE + "/", {"config": dict(
+            cfg, target_namespace_name=None, filters=None, batch_options=None,
+            webhook_url=None, feature_extractors=None)}), 201)
+
     def test_semantic_validation_in_validation_result(self):
         m = self.create(source_namespace_id="nope")
         self.assertFalse(m["validation_result"]["valid"])

@@ -105,6 +105,54 @@ class NamespaceTest(FerryTestCase):
         err = self.assertStatus(self.api.post("/v1/namespaces/list?offset=abc"), 422)
         self.assertEqual(err["detail"][0]["loc"], ["query", "offset"])
 
+    def test_payload_indexes_are_validated(self):
+        # Regression: payload_indexes were stored as given, whatever their shape.
+        def create(indexes, name="pidx"):
+            return self.api.post("/v1/namespaces", {"namespace_name": name,
+                                                    "feature_extractors": TEXT,
+                                                    "payload_indexes": indexes})
+        cases = [
+            ([{"type": "text"}], [0, "field_name"], "missing"),
+            ([{"field_name": "", "type": "text"}], [0, "field_name"], "string_too_short"),
+            ([{"field_name": "x" * 256, "type": "text"}], [0, "field_name"], "string_too_long"),
+            ([{"field_name": "a"}], [0, "type"], "missing"),
+            ([{"field_name": "a", "type": "vector"}], [0, "type"], "enum"),
+            ([{"field_name": "a", "type": "text", "field_schema": "big"}], [0, "field_schema"],
+             "dict_type"),
+            ([{"field_name": "a", "type": "text", "is_protected": "no"}], [0, "is_protected"],
+             "bool_type"),
+            ([{"field_name": "a", "type": "text"}, {"field_name": "a", "type": "keyword"}],
+             [1, "field_name"], "value_error"),
+            (["a"], [0], "dict_type"),
+        ]
+        for indexes, loc, typ in cases:
+            with self.subTest(indexes=indexes):
+                err = self.assertStatus(create(indexes), 422)
+                self.assertEqual([(d["loc"], d["type"]) for d in err["detail"]],
+                                 [(["body", "payload_indexes"] + loc, typ)])
+                self.assertStatus(self.api.patch("/v1/namespaces/x", {"payload_indexes": indexes}),
+                                  422)
+        good = [{"field_name": "metadata.title", "type": "text",
+                 "field_schema": {"type": "text", "tokenizer": "word"}},
+                {"field_name": "user_id", "type": "keyword", "is_protected": False}]
+        ns = self.assertStatus(create(good), 200)
+        self.assertEqual(ns["payload_indexes"], good)
+        patched = self.assertStatus(self.api.patch("/v1/namespaces/pidx", {
+            "payload_indexes": good[:1]}), 200)
+        self.assertEqual(patched["payload_indexes"], good[:1])
+        self.assertStatus(self.api.patch("/v1/namespaces/pidx", {
+            "payload_indexes": [{"field_name": "n", "type": "number"}]}), 422)
+
+    def test_list_refuses_filters_it_does_not_apply(self):
+        # Regression: filters, sort and search were ignored (every namespace was listed).
+        for key, value in [("filters", {"namespace_name": "x"}), ("sort", {"field": "x"}),
+                           ("search", "x")]:
+            with self.subTest(key=key):
+                err = self.assertStatus(self.api.post("/v1/namespaces/list", {key: value}), 422)
+                self.assertEqual([d["loc"] for d in err["detail"]], [["body", key]])
+        self.assertStatus(self.api.post("/v1/namespaces/list", {
+            "filters": None, "sort": {}, "search": "", "case_sensitive": False}), 200)
+
     def test_other_organization_sees_404(self):
         other_key = self.server.create_key("other-org")
         self.assertTrue(other_key.startswith("sk_"))

@@ -240,6 +240,42 @@ class RetrieverTest(FerryTestCase):
         self.assertStatus(self.c.get("/v1/retrievers/interactions/" + iid), 404)
         self.assertStatus(self.c.delete("/v1/retrievers/interactions/" + iid), 404)
 
+    def test_interaction_and_execute_bounds(self):
+        # Regression: result_set_size 0, an empty interaction_type, page_size up to 1000
+        # and unbounded inputs / stage parameters were accepted.
+        ok = {"feature_id": "doc_x", "interaction_type": ["skip"], "position": 0}
+        for change, loc, typ in [({"result_set_size": 0}, "result_set_size", "greater_than_equal"),
+                                 ({"interaction_type": []}, "interaction_type", "too_short")]:
+            with self.subTest(loc=loc):
+                err = self.assertStatus(self.c.post("/v1/retrievers/interactions",
+                                                    dict(ok, **change)), 422)
+                self.assertEqual([(d["loc"], d["type"]) for d in err["detail"]],
+                                 [(["body", loc], typ)])
+        self.assertStatus(self.c.post("/v1/retrievers/interactions",
+                                      dict(ok, result_set_size=1)), 200)
+        r = self.create("bounds", [search_stage()])
+        path = "/v1/retrievers/%s/execute" % r["retriever_id"]
+        err = self.assertStatus(self.c.post(path, {"inputs": {"query": "apples"}, "pagination": {
+            "method": "offset", "page_size": 501}}), 422)
+        self.assertEqual(err["detail"][0]["loc"], ["body", "pagination", "page_size"])
+        self.execute(r["retriever_id"], {"query": "apples"},
+                     pagination={"method": "offset", "page_size": 500})
+        big = "x" * (1024 * 1024)
+        err = self.assertStatus(self.c.post(path, {"inputs": {"query": "apples", "pad": big}}),
+                                422)
+        self.assertEqual([(d["loc"], d["type"]) for d in err["detail"]],
+                         [(["body", "inputs"], "too_long")])
+        huge = search_stage()
+        huge["config"]["parameters"]["pad"] = big
+        flat = stage("flat", "feature_search", pad=big)
+        flat["config"] = dict(flat["config"]["parameters"], stage_id="feature_search")
+        err = self.assertStatus(self.c.post("/v1/retrievers", {
+            "retriever_name": "too-big", "collection_identifiers": [self.col["collection_id"]],
+            "stages": [huge, flat]}), 422)
+        self.assertEqual(sorted(d["loc"] for d in err["detail"]),
+                         [["body", "stages", 0, "config", "parameters"],
+                          ["body", "stages", 1, "config"]])
+
     def test_other_organization_and_namespace_see_404(self):
         r = self.create("private", [search_stage()])
         key = self.server.create_key("ret-other-org")

@@ -16,6 +16,30 @@ from ferry_harness import ADMIN_KEY, Ferryd, FerryTestCase, b64_file, wait_task 
 MIXPEEK_SPEC = os.path.join(os.path.dirname(__file__), "..", "spec", "mixpeek-openapi.json")
 
 
+def without_extensions(schema):
+    """`schema` without the properties marked x-ferry-extension, at any depth (a properties
+    map that held only marked ones goes too)."""
+    if isinstance(schema, list):
+        return [without_extensions(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key == "properties" and isinstance(value, dict):
+            kept = {k: without_extensions(v) for k, v in value.items()
+                    if not (isinstance(v, dict) and v.get("x-ferry-extension"))}
+            if kept or len(kept) == len(value):
+                out[key] = kept
+        else:
+            out[key] = without_extensions(value)
+    return out
+
+
+def marked(schema):
+    """The marked (x-ferry-extension) properties of `schema`, at the top level."""
+    return {k for k, v in schema.get("properties", {}).items() if v.get("x-ferry-extension")}
+
+
 class OpenApiTest(FerryTestCase):
     def test_healthz(self):
         self.assertEqual(self.assertStatus(self.api.get("/healthz", key=""), 200), {"status": "ok"})
@@ -48,7 +72,9 @@ class OpenApiTest(FerryTestCase):
         for name, schema in ours["components"]["schemas"].items():
             if name.startswith("Ferry"):
                 continue  # a schema of a Ferry extension (tools/gen_openapi.py FERRY_SCHEMAS)
-            self.assertEqual(schema, theirs["components"]["schemas"][name], name)
+            # Fields Ferry adds are marked (gen_openapi.py FERRY_FIELDS); the rest is Mixpeek's.
+            self.assertEqual(without_extensions(schema), theirs["components"]["schemas"][name],
+                             name)
             compared += 1
         for path, ops in ours["paths"].items():
             if not path.startswith("/v1/"):
@@ -64,6 +90,65 @@ class OpenApiTest(FerryTestCase):
                 self.assertEqual(ours_without_extras, mixpeek, method + " " + path)
                 compared += 1
         self.assertGreater(compared, 100)
+
+    def test_extensions_are_marked(self):
+        # Regression: fields, statuses and routes Ferry adds were served but not marked as
+        # Ferry's in /openapi.json.
+        doc = self.assertStatus(self.api.get("/openapi.json", key=""), 200)
+        with open(MIXPEEK_SPEC) as f:
+            theirs = json.load(f)["components"]["schemas"]
+        self.api.post("/v1/namespaces", {"namespace_name": "marks", "feature_extractors": [
+            {"feature_extractor_name": "text_extractor", "version": "v1"}]})
+        c = self.server.client(namespace="marks")
+        bucket = self.assertStatus(c.post("/v1/buckets", {"bucket_name": "b", "bucket_schema": {
+            "properties": {"content": {"type": "text"}}}}), 200)
+        obj = self.assertStatus(c.post("/v1/buckets/b/objects", {"blobs": [
+            {"property": "content", "type": "text", "data": "marked"}]}), 200)
+        batch = self.assertStatus(c.post("/v1/buckets/b/batches",
+                                         {"object_ids": [obj["object_id"]]}), 200)
+        col = self.assertStatus(c.post("/v1/collections", {
+            "collection_name": "marked", "source": {"type": "bucket",
+                                                  "bucket_ids": [bucket["bucket_id"]]},
+            "feature_extractor": {"feature_extractor_name": "text_extractor", "version": "v1",
+                                  "input_mappings": {"text": "content"}}}), 200)
+        task = self.assertStatus(c.post("/v1/buckets/b/batches/%s/submit" % batch["batch_id"]),
+                                 200)
+        wait_task(c, task["task_id"])
+        doc_page = self.assertStatus(c.post(
+            "/v1/collections/%s/documents/list" % col["collection_id"], {}), 200)
+        served = [("NamespaceModel", self.assertStatus(self.api.get("/v1/namespaces/marks"), 200)),
+                  ("BucketResponse", bucket), ("ObjectResponse", obj), ("BatchModel", batch),
+                  ("CollectionResponse", col),
+                  ("TaskResponse", self.assertStatus(c.get("/v1/tasks/" + task["task_id"]), 200)),
+                  ("InternalPayloadModel", doc_page["results"][0]["_internal"])]
+        schemas = doc["components"]["schemas"]
+        for name, body in served:
+            with self.subTest(schema=name):
+                extra = set(body) - set(theirs[name]["properties"])
+                self.assertTrue(extra)  # each of these carries a Ferry field
+                self.assertEqual(extra, marked(schemas[name]))
+        for name, schema in schemas.items():
+            for prop in marked(schema):
+                self.assertTrue(schema["properties"][prop]["description"].endswith(
+                    "(Ferry extension)."), (name, prop))
+        for name, props in [("ClusterExecutionResult", {"task_id", "artifacts"}),
+                            ("CreateRetrieverRequest", {"collection_ids"}),
+                            ("CreateClusterRequest", {"description", "metadata"}),
+                            ("CreateTaxonomyRequest", {"metadata"}),
+                            ("ExecuteTaxonomyRequest", {"collection_id"})]:
+            self.assertEqual(marked(schemas[name]), props, name)
+        additional = schemas["GetMigrationResponse"]["properties"]["additional_data"]
+        self.assertEqual(marked(additional), {"benchmark", "verification"})
+        for path, ops in doc["paths"].items():
+            for method, op in ops.items():
+                with self.subTest(method=method, path=path):
+                    if not path.startswith("/v1/"):
+                        self.assertTrue(op["operationId"].startswith("ferry_"))
+                        self.assertIn("(Ferry extension", op["summary"])
+                    elif not op["operationId"].startswith("ferry_"):
+                        self.assertLessEqual({"504", "507"}, set(op["responses"]))
+        self.assertIn("/ui", doc["paths"])
+        self.assertIn("/ui/{folder}/{file}", doc["paths"])
 
 
 class KeysAndLogsTest(unittest.TestCase):

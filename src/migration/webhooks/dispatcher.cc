@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/contain.h"
 #include "common/ids.h"
 #include "common/thread_name.h"
 #include "metrics/metrics.h"
@@ -78,7 +79,8 @@ void WebhookDispatcher::Loop() {
       if (stopping_) return;
       woken_ = false;  // a Wake from here on ends the next sleep
     }
-    Result<DispatchPass> pass = RunOnce(clock_.NowMs());
+    Result<DispatchPass> pass = Status::Internal("not run");
+    (void)Contain(logger_, "webhook dispatch pass", [&] { pass = RunOnce(clock_.NowMs()); });
     if (pass.ok() && pass->attempted() > 0) continue;  // a successor may be due now
     if (!pass.ok() && logger_ != nullptr) {
       logger_->Error("webhook dispatch pass failed", {{"error", pass.status().ToString()}});
