@@ -6,6 +6,7 @@
 
 #include "codec/json_value.h"
 #include "codec/migration_codec.h"
+#include "common/contain.h"
 #include "common/crypto.h"
 #include "common/thread_name.h"
 
@@ -97,7 +98,9 @@ void MigrationEventHub::Loop() {
     if (stopping_) break;
     Watchers watchers = watchers_;
     lock.unlock();
-    Poll(watchers);
+    // A tick that throws (a bug, out of memory) is logged and the next tick tries again:
+    // the streams of every other client stay up, and the process with them.
+    (void)Contain(&logger_, "migration events tick", [&] { Poll(watchers); });
     lock.lock();
     std::erase_if(watchers_, [](const std::shared_ptr<Watcher>& w) { return w->done; });
   }

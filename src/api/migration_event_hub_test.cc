@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 namespace ferry::api {
@@ -211,6 +212,25 @@ TEST_F(MigrationEventHubTest, RoomIsBounded) {
   EXPECT_FALSE(hub.HasRoom());
   a->ClientLeaves();
   EXPECT_TRUE(WaitFor([&] { return hub.HasRoom(); }));
+}
+
+// A reader that throws (a bug, out of memory) costs that tick only: the hub's thread lives
+// on, and the next tick's state reaches the stream.
+TEST_F(MigrationEventHubTest, ATickThatThrowsIsContainedAndTheNextOneServes) {
+  std::atomic<int> calls{0};
+  auto inner = migration_.Reader();
+  MigrationEventHub::StateReader reader =
+      [&](const service::Caller& caller,
+          const std::string& id) -> Result<std::shared_ptr<const model::Migration>> {
+    if (calls++ == 0) throw std::out_of_range("a bug");
+    return inner(caller, id);
+  };
+  MigrationEventHub hub(reader, logger_, Fast());
+  auto stream = Watch(hub);
+  migration_.Set(model::MigrationStatus::kCompleted, 100);
+  ASSERT_TRUE(WaitFor([&] { return stream->ended(); }));
+  EXPECT_GE(calls.load(), 2);
+  EXPECT_TRUE(IsEvent(stream->parts().back(), "end"));
 }
 
 }  // namespace
