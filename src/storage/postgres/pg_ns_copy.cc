@@ -52,12 +52,12 @@ std::optional<std::string> MapOptional(const BulkCopyRequest& r, const pqxx::fie
 // lineage string), never split out of a joined list.
 struct Columns {
   std::vector<ArrayParam> arrays;
-  int32_t rows = 0;
   explicit Columns(size_t n) : arrays(n, ArrayParam(ArrayParam::Type::kText)) {}
   void Add(size_t column, const std::optional<std::string>& value) {
     arrays[column].AddOrNull(value);
   }
   pqxx::binarystring Param(size_t column) { return arrays[column].Param(); }
+  int32_t rows() const { return arrays.front().size(); }
 };
 
 // What a slice's statement returns: rows written, and with checksums, both sides'
@@ -212,7 +212,6 @@ Columns MappedLineage(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest&
     c.Add(5, MapOptional(r, row[4]));
     c.Add(6, MapOptional(r, row[5]));
     c.Add(7, MapLineagePath(r.mapping.migration_id, row[6].c_str(), r.mapping.preserve));
-    ++c.rows;
   }
   return c;
 }
@@ -221,7 +220,7 @@ Columns MappedLineage(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest&
 Written CopyDocumentRows(pqxx::work& tx, SliceNamespaces ns, const BulkCopyRequest& r,
                          const std::string& target_collection) {
   Columns c = MappedLineage(tx, ns, r);
-  if (c.rows == 0) return {};
+  if (c.rows() == 0) return {};
   LockCollectionWrites(tx, ns.target, {target_collection});
   SliceSql q;
   q.source =
