@@ -123,6 +123,13 @@ Status MeteredCatalogStore::UpdateMigration(const model::Migration& migration) {
   return Count("UpdateMigration", ForwardingCatalogStore::UpdateMigration(migration));
 }
 
+Status MeteredCatalogStore::ReopenMigration(const model::Migration& migration,
+                                            model::MigrationStatus from,
+                                            const std::vector<model::MigrationBatch>& batches) {
+  return Count("ReopenMigration",
+               ForwardingCatalogStore::ReopenMigration(migration, from, batches));
+}
+
 Result<model::Migration> MeteredCatalogStore::GetMigration(const std::string& org_id,
                                                            const std::string& migration_id) {
   return Count("GetMigration", ForwardingCatalogStore::GetMigration(org_id, migration_id));

@@ -87,7 +87,8 @@ Status SettleFailedItems(RunContext& ctx, int64_t items_total) {
   return Status::Ok();
 }
 
-Result<int64_t> PlanRetryBatches(storage::CatalogStore& catalog, const model::Migration& m) {
+Result<std::vector<model::MigrationBatch>> PlanRetryBatches(storage::CatalogStore& catalog,
+                                                            const model::Migration& m) {
   // Tier of each existing batch, and the last batch number.
   std::map<int64_t, int> tier_of;
   int64_t last_no = 0;
@@ -101,7 +102,6 @@ Result<int64_t> PlanRetryBatches(storage::CatalogStore& catalog, const model::Mi
   const int64_t batch_size = m.config.effective_batch_options().batch_size;
   std::vector<model::MigrationBatch> plan;
   std::map<std::pair<int, std::string>, size_t> open;  // (tier, resource) → index in plan
-  int64_t items = 0;
   for (int64_t offset = 0;; offset += kPage) {
     FERRY_ASSIGN_OR_RETURN(auto failed, catalog.ListMigrationFailedItems(
                                             m.migration_id, "failed", model::Page{offset, kPage}));
@@ -120,7 +120,6 @@ Result<int64_t> PlanRetryBatches(storage::CatalogStore& catalog, const model::Mi
         it = open.insert_or_assign(key, plan.size() - 1).first;
       }
       plan[it->second].item_ids.push_back(f.item_id);
-      ++items;
     }
     if (static_cast<int64_t>(failed.size()) < kPage) break;
   }
@@ -129,8 +128,7 @@ Result<int64_t> PlanRetryBatches(storage::CatalogStore& catalog, const model::Mi
   std::stable_sort(plan.begin(), plan.end(),
                    [](const auto& a, const auto& b) { return a.tier < b.tier; });
   for (auto& b : plan) b.batch_no = ++last_no;
-  if (!plan.empty()) FERRY_RETURN_IF_ERROR(catalog.InsertMigrationBatches(plan));
-  return items;
+  return plan;
 }
 
 }  // namespace ferry::migration

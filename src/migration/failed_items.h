@@ -12,11 +12,12 @@ namespace ferry::migration {
 // when every item of the stage failed (the migration then fails).
 Status SettleFailedItems(RunContext& ctx, int64_t items_total);
 
-// Appends to the plan of migration `m` one batch per (resource, batch_size) group of its
-// failed items, numbered after the last batch, each in the tier of the batch the item
-// failed in; in a re_extract, the collections rebuilt from a collection with failed items
-// get the same root items (they produced nothing for them). Returns how many failed
-// items were planned (0: nothing failed).
-Result<int64_t> PlanRetryBatches(storage::CatalogStore& catalog, const model::Migration& m);
+// The batches a retry of migration `m` appends to its plan (writes nothing): one per
+// (resource, batch_size) group of its failed items, numbered after the last batch, each
+// in the tier of the batch the item failed in; in a re_extract, the collections rebuilt
+// from a collection with failed items get the same root items (they produced nothing for
+// them). Empty when nothing failed.
+Result<std::vector<model::MigrationBatch>> PlanRetryBatches(storage::CatalogStore& catalog,
+                                                            const model::Migration& m);
 
 }  // namespace ferry::migration

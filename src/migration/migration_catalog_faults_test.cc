@@ -4,6 +4,7 @@
 // is retried, and nothing is left leased that a retry would wait for.
 #include <gtest/gtest.h>
 
+#include "migration/catalog_writes.h"
 #include "migration/migration_test_fixture.h"
 
 namespace ferry::migration::testing_support {
@@ -140,6 +141,34 @@ TEST_F(MigrationCatalogFaultsTest, ARunReadsItsPlanAFewBatchesAtATime) {
   ASSERT_GT(static_cast<int64_t>(batches.size()), 2 * storage::kMigrationBatchPage);
   EXPECT_GT(largest, 0);
   EXPECT_LE(largest, 2 * storage::kMigrationBatchPage);
+}
+
+TEST_F(MigrationCatalogFaultsTest, AnEnqueueWhileRunningDoesNotStartASecondRun) {
+  MakeSource();
+  int64_t task_writes = 0;
+  std::string id = RunHeld([&](const std::string& id) {
+    task_writes = catalog_faults().calls(CatalogOp::kUpsertTask);
+    // What the poller or a retry does on finding the migration pending or in progress.
+    EXPECT_TRUE(runner_->Enqueue(caller_.org_id, id));
+  });
+  ExpectCompletedProgress(Stored(id));
+  EXPECT_EQ(StoredTaskStatus(id), model::TaskStatus::kCompleted);
+  // One run, which wrote its task once more (its end). A second coordinator would have
+  // written in_progress too, and could write it over the end.
+  EXPECT_EQ(catalog_faults().calls(CatalogOp::kUpsertTask) - task_writes, 1);
+}
+
+TEST_F(MigrationCatalogFaultsTest, ARunEnqueuedAgainLooksAgainAtItsEnd) {
+  MakeSource();
+  std::string id = RunHeld([&](const std::string& id) {
+    // This run's end is not written (it stays in progress); enqueued meanwhile, the
+    // migration runs again when the run ends and is concluded then.
+    catalog_faults().FailFinalMigrationUpdates(Status::Unavailable("injected"),
+                                               kCatalogWriteAttempts);
+    EXPECT_TRUE(runner_->Enqueue(caller_.org_id, id));
+  });
+  ExpectCompletedProgress(Stored(id));
+  EXPECT_EQ(StoredTaskStatus(id), model::TaskStatus::kCompleted);
 }
 
 }  // namespace

@@ -226,6 +226,39 @@ TEST_F(MigrationRetryTest, FailedItemsAreRecordedAndRetriedIntoTheSameTarget) {
   }
 }
 
+TEST_F(MigrationRetryTest, ARetryThatCannotReopenWritesNothingAndCanBeRepeated) {
+  SetFault("flaky", true);
+  std::string id = Start(ExtendConfig());
+  runner_->WaitIdle();
+  ASSERT_EQ(Get(id).status, MigrationStatus::kCompleted);
+  const auto plan = [&] { return storage_->catalog().ListMigrationBatches(id, 0, 1000).value(); };
+  const size_t planned = plan().size();
+  SetFault("flaky", false);
+  auto& faults = storage_->catalog_faults();
+  using storage::testing::CatalogOp;
+  // Another retry (or a cancel) changed the migration first: refused, as a conflict.
+  faults.Fail(CatalogOp::kReopenMigration, Status::FailedPrecondition("changed"));
+  auto lost = migrations_->Retry(caller_, id);
+  EXPECT_EQ(lost.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(lost.status().message().find("changed meanwhile"), std::string::npos);
+  // The catalog is out of reach: the error, and neither the row nor the plan changed.
+  faults.Fail(CatalogOp::kReopenMigration, Status::Unavailable("injected"));
+  EXPECT_EQ(migrations_->Retry(caller_, id).status().code(), StatusCode::kUnavailable);
+  model::Migration m = Get(id);
+  EXPECT_EQ(m.status, MigrationStatus::kCompleted);
+  EXPECT_EQ(m.additional_data.Get("retry_count"), nullptr);
+  EXPECT_EQ(plan().size(), planned);
+
+  auto retried = migrations_->Retry(caller_, id);
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  runner_->WaitIdle();
+  m = Get(id);
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted) << m.error_message.value_or("");
+  EXPECT_EQ(Processing(m).items_failed, 0);
+  EXPECT_EQ(m.additional_data.Get("retry_count")->as_int(), 1);
+  EXPECT_GT(plan().size(), planned);
+}
+
 TEST_F(MigrationRetryTest, RetryIsRefusedWhileRunningAndWhenNothingFailed) {
   model::MigrationConfig config = ExtendConfig();
   config.target_namespace_id = "ns_retry_target";

@@ -46,19 +46,45 @@ void MigrationRunner::Unregister(const std::string& id) {
   if (active_.empty()) idle_cv_.notify_all();
 }
 
+bool MigrationRunner::TakeRerun(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = active_.find(id);
+  if (it == active_.end()) return false;
+  if (it->second->rerun && !stopping_) {
+    it->second = std::make_shared<Active>();
+    return true;
+  }
+  active_.erase(it);
+  if (active_.empty()) idle_cv_.notify_all();
+  return false;
+}
+
 bool MigrationRunner::Enqueue(const std::string& org_id, const std::string& migration_id) {
   if (stopping_) return false;
   if (!options_.execute) return true;  // a process that polls the catalog runs it
-  Register(migration_id);
-  bool queued = pool_.Submit([this, org_id, migration_id] {
-    Status st = Contain(&deps_.logger, "migration run", [&] { Run(org_id, migration_id); });
-    if (!st.ok()) {  // what Run did not get to (RunPlan's own failures are concluded)
-      run_leases_.Drop(migration_id, /*release=*/true);
-      Unregister(migration_id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& slot = active_[migration_id];
+    if (slot) {
+      // Queued, running or joined here: that run looks at the migration again at its end
+      // (a retry may have made it pending again after it concluded).
+      slot->rerun = true;
+      return true;
     }
-  });
+    slot = std::make_shared<Active>();
+  }
+  bool queued =
+      pool_.Submit([this, org_id, migration_id] { RunUntilSettled(org_id, migration_id); });
   if (!queued) Unregister(migration_id);
   return queued;
+}
+
+void MigrationRunner::RunUntilSettled(const std::string& org_id, const std::string& migration_id) {
+  do {
+    Status st = Contain(&deps_.logger, "migration run", [&] { Run(org_id, migration_id); });
+    // What Run did not get to (RunPlan's own failures are concluded).
+    if (!st.ok()) run_leases_.Drop(migration_id, /*release=*/true);
+  } while (TakeRerun(migration_id));
 }
 
 MigrationRunner::CancelResult MigrationRunner::Cancel(const std::string& migration_id,
@@ -67,8 +93,9 @@ MigrationRunner::CancelResult MigrationRunner::Cancel(const std::string& migrati
   auto it = active_.find(migration_id);
   if (it == active_.end()) return CancelResult::kNotHeld;
   Active& a = *it->second;
-  if (a.tracker == nullptr && a.ended) return CancelResult::kFinished;
+  if (a.tracker == nullptr && a.ended && !a.rerun) return CancelResult::kFinished;
   if (a.tracker == nullptr) {
+    a.rerun = false;  // a retry enqueued after the run ended: it will not run
     // Not started yet: Execute sees `cancelled` under mu_ and does not run.
     a.cancelled = true;
     a.reason = reason;
@@ -77,7 +104,13 @@ MigrationRunner::CancelResult MigrationRunner::Cancel(const std::string& migrati
   }
   TimestampMs now = deps_.clock.NowMs();
   auto ended = a.tracker->Finish([&](model::Migration& m) { MarkCancelled(m, now, reason); });
-  if (ended.ok() && !*ended && !a.cancelled) return CancelResult::kFinished;
+  if (ended.ok() && !*ended && !a.cancelled) {
+    if (!a.rerun) return CancelResult::kFinished;
+    // The run ended, and a retry enqueued since is only queued: it will not run, and the
+    // caller records the cancel.
+    a.rerun = false;
+    return CancelResult::kQueued;
+  }
   a.cancelled = true;
   a.reason = reason;
   a.stop = true;  // after the final write: a worker that sees it finds the state frozen
@@ -161,7 +194,6 @@ void MigrationRunner::Run(const std::string& org_id, const std::string& migratio
       deps_.logger.Warn("cannot claim a migration run",
                         {{"migration_id", migration_id}, {"error", lease.status().ToString()}});
     }
-    Unregister(migration_id);
     return;
   }
   run_leases_.Hold(*lease, {[this, migration_id] { StopCancelledElsewhere(migration_id); },
@@ -178,7 +210,6 @@ void MigrationRunner::Run(const std::string& org_id, const std::string& migratio
   // Given up unless it was lost: a run paused for a shutdown is taken over at once by
   // another process (or by this one's next start); an ended run needs it no more.
   run_leases_.Drop(migration_id, /*release=*/!active->lost);
-  Unregister(migration_id);
 }
 
 void MigrationRunner::StopCancelledElsewhere(const std::string& migration_id) {

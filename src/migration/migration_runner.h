@@ -59,7 +59,10 @@ class MigrationRunner {
   ~MigrationRunner();
 
   // Queues a pending migration to run here (when this process executes migrations; else
-  // it is left to those that poll). False once Shutdown has begun.
+  // it is left to those that poll). False once Shutdown has begun. A migration queued or
+  // running here already is not run twice at once: its run, when it ends, looks at the
+  // migration again and runs it once more if it is still (or again, after a retry)
+  // pending or in progress.
   bool Enqueue(const std::string& org_id, const std::string& migration_id);
   // Starts polling the catalog for work (options.poll > 0 and execute).
   void StartPolling();
@@ -94,11 +97,18 @@ class MigrationRunner {
     bool ended = false;                  // the run recorded its end (not paused)
     bool joined = false;                 // joins another process's batch_processing
     std::atomic<bool> lost{false};       // another process took the run over
-    std::string org_id;                  // set before the run starts
+    bool rerun = false;  // enqueued again while queued or running: look again at its end
+    std::string org_id;  // set before the run starts
     std::string reason;
   };
 
+  // Runs the migration (Run), again and again while it was enqueued again meanwhile.
+  void RunUntilSettled(const std::string& org_id, const std::string& migration_id);
+  // One run of the migration under its run lease; its slot stays registered.
   void Run(const std::string& org_id, const std::string& migration_id);
+  // At the end of a run (or a joined run): true, with a fresh slot, when the migration was
+  // enqueued again meanwhile and the process is not stopping; else unregisters it.
+  bool TakeRerun(const std::string& migration_id);
   // Joins another process's batch_processing of the migration (migration_runner_join.cc).
   void Join(const std::string& org_id, const std::string& migration_id);
   void RunJoined(const std::string& org_id, const std::string& migration_id, Active& active);

@@ -74,7 +74,8 @@ void MigrationRunner::Join(const std::string& org_id, const std::string& migrati
   bool queued = pool_.Submit([this, org_id, migration_id, active] {
     (void)Contain(&deps_.logger, "joined migration run",
                   [&] { RunJoined(org_id, migration_id, *active); });
-    Unregister(migration_id);
+    // Enqueued meanwhile (the migration ended and was retried): run it here.
+    if (TakeRerun(migration_id)) RunUntilSettled(org_id, migration_id);
   });
   if (!queued) Unregister(migration_id);
 }

@@ -94,13 +94,21 @@ Result<model::Migration> MigrationService::Retry(const service::Caller& caller,
     return Status::FailedPrecondition("migration " + id +
                                       " has no failed items; there is nothing to retry");
   }
-  // Mark the migration pending first: a second retry now sees it running and is refused
-  // (the batch numbers it would add are taken anyway: AlreadyExists).
   FERRY_RETURN_IF_ERROR(ReclaimTarget(catalog, m));
+  FERRY_ASSIGN_OR_RETURN(auto plan, PlanRetryBatches(catalog, m));
+  const MigrationStatus from = m.status;
   TimestampMs now = deps_.clock.NowMs();
   ResetForRetry(m, now);
-  FERRY_RETURN_IF_ERROR(catalog.UpdateMigration(m));
-  FERRY_RETURN_IF_ERROR(PlanRetryBatches(catalog, m).status());
+  // Pending and planned in one transaction, and only from the state read above: no run
+  // (here or in another process polling the catalog) sees it pending before its plan, and
+  // of two concurrent retries one is refused.
+  Status reopened = catalog.ReopenMigration(m, from, plan);
+  if (reopened.code() == StatusCode::kFailedPrecondition ||
+      reopened.code() == StatusCode::kAlreadyExists) {
+    return Status::FailedPrecondition("migration " + id +
+                                      " changed meanwhile (retried or cancelled); not retried");
+  }
+  FERRY_RETURN_IF_ERROR(reopened);
   if (m.task_id) {
     auto task = catalog.GetTask(caller.org_id, *m.task_id);
     if (task.ok()) {

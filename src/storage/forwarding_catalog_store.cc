@@ -112,6 +112,12 @@ Status ForwardingCatalogStore::UpdateMigration(const model::Migration& migration
   return target_.UpdateMigration(migration);
 }
 
+Status ForwardingCatalogStore::ReopenMigration(const model::Migration& migration,
+                                               model::MigrationStatus from,
+                                               const std::vector<model::MigrationBatch>& batches) {
+  return target_.ReopenMigration(migration, from, batches);
+}
+
 Result<model::Migration> ForwardingCatalogStore::GetMigration(const std::string& org_id,
                                                               const std::string& migration_id) {
   return target_.GetMigration(org_id, migration_id);

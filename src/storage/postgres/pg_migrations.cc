@@ -198,17 +198,20 @@ Status PgCatalogStore::InsertMigration(const model::Migration& migration) {
   });
 }
 
+// Replaces a migration row ($1, $2: its key; $3..$15: the other columns).
+constexpr char kUpdateMigration[] =
+    "UPDATE migrations SET status = $3, migration_type = $4, source_namespace_id = $5, "
+    "created_at = $6, config = $7, progress = $8, validation_result = $9, "
+    "dependency_graph = $10, task_id = $11, started_at = $12, completed_at = $13, "
+    "error_message = $14, additional_data = $15 WHERE migration_id = $1 AND org_id = $2 ";
+
 Status PgCatalogStore::UpdateMigration(const model::Migration& migration) {
   return db_->Run("update migration", [&](pqxx::work& tx) -> Status {
-    auto r = ExecMigration(
-        tx,
-        "UPDATE migrations SET status = $3, migration_type = $4, source_namespace_id = $5, "
-        "created_at = $6, config = $7, progress = $8, validation_result = $9, "
-        "dependency_graph = $10, task_id = $11, started_at = $12, completed_at = $13, "
-        "error_message = $14, additional_data = $15 WHERE migration_id = $1 AND org_id = $2 "
-        "AND (status <> 'cancelled' OR $3 = 'cancelled') "
-        "AND NOT ($3 = 'cancelled' AND status IN ('completed', 'failed'))",
-        migration);
+    auto r = ExecMigration(tx,
+                           std::string(kUpdateMigration) +
+                               "AND (status <> 'cancelled' OR $3 = 'cancelled') "
+                               "AND NOT ($3 = 'cancelled' AND status IN ('completed', 'failed'))",
+                           migration);
     if (r.affected_rows() == 0) {
       // A stored cancelled status is final (migration_store.h): only a cancelled state
       // replaces it. A cancel never replaces completed or failed.
@@ -223,6 +226,25 @@ Status PgCatalogStore::UpdateMigration(const model::Migration& migration) {
       return Status::FailedPrecondition("cannot cancel a migration in status " + status);
     }
     if (!IsActive(migration.status)) ReleaseTargetClaim(tx, migration.migration_id);
+    return Status::Ok();
+  });
+}
+
+Status PgCatalogStore::ReopenMigration(const model::Migration& migration,
+                                       model::MigrationStatus from,
+                                       const std::vector<model::MigrationBatch>& batches) {
+  return db_->Run("reopen migration", [&](pqxx::work& tx) -> Status {
+    auto row = tx.exec_params(
+        "SELECT status FROM migrations WHERE migration_id = $1 AND org_id = $2 FOR UPDATE",
+        migration.migration_id, migration.org_id);
+    if (row.empty()) return NotFoundMigration(migration.migration_id);
+    const std::string status = ReadText(row[0][0]);
+    if (status != model::MigrationStatusName(from)) {
+      return Status::FailedPrecondition("migration " + migration.migration_id + " is no longer " +
+                                        std::string(model::MigrationStatusName(from)));
+    }
+    InsertBatchRows(tx, batches, /*with_completed_by=*/false);
+    ExecMigration(tx, kUpdateMigration, migration);
     return Status::Ok();
   });
 }

@@ -225,15 +225,18 @@ Status SqliteCatalogStore::InsertMigration(const model::Migration& migration) {
   });
 }
 
+// Replaces a migration row (?1, ?2: its key; ?3..?15: the other columns, BindMigration).
+constexpr char kUpdateMigration[] =
+    "UPDATE migrations SET status = ?3, migration_type = ?4, source_namespace_id = ?5, "
+    "created_at = ?6, config = ?7, progress = ?8, validation_result = ?9, "
+    "dependency_graph = ?10, task_id = ?11, started_at = ?12, completed_at = ?13, "
+    "error_message = ?14, additional_data = ?15 WHERE migration_id = ?1 AND org_id = ?2 ";
+
 Status SqliteCatalogStore::UpdateMigration(const model::Migration& migration) {
   return db_->Locked([&](SqliteDb& db) -> Status {
     FERRY_ASSIGN_OR_RETURN(
         Statement stmt,
-        db.Prepare("UPDATE migrations SET status = ?3, migration_type = ?4, "
-                   "source_namespace_id = ?5, created_at = ?6, config = ?7, progress = ?8, "
-                   "validation_result = ?9, dependency_graph = ?10, task_id = ?11, "
-                   "started_at = ?12, completed_at = ?13, error_message = ?14, "
-                   "additional_data = ?15 WHERE migration_id = ?1 AND org_id = ?2 "
+        db.Prepare(std::string(kUpdateMigration) +
                    "AND (status != 'cancelled' OR ?3 = 'cancelled') "
                    "AND NOT (?3 = 'cancelled' AND status IN ('completed', 'failed'))"));
     BindMigration(stmt, migration);
@@ -247,6 +250,28 @@ Status SqliteCatalogStore::UpdateMigration(const model::Migration& migration) {
       FERRY_RETURN_IF_ERROR(stmt.Run());
       if (db.Changes() == 0) return WhyNotUpdated(db, migration);
       return ReleaseTargetClaim(db, migration.migration_id);
+    });
+  });
+}
+
+Status SqliteCatalogStore::ReopenMigration(const model::Migration& migration,
+                                           model::MigrationStatus from,
+                                           const std::vector<model::MigrationBatch>& batches) {
+  return db_->Locked([&](SqliteDb& db) -> Status {
+    return InTransaction(db, [&]() -> Status {
+      FERRY_ASSIGN_OR_RETURN(Statement stmt,
+                             db.Prepare(std::string(kUpdateMigration) + "AND status = ?16"));
+      BindMigration(stmt, migration);
+      stmt.BindText(16, model::MigrationStatusName(from));
+      FERRY_RETURN_IF_ERROR(stmt.Run());
+      if (db.Changes() == 0) {
+        Status why = WhyNotUpdated(db, migration);
+        if (why.code() == StatusCode::kNotFound) return why;
+        return Status::FailedPrecondition("migration " + migration.migration_id + " is no longer " +
+                                          std::string(model::MigrationStatusName(from)));
+      }
+      for (const auto& batch : batches) FERRY_RETURN_IF_ERROR(InsertBatchRow(db, batch));
+      return Status::Ok();
     });
   });
 }

@@ -79,6 +79,12 @@ Status Store::UpdateMigration(const model::Migration& migration) {
   return ForwardingCatalogStore::UpdateMigration(migration);
 }
 
+Status Store::ReopenMigration(const model::Migration& migration, model::MigrationStatus from,
+                              const std::vector<model::MigrationBatch>& batches) {
+  FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kReopenMigration));
+  return ForwardingCatalogStore::ReopenMigration(migration, from, batches);
+}
+
 Status Store::UpsertTask(const model::Task& task) {
   FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kUpsertTask));
   return ForwardingCatalogStore::UpsertTask(task);
