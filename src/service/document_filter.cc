@@ -113,9 +113,12 @@ Result<model::ListResult<model::Document>> ListMatchingDocuments(storage::Docume
   constexpr int64_t kChunk = 500;
   model::ListResult<model::Document> out;
   std::vector<std::string> ids;
-  for (model::Page chunk{0, kChunk};; chunk.offset += kChunk) {
-    FERRY_ASSIGN_OR_RETURN(auto docs,
-                           store.ListDocuments(collection_id, chunk, /*with_vectors=*/false));
+  std::optional<storage::DocumentCursor> after;
+  for (;;) {
+    FERRY_ASSIGN_OR_RETURN(
+        auto docs, store.ListDocumentsAfter(collection_id, after, kChunk, /*with_vectors=*/false));
+    if (!docs.empty())
+      after = storage::DocumentCursor{docs.back().created_at, docs.back().document_id};
     for (const auto& d : docs) {
       if (!MatchesFilter(f, d)) continue;
       if (out.total >= page.offset && out.total - page.offset < page.limit) {

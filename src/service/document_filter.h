@@ -20,8 +20,9 @@ bool MatchesFilter(const model::DocumentFilter& f, const model::Document& d);
 
 // The page of a collection's documents that match `f`, in the collection's list order
 // (created_at, then id), with their vectors; `total` counts every match. The filter is
-// evaluated here, not in SQL: the collection is read in chunks without vectors, then the
-// page's documents are read with theirs (one that is deleted in between is left out).
+// evaluated here, not in SQL: the collection is read in keyset chunks without vectors (a
+// linear scan, however large), then the page's documents are read with theirs (one that
+// is deleted in between is left out).
 // Offsets count matches, so next_cursor / offset paging works as without a filter.
 Result<model::ListResult<model::Document>> ListMatchingDocuments(storage::DocumentStore& store,
                                                                  const std::string& collection_id,

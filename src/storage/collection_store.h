@@ -36,6 +36,13 @@ class CollectionStore {
       const std::string& collection_id) = 0;
 };
 
+// Where a keyset page of ListDocumentsAfter starts: after this document, in
+// ListDocuments' order (created_at, then id).
+struct DocumentCursor {
+  TimestampMs created_at = 0;
+  std::string document_id;
+};
+
 // Which documents of a collection EditDocuments / DeleteDocuments apply to.
 struct DocumentSelection {
   // These documents (absent and repeated ids are skipped); every document of the
@@ -68,6 +75,12 @@ class DocumentStore {
   virtual Result<std::vector<model::Document>> ListDocuments(const std::string& collection_id,
                                                              const model::Page& page,
                                                              bool with_vectors) = 0;
+  // ListDocuments' order in keyset pages: at most `limit` documents after `after` (from
+  // the first when unset). A page costs the same wherever in the collection it starts,
+  // so a scan of a whole collection is linear (offset pages make it quadratic).
+  virtual Result<std::vector<model::Document>> ListDocumentsAfter(
+      const std::string& collection_id, const std::optional<DocumentCursor>& after, int64_t limit,
+      bool with_vectors) = 0;
   virtual Result<int64_t> CountDocuments(const std::string& collection_id) = 0;
   virtual Result<int64_t> CountAllDocuments() = 0;
   // Documents of a collection with these ids, in the order given, with vectors;

@@ -141,6 +141,12 @@ Result<std::vector<model::Document>> ForwardingNamespaceStore::ListDocuments(
   return target_->ListDocuments(collection_id, page, with_vectors);
 }
 
+Result<std::vector<model::Document>> ForwardingNamespaceStore::ListDocumentsAfter(
+    const std::string& collection_id, const std::optional<DocumentCursor>& after, int64_t limit,
+    bool with_vectors) {
+  return target_->ListDocumentsAfter(collection_id, after, limit, with_vectors);
+}
+
 Result<int64_t> ForwardingNamespaceStore::CountDocuments(const std::string& collection_id) {
   return target_->CountDocuments(collection_id);
 }

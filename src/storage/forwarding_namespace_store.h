@@ -64,6 +64,9 @@ class ForwardingNamespaceStore : public NamespaceStore {
   Result<std::vector<model::Document>> ListDocuments(const std::string& collection_id,
                                                      const model::Page& page,
                                                      bool with_vectors) override;
+  Result<std::vector<model::Document>> ListDocumentsAfter(
+      const std::string& collection_id, const std::optional<DocumentCursor>& after, int64_t limit,
+      bool with_vectors) override;
   Result<int64_t> CountDocuments(const std::string& collection_id) override;
   Result<int64_t> CountAllDocuments() override;
   Result<std::vector<model::Document>> GetDocuments(const std::string& collection_id,

@@ -179,6 +179,49 @@ TEST_P(NamespaceConformanceTest, DocumentsRoundTripWithAndWithoutVectors) {
   EXPECT_EQ(count, 2);
 }
 
+TEST_P(NamespaceConformanceTest, ListDocumentsAfterPagesInListOrderByKey) {
+  ASSERT_OK(store().InsertCollection(SampleCollection("col_1", "c")));
+  ASSERT_OK(store().InsertCollection(SampleCollection("col_2", "d")));
+  // Ties on created_at (ordered by id) and a later document with a smaller id.
+  std::vector<model::Document> docs;
+  for (const auto& [id, at] : std::vector<std::pair<std::string, TimestampMs>>{
+           {"doc_b", 100}, {"doc_a", 100}, {"doc_c", 100}, {"doc_0", 200}, {"doc_z", 50}}) {
+    model::Document d = SampleDocument("col_1", id, "obj_1");
+    d.created_at = at;
+    docs.push_back(std::move(d));
+  }
+  ASSERT_OK(store().UpsertDocuments(docs));
+  ASSERT_OK(store().UpsertDocuments({SampleDocument("col_2", "doc_other", "obj_1")}));
+  ASSERT_OK_AND_ASSIGN(auto all, store().ListDocuments("col_1", model::Page{0, 10}, false));
+  const std::vector<std::string> want = {"doc_z", "doc_a", "doc_b", "doc_c", "doc_0"};
+  ASSERT_EQ(DocIds(all), want);
+
+  std::vector<std::string> paged;
+  std::optional<DocumentCursor> after;
+  for (int pages = 0;; ++pages) {
+    ASSERT_LT(pages, 10);
+    ASSERT_OK_AND_ASSIGN(auto page, store().ListDocumentsAfter("col_1", after, 2, pages == 0));
+    for (const auto& d : page) {
+      paged.push_back(d.document_id);
+      EXPECT_EQ(d.vectors.empty(), pages != 0) << d.document_id;
+    }
+    if (page.size() < 2) break;
+    after = DocumentCursor{page.back().created_at, page.back().document_id};
+  }
+  EXPECT_EQ(paged, want);
+  // A cursor between keys, one past the end, a limit of 0, another collection.
+  ASSERT_OK_AND_ASSIGN(
+      auto rest, store().ListDocumentsAfter("col_1", DocumentCursor{100, "doc_ab"}, 10, false));
+  EXPECT_EQ(DocIds(rest), (std::vector<std::string>{"doc_b", "doc_c", "doc_0"}));
+  ASSERT_OK_AND_ASSIGN(
+      rest, store().ListDocumentsAfter("col_1", DocumentCursor{200, "doc_0"}, 10, false));
+  EXPECT_TRUE(rest.empty());
+  ASSERT_OK_AND_ASSIGN(rest, store().ListDocumentsAfter("col_1", std::nullopt, 0, false));
+  EXPECT_TRUE(rest.empty());
+  ASSERT_OK_AND_ASSIGN(rest, store().ListDocumentsAfter("col_2", std::nullopt, 10, false));
+  EXPECT_EQ(DocIds(rest), (std::vector<std::string>{"doc_other"}));
+}
+
 TEST_P(NamespaceConformanceTest, UpsertReplacesDocumentAndItsVectors) {
   ASSERT_OK(store().InsertCollection(SampleCollection("col_1", "c")));
   ASSERT_OK(store().UpsertDocuments({SampleDocument("col_1", "doc_1", "obj_1")}));

@@ -215,6 +215,23 @@ Result<std::vector<model::Document>> PgNamespaceStore::ListDocuments(
   });
 }
 
+Result<std::vector<model::Document>> PgNamespaceStore::ListDocumentsAfter(
+    const std::string& collection_id, const std::optional<DocumentCursor>& after, int64_t limit,
+    bool with_vectors) {
+  if (limit <= 0) return std::vector<model::Document>{};
+  return Run("list documents", [&](pqxx::work& tx) -> Result<std::vector<model::Document>> {
+    // The row comparison is one range of documents_by_created.
+    const std::string where = after ? "AND (created_at, document_id) > ($4, $5) " : "";
+    const std::string sql = Sql({"SELECT ", DocumentColumns(with_vectors),
+                                 " FROM documents WHERE namespace_id = $1 AND collection_id = $2 ",
+                                 where, "ORDER BY created_at, document_id LIMIT $3"});
+    auto r = after ? tx.exec_params(sql, ns_, collection_id, limit, after->created_at,
+                                    after->document_id)
+                   : tx.exec_params(sql, ns_, collection_id, limit);
+    return ReadAll<model::Document>(r, ReadDocument);
+  });
+}
+
 Result<int64_t> PgNamespaceStore::CountDocuments(const std::string& collection_id) {
   return Run("count documents", [&](pqxx::work& tx) -> Result<int64_t> {
     return ReadInt(tx.exec_params(

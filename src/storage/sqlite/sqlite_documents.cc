@@ -371,6 +371,28 @@ Result<std::vector<model::Document>> SqliteNamespaceStore::ListDocuments(
   });
 }
 
+Result<std::vector<model::Document>> SqliteNamespaceStore::ListDocumentsAfter(
+    const std::string& collection_id, const std::optional<DocumentCursor>& after, int64_t limit,
+    bool with_vectors) {
+  if (limit <= 0) return std::vector<model::Document>{};
+  return db_->Locked([&](SqliteDb& db) -> Result<std::vector<model::Document>> {
+    // The row value comparison is one range of documents_by_created.
+    const std::string rest = std::string("FROM documents WHERE collection_id = ?1 ") +
+                             (after ? "AND (created_at, document_id) > (?3, ?4) " : "") +
+                             "ORDER BY created_at, document_id LIMIT ?2";
+    FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(Select(kDocumentColumns, rest.c_str())));
+    stmt.BindText(1, collection_id);
+    stmt.BindInt(2, limit);
+    if (after) {
+      stmt.BindInt(3, after->created_at);
+      stmt.BindText(4, after->document_id);
+    }
+    FERRY_ASSIGN_OR_RETURN(std::vector<model::Document> docs, FetchAll(stmt, ReadDocument));
+    if (with_vectors) FERRY_RETURN_IF_ERROR(LoadAllVectors(db, &docs));
+    return docs;
+  });
+}
+
 Result<int64_t> SqliteNamespaceStore::CountDocuments(const std::string& collection_id) {
   return db_->Locked([&](SqliteDb& db) -> Result<int64_t> {
     FERRY_ASSIGN_OR_RETURN(Statement stmt,
