@@ -30,11 +30,22 @@ class PauseGuard {
   ~PauseGuard() {
     if (active_) (void)store_.PauseWrites(0);
   }
-  Status Pause(TimestampMs until) {
-    FERRY_RETURN_IF_ERROR(store_.PauseWrites(until));
+  // Pauses writes for `duration_ms` from `wall_now`.
+  Status Pause(TimestampMs wall_now, int64_t duration_ms) {
+    FERRY_RETURN_IF_ERROR(store_.PauseWrites(wall_now + duration_ms));
     active_ = true;
     started_ = SteadyMs();
+    duration_ = duration_ms;
     return Status::Ok();
+  }
+  // DeadlineExceeded unless the pause still holds for a fifth of its length: enough for
+  // the swap of names that follows. Writes after the pause ran out would reach the side
+  // about to be renamed away and stay behind there.
+  Status StillHolds(const std::string& what) const {
+    if (active_ && SteadyMs() + duration_ / 5 < started_ + duration_) return Status::Ok();
+    return Status::DeadlineExceeded(what + " did not fit in the pause of max_pause_ms (" +
+                                    std::to_string(duration_) +
+                                    " ms); nothing was swapped and writes go on: try again");
   }
   // Lifts the pause; how long it lasted (ms).
   Result<int64_t> Lift() {
@@ -47,6 +58,7 @@ class PauseGuard {
   storage::NamespaceStore& store_;
   bool active_ = false;
   int64_t started_ = 0;
+  int64_t duration_ = 0;
 };
 
 }  // namespace
@@ -68,14 +80,23 @@ Result<model::Migration> LiveMigrations::Cutover(const service::Caller& caller,
   }
   auto done = CutoverLocked(caller.org_id, id);
   if (!done.ok()) {
-    (void)Record(caller.org_id, id, [&](LiveState& live) {
-      live.operation.clear();
-      live.last_error = "cutover: " + done.status().message();
-    });
+    RecordFailure(caller.org_id, id, "cutover", done.status());
     return done.status();
   }
   Notify(*done, model::WebhookEventType::kCutover);
   return done;
+}
+
+void LiveMigrations::RecordFailure(const std::string& org_id, const std::string& id,
+                                   const std::string& operation, const Status& error) {
+  // An error after the names were swapped (lifting the pause, the last record) leaves
+  // the swap standing: settled by the names, as after a crash.
+  auto m = Load(org_id, id);
+  if (m.ok() && ReadLiveState(*m).operation == operation) (void)SettleInterrupted(*m);
+  (void)Record(org_id, id, [&](LiveState& live) {
+    live.operation.clear();
+    live.last_error = operation + ": " + error.message();
+  });
 }
 
 Result<model::Migration> LiveMigrations::CutoverLocked(const std::string& org_id,
@@ -99,10 +120,22 @@ Result<model::Migration> LiveMigrations::CutoverLocked(const std::string& org_id
                           live.source_renamed_to = renamed;
                         }).status());
   PauseGuard pause(*sides->source);
-  FERRY_RETURN_IF_ERROR(pause.Pause(WallNowMs() + options_.max_pause_ms));
+  FERRY_RETURN_IF_ERROR(pause.Pause(WallNowMs(), options_.max_pause_ms));
   CrashPoint("live.cutover.paused");
   FERRY_RETURN_IF_ERROR(PassLocked(org_id, id, *sides).status());
+  FERRY_RETURN_IF_ERROR(pause.StillHolds("the cutover's last catch-up"));
+  // Nothing may have come in since (the pause lifted by someone else).
+  FERRY_ASSIGN_OR_RETURN(model::Migration passed, Load(org_id, id));
+  FERRY_ASSIGN_OR_RETURN(const int64_t source_seq, sides->source->LatestChangeSeq());
+  if (source_seq > ReadLiveState(passed).next_after()) {
+    return Status::Aborted("source writes arrived during the cutover's pause; try again");
+  }
+  // Where a rollback starts carrying the target's writes back, kept even if what follows
+  // the swap fails.
   FERRY_ASSIGN_OR_RETURN(const int64_t target_seq, sides->target->LatestChangeSeq());
+  FERRY_RETURN_IF_ERROR(Record(org_id, id, [&](LiveState& live) {
+                          live.target_seq_at_cutover = target_seq;
+                        }).status());
   FERRY_RETURN_IF_ERROR(catalog.RenameNamespaces(
       org_id, {{sides->source_id, renamed}, {sides->target_id, source.namespace_name}},
       deps_.clock.NowMs()));
@@ -136,10 +169,7 @@ Result<model::Migration> LiveMigrations::Rollback(const service::Caller& caller,
   }
   auto done = RollbackLocked(caller.org_id, id);
   if (!done.ok()) {
-    (void)Record(caller.org_id, id, [&](LiveState& live) {
-      live.operation.clear();
-      live.last_error = "rollback: " + done.status().message();
-    });
+    RecordFailure(caller.org_id, id, "rollback", done.status());
     return done.status();
   }
   Notify(*done, model::WebhookEventType::kRolledBack);
@@ -160,21 +190,36 @@ Result<model::Migration> LiveMigrations::RollbackLocked(const std::string& org_i
   FERRY_ASSIGN_OR_RETURN(ApplyPlan reverse, sides->Reverse());
   FERRY_RETURN_IF_ERROR(
       Record(org_id, id, [](LiveState& live) { live.operation = "rollback"; }).status());
-  PauseGuard pause(*sides->target);
-  FERRY_RETURN_IF_ERROR(pause.Pause(WallNowMs() + options_.max_pause_ms));
   TimeoutPool pool(options_.extraction_threads > 0
                        ? options_.extraction_threads
                        : std::max(1u, std::thread::hardware_concurrency()),
                    deps_.item_timeout, "ferry-extract");
   ChangeApplier applier(deps_, reverse, &pool);
   ApplyCounts carried;
-  FERRY_ASSIGN_OR_RETURN(const int64_t latest, sides->target->LatestChangeSeq());
-  for (int64_t after = state.target_seq_at_cutover; after < latest;) {
-    FERRY_ASSIGN_OR_RETURN(auto entries, sides->target->ListChanges(after, options_.page));
-    if (entries.empty()) break;
-    FERRY_ASSIGN_OR_RETURN(ApplyCounts counts, applier.Apply(entries));
-    carried += counts;
-    after = entries.back().seq;
+  // Carries the target's changes after `after` up to its latest; returns that latest.
+  // Each item's current state is applied, so carrying one twice does no harm.
+  auto carry = [&](int64_t after) -> Result<int64_t> {
+    FERRY_ASSIGN_OR_RETURN(const int64_t latest, sides->target->LatestChangeSeq());
+    while (after < latest) {
+      FERRY_ASSIGN_OR_RETURN(auto entries, sides->target->ListChanges(after, options_.page));
+      std::erase_if(entries, [&](const storage::ChangeEntry& e) { return e.seq > latest; });
+      if (entries.empty()) break;
+      FERRY_ASSIGN_OR_RETURN(ApplyCounts counts, applier.Apply(entries));
+      carried += counts;
+      after = entries.back().seq;
+    }
+    return latest;
+  };
+  // Most of the writes since the cutover are carried while the target still takes
+  // writes, so that the pause covers only what comes in meanwhile.
+  FERRY_ASSIGN_OR_RETURN(const int64_t caught_up, carry(state.target_seq_at_cutover));
+  PauseGuard pause(*sides->target);
+  FERRY_RETURN_IF_ERROR(pause.Pause(WallNowMs(), options_.max_pause_ms));
+  FERRY_ASSIGN_OR_RETURN(const int64_t carried_to, carry(caught_up));
+  FERRY_RETURN_IF_ERROR(pause.StillHolds("the rollback's last carry"));
+  FERRY_ASSIGN_OR_RETURN(const int64_t target_seq, sides->target->LatestChangeSeq());
+  if (target_seq > carried_to) {
+    return Status::Aborted("target writes arrived during the rollback's pause; try again");
   }
   FERRY_RETURN_IF_ERROR(deps_.storage.catalog().RenameNamespaces(
       org_id, {{sides->target_id, state.target_name}, {sides->source_id, state.source_name}},

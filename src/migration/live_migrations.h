@@ -95,6 +95,10 @@ class LiveMigrations {
   Result<std::unique_ptr<Sides>> OpenSides(const std::string& org_id, const model::Migration& m);
   Result<model::Migration> CutoverLocked(const std::string& org_id, const std::string& id);
   Result<model::Migration> RollbackLocked(const std::string& org_id, const std::string& id);
+  // Records a cutover or rollback that failed: a swap of names that happened stands
+  // (SettleInterrupted), and the error is kept in last_error.
+  void RecordFailure(const std::string& org_id, const std::string& id, const std::string& operation,
+                     const Status& error);
   Status SettleInterrupted(const model::Migration& m);
   void Notify(const model::Migration& m, model::WebhookEventType type);
   TimestampMs WallNowMs() const;

@@ -186,5 +186,77 @@ TEST_F(LiveMigrationsTest, FollowingKeepsApplyingUntilStopped) {
   EXPECT_EQ(Take(target->GetObjects(tb, {MapId(m.migration_id, "obj_f2", false)})).size(), 1u);
 }
 
+TEST_F(LiveMigrationsTest, ACutoverOrRollbackWhosePauseRunsOutSwapsNothing) {
+  model::Migration m = Run(Config(MigrationType::kReExtract));
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted);
+  const std::string& id = m.migration_id;
+  const std::string source_id = source_.ns.namespace_id;
+  const std::string target_id = TargetId(m);
+  auto& catalog = storage_->catalog();
+  auto stored = [&] { return ReadLiveState(Take(catalog.GetMigration(caller_.org_id, id))); };
+  ASSERT_TRUE(source_.store->InsertObject(TextObject("obj_late", "Written late.")).ok());
+  LiveOptions tight;
+  tight.max_pause_ms = 0;  // every last pass outlasts it
+  LiveMigrations hurried(*deps_, *validator_, nullptr, tight);
+
+  auto cut = hurried.Cutover(caller_, id);
+  EXPECT_EQ(cut.status().code(), StatusCode::kDeadlineExceeded) << cut.status().ToString();
+  EXPECT_EQ(Take(catalog.GetNamespaceByName(caller_.org_id, "source")).namespace_id, source_id);
+  EXPECT_TRUE(source_.store->InsertObject(TextObject("obj_after", "x")).ok())
+      << "the pause is lifted";
+  LiveState live = stored();
+  EXPECT_FALSE(live.cutover_at.has_value());
+  EXPECT_TRUE(live.operation.empty());
+  ASSERT_TRUE(live.last_error.has_value());
+  EXPECT_NE(live.last_error->find("max_pause_ms"), std::string::npos) << *live.last_error;
+
+  ASSERT_TRUE(live_->Cutover(caller_, id).ok()) << "with room in the pause it goes through";
+  auto target = Target(m);
+  model::Object fresh = TextObject("obj_t1", "Made in the target.");
+  fresh.bucket_id = MapId(id, bucket_.bucket_id, false);
+  ASSERT_TRUE(target->InsertObject(fresh).ok());
+  auto back = hurried.Rollback(caller_, id);
+  EXPECT_EQ(back.status().code(), StatusCode::kDeadlineExceeded) << back.status().ToString();
+  EXPECT_EQ(Take(catalog.GetNamespaceByName(caller_.org_id, "source")).namespace_id, target_id);
+  model::Object more = TextObject("obj_t2", "Made later.");
+  more.bucket_id = fresh.bucket_id;
+  EXPECT_TRUE(target->InsertObject(more).ok()) << "the pause is lifted";
+  EXPECT_FALSE(stored().rolled_back_at.has_value());
+  ASSERT_TRUE(live_->Rollback(caller_, id).ok());
+  EXPECT_EQ(Take(catalog.GetNamespaceByName(caller_.org_id, "source")).namespace_id, source_id);
+  EXPECT_EQ(Take(source_.store->GetObjects(bucket_.bucket_id, {"obj_t1", "obj_t2"})).size(), 2u);
+}
+
+TEST_F(LiveMigrationsTest, AnErrorAfterTheSwapLeavesTheCutoverDone) {
+  model::Migration m = Run(Config(MigrationType::kReExtract));
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted);
+  const std::string& id = m.migration_id;
+  auto& catalog = storage_->catalog();
+  auto target = Target(m);
+  model::Object early = TextObject("obj_t0", "Written to the target before the cutover.");
+  early.bucket_id = MapId(id, bucket_.bucket_id, false);
+  ASSERT_TRUE(target->InsertObject(early).ok());
+  const int64_t target_seq = Take(target->LatestChangeSeq());
+  ASSERT_GT(target_seq, 0);
+  storage_->Faults(source_.ns.namespace_id).FailNextPauseLifts(1, Status::Unavailable("injected"));
+  auto cut = live_->Cutover(caller_, id);
+  EXPECT_EQ(cut.status().code(), StatusCode::kUnavailable) << cut.status().ToString();
+  EXPECT_EQ(Take(catalog.GetNamespaceByName(caller_.org_id, "source")).namespace_id, TargetId(m));
+  LiveState live = ReadLiveState(Take(catalog.GetMigration(caller_.org_id, id)));
+  EXPECT_TRUE(live.cutover_at.has_value()) << "the names were swapped: the cutover stands";
+  EXPECT_TRUE(live.operation.empty());
+  EXPECT_EQ(live.target_seq_at_cutover, target_seq) << "a rollback carries back from there";
+  ASSERT_TRUE(live.last_error.has_value());
+  EXPECT_NE(live.last_error->find("injected"), std::string::npos);
+  EXPECT_TRUE(source_.store->InsertObject(TextObject("obj_after", "x")).ok())
+      << "the pause is lifted";
+  // Cut over: no second cutover (it would rename the live namespace away), no sync.
+  EXPECT_EQ(live_->Cutover(caller_, id).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(live_->Sync(caller_, id, false).status().code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(live_->Rollback(caller_, id).ok());
+  EXPECT_EQ(Take(catalog.GetNamespaceByName(caller_.org_id, "source")).namespace_id,
+            source_.ns.namespace_id);
+}
+
 }  // namespace
 }  // namespace ferry::migration::testing_support

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "extract/testing/fault_extractor.h"
+#include "migration/live_state.h"
 #include "migration/migration_service.h"
 #include "migration/run_context.h"
 #include "service/batch_runner.h"
@@ -257,6 +258,41 @@ TEST_F(MigrationRetryTest, ARetryThatCannotReopenWritesNothingAndCanBeRepeated) 
   EXPECT_EQ(Processing(m).items_failed, 0);
   EXPECT_EQ(m.additional_data.Get("retry_count")->as_int(), 1);
   EXPECT_GT(plan().size(), planned);
+}
+
+TEST_F(MigrationRetryTest, ALiveMigrationCutOverOrSyncingIsNotRetried) {
+  SetFault("flaky", true);
+  std::string id = Start(ExtendConfig());
+  runner_->WaitIdle();
+  ASSERT_EQ(Get(id).status, MigrationStatus::kCompleted);
+  SetFault("flaky", false);
+  auto set_live = [&](const std::function<void(LiveState&)>& change) {
+    model::Migration m = Get(id);
+    LiveState live = ReadLiveState(m);
+    change(live);
+    WriteLiveState(m, live);
+    ASSERT_TRUE(storage_->catalog().UpdateMigration(m).ok());
+  };
+  set_live([](LiveState& l) { l.cutover_at = 1; });
+  auto refused = migrations_->Retry(caller_, id);
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("cut over"), std::string::npos);
+  set_live([](LiveState& l) {
+    l.cutover_at.reset();
+    l.following = true;
+  });
+  EXPECT_EQ(migrations_->Retry(caller_, id).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Get(id).status, MigrationStatus::kCompleted);
+  // Rolled back, the source is live again: retried.
+  set_live([](LiveState& l) {
+    l.following = false;
+    l.cutover_at = 1;
+    l.rolled_back_at = 2;
+  });
+  ASSERT_TRUE(migrations_->Retry(caller_, id).ok());
+  runner_->WaitIdle();
+  EXPECT_EQ(Get(id).status, MigrationStatus::kCompleted);
+  EXPECT_EQ(Processing(Get(id)).items_failed, 0);
 }
 
 TEST_F(MigrationRetryTest, RetryIsRefusedWhileRunningAndWhenNothingFailed) {

@@ -1,6 +1,7 @@
 // MigrationService: failed items and retry.
 
 #include "migration/failed_items.h"
+#include "migration/live_state.h"
 #include "migration/migration_service.h"
 #include "migration/progress_tracker.h"
 #include "migration/validator.h"
@@ -86,6 +87,17 @@ Result<model::Migration> MigrationService::Retry(const service::Caller& caller,
   }
   if (m.config.dry_run) {
     return Status::FailedPrecondition("a dry run wrote nothing; there is nothing to retry");
+  }
+  // A retry copies from the source: over a live target's client writes after a cutover,
+  // or beside a sync that applies the source's changes.
+  const LiveState live = ReadLiveState(m);
+  if (live.cutover_at && !live.rolled_back_at) {
+    return Status::FailedPrecondition("migration " + id +
+                                      " was cut over; its target is live and is not retried");
+  }
+  if (live.following || !live.operation.empty()) {
+    return Status::FailedPrecondition("migration " + id +
+                                      " is being synced; stop its sync before a retry");
   }
   auto& catalog = deps_.storage.catalog();
   FERRY_ASSIGN_OR_RETURN(int64_t failed,

@@ -115,6 +115,11 @@ Result<std::vector<std::string>> Store::DeleteDocuments(const std::string& colle
   return ForwardingNamespaceStore::DeleteDocuments(collection_id, which);
 }
 
+Status Store::PauseWrites(TimestampMs until) {
+  FERRY_RETURN_IF_ERROR(faults_->BeforePauseWrites(until == 0));
+  return ForwardingNamespaceStore::PauseWrites(until);
+}
+
 Status Store::UpsertObjectsFenced(const WriteFence& fence,
                                   const std::vector<model::Object>& objects) {
   FERRY_RETURN_IF_ERROR(faults_->BeforeObjectUpsert());

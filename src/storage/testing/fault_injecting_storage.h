@@ -54,6 +54,8 @@ class FaultInjectingNamespaceStore final : public ForwardingNamespaceStore {
   Result<std::vector<std::string>> DeleteDocuments(const std::string& collection_id,
                                                    const DocumentSelection& which) override;
 
+  Status PauseWrites(TimestampMs until) override;
+
   Status UpsertObjectsFenced(const WriteFence& fence,
                              const std::vector<model::Object>& objects) override;
   Status UpsertDocumentsFenced(const WriteFence& fence,

@@ -22,6 +22,19 @@ void FaultInjection::FailNextObjectUpserts(int count, Status status) {
   object_status_ = std::move(status);
 }
 
+void FaultInjection::FailNextPauseLifts(int count, Status status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_lifts_ = count;
+  lift_status_ = std::move(status);
+}
+
+Status FaultInjection::BeforePauseWrites(bool lift) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!lift || fail_lifts_ == 0) return Status::Ok();
+  --fail_lifts_;
+  return lift_status_;
+}
+
 void FaultInjection::SetDiskFull(bool full) {
   std::lock_guard<std::mutex> lock(mu_);
   disk_full_ = full;

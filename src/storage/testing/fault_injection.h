@@ -18,6 +18,9 @@ class FaultInjection {
   void FailNextDocumentUpserts(int count, Status status);
   // The next `count` UpsertObjects calls fail with `status` (nothing is written).
   void FailNextObjectUpserts(int count, Status status);
+  // The next `count` PauseWrites calls that lift a pause (until 0) fail with `status`
+  // (the pause stays).
+  void FailNextPauseLifts(int count, Status status);
   // The next `count` UpsertDocuments calls write a corrupted first document.
   void CorruptNextDocumentUpserts(int count);
   // While set, every write reports ResourceExhausted("disk full") and writes nothing.
@@ -56,6 +59,7 @@ class FaultInjection {
   bool TakeCorruption();
   Status BeforeObjectUpsert();
   Status BeforeOtherWrite();
+  Status BeforePauseWrites(bool lift);
 
  private:
   mutable std::mutex mu_;
@@ -64,6 +68,8 @@ class FaultInjection {
   Status document_status_;
   int fail_objects_ = 0;
   Status object_status_;
+  int fail_lifts_ = 0;
+  Status lift_status_;
   bool disk_full_ = false;
   int corrupt_documents_ = 0;
   bool gate_closed_ = false;
