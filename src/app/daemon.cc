@@ -149,6 +149,7 @@ Status RunDaemon(const Config& config, ExtractorSetup extra_extractors) {
   migration::LiveOptions live_options;
   live_options.extraction_threads = config.workers;  // 0: every core
   live_options.crash_points = crash_points.get();
+  live_options.owner = runner_options.owner;
   // Sync, cutover and rollback (Ferry extensions); stopped before storage closes, also on
   // an early return.
   migration::LiveMigrations live(deps, validator, &notifier, live_options);

@@ -114,6 +114,7 @@ Result<model::Migration> LiveMigrations::CutoverLocked(const std::string& org_id
   }
   FERRY_RETURN_IF_ERROR(Record(org_id, id, [&](LiveState& live) {
                           live.operation = "cutover";
+                          live.owner = options_.owner;
                           live.following = false;
                           live.source_name = source.namespace_name;
                           live.target_name = target.namespace_name;
@@ -188,8 +189,10 @@ Result<model::Migration> LiveMigrations::RollbackLocked(const std::string& org_i
   }
   FERRY_ASSIGN_OR_RETURN(auto sides, OpenSides(org_id, m));
   FERRY_ASSIGN_OR_RETURN(ApplyPlan reverse, sides->Reverse());
-  FERRY_RETURN_IF_ERROR(
-      Record(org_id, id, [](LiveState& live) { live.operation = "rollback"; }).status());
+  FERRY_RETURN_IF_ERROR(Record(org_id, id, [&](LiveState& live) {
+                          live.operation = "rollback";
+                          live.owner = options_.owner;
+                        }).status());
   TimeoutPool pool(options_.extraction_threads > 0
                        ? options_.extraction_threads
                        : std::max(1u, std::thread::hardware_concurrency()),
@@ -286,6 +289,8 @@ Status LiveMigrations::Recover() {
                              catalog.ListMigrations(org.org_id, filter, model::Page{offset, 100}));
       for (const auto& m : page) {
         FERRY_RETURN_IF_ERROR(SettleInterrupted(m));
+        // Resumed here, recorded as this process's: a follower of the same migration in
+        // another process stops at its next pass.
         if (ReadLiveState(m).following) {
           auto st = Sync(service::Caller{org.org_id}, m.migration_id, true);
           if (!st.ok()) {

@@ -174,12 +174,19 @@ Result<model::Migration> LiveMigrations::Sync(const service::Caller& caller, con
   FERRY_RETURN_IF_ERROR(CheckSyncable(m));
   auto slot = SlotFor(id);
   if (follow) {
+    // Recorded first: the follower stops when the migration no longer says it follows
+    // here (a stop or a cutover through another process).
+    FERRY_ASSIGN_OR_RETURN(m, Record(caller.org_id, id, [&](LiveState& live) {
+                             live.following = true;
+                             live.owner = options_.owner;
+                           }));
     std::lock_guard<std::mutex> lock(mu_);
     if (shutdown_) return Status::Unavailable("the server is shutting down");
     if (!slot->running) {
       size_t running = 0;
       for (const auto& [other, s] : slots_) running += s->running ? 1 : 0;
       if (running >= options_.max_followers) {
+        (void)Record(caller.org_id, id, [](LiveState& live) { live.following = false; });
         return Status::ResourceExhausted("too many following syncs (at most " +
                                          std::to_string(options_.max_followers) + ")");
       }
@@ -204,7 +211,7 @@ Result<model::Migration> LiveMigrations::Sync(const service::Caller& caller, con
     Notify(m, model::WebhookEventType::kSynced);
     return m;
   }
-  return Record(caller.org_id, id, [](LiveState& live) { live.following = true; });
+  return m;
 }
 
 void LiveMigrations::FollowLoop(std::string org_id, std::string id, std::shared_ptr<Slot> slot) {
@@ -226,6 +233,10 @@ void LiveMigrations::FollowLoop(std::string org_id, std::string id, std::shared_
       Status st = Contain(&deps_.logger, "live sync pass", [&]() -> Status {
         m = Load(org_id, id);
         FERRY_RETURN_IF_ERROR(m.status());
+        const LiveState live = ReadLiveState(*m);
+        if (!live.following || (!live.owner.empty() && live.owner != options_.owner)) {
+          return Status::Cancelled("stopped, or followed by another process");
+        }
         FERRY_RETURN_IF_ERROR(CheckSyncable(*m));
         if (!sides) {
           FERRY_ASSIGN_OR_RETURN(sides, OpenSides(org_id, *m));
@@ -237,6 +248,10 @@ void LiveMigrations::FollowLoop(std::string org_id, std::string id, std::shared_
         }
         return Status::Ok();
       });
+      if (st.code() == StatusCode::kCancelled) {
+        deps_.logger.Info("live sync follower stopped", {{"migration_id", id}});
+        return;  // the catalog's record is left as it is
+      }
       if (!st.ok()) {
         deps_.logger.Warn("live sync pass failed",
                           {{"migration_id", id}, {"error", st.ToString()}});
@@ -255,6 +270,12 @@ void LiveMigrations::FollowLoop(std::string org_id, std::string id, std::shared_
       return;
     }
   }
+}
+
+bool LiveMigrations::Following(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slots_.find(id);
+  return it != slots_.end() && it->second->running;
 }
 
 Result<model::Migration> LiveMigrations::StopSync(const service::Caller& caller,

@@ -40,6 +40,9 @@ struct LiveOptions {
   // A cutover first catches up with writes going on, so its pause covers only what comes
   // in meanwhile. Off (benchmarks): every pending change is applied inside the pause.
   bool catch_up_before_pause = true;
+  // This process's node name, recorded as the owner of its followers and operations
+  // (processes sharing a catalog have distinct names).
+  std::string owner = "local";
   size_t extraction_threads = 0;  // for re-derived documents; 0: every core
   // Crash tests: "live.sync.page_applied" (a page written, its sequence not recorded),
   // "live.cutover.paused" (source writes paused, last changes not applied),
@@ -63,6 +66,9 @@ class LiveMigrations {
   Result<model::Migration> StopSync(const service::Caller& caller, const std::string& id);
   Result<model::Migration> Cutover(const service::Caller& caller, const std::string& id);
   Result<model::Migration> Rollback(const service::Caller& caller, const std::string& id);
+
+  // Whether a follower of the migration runs in this process.
+  bool Following(const std::string& id);
 
   // Settles operations a crash interrupted and restarts followers (after a restart).
   Status Recover();

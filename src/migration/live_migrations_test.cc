@@ -258,5 +258,45 @@ TEST_F(LiveMigrationsTest, AnErrorAfterTheSwapLeavesTheCutoverDone) {
             source_.ns.namespace_id);
 }
 
+TEST_F(LiveMigrationsTest, OneFollowerPerMigrationAcrossProcesses) {
+  model::Migration m = Run(Config(MigrationType::kCopy));
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted);
+  const std::string& id = m.migration_id;
+  auto& catalog = storage_->catalog();
+  auto stored = [&] { return ReadLiveState(Take(catalog.GetMigration(caller_.org_id, id))); };
+  ASSERT_TRUE(catalog.InsertOrganization({caller_.org_id, "test", 1}).ok());  // Recover's list
+  LiveOptions options_b;
+  options_b.owner = "node-b";
+  LiveMigrations other(*deps_, *validator_, nullptr, options_b);  // another process
+
+  ASSERT_TRUE(live_->Sync(caller_, id, true).ok());
+  EXPECT_TRUE(live_->Following(id));
+  EXPECT_EQ(stored().owner, "local");
+  // Stopped through the other process: this one's follower sees it and stops.
+  ASSERT_TRUE(other.StopSync(caller_, id).ok());
+  EXPECT_FALSE(stored().following);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (live_->Following(id)) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the follower never stopped";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a condition
+  }
+  EXPECT_FALSE(stored().following) << "not recorded as following again";
+
+  // Following here again; the other process restarts and resumes the follower, recorded
+  // as its own: one of the two stops at its next pass (which one depends on whose record
+  // lands last), so that only one applies changes.
+  ASSERT_TRUE(live_->Sync(caller_, id, true).ok());
+  ASSERT_TRUE(other.Recover().ok());
+  while (live_->Following(id) && other.Following(id)) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "two followers kept running";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a condition
+  }
+  LiveMigrations& follower = other.Following(id) ? other : *live_;
+  ASSERT_TRUE(follower.Following(id)) << "one of them follows";
+  EXPECT_EQ(stored().owner, &follower == &other ? "node-b" : "local");
+  EXPECT_TRUE(stored().following);
+  ASSERT_TRUE(follower.StopSync(caller_, id).ok());
+}
+
 }  // namespace
 }  // namespace ferry::migration::testing_support

@@ -84,6 +84,7 @@ LiveState ReadLiveState(const model::Migration& m) {
     s.last_error = e->as_string();
   }
   s.operation = Str(live->Get("operation"));
+  s.owner = Str(live->Get("owner"));
   s.source_name = Str(live->Get("source_name"));
   s.target_name = Str(live->Get("target_name"));
   s.source_renamed_to = Str(live->Get("source_renamed_to"));
@@ -115,6 +116,7 @@ void WriteLiveState(model::Migration& m, const LiveState& s) {
   live.Set("synced", CountsValue(s.synced));
   live.Set("last_error", Opt(s.last_error));
   live.Set("operation", s.operation.empty() ? model::Value() : model::Value(s.operation));
+  live.Set("owner", s.owner.empty() ? model::Value() : model::Value(s.owner));
   live.Set("source_name", s.source_name.empty() ? model::Value() : model::Value(s.source_name));
   live.Set("target_name", s.target_name.empty() ? model::Value() : model::Value(s.target_name));
   live.Set("source_renamed_to",

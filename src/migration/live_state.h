@@ -25,6 +25,9 @@ struct LiveState {
   std::optional<std::string> last_error;
   // An operation under way: "cutover" or "rollback" (settled by Recover after a crash).
   std::string operation;
+  // The process (its node name) running the follower or the operation. A follower whose
+  // migration names another owner (one that took it over) or no longer follows stops.
+  std::string owner;
   std::string source_name;  // the names before the cutover
   std::string target_name;
   std::string source_renamed_to;  // "<source_name>-pre-<short migration id>"
