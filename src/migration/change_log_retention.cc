@@ -85,6 +85,17 @@ std::vector<ChangeLogHold> ChangeLogHolds(const model::Migration& m) {
   return {{m.config.source_namespace_id, *after}};
 }
 
+Status CheckLogKeptAfter(storage::ChangeLogStore& log, int64_t after, const std::string& what) {
+  FERRY_ASSIGN_OR_RETURN(const int64_t latest, log.LatestChangeSeq());
+  if (latest <= after) return Status::Ok();
+  FERRY_ASSIGN_OR_RETURN(auto next, log.ListChanges(after, 1));
+  if (!next.empty() && next.front().seq == after + 1) return Status::Ok();
+  return Status::FailedPrecondition(
+      what + "'s change log was trimmed past sequence " + std::to_string(after) +
+      " (change_log_retention_seconds) before this migration applied it; its changes can "
+      "no longer be caught up: start a new migration");
+}
+
 Result<int64_t> ChangeLogTrimmer::TrimOrganization(const std::string& org_id, TimestampMs before) {
   auto& catalog = storage_.catalog();
   FERRY_ASSIGN_OR_RETURN(auto namespaces, AllPages<model::Namespace>([&](const model::Page& p) {

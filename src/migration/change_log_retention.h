@@ -43,6 +43,11 @@ struct ChangeLogHold {
 // both) makes it hold its source's log again.
 std::vector<ChangeLogHold> ChangeLogHolds(const model::Migration& m);
 
+// FailedPrecondition when entries of `log` after `after` were trimmed (its sequences have
+// no gaps otherwise): what follows `after` can no longer be caught up from it. `what`
+// names the log in the message.
+Status CheckLogKeptAfter(storage::ChangeLogStore& log, int64_t after, const std::string& what);
+
 struct ChangeLogRetentionOptions {
   // Entries younger than this are kept, needed or not. Config change_log_retention_seconds
   // (default 86400).

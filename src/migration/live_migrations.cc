@@ -5,6 +5,7 @@
 
 #include "common/contain.h"
 #include "common/thread_name.h"
+#include "migration/change_log_retention.h"
 #include "migration/live_sides.h"
 
 namespace ferry::migration {
@@ -130,6 +131,7 @@ Result<ApplyCounts> LiveMigrations::PassLocked(const std::string& org_id, const 
   ApplyCounts pass;
   FERRY_ASSIGN_OR_RETURN(model::Migration m, Load(org_id, id));
   int64_t after = ReadLiveState(m).next_after();
+  FERRY_RETURN_IF_ERROR(CheckLogKeptAfter(*sides.source, after, "the source"));
   FERRY_ASSIGN_OR_RETURN(const int64_t latest, sides.source->LatestChangeSeq());
   std::unique_ptr<TimeoutPool> pool;
   while (after < latest) {

@@ -298,5 +298,23 @@ TEST_F(LiveMigrationsTest, OneFollowerPerMigrationAcrossProcesses) {
   ASSERT_TRUE(follower.StopSync(caller_, id).ok());
 }
 
+TEST_F(LiveMigrationsTest, ASyncRefusesWhenTheLogWasTrimmedPastWhatItApplied) {
+  model::Migration m = Run(Config(MigrationType::kCopy));
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted);
+  ASSERT_TRUE(source_.store->InsertObject(TextObject("obj_1", "One.")).ok());
+  ASSERT_TRUE(source_.store->InsertObject(TextObject("obj_2", "Two.")).ok());
+  const int64_t latest = Take(source_.store->LatestChangeSeq());
+  ASSERT_TRUE(source_.store->TrimChanges(latest - 1).ok());  // as retention would
+  auto synced = live_->Sync(caller_, m.migration_id, false);
+  EXPECT_EQ(synced.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(synced.status().message().find("trimmed"), std::string::npos)
+      << synced.status().ToString();
+  auto target = Target(m);
+  EXPECT_TRUE(Take(target->GetObjects(MapId(m.migration_id, bucket_.bucket_id, false),
+                                      {MapId(m.migration_id, "obj_2", false)}))
+                  .empty())
+      << "nothing applied past the gap";
+}
+
 }  // namespace
 }  // namespace ferry::migration::testing_support

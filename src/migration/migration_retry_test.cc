@@ -295,6 +295,24 @@ TEST_F(MigrationRetryTest, ALiveMigrationCutOverOrSyncingIsNotRetried) {
   EXPECT_EQ(Processing(Get(id)).items_failed, 0);
 }
 
+TEST_F(MigrationRetryTest, ARetryRefusesWhenTheSourcesLogWasTrimmedSinceItsStart) {
+  SetFault("flaky", true);
+  std::string id = Start(ExtendConfig());
+  runner_->WaitIdle();
+  ASSERT_EQ(Get(id).status, MigrationStatus::kCompleted);
+  SetFault("flaky", false);
+  // A client write after the run, then the log trimmed over it (nothing held it).
+  auto objects = source_.store->ListObjects(bucket_.bucket_id, kAll).value();
+  ASSERT_TRUE(source_.store->UpsertObjects({objects.at(0)}).ok());
+  const int64_t latest = source_.store->LatestChangeSeq().value();
+  ASSERT_TRUE(source_.store->TrimChanges(latest).ok());
+  auto refused = migrations_->Retry(caller_, id);
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("trimmed"), std::string::npos)
+      << refused.status().ToString();
+  EXPECT_EQ(Get(id).status, MigrationStatus::kCompleted);
+}
+
 TEST_F(MigrationRetryTest, RetryIsRefusedWhileRunningAndWhenNothingFailed) {
   model::MigrationConfig config = ExtendConfig();
   config.target_namespace_id = "ns_retry_target";

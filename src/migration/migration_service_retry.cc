@@ -1,5 +1,6 @@
 // MigrationService: failed items and retry.
 
+#include "migration/change_log_retention.h"
 #include "migration/failed_items.h"
 #include "migration/live_state.h"
 #include "migration/migration_service.h"
@@ -98,6 +99,12 @@ Result<model::Migration> MigrationService::Retry(const service::Caller& caller,
   if (live.following || !live.operation.empty()) {
     return Status::FailedPrecondition("migration " + id +
                                       " is being synced; stop its sync before a retry");
+  }
+  // The retried run tells client writes made since the start from copy errors by the
+  // source's change log (a failed migration holds none of it).
+  if (m.additional_data.GetPath("live.source_seq_at_start") != nullptr) {
+    FERRY_ASSIGN_OR_RETURN(auto source, deps_.storage.OpenNamespace(m.config.source_namespace_id));
+    FERRY_RETURN_IF_ERROR(CheckLogKeptAfter(*source, live.source_seq_at_start, "the source"));
   }
   auto& catalog = deps_.storage.catalog();
   FERRY_ASSIGN_OR_RETURN(int64_t failed,

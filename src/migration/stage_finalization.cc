@@ -2,6 +2,7 @@
 // (counts and content checksums per resource, source vs target, verification.h), the source →
 // target id map, every resource marked completed.
 
+#include "migration/change_log_retention.h"
 #include "migration/retriever_migration.h"
 #include "migration/stages.h"
 #include "migration/verification.h"
@@ -53,6 +54,7 @@ Result<std::set<std::string>> ChangedSinceStart(RunContext& ctx, const std::stri
   std::set<std::string> out;
   const Value* seq = ctx.progress.Snapshot().additional_data.GetPath("live.source_seq_at_start");
   if (seq == nullptr || !seq->is_int()) return out;
+  FERRY_RETURN_IF_ERROR(CheckLogKeptAfter(*ctx.source, seq->as_int(), "the source"));
   for (int64_t after = seq->as_int();;) {
     FERRY_ASSIGN_OR_RETURN(auto page, ctx.source->ListChanges(after, 5000));
     if (page.empty()) return out;
