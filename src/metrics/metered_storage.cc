@@ -123,11 +123,11 @@ Status MeteredCatalogStore::UpdateMigration(const model::Migration& migration) {
   return Count("UpdateMigration", ForwardingCatalogStore::UpdateMigration(migration));
 }
 
-Status MeteredCatalogStore::ReopenMigration(const model::Migration& migration,
-                                            model::MigrationStatus from,
-                                            const std::vector<model::MigrationBatch>& batches) {
-  return Count("ReopenMigration",
-               ForwardingCatalogStore::ReopenMigration(migration, from, batches));
+Status MeteredCatalogStore::UpdateMigrationIf(const model::Migration& migration,
+                                              const model::Migration& expected,
+                                              const std::vector<model::MigrationBatch>& batches) {
+  return Count("UpdateMigrationIf",
+               ForwardingCatalogStore::UpdateMigrationIf(migration, expected, batches));
 }
 
 Result<model::Migration> MeteredCatalogStore::GetMigration(const std::string& org_id,

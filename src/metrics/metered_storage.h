@@ -62,8 +62,8 @@ class MeteredCatalogStore : public storage::ForwardingCatalogStore {
   // MigrationStore
   Status InsertMigration(const model::Migration& migration) override;
   Status UpdateMigration(const model::Migration& migration) override;
-  Status ReopenMigration(const model::Migration& migration, model::MigrationStatus from,
-                         const std::vector<model::MigrationBatch>& batches) override;
+  Status UpdateMigrationIf(const model::Migration& migration, const model::Migration& expected,
+                           const std::vector<model::MigrationBatch>& batches) override;
   Result<model::Migration> GetMigration(const std::string& org_id,
                                         const std::string& migration_id) override;
   Result<std::vector<model::Migration>> ListMigrations(const std::string& org_id,

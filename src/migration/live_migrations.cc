@@ -75,12 +75,19 @@ Result<model::Migration> LiveMigrations::Load(const std::string& org_id,
 
 Result<model::Migration> LiveMigrations::Record(const std::string& org_id, const std::string& id,
                                                 const std::function<void(LiveState&)>& change) {
-  FERRY_ASSIGN_OR_RETURN(model::Migration m, Load(org_id, id));
-  LiveState live = ReadLiveState(m);
-  change(live);
-  WriteLiveState(m, live);
-  FERRY_RETURN_IF_ERROR(deps_.storage.catalog().UpdateMigration(m));
-  return m;
+  // Written only over what was read: a write in between (the runner's, a retry's, another
+  // process's record) is read again and the change applied to it, never undone.
+  constexpr int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    FERRY_ASSIGN_OR_RETURN(const model::Migration read, Load(org_id, id));
+    model::Migration m = read;
+    LiveState live = ReadLiveState(m);
+    change(live);
+    WriteLiveState(m, live);
+    Status st = deps_.storage.catalog().UpdateMigrationIf(m, read, {});
+    if (st.ok()) return m;
+    if (st.code() != StatusCode::kFailedPrecondition || attempt == kAttempts) return st;
+  }
 }
 
 Status LiveMigrations::CheckSyncable(const model::Migration& m) const {

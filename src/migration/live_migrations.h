@@ -91,7 +91,8 @@ class LiveMigrations {
   void FollowLoop(std::string org_id, std::string id, std::shared_ptr<Slot> slot);
 
   Result<model::Migration> Load(const std::string& org_id, const std::string& id) const;
-  // Re-reads the migration, applies `change` to its live state and writes it.
+  // Re-reads the migration, applies `change` to its live state and writes it back unless
+  // another write came between (then again, on what that one wrote).
   Result<model::Migration> Record(const std::string& org_id, const std::string& id,
                                   const std::function<void(LiveState&)>& change);
   // Applies source changes after the recorded sequence up to the source's latest.

@@ -238,12 +238,12 @@ TEST_F(MigrationRetryTest, ARetryThatCannotReopenWritesNothingAndCanBeRepeated) 
   auto& faults = storage_->catalog_faults();
   using storage::testing::CatalogOp;
   // Another retry (or a cancel) changed the migration first: refused, as a conflict.
-  faults.Fail(CatalogOp::kReopenMigration, Status::FailedPrecondition("changed"));
+  faults.Fail(CatalogOp::kUpdateMigrationIf, Status::FailedPrecondition("changed"));
   auto lost = migrations_->Retry(caller_, id);
   EXPECT_EQ(lost.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(lost.status().message().find("changed meanwhile"), std::string::npos);
   // The catalog is out of reach: the error, and neither the row nor the plan changed.
-  faults.Fail(CatalogOp::kReopenMigration, Status::Unavailable("injected"));
+  faults.Fail(CatalogOp::kUpdateMigrationIf, Status::Unavailable("injected"));
   EXPECT_EQ(migrations_->Retry(caller_, id).status().code(), StatusCode::kUnavailable);
   model::Migration m = Get(id);
   EXPECT_EQ(m.status, MigrationStatus::kCompleted);

@@ -115,13 +115,13 @@ Result<model::Migration> MigrationService::Retry(const service::Caller& caller,
   }
   FERRY_RETURN_IF_ERROR(ReclaimTarget(catalog, m));
   FERRY_ASSIGN_OR_RETURN(auto plan, PlanRetryBatches(catalog, m));
-  const MigrationStatus from = m.status;
+  const model::Migration read = m;
   TimestampMs now = deps_.clock.NowMs();
   ResetForRetry(m, now);
   // Pending and planned in one transaction, and only from the state read above: no run
   // (here or in another process polling the catalog) sees it pending before its plan, and
   // of two concurrent retries one is refused.
-  Status reopened = catalog.ReopenMigration(m, from, plan);
+  Status reopened = catalog.UpdateMigrationIf(m, read, plan);
   if (reopened.code() == StatusCode::kFailedPrecondition ||
       reopened.code() == StatusCode::kAlreadyExists) {
     return Status::FailedPrecondition("migration " + id +

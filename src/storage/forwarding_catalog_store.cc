@@ -112,10 +112,10 @@ Status ForwardingCatalogStore::UpdateMigration(const model::Migration& migration
   return target_.UpdateMigration(migration);
 }
 
-Status ForwardingCatalogStore::ReopenMigration(const model::Migration& migration,
-                                               model::MigrationStatus from,
-                                               const std::vector<model::MigrationBatch>& batches) {
-  return target_.ReopenMigration(migration, from, batches);
+Status ForwardingCatalogStore::UpdateMigrationIf(
+    const model::Migration& migration, const model::Migration& expected,
+    const std::vector<model::MigrationBatch>& batches) {
+  return target_.UpdateMigrationIf(migration, expected, batches);
 }
 
 Result<model::Migration> ForwardingCatalogStore::GetMigration(const std::string& org_id,

@@ -29,14 +29,15 @@ class MigrationStore {
   // FailedPrecondition, nothing written.
   virtual Status InsertMigration(const model::Migration& migration) = 0;
   virtual Status UpdateMigration(const model::Migration& migration) = 0;
-  // Reopens a completed or failed migration for a retry, in one transaction: when its
-  // stored status is still `from`, inserts `batches` (the retry's plan; AlreadyExists on a
-  // (migration_id, batch_no) already present) and replaces the row with `migration`
-  // (pending). FailedPrecondition, nothing written, when the status is no longer `from`
-  // (another retry or a cancel came first); NotFound when absent. So a retried migration
-  // never shows pending without its plan, and two retries never both run.
-  virtual Status ReopenMigration(const model::Migration& migration, model::MigrationStatus from,
-                                 const std::vector<model::MigrationBatch>& batches) = 0;
+  // Optimistic concurrency: replaces the row with `migration` only when its stored status
+  // and additional_data are still `expected`'s (what the caller read and changed), and
+  // inserts `batches` in the same transaction (a retry's plan; AlreadyExists on a
+  // (migration_id, batch_no) already present). FailedPrecondition, nothing written, when
+  // another write came between (read again and redo); NotFound when absent. Leaving the
+  // unfinished states releases the target claim, as UpdateMigration does.
+  virtual Status UpdateMigrationIf(const model::Migration& migration,
+                                   const model::Migration& expected,
+                                   const std::vector<model::MigrationBatch>& batches) = 0;
   virtual Result<model::Migration> GetMigration(const std::string& org_id,
                                                 const std::string& migration_id) = 0;
   // Newest first (created_at descending, then id), filtered.

@@ -221,41 +221,55 @@ TEST_P(StorageConformanceTest, BatchPlanInsertIsAllOrNothing) {
   EXPECT_TRUE(batches.empty());
 }
 
-TEST_P(StorageConformanceTest, ReopenMigrationPlansAndReopensOnlyFromTheExpectedStatus) {
+TEST_P(StorageConformanceTest, UpdateMigrationIfWritesOnlyWhatNobodyChangedMeanwhile) {
   model::Migration failed = MinimalMigration("org_a", "mig_1");
   failed.status = MigrationStatus::kFailed;
+  model::ValueObject data;
+  data.Set("live", model::Value(model::ValueObject{}));
+  data.Set("retry_count", model::Value(int64_t{1}));
+  failed.additional_data = model::Value(std::move(data));
   ASSERT_OK(catalog().InsertMigration(failed));
   ASSERT_OK(catalog().InsertMigrationBatches({SampleMigrationBatch("mig_1", 1)}));
   model::Migration pending = failed;
   pending.status = MigrationStatus::kPending;
   pending.error_message = "retried";
 
-  // From a status it no longer has: nothing written, neither the row nor the plan.
-  EXPECT_EQ(STATUS_CODE(catalog().ReopenMigration(pending, MigrationStatus::kCompleted,
-                                                  {SampleMigrationBatch("mig_1", 2)})),
-            StatusCode::kFailedPrecondition);
-  // A batch number taken: the whole reopen is undone.
-  EXPECT_EQ(STATUS_CODE(catalog().ReopenMigration(
-                pending, MigrationStatus::kFailed,
-                {SampleMigrationBatch("mig_1", 3), SampleMigrationBatch("mig_1", 1)})),
-            StatusCode::kAlreadyExists);
+  // Read in another status, or with other additional_data: nothing written, neither the
+  // row nor the plan.
+  model::Migration stale = failed;
+  stale.status = MigrationStatus::kCompleted;
+  EXPECT_EQ(
+      STATUS_CODE(catalog().UpdateMigrationIf(pending, stale, {SampleMigrationBatch("mig_1", 2)})),
+      StatusCode::kFailedPrecondition);
+  stale = failed;
+  stale.additional_data = model::Value(model::ValueObject{});
+  EXPECT_EQ(
+      STATUS_CODE(catalog().UpdateMigrationIf(pending, stale, {SampleMigrationBatch("mig_1", 2)})),
+      StatusCode::kFailedPrecondition);
+  // A batch number taken: the whole write is undone.
+  EXPECT_EQ(
+      STATUS_CODE(catalog().UpdateMigrationIf(
+          pending, failed, {SampleMigrationBatch("mig_1", 3), SampleMigrationBatch("mig_1", 1)})),
+      StatusCode::kAlreadyExists);
   ASSERT_OK_AND_ASSIGN(model::Migration got, catalog().GetMigration("org_a", "mig_1"));
   ExpectSame(failed, got);
   ASSERT_OK_AND_ASSIGN(auto batches, catalog().ListMigrationBatches("mig_1", 0, 10));
   EXPECT_EQ(BatchNos(batches), (std::vector<int64_t>{1}));
 
-  ASSERT_OK(catalog().ReopenMigration(pending, MigrationStatus::kFailed,
-                                      {SampleMigrationBatch("mig_1", 2)}));
+  // As read after a restart (decoded from storage): written, with its plan.
+  Restart();
+  ASSERT_OK_AND_ASSIGN(model::Migration read, catalog().GetMigration("org_a", "mig_1"));
+  ASSERT_OK(catalog().UpdateMigrationIf(pending, read, {SampleMigrationBatch("mig_1", 2)}));
   ASSERT_OK_AND_ASSIGN(got, catalog().GetMigration("org_a", "mig_1"));
   ExpectSame(pending, got);
   ASSERT_OK_AND_ASSIGN(batches, catalog().ListMigrationBatches("mig_1", 0, 10));
   EXPECT_EQ(BatchNos(batches), (std::vector<int64_t>{1, 2}));
-  // A second retry that read the failed state lost the race: refused.
-  EXPECT_EQ(STATUS_CODE(catalog().ReopenMigration(pending, MigrationStatus::kFailed,
-                                                  {SampleMigrationBatch("mig_1", 3)})),
-            StatusCode::kFailedPrecondition);
-  EXPECT_EQ(STATUS_CODE(catalog().ReopenMigration(MinimalMigration("org_b", "mig_1"),
-                                                  MigrationStatus::kFailed, {})),
+  // A second writer that read the failed state lost the race: refused.
+  EXPECT_EQ(
+      STATUS_CODE(catalog().UpdateMigrationIf(pending, failed, {SampleMigrationBatch("mig_1", 3)})),
+      StatusCode::kFailedPrecondition);
+  EXPECT_EQ(STATUS_CODE(catalog().UpdateMigrationIf(MinimalMigration("org_b", "mig_1"),
+                                                    MinimalMigration("org_b", "mig_1"), {})),
             StatusCode::kNotFound);
   ASSERT_OK_AND_ASSIGN(batches, catalog().ListMigrationBatches("mig_1", 0, 10));
   EXPECT_EQ(BatchNos(batches), (std::vector<int64_t>{1, 2}));

@@ -65,7 +65,7 @@ class PgCatalogStore final : public CatalogStore {
   // Migrations and batch plans: pg_migrations.cc.
   Status InsertMigration(const model::Migration& migration) override;
   Status UpdateMigration(const model::Migration& migration) override;
-  Status ReopenMigration(const model::Migration& migration, model::MigrationStatus from,
+  Status UpdateMigrationIf(const model::Migration& migration, const model::Migration& expected,
                          const std::vector<model::MigrationBatch>& batches) override;
   Result<model::Migration> GetMigration(const std::string& org_id,
                                         const std::string& migration_id) override;

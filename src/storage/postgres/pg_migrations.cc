@@ -230,21 +230,27 @@ Status PgCatalogStore::UpdateMigration(const model::Migration& migration) {
   });
 }
 
-Status PgCatalogStore::ReopenMigration(const model::Migration& migration,
-                                       model::MigrationStatus from,
-                                       const std::vector<model::MigrationBatch>& batches) {
-  return db_->Run("reopen migration", [&](pqxx::work& tx) -> Status {
+Status PgCatalogStore::UpdateMigrationIf(const model::Migration& migration,
+                                         const model::Migration& expected,
+                                         const std::vector<model::MigrationBatch>& batches) {
+  return db_->Run("update migration if unchanged", [&](pqxx::work& tx) -> Status {
     auto row = tx.exec_params(
-        "SELECT status FROM migrations WHERE migration_id = $1 AND org_id = $2 FOR UPDATE",
+        "SELECT status, additional_data FROM migrations WHERE migration_id = $1 AND org_id = $2 "
+        "FOR UPDATE",
         migration.migration_id, migration.org_id);
     if (row.empty()) return NotFoundMigration(migration.migration_id);
-    const std::string status = ReadText(row[0][0]);
-    if (status != model::MigrationStatusName(from)) {
-      return Status::FailedPrecondition("migration " + migration.migration_id + " is no longer " +
-                                        std::string(model::MigrationStatusName(from)));
+    model::Value stored;
+    if (!DecodeValueBlob(ReadBytes(row[0][1]), &stored)) {
+      return CorruptField("migrations.additional_data");
+    }
+    if (ReadText(row[0][0]) != model::MigrationStatusName(expected.status) ||
+        !(stored == expected.additional_data)) {
+      return Status::FailedPrecondition("migration " + migration.migration_id +
+                                        " was written meanwhile");
     }
     InsertBatchRows(tx, batches, /*with_completed_by=*/false);
     ExecMigration(tx, kUpdateMigration, migration);
+    if (!IsActive(migration.status)) ReleaseTargetClaim(tx, migration.migration_id);
     return Status::Ok();
   });
 }

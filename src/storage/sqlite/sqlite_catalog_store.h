@@ -68,7 +68,7 @@ class SqliteCatalogStore final : public CatalogStore {
   // Migrations and batch plans: sqlite_migrations.cc.
   Status InsertMigration(const model::Migration& migration) override;
   Status UpdateMigration(const model::Migration& migration) override;
-  Status ReopenMigration(const model::Migration& migration, model::MigrationStatus from,
+  Status UpdateMigrationIf(const model::Migration& migration, const model::Migration& expected,
                          const std::vector<model::MigrationBatch>& batches) override;
   Result<model::Migration> GetMigration(const std::string& org_id,
                                         const std::string& migration_id) override;

@@ -254,23 +254,36 @@ Status SqliteCatalogStore::UpdateMigration(const model::Migration& migration) {
   });
 }
 
-Status SqliteCatalogStore::ReopenMigration(const model::Migration& migration,
-                                           model::MigrationStatus from,
-                                           const std::vector<model::MigrationBatch>& batches) {
+Status SqliteCatalogStore::UpdateMigrationIf(const model::Migration& migration,
+                                             const model::Migration& expected,
+                                             const std::vector<model::MigrationBatch>& batches) {
   return db_->Locked([&](SqliteDb& db) -> Status {
     return InTransaction(db, [&]() -> Status {
-      FERRY_ASSIGN_OR_RETURN(Statement stmt,
-                             db.Prepare(std::string(kUpdateMigration) + "AND status = ?16"));
-      BindMigration(stmt, migration);
-      stmt.BindText(16, model::MigrationStatusName(from));
-      FERRY_RETURN_IF_ERROR(stmt.Run());
-      if (db.Changes() == 0) {
-        Status why = WhyNotUpdated(db, migration);
-        if (why.code() == StatusCode::kNotFound) return why;
-        return Status::FailedPrecondition("migration " + migration.migration_id + " is no longer " +
-                                          std::string(model::MigrationStatusName(from)));
+      std::string status;
+      model::Value stored;
+      {
+        FERRY_ASSIGN_OR_RETURN(Statement read,
+                               db.Prepare("SELECT status, additional_data FROM migrations "
+                                          "WHERE migration_id = ? AND org_id = ?"));
+        read.BindText(1, migration.migration_id);
+        read.BindText(2, migration.org_id);
+        FERRY_ASSIGN_OR_RETURN(bool found, read.Step());
+        if (!found) return NotFoundMigration(migration.migration_id);
+        status = read.Text(0);
+        if (!records::DecodeValueBlob(read.Blob(1), &stored)) {
+          return records::CorruptField("migrations.additional_data");
+        }
       }
+      if (status != model::MigrationStatusName(expected.status) ||
+          !(stored == expected.additional_data)) {
+        return Status::FailedPrecondition("migration " + migration.migration_id +
+                                          " was written meanwhile");
+      }
+      FERRY_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(kUpdateMigration));
+      BindMigration(stmt, migration);
+      FERRY_RETURN_IF_ERROR(stmt.Run());
       for (const auto& batch : batches) FERRY_RETURN_IF_ERROR(InsertBatchRow(db, batch));
+      if (!IsActive(migration.status)) return ReleaseTargetClaim(db, migration.migration_id);
       return Status::Ok();
     });
   });

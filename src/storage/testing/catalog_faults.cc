@@ -79,10 +79,10 @@ Status Store::UpdateMigration(const model::Migration& migration) {
   return ForwardingCatalogStore::UpdateMigration(migration);
 }
 
-Status Store::ReopenMigration(const model::Migration& migration, model::MigrationStatus from,
-                              const std::vector<model::MigrationBatch>& batches) {
-  FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kReopenMigration));
-  return ForwardingCatalogStore::ReopenMigration(migration, from, batches);
+Status Store::UpdateMigrationIf(const model::Migration& migration, const model::Migration& expected,
+                                const std::vector<model::MigrationBatch>& batches) {
+  FERRY_RETURN_IF_ERROR(faults_.Before(CatalogOp::kUpdateMigrationIf));
+  return ForwardingCatalogStore::UpdateMigrationIf(migration, expected, batches);
 }
 
 Status Store::UpsertTask(const model::Task& task) {

@@ -19,7 +19,7 @@ namespace ferry::storage::testing {
 enum class CatalogOp {
   kInsertMigration,
   kUpdateMigration,
-  kReopenMigration,
+  kUpdateMigrationIf,
   kUpsertTask,
   kInsertMigrationBatches,
   kUpdateMigrationBatch,
@@ -87,8 +87,8 @@ class FaultInjectingCatalogStore final : public ForwardingCatalogStore {
 
   Status InsertMigration(const model::Migration& migration) override;
   Status UpdateMigration(const model::Migration& migration) override;
-  Status ReopenMigration(const model::Migration& migration, model::MigrationStatus from,
-                         const std::vector<model::MigrationBatch>& batches) override;
+  Status UpdateMigrationIf(const model::Migration& migration, const model::Migration& expected,
+                           const std::vector<model::MigrationBatch>& batches) override;
   Status UpsertTask(const model::Task& task) override;
   Status InsertMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
   Status ImportMigrationBatches(const std::vector<model::MigrationBatch>& batches) override;
