@@ -167,7 +167,15 @@ http::HttpResponse GetBatch(ApiContext& ctx, const Request& req) {
 
 http::HttpResponse SubmitBatch(ApiContext& ctx, const Request& req) {
   http::HttpResponse error;
-  if (!ParseJson(req.http, true, &error)) return error;
+  auto body = ParseJson(req.http, true, &error);
+  if (!body) return error;
+  model::ValidationIssues issues;
+  codec::JsonReader reader = codec::BodyReader(*body, &issues);
+  if (reader.is_object()) {
+    reader.RejectNull({"include_processing_history"});
+    reader.Bool("include_processing_history", false);  // read for its type only
+  }
+  if (!issues.empty()) return Unprocessable(issues);
   API_ASSIGN_OR_RESPOND(auto h, RequireNamespace(ctx, req));
   API_ASSIGN_OR_RESPOND(auto bucket, ctx.buckets.Get(h, req.Param("bucket_identifier")));
   API_ASSIGN_OR_RESPOND(auto task,

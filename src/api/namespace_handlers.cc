@@ -42,6 +42,7 @@ http::HttpResponse List(ApiContext& ctx, const Request& req) {
   model::Page page = ParsePage(req.http, &issues);
   codec::JsonReader reader = codec::BodyReader(*body, &issues);
   if (reader.ExpectObject()) {
+    reader.RejectNull({"case_sensitive"});
     reader.Bool("case_sensitive", false);
     codec::RejectUnsupported(reader, {"filters", "sort", "search"});
   }

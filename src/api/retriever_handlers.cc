@@ -50,6 +50,7 @@ http::HttpResponse List(ApiContext& ctx, const Request& req) {
   std::optional<std::string> search;
   bool case_sensitive = false;
   if (reader.ExpectObject()) {
+    reader.RejectNull({"case_sensitive"});
     search = reader.String("search", false);
     case_sensitive = reader.Bool("case_sensitive", false).value_or(false);
     codec::RejectUnsupported(reader, {"filters", "sorts"}, "; use search");

@@ -67,6 +67,7 @@ std::optional<model::TaskStatus> StatusFilter(JsonReader& body) {
 model::BatchListQuery DecodeBatchList(JsonReader body) {
   model::BatchListQuery q;
   if (!body.ExpectObject()) return q;
+  body.RejectNull({"limit", "offset"});
   q.status = StatusFilter(body);
   q.page.offset = body.Int("offset", false, 0, INT64_MAX).value_or(0);
   q.page.limit = body.Int("limit", false, 1, 1000).value_or(100);
@@ -83,6 +84,7 @@ json::object EncodeBatchList(const model::ListResult<model::Batch>& list,
 model::BatchRetry DecodeBatchRetry(JsonReader body) {
   model::BatchRetry r;
   if (!body.ExpectObject()) return r;
+  body.RejectNull({"retry_mode", "max_retry_count"});
   auto mode = body.Enum("retry_mode", false, {"transient_only", "all"});
   r.transient_only = mode.value_or("transient_only") == "transient_only";
   r.max_retry_count = static_cast<int>(body.Int("max_retry_count", false, 1, 10).value_or(3));

@@ -17,6 +17,7 @@ const std::vector<std::string>& FieldTypeNames() {
 model::BucketSchema DecodeBucketSchema(JsonReader schema) {
   model::BucketSchema out;
   if (!schema.ExpectObject()) return out;
+  schema.RejectNull({"properties"});
   const json::value* props = schema.Member("properties");
   if (props == nullptr) {
     schema.AddIssue("properties", "Field required", "missing");
@@ -30,10 +31,13 @@ model::BucketSchema DecodeBucketSchema(JsonReader schema) {
                          "Dictionary")) {
     return out;
   }
-  JsonReader props_reader = schema.Child("properties");
   for (const auto& [name, def] : props->get_object()) {
-    JsonReader field = props_reader.Child(name);
+    model::ValueArray loc = schema.loc();
+    loc.emplace_back("properties");
+    loc.emplace_back(std::string(name));
+    JsonReader field(&def, std::move(loc), schema.issues());  // null here is a null model
     if (!field.ExpectObject()) continue;
+    field.RejectNull({"type"});
     model::SchemaField f;
     f.name = std::string(name);
     auto type = field.Enum("type", true, FieldTypeNames());
@@ -62,6 +66,7 @@ json::object EncodeBucketSchema(const model::BucketSchema& schema) {
 model::BucketCreate DecodeBucketCreate(JsonReader body) {
   model::BucketCreate req;
   if (!body.ExpectObject()) return req;
+  body.RejectNull({"bucket_name", "bucket_schema", "metadata"});
   req.bucket_name = body.String("bucket_name", true, limits::kName).value_or("");
   req.description = body.String("description", false);
   if (body.Member("bucket_schema") == nullptr) {
@@ -101,6 +106,7 @@ json::object EncodeBucket(const model::Bucket& b, const model::BucketStats& st,
 model::BatchCreate DecodeBatchCreate(JsonReader body) {
   model::BatchCreate req;
   if (!body.ExpectObject()) return req;
+  body.RejectNull({"object_ids"});
   req.object_ids = body.StringList("object_ids", true, limits::kBatchObjects)
                        .value_or(std::vector<std::string>{});
   req.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);

@@ -9,11 +9,13 @@ namespace json = boost::json;
 model::NamespaceCloneRequest DecodeNamespaceCloneRequest(JsonReader body) {
   model::NamespaceCloneRequest req;
   if (!body.ExpectObject()) return req;
+  body.RejectNull({"namespace_name"});
   req.namespace_name = body.String("namespace_name", true, limits::kName).value_or("");
   req.description = body.String("description", false);
   req.source_organization_id = body.String("source_organization_id", false);
   JsonReader include = body.Child("include_resources");
   if (include.value() != nullptr && include.ExpectObject()) {
+    include.RejectNull({"collections", "retrievers", "taxonomies"});
     req.collections = include.Bool("collections", false).value_or(req.collections);
     req.retrievers = include.Bool("retrievers", false).value_or(req.retrievers);
     req.taxonomies = include.Bool("taxonomies", false).value_or(req.taxonomies);

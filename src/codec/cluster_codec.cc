@@ -38,8 +38,10 @@ model::Value DecodeEnrichmentConfig(JsonReader& body) {
   if (body.Member("source_enrichment_config") == nullptr || !config.ExpectObject()) {
     return model::Value();
   }
+  config.RejectNull({"field_mappings"});
   for (auto& m : config.Elements("field_mappings", false)) {
     if (!m.ExpectObject()) continue;
+    m.RejectNull({"source_field", "target_field"});
     m.String("source_field", true);
     m.String("target_field", true);
   }
@@ -53,6 +55,8 @@ void DecodeVectorConfig(JsonReader body, model::Cluster* c) {
   }
   JsonReader v = body.Child("vector_config");
   if (!v.ExpectObject()) return;
+  v.RejectNull({"clustering_method", "multi_feature_strategy", "normalize_features",
+                "effective_feature_method", "enrich_source"});
   if (auto uris = v.StringList("feature_uris", false)) {
     if (uris->empty()) {
       v.AddIssue("feature_uris", "List should have at least 1 item after validation, not 0",
@@ -101,6 +105,7 @@ std::string BlobUri(const std::string& hash) { return "ferry://blobs/" + hash; }
 model::Cluster DecodeClusterCreate(JsonReader body) {
   model::Cluster c;
   if (!body.ExpectObject()) return c;
+  body.RejectNull({"collection_ids", "cluster_type", "enrich_source_collection"});
   if (auto ids = body.StringList("collection_ids", true)) {
     if (ids->empty()) {
       body.AddIssue("collection_ids", "List should have at least 1 item after validation, not 0",

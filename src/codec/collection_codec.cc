@@ -12,6 +12,7 @@ namespace {
 model::CollectionSource DecodeSource(JsonReader r) {
   model::CollectionSource src;
   if (!r.ExpectObject()) return src;
+  r.RejectNull({"type"});
   auto type = r.Enum("type", true, {"bucket", "collection", "taxonomy", "cluster"});
   if (!type) return src;
   if (*type == "taxonomy" || *type == "cluster") {
@@ -63,6 +64,7 @@ model::Value DecodeInputMappings(JsonReader& r) {
   }
   for (auto& e : r.Elements("input_mappings", false)) {
     if (!e.ExpectObject()) continue;
+    e.RejectNull({"input_key"});
     auto key = e.String("input_key", true);
     auto source_type = e.Enum("source_type", false, {"payload", "literal", "vector"});
     auto path = e.String("path", source_type.value_or("payload") == "payload");
@@ -78,6 +80,8 @@ model::Value DecodeInputMappings(JsonReader& r) {
 model::CollectionExtractor DecodeExtractor(JsonReader r) {
   model::CollectionExtractor ex;
   if (!r.ExpectObject()) return ex;
+  r.RejectNull({"feature_extractor_name", "version", "input_mappings", "field_passthrough",
+                "include_all_source_fields"});
   ex.name = r.String("feature_extractor_name", true).value_or("");
   ex.version = r.String("version", true).value_or("");
   ex.parameters = r.ObjectValue("parameters");
@@ -85,6 +89,7 @@ model::CollectionExtractor DecodeExtractor(JsonReader r) {
   ex.input_mappings = DecodeInputMappings(r);
   for (auto& e : r.Elements("field_passthrough", false)) {
     if (!e.ExpectObject()) continue;
+    e.RejectNull({"source_path", "required"});
     model::FieldPassthrough fp;
     fp.source_path = e.String("source_path", true).value_or("");
     fp.target_path = e.String("target_path", false);
@@ -134,6 +139,7 @@ json::object EncodeSource(const model::CollectionSource& s,
 model::CollectionCreate DecodeCollectionCreate(JsonReader body) {
   model::CollectionCreate req;
   if (!body.ExpectObject()) return req;
+  body.RejectNull({"collection_name", "source", "feature_extractor", "enabled"});
   req.collection_name = body.String("collection_name", true, limits::kName).value_or("");
   req.description = body.String("description", false);
   if (body.Member("source") == nullptr) {
@@ -155,6 +161,7 @@ model::CollectionCreate DecodeCollectionCreate(JsonReader body) {
 model::CollectionCloneRequest DecodeCollectionClone(JsonReader body) {
   model::CollectionCloneRequest req;
   if (!body.ExpectObject()) return req;
+  body.RejectNull({"collection_name"});
   req.collection_name = body.String("collection_name", true, limits::kName).value_or("");
   req.description = body.String("description", false);
   if (body.Member("source") != nullptr) req.source = DecodeSource(body.Child("source"));

@@ -73,6 +73,7 @@ bool CheckFieldName(const JsonReader& r, std::string_view key) {
 // One FeatureModel: its dense vectors (DenseVector / NamedDenseVectors).
 void DecodeFeature(JsonReader f, std::vector<model::DocumentVectorInput>* out) {
   if (!f.ExpectObject()) return;
+  f.RejectNull({"feature_extractor_id"});
   std::string extractor = f.String("feature_extractor_id", true, limits::kName).value_or("");
   const json::value* vectors = f.Member("vectors");
   if (vectors == nullptr) return;  // a feature without vectors adds none
@@ -167,6 +168,7 @@ model::DocumentFilter DecodeCondition(JsonReader c, bool case_sensitive) {
   model::DocumentFilter f;
   f.kind = model::DocumentFilter::Kind::kCondition;
   f.case_sensitive = case_sensitive;
+  c.RejectNull({"field", "operator"});  // `value` is Any: null is a value
   f.field = c.String("field", true, limits::kName).value_or("");
   f.op = c.Enum("operator", false, kOperators).value_or("eq");
   if (c.is_object() && !c.value()->get_object().contains("value")) {
@@ -250,6 +252,7 @@ model::DocumentFilter DecodeDocumentFilter(JsonReader node) { return DecodeFilte
 model::DocumentCreate DecodeDocumentCreate(JsonReader body) {
   model::DocumentCreate req;
   if (!body.ExpectObject()) return req;
+  body.RejectNull({"collection_id", "features", "lineage_chain", "metadata"});
   req.collection_id = body.String("collection_id", true, limits::kName).value_or("");
   if (auto t = body.Enum("source_type", false, {"bucket", "collection"})) {
     req.source_type = model::ParseSourceType(*t);
@@ -314,6 +317,7 @@ model::DocumentBatchUpdate DecodeDocumentBatchUpdate(JsonReader body) {
   if (body.Member("updates")->is_array()) CheckNotEmpty(body, "updates", items.size());
   for (JsonReader item : items) {
     if (!item.ExpectObject()) continue;
+    item.RejectNull({"document_id", "update_data"});
     model::DocumentFieldPatch p;
     p.document_id = item.String("document_id", true, limits::kName).value_or("");
     p.patch = UpdateData(item, true);
@@ -342,6 +346,7 @@ model::DocumentBatchDelete DecodeDocumentBatchDelete(JsonReader body) {
 model::DocumentBulkUpdate DecodeDocumentBulkUpdate(JsonReader body) {
   model::DocumentBulkUpdate req;
   if (!body.ExpectObject()) return req;
+  body.RejectNull({"update_data"});
   req.filter = OptionalFilter(body);
   req.update_data = UpdateData(body, true);
   return req;

@@ -1,5 +1,6 @@
 #include "codec/json_reader.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "codec/json_value.h"
@@ -51,7 +52,10 @@ JsonReader::JsonReader(const json::value* value, model::ValueArray loc,
     : value_(value), loc_(std::move(loc)), issues_(issues) {}
 
 JsonReader BodyReader(const json::value& body, model::ValidationIssues* issues) {
-  return JsonReader(&body, model::ValueArray{model::Value("body")}, issues);
+  // A null body is the handler's to answer (absent: its default, or "Field required"), not
+  // a null nested model's model_attributes_type.
+  return JsonReader(body.is_null() ? nullptr : &body, model::ValueArray{model::Value("body")},
+                    issues);
 }
 
 model::ValidationIssue QueryIssue(std::string name, std::string msg, std::string type) {
@@ -77,26 +81,33 @@ void JsonReader::Missing(std::string_view key) const { AddIssue(key, "Field requ
 
 bool JsonReader::ExpectObject() {
   if (is_object()) return true;
-  AddIssueHere("Input should be a valid dictionary", "dict_type");
+  if (value_ != nullptr && value_->is_null()) {
+    AddIssueHere("Input should be a valid dictionary or object to extract fields from",
+                 "model_attributes_type");
+  } else {
+    AddIssueHere("Input should be a valid dictionary", "dict_type");
+  }
   return false;
+}
+
+void JsonReader::RejectNull(std::initializer_list<std::string_view> keys) {
+  null_refused_.insert(null_refused_.end(), keys.begin(), keys.end());
 }
 
 const json::value* JsonReader::Member(std::string_view key) const {
   if (!is_object()) return nullptr;
   const json::value* m = value_->get_object().if_contains(key);
-  if (m == nullptr || m->is_null()) return nullptr;
+  if (m != nullptr && m->is_null() &&
+      std::find(null_refused_.begin(), null_refused_.end(), key) == null_refused_.end()) {
+    return nullptr;
+  }
   return m;
 }
 
-bool JsonReader::RejectNull(std::string_view key, std::string_view what,
-                            std::string_view type) const {
-  if (!is_object()) return false;
-  const json::value* m = value_->get_object().if_contains(key);
-  if (m == nullptr || !m->is_null()) return false;
-  std::string msg = "Input should be a valid ";
-  msg.append(what);
-  AddIssue(key, std::move(msg), std::string(type));
-  return true;
+const json::value* JsonReader::Field(std::string_view key, bool required) const {
+  const json::value* m = Member(key);
+  if (m == nullptr && required && is_object()) Missing(key);
+  return m;
 }
 
 bool JsonReader::CheckItems(std::string_view key, size_t count, size_t max_items,
@@ -122,11 +133,8 @@ bool HasNul(std::string_view s) { return s.find('\0') != std::string_view::npos;
 
 std::optional<std::string> JsonReader::String(std::string_view key, bool required,
                                               size_t max_length) {
-  const json::value* m = Member(key);
-  if (m == nullptr) {
-    if (required && is_object()) Missing(key);
-    return std::nullopt;
-  }
+  const json::value* m = Field(key, required);
+  if (m == nullptr) return std::nullopt;
   if (!m->is_string()) {
     AddIssue(key, "Input should be a valid string", "string_type");
     return std::nullopt;
@@ -144,11 +152,8 @@ std::optional<std::string> JsonReader::String(std::string_view key, bool require
 }
 
 std::optional<bool> JsonReader::Bool(std::string_view key, bool required) {
-  const json::value* m = Member(key);
-  if (m == nullptr) {
-    if (required && is_object()) Missing(key);
-    return std::nullopt;
-  }
+  const json::value* m = Field(key, required);
+  if (m == nullptr) return std::nullopt;
   if (!m->is_bool()) {
     AddIssue(key, "Input should be a valid boolean", "bool_type");
     return std::nullopt;
@@ -158,11 +163,8 @@ std::optional<bool> JsonReader::Bool(std::string_view key, bool required) {
 
 std::optional<int64_t> JsonReader::Int(std::string_view key, bool required, int64_t min,
                                        int64_t max) {
-  const json::value* m = Member(key);
-  if (m == nullptr) {
-    if (required && is_object()) Missing(key);
-    return std::nullopt;
-  }
+  const json::value* m = Field(key, required);
+  if (m == nullptr) return std::nullopt;
   int64_t v;
   if (m->is_int64()) {
     v = m->get_int64();
@@ -195,10 +197,12 @@ std::optional<int64_t> JsonReader::Int(std::string_view key, bool required, int6
 
 std::optional<std::string> JsonReader::Enum(std::string_view key, bool required,
                                             const std::vector<std::string>& allowed) {
-  auto s = String(key, required);
-  if (!s) return std::nullopt;
-  for (const auto& a : allowed) {
-    if (a == *s) return s;
+  // Pydantic answers null, as any value not among them, with the allowed values.
+  const json::value* m = Member(key);
+  if (m == nullptr || !m->is_null()) {
+    auto s = String(key, required);
+    if (!s) return std::nullopt;
+    if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
   }
   std::string msg = "Input should be ";
   for (size_t i = 0; i < allowed.size(); ++i) {
@@ -211,11 +215,8 @@ std::optional<std::string> JsonReader::Enum(std::string_view key, bool required,
 
 std::optional<std::vector<std::string>> JsonReader::StringList(std::string_view key, bool required,
                                                                size_t max_items) {
-  const json::value* m = Member(key);
-  if (m == nullptr) {
-    if (required && is_object()) Missing(key);
-    return std::nullopt;
-  }
+  const json::value* m = Field(key, required);
+  if (m == nullptr) return std::nullopt;
   if (!m->is_array()) {
     AddIssue(key, "Input should be a valid list", "list_type");
     return std::nullopt;
@@ -280,11 +281,8 @@ JsonReader JsonReader::Child(std::string_view key) const {
 std::vector<JsonReader> JsonReader::Elements(std::string_view key, bool required,
                                              size_t max_items) {
   std::vector<JsonReader> out;
-  const json::value* m = Member(key);
-  if (m == nullptr) {
-    if (required && is_object()) Missing(key);
-    return out;
-  }
+  const json::value* m = Field(key, required);
+  if (m == nullptr) return out;
   if (!m->is_array()) {
     AddIssue(key, "Input should be a valid list", "list_type");
     return out;

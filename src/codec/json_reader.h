@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,16 +23,22 @@ class JsonReader {
   JsonReader(const boost::json::value* value, model::ValueArray loc,
              model::ValidationIssues* issues);
 
-  // True when the value is an object (an issue is recorded otherwise, unless absent
-  // and allowed).
+  // True when the value is an object. Otherwise records an issue: for JSON null, pydantic's
+  // answer to null for a nested model ("Input should be a valid dictionary or object to
+  // extract fields from", model_attributes_type); else dict_type.
   bool ExpectObject();
   bool is_object() const { return value_ != nullptr && value_->is_object(); }
-  // The raw member, nullptr when absent or JSON null.
+
+  // JSON null is read as absent (the default applies), which is right for a member the spec
+  // marks nullable (anyOf with null). Mixpeek (pydantic) refuses null for any other member,
+  // so a decoder declares those, required or not, before reading them: from then on null at
+  // one of `keys` is a value like any other, which the getters below refuse with pydantic's
+  // type error (String: "Input should be a valid string", string_type; Enum: its values,
+  // enum; a nested model, through Child() and ExpectObject(): model_attributes_type).
+  // REQUIRES: every key outlives the reader (string literals do).
+  void RejectNull(std::initializer_list<std::string_view> keys);
+  // The member as sent; nullptr when absent, or JSON null and not declared by RejectNull.
   const boost::json::value* Member(std::string_view key) const;
-  // Member() takes JSON null for absent, which is right for fields the spec marks nullable
-  // (anyOf with null). For one it does not: records pydantic's answer to null ("Input
-  // should be a valid <what>", `type`, e.g. "boolean", "bool_type") and returns true.
-  bool RejectNull(std::string_view key, std::string_view what, std::string_view type) const;
 
   // A string of at most `max_length` characters (string_too_long beyond) without U+0000
   // (string_pattern_mismatch: it is stored as text).
@@ -53,7 +60,7 @@ class JsonReader {
   // an object longer than that as compact JSON is too_long (and null).
   model::Value ObjectValue(std::string_view key, size_t max_json_bytes = SIZE_MAX);
 
-  // A reader positioned on a member (for nested objects).
+  // A reader positioned on a member (for nested objects); its value is Member(key).
   JsonReader Child(std::string_view key) const;
   // Readers for each element of an array member; records list_type when not an array and
   // too_long (with no readers) when it has more than `max_items` elements.
@@ -73,13 +80,16 @@ class JsonReader {
  private:
   model::ValueArray LocOf(std::string_view key) const;
   void Missing(std::string_view key) const;
+  // Member(key) for a getter: records "Field required" when it is nullptr and `required`.
+  const boost::json::value* Field(std::string_view key, bool required) const;
 
   const boost::json::value* value_;
   model::ValueArray loc_;
   model::ValidationIssues* issues_;
+  std::vector<std::string_view> null_refused_;  // declared by RejectNull
 };
 
-// A reader for a request body: loc starts at ["body"].
+// A reader for a request body: loc starts at ["body"]. A JSON null body reads as absent.
 JsonReader BodyReader(const boost::json::value& body, model::ValidationIssues* issues);
 
 // An issue for a query parameter, loc ["query", name].

@@ -32,10 +32,7 @@ model::Page DecodeBucketList(JsonReader body) {
   model::Page page;
   page.limit = 10;
   if (!body.ExpectObject()) return page;
-  // None of the three is nullable in the spec.
-  body.RejectNull("limit", "integer", "int_type");
-  body.RejectNull("offset", "integer", "int_type");
-  body.RejectNull("case_sensitive", "boolean", "bool_type");
+  body.RejectNull({"limit", "offset", "case_sensitive"});
   page.limit = body.Int("limit", false, 1, 1000).value_or(10);
   // Beyond 2^62 an offset could overflow offset + returned; no list is that long.
   page.offset = body.Int("offset", false, 0, INT64_MAX / 2).value_or(0);

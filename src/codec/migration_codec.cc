@@ -19,15 +19,12 @@ const std::vector<std::string> kStatusNames = {"draft",     "validating", "pendi
 
 // ---- Decoding ----
 
-// Overwrites *field only when the member is present and valid (the default stays). Every
-// field read so is one the spec does not mark nullable: null is a 422, as in Mixpeek.
+// Overwrites *field only when the member is present and valid (the default stays).
 void ReadBool(JsonReader& r, std::string_view key, bool* field) {
-  if (r.RejectNull(key, "boolean", "bool_type")) return;
   if (auto b = r.Bool(key, false)) *field = *b;
 }
 
 void ReadInt(JsonReader& r, std::string_view key, int64_t min, int64_t max, int64_t* field) {
-  if (r.RejectNull(key, "integer", "int_type")) return;
   if (auto i = r.Int(key, false, min, max)) *field = *i;
 }
 
@@ -47,6 +44,7 @@ std::optional<std::vector<model::MigrationExtractor>> DecodeExtractors(JsonReade
   std::vector<model::MigrationExtractor> out;
   for (auto& e : c.Elements("feature_extractors", false, limits::kFeatureExtractors)) {
     if (!e.ExpectObject()) continue;
+    e.RejectNull({"feature_extractor_name"});
     model::MigrationExtractor ex;
     ex.name = e.String("feature_extractor_name", true).value_or("");
     ex.version = e.String("version", false);
@@ -85,6 +83,7 @@ void DecodeDateRange(const JsonReader& filters, model::ResourceFilter& f) {
 }
 
 void DecodeFilters(JsonReader& r, model::ResourceFilter& f) {
+  r.RejectNull({"auto_include_dependencies"});
   f.collection_ids = r.StringList("collection_ids", false);
   f.taxonomy_ids = r.StringList("taxonomy_ids", false);
   f.cluster_ids = r.StringList("cluster_ids", false);
@@ -94,12 +93,15 @@ void DecodeFilters(JsonReader& r, model::ResourceFilter& f) {
 }
 
 void DecodeBatchOptions(JsonReader& r, model::BatchOptions& o) {
+  r.RejectNull({"batch_size", "max_workers", "retry_failed"});
   ReadInt(r, "batch_size", 1, 1000, &o.batch_size);
   ReadInt(r, "max_workers", 1, 50, &o.max_workers);
   ReadBool(r, "retry_failed", &o.retry_failed);
 }
 
 void DecodeTaxonomyOptions(JsonReader& r, model::TaxonomyOptions& o) {
+  r.RejectNull({"preserve_taxonomy_ids", "preserve_enrichment_fields", "re_run_enrichment",
+                "migrate_reference_collections"});
   ReadBool(r, "preserve_taxonomy_ids", &o.preserve_taxonomy_ids);
   ReadBool(r, "preserve_enrichment_fields", &o.preserve_enrichment_fields);
   ReadBool(r, "re_run_enrichment", &o.re_run_enrichment);
@@ -107,6 +109,8 @@ void DecodeTaxonomyOptions(JsonReader& r, model::TaxonomyOptions& o) {
 }
 
 void DecodeClusterOptions(JsonReader& r, model::ClusterOptions& o) {
+  r.RejectNull({"preserve_cluster_ids", "preserve_assignments", "migrate_artifacts",
+                "preserve_centroids", "recompute_clusters"});
   ReadBool(r, "preserve_cluster_ids", &o.preserve_cluster_ids);
   ReadBool(r, "preserve_assignments", &o.preserve_assignments);
   ReadBool(r, "migrate_artifacts", &o.migrate_artifacts);
@@ -115,16 +119,16 @@ void DecodeClusterOptions(JsonReader& r, model::ClusterOptions& o) {
 }
 
 void DecodeRetrieverOptions(JsonReader& r, model::RetrieverOptions& o) {
+  r.RejectNull({"preserve_retriever_ids", "migrate_interactions", "migrate_execution_history",
+                "validate_references"});
   ReadBool(r, "preserve_retriever_ids", &o.preserve_retriever_ids);
   ReadBool(r, "migrate_interactions", &o.migrate_interactions);
   ReadBool(r, "migrate_execution_history", &o.migrate_execution_history);
   ReadBool(r, "validate_references", &o.validate_references);
 }
 
-// True when the body may be treated as empty (an optional body that was not sent).
-bool AbsentBody(const JsonReader& body) {
-  return body.value() == nullptr || body.value()->is_null();
-}
+// True when the body may be treated as empty (an optional body not sent, or null: BodyReader).
+bool AbsentBody(const JsonReader& body) { return body.value() == nullptr; }
 
 // ---- Encoding ----
 
@@ -234,6 +238,7 @@ model::MigrationConfig DecodeMigrationConfig(JsonReader r) {
     return c;
   }
   if (!r.ExpectObject()) return c;
+  r.RejectNull({"migration_type", "source_namespace_id", "preserve_resource_ids", "dry_run"});
   if (auto t = r.Enum("migration_type", true, kTypeNames)) {
     c.migration_type = *model::ParseMigrationType(*t);
   }
@@ -258,6 +263,7 @@ model::MigrationConfig DecodeMigrationConfig(JsonReader r) {
 CreateMigrationRequest DecodeCreateMigration(JsonReader body) {
   CreateMigrationRequest req;
   if (!body.ExpectObject()) return req;
+  body.RejectNull({"config", "start_immediately"});
   req.config = DecodeMigrationConfig(body.Child("config"));
   ReadBool(body, "start_immediately", &req.start_immediately);
   return req;
@@ -265,12 +271,14 @@ CreateMigrationRequest DecodeCreateMigration(JsonReader body) {
 
 model::MigrationConfig DecodeValidateMigration(JsonReader body) {
   if (!body.ExpectObject()) return {};
+  body.RejectNull({"config"});
   return DecodeMigrationConfig(body.Child("config"));
 }
 
 bool DecodeStartMigration(JsonReader body) {
   bool force = false;
   if (AbsentBody(body) || !body.ExpectObject()) return force;
+  body.RejectNull({"force"});
   ReadBool(body, "force", &force);
   return force;
 }
@@ -282,12 +290,14 @@ std::optional<std::string> DecodeCancelMigration(JsonReader body) {
 
 bool DecodeSyncMigration(JsonReader body) {
   if (AbsentBody(body) || !body.ExpectObject()) return false;
+  body.RejectNull({"follow"});
   return body.Bool("follow", false).value_or(false);
 }
 
 ListMigrationsRequest DecodeListMigrations(JsonReader body) {
   ListMigrationsRequest req;
   if (AbsentBody(body) || !body.ExpectObject()) return req;
+  body.RejectNull({"limit", "offset"});
   if (auto s = body.Enum("status", false, kStatusNames)) {
     req.filter.status = model::ParseMigrationStatus(*s);
   }

@@ -12,6 +12,7 @@ namespace {
 model::ExtractorRef DecodeExtractorRef(JsonReader r) {
   model::ExtractorRef ref;
   if (!r.ExpectObject()) return ref;
+  r.RejectNull({"feature_extractor_name", "version"});
   ref.name = r.String("feature_extractor_name", true).value_or("");
   ref.version = r.String("version", true).value_or("");
   ref.params = r.ObjectValue("params");
@@ -25,6 +26,7 @@ const std::vector<std::string> kPayloadSchemaTypes = {"keyword", "integer",  "fl
 // PayloadSchemaType), field_schema (an object or null), is_protected (a boolean).
 void CheckPayloadIndex(JsonReader e, std::vector<std::string>* seen) {
   if (!e.ExpectObject()) return;
+  e.RejectNull({"field_name", "type", "is_protected"});
   if (auto name = e.String("field_name", true, 255)) {
     if (name->empty()) {
       e.AddIssue("field_name", "String should have at least 1 character", "string_too_short");
@@ -56,6 +58,7 @@ std::optional<model::Value> DecodePayloadIndexes(JsonReader& body) {
 model::NamespaceCreate DecodeNamespaceCreate(JsonReader body) {
   model::NamespaceCreate req;
   if (!body.ExpectObject()) return req;
+  body.RejectNull({"namespace_name", "feature_extractors"});
   req.namespace_name = body.String("namespace_name", true, limits::kName).value_or("");
   req.namespace_type =
       body.Enum("namespace_type", false, {"standard", "marketplace"}).value_or("standard");

@@ -83,6 +83,7 @@ void DecodeBlobData(JsonReader& r, std::string_view key, const json::value& data
 model::BlobCreate DecodeBlob(JsonReader r) {
   model::BlobCreate blob;
   if (!r.ExpectObject()) return blob;
+  r.RejectNull({"property", "type"});  // `data` is nullable: upload_id may stand for it
   auto property = r.String("property", true, limits::kBlobProperty);
   if (property) {
     if (property->empty()) {
@@ -114,7 +115,13 @@ model::BlobCreate DecodeBlob(JsonReader r) {
 model::ObjectCreate DecodeObjectCreate(JsonReader body) {
   model::ObjectCreate req;
   if (!body.ExpectObject()) return req;
+  body.RejectNull({"blobs", "skip_duplicates", "canonicalize_source", "force_remirror"});
   req.key_prefix = body.String("key_prefix", false);
+  // Read for their types only: blobs are content-addressed anyway, and data comes inline
+  // (no source URL to canonicalize or mirror).
+  body.Bool("skip_duplicates", false);
+  body.Bool("canonicalize_source", false);
+  body.Bool("force_remirror", false);
   for (auto& b : body.Elements("blobs", false, limits::kBlobs)) req.blobs.push_back(DecodeBlob(b));
   return req;
 }

@@ -20,18 +20,23 @@ const std::vector<std::string> kInteractionTypes = {
 model::RetrieverStage DecodeStage(JsonReader r) {
   model::RetrieverStage s;
   if (!r.ExpectObject()) return s;
+  r.RejectNull({"stage_name", "config"});
   s.stage_name = r.String("stage_name", true).value_or("");
   if (r.Member("stage_name") != nullptr && s.stage_name.empty()) {
     r.AddIssue("stage_name", "String should have at least 1 character", "string_too_short");
   }
   s.stage_type = r.Enum("stage_type", false, kStageTypes);
   s.description = r.String("description", false);
-  JsonReader config = r.Child("config");
-  if (r.Member("config") == nullptr) {
+  const json::value* m = r.Member("config");
+  if (m == nullptr) {
     r.AddIssue("config", "Field required", "missing");
     return s;
   }
-  if (!config.ExpectObject()) return s;
+  if (!m->is_object()) {  // a dict, not a model
+    r.AddIssue("config", "Input should be a valid dictionary", "dict_type");
+    return s;
+  }
+  JsonReader config = r.Child("config");
   s.stage_id = config.String("stage_id", true).value_or("");
   if (config.Member("parameters") != nullptr) {
     s.parameters = config.ObjectValue("parameters", limits::kStageParametersBytes);
@@ -85,18 +90,28 @@ json::array EncodeStages(const std::vector<model::RetrieverStage>& stages) {
 model::RetrieverCreate DecodeRetrieverCreate(JsonReader body) {
   model::RetrieverCreate c;
   if (!body.ExpectObject()) return c;
+  body.RejectNull({"retriever_name", "collection_identifiers", "collection_ids", "stages",
+                   "input_schema", "budget_limits", "tags", "visibility", "requires_subscription"});
   c.retriever_name = body.String("retriever_name", true, limits::kName).value_or("");
   c.description = body.String("description", false);
-  if (auto ids = body.StringList("collection_identifiers", false)) {
+  auto identifiers = body.StringList("collection_identifiers", false);
+  auto ids = body.StringList("collection_ids", false);  // an alias (Ferry extension)
+  if (identifiers) {
+    c.collections = *identifiers;
+  } else if (ids) {
     c.collections = *ids;
-  } else if (auto ids2 = body.StringList("collection_ids", false)) {
-    c.collections = *ids2;
   }
   for (auto& e : body.Elements("stages", true, limits::kStages)) c.stages.push_back(DecodeStage(e));
   c.input_schema = body.ObjectValue("input_schema");
-  c.budget_limits = body.ObjectValue("budget_limits");
+  // BudgetLimits is a model (null is model_attributes_type); kept as given.
+  if (body.Member("budget_limits") != nullptr && body.Child("budget_limits").ExpectObject()) {
+    c.budget_limits = body.ObjectValue("budget_limits");
+  }
   c.display_config = body.ObjectValue("display_config");
   c.tags = body.StringList("tags", false).value_or(std::vector<std::string>{});
+  // Read for their types only; Ferry does not apply them.
+  body.Enum("visibility", false, {"private", "public", "marketplace"});
+  body.Bool("requires_subscription", false);
   return c;
 }
 
@@ -114,10 +129,13 @@ model::RetrieverPatch DecodeRetrieverPatch(JsonReader body) {
 model::RetrieverExecute DecodeRetrieverExecute(JsonReader body) {
   model::RetrieverExecute x;
   if (!body.ExpectObject()) return x;
+  body.RejectNull({"inputs", "pagination", "stream"});
   x.inputs = body.ObjectValue("inputs", limits::kExecuteInputsBytes);
+  body.Bool("stream", false);  // read for its type; results come in one response
   if (body.Member("pagination") != nullptr) {
     JsonReader p = body.Child("pagination");
     if (p.ExpectObject()) {
+      p.RejectNull({"method", "page_size", "page_number"});
       p.Enum("method", false, {"offset"});
       x.page_size = p.Int("page_size", false, 1, 500).value_or(10);
       x.page_number = p.Int("page_number", false, 1, 100000).value_or(1);
@@ -129,6 +147,7 @@ model::RetrieverExecute DecodeRetrieverExecute(JsonReader body) {
 model::Interaction DecodeInteraction(JsonReader body) {
   model::Interaction i;
   if (!body.ExpectObject()) return i;
+  body.RejectNull({"feature_id", "interaction_type", "position"});
   i.feature_id = body.String("feature_id", true).value_or("");
   if (auto types = body.StringList("interaction_type", true)) {
     for (size_t k = 0; k < types->size(); ++k) {

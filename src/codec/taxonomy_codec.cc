@@ -17,6 +17,7 @@ std::vector<model::InputMapping> DecodeInputMappings(JsonReader& r, bool require
   std::vector<model::InputMapping> out;
   for (auto& e : r.Elements("input_mappings", required)) {
     if (!e.ExpectObject()) continue;
+    e.RejectNull({"input_key"});
     model::InputMapping m;
     m.input_key = e.String("input_key", true).value_or("");
     m.source_type = e.Enum("source_type", false, kSourceTypes).value_or("payload");
@@ -45,6 +46,7 @@ std::optional<std::vector<model::EnrichmentField>> DecodeEnrichmentFields(JsonRe
   std::vector<model::EnrichmentField> out;
   for (auto& e : r.Elements("enrichment_fields", false)) {
     if (!e.ExpectObject()) continue;
+    e.RejectNull({"field_path", "merge_mode"});
     model::EnrichmentField f;
     f.field_path = e.String("field_path", true).value_or("");
     if (e.Member("field_path") != nullptr && f.field_path.empty()) {
@@ -58,6 +60,7 @@ std::optional<std::vector<model::EnrichmentField>> DecodeEnrichmentFields(JsonRe
 }
 
 void DecodeFlat(JsonReader& c, model::Taxonomy* t) {
+  c.RejectNull({"retriever_id", "input_mappings", "source_collection"});
   t->retriever_id = c.String("retriever_id", true);
   t->input_mappings = DecodeInputMappings(c, true);
   if (c.Member("source_collection") == nullptr) {
@@ -66,12 +69,14 @@ void DecodeFlat(JsonReader& c, model::Taxonomy* t) {
   }
   JsonReader src = c.Child("source_collection");
   if (!src.ExpectObject()) return;
+  src.RejectNull({"collection_id"});
   t->source_collection_id = src.String("collection_id", true).value_or("");
   t->enrichment_fields = DecodeEnrichmentFields(src);
 }
 
 model::TaxonomyNode DecodeNode(JsonReader& n) {
   model::TaxonomyNode node;
+  n.RejectNull({"collection_id"});
   node.collection_id = n.String("collection_id", true).value_or("");
   node.parent_collection_id = n.String("parent_collection_id", false);
   node.label = n.String("label", false);
@@ -171,6 +176,7 @@ json::object EncodeConfig(const model::Taxonomy& t) {
 model::Taxonomy DecodeTaxonomyCreate(JsonReader body) {
   model::Taxonomy t;
   if (!body.ExpectObject()) return t;
+  body.RejectNull({"taxonomy_name", "config"});
   t.taxonomy_name = body.String("taxonomy_name", true, limits::kName).value_or("");
   t.description = body.String("description", false);
   t.metadata = body.ObjectValue("metadata", limits::kMetadataBytes);
@@ -180,6 +186,7 @@ model::Taxonomy DecodeTaxonomyCreate(JsonReader body) {
   }
   JsonReader c = body.Child("config");
   if (!c.ExpectObject()) return t;
+  c.RejectNull({"taxonomy_type"});
   t.taxonomy_type = c.Enum("taxonomy_type", false, {"flat", "hierarchical"}).value_or("flat");
   if (c.Member("step_analytics") != nullptr) t.step_analytics = c.ObjectValue("step_analytics");
   if (t.taxonomy_type == "flat") {
@@ -209,6 +216,7 @@ model::TaxonomyPatch DecodeTaxonomyPatch(JsonReader body) {
 TaxonomyListQuery DecodeTaxonomyList(JsonReader body) {
   TaxonomyListQuery q;
   if (!body.ExpectObject()) return q;
+  body.RejectNull({"case_sensitive"});
   q.search = body.String("search", false);
   q.case_sensitive = body.Bool("case_sensitive", false).value_or(false);
   RejectUnsupported(body, {"filters", "sort"});
@@ -240,6 +248,8 @@ std::vector<model::TaxonomyApplication> DecodeTaxonomyApplications(JsonReader& p
   std::vector<model::TaxonomyApplication> out;
   for (auto& a : parent.Elements(key, false)) {
     if (!a.ExpectObject()) continue;
+    a.RejectNull({"taxonomy_id", "execution_mode", "execution_phase", "priority",
+                  "hierarchical_enrichment_style"});
     model::TaxonomyApplication app;
     app.taxonomy_id = a.String("taxonomy_id", true).value_or("");
     app.execution_mode = a.Enum("execution_mode", false, {"materialize"}).value_or("materialize");
