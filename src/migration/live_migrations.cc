@@ -183,22 +183,30 @@ Result<model::Migration> LiveMigrations::Sync(const service::Caller& caller, con
   FERRY_RETURN_IF_ERROR(CheckSyncable(m));
   auto slot = SlotFor(id);
   if (follow) {
-    // Recorded first: the follower stops when the migration no longer says it follows
-    // here (a stop or a cutover through another process).
+    // Refused before anything is recorded: a refusal here must not stop a follower of
+    // the migration in another process.
+    auto refused = [&]() -> Status {
+      if (shutdown_) return Status::Unavailable("the server is shutting down");
+      if (slot->running) return Status::Ok();
+      size_t running = 0;
+      for (const auto& [other, s] : slots_) running += s->running ? 1 : 0;
+      if (running < options_.max_followers) return Status::Ok();
+      return Status::ResourceExhausted("too many following syncs (at most " +
+                                       std::to_string(options_.max_followers) + ")");
+    };
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      FERRY_RETURN_IF_ERROR(refused());
+    }
+    // Recorded before the follower starts: it stops when the migration no longer says it
+    // follows here (a stop or a cutover through another process).
     FERRY_ASSIGN_OR_RETURN(m, Record(caller.org_id, id, [&](LiveState& live) {
                              live.following = true;
                              live.owner = options_.owner;
                            }));
     std::lock_guard<std::mutex> lock(mu_);
-    if (shutdown_) return Status::Unavailable("the server is shutting down");
+    FERRY_RETURN_IF_ERROR(refused());  // (a shutdown or other follows since: it resumes them)
     if (!slot->running) {
-      size_t running = 0;
-      for (const auto& [other, s] : slots_) running += s->running ? 1 : 0;
-      if (running >= options_.max_followers) {
-        (void)Record(caller.org_id, id, [](LiveState& live) { live.following = false; });
-        return Status::ResourceExhausted("too many following syncs (at most " +
-                                         std::to_string(options_.max_followers) + ")");
-      }
       if (slot->follower.joinable()) slot->follower.join();  // it returned on its own
       slot->stop = false;
       slot->running = true;
