@@ -316,5 +316,27 @@ TEST_F(LiveMigrationsTest, ASyncRefusesWhenTheLogWasTrimmedPastWhatItApplied) {
       << "nothing applied past the gap";
 }
 
+TEST_F(LiveMigrationsTest, AFollowRefusedForCapacityRecordsNothing) {
+  model::Migration m = Run(Config(MigrationType::kCopy));
+  ASSERT_EQ(m.status, MigrationStatus::kCompleted);
+  auto& catalog = storage_->catalog();
+  // Followed by another process.
+  model::Migration followed = Take(catalog.GetMigration(caller_.org_id, m.migration_id));
+  LiveState live = ReadLiveState(followed);
+  live.following = true;
+  live.owner = "node-b";
+  WriteLiveState(followed, live);
+  ASSERT_TRUE(catalog.UpdateMigration(followed).ok());
+  LiveOptions full;
+  full.max_followers = 0;
+  LiveMigrations busy(*deps_, *validator_, nullptr, full);
+  EXPECT_EQ(busy.Sync(caller_, m.migration_id, true).status().code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_FALSE(busy.Following(m.migration_id));
+  live = ReadLiveState(Take(catalog.GetMigration(caller_.org_id, m.migration_id)));
+  EXPECT_TRUE(live.following) << "the other process's follower goes on";
+  EXPECT_EQ(live.owner, "node-b");
+}
+
 }  // namespace
 }  // namespace ferry::migration::testing_support
